@@ -1,0 +1,79 @@
+"""commlint's own features, registered through the same hooks as any plugin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commlint.document import Document
+from commlint.hookspecs import hookimpl
+from commlint.source import Source
+
+
+@hookimpl
+def commlint_rule_types() -> dict[str, type]:
+    from commlint.ruletypes.balance import BalanceRule
+    from commlint.ruletypes.occurrence import OccurrenceRule
+    from commlint.ruletypes.phrase import PhraseRule
+    from commlint.ruletypes.readability import ReadabilityRule
+    from commlint.ruletypes.substitution import SubstitutionRule
+
+    types: dict[str, type] = {
+        "phrase": PhraseRule,
+        "substitution": SubstitutionRule,
+        "balance": BalanceRule,
+        "occurrence": OccurrenceRule,
+        "readability": ReadabilityRule,
+    }
+    try:
+        from commlint.ruletypes.density import DensityRule
+    except ImportError:  # pragma: no cover - density arrives with its own module
+        pass
+    else:
+        types["density"] = DensityRule
+    return types
+
+
+@hookimpl
+def commlint_rule_packs() -> list[str]:
+    from commlint.packs import builtin_rules_dir
+
+    return [str(builtin_rules_dir())]
+
+
+@hookimpl
+def commlint_lexicon_paths() -> list[str]:
+    from commlint.packs import builtin_rules_dir
+
+    lexicons = builtin_rules_dir() / "lexicons"
+    return [str(lexicons)] if lexicons.is_dir() else []
+
+
+@hookimpl
+def commlint_file_extensions() -> dict[str, str]:
+    from commlint.formats import EXTENSIONS
+
+    return dict(EXTENSIONS)
+
+
+@hookimpl(trylast=True)
+def commlint_document_format(source: Source, format: str) -> Document | None:
+    if format == "markdown":
+        from commlint.formats.markdown import parse_markdown
+
+        return parse_markdown(source)
+    if format == "html":
+        from commlint.formats.html import parse_html
+
+        return parse_html(source)
+    if format == "text":
+        from commlint.formats.text import parse_text
+
+        return parse_text(source)
+    return None
+
+
+@hookimpl
+def commlint_formatters() -> dict[str, Any]:
+    from commlint.output import FORMATTERS
+
+    return dict(FORMATTERS)

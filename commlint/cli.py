@@ -1,0 +1,78 @@
+"""The command line: ``commlint check|rules|rule|lsp|stats|baseline``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from commlint import __version__
+from commlint.errors import CommlintError, UsageError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+#: subcommand name -> (module path, help); each module has add_arguments(p) and run(args)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("commlint.commands.check", "lint files and folders (the main job)"),
+    "rules": ("commlint.commands.rules", "list the rules"),
+    "rule": ("commlint.commands.rules", "show one rule's documentation"),
+    "lsp": ("commlint.commands.lsp", "run the language server over stdio"),
+    "stats": ("commlint.commands.stats", "risk-term statistics for groups of documents"),
+    "baseline": ("commlint.commands.baseline", "build and show density baselines"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # one line, exit 2, no usage dump
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = _Parser(prog="commlint", description="A communications risk linter for corporate statements.")
+    parser.add_argument("--version", action="version", version=f"commlint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (module, help_text) in COMMANDS.items():
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            continue  # a command whose module is not present in this build
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        adder: Callable[..., None] = getattr(mod, f"add_{name}_arguments", None) or mod.add_arguments
+        adder(p)
+        p.set_defaults(_run=getattr(mod, f"run_{name}", None) or mod.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``commlint`` console script; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(args_list)
+        if not getattr(args, "command", None):
+            parser.print_help()
+            return EXIT_ERROR
+        return int(args._run(args))
+    except CommlintError as exc:
+        sys.stderr.write(f"commlint: error: {exc}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_ERROR
+
+
+def use_colour(stream: Any, choice: str = "auto") -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)())

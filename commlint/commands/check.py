@@ -1,0 +1,108 @@
+"""``commlint check``: lint files, folders and stdin."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from commlint.cli import use_colour
+from commlint.diagnostics import SEVERITIES
+from commlint.errors import UsageError
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; '-' reads stdin")
+    p.add_argument("--format", default="text", help="output format: text, json (and any a plugin adds)")
+    p.add_argument("--config", metavar="FILE", help="use this config file instead of discovering one")
+    p.add_argument("--select", metavar="RULES", help="comma-separated rule ids/prefixes/names to enable (replaces config)")
+    p.add_argument("--extend-select", metavar="RULES", help="comma-separated rules to enable in addition")
+    p.add_argument("--ignore", metavar="RULES", help="comma-separated rules to disable (added to config)")
+    p.add_argument("--fail-level", choices=SEVERITIES, help="lowest severity that makes the exit code 1")
+    p.add_argument("--statistics", action="store_true", help="print counts per rule")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only the diagnostics' first lines")
+    p.add_argument("--stdin-filename", metavar="NAME", help="file name for stdin input (picks format and config)")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    _add_extension_arguments(p)
+
+
+def _add_extension_arguments(p: argparse.ArgumentParser) -> None:
+    """Options of features that live in their own modules (fix, density, accepted findings)."""
+    import importlib
+
+    for module in ("commlint.fix_cli", "commlint.density_cli", "commlint.accepted_cli"):
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            continue
+        mod.add_check_arguments(p)
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else []
+
+
+def overrides_from(args: argparse.Namespace, base: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if args.select:
+        out["select"] = _split(args.select)
+    if args.extend_select:
+        out["extend_select"] = list(base.extend_select) + _split(args.extend_select)
+    if args.ignore:
+        out["ignore"] = list(base.ignore) + _split(args.ignore)
+    if args.fail_level:
+        out["fail_level"] = args.fail_level
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    from commlint import api
+    from commlint.config import Config
+    from commlint.plugins import formatters
+
+    if not args.paths:
+        raise UsageError("check: give at least one PATH (or '-' for stdin)")
+    fmts = formatters()
+    if args.format not in fmts:
+        raise UsageError(f"check: unknown --format {args.format!r} (known: {', '.join(sorted(fmts))})")
+    config = Config.from_file(args.config) if args.config else None
+    stdin_text = sys.stdin.read() if "-" in args.paths else None
+    overrides = overrides_from(args, config or Config())
+    hooks = _hooks(args)
+    for hook in hooks:
+        overrides.update(getattr(hook, "config_overrides", lambda a: {})(args))
+    report = api.run(args.paths, config=config, stdin=stdin_text, stdin_filename=args.stdin_filename,
+                     overrides=overrides or None)
+    for hook in hooks:
+        report = hook.after_lint(args, report) or report
+    for error in report.errors:
+        sys.stderr.write(f"commlint: error: {error}\n")
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    try:
+        options = {
+            "colour": use_colour(out, args.color) and args.format == "text",
+            "quiet": args.quiet,
+            "statistics": args.statistics,
+            "density": getattr(args, "density", False),
+            "args": args,
+        }
+        if not getattr(args, "_suppress_report", False):
+            fmts[args.format](report, out, options)
+    finally:
+        if args.output:
+            out.close()
+    return report.exit_code()
+
+
+def _hooks(args: argparse.Namespace) -> list[Any]:
+    """Modules that act on a check run (fix, density, accepted findings), when present."""
+    import importlib
+
+    found = []
+    for module in ("commlint.density_cli", "commlint.accepted_cli", "commlint.fix_cli"):
+        try:
+            found.append(importlib.import_module(module))
+        except ImportError:
+            continue
+    return found

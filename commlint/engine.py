@@ -1,0 +1,258 @@
+"""The engine: builds a configuration's rules once, then lints documents with them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from commlint.config import Config
+from commlint.diagnostics import Diagnostic
+from commlint.document import Document
+from commlint.errors import ConfigError
+from commlint.formats import format_for_path
+from commlint.lexicon import Lexicon, lexicon_files, load_lexicon
+from commlint.packs import iter_rule_specs
+from commlint.plugins import plugin_manager, rule_types
+from commlint.ruletypes.base import CheckContext, Finding, Rule, RuleEnv, RuleTimeout
+from commlint.source import Source
+from commlint.suggest import make_suggestion
+from commlint.suppress import Suppressions, parse_suppressions
+
+log = logging.getLogger("commlint")
+
+
+@dataclass
+class LintResult:
+    """Everything known about one linted document."""
+
+    path: str | None
+    source: Source
+    document: Document
+    diagnostics: list[Diagnostic]
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def words(self) -> int:
+        return self.document.word_count
+
+
+def selector_matches(selector: str, rule: Rule) -> bool:
+    """A selector names a rule by id prefix, exact name, category, or ALL."""
+    return selector == "ALL" or rule.id.startswith(selector) or selector in (rule.name, rule.category)
+
+
+class Linter:
+    """A configuration's rules, built and compiled once. Reuse it across documents."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.lexicons = self._load_lexicons()
+        self.all_rules = self._build_rules()
+        self.rules = self._select(self.all_rules)
+        env = RuleEnv(
+            lexicons={name: lex.patterns() for name, lex in self.lexicons.items()},
+            mitigations=list(config.mitigations),
+            settings={"config": config, "lexicons": self.lexicons},
+        )
+        for rule in self.all_rules:
+            options = config.rules.get(rule.id, config.rules.get(rule.name, {}))
+            rule.configure(options, env)
+        self._accept = (
+            regex.compile("|".join(rf"\b{regex.escape(t)}\b" for t in config.accept), regex.IGNORECASE)
+            if config.accept
+            else None
+        )
+        self._per_file = self._compile_per_file_ignores()
+
+    # -- building -----------------------------------------------------------------------
+    def _load_lexicons(self) -> dict[str, Lexicon]:
+        cfg = self.config
+        paths = [Path(p) for group in plugin_manager().hook.commlint_lexicon_paths() for p in group]
+        paths += [cfg.resolve(p) for p in cfg.lexicon_paths]
+        lexicons = {name: load_lexicon(path) for name, path in lexicon_files(paths).items()}
+        for name, table in cfg.lexicons.items():
+            where = f"{cfg.path or '<config>'}: lexicons.{name}"
+            if not isinstance(table, dict):
+                raise ConfigError(f"{where} must be a table")
+            unknown = set(table) - {"path", "extend"}
+            if unknown:
+                raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+            if "path" in table:
+                lexicons[name] = load_lexicon(cfg.resolve(table["path"]))
+            if name not in lexicons:
+                raise ConfigError(f"{where}: no lexicon named {name!r} (give a 'path')")
+            if "extend" in table:
+                lexicons[name] = lexicons[name].extended(list(table["extend"]), where)
+        return lexicons
+
+    def _build_rules(self) -> list[Rule]:
+        cfg = self.config
+        types = rule_types()
+        pack_paths = [Path(p) for group in plugin_manager().hook.commlint_rule_packs() for p in group]
+        pack_paths += [cfg.resolve(p) for p in cfg.packs]
+        rules: list[Rule] = []
+        for pack, where, spec in iter_rule_specs(pack_paths):
+            kind = spec.get("type", "phrase")
+            cls = types.get(kind)
+            if cls is None:
+                raise ConfigError(f"{where}: unknown rule type {kind!r} (known: {', '.join(sorted(types))})")
+            rule = cls(spec, where)  # type: ignore[call-arg]
+            rule.pack = pack
+            rules.append(rule)
+        for group in plugin_manager().hook.commlint_rules(config=cfg):
+            rules.extend(group)
+        seen: dict[str, Rule] = {}
+        for rule in rules:
+            if rule.id in seen:
+                raise ConfigError(f"rule id {rule.id} is defined twice (packs {seen[rule.id].pack!r} and {rule.pack!r})")
+            seen[rule.id] = rule
+        return rules
+
+    def _select(self, rules: list[Rule]) -> list[Rule]:
+        cfg = self.config
+        where = str(cfg.path or "<config>")
+        for key, selectors in (("select", cfg.select), ("ignore", cfg.ignore), ("extend-select", cfg.extend_select),
+                               ("severity", list(cfg.severity)), ("rules", list(cfg.rules))):
+            for sel in selectors:
+                if not any(selector_matches(sel, r) for r in rules):
+                    raise ConfigError(f"{where}: {key}: unknown rule id or selector {sel!r}")
+        for globs in cfg.per_file_ignores.values():
+            for sel in globs:
+                if not any(selector_matches(sel, r) for r in rules):
+                    raise ConfigError(f"{where}: per-file-ignores: unknown rule id or selector {sel!r}")
+        chosen = []
+        for rule in rules:
+            if cfg.select:
+                on = any(selector_matches(s, rule) for s in cfg.select)
+            else:
+                on = rule.default_enabled
+            on = on or any(selector_matches(s, rule) for s in cfg.extend_select)
+            if on and not any(selector_matches(s, rule) for s in cfg.ignore):
+                chosen.append(rule)
+            # Most specific selector wins: an exact id beats a prefix.
+            for sel in sorted(cfg.severity, key=len):
+                if selector_matches(sel, rule):
+                    rule.severity = cfg.severity[sel]
+        return chosen
+
+    def _compile_per_file_ignores(self) -> list[tuple[Any, list[str]]]:
+        if not self.config.per_file_ignores:
+            return []
+        import pathspec
+
+        return [
+            (pathspec.PathSpec.from_lines("gitwildmatch", [glob]), rules)
+            for glob, rules in self.config.per_file_ignores.items()
+        ]
+
+    def rule(self, ident: str) -> Rule | None:
+        return next((r for r in self.all_rules if ident in (r.id, r.name)), None)
+
+    # -- linting ------------------------------------------------------------------------
+    def document(self, source: Source, fmt: str | None = None) -> Document:
+        fmt = fmt or format_for_path(source.path)
+        doc = plugin_manager().hook.commlint_document_format(source=source, format=fmt)
+        if doc is None:
+            raise ConfigError(f"{source.path or '<stdin>'}: no parser for format {fmt!r}")
+        return doc  # type: ignore[no-any-return]
+
+    def lint(self, source: Source, fmt: str | None = None) -> LintResult:
+        doc = self.document(source, fmt)
+        style = "html" if doc.format in ("markdown", "html") else "text"
+        suppressions = parse_suppressions(source.text, source.line_starts, style)
+        ignored = self._ignored_for(source.path)
+        accepted = self._accepted_spans(doc)
+        ctx = CheckContext(timeout=self.config.timeout, settings={"config": self.config})
+        out: list[Diagnostic] = []
+        for rule in self.rules:
+            if ignored and any(selector_matches(s, rule) for s in ignored):
+                continue
+            for diag in self._run_rule(rule, doc, ctx, accepted):
+                if not suppressions.is_suppressed(diag.rule, diag.name, diag.line):
+                    out.append(diag)
+        out.sort(key=lambda d: (d.start, d.end, d.rule))
+        result = LintResult(source.path, source, doc, out)
+        result.extras["suppressions"] = suppressions
+        return result
+
+    def _run_rule(self, rule: Rule, doc: Document, ctx: CheckContext, accepted: list[tuple[int, int]]) -> Iterable[Diagnostic]:
+        try:
+            findings = list(rule.check(doc, ctx))
+        except RuleTimeout:
+            yield self._internal(doc, "CL900", "rule-timeout",
+                                 f"rule {rule.id} ({rule.name}) timed out after {ctx.timeout:g}s on this document and was skipped; "
+                                 "simplify its patterns or raise `timeout`")
+            return
+        except Exception as exc:  # a broken plugin rule must not take the run down
+            log.exception("rule %s failed", rule.id)
+            yield self._internal(doc, "CL901", "rule-error", f"rule {rule.id} ({rule.name}) failed and was skipped: {type(exc).__name__}: {exc}")
+            return
+        for finding in findings:
+            if finding.scope == "span" and accepted and _overlaps(finding, accepted):
+                continue
+            yield self.to_diagnostic(rule, doc, finding)
+
+    def to_diagnostic(self, rule: Rule, doc: Document, finding: Finding) -> Diagnostic:
+        source = doc.source
+        if finding.scope == "document":
+            start, end = 0, 0
+        else:
+            start, end = doc.source_span(finding.start, finding.end)
+        line, col = source.position(start)
+        end_line, end_col = source.position(end)
+        suggestions = tuple(make_suggestion(doc, s, e, text, spec) for s, e, text, spec in finding.suggestions)
+        matched = source.text[start:end]
+        message = finding.message or rule.message
+        if "{match}" in message:
+            message = message.replace("{match}", " ".join(doc.prose[finding.start:finding.end].split()))
+        return Diagnostic(
+            rule=rule.id, name=rule.name, category=rule.category, severity=rule.severity,
+            scope=finding.scope, message=message, line=line, column=col, end_line=end_line,
+            end_column=end_col, start=start, end=end, suggestions=suggestions, path=source.path,
+            text=matched, data=finding.data,
+        )
+
+    def _internal(self, doc: Document, ident: str, name: str, message: str) -> Diagnostic:
+        return Diagnostic(rule=ident, name=name, category="internal", severity="warning", scope="document",
+                          message=message, line=1, column=1, end_line=1, end_column=1, start=0, end=0,
+                          path=doc.source.path)
+
+    def _ignored_for(self, path: str | None) -> list[str]:
+        if not path or not self._per_file:
+            return []
+        try:
+            rel = Path(path).resolve().relative_to(self.config.root).as_posix()
+        except ValueError:
+            rel = Path(path).as_posix()
+        return [r for spec, rules in self._per_file if spec.match_file(rel) for r in rules]
+
+    def _accepted_spans(self, doc: Document) -> list[tuple[int, int]]:
+        if self._accept is None:
+            return []
+        return [m.span() for m in self._accept.finditer(doc.prose)]
+
+    @cached_property
+    def rule_ids(self) -> list[str]:
+        return [r.id for r in self.rules]
+
+
+def _overlaps(finding: Finding, spans: list[tuple[int, int]]) -> bool:
+    return any(s < finding.end and finding.start < e for s, e in spans)
+
+
+_LINTERS: dict[str, Linter] = {}
+
+
+def linter_for(config: Config) -> Linter:
+    """A cached Linter per configuration (build once per process)."""
+    key = config.cache_key()
+    linter = _LINTERS.get(key)
+    if linter is None:
+        linter = _LINTERS[key] = Linter(config)
+    return linter

@@ -1,0 +1,268 @@
+"""Markdown (CommonMark + GFM tables): prose without code, markup, HTML, URLs or front matter.
+
+markdown-it-py gives block structure with line maps; inline markup is scanned here so that
+every prose character keeps its exact source offset.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import regex
+
+from commlint.document import Document, ProseBuilder
+from commlint.formats.inline import ENTITY, URL, decode_entity
+from commlint.source import Source
+
+_FRONT_MATTER_OPEN = {"---": ("---", "..."), "+++": ("+++",)}
+_CONTAINER_PREFIX = regex.compile(
+    r"[ \t]*(?:>[ \t]?[ \t]*)*(?:(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)(?:\[[ xX]\][ \t]+)?)?"
+)
+_HEADING_PREFIX = regex.compile(r"[ \t]*(?:>[ \t]?[ \t]*)*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?#{1,6}(?:[ \t]+|$)")
+_HEADING_SUFFIX = regex.compile(r"(?:[ \t]+#+)?[ \t]*$")
+_SPECIAL = regex.compile(r"[\\`<!\[*_~&]|https?://|www\.")
+_AUTOLINK = regex.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>")
+_HTML_TAG = regex.compile(
+    r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9\-]*(?:\s+[^<>]*?)?/?>|<\?.*?\?>|<![A-Z]+[^>]*>",
+    regex.DOTALL,
+)
+_ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table")
+
+
+def front_matter_lines(source: Source) -> int:
+    """Number of lines at the top that are YAML/TOML front matter (0 when none)."""
+    starts = source.line_starts
+    first = source.line_text(1).strip()
+    if first not in _FRONT_MATTER_OPEN:
+        return 0
+    closers = _FRONT_MATTER_OPEN[first]
+    for line in range(2, len(starts) + 1):
+        if source.line_text(line).strip() in closers:
+            return line
+    return 0
+
+
+def parse_markdown(source: Source) -> Document:
+    builder = ProseBuilder()
+    skip = front_matter_lines(source)
+    lines = source.text.split("\n")
+    md_text = "\n".join([""] * skip + lines[skip:])
+    tokens = _parser().parse(md_text)
+    in_table = 0
+    heading = False
+    for index, token in enumerate(tokens):
+        kind = token.type
+        if kind == "table_open":
+            in_table += 1
+        elif kind == "table_close":
+            in_table -= 1
+        elif kind == "tr_open" and token.map:
+            _table_row(builder, source, token.map[0] + 1)
+        elif kind == "heading_open":
+            heading = True
+        elif kind == "heading_close":
+            heading = False
+        elif kind == "inline" and token.map and not in_table:
+            first, last = token.map
+            _block(builder, source, first + 1, last, heading)
+    return builder.build(source, "markdown")
+
+
+def _line_span(source: Source, line: int) -> tuple[int, int]:
+    start = source.line_starts[line - 1]
+    return start, start + len(source.line_text(line))
+
+
+def _block(builder: ProseBuilder, source: Source, first: int, last: int, heading: bool) -> None:
+    """Emit the prose of source lines first..last (1-based, inclusive) as one block."""
+    text = source.text
+    previous_end: int | None = None
+    for line in range(first, last + 1):
+        start, end = _line_span(source, line)
+        prefix = (_HEADING_PREFIX if heading and line == first else _CONTAINER_PREFIX).match(
+            text, start, end
+        )
+        content_start = prefix.end() if prefix else start
+        if heading:
+            suffix = _HEADING_SUFFIX.search(text, content_start, end)
+            content_end = suffix.start() if suffix else end
+        else:
+            content_end = end
+            while content_end > content_start and text[content_end - 1] in " \t":
+                content_end -= 1
+            if content_end > content_start and text[content_end - 1] == "\\":
+                content_end -= 1  # a backslash hard break
+        if content_end <= content_start:
+            continue
+        if previous_end is not None:
+            builder.space(previous_end, content_start)
+        scan_inline(builder, text, content_start, content_end)
+        previous_end = content_end
+    builder.block_break(previous_end if previous_end is not None else 0)
+
+
+def _table_row(builder: ProseBuilder, source: Source, line: int) -> None:
+    start, end = _line_span(source, line)
+    text = source.text
+    cell_start = start
+    in_code = False
+    pos = start
+    while pos <= end:
+        ch = text[pos] if pos < end else "|"
+        if ch == "\\":
+            pos += 2
+            continue
+        if ch == "`":
+            in_code = not in_code
+        if ch == "|" and not in_code or pos == end:
+            a, b = cell_start, pos
+            while a < b and text[a] in " \t":
+                a += 1
+            while b > a and text[b - 1] in " \t":
+                b -= 1
+            if b > a:
+                scan_inline(builder, text, a, b)
+                builder.block_break(b)
+            cell_start = pos + 1
+        pos += 1
+
+
+def scan_inline(builder: ProseBuilder, text: str, start: int, end: int) -> None:
+    """Emit the prose of inline Markdown text[start:end], dropping markup but keeping offsets."""
+    pos = start
+    while pos < end:
+        m = _SPECIAL.search(text, pos, end)
+        if m is None:
+            builder.text(text[pos:end], pos)
+            return
+        if m.start() > pos:
+            builder.text(text[pos : m.start()], pos)
+        pos = _special(builder, text, m.start(), end)
+
+
+def _special(builder: ProseBuilder, text: str, pos: int, end: int) -> int:
+    """Handle the construct starting at ``pos``; return the position after it."""
+    ch = text[pos]
+    nxt = text[pos + 1] if pos + 1 < end else ""
+    if ch == "\\":
+        if nxt and nxt in _ASCII_PUNCT:
+            builder.text(nxt, pos, pos + 2)
+            return pos + 2
+        builder.text(ch, pos)
+        return pos + 1
+    if ch == "`":
+        run = regex.match(r"`+", text[pos:end]).group()  # type: ignore[union-attr]
+        close = text.find(run, pos + len(run), end)
+        while close != -1 and close + len(run) < end and text[close + len(run)] == "`":
+            close = text.find(run, close + len(run) + 1, end)
+        if close == -1:
+            builder.text(run, pos)
+            return pos + len(run)
+        builder.space(pos, close + len(run))  # code is not prose, but it separates words
+        return close + len(run)
+    if ch == "<":
+        m = _AUTOLINK.match(text, pos, end) or _HTML_TAG.match(text, pos, end)
+        if m:
+            return m.end()
+        builder.text(ch, pos)
+        return pos + 1
+    if ch == "!" and nxt == "[":
+        close = _matching_bracket(text, pos + 1, end)
+        if close is not None:
+            after = _link_tail(text, close + 1, end)
+            if after is not None:
+                return after  # images are not prose
+        builder.text(ch, pos)
+        return pos + 1
+    if ch == "[":
+        close = _matching_bracket(text, pos, end)
+        if close is not None and nxt == "^":
+            return close + 1  # footnote reference
+        if close is not None:
+            after = _link_tail(text, close + 1, end)
+            if after is not None:
+                scan_inline(builder, text, pos + 1, close)
+                return after
+        builder.text(ch, pos)
+        return pos + 1
+    if ch in "*_~":
+        run_end = pos
+        while run_end < end and text[run_end] == ch:
+            run_end += 1
+        before = text[pos - 1] if pos > 0 else " "
+        after_ch = text[run_end] if run_end < end else " "
+        if ch == "_" and before.isalnum() and after_ch.isalnum():
+            builder.text(text[pos:run_end], pos)  # snake_case, not emphasis
+        elif ch == "~" and run_end - pos == 1:
+            builder.text(ch, pos)
+        elif before.isspace() and after_ch.isspace():
+            builder.text(text[pos:run_end], pos)  # "5 * 3": a literal
+        return run_end
+    if ch == "&":
+        m = ENTITY.match(text, pos, end)
+        if m:
+            decoded = decode_entity(m.group())
+            if decoded != m.group():
+                builder.text(decoded, pos, m.end())
+                return m.end()
+        builder.text(ch, pos)
+        return pos + 1
+    m = URL.match(text, pos, end)
+    if m:
+        return m.end()
+    builder.text(ch, pos)
+    return pos + 1
+
+
+def _matching_bracket(text: str, pos: int, end: int) -> int | None:
+    depth = 0
+    i = pos
+    while i < end:
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "`":
+            close = text.find("`", i + 1, end)
+            i = close + 1 if close != -1 else i + 1
+            continue
+        if c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def _link_tail(text: str, pos: int, end: int) -> int | None:
+    """After ``]``: the end of ``(dest "title")`` or ``[ref]``; None for a bare bracket."""
+    if pos < end and text[pos] == "(":
+        depth = 0
+        i = pos
+        while i < end:
+            c = text[i]
+            if c == "\\":
+                i += 2
+                continue
+            if c == "(":
+                depth += 1
+            elif c == ")":
+                depth -= 1
+                if depth == 0:
+                    return i + 1
+            i += 1
+        return None
+    if pos < end and text[pos] == "[":
+        close = text.find("]", pos, end)
+        return close + 1 if close != -1 else None
+    return None

@@ -1,0 +1,98 @@
+"""balance: a statement matching ``patterns`` needs one matching ``requires`` nearby.
+
+"Nearby" is the same sentence or the next ``window`` sentences (and the previous one, since a
+mitigation often comes first). ``requires`` may name lexicons in ``requires-lexicons``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+from commlint.document import Document
+from commlint.errors import ConfigError
+from commlint.ruletypes.base import CheckContext, Finding, RuleEnv, SuggestionSpec
+from commlint.ruletypes.data import DataRule
+
+_ADD_MITIGATION = (
+    "{State the safeguard you actually apply to this risk, e.g. usage policies, monitoring, "
+    "access controls or staged release}"
+)
+
+
+class BalanceRule(DataRule):
+    type = "balance"
+    KEYS = frozenset({"patterns", "exceptions", "requires", "requires-lexicons", "window", "look-behind"})
+    OPTIONS: ClassVar[Mapping[str, type | tuple[type, ...]]] = {
+        "window": int,
+        "extend-requires": list,
+        "look-behind": int,
+    }
+
+    def __init__(self, spec: Mapping[str, Any], where: str) -> None:
+        super().__init__(spec, where)
+        self.trigger = self.patterns("patterns")
+        if self.trigger is None:
+            raise ConfigError(f"{where}: a balance rule needs 'patterns'")
+        self.exceptions = self.patterns("exceptions")
+        self.window = int(spec.get("window", 1))
+        self.look_behind = int(spec.get("look-behind", 1))
+        lex = spec.get("requires-lexicons", [])
+        self.lexicon_names = [lex] if isinstance(lex, str) else list(lex)
+        self.requires = self.patterns("requires")
+        self.mitigations: list[str] = []
+
+    def configure(self, options: Mapping[str, Any], env: RuleEnv) -> None:
+        self.check_option(options)
+        self.window = int(options.get("window", self.window))
+        self.look_behind = int(options.get("look-behind", self.look_behind))
+        extra: list[str] = list(options.get("extend-requires", []))
+        for name in self.lexicon_names:
+            if name not in env.lexicons:
+                raise ConfigError(f"{self.where}: unknown lexicon {name!r} in requires-lexicons")
+            extra.extend(env.lexicons[name])
+        self.requires = self.patterns("requires", extra)
+        self.mitigations = list(env.mitigations)
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterable[Finding]:
+        assert self.trigger is not None
+        prose = doc.prose
+        sentences = doc.sentences
+        reported: set[int] = set()
+        for m in ctx.finditer(self.trigger, prose):
+            index = doc.sentence_index(m.start())
+            if index in reported or not sentences:
+                continue
+            start, end = sentences[index]
+            if self.exceptions is not None and ctx.search(self.exceptions, prose, start, end):
+                continue
+            lo = max(0, index - self.look_behind)
+            hi = min(len(sentences) - 1, index + self.window)
+            if self.requires is not None and ctx.search(
+                self.requires, prose, sentences[lo][0], sentences[hi][1]
+            ):
+                continue
+            reported.add(index)
+            yield Finding(m.start(), m.end(), suggestions=self._suggest(end))
+
+    def _suggest(self, sentence_end: int) -> list[tuple[int, int, str, SuggestionSpec]]:
+        if self.mitigations:
+            return [
+                (
+                    sentence_end,
+                    sentence_end,
+                    " " + text.strip(),
+                    SuggestionSpec(
+                        text=" " + text.strip(),
+                        safe=False,
+                        description="Add the mitigation your organisation uses (from config `mitigations`); confirm it applies here",
+                    ),
+                )
+                for text in self.mitigations
+            ]
+        spec = SuggestionSpec(
+            text=" " + _ADD_MITIGATION,
+            safe=False,
+            description="Add the mitigation you actually use after this sentence; set `mitigations` in config to get ready-made text",
+        )
+        return [(sentence_end, sentence_end, spec.text, spec)]
