@@ -1,0 +1,186 @@
+"""Applying suggestions as fixes: choose non-overlapping edits, apply, re-lint, repeat.
+
+The model is ruff's: a finding's first *safe* suggestion is applied by ``--fix``; with
+``unsafe=True`` a complete unsafe suggestion is applied when the finding has no safe one.
+A suggestion that still needs the author's input (``needs_input``) is never applied.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from commlint.diagnostics import SEVERITY_RANK, Diagnostic, Suggestion
+from commlint.source import Source, decode
+
+if TYPE_CHECKING:
+    from commlint.api import ConfigLike
+    from commlint.engine import Linter, LintResult
+
+#: Re-lint-and-fix rounds before giving up on reaching a stable text.
+MAX_PASSES = 8
+
+
+@dataclass(frozen=True)
+class AppliedFix:
+    """One edit that was applied: where (in the text it was applied to), what, and why."""
+
+    rule: str
+    name: str
+    severity: str
+    line: int
+    column: int
+    start: int
+    end: int
+    old: str
+    new: str
+    description: str
+    safe: bool
+    #: the 1-based pass it was applied in (offsets refer to that pass's text)
+    round: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class FixResult:
+    """The fixed text, the fixes applied in order, and what is left after them."""
+
+    text: str
+    applied: list[AppliedFix] = field(default_factory=list)
+    remaining: list[Diagnostic] = field(default_factory=list)
+    passes: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.applied)
+
+    def fixed_by_rule(self) -> Counter[str]:
+        return Counter(f.rule for f in self.applied)
+
+
+def pick_suggestion(diag: Diagnostic, unsafe: bool = False) -> Suggestion | None:
+    """The suggestion ``--fix`` would apply for this finding, or None.
+
+    The first safe one; with ``unsafe``, else the first complete (no placeholder) one.
+    """
+    usable = [s for s in diag.suggestions if not s.needs_input]
+    for s in usable:
+        if s.safe:
+            return s
+    if unsafe and usable:
+        return usable[0]
+    return None
+
+
+def choose_edits(diagnostics: list[Diagnostic], text: str, unsafe: bool = False,
+                 allowed: set[int] | None = None) -> list[tuple[Diagnostic, Suggestion]]:
+    """Non-overlapping edits for one pass: higher severity wins an overlap, then the earlier.
+
+    ``allowed`` (source offsets of prose characters) rejects any edit reaching outside prose.
+    Edits that would change nothing are dropped. The result is sorted by position.
+    """
+    candidates: list[tuple[Diagnostic, Suggestion]] = []
+    for diag in diagnostics:
+        s = pick_suggestion(diag, unsafe)
+        if s is None or text[s.start:s.end] == s.text:
+            continue
+        if allowed is not None and any(i not in allowed for i in range(s.start, s.end)):
+            continue
+        candidates.append((diag, s))
+    candidates.sort(key=lambda ds: (-SEVERITY_RANK[ds[0].severity], ds[1].start, ds[1].end, ds[0].rule))
+    chosen: list[tuple[Diagnostic, Suggestion]] = []
+    for diag, s in candidates:
+        if any(_overlap(s, t) for _, t in chosen):
+            continue
+        chosen.append((diag, s))
+    chosen.sort(key=lambda ds: (ds[1].start, ds[1].end))
+    return chosen
+
+
+def _overlap(a: Suggestion, b: Suggestion) -> bool:
+    """Two edits collide when their spans intersect, or both insert at the same point."""
+    if a.start == a.end or b.start == b.end:
+        if a.start == a.end and b.start == b.end:
+            return a.start == b.start
+        point, span = (a, b) if a.start == a.end else (b, a)
+        return span.start < point.start < span.end
+    return a.start < b.end and b.start < a.end
+
+
+def apply_edits(text: str, edits: list[tuple[Diagnostic, Suggestion]], newline: str = "\n") -> str:
+    """Apply position-sorted, non-overlapping edits; replacement newlines follow the file's."""
+    out: list[str] = []
+    at = 0
+    for _, s in edits:
+        out.append(text[at:s.start])
+        new = s.text
+        if newline != "\n" and "\n" in new:
+            new = new.replace("\r\n", "\n").replace("\n", newline)
+        out.append(new)
+        at = s.end
+    out.append(text[at:])
+    return "".join(out)
+
+
+def prose_offsets(result: LintResult) -> set[int]:
+    """Source offsets covered by prose characters: the only places a fix may touch."""
+    doc = result.document
+    covered: set[int] = set()
+    for s, e in zip(doc.starts, doc.ends):
+        covered.update(range(s, e))
+    return covered
+
+
+def fix_source(linter: Linter, source: Source, fmt: str | None = None, *, unsafe: bool = False,
+               first: LintResult | None = None, max_passes: int = MAX_PASSES) -> tuple[FixResult, LintResult]:
+    """Fix ``source`` until stable (at most ``max_passes``); also return the final lint.
+
+    ``first`` is a lint of ``source`` already made (saves one lint). Stops early when a
+    pass changes nothing or brings back a text seen before (two rules undoing each other).
+    """
+    result = first if first is not None else linter.lint(source, fmt)
+    text = source.text
+    seen = {text}
+    applied: list[AppliedFix] = []
+    passes = 0
+    for round_no in range(1, max_passes + 1):
+        edits = choose_edits(result.diagnostics, text, unsafe, prose_offsets(result))
+        if not edits:
+            break
+        new_text = apply_edits(text, edits, source.newline)
+        if new_text in seen:
+            break
+        passes = round_no
+        for diag, s in edits:
+            line, col = result.source.position(s.start)
+            applied.append(AppliedFix(
+                rule=diag.rule, name=diag.name, severity=diag.severity, line=line, column=col,
+                start=s.start, end=s.end, old=text[s.start:s.end], new=s.text,
+                description=s.description, safe=s.safe, round=round_no,
+            ))
+        seen.add(new_text)
+        text = new_text
+        result = linter.lint(Source(text=text, path=source.path, bom=source.bom, newline=source.newline), fmt)
+    return FixResult(text=text, applied=applied, remaining=list(result.diagnostics), passes=passes), result
+
+
+def fix_text(text: str, *, path: str | None = None, config: ConfigLike = None,
+             unsafe: bool = False, format: str | None = None) -> FixResult:
+    """Apply fixes to one document given as text; return the new text and the fixes applied.
+
+    ``path`` picks the format (by extension) and, with ``config=None``, the config found
+    near it. A leading BOM in ``text`` is kept.
+    """
+    from commlint.api import as_config
+    from commlint.engine import linter_for
+
+    linter = linter_for(as_config(config, Path(path).parent if path else None))
+    source = decode(text.encode("utf-8", "surrogateescape"), path)
+    fixed, _ = fix_source(linter, source, format, unsafe=unsafe)
+    if source.bom:
+        fixed.text = "\ufeff" + fixed.text
+    return fixed
