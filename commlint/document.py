@@ -18,6 +18,12 @@ class ProseBuilder:
         self._chars: list[str] = []
         self._starts: list[int] = []
         self._ends: list[int] = []
+        #: source ranges of code (blocks and spans): not prose, and no directives live there
+        self.code_ranges: list[tuple[int, int]] = []
+
+    def code(self, start: int, end: int) -> None:
+        """Record that source[start:end] is code (a directive shown there is not obeyed)."""
+        self.code_ranges.append((start, end))
 
     def text(self, source_text: str, start: int, end: int | None = None) -> None:
         """Emit source characters ``source_text`` found at ``start`` verbatim."""
@@ -33,9 +39,13 @@ class ProseBuilder:
 
     def space(self, start: int, end: int) -> None:
         """Emit one space standing for source[start:end] (a soft break, a removed token)."""
-        if self._chars and self._chars[-1].endswith((" ", "\n")):
+        if self.ends_with_space():
             return
         self.text(" ", start, end)
+
+    def ends_with_space(self) -> bool:
+        """True when the prose so far ends in whitespace (or is empty)."""
+        return not self._chars or self._chars[-1][-1:].isspace()
 
     def block_break(self, at: int) -> None:
         """End the current block so sentences and phrases never run across it."""
@@ -49,7 +59,10 @@ class ProseBuilder:
     def build(self, source: Source, fmt: str) -> Document:
         prose = "".join(self._chars)
         assert len(prose) == len(self._starts)
-        return Document(source=source, format=fmt, prose=prose, starts=self._starts, ends=self._ends)
+        doc = Document(source=source, format=fmt, prose=prose, starts=self._starts, ends=self._ends)
+        if self.code_ranges:
+            doc.meta["code"] = list(self.code_ranges)
+        return doc
 
 
 @dataclass
@@ -61,7 +74,7 @@ class Document:
     prose: str
     starts: list[int]
     ends: list[int]
-    #: 1-based source lines that hold suppression comments, filled by the format.
+    #: facts the format found; ``"code"``: source ranges of code blocks and spans.
     meta: dict[str, object] = field(default_factory=dict)
 
     @property

@@ -7,6 +7,7 @@ Plain text: the same words on a line of their own. No rule named means every rul
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import regex
@@ -26,14 +27,23 @@ class Suppressions:
     by_line: dict[int, set[str]] = field(default_factory=dict)
     #: directive lines, for code actions and stale-directive checks
     directives: list[int] = field(default_factory=list)
+    #: line -> rules re-enabled by ``enable RULE`` inside a ``disable`` (all) region
+    exempt: dict[int, set[str]] = field(default_factory=dict)
+    #: line -> rules named by ``disable-next-line``/``disable-line`` (these beat ``exempt``)
+    explicit: dict[int, set[str]] = field(default_factory=dict)
 
     def is_suppressed(self, rule_id: str, rule_name: str, line: int) -> bool:
-        selectors = self.by_line.get(line)
-        if not selectors:
+        if _matches(self.explicit.get(line), rule_id, rule_name):
+            return True
+        if _matches(self.exempt.get(line), rule_id, rule_name):
             return False
-        return any(
-            s == ALL or s == rule_name or rule_id.startswith(s) for s in selectors
-        )
+        return _matches(self.by_line.get(line), rule_id, rule_name)
+
+
+def _matches(selectors: set[str] | None, rule_id: str, rule_name: str) -> bool:
+    if not selectors:
+        return False
+    return any(s == ALL or s == rule_name or rule_id.startswith(s) for s in selectors)
 
 
 def _rules(text: str) -> set[str]:
@@ -41,8 +51,13 @@ def _rules(text: str) -> set[str]:
     return names or {ALL}
 
 
-def parse_suppressions(text: str, line_starts: list[int], comment_style: str) -> Suppressions:
-    """Find directives in ``text``; ``comment_style`` is "html" or "text"."""
+def parse_suppressions(text: str, line_starts: list[int], comment_style: str,
+                       skip: Iterable[tuple[int, int]] = ()) -> Suppressions:
+    """Find directives in ``text``; ``comment_style`` is "html" or "text".
+
+    Directives starting inside a ``skip`` range (source offsets of code blocks and code spans,
+    where a document shows a directive rather than uses it) are ignored.
+    """
     result = Suppressions()
     directives: list[tuple[int, str, set[str]]] = []
     if comment_style == "html":
@@ -50,7 +65,10 @@ def parse_suppressions(text: str, line_starts: list[int], comment_style: str) ->
             return result
         import bisect
 
+        ranges = sorted(skip)
         for m in HTML_DIRECTIVE.finditer(text):
+            if any(a <= m.start() < b for a, b in ranges):
+                continue
             line = bisect.bisect_right(line_starts, m.start())
             directives.append((line, m.group(1), _rules(m.group(2))))
     else:
@@ -63,20 +81,30 @@ def parse_suppressions(text: str, line_starts: list[int], comment_style: str) ->
         return result
     total_lines = len(line_starts)
     active: set[str] = set()
-    by_directive = {line: (kind, rules) for line, kind, rules in directives}
+    exempt: set[str] = set()
+    # Several directives may share a line ("<!-- a --> <!-- b -->"): keep them all, in order.
+    by_directive: dict[int, list[tuple[str, set[str]]]] = {}
+    for line, kind, rules in directives:
+        by_directive.setdefault(line, []).append((kind, rules))
     result.directives = sorted(by_directive)
     for line in range(1, total_lines + 1):
-        entry = by_directive.get(line)
-        if entry:
-            kind, rules = entry
+        for kind, rules in by_directive.get(line, ()):
             if kind == "disable":
                 active |= rules
+                exempt -= rules
             elif kind == "enable":
-                active = set() if ALL in rules else active - rules
-            elif kind == "disable-next-line":
-                result.by_line.setdefault(line + 1, set()).update(rules)
-            elif kind == "disable-line":
-                result.by_line.setdefault(line, set()).update(rules)
+                if ALL in rules:
+                    active, exempt = set(), set()
+                else:
+                    active -= rules
+                    if ALL in active:  # "disable" everything, then "enable X": X is back on
+                        exempt |= rules
+            else:
+                target = line + 1 if kind == "disable-next-line" else line
+                result.explicit.setdefault(target, set()).update(rules)
+                result.by_line.setdefault(target, set()).update(rules)
         if active:
             result.by_line.setdefault(line, set()).update(active)
+        if exempt:
+            result.exempt[line] = set(exempt)
     return result

@@ -13,6 +13,7 @@ _INLINE = frozenset(
     {"a", "abbr", "b", "bdi", "bdo", "cite", "data", "dfn", "em", "i", "mark", "q", "s", "small",
      "span", "strong", "sub", "sup", "time", "u", "var", "wbr", "font", "del", "ins"}
 )
+_BREAKS = frozenset({"br", "img"})
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 
 
@@ -32,6 +33,8 @@ class _ProseParser(HTMLParser):
         at = self._offset()
         if tag in _SKIP and tag not in _VOID:
             self.skip_stack.append(tag)
+        elif tag in _BREAKS:
+            self.builder.space(at, at)  # a line break or image separates words, not blocks
         elif tag not in _INLINE:
             self.builder.block_break(at)
 
@@ -40,6 +43,8 @@ class _ProseParser(HTMLParser):
         if self.skip_stack and tag == self.skip_stack[-1]:
             self.skip_stack.pop()
             self.builder.space(at, at)
+        elif tag in _VOID:
+            pass  # "<br/>" calls handle_endtag too; a void element closes nothing
         elif tag not in _INLINE:
             self.builder.block_break(at)
 

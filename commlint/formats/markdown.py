@@ -56,11 +56,16 @@ def parse_markdown(source: Source) -> Document:
     lines = source.text.split("\n")
     md_text = "\n".join([""] * skip + lines[skip:])
     tokens = _parser().parse(md_text)
+    if skip:
+        builder.code(0, source.line_starts[skip] if skip < len(source.line_starts) else len(source.text))
     in_table = 0
     heading = False
     for index, token in enumerate(tokens):
         kind = token.type
-        if kind == "table_open":
+        if kind in ("fence", "code_block", "html_block") and token.map:
+            if kind != "html_block":
+                builder.code(*_lines_range(source, token.map[0] + 1, token.map[1]))
+        elif kind == "table_open":
             in_table += 1
         elif kind == "table_close":
             in_table -= 1
@@ -76,37 +81,83 @@ def parse_markdown(source: Source) -> Document:
     return builder.build(source, "markdown")
 
 
+def _lines_range(source: Source, first: int, last: int) -> tuple[int, int]:
+    """Source offsets from the start of line ``first`` to the end of line ``last`` (1-based)."""
+    starts = source.line_starts
+    end = starts[last] if last < len(starts) else len(source.text)
+    return starts[first - 1], end
+
+
 def _line_span(source: Source, line: int) -> tuple[int, int]:
     start = source.line_starts[line - 1]
     return start, start + len(source.line_text(line))
 
 
+_QUOTE_PREFIX = regex.compile(r"[ \t]*(?:>[ \t]?[ \t]*)*")
+
+
+class _Shifted:
+    """A ProseBuilder seen through a masked copy of a block: adds the block's source offset."""
+
+    def __init__(self, builder: ProseBuilder, base: int) -> None:
+        self.builder = builder
+        self.base = base
+
+    def ends_with_space(self) -> bool:
+        return self.builder.ends_with_space()
+
+    def text(self, source_text: str, start: int, end: int | None = None) -> None:
+        self.builder.text(source_text, start + self.base, None if end is None else end + self.base)
+
+    def space(self, start: int, end: int) -> None:
+        self.builder.space(start + self.base, end + self.base)
+
+    def code(self, start: int, end: int) -> None:
+        self.builder.code(start + self.base, end + self.base)
+
+
 def _block(builder: ProseBuilder, source: Source, first: int, last: int, heading: bool) -> None:
-    """Emit the prose of source lines first..last (1-based, inclusive) as one block."""
+    """Emit the prose of source lines first..last (1-based, inclusive) as one block.
+
+    Inline constructs (links, code spans, HTML comments) may run across lines, so the block is
+    scanned as one string in which container markers (``>``, list markers, heading ``#``s) are
+    masked with spaces; the masked copy has the source's length, so offsets are kept.
+    """
     text = source.text
-    previous_end: int | None = None
+    pieces: list[tuple[int, int]] = []
     for line in range(first, last + 1):
         start, end = _line_span(source, line)
-        prefix = (_HEADING_PREFIX if heading and line == first else _CONTAINER_PREFIX).match(
-            text, start, end
-        )
+        if line == first:
+            prefix_re = _HEADING_PREFIX if heading else _CONTAINER_PREFIX
+        else:
+            # Continuation lines carry only quote markers and indentation: "2019. We" on a
+            # wrapped line is text, not a list item (only "1." may interrupt a paragraph).
+            prefix_re = _QUOTE_PREFIX
+        prefix = prefix_re.match(text, start, end)
         content_start = prefix.end() if prefix else start
+        content_end = end
         if heading:
             suffix = _HEADING_SUFFIX.search(text, content_start, end)
             content_end = suffix.start() if suffix else end
-        else:
-            content_end = end
-            while content_end > content_start and text[content_end - 1] in " \t":
-                content_end -= 1
-            if content_end > content_start and text[content_end - 1] == "\\":
-                content_end -= 1  # a backslash hard break
-        if content_end <= content_start:
-            continue
-        if previous_end is not None:
-            builder.space(previous_end, content_start)
-        scan_inline(builder, text, content_start, content_end)
-        previous_end = content_end
-    builder.block_break(previous_end if previous_end is not None else 0)
+        while content_end > content_start and text[content_end - 1] in " \t":
+            content_end -= 1
+        pieces.append((content_start, content_end))
+    pieces = [(a, b) for a, b in pieces if b > a]
+    if not pieces:
+        return
+    base, stop = pieces[0][0], pieces[-1][1]
+    chunks: list[str] = []
+    at = base
+    for a, b in pieces:
+        if a > at:
+            chunks.append(regex.sub(r"[^\r\n]", " ", text[at:a]))  # prefixes -> spaces
+        chunks.append(text[a:b])
+        at = b
+    masked = "".join(chunks)
+    if masked.endswith("\\"):
+        masked = masked[:-1]  # a trailing backslash is a hard break, not text
+    scan_inline(_Shifted(builder, base), masked, 0, len(masked))  # type: ignore[arg-type]
+    builder.block_break(stop)
 
 
 def _table_row(builder: ProseBuilder, source: Source, line: int) -> None:
@@ -141,11 +192,30 @@ def scan_inline(builder: ProseBuilder, text: str, start: int, end: int) -> None:
     while pos < end:
         m = _SPECIAL.search(text, pos, end)
         if m is None:
-            builder.text(text[pos:end], pos)
+            _plain(builder, text, pos, end)
             return
         if m.start() > pos:
-            builder.text(text[pos : m.start()], pos)
+            _plain(builder, text, pos, m.start())
         pos = _special(builder, text, m.start(), end)
+
+
+_WHITESPACE = regex.compile(r"[ \t\r\n]+")
+
+
+def _plain(builder: ProseBuilder, text: str, start: int, end: int) -> None:
+    """Emit plain text. A line break (with its indentation) becomes one space, and so does
+    whitespace right after a removed token, so "bad <!-- x --> actors" reads "bad actors"."""
+    pos = start
+    for m in _WHITESPACE.finditer(text, start, end):
+        if m.start() > pos:
+            builder.text(text[pos : m.start()], pos)
+        if "\n" in m.group() or builder.ends_with_space():
+            builder.space(m.start(), m.end())
+        else:
+            builder.text(m.group(), m.start())
+        pos = m.end()
+    if end > pos:
+        builder.text(text[pos:end], pos)
 
 
 def _special(builder: ProseBuilder, text: str, pos: int, end: int) -> int:
@@ -156,6 +226,9 @@ def _special(builder: ProseBuilder, text: str, pos: int, end: int) -> int:
         if nxt and nxt in _ASCII_PUNCT:
             builder.text(nxt, pos, pos + 2)
             return pos + 2
+        if nxt in ("\r", "\n"):
+            builder.space(pos, pos + 1)  # a backslash hard break
+            return pos + 1
         builder.text(ch, pos)
         return pos + 1
     if ch == "`":
@@ -166,6 +239,7 @@ def _special(builder: ProseBuilder, text: str, pos: int, end: int) -> int:
         if close == -1:
             builder.text(run, pos)
             return pos + len(run)
+        builder.code(pos, close + len(run))
         builder.space(pos, close + len(run))  # code is not prose, but it separates words
         return close + len(run)
     if ch == "<":
