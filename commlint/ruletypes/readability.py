@@ -51,6 +51,10 @@ class ReadabilityRule(DataRule):
         # textstat is imported only when a readability rule runs: it costs start-up time.
         import textstat
 
+        from commlint.syllables import install
+
+        install()  # syllables from a lazy CMUdict: textstat's own loader costs ~0.9 s
+
         measure = getattr(textstat, self.metric)
         spans = doc.paragraphs if self.per == "paragraph" else [(0, len(doc.prose))]
         for start, end in spans:

@@ -1,0 +1,71 @@
+"""CLI cold start: `commlint check one.md`, what a pre-commit hook pays on every commit.
+
+    python bench/bench_startup.py [--runs 15] [--file PATH]
+
+Each run is a fresh interpreter. Baselines measured in the same run, on the same machine:
+`python -c pass` (interpreter start) and `python -c "import regex"` (the one heavy
+dependency every lint needs). Results are medians; ratios make runs on different
+machines comparable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from prose import press_release
+
+
+def median_seconds(cmd: list[str], runs: int, cwd: str, ok: tuple[int, ...] = (0,)) -> float:
+    """Median wall time of ``cmd`` over ``runs`` fresh processes (after one warm-up)."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    times = []
+    for i in range(runs + 1):
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        elapsed = time.perf_counter() - t0
+        if proc.returncode not in ok:
+            raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr.decode()[-500:]}")
+        if i:  # the first run warms the OS file cache
+            times.append(elapsed)
+    return statistics.median(times)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--file", type=Path, help="lint this file instead of a generated 1,000-word draft")
+    args = ap.parse_args()
+
+    py = sys.executable
+    script = shutil.which("commlint", path=str(Path(py).parent)) or shutil.which("commlint")
+    with tempfile.TemporaryDirectory() as tmp:
+        target = args.file.resolve() if args.file else Path(tmp) / "one.md"
+        if not args.file:
+            target.write_text(press_release(1000, seed=1), encoding="utf-8")
+        rows = [
+            ("python -c pass", [py, "-c", "pass"], (0,)),
+            ('python -c "import regex"', [py, "-c", "import regex"], (0,)),
+            ("python -m commlint check one.md", [py, "-m", "commlint", "check", str(target)], (0, 1)),
+        ]
+        if script:
+            rows.append(("commlint check one.md (console script)", [script, "check", str(target)], (0, 1)))
+        results = [(label, median_seconds(cmd, args.runs, tmp, ok)) for label, cmd, ok in rows]
+    base, regex_base = results[0][1], results[1][1]
+    print(f"cold start, median of {args.runs} runs ({py}):")
+    for label, secs in results:
+        print(f"  {label:<42} {secs * 1000:7.1f} ms   x{secs / base:4.1f} python   x{secs / regex_base:4.1f} import regex")
+    cli = results[2][1]
+    print(f"commlint overhead over `import regex`: {(cli - regex_base) * 1000:.1f} ms (target: cold start <= 250 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
