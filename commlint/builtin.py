@@ -49,6 +49,13 @@ def commlint_lexicon_paths() -> list[str]:
 
 
 @hookimpl
+def commlint_rules(config: Any) -> list[Any]:
+    from commlint.grammar import grammar_rules
+
+    return grammar_rules(config)
+
+
+@hookimpl
 def commlint_file_extensions() -> dict[str, str]:
     from commlint.formats import EXTENSIONS
 

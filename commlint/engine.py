@@ -16,6 +16,7 @@ from commlint.diagnostics import Diagnostic
 from commlint.document import Document
 from commlint.errors import ConfigError
 from commlint.formats import format_for_path
+from commlint.grammar import review_suggestions
 from commlint.lexicon import Lexicon, lexicon_files, load_lexicon
 from commlint.packs import iter_rule_specs
 from commlint.plugins import plugin_manager, rule_types
@@ -207,6 +208,7 @@ class Linter:
         line, col = source.position(start)
         end_line, end_col = source.position(end)
         suggestions = tuple(make_suggestion(doc, s, e, text, spec) for s, e, text, spec in finding.suggestions)
+        suggestions = review_suggestions(doc, finding.suggestions, suggestions, self.config)
         matched = source.text[start:end]
         message = finding.message or rule.message
         if "{match}" in message:

@@ -1,0 +1,215 @@
+"""Grammar checking through the ``commlint_grammar_check`` hook.
+
+Two uses: a *safe* suggestion whose rewrite would add a grammar problem the original
+sentence did not have is demoted to unsafe (and says why), and, when config
+``[grammar] enabled = true``, grammar problems are reported as ``grammar`` findings.
+Backends are plugins (commlint-harper, commlint-languagetool); with none installed every
+function here is a cheap no-op.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from commlint.diagnostics import Suggestion
+from commlint.errors import CommlintError, ConfigError
+from commlint.ruletypes.base import CheckContext, Finding, Rule, SuggestionSpec
+
+if TYPE_CHECKING:
+    from commlint.config import Config
+    from commlint.document import Document
+
+#: config ``[grammar]`` keys commlint and its grammar plugins read, with their types
+GRAMMAR_KEYS: dict[str, type | tuple[type, ...]] = {
+    "enabled": bool,          # report grammar findings (category ``grammar``)
+    "validate": bool,         # demote safe suggestions that add a grammar problem (default on)
+    "backend": str,           # "harper" or "languagetool" (default: the first installed)
+    "dialect": str,           # Harper: american, british, australian, canadian, indian
+    "spelling": bool,         # include spelling problems (default off: names and jargon)
+    "language": str,          # LanguageTool language code (default en-US)
+    "languagetool-url": str,  # a LanguageTool server instead of the local one
+    "allow-remote": bool,     # permit a languagetool-url that is not on this machine
+}
+
+
+class GrammarUnavailable(CommlintError):
+    """A grammar backend is installed but cannot run (no Java, no server, refused URL)."""
+
+
+Problem = dict[str, Any]
+
+_CACHE_SIZE = 4096
+_cache: OrderedDict[tuple[str, str], list[Problem] | None] = OrderedDict()
+_state: dict[str, Any] = {"installed": None, "disabled": None}
+
+
+def backend_installed() -> bool:
+    """True when some plugin implements the grammar hook (looked up once per process)."""
+    if _state["installed"] is None:
+        from commlint.plugins import plugin_manager
+
+        _state["installed"] = bool(plugin_manager().hook.commlint_grammar_check.get_hookimpls())
+    return bool(_state["installed"])
+
+
+def check(text: str, config: Config) -> list[Problem] | None:
+    """Grammar problems in ``text`` (``start``/``end`` are offsets into it), or None.
+
+    None means no backend can answer. A backend that fails is reported once on stderr
+    and then left alone for the rest of the process (no traceback, no retry storm).
+    """
+    if not text.strip() or not backend_installed() or _state["disabled"]:
+        return None
+    key = (text, repr(sorted(config.grammar.items())))
+    if key in _cache:
+        _cache.move_to_end(key)
+        return _cache[key]
+    from commlint.plugins import plugin_manager
+
+    try:
+        found = plugin_manager().hook.commlint_grammar_check(text=text, config=config)
+    except GrammarUnavailable as exc:
+        _disable(str(exc))
+        return None
+    except Exception as exc:  # a broken backend must not take the lint down
+        _disable(f"grammar backend failed: {type(exc).__name__}: {exc}")
+        return None
+    problems = None if found is None else [dict(p) for p in found]
+    _cache[key] = problems
+    if len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+    return problems
+
+
+def _disable(message: str) -> None:
+    _state["disabled"] = message
+    sys.stderr.write(f"commlint: warning: {message}; grammar checks are off for this run\n")
+
+
+def reset() -> None:
+    """Forget the cached backend state and results (tests, config reloads in the LSP)."""
+    _state.update(installed=None, disabled=None)
+    _cache.clear()
+
+
+# -- demoting suggestions ------------------------------------------------------------------
+
+
+def review_suggestions(doc: Document, raw: Sequence[tuple[int, int, str, SuggestionSpec]],
+                       suggestions: tuple[Suggestion, ...], config: Config) -> tuple[Suggestion, ...]:
+    """The suggestions, with each safe one demoted to unsafe if it adds a grammar problem.
+
+    ``raw`` are the finding's (prose start, prose end, text, spec), parallel to ``suggestions``.
+    Costs nothing unless a safe suggestion exists and a backend is installed.
+    """
+    if not any(s.safe for s in suggestions) or not config.grammar.get("validate", True):
+        return suggestions
+    if not backend_installed() or _state["disabled"]:
+        return suggestions
+    out = []
+    for (ps, pe, _text, _spec), sug in zip(raw, suggestions):
+        if sug.safe:
+            problem = introduced_problem(doc, ps, pe, sug, config)
+            if problem is not None:
+                why = f"demoted to unsafe: the rewrite would add a grammar problem ({problem})"
+                sug = replace(sug, safe=False, description=f"{sug.description} ({why})" if sug.description else why)
+        out.append(sug)
+    return tuple(out)
+
+
+def sentence_pair(doc: Document, ps: int, pe: int, sug: Suggestion) -> tuple[str, str]:
+    """The prose sentence(s) around an edit, before and after the suggestion is applied."""
+    sentences = doc.sentences
+    if not sentences:
+        return doc.prose, doc.prose
+    a = sentences[doc.sentence_index(ps)][0]
+    b = max(sentences[doc.sentence_index(max(ps, pe - 1))][1], pe)
+    # The edit may start before prose[ps] (a corrected "a"/"an"): walk back to its source start.
+    k = ps
+    while k > a and doc.starts[k - 1] >= sug.start:
+        k -= 1
+    before = doc.prose[a:b]
+    after = doc.prose[a:k] + sug.text + doc.prose[pe:b]
+    return before, after
+
+
+def introduced_problem(doc: Document, ps: int, pe: int, sug: Suggestion, config: Config) -> str | None:
+    """A description of the first grammar problem the rewrite adds, or None."""
+    before, after = sentence_pair(doc, ps, pe, sug)
+    old = check(before, config)
+    if old is None:
+        return None
+    new = check(after, config)
+    if new is None:
+        return None
+    return first_new(before, old, after, new)
+
+
+def first_new(before: str, old: Iterable[Problem], after: str, new: Iterable[Problem]) -> str | None:
+    """The first problem in ``new`` that ``old`` did not have, matched by rule and flagged text."""
+    have = Counter(_key(before, p) for p in old)
+    for p in new:
+        k = _key(after, p)
+        if have[k]:
+            have[k] -= 1
+            continue
+        flagged = after[p["start"]:p["end"]]
+        return f"{p.get('message', 'grammar problem')} [{p.get('rule', '?')}] at “{flagged}”"
+    return None
+
+
+def _key(text: str, p: Problem) -> tuple[str, str]:
+    return str(p.get("rule", "")), text[p["start"]:p["end"]].lower()
+
+
+# -- grammar findings ----------------------------------------------------------------------
+
+
+class GrammarRule(Rule):
+    """Grammar problems from the installed backend, as findings (off unless enabled)."""
+
+    type = "grammar"
+    id = "GRM001"
+    name = "grammar"
+    category = "grammar"
+    severity = "info"
+    message = "Grammar: {match}"
+    rationale = ("Grammar slips in a public statement read as carelessness, and a rewrite that "
+                 "reads badly will not be accepted.")
+    default_enabled = False
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterable[Finding]:
+        config = ctx.settings.get("config")
+        if config is None:
+            return
+        problems = check(doc.prose, config) or []
+        for p in problems:
+            start, end = int(p["start"]), int(p["end"])
+            if not 0 <= start < end <= len(doc.prose):
+                continue
+            reps = [r for r in p.get("replacements", []) if isinstance(r, str)][:3]
+            edits = [(start, end, r, SuggestionSpec(text=r, safe=False, description=f"Grammar: use “{r}”"))
+                     for r in reps]
+            yield Finding(start, end, message=f"{p.get('message', 'Grammar problem')} [{p.get('rule', '?')}]",
+                          suggestions=edits)
+
+
+def grammar_rules(config: Config) -> list[Rule]:
+    """The grammar rule for this configuration; validates the ``[grammar]`` table."""
+    where = f"{config.path or '<config>'}: grammar"
+    for key, value in config.grammar.items():
+        expected = GRAMMAR_KEYS.get(key)
+        if expected is None:
+            raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(GRAMMAR_KEYS)})")
+        if not isinstance(value, expected):
+            raise ConfigError(f"{where}.{key} has the wrong type ({type(value).__name__})")
+    rule = GrammarRule()
+    rule.default_enabled = bool(config.grammar.get("enabled", False))
+    if rule.default_enabled and not backend_installed():
+        raise ConfigError(f"{where}.enabled is true but no grammar backend is installed "
+                          "(pip install commlint-harper, or commlint-languagetool)")
+    return [rule]
