@@ -55,7 +55,7 @@ def lint_paths(paths: Iterable[str | Path], *, config: ConfigLike = None) -> lis
     return report.diagnostics
 
 
-def run(paths: list[str], *, config: ConfigLike = None, stdin: str | None = None,
+def run(paths: list[str], *, config: ConfigLike = None, stdin: str | bytes | None = None,
         stdin_filename: str | None = None, overrides: Mapping[str, Any] | None = None) -> Report:
     """Lint paths (``-`` reads ``stdin``) into a Report; input errors are collected, not raised."""
     explicit = as_config(config) if config is not None else None
@@ -84,7 +84,8 @@ def run(paths: list[str], *, config: ConfigLike = None, stdin: str | None = None
             name = stdin_filename or "-"
             linter = linter_near(Path(stdin_filename).parent if stdin_filename else Path.cwd())
             try:
-                source = decode((stdin or "").encode("utf-8", "surrogateescape"), name)
+                data = stdin if isinstance(stdin, bytes) else (stdin or "").encode("utf-8", "surrogateescape")
+                source = decode(data, name)
                 report.results.append(linter.lint(source, format_for_path(stdin_filename)))
             except InputError as exc:
                 report.errors.append(str(exc))

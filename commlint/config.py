@@ -117,6 +117,10 @@ class Config:
                 raise ConfigError(f"{where}: rules.{rule} must be a table of options")
         if self.timeout <= 0:
             raise ConfigError(f"{where}: 'timeout' must be positive")
+        for key, paths in (("packs", self.packs), ("lexicon-paths", self.lexicon_paths)):
+            for raw in paths:
+                if not self.resolve(raw).exists():
+                    raise ConfigError(f"{where}: {key}: {raw!r} not found (looked at {self.resolve(raw)})")
 
     def resolve(self, p: str) -> Path:
         """A path from the config, relative to the config's folder."""
@@ -124,9 +128,17 @@ class Config:
         return path if path.is_absolute() else self.root / path
 
     def replace(self, **changes: Any) -> Config:
-        """A copy with some attributes changed (used for command-line overrides)."""
+        """A copy with some attributes changed (used for command-line overrides).
+
+        A name ending in ``+`` (``**{"ignore+": ["ABS"]}``) appends to that list instead of
+        replacing it, so ``--ignore`` adds to each discovered config's own ``ignore``.
+        """
         values = {f.name: getattr(self, f.name) for f in fields(self)}
-        values.update(changes)
+        for name, value in changes.items():
+            if name.endswith("+"):
+                values[name[:-1]] = list(values[name[:-1]]) + list(value)
+            else:
+                values[name] = value
         return Config(**values)
 
     def cache_key(self) -> str:

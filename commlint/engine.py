@@ -63,7 +63,11 @@ class Linter:
         )
         for rule in self.all_rules:
             options = config.rules.get(rule.id, config.rules.get(rule.name, {}))
-            rule.configure(options, env)
+            try:
+                rule.configure(options, env)
+            except ConfigError as exc:  # name the config file and the [rules.ID] table
+                key = rule.id if rule.id in config.rules else rule.name
+                raise ConfigError(f"{config.path or '<config>'}: rules.{key}: {exc}") from None
         self._accept = (
             regex.compile("|".join(rf"\b{regex.escape(t)}\b" for t in config.accept), regex.IGNORECASE)
             if config.accept

@@ -47,10 +47,11 @@ def overrides_from(args: argparse.Namespace, base: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if args.select:
         out["select"] = _split(args.select)
+    # "key+" appends to the list of whichever config each file ends up with (Config.replace).
     if args.extend_select:
-        out["extend_select"] = list(base.extend_select) + _split(args.extend_select)
+        out["extend_select+"] = _split(args.extend_select)
     if args.ignore:
-        out["ignore"] = list(base.ignore) + _split(args.ignore)
+        out["ignore+"] = _split(args.ignore)
     if args.fail_level:
         out["fail_level"] = args.fail_level
     return out
@@ -67,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
     if args.format not in fmts:
         raise UsageError(f"check: unknown --format {args.format!r} (known: {', '.join(sorted(fmts))})")
     config = Config.from_file(args.config) if args.config else None
-    stdin_text = sys.stdin.read() if "-" in args.paths else None
+    # Bytes, so a BOM, CRLF and a bad encoding reach decode() exactly as a file's would.
+    stdin_text = sys.stdin.buffer.read() if "-" in args.paths else None
     overrides = overrides_from(args, config or Config())
     hooks = _hooks(args)
     for hook in hooks:
