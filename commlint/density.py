@@ -1,0 +1,318 @@
+"""Risk-term density: lexicon occurrences per 1,000 prose words (see docs/density.md).
+
+Counting runs over a document's prose view only (no code, URLs, front matter or markup).
+A word is what ``commlint.sentences.word_spans`` finds. A term occurrence is a match of one
+of a family's patterns as a whole word, case-insensitive, that does not lie inside a match
+of one of the family's ``exclude`` patterns. Within a family, overlapping patterns count
+once (the regex alternation takes the first pattern that matches at a position).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+
+from commlint.lexicon import Family, Lexicon
+
+FLAGS = regex.IGNORECASE | regex.VERSION0
+PER = 1000.0
+
+
+@dataclass
+class DocDensity:
+    """Counts for one document: words and, per lexicon, per-family and per-term occurrences."""
+
+    path: str
+    words: int
+    #: lexicon -> family -> occurrences
+    families: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: lexicon -> term as written (lower-cased) -> occurrences
+    terms: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def count(self, lexicon: str) -> int:
+        return sum(self.families.get(lexicon, {}).values())
+
+    def rate(self, lexicon: str) -> float:
+        return rate(self.count(lexicon), self.words)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "words": self.words, "families": self.families, "terms": self.terms}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DocDensity:
+        return cls(str(data["path"]), int(data["words"]), dict(data["families"]), dict(data["terms"]))
+
+
+def rate(count: int | float, words: int) -> float:
+    """Occurrences per 1,000 words (0 for an empty document)."""
+    return count * PER / words if words else 0.0
+
+
+class _CompiledFamily:
+    def __init__(self, family: Family) -> None:
+        self.name = family.name
+        self.terms = regex.compile("|".join(rf"\b(?:{t})\b" for t in family.terms), FLAGS)
+        self.exclude = (
+            regex.compile("|".join(rf"\b(?:{t})\b" for t in family.exclude), FLAGS) if family.exclude else None
+        )
+
+    def matches(self, prose: str) -> list[tuple[int, int, str]]:
+        """(start, end, term) of every occurrence not inside an exclusion."""
+        excluded = [m.span() for m in self.exclude.finditer(prose)] if self.exclude else []
+        out = []
+        for m in self.terms.finditer(prose):
+            s, e = m.span()
+            if any(xs <= s and e <= xe for xs, xe in excluded):
+                continue
+            out.append((s, e, " ".join(m.group().lower().split())))
+        return out
+
+
+class DensityCounter:
+    """Counts the families of several lexicons over prose; build once, reuse per document."""
+
+    def __init__(self, lexicons: Mapping[str, Lexicon]) -> None:
+        self.lexicons = dict(lexicons)
+        self._compiled = {name: [_CompiledFamily(f) for f in lex.families] for name, lex in self.lexicons.items()}
+
+    def __getstate__(self) -> dict[str, Any]:  # compiled patterns are rebuilt in worker processes
+        return {"lexicons": self.lexicons}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["lexicons"])  # type: ignore[misc]
+
+    def measure(self, prose: str, words: int, path: str = "") -> DocDensity:
+        """Per-lexicon, per-family and per-term counts for one prose string of ``words`` words."""
+        doc = DocDensity(path=path, words=words)
+        for name, families in self._compiled.items():
+            fam_counts: dict[str, int] = {}
+            term_counts: dict[str, int] = {}
+            for fam in families:
+                hits = fam.matches(prose)
+                fam_counts[fam.name] = len(hits)
+                for _, _, term in hits:
+                    term_counts[term] = term_counts.get(term, 0) + 1
+            doc.families[name] = fam_counts
+            doc.terms[name] = dict(sorted(term_counts.items()))
+        return doc
+
+    def occurrences(self, prose: str, lexicon: str) -> list[tuple[int, int, str, str]]:
+        """(start, end, family, term) of every occurrence of ``lexicon``, in prose order."""
+        out = [(s, e, fam.name, t) for fam in self._compiled[lexicon] for s, e, t in fam.matches(prose)]
+        return sorted(out)
+
+
+def top_terms(terms: Mapping[str, int], n: int = 3) -> list[tuple[str, int]]:
+    """The ``n`` most frequent terms, ties broken alphabetically."""
+    return sorted(terms.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
+def budget(count: int, words: int, target_rate: float) -> int:
+    """Occurrences to rephrase so that the rate is at most ``target_rate`` per 1,000 words."""
+    allowed = math.floor(target_rate * words / PER + 1e-9)
+    return max(0, count - allowed)
+
+
+# -- Poisson interval ---------------------------------------------------------------------
+def _poisson_cdf(k: int, mu: float) -> float:
+    """P(X <= k) for X ~ Poisson(mu)."""
+    if mu <= 0:
+        return 1.0
+    # Summed in log space so that large means do not underflow exp(-mu).
+    log_mu = math.log(mu)
+    total = sum(math.exp(-mu + i * log_mu - math.lgamma(i + 1)) for i in range(k + 1))
+    return min(1.0, total)
+
+
+def _solve(f: Any, lo: float, hi: float) -> float:
+    """Root of a decreasing function f on [lo, hi] by bisection."""
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if f(mid) > 0:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < 1e-10 * max(1.0, hi):
+            break
+    return (lo + hi) / 2
+
+
+def poisson_interval(count: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Exact (Garwood) two-sided interval for a Poisson mean given ``count`` occurrences."""
+    alpha = 1 - confidence
+    hi_bound = count + 20 * math.sqrt(count + 1) + 20
+    # P(X >= count) grows with mu: the lower bound is where it reaches alpha/2.
+    lower = 0.0 if count == 0 else _solve(lambda mu: alpha / 2 - (1 - _poisson_cdf(count - 1, mu)), 0.0, hi_bound)
+    upper = _solve(lambda mu: _poisson_cdf(count, mu) - alpha / 2, 0.0, hi_bound)
+    return lower, upper
+
+
+def rate_interval(count: int, words: int, confidence: float = 0.95) -> tuple[float, float]:
+    """The Poisson interval on ``count`` as a rate per 1,000 words."""
+    lo, hi = poisson_interval(count, confidence)
+    return rate(lo, words), rate(hi, words)
+
+
+# -- distributions ------------------------------------------------------------------------
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) with linear interpolation between order statistics."""
+    if not values:
+        return 0.0
+    xs = sorted(values)
+    pos = (len(xs) - 1) * q / 100.0
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+PERCENTILES = (10, 25, 50, 75, 90, 95)
+
+
+def distribution(values: list[float]) -> dict[str, float]:
+    """mean, sd (sample), min, max and the p10/p25/median/p75/p90/p95 of ``values``."""
+    n = len(values)
+    mean = sum(values) / n if n else 0.0
+    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else 0.0
+    out = {"mean": mean, "sd": sd, "min": min(values, default=0.0), "max": max(values, default=0.0)}
+    for q in PERCENTILES:
+        out["median" if q == 50 else f"p{q}"] = percentile(values, q)
+    return {k: round(v, 6) for k, v in out.items()}
+
+
+@dataclass
+class GroupTotals:
+    """Pooled counts of a group of documents for one lexicon."""
+
+    lexicon: str
+    documents: int
+    words: int
+    families: dict[str, int]
+    terms: dict[str, int]
+    doc_rates: list[float]
+
+    @property
+    def count(self) -> int:
+        return sum(self.families.values())
+
+    @property
+    def rate(self) -> float:
+        return rate(self.count, self.words)
+
+    @classmethod
+    def from_docs(cls, docs: Iterable[DocDensity], lexicon: str, family_names: Iterable[str]) -> GroupTotals:
+        families = {name: 0 for name in family_names}
+        terms: dict[str, int] = {}
+        words = n = 0
+        doc_rates = []
+        for d in docs:
+            n += 1
+            words += d.words
+            for fam, c in d.families.get(lexicon, {}).items():
+                families[fam] = families.get(fam, 0) + c
+            for term, c in d.terms.get(lexicon, {}).items():
+                terms[term] = terms.get(term, 0) + c
+            if d.words:
+                doc_rates.append(d.rate(lexicon))
+        return cls(lexicon, n, words, families, dict(sorted(terms.items())), doc_rates)
+
+
+# -- settings ([density] in config) -------------------------------------------------------
+@dataclass(frozen=True)
+class DensitySettings:
+    """The validated ``[density]`` table of a configuration."""
+
+    lexicon: str = "risk"
+    lexicons: tuple[str, ...] = ("risk",)
+    target: str = "p90"
+    ratio: float = 1.0
+    min_words: int = 200
+    interval_below: int = 500
+    confidence: float = 0.95
+
+    @classmethod
+    def from_config(cls, config: Any) -> DensitySettings:
+        """Read ``config.density``; a wrong key or value is a one-line ConfigError."""
+        from commlint.baseline import TARGETS
+        from commlint.errors import ConfigError
+
+        table = dict(getattr(config, "density", None) or {})
+        where = f"{getattr(config, 'path', None) or '<config>'}: density"
+        known = {"lexicon", "lexicons", "target", "ratio", "min-words", "interval-below", "confidence"}
+        unknown = sorted(set(table) - known)
+        if unknown:
+            raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})")
+
+        def number(key: str, default: float, kind: type = float, low: float = 0.0) -> Any:
+            value = table.get(key, default)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and not isinstance(value, int)):
+                raise ConfigError(f"{where}.{key} must be a {'whole number' if kind is int else 'number'}")
+            if value < low:
+                raise ConfigError(f"{where}.{key} must be at least {low:g}")
+            return kind(value)
+
+        lexicon = table.get("lexicon", cls.lexicon)
+        if not isinstance(lexicon, str) or not lexicon:
+            raise ConfigError(f"{where}.lexicon must be a lexicon name")
+        lexicons = table.get("lexicons", [lexicon])
+        if not isinstance(lexicons, list) or not lexicons or not all(isinstance(x, str) for x in lexicons):
+            raise ConfigError(f"{where}.lexicons must be a non-empty list of lexicon names")
+        if lexicon not in lexicons:
+            lexicons = [lexicon, *lexicons]
+        target = table.get("target", cls.target)
+        if target not in TARGETS:
+            raise ConfigError(f"{where}.target must be one of {', '.join(TARGETS)}, not {target!r}")
+        ratio = number("ratio", cls.ratio)
+        if ratio <= 0:
+            raise ConfigError(f"{where}.ratio must be positive")
+        confidence = number("confidence", cls.confidence)
+        if not 0 < confidence < 1:
+            raise ConfigError(f"{where}.confidence must be between 0 and 1")
+        return cls(lexicon, tuple(lexicons), "median" if target == "p50" else target, ratio,
+                   number("min-words", cls.min_words, int), number("interval-below", cls.interval_below, int),
+                   confidence)
+
+
+def fmt_rate(value: float) -> str:
+    """A rate as printed in messages: one decimal."""
+    return f"{value:.1f}"
+
+
+def compare(doc: DocDensity, lexicon: str, baseline: Any, settings: DensitySettings) -> dict[str, Any]:
+    """How a document's rate stands against a baseline: the figures behind the density finding."""
+    count, words = doc.count(lexicon), doc.words
+    r = rate(count, words)
+    label, value = baseline.value(settings.target)
+    target_rate = value * settings.ratio
+    out: dict[str, Any] = {
+        "baseline": baseline.name,
+        "aggregate_only": baseline.aggregate_only,
+        "target": label,
+        "target_value": round(value, 6),
+        "target_rate": round(target_rate, 6),
+        "ratio_to_target": round(r / value, 6) if value else None,
+        "above": r > target_rate,
+        "budget": budget(count, words, target_rate),
+    }
+    if not baseline.aggregate_only:
+        dist = baseline.data["distribution"]
+        out["median"], out["p90"] = dist["median"], dist["p90"]
+    return out
+
+
+def comparison_text(r: float, lexicon: str, baseline: Any, cmp: Mapping[str, Any]) -> str:
+    """'4.9 risk terms per 1,000 words; peer median 0.6, p90 1.4 (baseline: NAME); 3.5× the p90'."""
+    head = f"{fmt_rate(r)} {lexicon} terms per 1,000 words"
+    if baseline.aggregate_only:
+        peers = f"peer rate {fmt_rate(baseline.data['rate'])} (baseline: {baseline.name}, aggregate only)"
+    else:
+        peers = f"peer median {fmt_rate(cmp['median'])}, p90 {fmt_rate(cmp['p90'])} (baseline: {baseline.name})"
+    label = "the peer rate" if cmp["target"] == "peer rate" else f"the {cmp['target']}"
+    if cmp["ratio_to_target"] is None:
+        times = f"{label} is 0"
+    else:
+        times = f"{cmp['ratio_to_target']:.1f}× {label}"
+    return f"{head}; {peers}; {times}"
