@@ -1,0 +1,141 @@
+"""Workspace configuration for the language server: discovery, overrides and reloads.
+
+Each document uses the config found by walking up from its file (``commlint.toml``,
+``.commlint.toml`` or ``[tool.commlint]`` in ``pyproject.toml``), else the workspace root's,
+else the defaults. Overrides from ``initializationOptions`` and
+``workspace/didChangeConfiguration`` are laid over it, key by key. Built Linters are cached
+per config file until a watched config file changes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from commlint.config import CONFIG_FILES, Config, find_config_file
+from commlint.engine import Linter
+from commlint.errors import CommlintError
+from commlint.packs import read_toml
+
+#: the default wait after the last keystroke before linting (milliseconds)
+DEFAULT_DEBOUNCE_MS = 200
+
+
+@dataclass
+class ServerSettings:
+    """What a client may set: server behaviour plus config-key overrides."""
+
+    debounce_ms: int = DEFAULT_DEBOUNCE_MS
+    #: config keys as in commlint.toml (``select``, ``ignore``, ``severity`` ...)
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_settings(raw: Any, base: ServerSettings | None = None) -> ServerSettings:
+    """Settings from ``initializationOptions`` or ``didChangeConfiguration`` params.
+
+    Accepts ``{"commlint": {...}}`` or the inner table itself, whose keys are
+    ``debounceMs`` (int) and ``config`` (a table of config keys). Unknown or ill-typed
+    values raise ValueError naming them.
+    """
+    settings = ServerSettings(debounce_ms=base.debounce_ms if base else DEFAULT_DEBOUNCE_MS,
+                              overrides=dict(base.overrides) if base else {})
+    if raw is None:
+        return settings
+    if not isinstance(raw, Mapping):
+        raise ValueError("commlint settings must be an object")
+    table = raw.get("commlint", raw)
+    if table is None:
+        return settings
+    if not isinstance(table, Mapping):
+        raise ValueError("commlint settings must be an object")
+    unknown = set(table) - {"debounceMs", "config"}
+    if unknown:
+        raise ValueError(f"unknown commlint setting(s): {', '.join(sorted(unknown))}")
+    if "debounceMs" in table:
+        value = table["debounceMs"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ValueError("commlint setting 'debounceMs' must be a number >= 0")
+        settings.debounce_ms = int(value)
+    if "config" in table:
+        if not isinstance(table["config"], Mapping):
+            raise ValueError("commlint setting 'config' must be an object of config keys")
+        settings.overrides = dict(table["config"])
+    return settings
+
+
+def is_config_file(path: str | Path) -> bool:
+    return Path(path).name in CONFIG_FILES
+
+
+class WorkspaceConfigs:
+    """The Linter for each document, built once per config file and cached until reload."""
+
+    def __init__(self, roots: list[Path] | None = None) -> None:
+        self.roots = [r.resolve() for r in roots or []]
+        self.settings = ServerSettings()
+        self._linters: dict[Path | None, Linter] = {}
+        self._lock = threading.Lock()
+        #: the last configuration error per config file (None: the overrides alone)
+        self.errors: dict[Path | None, str] = {}
+
+    def update(self, settings: ServerSettings) -> None:
+        self.settings = settings
+        self.invalidate()
+
+    def invalidate(self) -> None:
+        """Forget every built Linter (a config file or the overrides changed)."""
+        with self._lock:
+            self._linters.clear()
+            self.errors.clear()
+
+    def root_for(self, path: Path | None) -> Path | None:
+        if path is not None:
+            for root in sorted(self.roots, key=lambda r: len(str(r)), reverse=True):
+                if path == root or root in path.parents:
+                    return root
+        return self.roots[0] if self.roots else None
+
+    def config_file_for(self, path: Path | None) -> Path | None:
+        start = path.parent if path is not None else self.root_for(None)
+        if start is None:
+            return None
+        found = find_config_file(start)
+        if found is None and path is not None:
+            root = self.root_for(path)
+            found = find_config_file(root) if root is not None else None
+        return found.resolve() if found else None
+
+    def linter_for(self, path: Path | None) -> Linter:
+        """The Linter for a document path (None for an unsaved buffer). Never raises
+        a CommlintError: a broken config is recorded in ``errors`` and the defaults used."""
+        found = self.config_file_for(path)
+        with self._lock:
+            linter = self._linters.get(found)
+            if linter is not None:
+                return linter
+            try:
+                linter = Linter(self._build(found, path))
+            except CommlintError as exc:
+                self.errors[found] = str(exc)
+                linter = Linter(Config.default(self.root_for(path)))
+            self._linters[found] = linter
+            return linter
+
+    def _build(self, found: Path | None, path: Path | None) -> Config:
+        overrides = self.settings.overrides
+        if found is None:
+            root = self.root_for(path) or (path.parent if path else Path.cwd())
+            return Config.from_dict(overrides, root=root) if overrides else Config.default(root)
+        data = read_toml(found)
+        if found.name == "pyproject.toml":
+            data = data.get("tool", {}).get("commlint", {})
+        merged = {**data, **overrides}
+        if not overrides:
+            return Config.from_dict(merged, path=found)
+        try:
+            return Config.from_dict(merged, path=found)
+        except CommlintError as exc:
+            raise CommlintError(f"{exc} (with the editor's commlint.config overrides)") from None

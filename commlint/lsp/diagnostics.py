@@ -1,0 +1,118 @@
+"""commlint Diagnostics -> LSP diagnostics, with everything code actions need in ``data``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from lsprotocol import types as lsp
+
+from commlint.diagnostics import Diagnostic
+from commlint.lsp.positions import PositionMap
+
+SOURCE = "commlint"
+SEVERITY = {
+    "error": lsp.DiagnosticSeverity.Error,
+    "warning": lsp.DiagnosticSeverity.Warning,
+    "info": lsp.DiagnosticSeverity.Information,
+}
+_DOCS_FALLBACK = "https://github.com/commlint/commlint/tree/main/docs"
+
+
+@lru_cache(maxsize=1)
+def rules_doc_url() -> str:
+    """The URL of docs/rules.md, from the package's Documentation project URL."""
+    base = _DOCS_FALLBACK
+    try:
+        from importlib.metadata import metadata
+
+        for entry in metadata("commlint").get_all("Project-URL") or []:
+            label, _, url = entry.partition(",")
+            if label.strip().lower() == "documentation" and url.strip():
+                base = url.strip()
+    except Exception:  # no installed metadata (a bare checkout): use the known URL
+        pass
+    return base.rstrip("/").replace("/tree/", "/blob/", 1) + "/rules.md"
+
+
+def rule_doc_link(rule: str, name: str) -> str:
+    """The docs/rules.md anchor of a rule (GitHub's slug of the heading "ID name")."""
+    return f"{rules_doc_url()}#{rule.lower()}-{name.lower()}"
+
+
+def is_internal(d: Diagnostic) -> bool:
+    """CL9xx: commlint's own notices (a rule timed out or failed), logged, not published."""
+    return d.category == "internal"
+
+
+def lsp_range(pm: PositionMap, start: int, end: int) -> lsp.Range:
+    sl, sc = pm.position(start)
+    el, ec = pm.position(end)
+    return lsp.Range(start=lsp.Position(line=sl, character=sc), end=lsp.Position(line=el, character=ec))
+
+
+def diagnostic_range(pm: PositionMap, d: Diagnostic) -> lsp.Range:
+    """A span's range; a document-level finding covers the first line so it can be seen."""
+    if d.scope == "document":
+        first_end = pm.line_starts[1] if len(pm.line_starts) > 1 else len(pm.text)
+        end = len(pm.text[:first_end].rstrip("\r\n"))
+        return lsp_range(pm, 0, end)
+    return lsp_range(pm, d.start, d.end)
+
+
+def suggestion_label(s: Any) -> str:
+    kind = "needs your input" if s.needs_input else ("safe" if s.safe else "unsafe")
+    return f"{s.text} ({kind})" + (f" — {s.description}" if s.description else "")
+
+
+def to_lsp(d: Diagnostic, pm: PositionMap, version: int | None) -> lsp.Diagnostic:
+    """One LSP diagnostic. ``data`` holds the document version and each suggestion's edit
+    (source offsets and the LSP range), so code actions need no second lint."""
+    message = d.message
+    hand = [s for s in d.suggestions if s.needs_input]
+    if hand:
+        # Not offered as an edit, so say it where the author reads.
+        message += "\n" + "\n".join(f"Suggestion (needs your input): {s.text}" for s in hand)
+    data: dict[str, Any] = {
+        "version": version,
+        "rule": d.rule,
+        "name": d.name,
+        "scope": d.scope,
+        "start": d.start,
+        "end": d.end,
+        "line": d.line,
+        "suggestions": [
+            {
+                "text": s.text,
+                "description": s.description,
+                "safe": s.safe,
+                "needs_input": s.needs_input,
+                "start": s.start,
+                "end": s.end,
+                "range": _range_json(lsp_range(pm, s.start, s.end)),
+            }
+            for s in d.suggestions
+        ],
+    }
+    if d.data:
+        data["facts"] = d.data
+    return lsp.Diagnostic(
+        range=diagnostic_range(pm, d),
+        message=message,
+        severity=SEVERITY.get(d.severity, lsp.DiagnosticSeverity.Warning),
+        code=d.rule,
+        code_description=lsp.CodeDescription(href=rule_doc_link(d.rule, d.name)),
+        source=SOURCE,
+        data=data,
+    )
+
+
+def _range_json(r: lsp.Range) -> dict[str, Any]:
+    return {"start": {"line": r.start.line, "character": r.start.character},
+            "end": {"line": r.end.line, "character": r.end.character}}
+
+
+def range_from_json(raw: Any) -> lsp.Range:
+    """The inverse of ``_range_json`` (raises KeyError/TypeError on a malformed value)."""
+    return lsp.Range(start=lsp.Position(line=int(raw["start"]["line"]), character=int(raw["start"]["character"])),
+                     end=lsp.Position(line=int(raw["end"]["line"]), character=int(raw["end"]["character"])))

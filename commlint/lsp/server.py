@@ -1,0 +1,371 @@
+"""The commlint language server: state, scheduling, and the wiring of each LSP feature.
+
+Linting runs on one worker thread so the event loop keeps reading messages; a document
+change cancels the pending lint of that document (debounce), and a lint whose document
+has moved on to a newer version by the time it finishes is dropped, not published.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import attrs
+from cattrs.errors import ClassValidationError
+from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcInvalidParams
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.uris import to_fs_path
+
+from commlint import __version__
+from commlint.engine import Linter
+from commlint.errors import CommlintError
+from commlint.formats import format_for_path
+from commlint.lsp import code_actions, density, hover
+from commlint.lsp.config import ServerSettings, WorkspaceConfigs, is_config_file, parse_settings
+from commlint.lsp.diagnostics import is_internal, to_lsp
+from commlint.lsp.positions import PositionMap, choose_encoding
+from commlint.lsp.state import DocState
+from commlint.source import Source
+
+log = logging.getLogger("commlint.lsp")
+
+#: LSP languageId -> commlint format
+LANGUAGES = {"markdown": "markdown", "plaintext": "text", "text": "text", "html": "html"}
+SHOW_DENSITY = "commlint.showDensity"
+
+
+@attrs.define
+class _InvalidRequest:
+    """A request whose params did not match the LSP schema: answered with an error."""
+
+    id: Any
+    method: str
+    jsonrpc: str
+    error: JsonRpcException
+
+
+class CommlintProtocol(LanguageServerProtocol):
+    """pygls' protocol, plus: invalid request params get a JSON-RPC error *response*
+    (pygls only logs them, leaving the client waiting), and the position encoding the
+    server prefers is negotiated."""
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if isinstance(data, dict) and "id" in data and "method" in data:
+                cause = exc.__cause__
+                detail = str(cause).splitlines()[0] if cause else ""
+                if isinstance(cause, ClassValidationError):
+                    detail = "; ".join(_leaf_errors(cause)) or detail
+                error = JsonRpcInvalidParams(f"invalid params for {data['method']}: {detail}".rstrip(": "))
+                if not isinstance(exc, JsonRpcInvalidParams):
+                    error = exc
+                return _InvalidRequest(id=data["id"], method=str(data["method"]), jsonrpc=str(data.get("jsonrpc")), error=error)
+            raise
+
+    def handle_message(self, message: Any) -> None:
+        if isinstance(message, _InvalidRequest):
+            log.warning("answering %s request %s with an error: %s", message.method, message.id, message.error)
+            self._send_response(message.id, None, message.error.to_response_error())
+            return
+        super().handle_message(message)
+
+    @lsp_method(lsp.INITIALIZE)
+    def lsp_initialize(self, params: lsp.InitializeParams) -> Any:
+        general = params.capabilities.general
+        if general is not None and general.position_encodings:
+            # pygls takes the client's first choice; narrow the offer to ours so it agrees.
+            general.position_encodings = [choose_encoding(general.position_encodings)]  # type: ignore[list-item]
+        return (yield from super().lsp_initialize(params))
+
+
+def _leaf_errors(exc: BaseException) -> list[str]:
+    subs = getattr(exc, "exceptions", None)
+    if not subs:
+        return [f"{type(exc).__name__}: {exc}"]
+    return [m for sub in subs for m in _leaf_errors(sub)]
+
+
+class CommlintServer(LanguageServer):
+    """The server's state: open documents' last lints, pending lints, per-workspace Linters."""
+
+    def __init__(self, settings: ServerSettings | None = None) -> None:
+        super().__init__("commlint", __version__, protocol_cls=CommlintProtocol,
+                         text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        self.configs = WorkspaceConfigs()
+        self.configs.settings = settings or ServerSettings()
+        self.cli_settings = self.configs.settings
+        self.documents: dict[str, DocState] = {}
+        self.languages: dict[str, str] = {}
+        self._pending: dict[str, asyncio.TimerHandle] = {}
+        self._lint_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="commlint-lint")
+        self._shown_errors: set[str] = set()
+        #: counters the benchmark and tests read through commlint.showDensity's sibling command
+        self.stats = {"lints": 0, "published": 0, "stale_dropped": 0}
+
+    # -- documents ------------------------------------------------------------------------
+    @property
+    def encoding(self) -> str:
+        try:
+            return str(getattr(self.workspace.position_encoding, "value", self.workspace.position_encoding))
+        except RuntimeError:
+            return "utf-16"
+
+    def format_of(self, uri: str) -> str | None:
+        """The commlint format of an open document, or None when it is not prose we lint."""
+        lang = self.languages.get(uri)
+        if lang in LANGUAGES:
+            return LANGUAGES[lang]
+        path = _path(uri)
+        if lang is None or lang == "":
+            return format_for_path(str(path)) if path else "text"
+        if path is not None and path.suffix.lower() in (".md", ".markdown", ".txt", ".text", ".html", ".htm"):
+            return format_for_path(str(path))
+        return None
+
+    def schedule(self, uri: str, delay_ms: int) -> None:
+        """Lint ``uri`` after ``delay_ms``; a later call for the same document replaces it."""
+        loop = asyncio.get_running_loop()
+        pending = self._pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        if self.format_of(uri) is None:
+            return
+        if delay_ms <= 0:
+            self._pending[uri] = loop.call_soon(self._start_lint, uri)  # type: ignore[assignment]
+        else:
+            self._pending[uri] = loop.call_later(delay_ms / 1000, self._start_lint, uri)
+
+    def _start_lint(self, uri: str) -> None:
+        self._pending.pop(uri, None)
+        try:
+            doc = self.workspace.get_text_document(uri)
+        except Exception:
+            return
+        version, text, fmt = doc.version, doc.source, self.format_of(uri)
+        if fmt is None:
+            return
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._lint_pool, self._lint, uri, version, text, fmt, self.encoding)
+        future.add_done_callback(lambda f: self._finish(uri, version, f))
+
+    def _lint(self, uri: str, version: int | None, text: str, fmt: str, encoding: str) -> DocState | None:
+        """Runs on the lint thread. Lints one snapshot; returns None if it is already stale."""
+        if self._current_version(uri) != version:
+            return None
+        path = _path(uri)
+        linter = self.configs.linter_for(path)
+        result = linter.lint(Source(text=text, path=str(path) if path else None), fmt)
+        posmap = PositionMap(text, encoding)
+        shown = [d for d in result.diagnostics if not is_internal(d)]
+        state = DocState(uri=uri, version=version, text=text, fmt=fmt, path=path, linter=linter,
+                         result=result, posmap=posmap, diagnostics=shown,
+                         lsp_diagnostics=[to_lsp(d, posmap, version) for d in shown])
+        state.density = density.summary(state)
+        self.stats["lints"] += 1
+        return state
+
+    def _current_version(self, uri: str) -> int | None:
+        try:
+            return self.workspace.get_text_document(uri).version
+        except Exception:
+            return None
+
+    def _finish(self, uri: str, version: int | None, future: asyncio.Future[DocState | None]) -> None:
+        """On the event loop: publish a finished lint unless a newer version arrived."""
+        if future.cancelled():
+            return
+        exc = future.exception()
+        if exc is not None:
+            # Never a dead server: say what failed and keep serving.
+            log.error("linting %s failed", uri, exc_info=exc)
+            self.log(lsp.MessageType.Error, f"commlint: linting {uri} failed: {type(exc).__name__}: {exc}")
+            return
+        state = future.result()
+        if state is None or uri not in self.languages or self._current_version(uri) != version:
+            self.stats["stale_dropped"] += 1
+            return
+        self.documents[uri] = state
+        for d in state.result.diagnostics:
+            if is_internal(d):
+                self.log(lsp.MessageType.Warning, f"commlint: {uri}: {d.rule} {d.message}")
+        self._report_config_errors()
+        self.stats["published"] += 1
+        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
+            uri=uri, version=version, diagnostics=state.lsp_diagnostics))
+
+    def relint_all(self) -> None:
+        for uri in list(self.languages):
+            self.schedule(uri, 0)
+
+    # -- messages -------------------------------------------------------------------------
+    def log(self, kind: lsp.MessageType, message: str) -> None:
+        self.window_log_message(lsp.LogMessageParams(type=kind, message=message))
+
+    def _report_config_errors(self) -> None:
+        for error in self.configs.errors.values():
+            if error not in self._shown_errors:
+                self._shown_errors.add(error)
+                self.window_show_message(lsp.ShowMessageParams(
+                    type=lsp.MessageType.Error, message=f"commlint: {error} (using the default configuration)"))
+                self.log(lsp.MessageType.Error, f"commlint: {error}")
+
+    def apply_settings(self, raw: Any) -> None:
+        try:
+            settings = parse_settings(raw, self.configs.settings)
+        except ValueError as exc:
+            self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Error, message=f"commlint: {exc}"))
+            return
+        self.configs.update(settings)
+        self._shown_errors.clear()
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        # Request errors are already answered; everything else goes to the log, not a popup.
+        log.error("server error (%s): %s", getattr(source, "__name__", source), error)
+        try:
+            self.log(lsp.MessageType.Error, f"commlint: internal error: {error}")
+        except Exception:
+            pass
+
+    def linter_for_uri(self, uri: str) -> Linter:
+        return self.configs.linter_for(_path(uri))
+
+
+def _path(uri: str) -> Path | None:
+    if not uri.startswith("file:"):
+        return None
+    fs = to_fs_path(uri)
+    return Path(fs).resolve() if fs else None
+
+
+def _versioned(server: CommlintServer) -> bool:
+    caps = server.client_capabilities
+    ws = caps.workspace if caps else None
+    edit = ws.workspace_edit if ws else None
+    return bool(edit and edit.document_changes)
+
+
+def build_server(settings: ServerSettings | None = None) -> CommlintServer:
+    """A server with every feature registered (not started)."""
+    server = CommlintServer(settings)
+
+    @server.feature(lsp.INITIALIZE)
+    def initialize(ls: CommlintServer, params: lsp.InitializeParams) -> None:
+        roots = [Path(p) for p in (to_fs_path(f.uri) for f in params.workspace_folders or []) if p]
+        if not roots and params.root_uri:
+            fs = to_fs_path(params.root_uri)
+            roots = [Path(fs)] if fs else []
+        elif not roots and params.root_path:
+            roots = [Path(params.root_path)]
+        ls.configs.roots = [r.resolve() for r in roots]
+        if params.initialization_options is not None:
+            ls.apply_settings(params.initialization_options)
+
+    @server.feature(lsp.INITIALIZED)
+    async def initialized(ls: CommlintServer, params: lsp.InitializedParams) -> None:
+        caps = ls.client_capabilities.workspace
+        watch = caps.did_change_watched_files if caps else None
+        if watch and watch.dynamic_registration:
+            options = lsp.DidChangeWatchedFilesRegistrationOptions(watchers=[
+                lsp.FileSystemWatcher(glob_pattern=f"**/{name}") for name in
+                ("commlint.toml", ".commlint.toml", "pyproject.toml")])
+            try:
+                await ls.client_register_capability_async(lsp.RegistrationParams(registrations=[
+                    lsp.Registration(id="commlint-config-watch", method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                                     register_options=options)]))
+            except Exception as exc:  # a client may refuse; config still reloads on didChangeConfiguration
+                log.warning("could not register file watchers: %s", exc)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: CommlintServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        ls.languages[params.text_document.uri] = params.text_document.language_id
+        ls.schedule(params.text_document.uri, 0)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: CommlintServer, params: lsp.DidChangeTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri, ls.configs.settings.debounce_ms)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: CommlintServer, params: lsp.DidSaveTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri, 0)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: CommlintServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        pending = ls._pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        ls.languages.pop(uri, None)
+        ls.documents.pop(uri, None)
+        ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched(ls: CommlintServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+        if any(is_config_file(to_fs_path(c.uri) or c.uri) for c in params.changes):
+            ls.log(lsp.MessageType.Info, "commlint: configuration changed; reloading")
+            ls.configs.invalidate()
+            ls._shown_errors.clear()
+            ls.relint_all()
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    def did_change_configuration(ls: CommlintServer, params: lsp.DidChangeConfigurationParams) -> None:
+        ls.apply_settings(params.settings)
+        ls.relint_all()
+
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(
+        code_action_kinds=[lsp.CodeActionKind.QuickFix, code_actions.FIX_ALL_KIND], resolve_provider=False))
+    def code_action(ls: CommlintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
+        state = ls.documents.get(params.text_document.uri)
+        if state is None or state.version != ls._current_version(state.uri):
+            return None  # a lint of the current text is on its way; offer nothing stale
+        return code_actions.code_actions(state, params, _versioned(ls))
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    def on_hover(ls: CommlintServer, params: lsp.HoverParams) -> lsp.Hover | None:
+        state = ls.documents.get(params.text_document.uri)
+        if state is None or state.version != ls._current_version(state.uri):
+            return None
+        return hover.hover(state, params.position, density.hover_text(state.density))
+
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CodeLensOptions(resolve_provider=False))
+    def code_lens(ls: CommlintServer, params: lsp.CodeLensParams) -> list[lsp.CodeLens] | None:
+        state = ls.documents.get(params.text_document.uri)
+        if state is None or state.density is None:
+            return None
+        start = lsp.Position(line=0, character=0)
+        return [lsp.CodeLens(range=lsp.Range(start=start, end=start), command=lsp.Command(
+            title=density.lens_title(state.density), command=SHOW_DENSITY, arguments=[state.uri]))]
+
+    @server.command(SHOW_DENSITY)
+    def show_density(ls: CommlintServer, *args: Any) -> dict[str, Any]:
+        uri = args[0] if args and isinstance(args[0], str) else None
+        if uri is None:
+            raise JsonRpcInvalidParams(f"{SHOW_DENSITY} takes one argument: the document URI")
+        state = ls.documents.get(uri)
+        if state is None:
+            raise JsonRpcInvalidParams(f"{SHOW_DENSITY}: {uri} is not an open, linted document")
+        figures = state.density or density.summary(state)
+        if figures is None:
+            raise JsonRpcInternalError(f"{SHOW_DENSITY}: the density measure is not available in this build")
+        ls.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Info, message=density.message(figures)))
+        return figures
+
+    return server
+
+
+def serve(settings: ServerSettings | None = None) -> None:
+    """Run the server over stdio until the client says exit."""
+    started = time.perf_counter()
+    server = build_server(settings)
+    log.info("commlint language server ready in %.0f ms", (time.perf_counter() - started) * 1000)
+    try:
+        server.start_io()
+    except CommlintError as exc:  # pragma: no cover - errors are handled per request
+        log.error("%s", exc)

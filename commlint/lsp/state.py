@@ -1,0 +1,40 @@
+"""What the server remembers about one open document after linting it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types as lsp
+
+from commlint.diagnostics import Diagnostic
+from commlint.engine import LintResult, Linter
+from commlint.lsp.positions import PositionMap
+
+
+@dataclass
+class DocState:
+    """The last published lint of a document: the version and text it was made from."""
+
+    uri: str
+    version: int | None
+    text: str
+    fmt: str
+    path: Path | None
+    linter: Linter
+    result: LintResult
+    posmap: PositionMap
+    #: the published commlint diagnostics (internal CL9xx notices removed), in order
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    lsp_diagnostics: list[lsp.Diagnostic] = field(default_factory=list)
+    #: the density figures of the last lint, when the density feature is available
+    density: dict[str, Any] | None = None
+
+    @property
+    def comment_style(self) -> str:
+        return "html" if self.fmt in ("markdown", "html") else "text"
+
+    @property
+    def newline(self) -> str:
+        return "\r\n" if "\r\n" in self.text else "\n"
