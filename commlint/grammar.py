@@ -75,6 +75,8 @@ def check(text: str, config: Config) -> list[Problem] | None:
     except GrammarUnavailable as exc:
         _disable(str(exc))
         return None
+    except ConfigError:
+        raise  # a refused server URL is the user's to fix, not a warning to scroll past
     except Exception as exc:  # a broken backend must not take the lint down
         _disable(f"grammar backend failed: {type(exc).__name__}: {exc}")
         return None
