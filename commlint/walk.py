@@ -31,9 +31,7 @@ def iter_documents(paths: list[str], extensions: dict[str, str], exclude: list[s
     on the way names, and the config's ``exclude`` patterns. Files named explicitly are
     always linted (as pre-commit expects), whatever their extension.
     """
-    import pathspec
-
-    excluded = pathspec.PathSpec.from_lines("gitwildmatch", exclude or [])
+    excluded: Any = None  # built on the first folder: pathspec costs ~20 ms to import
     root = (exclude_root or Path.cwd()).resolve()
     for raw in paths:
         p = Path(raw)
@@ -42,31 +40,60 @@ def iter_documents(paths: list[str], extensions: dict[str, str], exclude: list[s
             continue
         if not p.exists():
             raise InputError(f"{raw}: no such file or directory")
+        if excluded is None:
+            import pathspec
+
+            excluded = pathspec.PathSpec.from_lines("gitwildmatch", exclude or [])
         yield from _walk(p, extensions, excluded, root)
 
 
-def _walk(top: Path, extensions: dict[str, str], excluded: Any, root: Path) -> Iterator[Path]:
-    ignores: list[tuple[Path, Any]] = []
-    for dirpath, dirnames, filenames in os.walk(top):
-        folder = Path(dirpath)
+def _ancestor_ignores(top: Path) -> list[tuple[Path, Any]]:
+    """Ignore files above ``top`` (resolved), up to the repository root (the folder with .git).
+
+    ``commlint check docs/`` must skip what the repository's top-level .gitignore names.
+    Outside a repository only the ignore files at or below ``top`` apply.
+    """
+    if (top / ".git").exists():
+        return []
+    chain: list[Path] = []
+    for folder in top.parents:
+        chain.append(folder)
+        if (folder / ".git").exists():
+            break
+    else:
+        return []
+    found = []
+    for folder in reversed(chain):
         spec = _gitignore_spec(folder)
         if spec is not None:
-            ignores.append((folder, spec))
-        active = [(base, s) for base, s in ignores if base == folder or base in folder.parents]
+            found.append((folder, spec))
+    return found
 
-        def skipped(path: Path, is_dir: bool) -> bool:
+
+def _walk(top: Path, extensions: dict[str, str], excluded: Any, root: Path) -> Iterator[Path]:
+    absolute_top = top.resolve()
+    ignores = _ancestor_ignores(absolute_top)
+    for dirpath, dirnames, filenames in os.walk(top):
+        folder = Path(dirpath)
+        here = absolute_top / folder.relative_to(top)  # resolved, for matching
+        spec = _gitignore_spec(folder)
+        if spec is not None:
+            ignores.append((here, spec))
+        active = [(base, s) for base, s in ignores if base == here or base in here.parents]
+
+        def skipped(name: str, is_dir: bool) -> bool:
+            path = here / name
+            slash = "/" if is_dir else ""
             for base, s in active:
-                rel = path.relative_to(base).as_posix() + ("/" if is_dir else "")
-                if s.match_file(rel):
+                if s.match_file(path.relative_to(base).as_posix() + slash):
                     return True
             try:
-                rel_root = path.resolve().relative_to(root).as_posix() + ("/" if is_dir else "")
+                rel_root = path.relative_to(root).as_posix() + slash
             except ValueError:
                 rel_root = path.as_posix()
             return bool(excluded.match_file(rel_root))
 
-        dirnames[:] = sorted(d for d in dirnames if d not in _ALWAYS_SKIP and not skipped(folder / d, True))
+        dirnames[:] = sorted(d for d in dirnames if d not in _ALWAYS_SKIP and not skipped(d, True))
         for name in sorted(filenames):
-            path = folder / name
-            if path.suffix.lower() in extensions and not skipped(path, False):
-                yield path
+            if Path(name).suffix.lower() in extensions and not skipped(name, False):
+                yield folder / name
