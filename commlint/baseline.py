@@ -192,7 +192,7 @@ def describe(b: Baseline) -> str:
     lines = [f"baseline {b.name}" + (" (aggregate only)" if b.aggregate_only else ""), f"  origin:      {b.origin}"]
     if d.get("description"):
         lines.append(f"  description: {d['description']}")
-    lines.append(f"  lexicon:     {lex.get('name')} version {lex.get('version')} {lex.get('fingerprint') or '(unknown)'}")
+    lines.append(f"  lexicon:     {lex.get('name')} version {lex.get('version') or '?'} {lex.get('fingerprint') or '(fingerprint unknown)'}")
     if d.get("documents") is not None:
         lines.append(f"  documents:   {d['documents']}   words: {d['words']:,}   occurrences: {d.get('count')}")
     lines.append(f"  pooled rate: {d['rate']:.2f} per 1,000 words")
@@ -209,6 +209,9 @@ def describe(b: Baseline) -> str:
     terms = sorted(d.get("terms", {}).items(), key=lambda kv: (-kv[1]["count"], kv[0]))[:10]
     if terms:
         lines.append("  top terms:   " + ", ".join(f"{t} {v['count']}" for t, v in terms))
+    for group, figures in (d.get("published") or {}).get("groups", {}).items():
+        fams = ", ".join(f"{k} {v}" for k, v in figures.get("families", {}).items())
+        lines.append(f"  published:   {group}: {figures.get('rate')} per 1,000 words; {fams}")
     prov = d.get("provenance", {})
     for key in ("source", "built_at", "built_with", "inputs", "manifest"):
         if prov.get(key):

@@ -141,27 +141,37 @@ def measure_local(files: Sequence[str], counter: DensityCounter, jobs: int = 1,
     return [d for i in range(len(parts)) for d in results[i]]
 
 
-def measure_corpus(paths: Sequence[str], config: Config, counter: DensityCounter, *, jobs: int = 1,
-                   engine: str = "local", scheduler: str | None = None,
-                   show_progress: bool | None = None) -> list[DocDensity]:
-    """Per-document counts for every document under ``paths``, with the chosen engine."""
+def check_engine(paths: Sequence[str], *, jobs: int, engine: str, scheduler: str | None) -> None:
+    """One-line usage errors for engine options that do not fit together."""
     if engine not in ENGINES:
         raise UsageError(f"unknown --engine {engine!r} (known: {', '.join(ENGINES)})")
     if jobs < 1:
         raise UsageError("--jobs must be at least 1")
     if scheduler and engine != "dask":
         raise UsageError("--scheduler needs --engine dask")
-    if engine == "local":
-        urls = [p for p in paths if is_url(p)]
-        if urls:
-            raise UsageError(f"{urls[0]}: URLs need --engine dask")
-    files = collect_files(paths, config)
+    urls = [p for p in paths if is_url(p)]
+    if urls and engine != "dask":
+        raise UsageError(f"{urls[0]}: URLs need --engine dask")
+
+
+def measure_files(files: Sequence[str], counter: DensityCounter, *, jobs: int = 1, engine: str = "local",
+                  scheduler: str | None = None, show_progress: bool | None = None) -> list[DocDensity]:
+    """Per-document counts for ``files``, in file order, with the chosen engine."""
     progress = Progress(len(files), enabled=show_progress)
     if engine == "dask":
         from commlint.dask_engine import measure_dask
 
-        return measure_dask(files, counter, scheduler=scheduler, workers=jobs, progress=progress)
+        return measure_dask(files, counter, scheduler=scheduler, workers=max(jobs, 2), progress=progress)
     return measure_local(files, counter, jobs, progress)
+
+
+def measure_corpus(paths: Sequence[str], config: Config, counter: DensityCounter, *, jobs: int = 1,
+                   engine: str = "local", scheduler: str | None = None,
+                   show_progress: bool | None = None) -> list[DocDensity]:
+    """Per-document counts for every document under ``paths``, with the chosen engine."""
+    check_engine(paths, jobs=jobs, engine=engine, scheduler=scheduler)
+    files = collect_files(paths, config)
+    return measure_files(files, counter, jobs=jobs, engine=engine, scheduler=scheduler, show_progress=show_progress)
 
 
 def counter_for(config: Config, names: Sequence[str]) -> DensityCounter:

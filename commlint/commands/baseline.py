@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         for name in baselines.builtin_names():
             b = baselines.resolve(name)
             kind = "aggregate only" if b.aggregate_only else f"{b.data['documents']} documents"
-            sys.stdout.write(f"{name:<24} {b.data['rate']:>6.2f}/1k  {kind}  {b.data.get('description', '')}\n")
+            sys.stdout.write(f"{name:<24} {b.data['rate']:>6.2f}/1k  {kind}  {_first_sentence(b.data.get('description', ''))}\n")
         return 0
     raise UsageError("baseline: give an action: build, show or list")
 
@@ -65,3 +65,8 @@ def _build(args: argparse.Namespace) -> int:
                      f"{data['words']:,} words, {data['rate']:.2f} {lexicon} terms per 1,000 words "
                      f"(median {data['distribution']['median']:.2f}, p90 {data['distribution']['p90']:.2f})\n")
     return 0
+
+
+def _first_sentence(text: str) -> str:
+    head = text.split("; ")[0].split(". ")[0]
+    return head if len(head) <= 90 else head[:87] + "..."
