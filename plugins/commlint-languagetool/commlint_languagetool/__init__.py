@@ -92,7 +92,7 @@ def problems(matches: list[Any], spelling: bool = False) -> list[dict[str, Any]]
     """language-tool-python Match objects as commlint problems."""
     out = []
     for m in matches:
-        if not spelling and (m.category in SPELLING_CATEGORIES or m.rule_issue_type == "misspelling"):
+        if not spelling and m.category in SPELLING_CATEGORIES:
             continue
         out.append({
             "start": int(m.offset),
