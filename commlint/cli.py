@@ -29,13 +29,24 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full parser; with ``only``, just that subcommand's module is imported (the others
+    are listed for --help but not loaded: importing every command costs the hook start-up)."""
     import importlib
+    import importlib.util
 
     parser = _Parser(prog="commlint", description="A communications risk linter for corporate statements.")
     parser.add_argument("--version", action="version", version=f"commlint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module, help_text) in COMMANDS.items():
+        if only is not None and name != only:
+            try:
+                present = importlib.util.find_spec(module) is not None
+            except ImportError:
+                present = False
+            if present:
+                sub.add_parser(name, help=help_text, description=help_text)
+            continue
         try:
             mod = importlib.import_module(module)
         except ImportError:
@@ -51,7 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``commlint`` console script; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
-        parser = build_parser()
+        # Top-level options are flags only, so the first bare word names the subcommand.
+        parser = build_parser(only=next((a for a in args_list if not a.startswith("-")), None))
         args = parser.parse_args(args_list)
         if not getattr(args, "command", None):
             parser.print_help()

