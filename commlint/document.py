@@ -7,8 +7,12 @@ from functools import cached_property
 
 from commlint.source import Source
 
-#: Separator emitted between blocks (paragraphs, headings, list items, cells).
-BLOCK_BREAK = "\n\n"
+#: Separator emitted between blocks (paragraphs, headings, list items, cells). The pilcrow
+#: keeps a pattern's ``\s+`` from running from one block into the next.
+BLOCK_BREAK = "\n\u00b6\n"
+#: Stands in the prose for something visible that is not prose (inline code, an image, a URL):
+#: neither a word nor whitespace, so "bad `x` actors" never reads as "bad actors".
+PLACEHOLDER = "\ufffc"
 
 
 class ProseBuilder:
@@ -42,6 +46,10 @@ class ProseBuilder:
         if self.ends_with_space():
             return
         self.text(" ", start, end)
+
+    def placeholder(self, start: int, end: int) -> None:
+        """Emit PLACEHOLDER for source[start:end] (visible, but not prose)."""
+        self.text(PLACEHOLDER, start, end)
 
     def ends_with_space(self) -> bool:
         """True when the prose so far ends in whitespace (or is empty)."""

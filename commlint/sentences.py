@@ -10,7 +10,8 @@ from __future__ import annotations
 import regex
 
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’\-][\p{L}\p{M}\p{N}]+)*")
-_PARA = regex.compile(r"\n[ \t]*\n")
+# A block break: "\n¶\n" from the built-in formats (see document.BLOCK_BREAK), or a blank line.
+_PARA = regex.compile(r"\n[ \t]*(?:\u00b6[ \t]*)?\n")
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a likely start.
 _END = regex.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[\p{Lu}\p{N}])|[.!?…]+[\"'”’)\]]*$")
 _ABBREV = frozenset(

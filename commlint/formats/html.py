@@ -13,6 +13,7 @@ _INLINE = frozenset(
     {"a", "abbr", "b", "bdi", "bdo", "cite", "data", "dfn", "em", "i", "mark", "q", "s", "small",
      "span", "strong", "sub", "sup", "time", "u", "var", "wbr", "font", "del", "ins"}
 )
+_VISIBLE_SKIP = frozenset({"code", "pre", "kbd", "samp", "svg", "math"})
 _BREAKS = frozenset({"br", "img"})
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 
@@ -42,7 +43,10 @@ class _ProseParser(HTMLParser):
         at = self._offset()
         if self.skip_stack and tag == self.skip_stack[-1]:
             self.skip_stack.pop()
-            self.builder.space(at, at)
+            if tag in _VISIBLE_SKIP and not self.skip_stack:
+                self.builder.placeholder(at, at)  # shown on the page, but not prose
+            else:
+                self.builder.space(at, at)
         elif tag in _VOID:
             pass  # "<br/>" calls handle_endtag too; a void element closes nothing
         elif tag not in _INLINE:
@@ -67,6 +71,7 @@ class _ProseParser(HTMLParser):
                 continue
             m = URL.match(data, pos)
             if m:
+                self.builder.placeholder(start + m.start(), start + m.end())
                 pos = m.end()
                 continue
             run = pos

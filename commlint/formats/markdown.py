@@ -115,6 +115,9 @@ class _Shifted:
     def code(self, start: int, end: int) -> None:
         self.builder.code(start + self.base, end + self.base)
 
+    def placeholder(self, start: int, end: int) -> None:
+        self.builder.placeholder(start + self.base, end + self.base)
+
 
 def _block(builder: ProseBuilder, source: Source, first: int, last: int, heading: bool) -> None:
     """Emit the prose of source lines first..last (1-based, inclusive) as one block.
@@ -240,12 +243,16 @@ def _special(builder: ProseBuilder, text: str, pos: int, end: int) -> int:
             builder.text(run, pos)
             return pos + len(run)
         builder.code(pos, close + len(run))
-        builder.space(pos, close + len(run))  # code is not prose, but it separates words
+        builder.placeholder(pos, close + len(run))  # code is not prose, but it is there
         return close + len(run)
     if ch == "<":
-        m = _AUTOLINK.match(text, pos, end) or _HTML_TAG.match(text, pos, end)
+        m = _AUTOLINK.match(text, pos, end)
         if m:
+            builder.placeholder(m.start(), m.end())
             return m.end()
+        m = _HTML_TAG.match(text, pos, end)
+        if m:
+            return m.end()  # tags and comments are invisible: the words around them join
         builder.text(ch, pos)
         return pos + 1
     if ch == "!" and nxt == "[":
@@ -253,7 +260,8 @@ def _special(builder: ProseBuilder, text: str, pos: int, end: int) -> int:
         if close is not None:
             after = _link_tail(text, close + 1, end)
             if after is not None:
-                return after  # images are not prose
+                builder.placeholder(pos, after)  # images are not prose
+                return after
         builder.text(ch, pos)
         return pos + 1
     if ch == "[":
@@ -291,6 +299,7 @@ def _special(builder: ProseBuilder, text: str, pos: int, end: int) -> int:
         return pos + 1
     m = URL.match(text, pos, end)
     if m:
+        builder.placeholder(m.start(), m.end())
         return m.end()
     builder.text(ch, pos)
     return pos + 1

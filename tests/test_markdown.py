@@ -1,0 +1,241 @@
+"""Markdown prose view: what is prose, what is not, and exact source positions.
+
+Every test lints a small inline document with a tiny rule pack of its own (written to a temp
+folder and selected through config), so the built-in rule content can change freely.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from commlint.api import lint_result, lint_text
+from commlint.document import BLOCK_BREAK, PLACEHOLDER
+
+PACK = r"""
+[pack]
+name = "mdtest"
+
+[[rule]]
+id = "MDT001"
+name = "totally-secure"
+category = "absolute"
+severity = "error"
+message = "absolute claim: {match}"
+patterns = ['\btotally\s+secure\b']
+
+[[rule]]
+id = "MDT002"
+name = "bad-actors"
+category = "alarmist"
+message = "bad actors"
+patterns = ['\bbad actors\b']
+"""
+
+
+@pytest.fixture(scope="module")
+def cfg(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    pack = tmp_path_factory.mktemp("mdpack") / "pack.toml"
+    pack.write_text(PACK, encoding="utf-8")
+    return {"packs": [str(pack)], "select": ["MDT"]}
+
+
+def spans(text: str, cfg: dict[str, list[str]], path: str = "draft.md") -> list[tuple[str, int, int, int, int]]:
+    """(rule, line, column, end_line, end_column) of every diagnostic."""
+    return [(d.rule, d.line, d.column, d.end_line, d.end_column) for d in lint_text(text, path=path, config=cfg)]
+
+
+def prose(text: str) -> str:
+    """The prose view, with the trailing block break removed."""
+    doc = lint_result(text, path="draft.md", config={"select": [], "ignore": []}).document
+    return doc.prose.removesuffix(BLOCK_BREAK)
+
+
+# -- what is not prose ---------------------------------------------------------------------
+
+
+def test_front_matter_is_not_prose(cfg):
+    text = "---\ntitle: totally secure\n---\nBody is totally secure.\n"
+    assert spans(text, cfg) == [("MDT001", 4, 9, 4, 23)]
+
+
+def test_toml_front_matter_is_not_prose(cfg):
+    text = "+++\ntitle = 'totally secure'\n+++\n\ntotally secure\n"
+    assert spans(text, cfg) == [("MDT001", 5, 1, 5, 15)]
+
+
+def test_fenced_and_indented_code_are_not_prose(cfg):
+    text = (
+        "```text\ntotally secure\n```\n"
+        "\n"
+        "~~~\nbad actors\n~~~\n"
+        "\n"
+        "    totally secure in indented code\n"
+        "\n"
+        "After the code, totally secure.\n"
+    )
+    assert spans(text, cfg) == [("MDT001", 11, 17, 11, 31)]
+
+
+def test_code_inside_list_item_is_not_prose(cfg):
+    text = "- item\n\n      totally secure\n\n  ```\n  bad actors\n  ```\n"
+    assert spans(text, cfg) == []
+
+
+def test_inline_code_is_not_prose_and_does_not_join_a_phrase(cfg):
+    text = "Run `totally secure` now; bad `x` actors; `a\nb` totally secure.\n"
+    assert spans(text, cfg) == [("MDT001", 2, 4, 2, 18)]
+
+
+def test_html_comments_and_raw_tags_are_not_prose(cfg):
+    text = (
+        "<!-- totally secure -->\n"
+        "\n"
+        "A <span title=\"totally secure\">tag</span> and a <!-- multi\nline totally secure --> comment.\n"
+        "\n"
+        "<div>\ntotally secure inside an HTML block\n</div>\n"
+        "\n"
+        "It is <b>totally</b> secure.\n"
+    )
+    # Inline tags are dropped but do not split the phrase: start on "totally", end after "secure".
+    assert spans(text, cfg) == [("MDT001", 10, 10, 10, 28)]
+
+
+def test_urls_autolinks_and_link_targets_are_not_prose(cfg):
+    text = (
+        "See https://example.com/totally secure and www.totally-secure.example.\n"
+        "Mail <https://bad.example/bad actors> or <me@totally.secure>.\n"
+        "[a link](https://example.com/totally%20secure \"totally secure\") "
+        "and ![totally secure](img.png) and [ref][bad actors].\n"
+        "\n"
+        "[bad actors]: https://example.com/totally-secure \"totally secure\"\n"
+    )
+    # Only the bare "secure" after the URL remains; no phrase is complete.
+    assert spans(text, cfg) == []
+
+
+def test_link_text_is_prose(cfg):
+    text = "We are [totally secure](https://example.com) today.\n"
+    assert spans(text, cfg) == [("MDT001", 1, 9, 1, 23)]
+
+
+# -- markup never splits a phrase ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("**totally secure**\n", ("MDT001", 1, 3, 1, 17)),
+        ("__totally secure__\n", ("MDT001", 1, 3, 1, 17)),
+        ("*totally* secure\n", ("MDT001", 1, 2, 1, 17)),
+        ("***totally*** _secure_\n", ("MDT001", 1, 4, 1, 22)),
+        ("~~totally~~ secure\n", ("MDT001", 1, 3, 1, 19)),
+        ("[totally](https://x.example) secure\n", ("MDT001", 1, 2, 1, 36)),
+        ("[totally\nsecure](https://x.example)\n", ("MDT001", 1, 2, 2, 7)),
+    ],
+)
+def test_emphasis_and_links_never_split_a_phrase(cfg, text, expected):
+    assert spans(text, cfg) == [expected]
+
+
+def test_phrase_wrapped_over_two_lines(cfg):
+    text = "Our new model is totally\nsecure, and bad\nactors cannot use it.\n"
+    assert spans(text, cfg) == [("MDT001", 1, 18, 2, 7), ("MDT002", 2, 13, 3, 7)]
+
+
+def test_hard_breaks_do_not_split_a_phrase(cfg):
+    text = "It is totally  \nsecure and bad\\\nactors.\n"
+    assert spans(text, cfg) == [("MDT001", 1, 7, 2, 7), ("MDT002", 2, 12, 3, 7)]
+
+
+def test_blocks_do_split_a_phrase(cfg):
+    # Two paragraphs, a heading and a list item are separate blocks.
+    text = "It is totally\n\nsecure.\n\n# totally\nsecure\n\n- bad\n- actors\n"
+    assert spans(text, cfg) == []
+
+
+def test_list_marker_like_text_on_a_wrapped_line_is_prose(cfg):
+    # "2019." on a continuation line is text ("2." could not interrupt a paragraph).
+    assert prose("In\n2019. We said so.\n") == "In 2019. We said so."
+
+
+# -- entities and escapes ---------------------------------------------------------------------
+
+
+def test_entities_do_not_break_positions(cfg):
+    text = "Tom &amp; Jerry &copy; are totally&nbsp;secure &mdash; bad actors.\n"
+    assert spans(text, cfg) == [("MDT001", 1, 28, 1, 47), ("MDT002", 1, 56, 1, 66)]
+
+
+def test_backslash_escapes_do_not_break_positions(cfg):
+    text = "\\*Note\\* \\[sic\\] it is totally secure \\#1.\n"
+    assert spans(text, cfg) == [("MDT001", 1, 24, 1, 38)]
+    assert prose(text) == "*Note* [sic] it is totally secure #1."
+
+
+def test_prose_view_of_visible_non_prose_and_blocks():
+    text = "# Title\n\nSee `code`, ![img](a.png) and https://x.example now.\n"
+    assert prose(text) == f"Title{BLOCK_BREAK}See {PLACEHOLDER}, {PLACEHOLDER} and {PLACEHOLDER} now."
+
+
+# -- containers ---------------------------------------------------------------------------------
+
+
+def test_lists(cfg):
+    text = "- first\n- it is totally secure\n  and bad\n  actors\n1. one totally\n   secure\n"
+    assert spans(text, cfg) == [
+        ("MDT001", 2, 9, 2, 23),
+        ("MDT002", 3, 7, 4, 9),
+        ("MDT001", 5, 8, 6, 10),
+    ]
+
+
+def test_task_list_items(cfg):
+    assert spans("- [x] totally secure\n", cfg) == [("MDT001", 1, 7, 1, 21)]
+
+
+def test_blockquotes_nested_and_lazy(cfg):
+    text = "> It is totally\n> secure.\n>\n> > bad\n> > actors\n\n> lazy totally\nsecure\n"
+    assert spans(text, cfg) == [
+        ("MDT001", 1, 9, 2, 9),
+        ("MDT002", 4, 5, 5, 11),
+        ("MDT001", 7, 8, 8, 7),
+    ]
+
+
+def test_atx_and_setext_headings(cfg):
+    text = "# A totally secure heading #\n\n## bad actors\n\nSetext totally\nsecure\n======\n\nAnother\n-------\n"
+    assert spans(text, cfg) == [
+        ("MDT001", 1, 5, 1, 19),
+        ("MDT002", 3, 4, 3, 14),
+        ("MDT001", 5, 8, 6, 7),
+    ]
+    assert "=" not in prose(text)
+
+
+def test_tables(cfg):
+    text = (
+        "| Claim | Note |\n"
+        "|-------|------|\n"
+        "| totally secure | `bad actors` |\n"
+        "| ok | bad actors \\| x |\n"
+    )
+    assert spans(text, cfg) == [("MDT001", 3, 3, 3, 17), ("MDT002", 4, 8, 4, 18)]
+
+
+def test_table_cells_are_separate_blocks(cfg):
+    assert spans("| a | b |\n|---|---|\n| totally | secure |\n", cfg) == []
+
+
+def test_message_shows_the_prose_not_the_markup(cfg):
+    (diag,) = lint_text("**totally**\nsecure\n", path="x.md", config=cfg)
+    assert diag.message == "absolute claim: totally secure"
+    assert diag.text == "totally**\nsecure"
+
+
+def test_markdown_extensions_pick_markdown(cfg, tmp_path: Path):
+    for name in ("a.md", "a.markdown"):
+        assert spans("`totally secure`\n", cfg, path=name) == []
+    # The same text as plain text is prose.
+    assert spans("`totally secure`\n", cfg, path="a.txt") == [("MDT001", 1, 2, 1, 16)]
