@@ -174,11 +174,22 @@ def measure_corpus(paths: Sequence[str], config: Config, counter: DensityCounter
     return measure_files(files, counter, jobs=jobs, engine=engine, scheduler=scheduler, show_progress=show_progress)
 
 
+def load_lexicons(config: Config) -> dict[str, Any]:
+    """The configuration's lexicons (built-in, lexicon-paths, replace/extend tables).
+
+    Corpus commands need only the lexicons, not the rule packs, so they use the engine's
+    lexicon loading without building every rule (a broken pack does not stop ``stats``).
+    """
+    from types import SimpleNamespace
+
+    from commlint.engine import Linter
+
+    return Linter._load_lexicons(SimpleNamespace(config=config))  # type: ignore[arg-type]
+
+
 def counter_for(config: Config, names: Sequence[str]) -> DensityCounter:
     """A counter for the named lexicons of ``config`` (after its replace/extend tables)."""
-    from commlint.engine import linter_for
-
-    lexicons = linter_for(config).lexicons
+    lexicons = load_lexicons(config)
     missing = [n for n in names if n not in lexicons]
     if missing:
         raise ConfigError(f"unknown lexicon {missing[0]!r} (known: {', '.join(sorted(lexicons))})")

@@ -126,12 +126,12 @@ def write_text(table: dict[str, Any], out: IO[str]) -> None:
     groups = table["groups"]
     ratio = table.get("ratio")
     label_w = 22
-    col_w = 18
+    col_w = max(18, *(len(g["label"]) + 2 for g in groups))
+    ratio_w = max(9, len(ratio["label"]) if ratio else 0) + 2
     for name in table["lexicons"]:
-        head = f"{name + ' terms per 1,000 prose words':<{label_w + 4}}"
-        head = f"{'':<{label_w}}" + "".join(f"{g['label'][:col_w - 2]:>{col_w}}" for g in groups)
+        head = f"{'':<{label_w}}" + "".join(f"{g['label']:>{col_w}}" for g in groups)
         if ratio:
-            head += f"{ratio['label']:>10}"
+            head += f"{ratio['label']:>{ratio_w}}"
         out.write(f"{name} lexicon: occurrences and rate per 1,000 prose words\n")
         out.write(head + "\n")
         sub = f"{'':<{label_w}}" + "".join(f"{'count':>8}{'rate':>{col_w - 8}}" for _ in groups)
@@ -146,7 +146,7 @@ def write_text(table: dict[str, Any], out: IO[str]) -> None:
         for label, cells, r in rows:
             line = f"{label:<{label_w}}" + "".join(f"{c['count']:>8}{c['rate']:>{col_w - 8}.2f}" for c in cells)
             if ratio:
-                line += f"{_fmt_ratio(r, cells[0]['count']):>10}"
+                line += f"{_fmt_ratio(r, cells[0]['count']):>{ratio_w}}"
             out.write(line + "\n")
         out.write("\n")
 

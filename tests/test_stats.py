@@ -1,0 +1,115 @@
+"""``commlint stats``: the FT-style table, its three formats, and the article's own numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from density_helpers import write_doc, write_group
+
+from conftest import run_cli
+
+# The FT's published 2026 counts (Anthropic vs OpenAI) and rates per 1,000 words.
+ARTICLE_A = {"risk": 336, "safeguard": 121, "vulnerability": 128}
+ARTICLE_B = {"risk": 30, "safeguard": 33, "vulnerability": 10}
+
+
+@pytest.fixture(scope="module")
+def article(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two folders written so that their counts and rates are the article's."""
+    root = tmp_path_factory.mktemp("article")
+    # 585 terms in 117,000 words is 5.0 per 1,000; 73 in 121,667 is 0.6.
+    write_group(root / "anthropic", ARTICLE_A, 117_000, 6)
+    write_group(root / "openai", ARTICLE_B, 121_667, 6)
+    return root
+
+
+def _rows(text: str) -> dict[str, list[str]]:
+    return {line[:22].strip(): line[22:].split() for line in text.splitlines() if line[:22].strip()}
+
+
+def test_text_table_prints_the_articles_counts(article: Path) -> None:
+    r = run_cli("stats", str(article / "anthropic"), "--vs", str(article / "openai"),
+                "--label", "Anthropic", "--label", "OpenAI")
+    assert r.returncode == 0, r.stderr
+    rows = _rows(r.stdout)
+    assert "Anthropic/OpenAI" in r.stdout
+    assert rows["risk"][0] == "336" and rows["risk"][2] == "30"
+    assert rows["safeguard"][0] == "121" and rows["safeguard"][2] == "33"
+    assert rows["vulnerability"][0] == "128" and rows["vulnerability"][2] == "10"
+    assert rows["all risk terms"] == ["585", "5.00", "73", "0.60", "8.3×"]
+    assert rows["documents"] == ["6", "6"]
+    assert rows["words"] == ["117000", "121667"]
+    # risk: (336/117000) / (30/121667) = 11.65
+    assert rows["risk"][4] == "11.6×"
+    assert rows["threat"][-1] == "-"
+
+
+def test_json_and_csv_carry_the_same_numbers(article: Path) -> None:
+    args = ("stats", str(article / "anthropic"), "--vs", str(article / "openai"))
+    data = json.loads(run_cli(*args, "--format", "json").stdout)
+    a, b = data["groups"]
+    assert (a["label"], b["label"]) == ("anthropic", "openai")
+    for fam, n in ARTICLE_A.items():
+        assert a["lexicons"]["risk"]["families"][fam]["count"] == n
+    for fam, n in ARTICLE_B.items():
+        assert b["lexicons"]["risk"]["families"][fam]["count"] == n
+    assert a["lexicons"]["risk"]["all"] == {"count": 585, "rate": 5.0}
+    assert b["lexicons"]["risk"]["all"]["rate"] == pytest.approx(0.6, abs=1e-5)
+    assert data["ratio"]["lexicons"]["risk"]["all"] == pytest.approx(5.0 / (73 * 1000 / 121_667), rel=1e-5)
+    assert data["ratio"]["lexicons"]["risk"]["families"]["threat"] is None
+    rows = list(csv.DictReader(io.StringIO(run_cli(*args, "--format", "csv").stdout)))
+    by_family = {r["family"]: r for r in rows if r["lexicon"] == "risk"}
+    assert by_family["vulnerability"]["anthropic_count"] == "128"
+    assert by_family["vulnerability"]["openai_count"] == "10"
+    assert by_family["ALL"]["anthropic_rate"] == "5.0000"
+    assert float(by_family["ALL"]["ratio_anthropic/openai"]) == pytest.approx(8.33, abs=0.01)
+
+
+def test_jobs_gives_the_same_table(article: Path) -> None:
+    args = ("stats", str(article / "anthropic"), "--vs", str(article / "openai"), "--format", "json")
+    one = json.loads(run_cli(*args).stdout)
+    two = json.loads(run_cli(*args, "--jobs", "2").stdout)
+    assert one == two
+
+
+def test_several_lexicons_side_by_side_and_short_document_interval(tmp_path: Path) -> None:
+    write_doc(tmp_path / "short.txt", 100, ["risk", "dual-use", "harm"])
+    r = run_cli("stats", str(tmp_path), "--lexicon", "risk", "--lexicon", "capability", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    group = json.loads(r.stdout)["groups"][0]
+    assert group["lexicons"]["risk"]["all"] == {"count": 2, "rate": 20.0}
+    assert group["lexicons"]["capability"]["all"] == {"count": 1, "rate": 10.0}
+    interval = group["per_document"][0]["interval"]
+    # Exact Poisson 95% interval for 2 events is 0.2422-7.2247; per 1,000 of 100 words x10.
+    assert interval["low"] == pytest.approx(2.422, abs=1e-3)
+    assert interval["high"] == pytest.approx(72.247, abs=1e-2)
+    assert "No group B" not in r.stdout and "ratio" not in json.loads(r.stdout)
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (("stats", "no/such/folder"), "no/such/folder: no such file or directory"),
+    (("stats", ".", "--label", "a", "--label", "b"), "2 --label values for 1 group"),
+    (("stats", ".", "--scheduler", "tcp://127.0.0.1:1"), "--scheduler needs --engine dask"),
+    (("stats", ".", "--lexicon", "nosuch"), "unknown lexicon 'nosuch'"),
+    (("stats", ".", "--jobs", "0"), "--jobs must be at least 1"),
+])
+def test_bad_input_is_one_line(args: tuple[str, ...], needle: str, tmp_path: Path) -> None:
+    write_doc(tmp_path / "a.txt", 20, [])
+    r = run_cli(*args, cwd=tmp_path)
+    assert r.returncode == 2
+    assert needle in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_corpus_a_is_far_denser_than_c(shared: Path) -> None:
+    r = run_cli("stats", str(shared / "corpus" / "A"), "--vs", str(shared / "corpus" / "C"), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    a, c = (g["lexicons"]["risk"]["all"]["rate"] for g in data["groups"])
+    assert a > 5 * c and a > 5.0
+    assert data["groups"][0]["documents"] == 13 and data["groups"][1]["documents"] == 8
+    text = run_cli("stats", str(shared / "corpus" / "A"), "--vs", str(shared / "corpus" / "C")).stdout
+    assert "all risk terms" in text and "A/C" in text
