@@ -10,17 +10,34 @@ from commlint.ruletypes.base import SuggestionSpec
 
 PLACEHOLDER = regex.compile(r"\{[^{}]+\}")
 _ARTICLE_BEFORE = regex.compile(r"\b(a|an|A|An|AN)([ \t]+)$")
-_VOWEL_SOUND_EXCEPTIONS = regex.compile(r"^(?:uni|use|usu|uti|one|once|eu|ewe|ur[aeiou])", regex.I)
+_VOWEL_SOUND_EXCEPTIONS = regex.compile(
+    # "a unique", "a user", "a one-off", "a European", "a urologist" (but "an unimportant")
+    r"^(?:uni(?![nm])|use|usu|uti|ubiq|one(?!r)|once|eu|ewe|ur[aeiou])", regex.I
+)
 _SILENT_H = regex.compile(r"^(?:hour|honest|honou?r|heir)", regex.I)
-_VOWEL_LETTER_ACRONYM = regex.compile(r"^[AEFHILMNORSX](?:[A-Z0-9]|$)")
+_ACRONYM = regex.compile(r"^[A-Z][A-Z0-9]+(?:s|'s|’s)?$")
+#: letters whose English names start with a vowel sound: "an FBI", "an LLM", "an SDK"
+_VOWEL_NAMED_LETTERS = frozenset("AEFHILMNORSX")
+_VOWELS = frozenset("AEIOU")
+_EDGE_OPEN = "\"'“‘«(["
+_EDGE_CLOSE = "\"'”’»)]"
+_TRAILING_PUNCT = ".,;:!?"
+_SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or", "the", "to", "with"})
 
 
 def article_for(word: str) -> str:
     """'a' or 'an' for the word that follows (sound, not spelling, where it is easy to tell)."""
+    word = word.lstrip("\"'“‘(*_")
     if not word:
         return "a"
-    if _VOWEL_LETTER_ACRONYM.match(word) and word[:2].isupper():
-        return "an"
+    if word[0].isdigit():
+        # "an 8-bit", "an 11-point", "an 18-month"; every other leading digit takes "a"
+        return "an" if word[0] == "8" or regex.match(r"1[18](?![0-9])", word) else "a"
+    if _ACRONYM.match(word):
+        letters = word.rstrip("s'’")
+        # Read as a word when it has a vowel second (NASA, NATO); otherwise letter by letter.
+        if not (len(letters) >= 4 and letters[1] in _VOWELS):
+            return "an" if letters[0] in _VOWEL_NAMED_LETTERS else "a"
     if _SILENT_H.match(word):
         return "an"
     if word[0].lower() in "aeiou" and not _VOWEL_SOUND_EXCEPTIONS.match(word):
@@ -29,18 +46,73 @@ def article_for(word: str) -> str:
 
 
 def match_case(original: str, replacement: str) -> str:
-    """Carry the original's capitalisation over to the replacement."""
+    """Carry the original's capitalisation over to the replacement.
+
+    ALL CAPS (a word of four letters or more, or several words) stays all caps; Title Case
+    over several words stays Title Case; a capital first letter stays capital; a lower-case
+    original turns a capitalised replacement lower case, unless it starts with an acronym.
+    """
     if not original or not replacement:
         return replacement
     letters = [c for c in original if c.isalpha()]
-    if len(letters) > 1 and all(c.isupper() for c in letters):
-        return replacement.upper()
-    if original[0].isupper() and replacement[0].islower():
-        return replacement[0].upper() + replacement[1:]
-    if original[0].islower() and replacement[0].isupper() and not replacement[:2].isupper():
-        # "Never wrong" -> "Accurate ..." mid-sentence should read "accurate ..."
-        return replacement[0].lower() + replacement[1:]
+    words = original.split()
+    if letters and all(c.isupper() for c in letters):
+        # "NEVER FAILS" is shouting and stays so; "AI" is an acronym, and says nothing of case
+        return replacement.upper() if (len(letters) > 3 or len(words) > 1) else replacement
+    first = next((c for c in original if c.isalpha()), "")
+    if len(words) > 1 and all(w[:1].isupper() for w in words if w[:1].isalpha()) and len(replacement.split()) > 1:
+        return _title(replacement)
+    if first.isupper():
+        return _capitalise(replacement)
+    if first.islower():
+        lead = next((i for i, c in enumerate(replacement) if c.isalpha()), None)
+        if lead is not None and replacement[lead].isupper() and not replacement[lead:lead + 2].isupper():
+            # "Never wrong" -> "Accurate ..." mid-sentence should read "accurate ..."
+            return replacement[:lead] + replacement[lead].lower() + replacement[lead + 1:]
     return replacement
+
+
+def _capitalise(text: str) -> str:
+    lead = next((i for i, c in enumerate(text) if c.isalpha()), None)
+    if lead is None or text[lead].isupper():
+        return text
+    return text[:lead] + text[lead].upper() + text[lead + 1:]
+
+
+def _title(text: str) -> str:
+    out = []
+    for i, w in enumerate(text.split(" ")):
+        out.append(w if (i and w.lower() in _SMALL_WORDS) or w[:2].isupper() else _capitalise(w))
+    return " ".join(out)
+
+
+def preserve_edges(original: str, replacement: str) -> str:
+    """Keep the quotes and trailing punctuation that the matched span carried at its edges.
+
+    A pattern that swallowed the full stop, comma or quotes around a phrase must not take
+    them away: '“unhackable.”' -> '“strongly protected.”'. An empty replacement (a
+    deletion) is left alone.
+    """
+    if not replacement.strip():
+        return replacement
+    lead = len(original) - len(original.lstrip(_EDGE_OPEN))
+    opening = original[:lead]
+    body = original[lead:]
+    tail = len(body) - len(body.rstrip(_EDGE_CLOSE + _TRAILING_PUNCT))
+    closing = body[len(body) - tail:] if tail else ""
+    if opening and not replacement.startswith(opening):
+        replacement = opening + replacement.lstrip(_EDGE_OPEN)
+    if closing and not replacement.endswith(closing):
+        replacement = replacement.rstrip(_EDGE_CLOSE + _TRAILING_PUNCT) + closing
+    return replacement
+
+
+def _sentence_initial(doc: Document, start: int) -> bool:
+    """True when prose ``start`` begins its sentence (after any opening quotes or emphasis)."""
+    if not doc.sentences:
+        return start == 0
+    first = doc.sentences[doc.sentence_index(start)][0]
+    return not doc.prose[first:start].strip(_EDGE_OPEN + " *_")
 
 
 def make_suggestion(doc: Document, start: int, end: int, text: str, spec: SuggestionSpec) -> Suggestion:
@@ -63,13 +135,15 @@ def make_suggestion(doc: Document, start: int, end: int, text: str, spec: Sugges
             end=s_end,
         )
     original = src[s_start:s_end]
-    new = match_case(original, text) if not needs_input else text
+    new = preserve_edges(original, match_case(original, text)) if not needs_input else text
+    if not needs_input and _sentence_initial(doc, start):
+        new = _capitalise(new)
     article = _ARTICLE_BEFORE.search(src, max(0, s_start - 4), s_start)
     if article and new and new.split()[0] != original.split()[0]:
         want = article_for(new.split()[0].strip("\"'“‘("))
         have = article.group(1)
         if want != have.lower():
-            fixed = match_case(have, want)
+            fixed = want.upper() if have.isupper() and len(have) > 1 else (want.capitalize() if have[0].isupper() else want)
             return Suggestion(
                 text=fixed + article.group(2) + new,
                 description=description,
