@@ -102,7 +102,8 @@ def _hooks(args: argparse.Namespace) -> list[Any]:
     import importlib
 
     found = []
-    for module in ("commlint.density_cli", "commlint.accepted_cli", "commlint.fix_cli"):
+    # accepted_cli last: --fix re-lints, so accepted findings are hidden from what remains after it.
+    for module in ("commlint.density_cli", "commlint.fix_cli", "commlint.accepted_cli"):
         try:
             found.append(importlib.import_module(module))
         except ImportError:
