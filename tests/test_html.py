@@ -1,0 +1,91 @@
+"""HTML prose view: page text without scripts, styles, code, comments or tags; exact positions."""
+
+from __future__ import annotations
+
+import pytest
+
+from commlint.api import lint_text
+
+PACK = r"""
+[pack]
+name = "htmltest"
+
+[[rule]]
+id = "HTT001"
+name = "totally-secure"
+category = "absolute"
+severity = "error"
+message = "absolute claim: {match}"
+patterns = ['\btotally\s+secure\b']
+
+[[rule]]
+id = "HTT002"
+name = "bad-actors"
+category = "alarmist"
+message = "bad actors"
+patterns = ['\bbad actors\b']
+"""
+
+
+@pytest.fixture(scope="module")
+def cfg(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    pack = tmp_path_factory.mktemp("htmlpack") / "pack.toml"
+    pack.write_text(PACK, encoding="utf-8")
+    return {"packs": [str(pack)], "select": ["HTT"]}
+
+
+def spans(text: str, cfg: dict[str, list[str]], path: str = "page.html") -> list[tuple[str, int, int, int, int]]:
+    return [(d.rule, d.line, d.column, d.end_line, d.end_column) for d in lint_text(text, path=path, config=cfg)]
+
+
+PAGE = """<!DOCTYPE html>
+<html><head><title>totally secure</title><style>p{}</style></head>
+<body>
+<p>It is <em>totally</em>
+secure.</p>
+<pre>totally secure</pre>
+<p>caf\u00e9 &eacute; totally secure</p>
+<!-- totally secure -->
+<script>var s = "bad actors";</script>
+<p>bad <code>x</code> actors, <a href="https://totally.secure/">bad actors</a></p>
+<ul><li>totally</li><li>secure</li></ul>
+<p>bad<br>actors &amp; totally&nbsp;secure</p>
+</body></html>
+"""
+
+
+def test_page_positions(cfg):
+    assert spans(PAGE, cfg) == [
+        ("HTT001", 4, 14, 5, 7),  # inline <em> does not split; the span ends on the next line
+        ("HTT001", 7, 18, 7, 32),  # after é and an entity: columns count characters
+        ("HTT002", 10, 65, 10, 75),  # link text is prose, href is not; <code> breaks the phrase
+        ("HTT002", 12, 4, 12, 17),  # <br> is a line break inside the paragraph
+        ("HTT001", 12, 24, 12, 43),  # &nbsp; is a space
+    ]
+
+
+def test_head_script_style_code_and_comments_are_not_prose(cfg):
+    text = "<head><title>bad actors</title></head><script>bad actors</script><style>/* bad actors */</style>" \
+           "<pre>bad actors</pre><kbd>bad actors</kbd><!-- bad actors --><p title='bad actors'>ok</p>"
+    assert spans(text, cfg) == []
+
+
+def test_block_elements_split_phrases(cfg):
+    assert spans("<ul><li>totally</li><li>secure</li></ul><p>bad</p><p>actors</p>", cfg) == []
+
+
+def test_bare_urls_in_text_are_not_prose(cfg):
+    assert spans("<p>see https://example.com/bad actors</p>", cfg) == []
+
+
+def test_numeric_character_references(cfg):
+    # &#116; is "t": the phrase still matches and its start is the reference itself.
+    assert spans("<p>&#116;otally secure and bad&#x20;actors</p>", cfg) == [
+        ("HTT001", 1, 4, 1, 23),
+        ("HTT002", 1, 28, 1, 43),
+    ]
+
+
+@pytest.mark.parametrize("name", ["page.html", "page.htm", "PAGE.HTML", "page.xhtml"])
+def test_html_extensions(cfg, name):
+    assert spans("<p>bad <b>actors</b></p>", cfg, path=name) == [("HTT002", 1, 4, 1, 17)]

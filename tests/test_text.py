@@ -1,0 +1,67 @@
+"""Plain text: the file is the prose; blank lines separate paragraphs; exact positions."""
+
+from __future__ import annotations
+
+import pytest
+
+from commlint.api import lint_result, lint_text
+from commlint.document import BLOCK_BREAK
+
+PACK = r"""
+[pack]
+name = "texttest"
+
+[[rule]]
+id = "TXT001"
+name = "totally-secure"
+category = "absolute"
+severity = "error"
+message = "absolute claim: {match}"
+patterns = ['\btotally\s+secure\b']
+"""
+
+
+@pytest.fixture(scope="module")
+def cfg(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    pack = tmp_path_factory.mktemp("textpack") / "pack.toml"
+    pack.write_text(PACK, encoding="utf-8")
+    return {"packs": [str(pack)], "select": ["TXT"]}
+
+
+def spans(text: str, cfg: dict[str, list[str]], path: str = "note.txt") -> list[tuple[str, int, int, int, int]]:
+    return [(d.rule, d.line, d.column, d.end_line, d.end_column) for d in lint_text(text, path=path, config=cfg)]
+
+
+def test_markup_characters_are_prose_in_text(cfg):
+    # No Markdown here: the backticks and asterisks are just characters.
+    assert spans("Say *totally secure* or `totally secure`.\n", cfg) == [
+        ("TXT001", 1, 6, 1, 20),
+        ("TXT001", 1, 26, 1, 40),
+    ]
+
+
+def test_wrapped_phrase_and_paragraphs(cfg):
+    text = "It is totally\nsecure.\n\nIt is totally\n\nsecure.\n"
+    assert spans(text, cfg) == [("TXT001", 1, 7, 2, 7)]
+
+
+def test_prose_view_of_text():
+    doc = lint_result("One line\nwrapped.\n\n  Second.\n", path="a.txt", config={"select": []}).document
+    assert doc.prose == f"One line wrapped.{BLOCK_BREAK}  Second.{BLOCK_BREAK}"
+    assert [doc.prose[a:b] for a, b in doc.sentences] == ["One line wrapped.", "Second."]
+    assert doc.word_count == 4
+
+
+@pytest.mark.parametrize("name", ["a.txt", "a.text", "README", "notes.unknown", None])
+def test_unknown_and_missing_names_are_text(cfg, name):
+    assert spans("`totally secure`\n", cfg, path=name) == [("TXT001", 1, 2, 1, 16)]
+
+
+def test_indented_lines_keep_their_columns(cfg):
+    assert spans("\tIt is\n    totally secure\n", cfg) == [("TXT001", 2, 5, 2, 19)]
+
+
+def test_directive_lines_are_not_prose(cfg):
+    text = "totally\ncommlint-disable-next-line\nsecure\n"
+    # The directive line splits the paragraph: "totally" and "secure" are not one phrase.
+    assert spans(text, cfg) == []
