@@ -1,0 +1,89 @@
+"""The built wheel carries the rule packs and lexicons (slow: builds and installs a wheel).
+
+Built from a snapshot of the checkout, installed into a new venv with no access to the
+checkout, then run from an unrelated folder: every finding it makes comes from the packs
+inside the wheel (``commlint/_rules``).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+from checkout import REPO, clean_env, snapshot
+
+pytestmark = pytest.mark.slow
+
+RISKY = """\
+# Sentinel-7
+
+Sentinel-7 is available today.
+Our AI is **totally secure** and cannot be hacked.
+"""
+
+
+def run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, cwd=cwd, env=clean_env(), capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """(the new venv's bin folder, a working folder outside the checkout, the built source)."""
+    base = tmp_path_factory.mktemp("wheel")
+    src, _ = snapshot(base / "src")
+    dist = base / "dist"
+    built = run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(src)], cwd=base)
+    assert built.returncode == 0, built.stderr
+    wheels = list(dist.glob("commlint-*.whl"))
+    assert len(wheels) == 1, wheels
+    venv.create(base / "venv", with_pip=True, clear=True)
+    bindir = base / "venv" / ("Scripts" if sys.platform == "win32" else "bin")
+    pip = run([str(bindir / "python"), "-m", "pip", "install", "-q", str(wheels[0])], cwd=base)
+    assert pip.returncode == 0, pip.stderr
+    work = base / "work"
+    work.mkdir()
+    (work / "risky.md").write_text(RISKY, encoding="utf-8")
+    return bindir, work, src
+
+
+def test_wheel_ships_packs_and_lexicons(installed: tuple[Path, Path, Path]) -> None:
+    bindir, work, src = installed
+    probe = run([str(bindir / "python"), "-c",
+                 "import json, commlint.packs as p; d = p.builtin_rules_dir(); "
+                 "print(json.dumps([str(d), sorted(x.relative_to(d).as_posix() for x in d.rglob('*.toml'))]))"],
+                cwd=work)
+    assert probe.returncode == 0, probe.stderr
+    rules_dir, files = json.loads(probe.stdout)
+    assert Path(rules_dir).parts[-2:] == ("commlint", "_rules")
+    assert str(REPO) not in rules_dir  # the installed copy, not this checkout
+    expected = sorted(p.relative_to(src / "rules").as_posix() for p in (src / "rules").rglob("*.toml"))
+    assert files == expected
+    assert any(f.startswith("lexicons/") for f in files)
+
+
+def test_installed_rules_command_lists_every_builtin_rule(installed: tuple[Path, Path, Path]) -> None:
+    from commlint.packs import read_toml
+
+    bindir, work, src = installed
+    proc = run([str(bindir / "commlint"), "rules", "--all", "--format", "json"], cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    listed = {r["id"] for r in json.loads(proc.stdout)}
+    in_packs = {rule["id"] for pack in (src / "rules").glob("*.toml") for rule in read_toml(pack).get("rule", [])}
+    assert in_packs and in_packs <= listed
+    text = run([str(bindir / "commlint"), "rules"], cwd=work)
+    assert text.returncode == 0 and "absolute" in text.stdout
+
+
+def test_installed_check_finds_risk_and_exits_1(installed: tuple[Path, Path, Path]) -> None:
+    bindir, work, _ = installed
+    proc = run([str(bindir / "commlint"), "check", "risky.md"], cwd=work)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "risky.md:4:" in proc.stdout and "[error]" in proc.stdout
+    as_json = run([str(bindir / "commlint"), "check", "--format", "json", "risky.md"], cwd=work)
+    report = json.loads(as_json.stdout)
+    spans = {(d["line"], d["column"]) for f in report["files"] for d in f["diagnostics"]}
+    assert (4, 13) in spans  # "Our AI is **totally secure**": the match starts after the "**"
