@@ -76,13 +76,8 @@ class ContextIndex:
         match = _WORD.findall(self.text, start, end)
         lo = before_m[0].start() if before_m else start
         hi = after_m[-1].end() if after_m else end
-        snippet = " ".join(
-            part for part in (
-                " ".join(self.text[lo:start].split()),
-                "[" + " ".join(self.text[start:end].split()) + "]",
-                " ".join(self.text[end:hi].split()),
-            ) if part
-        )
+        marked = f"{self.text[lo:start]}[{self.text[start:end]}]{self.text[end:hi]}"
+        snippet = " ".join(marked.split())
         return Context([m.group() for m in before_m], match, [m.group() for m in after_m], snippet)
 
 

@@ -58,6 +58,16 @@ max = -100000
 min-words = 1
 message = "Whole-document check (always fires in tests)"
 enabled = false
+
+[[rule]]
+id = "CIT105"
+name = "odd-message"
+type = "phrase"
+category = "style"
+severity = "warning"
+message = "100% sure: {match}, <really> & \"truly\"\r\nsecond line"
+patterns = ['\bfoobar\b']
+enabled = false
 """
 
 
