@@ -149,10 +149,10 @@ class Linter:
     def _compile_per_file_ignores(self) -> list[tuple[Any, list[str]]]:
         if not self.config.per_file_ignores:
             return []
-        import pathspec
+        from commlint.walk import gitignore_spec
 
         return [
-            (pathspec.PathSpec.from_lines("gitwildmatch", [glob]), rules)
+            (gitignore_spec([glob]), rules)
             for glob, rules in self.config.per_file_ignores.items()
         ]
 

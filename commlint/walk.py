@@ -12,15 +12,23 @@ from commlint.errors import InputError
 _ALWAYS_SKIP = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"}
 
 
-def _gitignore_spec(folder: Path) -> Any:
+def gitignore_spec(lines: list[str]) -> Any:
+    """A pathspec matcher with .gitignore semantics (pathspec >= 0.12 calls it "gitignore")."""
     import pathspec
 
+    try:
+        return pathspec.PathSpec.from_lines("gitignore", lines)
+    except (KeyError, LookupError):  # older pathspec: only the deprecated name exists
+        return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+
+
+def _gitignore_spec(folder: Path) -> Any:
     lines: list[str] = []
     for name in (".gitignore", ".commlintignore"):
         f = folder / name
         if f.is_file():
             lines += f.read_text(encoding="utf-8", errors="replace").splitlines()
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines) if lines else None
+    return gitignore_spec(lines) if lines else None
 
 
 def iter_documents(paths: list[str], extensions: dict[str, str], exclude: list[str] | None = None,

@@ -1,0 +1,260 @@
+"""Configuration: discovery, --config, every key through real documents, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from commlint.api import lint_text
+from commlint.config import Config, find_config_file
+from commlint.errors import ConfigError
+
+PACK = r"""
+[pack]
+name = "cfgtest"
+
+[[rule]]
+id = "CFG001"
+name = "totally-secure"
+category = "absolute"
+severity = "error"
+message = "absolute claim"
+patterns = ['\btotally\s+secure\b']
+
+[[rule]]
+id = "CFG002"
+name = "bad-actors"
+category = "alarmist"
+severity = "warning"
+message = "bad actors"
+patterns = ['\bbad actors\b']
+
+[[rule]]
+id = "CFG003"
+name = "danger-count"
+type = "occurrence"
+category = "alarmist"
+severity = "info"
+message = "too many dangers"
+patterns = ['\bdanger\b']
+max = 2
+
+[[rule]]
+id = "CFG004"
+name = "off-by-default"
+category = "alarmist"
+severity = "info"
+message = "weaponize"
+enabled = false
+patterns = ['\bweaponi[sz]e\b']
+"""
+
+TEXT = "It is totally secure; bad actors; danger danger danger; weaponize.\n"
+#          1-based columns: totally 7-21, bad actors 23-33, 3rd danger 49-55, weaponize 57-66
+
+
+@pytest.fixture()
+def pack(tmp_path: Path) -> Path:
+    path = tmp_path / "rules" / "pack.toml"
+    path.parent.mkdir()
+    path.write_text(PACK, encoding="utf-8")
+    return path
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def found(diags) -> list[tuple[str, str, int, int, int, int]]:
+    return [(d.rule, d.severity, d.line, d.column, d.end_line, d.end_column) for d in diags]
+
+
+def lint(pack: Path, text: str = TEXT, path: str = "a.md", **keys) -> list[tuple[str, str, int, int, int, int]]:
+    return found(lint_text(text, path=path, config={"packs": [str(pack)], **keys}))
+
+
+ALL_DEFAULT = [
+    ("CFG001", "error", 1, 7, 1, 21),
+    ("CFG002", "warning", 1, 23, 1, 33),
+    ("CFG003", "info", 1, 49, 1, 55),
+]
+
+
+# -- keys ---------------------------------------------------------------------------------------
+
+
+def test_no_select_means_every_rule_on_by_default(pack):
+    got = lint(pack)
+    assert [d for d in got if d[0].startswith("CFG")] == ALL_DEFAULT  # CFG004 is off by default
+
+
+def test_a_matching_select_turns_on_rules_off_by_default_too(pack):
+    assert lint(pack, select=["CFG"]) == ALL_DEFAULT + [("CFG004", "info", 1, 57, 1, 66)]
+
+
+def test_select_by_id_name_and_category(pack):
+    assert lint(pack, select=["CFG001", "bad-actors"]) == ALL_DEFAULT[:2]
+    assert lint(pack, select=["alarmist"]) == ALL_DEFAULT[1:] + [("CFG004", "info", 1, 57, 1, 66)]
+
+
+def test_extend_select_turns_on_an_off_by_default_rule(pack):
+    assert lint(pack, select=["CFG001", "CFG002", "CFG003"], **{"extend-select": ["CFG004"]}) == ALL_DEFAULT + [
+        ("CFG004", "info", 1, 57, 1, 66)
+    ]
+
+
+def test_ignore_beats_select(pack):
+    assert lint(pack, select=["CFG"], ignore=["CFG002", "danger-count", "CFG004"]) == ALL_DEFAULT[:1]
+
+
+def test_severity_overrides_most_specific_wins(pack):
+    got = lint(pack, select=["CFG00"], ignore=["CFG004"], severity={"CFG": "info", "CFG001": "warning"})
+    assert [(r, s) for r, s, *_ in got] == [("CFG001", "warning"), ("CFG002", "info"), ("CFG003", "info")]
+
+
+def test_per_file_ignores_are_globs_relative_to_the_config(pack, tmp_path):
+    cfg_file = write(tmp_path / "commlint.toml", f"""
+packs = [{json.dumps(str(pack))}]
+select = ["CFG001", "CFG002", "CFG003"]
+[per-file-ignores]
+"legal/**" = ["CFG001"]
+"*.txt" = ["alarmist"]
+""")
+    cfg = Config.from_file(cfg_file)
+    legal = found(lint_text(TEXT, path=str(tmp_path / "legal" / "x" / "a.md"), config=cfg))
+    assert legal == ALL_DEFAULT[1:]
+    assert found(lint_text(TEXT, path=str(tmp_path / "a.txt"), config=cfg)) == ALL_DEFAULT[:1]
+    assert found(lint_text(TEXT, path=str(tmp_path / "a.md"), config=cfg)) == ALL_DEFAULT
+
+
+def test_accepted_terms_never_flag(pack):
+    text = "Our Totally Secure Vault product is totally secure. Bad actors!\n"
+    assert lint(pack, text, select=["CFG"], accept=["Totally Secure Vault", "bad actors"]) == [
+        ("CFG001", "error", 1, 37, 1, 51)
+    ]
+
+
+def test_per_rule_options(pack):
+    assert lint(pack, select=["CFG003"], rules={"CFG003": {"max": 3}}) == []
+    assert lint(pack, select=["CFG003"], rules={"danger-count": {"max": 1}}) == [
+        ("CFG003", "info", 1, 42, 1, 48)
+    ]
+
+
+def test_fail_level(pack, tmp_path, cli):
+    write(tmp_path / "commlint.toml", f"packs = [{json.dumps(str(pack))}]\nselect = ['CFG003']\n")
+    write(tmp_path / "a.md", TEXT)
+    assert cli("check", "a.md", "-q", cwd=tmp_path).returncode == 0  # info < warning
+    assert cli("check", "a.md", "-q", "--fail-level", "info", cwd=tmp_path).returncode == 1
+    write(tmp_path / "commlint.toml", f"packs = [{json.dumps(str(pack))}]\nselect = ['CFG003']\nfail-level = 'info'\n")
+    assert cli("check", "a.md", "-q", cwd=tmp_path).returncode == 1
+    assert cli("check", "a.md", "-q", "--fail-level", "error", cwd=tmp_path).returncode == 0
+
+
+# -- discovery ----------------------------------------------------------------------------------
+
+
+def test_discovery_walks_upward_and_the_first_file_wins(tmp_path, pack):
+    write(tmp_path / "pyproject.toml", "[tool.commlint]\nselect = ['CFG001']\npacks = ['rules/pack.toml']\n")
+    write(tmp_path / "team" / ".commlint.toml", "select = ['CFG002']\npacks = ['../rules/pack.toml']\n")
+    write(tmp_path / "team" / "sub" / "pyproject.toml", "[project]\nname = 'x'\n")  # no [tool.commlint]
+    write(tmp_path / "team" / "press" / "commlint.toml", "select = ['CFG003']\npacks = ['../../rules/pack.toml']\n")
+    write(tmp_path / "team" / "press" / ".commlint.toml", "select = ['CFG001']\n")
+    assert find_config_file(tmp_path / "a.md") == tmp_path / "pyproject.toml"
+    assert find_config_file(tmp_path / "team" / "sub" / "deep" / "a.md") == tmp_path / "team" / ".commlint.toml"
+    # commlint.toml beats .commlint.toml in the same folder
+    assert find_config_file(tmp_path / "team" / "press") == tmp_path / "team" / "press" / "commlint.toml"
+    cfg = Config.discover(tmp_path / "team" / "sub" / "a.md")
+    assert cfg.select == ["CFG002"] and cfg.root == (tmp_path / "team").resolve()
+
+
+def test_cli_uses_the_nearest_config_for_each_file_and_config_overrides(tmp_path, pack, cli):
+    write(tmp_path / "pyproject.toml", "[tool.commlint]\nselect = ['CFG001']\npacks = ['rules/pack.toml']\n")
+    write(tmp_path / "team" / ".commlint.toml", "select = ['CFG002']\npacks = ['../rules/pack.toml']\n")
+    write(tmp_path / "other.toml", "select = ['CFG003']\npacks = ['rules/pack.toml']\n")
+    write(tmp_path / "top.md", TEXT)
+    write(tmp_path / "team" / "deep" / "t.md", TEXT)
+    proc = cli("check", ".", "-q", cwd=tmp_path)
+    # A folder's own files come before its subfolders'.
+    assert proc.stdout.splitlines() == [
+        "top.md:1:7: CFG001 [error] absolute claim",
+        "team/deep/t.md:1:23: CFG002 [warning] bad actors",
+    ]
+    proc = cli("check", ".", "-q", "--config", "other.toml", cwd=tmp_path)
+    assert proc.stdout.splitlines() == [
+        "top.md:1:49: CFG003 [info] too many dangers (3 in this document; at most 2)",
+        "team/deep/t.md:1:49: CFG003 [info] too many dangers (3 in this document; at most 2)",
+    ]
+    # --ignore adds to each discovered config's own list instead of replacing it
+    write(tmp_path / "team" / ".commlint.toml", "select = ['CFG']\nignore = ['CFG003', 'CFG004']\npacks = ['../rules/pack.toml']\n")
+    proc = cli("check", "team", "-q", "--ignore", "CFG001", cwd=tmp_path)
+    assert proc.stdout.splitlines() == ["team/deep/t.md:1:23: CFG002 [warning] bad actors"]
+
+
+def test_no_config_means_defaults(tmp_path):
+    cfg = Config.discover(tmp_path)
+    assert (cfg.path, cfg.select, cfg.fail_level) == (None, [], "warning")
+
+
+# -- errors -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("colour = 'red'\n", "{file}: unknown key 'colour'"),
+        ("select = 'CFG001'\n", "{file}: 'select' must be a list"),
+        ("select = [1]\n", "{file}: 'select' must be a list of strings"),
+        ("fail-level = 'fatal'\n", "{file}: 'fail-level' must be one of info, warning, error, not 'fatal'"),
+        ("timeout = 0\n", "{file}: 'timeout' must be positive"),
+        ("timeout = 'soon'\n", "{file}: 'timeout' must be a number"),
+        ("[severity]\nCFG001 = 'loud'\n", "{file}: severity.CFG001 must be one of info, warning, error, not 'loud'"),
+        ("[per-file-ignores]\n'*.md' = 'CFG001'\n", "{file}: per-file-ignores.'*.md' must be a list of rule ids"),
+        ("[rules]\nCFG003 = 2\n", "{file}: rules.CFG003 must be a table of options"),
+        ("packs = ['nope.toml']\n", "{file}: packs: 'nope.toml' not found (looked at {dir}/nope.toml)"),
+        ("select = [\n", "{file}: invalid TOML: "),
+    ],
+)
+def test_bad_values_name_the_file_the_key_and_the_reason(tmp_path, body, message):
+    cfg_file = write(tmp_path / "commlint.toml", body)
+    with pytest.raises(ConfigError) as info:
+        Config.from_file(cfg_file)
+    expected = message.format(file=cfg_file.resolve() if "TOML" not in message else cfg_file, dir=tmp_path.resolve())
+    assert str(info.value).startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("select = ['NOPE1']\n", "{file}: select: unknown rule id or selector 'NOPE1'"),
+        ("ignore = ['NOPE1']\n", "{file}: ignore: unknown rule id or selector 'NOPE1'"),
+        ("[severity]\nNOPE1 = 'info'\n", "{file}: severity: unknown rule id or selector 'NOPE1'"),
+        ("[per-file-ignores]\n'*.md' = ['NOPE1']\n", "{file}: per-file-ignores: unknown rule id or selector 'NOPE1'"),
+        ("[rules.NOPE1]\nmax = 1\n", "{file}: rules: unknown rule id or selector 'NOPE1'"),
+        ("[rules.CFG003]\nmaximum = 1\n", "{file}: rules.CFG003: rule CFG003: unknown option 'maximum'"),
+        ("[rules.CFG003]\nmax = 'two'\n", "{file}: rules.CFG003: rule CFG003: option 'max' has the wrong type"),
+    ],
+)
+def test_unknown_rules_and_options_are_one_line_cli_errors(tmp_path, pack, cli, body, message):
+    cfg_file = write(tmp_path / "commlint.toml", f"packs = ['rules/pack.toml']\n{body}")
+    write(tmp_path / "a.md", TEXT)
+    proc = cli("check", "a.md", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr == f"commlint: error: {message.format(file=cfg_file.resolve())}\n"
+
+
+def test_pyproject_tool_table_errors_name_the_pyproject(tmp_path, cli):
+    cfg_file = write(tmp_path / "pyproject.toml", "[tool.commlint]\nselectt = ['X1']\n")
+    write(tmp_path / "a.md", "hi\n")
+    proc = cli("check", "a.md", cwd=tmp_path)
+    assert (proc.returncode, proc.stderr) == (2, f"commlint: error: {cfg_file.resolve()}: unknown key 'selectt'\n")
+
+
+def test_missing_config_file_given_with_config(tmp_path, cli):
+    proc = cli("check", "a.md", "--config", "missing.toml", cwd=tmp_path)
+    assert (proc.returncode, proc.stderr) == (2, "commlint: error: missing.toml: no such file\n")
