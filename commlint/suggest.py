@@ -140,7 +140,8 @@ def make_suggestion(doc: Document, start: int, end: int, text: str, spec: Sugges
         new = _capitalise(new)
     article = _ARTICLE_BEFORE.search(src, max(0, s_start - 4), s_start)
     if article and new and new.split()[0] != original.split()[0]:
-        want = article_for(new.split()[0].strip("\"'“‘("))
+        # Judge the sound from the rule's own spelling: "STRONGLY" shouted is not an acronym.
+        want = article_for((text.split() or [""])[0])
         have = article.group(1)
         if want != have.lower():
             fixed = want.upper() if have.isupper() and len(have) > 1 else (want.capitalize() if have[0].isupper() else want)
