@@ -13,12 +13,17 @@ from typing import Any
 
 from commlint.corpus import Progress, chunks, measure_many
 from commlint.density import DensityCounter, DocDensity
-from commlint.errors import UsageError
+from commlint.errors import InputError, UsageError
 
 
 def _measure_partition(paths: list[str], counter: DensityCounter) -> list[dict[str, Any]]:
     # Plain dicts travel between processes without importing commlint classes on the client.
-    return [d.to_dict() for d in measure_many(paths, counter)]
+    # A bad document comes back as an error record: raising would make every worker log a
+    # traceback, and the client reports it as one line anyway.
+    try:
+        return [d.to_dict() for d in measure_many(paths, counter)]
+    except InputError as exc:
+        return [{"error": str(exc)}]
 
 
 def _client(scheduler: str | None, workers: int) -> tuple[Any, Any]:
@@ -61,4 +66,8 @@ def measure_dask(files: Sequence[str], counter: DensityCounter, *, scheduler: st
         client.close()
         if cluster is not None:
             cluster.close()
-    return [DocDensity.from_dict(d) for i in range(len(parts)) for d in results[i]]
+    records = [d for i in range(len(parts)) for d in results[i]]
+    errors = [d["error"] for d in records if "error" in d]
+    if errors:
+        raise InputError(errors[0])
+    return [DocDensity.from_dict(d) for d in records]
