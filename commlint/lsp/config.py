@@ -77,6 +77,8 @@ class WorkspaceConfigs:
         self.roots = [r.resolve() for r in roots or []]
         self.settings = ServerSettings()
         self._linters: dict[Path | None, Linter] = {}
+        #: the last Linter built without error per config file, kept across reloads
+        self._last_good: dict[Path | None, Linter] = {}
         self._lock = threading.Lock()
         #: the last configuration error per config file (None: the overrides alone)
         self.errors: dict[Path | None, str] = {}
@@ -110,7 +112,8 @@ class WorkspaceConfigs:
 
     def linter_for(self, path: Path | None) -> Linter:
         """The Linter for a document path (None for an unsaved buffer). Never raises
-        a CommlintError: a broken config is recorded in ``errors`` and the defaults used."""
+        a CommlintError: a broken config is recorded in ``errors`` and the last good
+        Linter for that file (else the defaults) is used."""
         found = self.config_file_for(path)
         with self._lock:
             linter = self._linters.get(found)
@@ -118,9 +121,12 @@ class WorkspaceConfigs:
                 return linter
             try:
                 linter = Linter(self._build(found, path))
+                self._last_good[found] = linter
             except CommlintError as exc:
+                # Mid-edit typos in a config must not flood the document: keep the last
+                # good configuration, else fall back to the defaults.
                 self.errors[found] = str(exc)
-                linter = Linter(Config.default(self.root_for(path)))
+                linter = self._last_good.get(found) or Linter(Config.default(self.root_for(path)))
             self._linters[found] = linter
             return linter
 

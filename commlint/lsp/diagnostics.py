@@ -72,7 +72,7 @@ def to_lsp(d: Diagnostic, pm: PositionMap, version: int | None) -> lsp.Diagnosti
     hand = [s for s in d.suggestions if s.needs_input]
     if hand:
         # Not offered as an edit, so say it where the author reads.
-        message += "\n" + "\n".join(f"Suggestion (needs your input): {s.text}" for s in hand)
+        message += "\n" + "\n".join(f"Suggestion (needs your input): {s.text.strip()}" for s in hand)
     data: dict[str, Any] = {
         "version": version,
         "rule": d.rule,

@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 from cattrs.errors import ClassValidationError
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcInvalidParams
+from pygls.exceptions import FeatureRequestError, JsonRpcException, JsonRpcInternalError, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import to_fs_path
@@ -214,7 +214,7 @@ class CommlintServer(LanguageServer):
             if error not in self._shown_errors:
                 self._shown_errors.add(error)
                 self.window_show_message(lsp.ShowMessageParams(
-                    type=lsp.MessageType.Error, message=f"commlint: {error} (using the default configuration)"))
+                    type=lsp.MessageType.Error, message=f"commlint: {error} (using the last good configuration)"))
                 self.log(lsp.MessageType.Error, f"commlint: {error}")
 
     def apply_settings(self, raw: Any) -> None:
@@ -229,6 +229,8 @@ class CommlintServer(LanguageServer):
     def report_server_error(self, error: Exception, source: Any) -> None:
         # Request errors are already answered; everything else goes to the log, not a popup.
         log.error("server error (%s): %s", getattr(source, "__name__", source), error)
+        if source is FeatureRequestError:
+            return
         try:
             self.log(lsp.MessageType.Error, f"commlint: internal error: {error}")
         except Exception:

@@ -1,0 +1,533 @@
+"""The language server end to end: ``python -m commlint lsp`` driven over stdio by pytest-lsp."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import AsyncIterator
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("pygls")
+pytest_lsp = pytest.importorskip("pytest_lsp")
+from lsprotocol import types as lsp  # noqa: E402
+from pygls.exceptions import JsonRpcException  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+PUBLISH = lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
+TIMEOUT = 30
+
+RISKY = textwrap.dedent("""\
+    # Launch
+
+    🚀 Our AI is totally secure, and the café team agrees.
+
+    The system poses serious risks of large-scale fraud.
+    """)
+
+#: The rules these tests lint with: their own pack, so the built-in packs can evolve freely.
+PACK = r"""
+[pack]
+name = "lsptest"
+
+[[rule]]
+id = "TST101"
+name = "absolute-claim"
+type = "phrase"
+category = "absolute"
+severity = "error"
+message = "Absolute claim: “{match}”."
+rationale = "Absolute claims become the plaintiff's exhibit after the first incident."
+patterns = ['\btotally secure\b', '\bunhackable\b', '\b100% secure\b']
+examples.flag = ["It is totally secure."]
+examples.pass = ["It is secure."]
+[[rule.suggest]]
+text = "designed to be secure"
+safe = true
+description = "Describe the design, not a guarantee"
+[[rule.suggest]]
+text = "hardened against known attacks"
+
+[[rule]]
+id = "TST102"
+name = "unmitigated-risk"
+type = "phrase"
+category = "unmitigated"
+severity = "warning"
+message = "A risk with no mitigation."
+rationale = "Say what you do about a risk in the same breath."
+patterns = ['\bserious risks\b']
+examples.flag = ["It poses serious risks."]
+examples.pass = ["It poses risks, which we mitigate."]
+[[rule.suggest]]
+text = "serious risks, which we address by {name the safeguard}"
+
+[[rule]]
+id = "TST103"
+name = "perfectly-safe"
+type = "phrase"
+category = "absolute"
+severity = "info"
+message = "“{match}” is an absolute."
+rationale = "Nothing is perfectly safe."
+patterns = ['\bperfectly safe\b']
+examples.flag = ["It is perfectly safe."]
+examples.pass = ["It is safe to use."]
+[[rule.suggest]]
+text = "carefully tested"
+safe = true
+"""
+CONFIG = 'packs = ["lsptest.toml"]\nselect = ["TST"]\n'
+
+
+def workspace(root: Path, extra: str = "") -> Path:
+    """A workspace folder whose commlint.toml selects only the test pack."""
+    (root / "lsptest.toml").write_text(PACK, encoding="utf-8")
+    (root / "commlint.toml").write_text(CONFIG + extra, encoding="utf-8")
+    return root
+
+
+# -- a client session ---------------------------------------------------------------------------
+def _capabilities(encodings: list[str] | None = None) -> lsp.ClientCapabilities:
+    caps = pytest_lsp.client_capabilities("visual-studio-code")
+    if encodings is not None:
+        caps.general = lsp.GeneralClientCapabilities(position_encodings=encodings)
+    return caps
+
+
+@contextlib.asynccontextmanager
+async def session(root: Path, *, options: dict[str, Any] | None = None, env: dict[str, str] | None = None,
+                  encodings: list[str] | None = None) -> AsyncIterator[Any]:
+    """A pytest-lsp client talking to a fresh ``python -m commlint lsp`` rooted at ``root``."""
+    if not (root / "commlint.toml").exists():
+        workspace(root)
+    config = pytest_lsp.ClientServerConfig(
+        server_command=[sys.executable, "-m", "commlint", "lsp"],
+        server_env={**os.environ, **(env or {})},
+    )
+    client = await config.start()
+    init = {"commlint": {"debounceMs": 0, **(options or {})}}
+    result = await client.initialize_session(lsp.InitializeParams(
+        capabilities=_capabilities(encodings), root_uri=root.as_uri(),
+        workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name="ws")],
+        initialization_options=init))
+    client.init_result = result
+    try:
+        yield client
+    finally:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(client.shutdown_session(), TIMEOUT)
+        await client.stop()
+
+
+async def next_diagnostics(client: Any, uri: str, send: Any = None) -> lsp.PublishDiagnosticsParams:
+    """Run ``send()`` and wait for the next publishDiagnostics for ``uri``."""
+    while True:
+        waiter = asyncio.wrap_future(client.protocol.wait_for_notification(PUBLISH))
+        if send is not None:
+            send()
+            send = None
+        params = await asyncio.wait_for(waiter, TIMEOUT)
+        if params.uri == uri:
+            return params
+
+
+def open_doc(client: Any, uri: str, text: str, language: str = "markdown", version: int = 1) -> Any:
+    return lambda: client.text_document_did_open(lsp.DidOpenTextDocumentParams(
+        text_document=lsp.TextDocumentItem(uri=uri, language_id=language, version=version, text=text)))
+
+
+def replace_all(client: Any, uri: str, text: str, version: int) -> Any:
+    return lambda: client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+        text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)]))
+
+
+# -- applying edits the way an editor does (UTF-16 positions, independent of the server) ---------
+def _offset(text: str, pos: lsp.Position, encoding: str = "utf-16") -> int:
+    lines = text.split("\n")
+    start = sum(len(line) + 1 for line in lines[: pos.line])
+    line = lines[pos.line] if pos.line < len(lines) else ""
+    codec = {"utf-16": "utf-16-le", "utf-8": "utf-8", "utf-32": "utf-32-le"}[encoding]
+    width = {"utf-16": 2, "utf-8": 1, "utf-32": 4}[encoding]
+    prefix = line.encode(codec)[: pos.character * width].decode(codec)
+    return start + len(prefix)
+
+
+def apply_edits(text: str, edits: list[lsp.TextEdit]) -> str:
+    spans = sorted(((_offset(text, e.range.start), _offset(text, e.range.end), e.new_text) for e in edits),
+                   reverse=True)
+    for start, end, new in spans:
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def edits_of(action: lsp.CodeAction, uri: str) -> list[lsp.TextEdit]:
+    edit = action.edit
+    assert edit is not None
+    if edit.document_changes:
+        (change,) = edit.document_changes
+        assert change.text_document.uri == uri
+        return list(change.edits)
+    return list(edit.changes[uri])
+
+
+# -- tests ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("encodings", "expected", "start", "end"), [
+    (None, "utf-16", 13, 27),                        # 🚀 is two UTF-16 units
+    (["utf-8", "utf-16"], "utf-8", 15, 29),          # ... and four UTF-8 bytes
+    (["utf-32", "utf-8", "utf-16"], "utf-32", 12, 26),
+    (["utf-16", "utf-8"], "utf-8", 15, 29),          # the server prefers UTF-8 over UTF-16
+])
+@pytest.mark.asyncio
+async def test_open_publishes_diagnostics_with_exact_ranges(tmp_path, encodings, expected, start, end):
+    uri = (tmp_path / "draft.md").as_uri()
+    async with session(tmp_path, encodings=encodings) as client:
+        assert client.init_result.capabilities.position_encoding == expected
+        published = await next_diagnostics(client, uri, open_doc(client, uri, RISKY))
+    assert published.version == 1
+    by_code = {d.code: d for d in published.diagnostics}
+    assert set(by_code) == {"TST101", "TST102"}
+    tst101 = by_code["TST101"]
+    assert tst101.range == lsp.Range(start=lsp.Position(line=2, character=start),
+                                     end=lsp.Position(line=2, character=end))
+    assert tst101.severity == lsp.DiagnosticSeverity.Error
+    assert tst101.source == "commlint"
+    assert tst101.code_description.href.endswith("/docs/rules.md#tst101-absolute-claim")
+    assert tst101.data["version"] == 1
+    assert tst101.data["suggestions"][0]["text"] == "designed to be secure"
+    assert by_code["TST102"].severity == lsp.DiagnosticSeverity.Warning
+    # A suggestion that needs the author's input is shown in the message, not offered as an edit.
+    assert "Suggestion (needs your input): serious risks, which we address by {name the safeguard}" in by_code["TST102"].message
+
+
+@pytest.mark.asyncio
+async def test_change_relints_and_only_the_newest_version_is_published(tmp_path):
+    uri = (tmp_path / "draft.md").as_uri()
+    async with session(tmp_path, options={"debounceMs": 300}) as client:
+        await next_diagnostics(client, uri, open_doc(client, uri, "Nothing to see here.\n"))
+
+        def burst() -> None:
+            for version, text in enumerate(["Our AI is unhackable.\n", "Our AI is totally safe.\n",
+                                            "Hello 👋🏽 — our model is 100% secure.\n"], start=2):
+                replace_all(client, uri, text, version)()
+        published = await next_diagnostics(client, uri, burst)
+        assert published.version == 4
+        (diag,) = published.diagnostics
+        assert diag.code == "TST101"
+        # 👋🏽 is two astral characters: four UTF-16 units before "—".
+        assert diag.range.start == lsp.Position(line=0, character=26)
+
+        # An incremental edit (the range is in UTF-16 units) that removes the claim.
+        def edit() -> None:
+            client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+                text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=5),
+                content_changes=[lsp.TextDocumentContentChangePartial(
+                    range=diag.range, text="designed with care")]))
+        published = await next_diagnostics(client, uri, edit)
+        assert published.version == 5
+        assert list(published.diagnostics) == []
+
+
+@pytest.mark.asyncio
+async def test_quick_fix_applies_through_the_returned_edit(tmp_path):
+    uri = (tmp_path / "draft.md").as_uri()
+    async with session(tmp_path) as client:
+        published = await next_diagnostics(client, uri, open_doc(client, uri, RISKY))
+        tst101 = next(d for d in published.diagnostics if d.code == "TST101")
+        actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri), range=tst101.range,
+            context=lsp.CodeActionContext(diagnostics=[tst101])))
+        titles = [a.title for a in actions]
+        fix = next(a for a in actions if a.kind == lsp.CodeActionKind.QuickFix and a.title.startswith("Replace"))
+        assert fix.title == "Replace “totally secure” with “designed to be secure”"
+        assert fix.is_preferred
+        assert "Disable TST101 for this line" in titles
+        new_text = apply_edits(RISKY, edits_of(fix, uri))
+        assert "🚀 Our AI is designed to be secure, and the café team agrees." in new_text
+        published = await next_diagnostics(client, uri, replace_all(client, uri, new_text, 2))
+        assert [d.code for d in published.diagnostics] == ["TST102"]
+
+        # The finding that needs author input offers no edit, only the disable action.
+        unm = published.diagnostics[0]
+        actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri), range=unm.range,
+            context=lsp.CodeActionContext(diagnostics=[unm])))
+        assert [a.title for a in actions] == ["Disable TST102 for this line"]
+
+
+@pytest.mark.asyncio
+async def test_unsafe_suggestion_is_labelled_and_not_preferred(tmp_path):
+    uri = (tmp_path / "draft.md").as_uri()
+    async with session(tmp_path) as client:
+        published = await next_diagnostics(client, uri, open_doc(client, uri, "It is unhackable.\n"))
+        (diag,) = published.diagnostics
+        actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri), range=diag.range,
+            context=lsp.CodeActionContext(diagnostics=[diag])))
+    assert [(a.title, a.is_preferred) for a in actions] == [
+        ("Replace “unhackable” with “designed to be secure”", True),
+        ("Replace “unhackable” with “hardened against known attacks” (unsafe)", False),
+        ("Disable TST101 for this line", None),
+        ("Fix all safe commlint findings (1)", None),
+    ]
+
+
+@pytest.mark.asyncio
+async def test_fix_all_applies_every_safe_fix(tmp_path):
+    uri = (tmp_path / "draft.md").as_uri()
+    text = "Our AI is totally secure.\n\nThe vault is unhackable and perfectly safe. It poses serious risks.\n"
+    async with session(tmp_path) as client:
+        published = await next_diagnostics(client, uri, open_doc(client, uri, text))
+        assert [d.code for d in published.diagnostics] == ["TST101", "TST101", "TST103", "TST102"]
+        actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            range=lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=0, character=0)),
+            context=lsp.CodeActionContext(diagnostics=[], only=[lsp.CodeActionKind.SourceFixAll])))
+        (fix_all,) = actions
+        assert fix_all.kind == "source.fixAll.commlint"
+        new_text = apply_edits(text, edits_of(fix_all, uri))
+        published = await next_diagnostics(client, uri, replace_all(client, uri, new_text, 2))
+    # Only the finding that needs the author's input is left.
+    assert [d.code for d in published.diagnostics] == ["TST102"]
+    assert new_text.startswith("Our AI is designed to be secure.\n\nThe vault is designed to be secure and carefully tested.")
+    # The same text `commlint check --fix` produces.
+    from commlint.fix import fix_text
+
+    assert new_text == fix_text(text, path=str(tmp_path / "draft.md")).text
+
+
+@pytest.mark.parametrize(("name", "language", "directive"), [
+    ("draft.md", "markdown", "  <!-- commlint-disable-next-line TST101 -->"),
+    ("draft.html", "html", "  <!-- commlint-disable-next-line TST101 -->"),
+    ("draft.txt", "plaintext", "  commlint-disable-next-line TST101"),
+])
+@pytest.mark.asyncio
+async def test_disable_for_this_line_inserts_the_suppression(tmp_path, name, language, directive):
+    uri = (tmp_path / name).as_uri()
+    body = "  Our AI is totally secure.\n" if language != "html" else "  Our AI is totally secure.\n"
+    text = "<p>\n" + body + "</p>\n" if language == "html" else "Intro.\n\n" + body
+    async with session(tmp_path) as client:
+        published = await next_diagnostics(client, uri, open_doc(client, uri, text, language))
+        (diag,) = published.diagnostics
+        actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri), range=diag.range,
+            context=lsp.CodeActionContext(diagnostics=[diag])))
+        disable = next(a for a in actions if a.title == "Disable TST101 for this line")
+        new_text = apply_edits(text, edits_of(disable, uri))
+        lines = new_text.splitlines()
+        assert lines[lines.index(body.rstrip("\n")) - 1] == directive
+        published = await next_diagnostics(client, uri, replace_all(client, uri, new_text, 2))
+    assert list(published.diagnostics) == []
+
+
+@pytest.mark.asyncio
+async def test_hover_shows_rationale_and_suggestions(tmp_path):
+    uri = (tmp_path / "draft.md").as_uri()
+    async with session(tmp_path) as client:
+        published = await next_diagnostics(client, uri, open_doc(client, uri, RISKY))
+        by_code = {d.code: d for d in published.diagnostics}
+        inside = lsp.Position(line=2, character=by_code["TST101"].range.start.character + 3)
+        result = await client.text_document_hover_async(lsp.HoverParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri), position=inside))
+        value = result.contents.value
+        assert "**TST101**" in value
+        assert "**Why:** Absolute claims become the plaintiff's exhibit" in value
+        assert "designed to be secure (safe)" in value
+        unm = by_code["TST102"].range.start
+        result = await client.text_document_hover_async(lsp.HoverParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri), position=unm))
+        assert "(needs your input)" in result.contents.value
+        nothing = await client.text_document_hover_async(lsp.HoverParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(line=1, character=0)))
+    assert nothing is None
+
+
+@pytest.mark.asyncio
+async def test_config_reloads_on_watched_file_change_and_settings(tmp_path):
+    workspace(tmp_path)
+    (tmp_path / "drafts").mkdir()
+    uri = (tmp_path / "drafts" / "draft.md").as_uri()
+    async with session(tmp_path) as client:
+        published = await next_diagnostics(client, uri, open_doc(client, uri, RISKY))
+        assert {d.code for d in published.diagnostics} == {"TST101", "TST102"}
+
+        # A config file appears nearer the document: it is found and used.
+        config = tmp_path / "drafts" / "commlint.toml"
+        config.write_text('packs = ["../lsptest.toml"]\nselect = ["TST"]\nignore = ["TST101"]\n', encoding="utf-8")
+        changed = lambda: client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(  # noqa: E731
+            changes=[lsp.FileEvent(uri=config.as_uri(), type=lsp.FileChangeType.Created)]))
+        published = await next_diagnostics(client, uri, changed)
+        assert [d.code for d in published.diagnostics] == ["TST102"]
+
+        # workspace/didChangeConfiguration overrides lie over the file, key by key.
+        settings = lambda: client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(  # noqa: E731
+            settings={"commlint": {"config": {"ignore": ["TST102"], "severity": {"TST101": "info"}}}}))
+        published = await next_diagnostics(client, uri, settings)
+        assert [(d.code, d.severity) for d in published.diagnostics] == [("TST101", lsp.DiagnosticSeverity.Information)]
+
+        # A broken config is reported once, and the last good configuration stays in use.
+        config.write_text('packs = ["../lsptest.toml"]\nselect = ["NOPE999"]\n', encoding="utf-8")
+        changed = lambda: client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(  # noqa: E731
+            changes=[lsp.FileEvent(uri=config.as_uri(), type=lsp.FileChangeType.Changed)]))
+        published = await next_diagnostics(client, uri, changed)
+        assert [(d.code, d.severity) for d in published.diagnostics] == [("TST101", lsp.DiagnosticSeverity.Information)]
+        await asyncio.sleep(0.2)
+    errors = [m.message for m in client.messages if m.type == lsp.MessageType.Error]
+    assert len(errors) == 1 and "NOPE999" in errors[0] and str(config) in errors[0]
+
+
+@pytest.mark.asyncio
+async def test_initialization_options_override_the_config(tmp_path):
+    uri = (tmp_path / "draft.md").as_uri()
+    async with session(tmp_path, options={"config": {"select": ["TST102"]}}) as client:
+        published = await next_diagnostics(client, uri, open_doc(client, uri, RISKY))
+    assert [d.code for d in published.diagnostics] == ["TST102"]
+
+
+@pytest.mark.asyncio
+async def test_invalid_params_get_an_error_response(tmp_path):
+    async with session(tmp_path) as client:
+        # Not the LSP schema: the server must answer, not leave the request hanging.
+        future = send_raw_request(client, "bad-1", lsp.TEXT_DOCUMENT_HOVER, {"textDocument": 5})
+        with pytest.raises(JsonRpcException) as info:
+            await asyncio.wait_for(future, TIMEOUT)
+        assert info.value.code == -32602
+        assert "textDocument/hover" in info.value.message
+        # A command with the wrong arguments is an invalid-params error too.
+        with pytest.raises(JsonRpcException) as info:
+            await asyncio.wait_for(client.workspace_execute_command_async(lsp.ExecuteCommandParams(
+                command="commlint.showDensity", arguments=[])), TIMEOUT)
+        assert info.value.code == -32602
+        # ... and the server is still alive.
+        uri = (tmp_path / "draft.md").as_uri()
+        published = await next_diagnostics(client, uri, open_doc(client, uri, "It is unhackable.\n"))
+        assert [d.code for d in published.diagnostics] == ["TST101"]
+
+
+def send_raw_request(client: Any, msg_id: str, method: str, params: Any) -> Any:
+    """Send a request exactly as given (the client would refuse to build ill-typed params)."""
+    future: Future[Any] = Future()
+    client.protocol._request_futures[msg_id] = future
+    client.protocol._send_data({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
+    return asyncio.wrap_future(future)
+
+
+BROKEN_PLUGIN = '''
+import regex
+from commlint.hookspecs import hookimpl
+from commlint.ruletypes.base import Finding, Rule
+
+
+class Explodes(Rule):
+    id = "BRK001"
+    name = "explodes"
+    category = "test"
+    message = "never shown"
+
+    def check(self, doc, ctx):
+        if "kaboom" in doc.prose:
+            raise RuntimeError("the plugin rule blew up")
+        return []
+
+
+class Works(Rule):
+    id = "BRK002"
+    name = "works"
+    category = "test"
+    message = "Found 'widget'."
+
+    def check(self, doc, ctx):
+        for m in regex.finditer(r"widget", doc.prose):
+            yield Finding(m.start(), m.end())
+
+
+@hookimpl
+def commlint_rules(config):
+    return [Explodes(), Works()]
+'''
+
+
+@pytest.mark.asyncio
+async def test_an_exception_inside_a_rule_is_logged_and_the_server_lives(tmp_path):
+    site = tmp_path / "site"
+    (site / "brokenplugin-0.1.dist-info").mkdir(parents=True)
+    (site / "brokenplugin.py").write_text(BROKEN_PLUGIN, encoding="utf-8")
+    (site / "brokenplugin-0.1.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: brokenplugin\nVersion: 0.1\n", encoding="utf-8")
+    (site / "brokenplugin-0.1.dist-info" / "entry_points.txt").write_text(
+        "[commlint]\nbroken = brokenplugin\n", encoding="utf-8")
+    env = {"PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
+    workspace(tmp_path, 'extend-select = ["BRK"]\n')
+    uri = (tmp_path / "draft.md").as_uri()
+    async with session(tmp_path, env=env) as client:
+        published = await next_diagnostics(client, uri, open_doc(client, uri, "A widget. kaboom. It is unhackable.\n"))
+        # The broken rule contributes nothing; the others still report.
+        assert sorted(d.code for d in published.diagnostics) == ["BRK002", "TST101"]
+        published = await next_diagnostics(client, uri, replace_all(client, uri, "A widget.\n", 2))
+        assert [d.code for d in published.diagnostics] == ["BRK002"]
+    logged = [m.message for m in client.log_messages]
+    assert any("BRK001" in m and "the plugin rule blew up" in m for m in logged), logged
+
+
+def _baseline_file(path: Path) -> Path:
+    path.write_text(json.dumps({
+        "format": "commlint-baseline/1", "name": "test-peers", "rate": 1.0, "documents": 10, "words": 10000, "count": 10,
+        "distribution": {"mean": 1.0, "p10": 0.2, "p25": 0.5, "median": 0.8, "p75": 1.2, "p90": 1.5, "p95": 2.0},
+        "lexicon": {"name": "risk"},
+    }), encoding="utf-8")
+    return path
+
+
+@pytest.mark.asyncio
+async def test_density_on_demand(tmp_path):
+    pytest.importorskip("commlint.density")
+    pytest.importorskip("commlint.baseline")
+    pytest.importorskip("commlint.ruletypes.density")
+    from commlint.api import lint_result
+
+    _baseline_file(tmp_path / "peers.json")
+    workspace(tmp_path, 'extend-select = ["DEN101"]\nbaseline = "peers.json"\n')
+    uri = (tmp_path / "draft.md").as_uri()
+    text = "# Risks\n\n" + "We discuss risk and danger and threats to safety in detail. " * 40 + "\n"
+    words = lint_result(text, path=str(tmp_path / "draft.md")).words
+    async with session(tmp_path) as client:
+        published = await next_diagnostics(client, uri, open_doc(client, uri, text))
+        figures = await client.workspace_execute_command_async(lsp.ExecuteCommandParams(
+            command="commlint.showDensity", arguments=[uri]))
+        lenses = await client.text_document_code_lens_async(lsp.CodeLensParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri)))
+        hover = await client.text_document_hover_async(lsp.HoverParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(line=0, character=2)))
+        await asyncio.sleep(0.2)
+    assert figures["words"] == words
+    assert figures["baseline"] == "test-peers"
+    assert figures["rate"] > figures["target_rate"] and figures["above"] is True
+    (lens,) = lenses
+    assert lens.command.command == "commlint.showDensity" and list(lens.command.arguments) == [uri]
+    assert lens.range.start.line == 0 and "test-peers" in lens.command.title
+    assert "**Density:**" in hover.contents.value and "above the p90 of baseline test-peers" in hover.contents.value
+    assert any(m.message.startswith("Risk-term density:") for m in client.messages)
+    # The document-level density finding is published as an ordinary diagnostic.
+    (den,) = [d for d in published.diagnostics if d.code == "DEN101"]
+    assert den.data["scope"] == "document" and den.data["facts"]["baseline"] == "test-peers"
+    assert den.range == lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=0, character=7))
+
+
+def test_without_pygls_the_command_says_how_to_install_it(tmp_path):
+    blocker = tmp_path / "block"
+    (blocker / "pygls").mkdir(parents=True)
+    (blocker / "pygls" / "__init__.py").write_text("raise ImportError('no pygls here')\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(blocker)}
+    proc = subprocess.run([sys.executable, "-m", "commlint", "lsp"], capture_output=True, text=True,
+                          env=env, cwd=REPO, timeout=60, input="")
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "commlint: error: the language server needs pygls: pip install 'commlint[lsp]'"
