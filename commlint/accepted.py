@@ -27,6 +27,10 @@ from commlint.errors import ConfigError
 ACCEPTED_VERSION = 1
 #: words of context kept on each side of the flagged text
 CONTEXT_WORDS = 3
+ABOUT = (
+    "Findings accepted as they stand: `commlint check --accepted FILE` hides them. "
+    "Regenerate with `commlint check --write-accepted FILE`."
+)
 
 _WORD = regex.compile(r"\w+(?:['’]\w+)*")
 # A paragraph break: a line that holds nothing but whitespace.
@@ -109,8 +113,13 @@ class Entry:
     count: int = 1
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "path": self.path, "fingerprint": self.fingerprint,
-                "context": self.context, "count": self.count}
+        return {
+            "rule": self.rule,
+            "path": self.path,
+            "fingerprint": self.fingerprint,
+            "context": self.context,
+            "count": self.count,
+        }
 
 
 @dataclass
@@ -149,8 +158,7 @@ class AcceptedFile:
         return {
             "version": ACCEPTED_VERSION,
             "tool": "commlint",
-            "about": "Findings accepted as they stand; `commlint check --accepted FILE` hides them. "
-                     "Regenerate with `commlint check --write-accepted FILE`.",
+            "about": ABOUT,
             "entries": [e.to_dict() for e in entries],
         }
 
@@ -163,7 +171,9 @@ class AcceptedFile:
             tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, self.path)
         except OSError as exc:
-            raise ConfigError(f"{self.path}: cannot write accepted findings ({exc.strerror or exc})") from None
+            raise ConfigError(
+                f"{self.path}: cannot write accepted findings ({exc.strerror or exc})"
+            ) from None
 
     @classmethod
     def read(cls, path: str | Path) -> AcceptedFile:
@@ -172,19 +182,27 @@ class AcceptedFile:
         try:
             data = json.loads(p.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise ConfigError(f"{p}: no such accepted-findings file "
-                              "(create it with `commlint check --write-accepted FILE`)") from None
+            raise ConfigError(
+                f"{p}: no such accepted-findings file "
+                "(create it with `commlint check --write-accepted FILE`)"
+            ) from None
         except UnicodeDecodeError:
             raise ConfigError(f"{p}: accepted-findings file is not UTF-8") from None
         except json.JSONDecodeError as exc:
-            raise ConfigError(f"{p}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+            raise ConfigError(
+                f"{p}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+            ) from None
         except OSError as exc:
             raise ConfigError(f"{p}: cannot read ({exc.strerror or exc})") from None
         if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
-            raise ConfigError(f"{p}: not an accepted-findings file (expected an object with 'entries')")
+            raise ConfigError(
+                f"{p}: not an accepted-findings file (expected an object with 'entries')"
+            )
         if data.get("version") != ACCEPTED_VERSION:
-            raise ConfigError(f"{p}: unsupported accepted-findings version {data.get('version')!r} "
-                              f"(this commlint reads version {ACCEPTED_VERSION})")
+            raise ConfigError(
+                f"{p}: unsupported accepted-findings version {data.get('version')!r} "
+                f"(this commlint reads version {ACCEPTED_VERSION})"
+            )
         entries = []
         for i, raw in enumerate(data["entries"]):
             where = f"{p}: entries[{i}]"
@@ -196,7 +214,11 @@ class AcceptedFile:
             count = raw.get("count", 1)
             if isinstance(count, bool) or not isinstance(count, int) or count < 1:
                 raise ConfigError(f"{where}: 'count' must be a positive integer")
-            entries.append(Entry(raw["rule"], raw["path"], raw["fingerprint"], str(raw.get("context", "")), count))
+            entries.append(
+                Entry(
+                    raw["rule"], raw["path"], raw["fingerprint"], str(raw.get("context", "")), count
+                )
+            )
         return cls(p, entries)
 
 

@@ -13,10 +13,16 @@ from commlint.report import Report
 def add_check_arguments(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("accepted findings (see docs/ci.md)")
     x = g.add_mutually_exclusive_group()
-    x.add_argument("--write-accepted", metavar="FILE",
-                   help="record every current finding in FILE (JSON) as accepted, then exit 0")
-    x.add_argument("--accepted", metavar="FILE",
-                   help="hide the findings recorded in FILE; report entries that no longer occur")
+    x.add_argument(
+        "--write-accepted",
+        metavar="FILE",
+        help="record every current finding in FILE (JSON) as accepted, then exit 0",
+    )
+    x.add_argument(
+        "--accepted",
+        metavar="FILE",
+        help="hide the findings recorded in FILE; report entries that no longer occur",
+    )
 
 
 @dataclass
@@ -45,24 +51,37 @@ def after_lint(args: argparse.Namespace, report: Report) -> Report | None:
         file = acc.record(report.results, args.write_accepted)
         file.write()
         total = sum(e.count for e in file.entries)
-        sys.stderr.write(f"commlint: accepted {total} finding(s) ({len(file.entries)} entries) "
-                         f"in {args.write_accepted}\n")
+        sys.stderr.write(
+            f"commlint: accepted {total} finding(s) ({len(file.entries)} entries) "
+            f"in {args.write_accepted}\n"
+        )
         # Everything found is accepted now, so the run passes unless a file could not be read.
         empty = [acc._with_diagnostics(r, []) for r in report.results]
-        return _rebuild(report, empty, {"file": args.write_accepted, "written": total, "hidden": total,
-                                        "stale": []})
+        return _rebuild(
+            report,
+            empty,
+            {"file": args.write_accepted, "written": total, "hidden": total, "stale": []},
+        )
     if getattr(args, "accepted", None):
         file = acc.AcceptedFile.read(args.accepted)
         applied = acc.apply(file, report.results)
         for e in applied.stale:
             times = f" (x{e.count})" if e.count > 1 else ""
-            sys.stderr.write(f"commlint: stale accepted finding in {args.accepted}: {e.path}: {e.rule} "
-                             f"{e.context}{times} no longer occurs; refresh with --write-accepted\n")
+            sys.stderr.write(
+                f"commlint: stale accepted finding in {args.accepted}: {e.path}: {e.rule} "
+                f"{e.context}{times} no longer occurs; refresh with --write-accepted\n"
+            )
         if applied.hidden:
-            sys.stderr.write(f"commlint: {applied.hidden} accepted finding(s) hidden ({args.accepted})\n")
-        return _rebuild(report, applied.results, {
-            "file": args.accepted,
-            "hidden": applied.hidden,
-            "stale": [e.to_dict() for e in applied.stale],
-        })
+            sys.stderr.write(
+                f"commlint: {applied.hidden} accepted finding(s) hidden ({args.accepted})\n"
+            )
+        return _rebuild(
+            report,
+            applied.results,
+            {
+                "file": args.accepted,
+                "hidden": applied.hidden,
+                "stale": [e.to_dict() for e in applied.stale],
+            },
+        )
     return None

@@ -75,5 +75,7 @@ def make_project(root: Path, *, select: list[str] | None = None) -> Path:
     """Write pack + commlint.toml under ``root``; return ``root``."""
     (root / "citest.toml").write_text(PACK, encoding="utf-8")
     rules = ", ".join(f'"{s}"' for s in (select or ["CIT101", "CIT102", "CIT103"]))
-    (root / "commlint.toml").write_text(f'packs = ["citest.toml"]\nselect = [{rules}]\n', encoding="utf-8")
+    (root / "commlint.toml").write_text(
+        f'packs = ["citest.toml"]\nselect = [{rules}]\n', encoding="utf-8"
+    )
     return root

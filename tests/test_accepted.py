@@ -1,4 +1,4 @@
-"""Accepted findings: ``--write-accepted`` records, ``--accepted`` hides, stale entries are reported."""
+"""Accepted findings: ``--write-accepted`` records, ``--accepted`` hides, stale entries show."""
 
 from __future__ import annotations
 
@@ -48,7 +48,10 @@ def test_write_records_current_findings(project: Path) -> None:
     assert data["version"] == 1
     entries = data["entries"]
     assert [(e["rule"], e["path"], e["count"]) for e in entries] == [
-        ("CIT101", "docs/a.md", 1), ("CIT102", "docs/a.md", 1), ("CIT103", "docs/a.md", 1), ("CIT103", "docs/a.md", 1),
+        ("CIT101", "docs/a.md", 1),
+        ("CIT102", "docs/a.md", 1),
+        ("CIT103", "docs/a.md", 1),
+        ("CIT103", "docs/a.md", 1),
     ]
     assert all(len(e["fingerprint"]) == 20 for e in entries)
     assert entries[0]["context"] == "café model is [totally secure], and a game"
@@ -71,7 +74,9 @@ def test_edits_elsewhere_keep_findings_accepted(project: Path) -> None:
     doc = project / "docs" / "a.md"
     text = doc.read_text(encoding="utf-8")
     # paragraphs inserted above, a heading changed, the line endings and spacing moved about
-    edited = text.replace("# Statement\n", "# A new title\n\nTwo new paragraphs.\n\nOf plain prose.\n")
+    edited = text.replace(
+        "# Statement\n", "# A new title\n\nTwo new paragraphs.\n\nOf plain prose.\n"
+    )
     edited = edited.replace("We love synergy. We love", "We love  synergy.\nWe love")
     doc.write_text(edited, encoding="utf-8")
     report, code, err = check_json(project, "docs", "--accepted", "accepted.json")
@@ -82,7 +87,9 @@ def test_edits_elsewhere_keep_findings_accepted(project: Path) -> None:
 def test_new_findings_still_fail(project: Path) -> None:
     check(project, "docs", "--write-accepted", "accepted.json")
     doc = project / "docs" / "a.md"
-    doc.write_text(doc.read_text(encoding="utf-8") + "\nThe app is totally secure too.\n", encoding="utf-8")
+    doc.write_text(
+        doc.read_text(encoding="utf-8") + "\nThe app is totally secure too.\n", encoding="utf-8"
+    )
     report, code, _ = check_json(project, "docs", "--accepted", "accepted.json")
     assert code == 1
     (diag,) = [d for f in report["files"] for d in f["diagnostics"]]
@@ -94,19 +101,26 @@ def test_changed_phrase_reappears_and_old_entry_is_stale(project: Path) -> None:
     check(project, "docs", "--write-accepted", "accepted.json")
     doc = project / "docs" / "a.md"
     # the words right before the flagged phrase change: a different finding
-    doc.write_text(DRAFT.replace("model is totally secure", "system is totally secure"), encoding="utf-8")
+    doc.write_text(
+        DRAFT.replace("model is totally secure", "system is totally secure"), encoding="utf-8"
+    )
     report, code, err = check_json(project, "docs", "--accepted", "accepted.json")
     assert code == 1
     assert rules_of(report) == ["CIT101"]
     (stale,) = report["summary"]["accepted"]["stale"]
     assert (stale["rule"], stale["path"], stale["count"]) == ("CIT101", "docs/a.md", 1)
-    assert "stale accepted finding in accepted.json: docs/a.md: CIT101 café model is [totally secure]" in err
+    assert (
+        "stale accepted finding in accepted.json: docs/a.md: CIT101 café model is [totally secure]"
+        in err
+    )
 
 
 def test_stale_entries_do_not_change_the_exit_code(project: Path) -> None:
     check(project, "docs", "--write-accepted", "accepted.json")
     doc = project / "docs" / "a.md"
-    doc.write_text(DRAFT.replace("totally secure, and a game-changer", "well protected"), encoding="utf-8")
+    doc.write_text(
+        DRAFT.replace("totally secure, and a game-changer", "well protected"), encoding="utf-8"
+    )
     report, code, err = check_json(project, "docs", "--accepted", "accepted.json")
     assert code == 0 and rules_of(report) == []
     assert sorted(s["rule"] for s in report["summary"]["accepted"]["stale"]) == ["CIT101", "CIT102"]
@@ -156,15 +170,18 @@ def test_other_formats_respect_accepted_findings(project: Path) -> None:
     sarif = check(project, "docs", "--accepted", "accepted.json", "--format", "sarif")
     assert sarif.returncode == 1
     results = json.loads(sarif.stdout)["runs"][0]["results"]
-    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results] == [
-        ("CIT102", 7)]
+    assert [
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results
+    ] == [("CIT102", 7)]
     github = check(project, "docs", "--accepted", "accepted.json", "--format", "github")
     assert github.stdout.count("::") == 2 and "line=7" in github.stdout
 
 
 def test_fix_then_accepted(project: Path) -> None:
     doc = project / "docs" / "a.md"
-    doc.write_text("Our model is totally secure today.\n\nIt is a game-changer for banks.\n", encoding="utf-8")
+    doc.write_text(
+        "Our model is totally secure today.\n\nIt is a game-changer for banks.\n", encoding="utf-8"
+    )
     check(project, "docs", "--write-accepted", "accepted.json")
     proc = check(project, "docs", "--fix", "--accepted", "accepted.json")
     # the safe fix is applied; what remains is accepted; the fixed finding's entry is stale
@@ -174,15 +191,26 @@ def test_fix_then_accepted(project: Path) -> None:
     assert "1 accepted finding(s) hidden" in proc.stderr
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (None, "no such accepted-findings file"),
-    ("{not json", "invalid JSON"),
-    ('{"version": 99, "entries": []}', "unsupported accepted-findings version"),
-    ('{"version": 1, "entries": [{"rule": "X1"}]}', "entries[0]: 'path' must be a non-empty string"),
-    ('{"version": 1, "entries": [{"rule": "X1", "path": "a", "fingerprint": "f", "count": 0}]}',
-     "'count' must be a positive integer"),
-])
-def test_bad_accepted_files_are_one_line_errors(project: Path, content: str | None, message: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such accepted-findings file"),
+        ("{not json", "invalid JSON"),
+        ('{"version": 99, "entries": []}', "unsupported accepted-findings version"),
+        (
+            '{"version": 1, "entries": [{"rule": "X1"}]}',
+            "entries[0]: 'path' must be a non-empty string",
+        ),
+        (
+            '{"version": 1, "entries": '
+            '[{"rule": "X", "path": "a", "fingerprint": "f", "count": 0}]}',
+            "'count' must be a positive integer",
+        ),
+    ],
+)
+def test_bad_accepted_files_are_one_line_errors(
+    project: Path, content: str | None, message: str
+) -> None:
     if content is not None:
         (project / "acc.json").write_text(content, encoding="utf-8")
     proc = check(project, "docs", "--accepted", "acc.json")

@@ -44,8 +44,14 @@ def test_one_command_per_finding_with_positions(tmp_path: Path) -> None:
     assert [c[0] for c in cmds] == ["error", "warning", "notice"]
     cmd, props, data = cmds[0]
     # columns count characters: "Our café model is " is 18 of them
-    assert props == {"file": "docs/a.md", "line": "3", "col": "19", "endLine": "3", "endColumn": "33",
-                     "title": "CIT101 totally-secure"}
+    assert props == {
+        "file": "docs/a.md",
+        "line": "3",
+        "col": "19",
+        "endLine": "3",
+        "endColumn": "33",
+        "title": "CIT101 totally-secure",
+    }
     assert data == "Absolute claim: “totally secure”.\nSuggestion (safe fix): well protected"
     assert "\n" not in lines[0] and "%0A" in lines[0]
     assert cmds[1][2].endswith("Suggestion (unsafe fix): notable step")
@@ -59,9 +65,11 @@ def test_escaping_of_data_and_properties(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     (line,) = proc.stdout.splitlines()
     # data escapes % CR LF only; properties also escape : and ,
-    assert line == ("::warning file=odd%2Cname%3A100%25.md,line=1,col=3,endLine=1,endColumn=9,"
-                    "title=CIT105 odd-message::"
-                    "100%25 sure: foobar, <really> & \"truly\"%0D%0Asecond line")
+    assert line == (
+        "::warning file=odd%2Cname%3A100%25.md,line=1,col=3,endLine=1,endColumn=9,"
+        "title=CIT105 odd-message::"
+        '100%25 sure: foobar, <really> & "truly"%0D%0Asecond line'
+    )
     cmd, props, data = parse(line)
     assert props["file"] == name
     assert data == '100% sure: foobar, <really> & "truly"\r\nsecond line'
@@ -75,9 +83,17 @@ def test_document_scope_and_input_errors(tmp_path: Path) -> None:
     assert proc.returncode == 2
     doc_line, error_line = proc.stdout.splitlines()
     cmd, props, _ = parse(doc_line)
-    assert cmd == "notice" and props == {"file": "a.md", "line": "1", "title": "CIT104 whole-draft-check"}
+    assert cmd == "notice" and props == {
+        "file": "a.md",
+        "line": "1",
+        "title": "CIT104 whole-draft-check",
+    }
     cmd, props, data = parse(error_line)
-    assert cmd == "error" and props == {"title": "commlint"} and data.startswith("bad.md: not valid UTF-8")
+    assert (
+        cmd == "error"
+        and props == {"title": "commlint"}
+        and data.startswith("bad.md: not valid UTF-8")
+    )
 
 
 def test_clean_run_prints_nothing(tmp_path: Path) -> None:

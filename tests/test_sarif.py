@@ -35,7 +35,9 @@ def _uri_reference(value: object) -> bool:
 
 @FORMATS.checks("uri")
 def _uri(value: object) -> bool:
-    return not isinstance(value, str) or (bool(_URI.fullmatch(value)) and bool(urlsplit(value).scheme))
+    return not isinstance(value, str) or (
+        bool(_URI.fullmatch(value)) and bool(urlsplit(value).scheme)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -51,19 +53,33 @@ def _sarif(cwd: Path, *args: str, input: str | None = None) -> tuple[dict, int, 
 
 
 def _errors(validator: jsonschema.Draft7Validator, log: dict) -> list[str]:
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(log)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(log)
+    ]
 
 
 def test_vendored_schema_is_the_oasis_document(validator) -> None:
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     assert schema["title"] == "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
     assert schema["id"].startswith("https://docs.oasis-open.org/sarif/sarif/v2.1.0/")
-    assert {"result", "region", "fix", "reportingDescriptor", "toolComponent"} <= set(schema["definitions"])
+    assert {"result", "region", "fix", "reportingDescriptor", "toolComponent"} <= set(
+        schema["definitions"]
+    )
     # The validator is not vacuous: a broken log is rejected.
-    bad = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}},
-                                         "results": [{"message": {"text": "m"}, "level": "fatal"}]}]}
+    bad = {
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "x"}},
+                "results": [{"message": {"text": "m"}, "level": "fatal"}],
+            }
+        ],
+    }
     assert _errors(validator, bad)
-    spaced = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x", "informationUri": "docs/x y"}}}]}
+    spaced = {
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "x", "informationUri": "docs/x y"}}}],
+    }
     assert _errors(validator, spaced)
 
 
@@ -78,8 +94,16 @@ def test_cli_output_validates_against_the_official_schema(tmp_path: Path, valida
     inv = log["runs"][0]["invocations"][0]
     assert inv["executionSuccessful"] is False
     assert "bad.md" in inv["toolExecutionNotifications"][0]["message"]["text"]
-    assert {r["ruleId"] for r in log["runs"][0]["results"]} == {"CIT101", "CIT102", "CIT103", "CIT104"}
-    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+    assert {r["ruleId"] for r in log["runs"][0]["results"]} == {
+        "CIT101",
+        "CIT102",
+        "CIT103",
+        "CIT104",
+    }
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in log["runs"][0]["results"]
+    }
     assert uris == {"docs/a%20b.md"}
 
 
@@ -87,7 +111,10 @@ def test_stdin_and_clean_runs_validate(tmp_path: Path, validator) -> None:
     make_project(tmp_path)
     log, code, _ = _sarif(tmp_path, "-", "--stdin-filename", "draft.md", input=DRAFT)
     assert _errors(validator, log) == [] and code == 1
-    assert log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "draft.md"
+    assert (
+        log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        == "draft.md"
+    )
     log, code, _ = _sarif(tmp_path, "-", input="Nothing to see here.\n")
     assert _errors(validator, log) == [] and code == 0
     assert log["runs"][0]["results"] == [] and log["runs"][0]["tool"]["driver"]["rules"] == []
@@ -100,7 +127,11 @@ def test_driver_rules_and_results(tmp_path: Path) -> None:
     assert code == 1
     run = log["runs"][0]
     driver = run["tool"]["driver"]
-    assert driver["name"] == "commlint" and driver["version"] and driver["informationUri"].startswith("https://")
+    assert (
+        driver["name"] == "commlint"
+        and driver["version"]
+        and driver["informationUri"].startswith("https://")
+    )
     rules = {r["id"]: r for r in driver["rules"]}
     assert list(rules) == ["CIT101", "CIT102", "CIT103"]
     r101 = rules["CIT101"]
@@ -123,8 +154,14 @@ def test_driver_rules_and_results(tmp_path: Path) -> None:
     loc = hit["locations"][0]["physicalLocation"]
     assert loc["artifactLocation"] == {"uri": "a.md", "uriBaseId": "SRCROOT"}
     # "Our café model is " is 18 code points: the match starts at column 19 of line 3.
-    assert loc["region"] == {"startLine": 3, "startColumn": 19, "endLine": 3, "endColumn": 33,
-                             "charOffset": DRAFT.index("totally"), "charLength": len("totally secure")}
+    assert loc["region"] == {
+        "startLine": 3,
+        "startColumn": 19,
+        "endLine": 3,
+        "endColumn": 33,
+        "charOffset": DRAFT.index("totally"),
+        "charLength": len("totally secure"),
+    }
     assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == tmp_path.resolve().as_uri() + "/"
     assert run["columnKind"] == "unicodeCodePoints"
     assert by_rule["CIT102"]["level"] == "warning" and by_rule["CIT103"]["level"] == "note"
@@ -141,7 +178,7 @@ def test_fixes_only_for_safe_complete_suggestions(tmp_path: Path) -> None:
     (rep,) = change["replacements"]
     assert rep["insertedContent"] == {"text": "well protected"}
     start = rep["deletedRegion"]["charOffset"]
-    assert DRAFT[start:start + rep["deletedRegion"]["charLength"]] == "totally secure"
+    assert DRAFT[start : start + rep["deletedRegion"]["charLength"]] == "totally secure"
     # CIT102 offers an unsafe rewrite and one that needs the author's input: no fixes.
     assert "fixes" not in by_rule["CIT102"]
     kinds = [(s["safe"], s["needs_input"]) for s in by_rule["CIT102"]["properties"]["suggestions"]]
@@ -154,14 +191,21 @@ def test_fingerprints_ignore_line_numbers(tmp_path: Path) -> None:
     doc = tmp_path / "a.md"
     doc.write_text(DRAFT, encoding="utf-8")
     before, _, _ = _sarif(tmp_path, "a.md")
-    doc.write_text("# Launch note\n\nA new opening paragraph.\n\nAnd another one.\n" + DRAFT[len("# Launch note\n"):],
-                   encoding="utf-8")
+    doc.write_text(
+        "# Launch note\n\nA new opening paragraph.\n\nAnd another one.\n"
+        + DRAFT[len("# Launch note\n") :],
+        encoding="utf-8",
+    )
     after, _, _ = _sarif(tmp_path, "a.md")
 
     def prints(log: dict) -> dict[str, tuple[str, int]]:
-        return {r["ruleId"]: (r["partialFingerprints"]["commlintContext/v1"],
-                              r["locations"][0]["physicalLocation"]["region"]["startLine"])
-                for r in log["runs"][0]["results"]}
+        return {
+            r["ruleId"]: (
+                r["partialFingerprints"]["commlintContext/v1"],
+                r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            )
+            for r in log["runs"][0]["results"]
+        }
 
     old, new = prints(before), prints(after)
     assert set(old) == set(new)

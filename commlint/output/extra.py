@@ -8,4 +8,8 @@ from commlint.output.github import write_github
 from commlint.output.junit import write_junit
 from commlint.output.sarif import write_sarif
 
-EXTRA_FORMATTERS: dict[str, Any] = {"sarif": write_sarif, "github": write_github, "junit": write_junit}
+EXTRA_FORMATTERS: dict[str, Any] = {
+    "sarif": write_sarif,
+    "github": write_github,
+    "junit": write_junit,
+}

@@ -2,7 +2,7 @@
 
 Each finding becomes one line::
 
-    ::warning file=press/a.md,line=3,col=5,endLine=3,endColumn=20,title=ABS101 absolute-security-claim::message
+    ::warning file=a.md,line=3,col=5,endLine=3,endColumn=20,title=ABS101 absolute-claim::message
 
 error -> ``::error``, warning -> ``::warning``, info -> ``::notice``. Escaping follows the
 Actions toolkit: the message escapes ``%`` ``\\r`` ``\\n``; property values also escape

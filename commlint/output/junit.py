@@ -29,7 +29,7 @@ _NOT_XML = regex.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]
 
 def xml_text(text: str) -> str:
     """Text safe for XML 1.0: forbidden control characters become U+FFFD."""
-    return _NOT_XML.sub("\ufffd", text)
+    return str(_NOT_XML.sub("\ufffd", text))
 
 
 def _line(d: Diagnostic) -> str:
@@ -54,8 +54,12 @@ def junit_tree(report: Report) -> ET.Element:
             failures += 1
             rules = ", ".join(sorted({d.rule for d in failing}))
             failure = ET.SubElement(
-                case, "failure", type="commlint",
-                message=xml_text(f"{len(failing)} finding(s) at or above {report.fail_level}: {rules}"),
+                case,
+                "failure",
+                type="commlint",
+                message=xml_text(
+                    f"{len(failing)} finding(s) at or above {report.fail_level}: {rules}"
+                ),
             )
             failure.text = "\n".join(_line(d) for d in failing) + "\n"
         if passing:

@@ -77,13 +77,26 @@ def rule_facts(rule_id: str, sample: Diagnostic, rules: dict[str, Any]) -> dict[
 
     rule = rules.get(rule_id)
     if rule is None:
-        return {"id": rule_id, "name": sample.name, "category": sample.category,
-                "severity": sample.severity, "message": generic_message(sample.message),
-                "rationale": "", "markdown": f"# {rule_id} {sample.name}\n\n{sample.message}\n",
-                "pack": ""}
-    return {"id": rule.id, "name": rule.name, "category": rule.category, "severity": rule.severity,
-            "message": generic_message(rule.message), "rationale": " ".join(rule.rationale.split()),
-            "markdown": rule_markdown(rule), "pack": rule.pack}
+        return {
+            "id": rule_id,
+            "name": sample.name,
+            "category": sample.category,
+            "severity": sample.severity,
+            "message": generic_message(sample.message),
+            "rationale": "",
+            "markdown": f"# {rule_id} {sample.name}\n\n{sample.message}\n",
+            "pack": "",
+        }
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "category": rule.category,
+        "severity": rule.severity,
+        "message": generic_message(rule.message),
+        "rationale": " ".join(rule.rationale.split()),
+        "markdown": rule_markdown(rule),
+        "pack": rule.pack,
+    }
 
 
 def display_path(path: str | None, root: Path | None = None) -> str:

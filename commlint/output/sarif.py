@@ -23,7 +23,9 @@ from commlint.output import ruleinfo
 from commlint.report import Report
 from commlint.source import Source
 
-SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 SARIF_VERSION = "2.1.0"
 URI_BASE = "SRCROOT"
 FINGERPRINT_KEY = "commlintContext/v1"
@@ -50,18 +52,22 @@ def sarif_log(report: Report, root: Path | None = None) -> dict[str, Any]:
     results = [res for r in report.results for res in _results(r, index, root)]
     notifications = [{"level": "error", "message": {"text": e}} for e in report.errors]
     run: dict[str, Any] = {
-        "tool": {"driver": {
-            "name": "commlint",
-            "version": ruleinfo.tool_version(),
-            "semanticVersion": ruleinfo.tool_version(),
-            "informationUri": ruleinfo.INFORMATION_URI,
-            "rules": rules,
-        }},
-        "invocations": [{
-            "executionSuccessful": not report.errors,
-            "exitCode": report.exit_code(),
-            "toolExecutionNotifications": notifications,
-        }],
+        "tool": {
+            "driver": {
+                "name": "commlint",
+                "version": ruleinfo.tool_version(),
+                "semanticVersion": ruleinfo.tool_version(),
+                "informationUri": ruleinfo.INFORMATION_URI,
+                "rules": rules,
+            }
+        },
+        "invocations": [
+            {
+                "executionSuccessful": not report.errors,
+                "exitCode": report.exit_code(),
+                "toolExecutionNotifications": notifications,
+            }
+        ],
         "originalUriBaseIds": {URI_BASE: {"uri": root.resolve().as_uri() + "/"}},
         "columnKind": "unicodeCodePoints",
         "results": results,
@@ -102,8 +108,14 @@ def artifact_location(path: str | None, root: Path) -> dict[str, Any]:
 def region(source: Source, start: int, end: int) -> dict[str, int]:
     sl, sc = source.position(start)
     el, ec = source.position(end)
-    return {"startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec,
-            "charOffset": start, "charLength": end - start}
+    return {
+        "startLine": sl,
+        "startColumn": sc,
+        "endLine": el,
+        "endColumn": ec,
+        "charOffset": start,
+        "charLength": end - start,
+    }
 
 
 def _results(result: LintResult, index: dict[str, int], root: Path) -> list[dict[str, Any]]:
@@ -118,7 +130,9 @@ def _results(result: LintResult, index: dict[str, int], root: Path) -> list[dict
             "ruleIndex": index[d.rule],
             "level": LEVEL[d.severity],
             "message": {"text": d.message},
-            "locations": [{"physicalLocation": {"artifactLocation": dict(location), "region": where}}],
+            "locations": [
+                {"physicalLocation": {"artifactLocation": dict(location), "region": where}}
+            ],
             "partialFingerprints": {FINGERPRINT_KEY: f"{fp}:{seen[fp]}"},
             "properties": {
                 "category": d.category,
@@ -129,13 +143,17 @@ def _results(result: LintResult, index: dict[str, int], root: Path) -> list[dict
         fixes = [
             {
                 "description": {"text": s.description or f"Replace with “{s.text}”"},
-                "artifactChanges": [{
-                    "artifactLocation": dict(location),
-                    "replacements": [{
-                        "deletedRegion": region(result.source, s.start, s.end),
-                        "insertedContent": {"text": s.text},
-                    }],
-                }],
+                "artifactChanges": [
+                    {
+                        "artifactLocation": dict(location),
+                        "replacements": [
+                            {
+                                "deletedRegion": region(result.source, s.start, s.end),
+                                "insertedContent": {"text": s.text},
+                            }
+                        ],
+                    }
+                ],
             }
             for s in d.suggestions
             if s.safe and not s.needs_input
