@@ -59,7 +59,8 @@ class Baseline:
 
     @property
     def fingerprint(self) -> str | None:
-        return self.data.get("lexicon", {}).get("fingerprint")
+        value = self.data.get("lexicon", {}).get("fingerprint")
+        return str(value) if value else None
 
     def value(self, target: str) -> tuple[str, float]:
         """(label, rate) for a target; aggregate-only baselines only know their pooled rate."""
@@ -75,22 +76,35 @@ class Baseline:
         if self.fingerprint is None:
             return None
         if self.fingerprint != lexicon.fingerprint():
-            return (f"baseline {self.name!r} was built with lexicon {self.lexicon_name!r} "
-                    f"{self.fingerprint}, but the {lexicon.name!r} lexicon in use is {lexicon.fingerprint()}; "
-                    "rates are not comparable - rebuild it with `commlint baseline build`")
+            return (
+                f"baseline {self.name!r} was built with lexicon {self.lexicon_name!r} "
+                f"{self.fingerprint}, but the {lexicon.name!r} lexicon in use is {lexicon.fingerprint()}; "
+                "rates are not comparable - rebuild it with `commlint baseline build`"
+            )
         return None
 
 
-def build(name: str, docs: Sequence[DocDensity], lexicon: Lexicon, *, inputs: Sequence[str],
-          description: str = "", manifest: str | None = None) -> dict[str, Any]:
+def build(
+    name: str,
+    docs: Sequence[DocDensity],
+    lexicon: Lexicon,
+    *,
+    inputs: Sequence[str],
+    description: str = "",
+    manifest: str | None = None,
+) -> dict[str, Any]:
     """A baseline dict from per-document counts (document order is kept)."""
     totals = GroupTotals.from_docs(docs, lexicon.name, [f.name for f in lexicon.families])
     sources = _manifest_rows(manifest, docs) if manifest else {}
     listed = []
     if len(docs) <= MAX_LISTED_DOCUMENTS:
         for d in docs:
-            row: dict[str, Any] = {"path": d.path, "words": d.words, "count": d.count(lexicon.name),
-                                   "rate": round(d.rate(lexicon.name), 6)}
+            row: dict[str, Any] = {
+                "path": d.path,
+                "words": d.words,
+                "count": d.count(lexicon.name),
+                "rate": round(d.rate(lexicon.name), 6),
+            }
             row.update(sources.get(d.path, {}))
             listed.append(row)
     from commlint import __version__
@@ -100,14 +114,24 @@ def build(name: str, docs: Sequence[DocDensity], lexicon: Lexicon, *, inputs: Se
         "name": name,
         "description": description,
         "aggregate_only": False,
-        "lexicon": {"name": lexicon.name, "version": lexicon.version, "fingerprint": lexicon.fingerprint()},
+        "lexicon": {
+            "name": lexicon.name,
+            "version": lexicon.version,
+            "fingerprint": lexicon.fingerprint(),
+        },
         "documents": totals.documents,
         "words": totals.words,
         "count": totals.count,
         "rate": round(totals.rate, 6),
         "distribution": distribution(totals.doc_rates),
-        "families": {f: {"count": c, "rate": round(rate(c, totals.words), 6)} for f, c in totals.families.items()},
-        "terms": {t: {"count": c, "rate": round(rate(c, totals.words), 6)} for t, c in totals.terms.items()},
+        "families": {
+            f: {"count": c, "rate": round(rate(c, totals.words), 6)}
+            for f, c in totals.families.items()
+        },
+        "terms": {
+            t: {"count": c, "rate": round(rate(c, totals.words), 6)}
+            for t, c in totals.terms.items()
+        },
         "provenance": {
             "built_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
             "built_with": f"commlint {__version__}",
@@ -119,7 +143,7 @@ def build(name: str, docs: Sequence[DocDensity], lexicon: Lexicon, *, inputs: Se
     }
 
 
-def _manifest_rows(manifest: str, docs: Sequence[DocDensity]) -> dict[str, dict[str, str]]:
+def _manifest_rows(manifest: str, docs: Sequence[DocDensity]) -> dict[str, dict[str, Any]]:
     """Source facts (repo, path, commit, description) from a MANIFEST.tsv, by document path.
 
     A manifest row's ``file`` (like ``C/go-1.21-release.md``) matches a document whose path
@@ -132,20 +156,27 @@ def _manifest_rows(manifest: str, docs: Sequence[DocDensity]) -> dict[str, dict[
         raise InputError(f"{manifest}: cannot read ({exc.strerror or exc})") from None
     if rows and "file" not in rows[0]:
         raise InputError(f"{manifest}: a manifest needs a 'file' column")
-    out: dict[str, dict[str, str]] = {}
+    out: dict[str, dict[str, Any]] = {}
     for d in docs:
         posix = PurePosixPath(Path(d.path).as_posix())
         for row in rows:
             if posix.as_posix().endswith("/" + row["file"]) or posix.as_posix() == row["file"]:
-                out[d.path] = {"source": {k: v for k, v in row.items() if k in
-                                          ("repo", "path", "commit", "description")}}
+                out[d.path] = {
+                    "source": {
+                        k: v
+                        for k, v in row.items()
+                        if k in ("repo", "path", "commit", "description")
+                    }
+                }
                 break
     return out
 
 
 def write(data: Mapping[str, Any], path: str | Path) -> None:
     try:
-        Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        Path(path).write_text(
+            json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     except OSError as exc:
         raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
@@ -160,15 +191,21 @@ def read(path: str | Path) -> Baseline:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{p}: cannot read baseline ({exc})") from None
     except json.JSONDecodeError as exc:
-        raise ConfigError(f"{p}: not a baseline file (invalid JSON: {exc.msg} at line {exc.lineno})") from None
+        raise ConfigError(
+            f"{p}: not a baseline file (invalid JSON: {exc.msg} at line {exc.lineno})"
+        ) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ConfigError(f"{p}: not a baseline file (want \"format\": \"{FORMAT}\")")
+        raise ConfigError(f'{p}: not a baseline file (want "format": "{FORMAT}")')
     if not isinstance(data.get("rate"), (int, float)):
         raise ConfigError(f"{p}: baseline has no pooled 'rate'")
     if not data.get("aggregate_only"):
         dist = data.get("distribution")
-        if not isinstance(dist, dict) or any(not isinstance(dist.get(k), (int, float)) for k in ("median", "p90")):
-            raise ConfigError(f"{p}: baseline 'distribution' needs median and p90 (or mark it aggregate_only)")
+        if not isinstance(dist, dict) or any(
+            not isinstance(dist.get(k), (int, float)) for k in ("median", "p90")
+        ):
+            raise ConfigError(
+                f"{p}: baseline 'distribution' needs median and p90 (or mark it aggregate_only)"
+            )
     return Baseline(data, str(p))
 
 
@@ -182,24 +219,35 @@ def resolve(ref: str, config: Any = None) -> Baseline:
     if candidate.is_file() or ref.endswith(".json") or "/" in ref:
         return read(candidate)
     known = ", ".join(builtin_names()) or "none"
-    raise ConfigError(f"unknown baseline {ref!r}: not a file and not a built-in (built-ins: {known})")
+    raise ConfigError(
+        f"unknown baseline {ref!r}: not a file and not a built-in (built-ins: {known})"
+    )
 
 
 def describe(b: Baseline) -> str:
     """A human summary of a baseline (``commlint baseline show``)."""
     d = b.data
     lex = d.get("lexicon", {})
-    lines = [f"baseline {b.name}" + (" (aggregate only)" if b.aggregate_only else ""), f"  origin:      {b.origin}"]
+    lines = [
+        f"baseline {b.name}" + (" (aggregate only)" if b.aggregate_only else ""),
+        f"  origin:      {b.origin}",
+    ]
     if d.get("description"):
         lines.append(f"  description: {d['description']}")
-    lines.append(f"  lexicon:     {lex.get('name')} version {lex.get('version') or '?'} {lex.get('fingerprint') or '(fingerprint unknown)'}")
+    lines.append(
+        f"  lexicon:     {lex.get('name')} version {lex.get('version') or '?'} {lex.get('fingerprint') or '(fingerprint unknown)'}"
+    )
     if d.get("documents") is not None:
-        lines.append(f"  documents:   {d['documents']}   words: {d['words']:,}   occurrences: {d.get('count')}")
+        lines.append(
+            f"  documents:   {d['documents']}   words: {d['words']:,}   occurrences: {d.get('count')}"
+        )
     lines.append(f"  pooled rate: {d['rate']:.2f} per 1,000 words")
     dist = d.get("distribution")
     if dist:
         keys = ["mean", "sd", "p10", "p25", "median", "p75", "p90", "p95"]
-        lines.append("  per-document rate: " + ", ".join(f"{k} {dist[k]:.2f}" for k in keys if k in dist))
+        lines.append(
+            "  per-document rate: " + ", ".join(f"{k} {dist[k]:.2f}" for k in keys if k in dist)
+        )
     fams = d.get("families", {})
     if fams:
         lines.append("  families:")
@@ -220,4 +268,14 @@ def describe(b: Baseline) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["PERCENTILES", "TARGETS", "Baseline", "build", "builtin_names", "describe", "read", "resolve", "write"]
+__all__ = [
+    "PERCENTILES",
+    "TARGETS",
+    "Baseline",
+    "build",
+    "builtin_names",
+    "describe",
+    "read",
+    "resolve",
+    "write",
+]

@@ -39,7 +39,9 @@ def collect_files(paths: Sequence[str], config: Config) -> list[str]:
         if is_url(raw):
             files.extend(_url_files(raw, extensions))
         else:
-            files.extend(str(p) for p in iter_documents([raw], extensions, config.exclude, config.root))
+            files.extend(
+                str(p) for p in iter_documents([raw], extensions, config.exclude, config.root)
+            )
     if not files:
         raise InputError(f"{', '.join(paths)}: no documents found")
     return files
@@ -50,7 +52,9 @@ def _url_files(url: str, extensions: dict[str, str]) -> list[str]:
     try:
         import fsspec
     except ImportError:
-        raise UsageError(f"{url}: reading URLs needs fsspec (pip install 'commlint[dask]')") from None
+        raise UsageError(
+            f"{url}: reading URLs needs fsspec (pip install 'commlint[dask]')"
+        ) from None
     fs, _, [root] = fsspec.get_fs_token_paths(url)
     protocol = url.split("://", 1)[0]
     if fs.isfile(root):
@@ -118,8 +122,9 @@ def _measure_chunk(paths: list[str]) -> list[DocDensity]:
     return measure_many(paths, _WORKER_COUNTER)
 
 
-def measure_local(files: Sequence[str], counter: DensityCounter, jobs: int = 1,
-                  progress: Progress | None = None) -> list[DocDensity]:
+def measure_local(
+    files: Sequence[str], counter: DensityCounter, jobs: int = 1, progress: Progress | None = None
+) -> list[DocDensity]:
     """Measure ``files`` in ``jobs`` processes; results in file order."""
     progress = progress or Progress(len(files), enabled=False)
     if jobs <= 1 or len(files) < 2:
@@ -132,7 +137,9 @@ def measure_local(files: Sequence[str], counter: DensityCounter, jobs: int = 1,
     # Several chunks per process keep the pool busy when file sizes differ.
     parts = chunks(files, jobs * 8)
     results: dict[int, list[DocDensity]] = {}
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(counter,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init_worker, initargs=(counter,)
+    ) as pool:
         futures = {pool.submit(_measure_chunk, part): i for i, part in enumerate(parts)}
         for fut in as_completed(futures):
             results[futures[fut]] = fut.result()
@@ -154,24 +161,42 @@ def check_engine(paths: Sequence[str], *, jobs: int, engine: str, scheduler: str
         raise UsageError(f"{urls[0]}: URLs need --engine dask")
 
 
-def measure_files(files: Sequence[str], counter: DensityCounter, *, jobs: int = 1, engine: str = "local",
-                  scheduler: str | None = None, show_progress: bool | None = None) -> list[DocDensity]:
+def measure_files(
+    files: Sequence[str],
+    counter: DensityCounter,
+    *,
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    show_progress: bool | None = None,
+) -> list[DocDensity]:
     """Per-document counts for ``files``, in file order, with the chosen engine."""
     progress = Progress(len(files), enabled=show_progress)
     if engine == "dask":
         from commlint.dask_engine import measure_dask
 
-        return measure_dask(files, counter, scheduler=scheduler, workers=max(jobs, 2), progress=progress)
+        return measure_dask(
+            files, counter, scheduler=scheduler, workers=max(jobs, 2), progress=progress
+        )
     return measure_local(files, counter, jobs, progress)
 
 
-def measure_corpus(paths: Sequence[str], config: Config, counter: DensityCounter, *, jobs: int = 1,
-                   engine: str = "local", scheduler: str | None = None,
-                   show_progress: bool | None = None) -> list[DocDensity]:
+def measure_corpus(
+    paths: Sequence[str],
+    config: Config,
+    counter: DensityCounter,
+    *,
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    show_progress: bool | None = None,
+) -> list[DocDensity]:
     """Per-document counts for every document under ``paths``, with the chosen engine."""
     check_engine(paths, jobs=jobs, engine=engine, scheduler=scheduler)
     files = collect_files(paths, config)
-    return measure_files(files, counter, jobs=jobs, engine=engine, scheduler=scheduler, show_progress=show_progress)
+    return measure_files(
+        files, counter, jobs=jobs, engine=engine, scheduler=scheduler, show_progress=show_progress
+    )
 
 
 def load_lexicons(config: Config) -> dict[str, Any]:
@@ -200,7 +225,9 @@ def counter_for(config: Config, names: Sequence[str]) -> DensityCounter:
 class Progress:
     """A progress bar on a TTY (rich when installed, else a plain line); silent otherwise."""
 
-    def __init__(self, total: int, enabled: bool | None = None, stream: IO[str] | None = None) -> None:
+    def __init__(
+        self, total: int, enabled: bool | None = None, stream: IO[str] | None = None
+    ) -> None:
         self.stream = stream or sys.stderr
         self.total = total
         self.done = 0
@@ -227,7 +254,9 @@ class Progress:
         else:
             width = 30
             filled = width * self.done // max(1, self.total)
-            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} documents")
+            self.stream.write(
+                f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} documents"
+            )
             self.stream.flush()
 
     def close(self) -> None:
@@ -238,4 +267,3 @@ class Progress:
         else:
             self.stream.write("\r" + " " * 60 + "\r")
             self.stream.flush()
-

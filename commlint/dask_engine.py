@@ -8,6 +8,7 @@ worker and the per-document results come back in file order, so what is computed
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,36 +29,45 @@ def _measure_partition(paths: list[str], counter: DensityCounter) -> list[dict[s
 
 def _client(scheduler: str | None, workers: int) -> tuple[Any, Any]:
     try:
-        from distributed import Client, LocalCluster
+        # Typed as Any: distributed ships no annotations for Client and LocalCluster.
+        distributed: Any = importlib.import_module("distributed")
     except ImportError:
         raise UsageError("--engine dask needs Dask: pip install 'commlint[dask]'") from None
     if scheduler:
         try:
-            return Client(scheduler, timeout="30s"), None
+            return distributed.Client(scheduler, timeout="30s"), None
         except (OSError, TimeoutError) as exc:
             raise UsageError(f"cannot reach Dask scheduler {scheduler}: {exc}") from None
-    cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                           dashboard_address=None)
-    return Client(cluster), cluster
+    cluster = distributed.LocalCluster(
+        n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    return distributed.Client(cluster), cluster
 
 
-def measure_dask(files: Sequence[str], counter: DensityCounter, *, scheduler: str | None = None,
-                 workers: int = 2, partitions: int | None = None,
-                 progress: Progress | None = None) -> list[DocDensity]:
+def measure_dask(
+    files: Sequence[str],
+    counter: DensityCounter,
+    *,
+    scheduler: str | None = None,
+    workers: int = 2,
+    partitions: int | None = None,
+    progress: Progress | None = None,
+) -> list[DocDensity]:
     """Measure ``files`` on a Dask cluster (``scheduler`` address, or a LocalCluster)."""
-    import dask
-    from distributed import as_completed
+    from dask.delayed import delayed
+
+    distributed: Any = importlib.import_module("distributed")
 
     client, cluster = _client(scheduler, workers)
     progress = progress or Progress(len(files), enabled=False)
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
         parts = chunks(list(files), partitions or n_workers * 8)
-        tasks = [dask.delayed(_measure_partition)(part, counter) for part in parts]
+        tasks = [delayed(_measure_partition)(part, counter) for part in parts]
         futures = client.compute(tasks)
         index = {f.key: i for i, f in enumerate(futures)}
         results: dict[int, list[dict[str, Any]]] = {}
-        for fut in as_completed(futures):
+        for fut in distributed.as_completed(futures):
             i = index[fut.key]
             results[i] = fut.result()
             progress.advance(len(parts[i]))

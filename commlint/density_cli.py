@@ -20,10 +20,16 @@ from commlint.density import (
 
 
 def add_check_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--density", action="store_true",
-                   help="report each file's risk-term density (text: a line per file; JSON: a 'density' object)")
-    p.add_argument("--baseline", metavar="NAME|FILE",
-                   help="peer baseline for density: a built-in name or a baseline file (overrides config)")
+    p.add_argument(
+        "--density",
+        action="store_true",
+        help="report each file's risk-term density (text: a line per file; JSON: a 'density' object)",
+    )
+    p.add_argument(
+        "--baseline",
+        metavar="NAME|FILE",
+        help="peer baseline for density: a built-in name or a baseline file (overrides config)",
+    )
 
 
 def config_overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -50,8 +56,12 @@ def _config_for(args: argparse.Namespace, path: str | None) -> Any:
     return cfg.replace(**overrides) if overrides else cfg
 
 
-def density_entry(measured: DocDensity, settings: DensitySettings, baseline: Any,
-                  lexicon_warning: str | None = None) -> dict[str, Any]:
+def density_entry(
+    measured: DocDensity,
+    settings: DensitySettings,
+    baseline: Any,
+    lexicon_warning: str | None = None,
+) -> dict[str, Any]:
     """The per-file ``density`` object: counts, rates, interval, comparison and a summary line."""
     name = settings.lexicon
     count, words = measured.count(name), measured.words
@@ -63,15 +73,23 @@ def density_entry(measured: DocDensity, settings: DensitySettings, baseline: Any
         "rate": round(r, 6),
         "families": {f: c for f, c in measured.families[name].items() if c},
         "top_terms": [[t, n] for t, n in top_terms(measured.terms[name])],
-        "lexicons": {n: {"count": measured.count(n), "rate": round(measured.rate(n), 6)}
-                     for n in measured.families},
+        "lexicons": {
+            n: {"count": measured.count(n), "rate": round(measured.rate(n), 6)}
+            for n in measured.families
+        },
         "interval": None,
     }
     summary = f"{fmt_rate(r)} {name} terms per 1,000 words ({count} in {words:,} words)"
     if words < settings.interval_below:
         lo, hi = rate_interval(count, words, settings.confidence)
-        entry["interval"] = {"confidence": settings.confidence, "low": round(lo, 6), "high": round(hi, 6)}
-        summary += f", {settings.confidence:.0%} interval {fmt_rate(lo)}-{fmt_rate(hi)} (short document)"
+        entry["interval"] = {
+            "confidence": settings.confidence,
+            "low": round(lo, 6),
+            "high": round(hi, 6),
+        }
+        summary += (
+            f", {settings.confidence:.0%} interval {fmt_rate(lo)}-{fmt_rate(hi)} (short document)"
+        )
     if baseline is not None:
         cmp = compare(measured, name, baseline, settings)
         entry["baseline"] = cmp
@@ -106,10 +124,16 @@ def after_lint(args: argparse.Namespace, report: Any) -> None:
 
             missing = [n for n in settings.lexicons if n not in linter.lexicons]
             if missing:
-                raise ConfigError(f"{cfg.path or '<config>'}: density: unknown lexicon {missing[0]!r}")
+                raise ConfigError(
+                    f"{cfg.path or '<config>'}: density: unknown lexicon {missing[0]!r}"
+                )
             counter = DensityCounter({n: linter.lexicons[n] for n in settings.lexicons})
             base = baselines.resolve(cfg.baseline, cfg) if cfg.baseline else None
-            warning = base.lexicon_warning(linter.lexicons[settings.lexicon]) if base is not None else None
+            warning = (
+                base.lexicon_warning(linter.lexicons[settings.lexicon])
+                if base is not None
+                else None
+            )
             counters[key] = (settings, counter, base, warning)
         settings, counter, base, warning = counters[key]
         if warning and warning not in warned:

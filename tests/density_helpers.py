@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 # Neutral words: none is in any built-in lexicon, and each is one word to the tokeniser.
-FILLER = ("team product release customers today new faster search design people offices maps "
-          "cleaner version shipped and with for of a garden river morning library").split()
+FILLER = ["team", "product", "release", "customers", "today", "new", "faster", "search", "design", "people", "offices", "maps", "cleaner", "version", "shipped", "and", "with", "for", "of", "a", "garden", "river", "morning", "library"]
 
 
 def doc_text(words: int, terms: list[str]) -> str:
@@ -17,7 +16,7 @@ def doc_text(words: int, terms: list[str]) -> str:
         step = words // len(terms)
         for i, term in enumerate(terms):
             out[i * step + step // 2] = term
-    sentences = [" ".join(out[i:i + 12]) for i in range(0, words, 12)]
+    sentences = [" ".join(out[i : i + 12]) for i in range(0, words, 12)]
     return ". ".join(s[0].upper() + s[1:] for s in sentences) + ".\n"
 
 
@@ -32,6 +31,6 @@ def write_group(folder: Path, counts: dict[str, int], words: int, files: int) ->
     terms = [t for t, n in counts.items() for _ in range(n)]
     per_words, per_terms = words // files, -(-len(terms) // files)
     for i in range(files):
-        chunk = terms[i * per_terms:(i + 1) * per_terms]
+        chunk = terms[i * per_terms : (i + 1) * per_terms]
         w = per_words + (words - per_words * files if i == files - 1 else 0)
         write_doc(folder / f"doc{i:02d}.txt", w, chunk)

@@ -19,7 +19,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("dcorpus")
     terms = ["risk", "harm", "safety", "vulnerability", "exploits", "safeguard"]
     for i in range(24):
-        write_doc(root / f"sub{i % 3}" / f"d{i:02d}.{'md' if i % 2 else 'txt'}", 200 + 37 * i, terms[: i % 7])
+        write_doc(
+            root / f"sub{i % 3}" / f"d{i:02d}.{'md' if i % 2 else 'txt'}",
+            200 + 37 * i,
+            terms[: i % 7],
+        )
     return root
 
 
@@ -32,7 +36,9 @@ def _without_timestamp(path: Path) -> dict[str, object]:
 def test_baseline_build_dask_equals_local(corpus: Path, tmp_path: Path) -> None:
     local, dask = tmp_path / "local.json", tmp_path / "dask.json"
     r1 = run_cli("baseline", "build", "x", str(corpus), "-o", str(local), "--jobs", "2")
-    r2 = run_cli("baseline", "build", "x", str(corpus), "-o", str(dask), "--engine", "dask", "--jobs", "2")
+    r2 = run_cli(
+        "baseline", "build", "x", str(corpus), "-o", str(dask), "--engine", "dask", "--jobs", "2"
+    )
     assert r1.returncode == 0 and r2.returncode == 0, r1.stderr + r2.stderr
     assert _without_timestamp(local) == _without_timestamp(dask)
     assert json.loads(dask.read_text())["documents"] == 24

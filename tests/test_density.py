@@ -18,25 +18,30 @@ from commlint.engine import Linter
 DRAFT_TERMS = ["risk", "risk", "risk", "harm", "harm", "safety"]  # 6 occurrences
 
 
-def _measure(text: str, path: str = "draft.md", lexicon: str = "risk") -> tuple[int, dict[str, int], dict[str, int]]:
+def _measure(
+    text: str, path: str = "draft.md", lexicon: str = "risk"
+) -> tuple[int, dict[str, int], dict[str, int]]:
     result = api.lint_result(text, path=path, config=Config.from_dict({"select": ["DEN"]}))
     linter = Linter(Config.default())
     counts = DensityCounter({lexicon: linter.lexicons[lexicon]}).measure(
-        result.document.prose, result.document.word_count)
+        result.document.prose, result.document.word_count
+    )
     return counts.words, counts.families[lexicon], counts.terms[lexicon]
 
 
 # -- counting -------------------------------------------------------------------------------
 def test_inflections_multiword_terms_and_exclusions() -> None:
-    text = ("Risks and risky bets. A riskier path. We safeguard data with safeguards. Two vulnerabilities "
-            "and a vulnerable host. Threat actors are a threat. Credit risk and interest-rate risk are "
-            "financial. Rust gives memory safety; our safety team reviews unsafe code. See Risk Factors.")
+    text = (
+        "Risks and risky bets. A riskier path. We safeguard data with safeguards. Two vulnerabilities "
+        "and a vulnerable host. Threat actors are a threat. Credit risk and interest-rate risk are "
+        "financial. Rust gives memory safety; our safety team reviews unsafe code. See Risk Factors."
+    )
     _, fams, terms = _measure(text, "draft.txt")
-    assert fams["risk"] == 3          # risks, risky, riskier; not credit/interest-rate risk or Risk Factors
+    assert fams["risk"] == 3  # risks, risky, riskier; not credit/interest-rate risk or Risk Factors
     assert fams["safeguard"] == 2
     assert fams["vulnerability"] == 2
-    assert fams["threat"] == 2        # "threat actors" counts once, then "threat"
-    assert fams["safety"] == 2        # safety team, unsafe; not memory safety
+    assert fams["threat"] == 2  # "threat actors" counts once, then "threat"
+    assert fams["safety"] == 2  # safety team, unsafe; not memory safety
     assert terms["threat actors"] == 1 and terms["risks"] == 1
 
 
@@ -46,8 +51,10 @@ def test_proper_noun_exclusion_is_case_sensitive() -> None:
 
 
 def test_only_prose_words_count() -> None:
-    text = ("---\ntitle: risk risk risk\n---\n\n# Our risk note\n\nOne risk here, see https://example.com/risk.\n\n"
-            "```\nrisk = harm(risk)\n```\n\n<div class=\"risk\">A harm</div>\n\nInline `risk()` code.\n")
+    text = (
+        "---\ntitle: risk risk risk\n---\n\n# Our risk note\n\nOne risk here, see https://example.com/risk.\n\n"
+        '```\nrisk = harm(risk)\n```\n\n<div class="risk">A harm</div>\n\nInline `risk()` code.\n'
+    )
     words, fams, _ = _measure(text)
     # Front matter, the URL, the code block, the raw HTML block and inline code are not prose.
     assert fams["risk"] == 2 and fams["harm"] == 0
@@ -72,7 +79,11 @@ def test_poisson_interval_matches_exact_tables() -> None:
 
 def test_distribution_uses_linear_interpolation() -> None:
     dist = distribution([3.0, 0.0, 2.0, 1.0])
-    assert dist["median"] == 1.5 and dist["p90"] == pytest.approx(2.7) and dist["p10"] == pytest.approx(0.3)
+    assert (
+        dist["median"] == 1.5
+        and dist["p90"] == pytest.approx(2.7)
+        and dist["p10"] == pytest.approx(0.3)
+    )
     assert dist["sd"] == pytest.approx(math.sqrt(5 / 3), abs=1e-6)
     assert percentile([5.0], 90) == 5.0 and percentile([], 50) == 0.0
 
@@ -96,26 +107,57 @@ def _den(r: object) -> list[dict[str, object]]:
 
 
 def test_density_finding_matches_hand_computation(tiny: Path) -> None:
-    r = run_cli("check", str(tiny / "draft.txt"), "--select", "DEN101", "--baseline", str(tiny / "tiny.json"))
+    r = run_cli(
+        "check",
+        str(tiny / "draft.txt"),
+        "--select",
+        "DEN101",
+        "--baseline",
+        str(tiny / "tiny.json"),
+    )
     assert r.returncode == 1, r.stderr
     # 6 in 500 words = 12.0; peers 0,1,2,3 -> median 1.5, p90 2.7; 12/2.7 = 4.44;
     # at most floor(2.7 * 500 / 1000) = 1 may stay, so 5 of 6 need rephrasing.
-    expected = ("12.0 risk terms per 1,000 words; peer median 1.5, p90 2.7 (baseline: tiny); 4.4× the p90. "
-                "Top terms: 'risk' (3), 'harm' (2), 'safety' (1). Density budget: rephrase 5 of 6 occurrences "
-                "to reach the p90 (2.7 per 1,000 words).")
+    expected = (
+        "12.0 risk terms per 1,000 words; peer median 1.5, p90 2.7 (baseline: tiny); 4.4× the p90. "
+        "Top terms: 'risk' (3), 'harm' (2), 'safety' (1). Density budget: rephrase 5 of 6 occurrences "
+        "to reach the p90 (2.7 per 1,000 words)."
+    )
     assert f"DEN101 [warning] {expected}" in r.stdout
-    [diag] = _den(run_cli("check", str(tiny / "draft.txt"), "--select", "DEN101", "--format", "json",
-                          "--baseline", str(tiny / "tiny.json")))
+    [diag] = _den(
+        run_cli(
+            "check",
+            str(tiny / "draft.txt"),
+            "--select",
+            "DEN101",
+            "--format",
+            "json",
+            "--baseline",
+            str(tiny / "tiny.json"),
+        )
+    )
     assert diag["scope"] == "document" and diag["category"] == "density"
     assert diag["data"]["budget"] == 5 and diag["data"]["rate"] == 12.0
 
 
 def test_target_and_ratio_come_from_config(tiny: Path, tmp_path: Path) -> None:
     (tmp_path / "commlint.toml").write_text(
-        f'baseline = "{tiny / "tiny.json"}"\n[density]\ntarget = "p95"\nratio = 2\n', encoding="utf-8")
-    r = run_cli("check", str(tiny / "draft.txt"), "--select", "DEN101", "--config", str(tmp_path / "commlint.toml"))
+        f'baseline = "{tiny / "tiny.json"}"\n[density]\ntarget = "p95"\nratio = 2\n',
+        encoding="utf-8",
+    )
+    r = run_cli(
+        "check",
+        str(tiny / "draft.txt"),
+        "--select",
+        "DEN101",
+        "--config",
+        str(tmp_path / "commlint.toml"),
+    )
     # p95 = 2.85, x2 = 5.7; floor(5.7 * 0.5) = 2 may stay -> 4 of 6; 12/2.85 = 4.2
-    assert "12.0 risk terms per 1,000 words; peer median 1.5, p90 2.7 (baseline: tiny); 4.2× the p95." in r.stdout
+    assert (
+        "12.0 risk terms per 1,000 words; peer median 1.5, p90 2.7 (baseline: tiny); 4.2× the p95."
+        in r.stdout
+    )
     assert "rephrase 4 of 6 occurrences to reach 2× the p95 (5.7 per 1,000 words)" in r.stdout
 
 
@@ -124,7 +166,10 @@ def test_no_finding_below_min_words_or_at_target(tiny: Path, tmp_path: Path) -> 
     base = ("--select", "DEN101", "--baseline", str(tiny / "tiny.json"))
     assert "DEN101" not in run_cli("check", str(short), *base).stdout  # 150 < min-words 200
     (tmp_path / "commlint.toml").write_text("[density]\nmin-words = 100\n", encoding="utf-8")
-    assert "DEN101" in run_cli("check", str(short), *base, "--config", str(tmp_path / "commlint.toml")).stdout
+    assert (
+        "DEN101"
+        in run_cli("check", str(short), *base, "--config", str(tmp_path / "commlint.toml")).stdout
+    )
     calm = write_doc(tmp_path / "calm.txt", 1000, ["risk", "harm"])  # 2.0 <= p90 2.7
     assert "DEN101" not in run_cli("check", str(calm), *base).stdout
 
@@ -137,28 +182,44 @@ def test_quiet_without_a_baseline(tiny: Path) -> None:
 def test_aggregate_only_baseline_compares_with_the_peer_rate(tiny: Path) -> None:
     r = run_cli("check", str(tiny / "draft.txt"), "--select", "DEN101", "--baseline", "ft-2026")
     # 12.0 / 0.6 = 20; floor(0.6 * 0.5) = 0 may stay
-    assert ("12.0 risk terms per 1,000 words; peer rate 0.6 (baseline: ft-2026, aggregate only); "
-            "20.0× the peer rate.") in r.stdout
+    assert (
+        "12.0 risk terms per 1,000 words; peer rate 0.6 (baseline: ft-2026, aggregate only); "
+        "20.0× the peer rate."
+    ) in r.stdout
     assert "rephrase 6 of 6 occurrences to reach the peer rate (0.6 per 1,000 words)" in r.stdout
 
 
 def test_lexicon_mismatch_warns(tiny: Path, tmp_path: Path) -> None:
-    (tmp_path / "commlint.toml").write_text('[lexicons.risk]\nextend = ["hazards?"]\n', encoding="utf-8")
-    r = run_cli("check", str(tiny / "draft.txt"), "--select", "DEN101", "--density",
-                "--baseline", str(tiny / "tiny.json"), "--config", str(tmp_path / "commlint.toml"))
+    (tmp_path / "commlint.toml").write_text(
+        '[lexicons.risk]\nextend = ["hazards?"]\n', encoding="utf-8"
+    )
+    r = run_cli(
+        "check",
+        str(tiny / "draft.txt"),
+        "--select",
+        "DEN101",
+        "--density",
+        "--baseline",
+        str(tiny / "tiny.json"),
+        "--config",
+        str(tmp_path / "commlint.toml"),
+    )
     assert "commlint: warning: baseline 'tiny' was built with lexicon 'risk'" in r.stderr
     assert "rebuild it with `commlint baseline build`" in r.stderr
     assert "Warning: baseline 'tiny' was built with lexicon" in r.stdout
 
 
-@pytest.mark.parametrize(("table", "needle"), [
-    ("[density]\ntargt = 'p90'\n", "density: unknown key 'targt'"),
-    ("[density]\ntarget = 'p99'\n", "density.target must be one of"),
-    ("[density]\nratio = -1\n", "density.ratio must be at least 0"),
-    ("[density]\nmin-words = 'x'\n", "density.min-words must be a whole number"),
-    ("baseline = 'nosuch'\n", "unknown baseline 'nosuch'"),
-    ("baseline = 'missing.json'\n", "missing.json: no such baseline file"),
-])
+@pytest.mark.parametrize(
+    ("table", "needle"),
+    [
+        ("[density]\ntargt = 'p90'\n", "density: unknown key 'targt'"),
+        ("[density]\ntarget = 'p99'\n", "density.target must be one of"),
+        ("[density]\nratio = -1\n", "density.ratio must be at least 0"),
+        ("[density]\nmin-words = 'x'\n", "density.min-words must be a whole number"),
+        ("baseline = 'nosuch'\n", "unknown baseline 'nosuch'"),
+        ("baseline = 'missing.json'\n", "missing.json: no such baseline file"),
+    ],
+)
 def test_bad_density_config_is_one_line(table: str, needle: str, tmp_path: Path) -> None:
     (tmp_path / "commlint.toml").write_text(table, encoding="utf-8")
     write_doc(tmp_path / "d.txt", 10, [])
@@ -170,25 +231,44 @@ def test_bad_density_config_is_one_line(table: str, needle: str, tmp_path: Path)
 # -- check --density -----------------------------------------------------------------------
 def test_check_density_text_and_json(tiny: Path) -> None:
     short = tiny / "draft.txt"
-    r = run_cli("check", str(short), "--select", "DEN101", "--density", "--baseline", str(tiny / "tiny.json"))
+    r = run_cli(
+        "check",
+        str(short),
+        "--select",
+        "DEN101",
+        "--density",
+        "--baseline",
+        str(tiny / "tiny.json"),
+    )
     line = next(x for x in r.stdout.splitlines() if ": density: " in x)
     assert line.startswith(f"{short}: density: 12.0 risk terms per 1,000 words (6 in 500 words)")
-    assert "peer median 1.5, p90 2.7 (baseline: tiny); 4.4× the p90; budget: rephrase 5 of 6" in line
-    data = json.loads(run_cli("check", str(short), "--select", "DEN101", "--density", "--format", "json").stdout)
+    assert (
+        "peer median 1.5, p90 2.7 (baseline: tiny); 4.4× the p90; budget: rephrase 5 of 6" in line
+    )
+    data = json.loads(
+        run_cli("check", str(short), "--select", "DEN101", "--density", "--format", "json").stdout
+    )
     density = data["files"][0]["density"]
     assert density["count"] == 6 and density["words"] == 500 and density["rate"] == 12.0
     assert density["families"] == {"risk": 3, "harm": 2, "safety": 1}
     assert density["interval"] is None  # 500 words is not under interval-below (500)
     assert "baseline" not in density
     short = write_doc(tiny / "short" / "s.txt", 150, ["risk", "harm"])
-    line = next(x for x in run_cli("check", str(short), "--select", "DEN101", "--density").stdout.splitlines()
-                if ": density: " in x)
+    line = next(
+        x
+        for x in run_cli("check", str(short), "--select", "DEN101", "--density").stdout.splitlines()
+        if ": density: " in x
+    )
     # 2 in 150 words = 13.3; exact Poisson 95% interval 0.2422-7.2247 events -> 1.6-48.2 per 1,000
-    assert line.endswith("13.3 risk terms per 1,000 words (2 in 150 words), 95% interval 1.6-48.2 (short document)")
+    assert line.endswith(
+        "13.3 risk terms per 1,000 words (2 in 150 words), 95% interval 1.6-48.2 (short document)"
+    )
 
 
 def test_check_without_density_has_no_density_object(tiny: Path) -> None:
-    data = json.loads(run_cli("check", str(tiny / "draft.txt"), "--select", "DEN101", "--format", "json").stdout)
+    data = json.loads(
+        run_cli("check", str(tiny / "draft.txt"), "--select", "DEN101", "--format", "json").stdout
+    )
     assert "density" not in data["files"][0]
 
 
@@ -209,7 +289,9 @@ def test_baseline_from_corpus_c_on_a_risky_draft(shared: Path, tiny: Path, tmp_p
     p90, median = pct(0.9), pct(0.5)
     budget = 6 - math.floor(p90 * 500 / 1000)
     r = run_cli("check", str(tiny / "draft.txt"), "--select", "DEN101", "--baseline", str(out))
-    expected = (f"12.0 risk terms per 1,000 words; peer median {median:.1f}, p90 {p90:.1f} (baseline: corpus-c); "
-                f"{12.0 / p90:.1f}× the p90. Top terms: 'risk' (3), 'harm' (2), 'safety' (1). Density budget: "
-                f"rephrase {budget} of 6 occurrences to reach the p90 ({p90:.1f} per 1,000 words).")
+    expected = (
+        f"12.0 risk terms per 1,000 words; peer median {median:.1f}, p90 {p90:.1f} (baseline: corpus-c); "
+        f"{12.0 / p90:.1f}× the p90. Top terms: 'risk' (3), 'harm' (2), 'safety' (1). Density budget: "
+        f"rephrase {budget} of 6 occurrences to reach the p90 ({p90:.1f} per 1,000 words)."
+    )
     assert expected in r.stdout, r.stdout

@@ -8,9 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from density_helpers import write_doc, write_group
-
 from conftest import run_cli
+from density_helpers import write_doc, write_group
 
 # The FT's published 2026 counts (Anthropic vs OpenAI) and rates per 1,000 words.
 ARTICLE_A = {"risk": 336, "safeguard": 121, "vulnerability": 128}
@@ -32,8 +31,16 @@ def _rows(text: str) -> dict[str, list[str]]:
 
 
 def test_text_table_prints_the_articles_counts(article: Path) -> None:
-    r = run_cli("stats", str(article / "anthropic"), "--vs", str(article / "openai"),
-                "--label", "Anthropic", "--label", "OpenAI")
+    r = run_cli(
+        "stats",
+        str(article / "anthropic"),
+        "--vs",
+        str(article / "openai"),
+        "--label",
+        "Anthropic",
+        "--label",
+        "OpenAI",
+    )
     assert r.returncode == 0, r.stderr
     rows = _rows(r.stdout)
     assert "Anthropic/OpenAI" in r.stdout
@@ -59,7 +66,9 @@ def test_json_and_csv_carry_the_same_numbers(article: Path) -> None:
         assert b["lexicons"]["risk"]["families"][fam]["count"] == n
     assert a["lexicons"]["risk"]["all"] == {"count": 585, "rate": 5.0}
     assert b["lexicons"]["risk"]["all"]["rate"] == pytest.approx(0.6, abs=1e-5)
-    assert data["ratio"]["lexicons"]["risk"]["all"] == pytest.approx(5.0 / (73 * 1000 / 121_667), rel=1e-5)
+    assert data["ratio"]["lexicons"]["risk"]["all"] == pytest.approx(
+        5.0 / (73 * 1000 / 121_667), rel=1e-5
+    )
     assert data["ratio"]["lexicons"]["risk"]["families"]["threat"] is None
     rows = list(csv.DictReader(io.StringIO(run_cli(*args, "--format", "csv").stdout)))
     by_family = {r["family"]: r for r in rows if r["lexicon"] == "risk"}
@@ -70,7 +79,14 @@ def test_json_and_csv_carry_the_same_numbers(article: Path) -> None:
 
 
 def test_jobs_gives_the_same_table(article: Path) -> None:
-    args = ("stats", str(article / "anthropic"), "--vs", str(article / "openai"), "--format", "json")
+    args = (
+        "stats",
+        str(article / "anthropic"),
+        "--vs",
+        str(article / "openai"),
+        "--format",
+        "json",
+    )
     one = json.loads(run_cli(*args).stdout)
     two = json.loads(run_cli(*args, "--jobs", "2").stdout)
     assert one == two
@@ -78,7 +94,9 @@ def test_jobs_gives_the_same_table(article: Path) -> None:
 
 def test_several_lexicons_side_by_side_and_short_document_interval(tmp_path: Path) -> None:
     write_doc(tmp_path / "short.txt", 100, ["risk", "dual-use", "harm"])
-    r = run_cli("stats", str(tmp_path), "--lexicon", "risk", "--lexicon", "capability", "--format", "json")
+    r = run_cli(
+        "stats", str(tmp_path), "--lexicon", "risk", "--lexicon", "capability", "--format", "json"
+    )
     assert r.returncode == 0, r.stderr
     group = json.loads(r.stdout)["groups"][0]
     assert group["lexicons"]["risk"]["all"] == {"count": 2, "rate": 20.0}
@@ -90,13 +108,16 @@ def test_several_lexicons_side_by_side_and_short_document_interval(tmp_path: Pat
     assert "No group B" not in r.stdout and "ratio" not in json.loads(r.stdout)
 
 
-@pytest.mark.parametrize(("args", "needle"), [
-    (("stats", "no/such/folder"), "no/such/folder: no such file or directory"),
-    (("stats", ".", "--label", "a", "--label", "b"), "2 --label values for 1 group"),
-    (("stats", ".", "--scheduler", "tcp://127.0.0.1:1"), "--scheduler needs --engine dask"),
-    (("stats", ".", "--lexicon", "nosuch"), "unknown lexicon 'nosuch'"),
-    (("stats", ".", "--jobs", "0"), "--jobs must be at least 1"),
-])
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("stats", "no/such/folder"), "no/such/folder: no such file or directory"),
+        (("stats", ".", "--label", "a", "--label", "b"), "2 --label values for 1 group"),
+        (("stats", ".", "--scheduler", "tcp://127.0.0.1:1"), "--scheduler needs --engine dask"),
+        (("stats", ".", "--lexicon", "nosuch"), "unknown lexicon 'nosuch'"),
+        (("stats", ".", "--jobs", "0"), "--jobs must be at least 1"),
+    ],
+)
 def test_bad_input_is_one_line(args: tuple[str, ...], needle: str, tmp_path: Path) -> None:
     write_doc(tmp_path / "a.txt", 20, [])
     r = run_cli(*args, cwd=tmp_path)
@@ -105,11 +126,20 @@ def test_bad_input_is_one_line(args: tuple[str, ...], needle: str, tmp_path: Pat
 
 
 def test_corpus_a_is_far_denser_than_c(shared: Path) -> None:
-    r = run_cli("stats", str(shared / "corpus" / "A"), "--vs", str(shared / "corpus" / "C"), "--format", "json")
+    r = run_cli(
+        "stats",
+        str(shared / "corpus" / "A"),
+        "--vs",
+        str(shared / "corpus" / "C"),
+        "--format",
+        "json",
+    )
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     a, c = (g["lexicons"]["risk"]["all"]["rate"] for g in data["groups"])
     assert a > 5 * c and a > 5.0
     assert data["groups"][0]["documents"] == 13 and data["groups"][1]["documents"] == 8
-    text = run_cli("stats", str(shared / "corpus" / "A"), "--vs", str(shared / "corpus" / "C")).stdout
+    text = run_cli(
+        "stats", str(shared / "corpus" / "A"), "--vs", str(shared / "corpus" / "C")
+    ).stdout
     assert "all risk terms" in text and "A/C" in text

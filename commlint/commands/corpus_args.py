@@ -10,13 +10,26 @@ from commlint.corpus import ENGINES
 
 
 def add_engine_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--config", metavar="FILE", help="use this config file instead of discovering one")
-    p.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="measure documents in N processes")
-    p.add_argument("--engine", choices=ENGINES, default="local", help="local processes, or a Dask cluster")
-    p.add_argument("--scheduler", metavar="ADDRESS",
-                   help="Dask scheduler address (tcp://host:8786); without it a LocalCluster is started")
-    p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
-                   help="progress bar (auto: on a terminal)")
+    p.add_argument(
+        "--config", metavar="FILE", help="use this config file instead of discovering one"
+    )
+    p.add_argument(
+        "--jobs", "-j", type=int, default=1, metavar="N", help="measure documents in N processes"
+    )
+    p.add_argument(
+        "--engine", choices=ENGINES, default="local", help="local processes, or a Dask cluster"
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler address (tcp://host:8786); without it a LocalCluster is started",
+    )
+    p.add_argument(
+        "--progress",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="progress bar (auto: on a terminal)",
+    )
 
 
 def config_from(args: argparse.Namespace) -> Any:

@@ -8,7 +8,7 @@ no baseline configured the rule stays quiet.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 from commlint.document import Document
 from commlint.errors import ConfigError
@@ -19,7 +19,6 @@ from commlint.ruletypes.data import DataRule
 class DensityRule(DataRule):
     type = "density"
     KEYS = frozenset({"lexicon"})
-    OPTIONS: ClassVar[Mapping[str, type | tuple[type, ...]]] = {}
 
     def __init__(self, spec: Mapping[str, Any], where: str) -> None:
         super().__init__(spec, where)
@@ -48,12 +47,18 @@ class DensityRule(DataRule):
         self.counter = DensityCounter({name: self.lexicon})
         ref = getattr(config, "baseline", None)
         self.baseline = baselines.resolve(ref, config) if ref else None
-        self.warning = self.baseline.lexicon_warning(self.lexicon) if self.baseline is not None else None
+        self.warning = (
+            self.baseline.lexicon_warning(self.lexicon) if self.baseline is not None else None
+        )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterable[Finding]:
-        from commlint.density import comparison_text, compare, fmt_rate, top_terms
+        from commlint.density import compare, comparison_text, fmt_rate, top_terms
 
-        if self.baseline is None or self.counter is None or doc.word_count < self.settings.min_words:
+        if (
+            self.baseline is None
+            or self.counter is None
+            or doc.word_count < self.settings.min_words
+        ):
             return
         name = self.lexicon.name
         measured = self.counter.measure(doc.prose, doc.word_count, doc.path or "")
@@ -74,8 +79,14 @@ class DensityRule(DataRule):
         )
         if self.warning:
             message += f" Warning: {self.warning}."
-        data = {"lexicon": name, "words": measured.words, "count": count, "rate": round(r, 6),
-                "top_terms": [[t, n] for t, n in top], **cmp}
+        data = {
+            "lexicon": name,
+            "words": measured.words,
+            "count": count,
+            "rate": round(r, 6),
+            "top_terms": [[t, n] for t, n in top],
+            **cmp,
+        }
         if self.warning:
             data["lexicon_warning"] = self.warning
         yield Finding(0, len(doc.prose), message=message, scope="document", data=data)
