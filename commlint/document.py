@@ -101,7 +101,19 @@ class Document:
     def is_contiguous(self, start: int, end: int) -> bool:
         """True when prose[start:end] is exactly the source text it maps to (safe to edit)."""
         s, e = self.source_span(start, end)
-        return self.source.text[s:e] == self.prose[start:end]
+        if self.source.text[s:e] == self.prose[start:end]:
+            return True
+        # A soft line break ("totally\nsecure", prose "totally secure") is still safe to replace:
+        # each prose character must stand for the same character, or whitespace for whitespace,
+        # with no markup dropped in between.
+        text, prose = self.source.text, self.prose
+        for i in range(start, end):
+            piece = text[self.starts[i] : self.ends[i]]
+            if piece != prose[i] and not (prose[i].isspace() and piece and piece.isspace()):
+                return False
+            if i + 1 < end and self.starts[i + 1] != self.ends[i]:
+                return False
+        return True
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:

@@ -293,7 +293,10 @@ def _special(builder: ProseBuilder, text: str, pos: int, end: int) -> int:
         if m:
             decoded = decode_entity(m.group())
             if decoded != m.group():
-                builder.text(decoded, pos, m.end())
+                if decoded.isspace():  # &nbsp; is a space between words, as in HTML
+                    builder.space(pos, m.end())
+                else:
+                    builder.text(decoded, pos, m.end())
                 return m.end()
         builder.text(ch, pos)
         return pos + 1
