@@ -237,11 +237,12 @@ class Progress:
         self._rich: Any = None
         if enabled:
             try:  # rich is an optional extra
+                from rich.console import Console
                 from rich.progress import Progress as RichProgress
             except ImportError:
                 pass
             else:
-                self._rich = RichProgress(transient=True)
+                self._rich = RichProgress(transient=True, console=Console(file=self.stream))
                 self._rich.start()
                 self._task = self._rich.add_task("measuring", total=total)
 

@@ -143,3 +143,21 @@ def test_corpus_a_is_far_denser_than_c(shared: Path) -> None:
         "stats", str(shared / "corpus" / "A"), "--vs", str(shared / "corpus" / "C")
     ).stdout
     assert "all risk terms" in text and "A/C" in text
+
+
+def test_progress_falls_back_to_a_plain_line_without_rich(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from commlint.corpus import Progress
+
+    monkeypatch.setitem(sys.modules, "rich.progress", None)  # as if the rich extra were missing
+    stream = io.StringIO()
+    bar = Progress(4, enabled=True, stream=stream)
+    bar.advance(1)
+    bar.advance(3)
+    bar.close()
+    assert "1/4 documents" in stream.getvalue() and "4/4 documents" in stream.getvalue()
+    silent = io.StringIO()
+    Progress(4, stream=silent).advance(4)  # not a terminal: nothing
+    assert silent.getvalue() == ""
