@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shlex
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from ci_project import make_project
 from conftest import run_cli
 
@@ -101,3 +105,45 @@ def test_clean_run_prints_nothing(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("Nothing to flag.\n", encoding="utf-8")
     proc = run_cli("check", "--format", "github", "a.md", cwd=tmp_path)
     assert proc.returncode == 0 and proc.stdout == ""
+
+
+def _documented_commands() -> tuple[list[dict], list[str]]:
+    """The YAML blocks of docs/ci.md, and every `commlint check` command they run."""
+    yaml = pytest.importorskip("yaml")
+    text = (Path(__file__).resolve().parent.parent / "docs" / "ci.md").read_text(encoding="utf-8")
+    blocks = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", text, re.S)]
+    commands = []
+    for block in blocks:
+        for job in (block.get("jobs") or {}).values():
+            commands += [s["run"] for s in job["steps"] if "commlint check" in s.get("run", "")]
+        script = (block.get("commlint") or {}).get("script", [])
+        commands += [line for line in script if "commlint check" in line]
+    return blocks, [" ".join(c.split()) for c in commands]
+
+
+def test_documented_workflows_parse_and_their_commands_run(tmp_path: Path) -> None:
+    blocks, commands = _documented_commands()
+    sarif_job = next(b for b in blocks if "security-events" in str(b.get("permissions", "")))
+    steps = sarif_job["jobs"]["commlint"]["steps"]
+    upload = next(s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
+    lint = next(s for s in steps if s.get("id") == "lint")
+    assert f"--output {upload['with']['sarif_file']}" in " ".join(lint["run"].split())
+    assert len(commands) == 3  # SARIF, annotations, GitLab JUnit
+
+    make_project(tmp_path)
+    for folder in ("press", "blog", "model-cards"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "old.md").write_text(DRAFT, encoding="utf-8")
+    setup = run_cli("check", "press", "blog", "model-cards", "--write-accepted",
+                    ".commlint-accepted.json", cwd=tmp_path)
+    assert setup.returncode == 0, setup.stderr
+    for new_finding in (False, True):
+        if new_finding:
+            (tmp_path / "press" / "new.md").write_text("Totally secure.\n", encoding="utf-8")
+        for command in commands:
+            args = shlex.split(command)
+            assert args[:2] == ["commlint", "check"]
+            proc = run_cli(*args[1:], cwd=tmp_path)
+            assert proc.returncode == (1 if new_finding else 0), (command, proc.stderr)
+    assert json.loads((tmp_path / "commlint.sarif").read_text(encoding="utf-8"))["version"] == "2.1.0"
+    ET.parse(tmp_path / "commlint-junit.xml")
