@@ -125,7 +125,8 @@ def test_documented_workflows_parse_and_their_commands_run(tmp_path: Path) -> No
     blocks, commands = _documented_commands()
     sarif_job = next(b for b in blocks if "security-events" in str(b.get("permissions", "")))
     steps = sarif_job["jobs"]["commlint"]["steps"]
-    upload = next(s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
+    action = "github/codeql-action/upload-sarif@"
+    upload = next(s for s in steps if s.get("uses", "").startswith(action))
     lint = next(s for s in steps if s.get("id") == "lint")
     assert f"--output {upload['with']['sarif_file']}" in " ".join(lint["run"].split())
     assert len(commands) == 3  # SARIF, annotations, GitLab JUnit
@@ -134,8 +135,15 @@ def test_documented_workflows_parse_and_their_commands_run(tmp_path: Path) -> No
     for folder in ("press", "blog", "model-cards"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "old.md").write_text(DRAFT, encoding="utf-8")
-    setup = run_cli("check", "press", "blog", "model-cards", "--write-accepted",
-                    ".commlint-accepted.json", cwd=tmp_path)
+    setup = run_cli(
+        "check",
+        "press",
+        "blog",
+        "model-cards",
+        "--write-accepted",
+        ".commlint-accepted.json",
+        cwd=tmp_path,
+    )
     assert setup.returncode == 0, setup.stderr
     for new_finding in (False, True):
         if new_finding:
@@ -145,5 +153,6 @@ def test_documented_workflows_parse_and_their_commands_run(tmp_path: Path) -> No
             assert args[:2] == ["commlint", "check"]
             proc = run_cli(*args[1:], cwd=tmp_path)
             assert proc.returncode == (1 if new_finding else 0), (command, proc.stderr)
-    assert json.loads((tmp_path / "commlint.sarif").read_text(encoding="utf-8"))["version"] == "2.1.0"
+    sarif = json.loads((tmp_path / "commlint.sarif").read_text(encoding="utf-8"))
+    assert sarif["version"] == "2.1.0"
     ET.parse(tmp_path / "commlint-junit.xml")
