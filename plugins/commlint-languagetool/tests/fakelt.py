@@ -53,12 +53,22 @@ class FakeLanguageTool:
                 params = {k: v[0] for k, v in form.items()}
                 fake.requests.append(params)
                 text = params.get("text", "")
-                # Trailing block breaks do not move offsets: match the recording without them.
-                self._send(fake.checks.get(text) or fake.checks.get(text.rstrip()) or _empty(text))
+                self._send(fake.lookup(text))
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def lookup(self, text: str) -> Any:
+        """The recording for ``text``, or for the longest recorded text it starts with.
+
+        Whatever follows a recorded prefix (block breaks, further paragraphs) does not
+        move the recorded offsets.
+        """
+        if text in self.checks:
+            return self.checks[text]
+        prefixes = [k for k in self.checks if text.startswith(k) and not text[len(k):len(k) + 1].isalnum()]
+        return self.checks[max(prefixes, key=len)] if prefixes else _empty(text)
 
     def __enter__(self) -> FakeLanguageTool:
         self._thread.start()
