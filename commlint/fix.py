@@ -8,6 +8,7 @@ A suggestion that still needs the author's input (``needs_input``) is never appl
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -136,11 +137,14 @@ def prose_offsets(result: LintResult) -> set[int]:
 
 
 def fix_source(linter: Linter, source: Source, fmt: str | None = None, *, unsafe: bool = False,
-               first: LintResult | None = None, max_passes: int = MAX_PASSES) -> tuple[FixResult, LintResult]:
+               first: LintResult | None = None, max_passes: int = MAX_PASSES,
+               observer: Callable[[LintResult, list[tuple[Diagnostic, Suggestion]]], None] | None = None,
+               ) -> tuple[FixResult, LintResult]:
     """Fix ``source`` until stable (at most ``max_passes``); also return the final lint.
 
     ``first`` is a lint of ``source`` already made (saves one lint). Stops early when a
     pass changes nothing or brings back a text seen before (two rules undoing each other).
+    ``observer`` sees each pass's lint and the edits chosen from it (for measurements).
     """
     result = first if first is not None else linter.lint(source, fmt)
     text = source.text
@@ -155,6 +159,8 @@ def fix_source(linter: Linter, source: Source, fmt: str | None = None, *, unsafe
         if new_text in seen:
             break
         passes = round_no
+        if observer is not None:
+            observer(result, edits)
         for diag, s in edits:
             line, col = result.source.position(s.start)
             applied.append(AppliedFix(
