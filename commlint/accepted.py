@@ -1,8 +1,9 @@
 """Accepted findings: fingerprints that survive edits, and the file that records them.
 
 A fingerprint is the rule id plus the finding's *text context* (the flagged words and up
-to ``CONTEXT_WORDS`` words either side, within the same paragraph), lower-cased with
-markup, punctuation and whitespace dropped. Line numbers play no part, so inserting or
+to ``CONTEXT_WORDS`` words either side, within the same paragraph), read from the prose
+view (so Markdown/HTML markup, URLs and code are not part of it) and lower-cased with
+punctuation and whitespace dropped. Line numbers play no part, so inserting or
 removing paragraphs elsewhere keeps a finding's fingerprint; rewording the flagged phrase
 (or the words right next to it) makes a new finding.
 """
@@ -21,6 +22,7 @@ from typing import Any
 import regex
 
 from commlint.diagnostics import Diagnostic
+from commlint.document import PLACEHOLDER
 from commlint.engine import LintResult
 from commlint.errors import ConfigError
 
@@ -33,8 +35,8 @@ ABOUT = (
 )
 
 _WORD = regex.compile(r"\w+(?:['’]\w+)*")
-# A paragraph break: a line that holds nothing but whitespace.
-_PARA_BREAK = regex.compile(r"\n[ \t\r\f\v]*\n")
+# A paragraph break: a block break of the prose view, or a line of nothing but whitespace.
+_PARA_BREAK = regex.compile(r"\n\u00b6\n|\n[ \t\r\f\v]*\n")
 
 
 def _norm(words: list[str]) -> str:
@@ -55,10 +57,16 @@ class Context:
 
 
 class ContextIndex:
-    """Paragraph bounds of one source text, computed once for all its findings."""
+    """Paragraph bounds of one text, computed once for all its findings.
 
-    def __init__(self, text: str) -> None:
+    ``text`` is a document's prose view and ``offsets`` its map from prose characters to
+    source offsets (``Document.starts``); spans given to :meth:`context` are source spans.
+    Without ``offsets`` the text is the source itself.
+    """
+
+    def __init__(self, text: str, offsets: list[int] | None = None) -> None:
         self.text = text
+        self.offsets = offsets
         self.breaks = [(m.start(), m.end()) for m in _PARA_BREAK.finditer(text)]
         self._break_ends = [e for _, e in self.breaks]
         self._break_starts = [s for s, _ in self.breaks]
@@ -71,9 +79,16 @@ class ContextIndex:
         last = self._break_starts[j] if j < len(self._break_starts) else len(self.text)
         return first, max(last, end)
 
-    def context(self, start: int, end: int, words: int = CONTEXT_WORDS) -> Context:
-        if start == end:  # a document-level finding: no text of its own
+    def to_text(self, start: int, end: int) -> tuple[int, int]:
+        """The text span of a source span (the prose characters that came from it)."""
+        if self.offsets is None:
+            return start, end
+        return bisect.bisect_left(self.offsets, start), bisect.bisect_left(self.offsets, end)
+
+    def context(self, src_start: int, src_end: int, words: int = CONTEXT_WORDS) -> Context:
+        if src_start == src_end:  # a document-level finding: no text of its own
             return Context([], [], [], "(whole document)")
+        start, end = self.to_text(src_start, src_end)
         first, last = self.paragraph(start, end)
         before_m = list(_WORD.finditer(self.text, first, start))[-words:] if words else []
         after_m = list(_WORD.finditer(self.text, end, last))[:words] if words else []
@@ -81,7 +96,7 @@ class ContextIndex:
         lo = before_m[0].start() if before_m else start
         hi = after_m[-1].end() if after_m else end
         marked = f"{self.text[lo:start]}[{self.text[start:end]}]{self.text[end:hi]}"
-        snippet = " ".join(marked.split())
+        snippet = " ".join(marked.replace(PLACEHOLDER, "…").split())
         return Context([m.group() for m in before_m], match, [m.group() for m in after_m], snippet)
 
 
@@ -93,7 +108,8 @@ def fingerprint(rule: str, context: Context) -> str:
 
 def result_fingerprints(result: LintResult) -> list[tuple[Diagnostic, str, Context]]:
     """(diagnostic, fingerprint, context) for every diagnostic of a linted document."""
-    index = ContextIndex(result.source.text)
+    doc = result.document
+    index = ContextIndex(doc.prose, doc.starts)
     out = []
     for d in result.diagnostics:
         ctx = index.context(d.start, d.end) if d.scope != "document" else index.context(0, 0)

@@ -222,3 +222,30 @@ def test_bad_accepted_files_are_one_line_errors(
 def test_write_and_read_together_is_a_usage_error(project: Path) -> None:
     proc = check(project, "docs", "--accepted", "a.json", "--write-accepted", "b.json")
     assert proc.returncode == 2 and "not allowed with argument" in proc.stderr
+
+
+def test_markup_is_not_part_of_the_fingerprint(tmp_path: Path) -> None:
+    make_project(tmp_path)
+    (tmp_path / "a.html").write_text(
+        "<p>Our model is totally secure today.</p>\n", encoding="utf-8"
+    )
+    (tmp_path / "b.md").write_text(
+        "Our [model](https://a.example/1) is totally secure.\n", encoding="utf-8"
+    )
+    check(tmp_path, "a.html", "b.md", "--write-accepted", "acc.json")
+    contexts = [e["context"] for e in json.loads((tmp_path / "acc.json").read_text())["entries"]]
+    assert contexts == ["Our model is [totally secure] today", "Our model is [totally secure]"]
+    (tmp_path / "a.html").write_text(
+        "<h1>New</h1>\n<p>Intro.</p>\n"
+        '<p>Our <em class="x">model</em> is\n  totally secure today.</p>\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "b.md").write_text(
+        "Intro.\n\nOur [model](https://b.example/2) is *totally secure*.\n", encoding="utf-8"
+    )
+    report, code, _ = check_json(tmp_path, "a.html", "b.md", "--accepted", "acc.json")
+    assert code == 0 and report["summary"]["accepted"] == {
+        "file": "acc.json",
+        "hidden": 2,
+        "stale": [],
+    }
