@@ -1,0 +1,149 @@
+"""Plugins: every hook through an in-process plugin, and the example distribution installed for real."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from commlint import api
+from commlint.config import Config
+from commlint.document import Document, ProseBuilder
+from commlint.hookspecs import hookimpl
+from commlint.plugins import formatters, plugin_manager
+from commlint.report import Report
+from commlint.source import Source
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "plugins" / "commlint-example"
+
+PACK = r"""
+[pack]
+name = "plugtest"
+
+[[rule]]
+id = "PLG001"
+name = "totally-secure"
+category = "absolute"
+message = "absolute claim"
+patterns = ['\btotally\s+secure\b']
+"""
+
+
+class _HooksPlugin:
+    """Uses the format, extension, formatter and configure hooks."""
+
+    @hookimpl
+    def commlint_file_extensions(self) -> dict[str, str]:
+        return {".note": "note"}
+
+    @hookimpl
+    def commlint_document_format(self, source: Source, format: str) -> Document | None:
+        if format != "note":
+            return None
+        # A ".note" file: lines starting with "%" are comments, the rest is prose.
+        builder = ProseBuilder()
+        for index, start in enumerate(source.line_starts):
+            line = source.line_text(index + 1)
+            if line and not line.startswith("%"):
+                builder.text(line, start)
+                builder.block_break(start + len(line))
+        return builder.build(source, "note")
+
+    @hookimpl
+    def commlint_formatters(self) -> dict[str, object]:
+        def count(report: Report, stream: io.TextIOBase, options: dict[str, object]) -> None:
+            stream.write(f"{len(report.diagnostics)}\n")
+
+        return {"count": count}
+
+    @hookimpl
+    def commlint_configure(self, config: Config) -> None:
+        if "plugin-accept" in config.plugins:
+            config.accept = [*config.accept, *config.plugins["plugin-accept"]["terms"]]
+
+
+@pytest.fixture()
+def hooks_plugin() -> Iterator[None]:
+    pm = plugin_manager()
+    pm.register(_HooksPlugin(), name="test-hooks")
+    try:
+        yield
+    finally:
+        pm.unregister(name="test-hooks")
+
+
+def test_format_extension_formatter_and_configure_hooks(hooks_plugin, tmp_path):
+    (tmp_path / "pack.toml").write_text(PACK, encoding="utf-8")
+    (tmp_path / "a.note").write_text("% totally secure\nIt is totally secure.\n", encoding="utf-8")
+    (tmp_path / "b.unknown").write_text("totally secure\n", encoding="utf-8")
+    cfg = Config.from_dict({"packs": [str(tmp_path / "pack.toml")], "select": ["PLG"]}, root=tmp_path)
+    report = api.run([str(tmp_path)], config=cfg)
+    # The folder walk picked up ".note" (and not ".unknown"), parsed by the plugin's format.
+    assert [(Path(d.path or "").name, d.line, d.column, d.end_line, d.end_column) for d in report.diagnostics] == [
+        ("a.note", 2, 7, 2, 21)
+    ]
+    out = io.StringIO()
+    formatters()["count"](report, out, {})
+    assert out.getvalue() == "1\n"
+    accepting = Config.from_dict({"packs": [str(tmp_path / "pack.toml")], "select": ["PLG"],
+                                  "plugins": {"plugin-accept": {"terms": ["totally secure"]}}}, root=tmp_path)
+    assert accepting.accept == ["totally secure"]
+    assert api.run([str(tmp_path)], config=accepting).diagnostics == []
+
+
+def test_example_plugin_is_not_active_unless_installed(cli, tmp_path):
+    (tmp_path / "draft.md").write_text("We ship soon.\n", encoding="utf-8")
+    probe = subprocess.run([sys.executable, "-c", "import commlint_example"], capture_output=True)
+    if probe.returncode == 0:
+        pytest.skip("commlint-example is installed in this environment")
+    proc = cli("check", "draft.md", "--select", "EXA", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.endswith("select: unknown rule id or selector 'EXA'\n")
+
+
+@pytest.mark.slow
+def test_example_plugin_installed_in_a_fresh_venv_fires_through_the_cli(tmp_path):
+    """pip-install plugins/commlint-example into a new venv; its rules run in `commlint check`."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
+    # Install from a copy, so the build leaves nothing behind in the checkout. --no-deps: commlint
+    # itself comes from the system site-packages; pip fetches only the build backend (setuptools).
+    source = tmp_path / "commlint-example"
+    shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "--no-deps", "-q", "--disable-pip-version-check", str(source)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert install.returncode == 0, install.stdout + install.stderr
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("PYTHONPATH", None)
+    (tmp_path / "work").mkdir()
+    draft = tmp_path / "work" / "draft.md"
+    draft.write_text("# News\n\nOur revolutionary model ships\nsoon. See `soon`.\n", encoding="utf-8")
+
+    def commlint(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(python), "-m", "commlint", *args], cwd=tmp_path / "work",
+                              capture_output=True, text=True, env=env, timeout=300)
+
+    proc = commlint("check", "draft.md", "--select", "EXA", "-q")
+    assert proc.stderr == ""
+    assert proc.stdout.splitlines() == [
+        "draft.md:3:5: EXA101 [info] Hype word: “revolutionary”. Say what is new instead.",
+        "draft.md:4:1: EXA001 [warning] Vague timeline: “soon”. Give a date or a quarter, or leave the timing out.",
+    ]
+    assert proc.returncode == 1  # EXA001 is a warning, the default fail level
+    listing = commlint("rules")
+    assert listing.returncode == 0
+    assert "EXA001" in listing.stdout and "EXA101" in listing.stdout
+    # The plugin's own tests pass against the installed distribution too.
+    tests = subprocess.run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", str(source / "tests")],
+                           capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
+    assert tests.returncode == 0, tests.stdout + tests.stderr
