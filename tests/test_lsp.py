@@ -114,7 +114,7 @@ async def session(root: Path, *, options: dict[str, Any] | None = None, env: dic
         server_env={**os.environ, **(env or {})},
     )
     client = await config.start()
-    init = {"commlint": {"debounceMs": 0, **(options or {})}}
+    init = {"commlint": {"debounceMs": 0, "fullLintDelayMs": 0, **(options or {})}}
     result = await client.initialize_session(lsp.InitializeParams(
         capabilities=_capabilities(encodings), root_uri=root.as_uri(),
         workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name="ws")],
@@ -128,15 +128,17 @@ async def session(root: Path, *, options: dict[str, Any] | None = None, env: dic
         await client.stop()
 
 
-async def next_diagnostics(client: Any, uri: str, send: Any = None) -> lsp.PublishDiagnosticsParams:
-    """Run ``send()`` and wait for the next publishDiagnostics for ``uri``."""
+async def next_diagnostics(client: Any, uri: str, send: Any = None,
+                           until: Any = None) -> lsp.PublishDiagnosticsParams:
+    """Run ``send()`` and wait for the next publishDiagnostics for ``uri`` (for which
+    ``until(params)`` holds: the full pass may publish after the fast one)."""
     while True:
         waiter = asyncio.wrap_future(client.protocol.wait_for_notification(PUBLISH))
         if send is not None:
             send()
             send = None
         params = await asyncio.wait_for(waiter, TIMEOUT)
-        if params.uri == uri:
+        if params.uri == uri and (until is None or until(params)):
             return params
 
 
@@ -374,13 +376,17 @@ async def test_config_reloads_on_watched_file_change_and_settings(tmp_path):
         published = await next_diagnostics(client, uri, settings)
         assert [(d.code, d.severity) for d in published.diagnostics] == [("TST101", lsp.DiagnosticSeverity.Information)]
 
-        # A broken config is reported once, and the last good configuration stays in use.
+        # A broken config is reported once, and the last good configuration stays in use
+        # (so the diagnostics do not change and are not published again).
         config.write_text('packs = ["../lsptest.toml"]\nselect = ["NOPE999"]\n', encoding="utf-8")
-        changed = lambda: client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(  # noqa: E731
+        shown = asyncio.wrap_future(client.protocol.wait_for_notification(lsp.WINDOW_SHOW_MESSAGE))
+        client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(
             changes=[lsp.FileEvent(uri=config.as_uri(), type=lsp.FileChangeType.Changed)]))
-        published = await next_diagnostics(client, uri, changed)
-        assert [(d.code, d.severity) for d in published.diagnostics] == [("TST101", lsp.DiagnosticSeverity.Information)]
-        await asyncio.sleep(0.2)
+        await asyncio.wait_for(shown, TIMEOUT)
+        # A later edit is still linted with the last good configuration.
+        published = await next_diagnostics(client, uri, replace_all(client, uri, RISKY + "It is unhackable.\n", 2))
+        assert [(d.code, d.severity) for d in published.diagnostics] == [
+            ("TST101", lsp.DiagnosticSeverity.Information), ("TST101", lsp.DiagnosticSeverity.Information)]
     errors = [m.message for m in client.messages if m.type == lsp.MessageType.Error]
     assert len(errors) == 1 and "NOPE999" in errors[0] and str(config) in errors[0]
 
@@ -469,10 +475,12 @@ async def test_an_exception_inside_a_rule_is_logged_and_the_server_lives(tmp_pat
     workspace(tmp_path, 'extend-select = ["BRK"]\n')
     uri = (tmp_path / "draft.md").as_uri()
     async with session(tmp_path, env=env) as client:
-        published = await next_diagnostics(client, uri, open_doc(client, uri, "A widget. kaboom. It is unhackable.\n"))
+        has_brk = lambda p: any(d.code == "BRK002" for d in p.diagnostics)  # noqa: E731
+        text = "A widget. kaboom. It is unhackable.\n"
+        published = await next_diagnostics(client, uri, open_doc(client, uri, text), until=has_brk)
         # The broken rule contributes nothing; the others still report.
         assert sorted(d.code for d in published.diagnostics) == ["BRK002", "TST101"]
-        published = await next_diagnostics(client, uri, replace_all(client, uri, "A widget.\n", 2))
+        published = await next_diagnostics(client, uri, replace_all(client, uri, "A widget.\n", 2), until=has_brk)
         assert [d.code for d in published.diagnostics] == ["BRK002"]
     logged = [m.message for m in client.log_messages]
     assert any("BRK001" in m and "the plugin rule blew up" in m for m in logged), logged
@@ -500,7 +508,8 @@ async def test_density_on_demand(tmp_path):
     text = "# Risks\n\n" + "We discuss risk and danger and threats to safety in detail. " * 40 + "\n"
     words = lint_result(text, path=str(tmp_path / "draft.md")).words
     async with session(tmp_path) as client:
-        published = await next_diagnostics(client, uri, open_doc(client, uri, text))
+        published = await next_diagnostics(client, uri, open_doc(client, uri, text),
+                                           until=lambda p: any(d.code == "DEN101" for d in p.diagnostics))
         figures = await client.workspace_execute_command_async(lsp.ExecuteCommandParams(
             command="commlint.showDensity", arguments=[uri]))
         lenses = await client.text_document_code_lens_async(lsp.CodeLensParams(

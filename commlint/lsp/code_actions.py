@@ -53,7 +53,7 @@ def _data_for(state: DocState, diag: lsp.Diagnostic) -> dict[str, Any] | None:
         return diag.data
     for cached in state.lsp_diagnostics:
         if cached.code == diag.code and cached.range == diag.range:
-            return cached.data  # type: ignore[no-any-return]
+            return cached.data if isinstance(cached.data, dict) else None
     return None
 
 
@@ -166,10 +166,10 @@ def _disable(state: DocState, diag: lsp.Diagnostic, rule: str, edit: lsp.TextEdi
 def fix_all_edits(state: DocState) -> list[Suggestion]:
     """The safe edits one ``--fix`` pass would apply: non-overlapping, in document order."""
     try:
-        from commlint.fix import choose_edits, prose_offsets
+        from commlint.fix import choose_edits
     except ImportError:  # a build without the fix module: first safe suggestion per finding
         return _first_safe_edits(state)
-    chosen = choose_edits(state.diagnostics, state.text, False, prose_offsets(state.result))
+    chosen = choose_edits(state.diagnostics, state.text, False, state.snapshot.prose_offsets())
     return [s for _, s in chosen]
 
 

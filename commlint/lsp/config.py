@@ -10,6 +10,7 @@ per config file until a watched config file changes.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +19,13 @@ from typing import Any
 from commlint.config import CONFIG_FILES, Config, find_config_file
 from commlint.engine import Linter
 from commlint.errors import CommlintError
+from commlint.lsp.incremental import IncrementalLinter
 from commlint.packs import read_toml
 
 #: the default wait after the last keystroke before linting (milliseconds)
 DEFAULT_DEBOUNCE_MS = 200
+#: the default pause before the full pass re-checks the whole document (milliseconds)
+DEFAULT_FULL_LINT_DELAY_MS = 500
 
 
 @dataclass
@@ -29,6 +33,8 @@ class ServerSettings:
     """What a client may set: server behaviour plus config-key overrides."""
 
     debounce_ms: int = DEFAULT_DEBOUNCE_MS
+    #: the pause after which the full pass (cross-sentence and document rules) runs
+    full_lint_delay_ms: int = DEFAULT_FULL_LINT_DELAY_MS
     #: config keys as in commlint.toml (``select``, ``ignore``, ``severity`` ...)
     overrides: dict[str, Any] = field(default_factory=dict)
 
@@ -37,11 +43,14 @@ def parse_settings(raw: Any, base: ServerSettings | None = None) -> ServerSettin
     """Settings from ``initializationOptions`` or ``didChangeConfiguration`` params.
 
     Accepts ``{"commlint": {...}}`` or the inner table itself, whose keys are
-    ``debounceMs`` (int) and ``config`` (a table of config keys). Unknown or ill-typed
+    ``debounceMs`` and ``fullLintDelayMs`` (milliseconds) and ``config`` (a table of
+    config keys). Unknown or ill-typed
     values raise ValueError naming them.
     """
-    settings = ServerSettings(debounce_ms=base.debounce_ms if base else DEFAULT_DEBOUNCE_MS,
-                              overrides=dict(base.overrides) if base else {})
+    settings = ServerSettings(
+        debounce_ms=base.debounce_ms if base else DEFAULT_DEBOUNCE_MS,
+        full_lint_delay_ms=base.full_lint_delay_ms if base else DEFAULT_FULL_LINT_DELAY_MS,
+        overrides=dict(base.overrides) if base else {})
     if raw is None:
         return settings
     if not isinstance(raw, Mapping):
@@ -51,14 +60,15 @@ def parse_settings(raw: Any, base: ServerSettings | None = None) -> ServerSettin
         return settings
     if not isinstance(table, Mapping):
         raise ValueError("commlint settings must be an object")
-    unknown = set(table) - {"debounceMs", "config"}
+    unknown = set(table) - {"debounceMs", "fullLintDelayMs", "config"}
     if unknown:
         raise ValueError(f"unknown commlint setting(s): {', '.join(sorted(unknown))}")
-    if "debounceMs" in table:
-        value = table["debounceMs"]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise ValueError("commlint setting 'debounceMs' must be a number >= 0")
-        settings.debounce_ms = int(value)
+    for key, attr in (("debounceMs", "debounce_ms"), ("fullLintDelayMs", "full_lint_delay_ms")):
+        if key in table:
+            value = table[key]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(f"commlint setting {key!r} must be a number >= 0")
+            setattr(settings, attr, int(value))
     if "config" in table:
         if not isinstance(table["config"], Mapping):
             raise ValueError("commlint setting 'config' must be an object of config keys")
@@ -79,6 +89,7 @@ class WorkspaceConfigs:
         self._linters: dict[Path | None, Linter] = {}
         #: the last Linter built without error per config file, kept across reloads
         self._last_good: dict[Path | None, Linter] = {}
+        self._incremental: weakref.WeakKeyDictionary[Linter, IncrementalLinter] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
         #: the last configuration error per config file (None: the overrides alone)
         self.errors: dict[Path | None, str] = {}
@@ -109,6 +120,15 @@ class WorkspaceConfigs:
             root = self.root_for(path)
             found = find_config_file(root) if root is not None else None
         return found.resolve() if found else None
+
+    def incremental_for(self, path: Path | None) -> IncrementalLinter:
+        """The two-pass linter (with its block cache) for a document path."""
+        linter = self.linter_for(path)
+        with self._lock:
+            inc = self._incremental.get(linter)
+            if inc is None:
+                inc = self._incremental[linter] = IncrementalLinter(linter)
+            return inc
 
     def linter_for(self, path: Path | None) -> Linter:
         """The Linter for a document path (None for an unsaved buffer). Never raises

@@ -46,11 +46,14 @@ def _tools(linter: Linter) -> tuple[Any, Any, Any, str] | None:
 
 
 def summary(state: DocState) -> dict[str, Any] | None:
-    """The density figures of a linted document, or None when density is unavailable.
+    """The density figures of a fully linted document, or None when density is unavailable.
 
     Keys: lexicon, words, count, rate (per 1,000 words), top_terms, and with a baseline
     configured the comparison (baseline, target, target_rate, above, budget ...).
     """
+    result = state.snapshot.result
+    if result is None:  # a fast pass: density needs the whole document's prose
+        return None
     try:
         tools = _tools(state.linter)
         if tools is None:
@@ -58,7 +61,7 @@ def summary(state: DocState) -> dict[str, Any] | None:
         from commlint.density import compare, top_terms
 
         counter, settings, base, name = tools
-        doc = state.result.document
+        doc = result.document
         measured = counter.measure(doc.prose, doc.word_count, str(state.path or ""))
         figures: dict[str, Any] = {
             "uri": state.uri, "version": state.version, "lexicon": name, "words": measured.words,

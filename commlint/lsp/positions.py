@@ -56,9 +56,9 @@ class PositionMap:
     def __init__(self, text: str, encoding: str = UTF16) -> None:
         self.text = text
         self.encoding = encoding
-        self.line_starts = [0] + [m.end() for m in _EOL.finditer(text)]
+        self.line_starts: list[int] = [0] + [m.end() for m in _EOL.finditer(text)]
         # where each line's content ends (before its line break)
-        self._content_ends = [m.start() for m in _EOL.finditer(text)] + [len(text)]
+        self._content_ends: list[int] = [m.start() for m in _EOL.finditer(text)] + [len(text)]
 
     def position(self, offset: int) -> tuple[int, int]:
         """The 0-based LSP (line, character) of a character offset (clamped to the text)."""

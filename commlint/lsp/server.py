@@ -8,6 +8,7 @@ has moved on to a newer version by the time it finishes is dropped, not publishe
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +18,12 @@ from typing import Any
 import attrs
 from cattrs.errors import ClassValidationError
 from lsprotocol import types as lsp
-from pygls.exceptions import FeatureRequestError, JsonRpcException, JsonRpcInternalError, JsonRpcInvalidParams
+from pygls.exceptions import (
+    FeatureRequestError,
+    JsonRpcException,
+    JsonRpcInternalError,
+    JsonRpcInvalidParams,
+)
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import to_fs_path
@@ -28,10 +34,9 @@ from commlint.errors import CommlintError
 from commlint.formats import format_for_path
 from commlint.lsp import code_actions, density, hover
 from commlint.lsp.config import ServerSettings, WorkspaceConfigs, is_config_file, parse_settings
-from commlint.lsp.diagnostics import is_internal, to_lsp
+from commlint.lsp.diagnostics import to_lsp
 from commlint.lsp.positions import PositionMap, choose_encoding
 from commlint.lsp.state import DocState
-from commlint.source import Source
 
 log = logging.getLogger("commlint.lsp")
 
@@ -64,9 +69,9 @@ class CommlintProtocol(LanguageServerProtocol):
                 detail = str(cause).splitlines()[0] if cause else ""
                 if isinstance(cause, ClassValidationError):
                     detail = "; ".join(_leaf_errors(cause)) or detail
-                error = JsonRpcInvalidParams(f"invalid params for {data['method']}: {detail}".rstrip(": "))
-                if not isinstance(exc, JsonRpcInvalidParams):
-                    error = exc
+                error: JsonRpcException = exc
+                if isinstance(exc, JsonRpcInvalidParams):
+                    error = JsonRpcInvalidParams(f"invalid params for {data['method']}: {detail}".rstrip(": "))
                 return _InvalidRequest(id=data["id"], method=str(data["method"]), jsonrpc=str(data.get("jsonrpc")), error=error)
             raise
 
@@ -82,7 +87,7 @@ class CommlintProtocol(LanguageServerProtocol):
         general = params.capabilities.general
         if general is not None and general.position_encodings:
             # pygls takes the client's first choice; narrow the offer to ours so it agrees.
-            general.position_encodings = [choose_encoding(general.position_encodings)]  # type: ignore[list-item]
+            general.position_encodings = [choose_encoding(general.position_encodings)]
         return (yield from super().lsp_initialize(params))
 
 
@@ -105,10 +110,9 @@ class CommlintServer(LanguageServer):
         self.documents: dict[str, DocState] = {}
         self.languages: dict[str, str] = {}
         self._pending: dict[str, asyncio.TimerHandle] = {}
+        self._pending_full: dict[str, asyncio.TimerHandle] = {}
         self._lint_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="commlint-lint")
         self._shown_errors: set[str] = set()
-        #: counters the benchmark and tests read through commlint.showDensity's sibling command
-        self.stats = {"lints": 0, "published": 0, "stale_dropped": 0}
 
     # -- documents ------------------------------------------------------------------------
     @property
@@ -130,21 +134,27 @@ class CommlintServer(LanguageServer):
             return format_for_path(str(path))
         return None
 
-    def schedule(self, uri: str, delay_ms: int) -> None:
-        """Lint ``uri`` after ``delay_ms``; a later call for the same document replaces it."""
+    def schedule(self, uri: str, delay_ms: int, *, full: bool = False) -> None:
+        """Lint ``uri`` after ``delay_ms`` (a fast pass, or a full one); a later call for
+        the same document replaces any pending lint of it."""
         loop = asyncio.get_running_loop()
-        pending = self._pending.pop(uri, None)
-        if pending is not None:
-            pending.cancel()
+        self._cancel(uri)
         if self.format_of(uri) is None:
             return
+        pending = self._pending_full if full else self._pending
         if delay_ms <= 0:
-            self._pending[uri] = loop.call_soon(self._start_lint, uri)  # type: ignore[assignment]
+            pending[uri] = loop.call_soon(self._start_lint, uri, full)  # type: ignore[assignment]
         else:
-            self._pending[uri] = loop.call_later(delay_ms / 1000, self._start_lint, uri)
+            pending[uri] = loop.call_later(delay_ms / 1000, self._start_lint, uri, full)
 
-    def _start_lint(self, uri: str) -> None:
-        self._pending.pop(uri, None)
+    def _cancel(self, uri: str) -> None:
+        for pending in (self._pending, self._pending_full):
+            handle = pending.pop(uri, None)
+            if handle is not None:
+                handle.cancel()
+
+    def _start_lint(self, uri: str, full: bool) -> None:
+        (self._pending_full if full else self._pending).pop(uri, None)
         try:
             doc = self.workspace.get_text_document(uri)
         except Exception:
@@ -153,23 +163,33 @@ class CommlintServer(LanguageServer):
         if fmt is None:
             return
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._lint_pool, self._lint, uri, version, text, fmt, self.encoding)
+        previous = self.documents.get(uri)
+        future = loop.run_in_executor(self._lint_pool, self._lint, uri, version, text, fmt, self.encoding,
+                                      full, previous)
         future.add_done_callback(lambda f: self._finish(uri, version, f))
 
-    def _lint(self, uri: str, version: int | None, text: str, fmt: str, encoding: str) -> DocState | None:
-        """Runs on the lint thread. Lints one snapshot; returns None if it is already stale."""
+    def _lint(self, uri: str, version: int | None, text: str, fmt: str, encoding: str, full: bool,
+              previous: DocState | None) -> DocState | None:
+        """Runs on the lint thread. Lints one text; returns None if it is already stale."""
         if self._current_version(uri) != version:
             return None
         path = _path(uri)
-        linter = self.configs.linter_for(path)
-        result = linter.lint(Source(text=text, path=str(path) if path else None), fmt)
+        inc = self.configs.incremental_for(path)
+        name = str(path) if path else None
+        if not full and previous is not None and previous.linter is not inc.linter:
+            previous = None  # the configuration changed: nothing to carry over
+        if full:
+            snap = inc.full(text, name, fmt)
+        else:
+            snap = inc.fast(text, name, fmt, previous.snapshot if previous is not None else None)
         posmap = PositionMap(text, encoding)
-        shown = [d for d in result.diagnostics if not is_internal(d)]
-        state = DocState(uri=uri, version=version, text=text, fmt=fmt, path=path, linter=linter,
-                         result=result, posmap=posmap, diagnostics=shown,
-                         lsp_diagnostics=[to_lsp(d, posmap, version) for d in shown])
-        state.density = density.summary(state)
-        self.stats["lints"] += 1
+        state = DocState(uri=uri, version=version, text=text, fmt=fmt, path=path, linter=inc.linter,
+                         snapshot=snap, posmap=posmap, diagnostics=snap.diagnostics,
+                         lsp_diagnostics=[to_lsp(d, posmap, version) for d in snap.diagnostics])
+        if snap.full:
+            state.density = density.summary(state)
+        elif previous is not None:
+            state.density = previous.density
         return state
 
     def _current_version(self, uri: str) -> int | None:
@@ -179,7 +199,8 @@ class CommlintServer(LanguageServer):
             return None
 
     def _finish(self, uri: str, version: int | None, future: asyncio.Future[DocState | None]) -> None:
-        """On the event loop: publish a finished lint unless a newer version arrived."""
+        """On the event loop: publish a finished lint unless a newer version arrived; after
+        a fast pass, schedule the full one."""
         if future.cancelled():
             return
         exc = future.exception()
@@ -190,16 +211,28 @@ class CommlintServer(LanguageServer):
             return
         state = future.result()
         if state is None or uri not in self.languages or self._current_version(uri) != version:
-            self.stats["stale_dropped"] += 1
-            return
+            return  # stale: a newer version is already scheduled
+        before = self.documents.get(uri)
         self.documents[uri] = state
-        for d in state.result.diagnostics:
-            if is_internal(d):
-                self.log(lsp.MessageType.Warning, f"commlint: {uri}: {d.rule} {d.message}")
+        for d in state.snapshot.internal:
+            self.log(lsp.MessageType.Warning, f"commlint: {uri}: {d.rule} {d.message}")
         self._report_config_errors()
-        self.stats["published"] += 1
-        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
-            uri=uri, version=version, diagnostics=state.lsp_diagnostics))
+        unchanged = (before is not None and before.version == version
+                     and before.lsp_diagnostics == state.lsp_diagnostics)
+        if not unchanged:
+            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
+                uri=uri, version=version, diagnostics=state.lsp_diagnostics))
+        if not state.snapshot.full:
+            self.schedule_full(uri)
+
+    def schedule_full(self, uri: str) -> None:
+        loop = asyncio.get_running_loop()
+        handle = self._pending_full.pop(uri, None)
+        if handle is not None:
+            handle.cancel()
+        delay = self.configs.settings.full_lint_delay_ms
+        self._pending_full[uri] = loop.call_later(delay / 1000, self._start_lint, uri, True) if delay > 0 \
+            else loop.call_soon(self._start_lint, uri, True)  # type: ignore[assignment]
 
     def relint_all(self) -> None:
         for uri in list(self.languages):
@@ -231,10 +264,8 @@ class CommlintServer(LanguageServer):
         log.error("server error (%s): %s", getattr(source, "__name__", source), error)
         if source is FeatureRequestError:
             return
-        try:
+        with contextlib.suppress(Exception):  # the transport itself may be what failed
             self.log(lsp.MessageType.Error, f"commlint: internal error: {error}")
-        except Exception:
-            pass
 
     def linter_for_uri(self, uri: str) -> Linter:
         return self.configs.linter_for(_path(uri))
@@ -301,9 +332,7 @@ def build_server(settings: ServerSettings | None = None) -> CommlintServer:
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: CommlintServer, params: lsp.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        pending = ls._pending.pop(uri, None)
-        if pending is not None:
-            pending.cancel()
+        ls._cancel(uri)
         ls.languages.pop(uri, None)
         ls.documents.pop(uri, None)
         ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
@@ -353,7 +382,7 @@ def build_server(settings: ServerSettings | None = None) -> CommlintServer:
         state = ls.documents.get(uri)
         if state is None:
             raise JsonRpcInvalidParams(f"{SHOW_DENSITY}: {uri} is not an open, linted document")
-        figures = state.density or density.summary(state)
+        figures = state.density
         if figures is None:
             raise JsonRpcInternalError(f"{SHOW_DENSITY}: the density measure is not available in this build")
         ls.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Info, message=density.message(figures)))

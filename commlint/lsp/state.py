@@ -9,7 +9,8 @@ from typing import Any
 from lsprotocol import types as lsp
 
 from commlint.diagnostics import Diagnostic
-from commlint.engine import LintResult, Linter
+from commlint.engine import Linter
+from commlint.lsp.incremental import Snapshot
 from commlint.lsp.positions import PositionMap
 
 
@@ -23,7 +24,8 @@ class DocState:
     fmt: str
     path: Path | None
     linter: Linter
-    result: LintResult
+    #: the findings and prose ranges of this text (from a fast or a full pass)
+    snapshot: Snapshot
     posmap: PositionMap
     #: the published commlint diagnostics (internal CL9xx notices removed), in order
     diagnostics: list[Diagnostic] = field(default_factory=list)
