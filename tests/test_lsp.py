@@ -540,3 +540,71 @@ def test_without_pygls_the_command_says_how_to_install_it(tmp_path):
                           env=env, cwd=REPO, timeout=60, input="")
     assert proc.returncode == 2
     assert proc.stderr.strip() == "commlint: error: the language server needs pygls: pip install 'commlint[lsp]'"
+
+
+# -- the two-pass linting behind the server (in process) -------------------------------------------
+TRICKY = textwrap.dedent("""\
+    ---
+    title: "Totally secure"
+
+    summary: unhackable
+    ---
+
+    <!-- commlint-disable ABS -->
+    Our AI is totally secure.
+
+    <!-- commlint-enable -->
+
+    - A list item that is unhackable.
+
+        A continuation paragraph: it cannot be hacked.
+
+    ```text
+    an example
+
+    that is totally secure
+    ```
+
+    <!-- a comment
+
+    that is unhackable -->
+
+    The system poses serious risks of large-scale fraud. It is 100% secure.
+    """)
+
+
+def test_blocks_never_split_fences_comments_front_matter_or_continuations():
+    from commlint.lsp.incremental import split_blocks
+
+    blocks = [TRICKY[s:e] for s, e in split_blocks(TRICKY, "markdown")]
+    assert "".join(blocks) == TRICKY
+    assert blocks[0].startswith("---\n") and "summary: unhackable\n---\n" in blocks[0]
+    assert any(b.startswith("```text") and b.rstrip().endswith("```") for b in blocks)
+    assert any(b.startswith("<!-- a comment") and "unhackable -->" in b for b in blocks)
+    assert any(b.startswith("- A list item") and "continuation paragraph" in b for b in blocks)
+    html = "<p>\n\nOne.\n\n</p>\n"
+    assert split_blocks(html, "html") == [(0, len(html))]
+
+
+@pytest.mark.parametrize("name", ["risky", "tricky", "examples"])
+def test_full_pass_equals_a_whole_document_lint(name):
+    from commlint.config import Config
+    from commlint.engine import Linter
+    from commlint.lsp.incremental import IncrementalLinter
+    from commlint.source import Source
+
+    linter = Linter(Config.default(REPO).replace(select=["ALL"]))
+    texts = {"risky": [RISKY], "tricky": [TRICKY],
+             "examples": [p.read_text(encoding="utf-8") for p in sorted((REPO / "examples").glob("*.md"))]}[name]
+    inc = IncrementalLinter(linter)
+    for text in texts:
+        whole = [d for d in linter.lint(Source(text=text, path="draft.md"), "markdown").diagnostics
+                 if d.category != "internal"]
+        assert inc.full(text, "draft.md", "markdown").diagnostics == whole
+        # After an edit, the fast pass agrees with a full pass on every sentence-local rule.
+        edited = text.replace("\n\n", "\n\nIt is unhackable. ", 2)
+        fast = inc.fast(edited, "draft.md", "markdown", inc.full(text, "draft.md", "markdown"))
+        full = inc.full(edited, "draft.md", "markdown")
+        local = {r.id for r in inc.local.rules}
+        assert [d for d in fast.diagnostics if d.rule in local] == [d for d in full.diagnostics if d.rule in local]
+        assert any(d.text == "unhackable" for d in fast.diagnostics)
