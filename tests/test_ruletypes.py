@@ -382,3 +382,58 @@ def test_a_failing_python_rule_is_a_diagnostic_not_a_crash(python_rules):
     assert [(d.rule, d.scope) for d in diags] == [("CL901", "document"), ("PYR001", "span"), ("PYR001", "span")]
     assert diags[0].message == "rule PYR002 (broken) failed and was skipped: ValueError: boom"
 
+
+
+# -- docs/writing-rules.md -----------------------------------------------------------------------
+
+WRITING_RULES = Path(__file__).resolve().parent.parent / "docs" / "writing-rules.md"
+
+
+def _blocks(lang: str) -> list[str]:
+    return regex.findall(rf"```{lang}\n(.*?)```", WRITING_RULES.read_text(encoding="utf-8"), flags=regex.DOTALL)
+
+
+def test_writing_rules_pack_loads_and_its_examples_hold(tmp_path):
+    (pack_text,) = [b for b in _blocks("toml") if "[[rule]]" in b]
+    pack = tmp_path / "acme.toml"
+    pack.write_text(pack_text, encoding="utf-8")
+    from commlint.config import Config
+    from commlint.engine import linter_for
+
+    linter = linter_for(Config.from_dict({"packs": [str(pack)], "select": ["ACME"]}))
+    rules = {r.id: r for r in linter.rules}
+    assert set(rules) == {"ACME101", "ACME102", "ACME103", "ACME104", "ACME105"}
+    assert {r.type for r in rules.values()} == {"phrase", "substitution", "balance", "occurrence", "readability"}
+    for rule in rules.values():
+        for text in rule.examples_flag:
+            got = lint_text(text, config={"packs": [str(pack)], "select": [rule.id]})
+            assert [d.rule for d in got] == [rule.id], (rule.id, text)
+        for text in rule.examples_pass:
+            assert lint_text(text, config={"packs": [str(pack)], "select": [rule.id]}) == [], (rule.id, text)
+    (d,) = lint_text("It is the world's\nfirst safe assistant.", config={"packs": [str(pack)], "select": ["ACME101"]})
+    assert (d.line, d.column, d.end_line, d.end_column) == (1, 11, 2, 6)
+    assert d.suggestions[0].needs_input
+
+
+def test_writing_rules_python_rule_runs(tmp_path):
+    (code,) = _blocks("python")
+    namespace: dict[str, object] = {"__name__": "writing_rules_example"}
+    exec(compile(code, "docs/writing-rules.md", "exec"), namespace)
+    shouting = namespace["Shouting"]
+
+    class _Plugin:
+        @hookimpl
+        def commlint_rules(self, config):
+            return [shouting()]  # type: ignore[operator]
+
+    pm = plugin_manager()
+    pm.register(_Plugin(), name="test-writing-rules")
+    try:
+        (d,) = lint_text("This is REALLY important to NASA.", config={"select": ["ACME201"]})
+        assert (d.rule, d.line, d.column, d.end_column, d.message) == ("ACME201", 1, 9, 15, "Shouting: “REALLY”.")
+        assert (d.suggestions[0].text, d.suggestions[0].needs_input, d.data) == ("{a calmer word}", True, {"letters": 6})
+        assert lint_text("This is important to NASA.", config={"select": ["ACME201"]}) == []
+        got = lint_text("Ask NASA.", config={"select": ["ACME201"], "rules": {"ACME201": {"min-length": 4}}})
+        assert [(x.column, x.end_column) for x in got] == [(5, 9)]
+    finally:
+        pm.unregister(name="test-writing-rules")
