@@ -5,19 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
+import regex
+
 from commlint.document import Document
-from commlint.ruletypes.base import RuleEnv, CheckContext, Finding
+from commlint.ruletypes.base import CheckContext, Finding, RuleEnv, compile_patterns
 from commlint.ruletypes.data import DataRule
 
 
 class PhraseRule(DataRule):
-    """Existence of a phrase. Keys: ``patterns``, ``exceptions`` (searched in the sentence)."""
+    """Existence of a phrase. Keys: ``patterns``, ``exceptions`` (searched in the sentence).
+
+    A suggestion may carry ``when`` (a pattern the matched text must contain) and is skipped when a
+    group it refers to (``\\g<name>``) did not take part in the match: one rule, several phrasings,
+    each with the rewrite that fits it.
+    """
 
     type = "phrase"
     KEYS = frozenset({"patterns", "exceptions"})
     OPTIONS: ClassVar[Mapping[str, type | tuple[type, ...]]] = {"extend-exceptions": list}
 
     def __init__(self, spec: Mapping[str, Any], where: str) -> None:
+        spec, self.when = _split_when(spec, where)
         super().__init__(spec, where)
         self.pattern = self.patterns("patterns")
         if self.pattern is None:
@@ -38,13 +46,19 @@ class PhraseRule(DataRule):
             if m.end() == m.start():
                 continue
             if self.exceptions is not None:
-                sentence = doc.sentences[doc.sentence_index(m.start())] if doc.sentences else (0, len(prose))
+                sentences = doc.sentences
+                whole = (0, len(prose))
+                sentence = sentences[doc.sentence_index(m.start())] if sentences else whole
                 if self.sentence_exceptions_hit(self.exceptions, prose, sentence, ctx):
                     continue
             yield Finding(
                 m.start(),
                 m.end(),
-                suggestions=[(m.start(), m.end(), _expand(m, s.text), s) for s in self.suggestions],
+                suggestions=[
+                    (m.start(), m.end(), _expand(m, s.text), s)
+                    for s, when in zip(self.suggestions, self.when, strict=True)
+                    if _applies(m, s.text, when)
+                ],
             )
 
 
@@ -55,3 +69,39 @@ def _expand(match: Any, template: str) -> str:
         return str(match.expand(template))
     except Exception:  # a bad group reference: show the template as written
         return template
+
+
+_GROUP_REF = regex.compile(r"\\g<(\w+)>|\\(\d+)")
+
+
+def _split_when(
+    spec: Mapping[str, Any], where: str
+) -> tuple[Mapping[str, Any], list[regex.Pattern[str] | None]]:
+    """Take the optional ``when`` pattern off each suggestion (one that fits one phrasing only)."""
+    raw = spec.get("suggest", [])
+    if not isinstance(raw, list):
+        return spec, [None] * (1 if raw else 0)
+    whens: list[regex.Pattern[str] | None] = []
+    cleaned: list[Any] = []
+    for item in raw:
+        if isinstance(item, Mapping) and "when" in item:
+            whens.append(compile_patterns([str(item["when"])], f"{where} suggest when"))
+            item = {k: v for k, v in item.items() if k != "when"}
+        else:
+            whens.append(None)
+        cleaned.append(item)
+    return {**spec, "suggest": cleaned}, whens
+
+
+def _applies(match: Any, template: str, when: regex.Pattern[str] | None) -> bool:
+    """A suggestion fits a match when its ``when`` pattern is found in the matched text and every
+    group it refers to took part in the match (so one rule can carry per-phrasing suggestions)."""
+    if when is not None and when.search(match.group()) is None:
+        return False
+    for name, number in _GROUP_REF.findall(template):
+        try:
+            if match.group(name or int(number)) is None:
+                return False
+        except (IndexError, regex.error):
+            return False
+    return True

@@ -1,0 +1,177 @@
+"""Rule-pack quality bars (issue 3), measured through the real CLI.
+
+* The labeled sentences in ../shared/eval: precision >= 0.95 and recall >= 0.90, counted the way
+  ``score.py`` counts (one .txt per sentence, span-scoped warning/error diagnostics outside the
+  writing-style categories).
+* Corpus group C (neutral announcements): at most 1 warning-or-error per 2,000 prose words.
+* Suggestion coverage: every flagged labeled sentence gets at least one suggestion.
+* Pack shape: every area has its pack, ids carry the pack prefix, every warning/error rule offers
+  a suggestion, and safe suggestions read as complete text in each flag example.
+* Context: negations, mitigations, financial risk, proper nouns and patched-issue advisories
+  (sentences written for this test) stay quiet with every built-in rule on.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import commlint
+from commlint.config import Config
+from commlint.engine import Linter
+from commlint.suggest import PLACEHOLDER
+
+from conftest import run_cli
+
+STYLE_CATEGORIES = {"style", "grammar", "spelling", "readability"}
+PACK_PREFIX = {
+    "capability": "CAP",
+    "cbrn": "CBR",
+    "jailbreak": "JBK",
+    "alarmist": "ALM",
+    "absolute": "ABS",
+    "ai-claims": "AIC",
+    "surveillance": "SRV",
+    "national-security": "NSC",
+    "unmitigated": "UNM",
+}
+LINTER = Linter(Config.default())
+PACK_RULES = [r for r in LINTER.all_rules if r.pack in PACK_PREFIX]
+
+
+def _counted(diag: dict[str, Any]) -> bool:
+    """What score.py counts as a finding."""
+    return (
+        diag.get("scope", "span") == "span"
+        and diag.get("severity") in ("warning", "error")
+        and diag.get("category") not in STYLE_CATEGORIES
+    )
+
+
+def _check_json(path: Path) -> dict[str, Any]:
+    proc = run_cli("check", "--format", "json", str(path))
+    assert proc.returncode in (0, 1), proc.stderr
+    return json.loads(proc.stdout)
+
+
+@pytest.fixture(scope="module")
+def labeled_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+    from conftest import SHARED
+
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not present")
+    rows = [json.loads(line) for line in (SHARED / "eval" / "labeled-sentences.jsonl").read_text("utf-8").splitlines() if line.strip()]
+    folder = tmp_path_factory.mktemp("labeled")
+    for row in rows:
+        (folder / f"{row['id']}.txt").write_text(row["text"] + "\n", encoding="utf-8")
+    report = _check_json(folder)
+    hits = {Path(f["path"]).stem: [d for d in f["diagnostics"] if _counted(d)] for f in report["files"]}
+    return rows, hits
+
+
+def test_labeled_precision_and_recall(shared: Path, labeled_run) -> None:
+    rows, hits = labeled_run
+    tp = sum(1 for r in rows if r["flag"] and hits.get(r["id"]))
+    fp = sum(1 for r in rows if not r["flag"] and hits.get(r["id"]))
+    fn = sum(1 for r in rows if r["flag"] and not hits.get(r["id"]))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    misses = [r["text"] for r in rows if r["flag"] and not hits.get(r["id"])]
+    alarms = [r["text"] for r in rows if not r["flag"] and hits.get(r["id"])]
+    assert precision >= 0.95, f"precision {precision:.3f}; false alarms: {alarms}"
+    assert recall >= 0.90, f"recall {recall:.3f}; misses: {misses}"
+
+
+def test_labeled_suggestion_coverage(shared: Path, labeled_run) -> None:
+    rows, hits = labeled_run
+    flagged = [r for r in rows if r["flag"] and hits.get(r["id"])]
+    assert flagged
+    with_any = [r for r in flagged if any(d["suggestions"] for d in hits[r["id"]])]
+    with_safe = [r for r in flagged if any(s["safe"] for d in hits[r["id"]] for s in d["suggestions"])]
+    print(f"suggestion coverage: any {len(with_any)}/{len(flagged)}, safe {len(with_safe)}/{len(flagged)}")
+    assert len(with_any) == len(flagged), [r["text"] for r in flagged if r not in with_any]
+    # A safe suggestion never carries a placeholder: it must be applicable as is.
+    for r in with_safe:
+        for d in hits[r["id"]]:
+            for s in d["suggestions"]:
+                if s["safe"]:
+                    assert not PLACEHOLDER.search(s["text"]), (r["text"], s)
+
+
+def test_neutral_corpus_false_alarm_rate(shared: Path) -> None:
+    report = _check_json(shared / "corpus" / "C")
+    words = sum(f["words"] for f in report["files"])
+    findings = [
+        (f["path"], d["line"], d["rule"]) for f in report["files"] for d in f["diagnostics"] if _counted(d)
+    ]
+    assert words > 1000
+    rate = len(findings) / words * 2000
+    assert rate <= 1.0, f"{rate:.2f} findings per 2,000 words on group C: {findings}"
+
+
+def test_every_area_has_its_pack() -> None:
+    packs = {r.pack for r in PACK_RULES}
+    assert packs == set(PACK_PREFIX)
+    for pack in PACK_PREFIX:
+        rules = [r for r in PACK_RULES if r.pack == pack]
+        assert rules, pack
+
+
+@pytest.mark.parametrize("rule", PACK_RULES, ids=[r.id for r in PACK_RULES])
+def test_rule_shape(rule) -> None:
+    assert rule.id.startswith(PACK_PREFIX[rule.pack]) and len(rule.id) == 6 and rule.id[3:].isdigit(), rule.id
+    assert rule.category == rule.pack
+    if rule.severity in ("warning", "error"):
+        # Substitution and balance rules build their own suggestion; phrase rules must declare one.
+        assert rule.suggestions or rule.type in ("substitution", "balance"), f"{rule.id} offers no suggestion"
+        assert len(rule.examples_flag) >= 3 and len(rule.examples_pass) >= 2, f"{rule.id} needs varied examples"
+
+
+SAFE_CASES = [(r.id, ex) for r in PACK_RULES if r.severity != "info" for ex in r.examples_flag]
+
+
+@pytest.mark.parametrize(("rule_id", "text"), SAFE_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(SAFE_CASES)])
+def test_safe_suggestions_are_complete_text(rule_id: str, text: str) -> None:
+    """Applying a safe suggestion leaves no placeholder and keeps the sentence's end."""
+    config = Config.from_dict({"select": [rule_id]})
+    for diag in commlint.lint_text(text, path="example.txt", config=config):
+        for s in diag.suggestions:
+            if not s.safe:
+                continue
+            fixed = text[: s.start] + s.text + text[s.end :]
+            assert not PLACEHOLDER.search(fixed), fixed
+            assert s.text.strip() and fixed != text
+            assert fixed.rstrip()[-1:] == text.rstrip()[-1:], fixed
+            assert "  " not in fixed, fixed
+
+
+# Written for this test: what the issue calls context, not findings.
+QUIET = [
+    "Our usage policy prohibits weapons development, and we enforce it with human review.",
+    "We enforce our policies to stop abuse.",
+    "Interest rate risk and credit risk are discussed in our annual report.",
+    "Our risk governance function reports to the board.",
+    "Our Responsible Scaling Policy describes the safeguards we apply at each level.",
+    "The EU AI Act prohibits social scoring and emotion recognition in the workplace.",
+    "We patched the issue in version 4.2.1; please upgrade.",
+    "An attacker could exploit this vulnerability to read files; the fix is in 1.8.3.",
+    "The model does not provide meaningful uplift for biological weapons, according to our evaluations.",
+    "The assistant helps developers find and fix bugs in their own code.",
+    "The model refuses to write malware.",
+    "No system is completely secure, so we monitor for abuse and respond quickly.",
+    "We do not sell our products for surveillance or weapons targeting.",
+    "The release poses risks of misuse, so we monitor usage and suspend violating accounts.",
+]
+
+
+@pytest.mark.parametrize("text", QUIET)
+def test_context_stays_quiet(text: str) -> None:
+    found = [
+        (d.rule, d.text)
+        for d in commlint.lint_text(text, path="draft.txt", config=Config.default())
+        if d.severity in ("warning", "error") and d.category in PACK_PREFIX
+    ]
+    assert not found, found
