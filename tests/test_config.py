@@ -258,3 +258,21 @@ def test_pyproject_tool_table_errors_name_the_pyproject(tmp_path, cli):
 def test_missing_config_file_given_with_config(tmp_path, cli):
     proc = cli("check", "a.md", "--config", "missing.toml", cwd=tmp_path)
     assert (proc.returncode, proc.stderr) == (2, "commlint: error: missing.toml: no such file\n")
+
+
+def test_docs_configuration_md_documents_every_key():
+    import re
+
+    from commlint.config import _KEYS
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "configuration.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([a-z-]+)` \|", doc, flags=re.MULTILINE))
+    assert set(_KEYS) <= documented, f"undocumented config keys: {set(_KEYS) - documented}"
+
+
+def test_config_flag_accepts_a_pyproject(tmp_path, pack, cli):
+    write(tmp_path / "settings" / "pyproject.toml",
+          f"[project]\nname = 'x'\n[tool.commlint]\nselect = ['CFG002']\npacks = [{json.dumps(str(pack))}]\n")
+    write(tmp_path / "a.md", TEXT)
+    proc = cli("check", "a.md", "-q", "--config", "settings/pyproject.toml", cwd=tmp_path)
+    assert proc.stdout.splitlines() == ["a.md:1:23: CFG002 [warning] bad actors"]
