@@ -54,7 +54,11 @@ def _use_harper_validator(module: Any) -> None:
 
 def counted(diag: Any) -> bool:
     """A finding as score.py counts it: span scope, warning or error, not a style category."""
-    return diag.scope == "span" and diag.severity in ("warning", "error") and diag.category not in STYLE_CATEGORIES
+    return (
+        diag.scope == "span"
+        and diag.severity in ("warning", "error")
+        and diag.category not in STYLE_CATEGORIES
+    )
 
 
 class Measure:
@@ -89,8 +93,14 @@ class Measure:
                 self.clean_edits += 1
             else:
                 self.bad_by_rule[diag.rule] += 1
-                self.bad_examples.append({"rule": diag.rule, "before": before.strip(), "after": after.strip(),
-                                          "problem": new})
+                self.bad_examples.append(
+                    {
+                        "rule": diag.rule,
+                        "before": before.strip(),
+                        "after": after.strip(),
+                        "problem": new,
+                    }
+                )
 
     def fix(self, text: str, path: str) -> tuple[Any, Any]:
         """(first lint, final lint) of ``text`` fixed as `commlint check --fix` would."""
@@ -99,8 +109,15 @@ class Measure:
 
         source = decode(text.encode("utf-8"), path)
         first = self.linter.lint(source)
-        self.demoted += sum(1 for d in first.diagnostics for s in d.suggestions if "demoted to unsafe" in s.description)
-        _, final = fix_source(self.linter, source, unsafe=self.unsafe, first=first, observer=self._observe)
+        self.demoted += sum(
+            1
+            for d in first.diagnostics
+            for s in d.suggestions
+            if "demoted to unsafe" in s.description
+        )
+        _, final = fix_source(
+            self.linter, source, unsafe=self.unsafe, first=first, observer=self._observe
+        )
         return first, final
 
     def harper_share(self) -> float | None:
@@ -108,7 +125,9 @@ class Measure:
 
 
 def measure_labeled(path: Path, harper: Any, unsafe: bool, validate: bool) -> dict[str, Any]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     m = Measure(harper, unsafe, validate)
     flagged = clean = 0
     labeled_flagged = labeled_clean = 0
@@ -123,16 +142,25 @@ def measure_labeled(path: Path, harper: Any, unsafe: bool, validate: bool) -> di
             labeled_flagged += 1
             labeled_clean += ok
     return {
-        "sentences": len(rows), "flagged": flagged, "left_clean": clean,
+        "sentences": len(rows),
+        "flagged": flagged,
+        "left_clean": clean,
         "share_left_clean": clean / flagged if flagged else None,
-        "true_flag_flagged": labeled_flagged, "true_flag_left_clean": labeled_clean,
-        "fixes_applied": m.edits, "fixes_harper_clean": m.clean_edits, "share_harper_clean": m.harper_share(),
-        "suggestions_demoted": m.demoted, "fixes_by_rule": dict(m.by_rule),
-        "harper_problems_by_rule": dict(m.bad_by_rule), "harper_problem_examples": m.bad_examples,
+        "true_flag_flagged": labeled_flagged,
+        "true_flag_left_clean": labeled_clean,
+        "fixes_applied": m.edits,
+        "fixes_harper_clean": m.clean_edits,
+        "share_harper_clean": m.harper_share(),
+        "suggestions_demoted": m.demoted,
+        "fixes_by_rule": dict(m.by_rule),
+        "harper_problems_by_rule": dict(m.bad_by_rule),
+        "harper_problem_examples": m.bad_examples,
     }
 
 
-def measure_corpus(folders: list[Path], harper: Any, unsafe: bool, validate: bool) -> dict[str, Any]:
+def measure_corpus(
+    folders: list[Path], harper: Any, unsafe: bool, validate: bool
+) -> dict[str, Any]:
     m = Measure(harper, unsafe, validate)
     before = after = 0
     files = sorted(p for folder in folders for p in folder.glob("*.md"))
@@ -141,11 +169,17 @@ def measure_corpus(folders: list[Path], harper: Any, unsafe: bool, validate: boo
         before += sum(1 for d in first.diagnostics if counted(d))
         after += sum(1 for d in final.diagnostics if counted(d))
     return {
-        "files": len(files), "findings": before, "findings_left": after,
+        "files": len(files),
+        "findings": before,
+        "findings_left": after,
         "share_findings_gone": (before - after) / before if before else None,
-        "fixes_applied": m.edits, "fixes_harper_clean": m.clean_edits, "share_harper_clean": m.harper_share(),
-        "suggestions_demoted": m.demoted, "fixes_by_rule": dict(m.by_rule),
-        "harper_problems_by_rule": dict(m.bad_by_rule), "harper_problem_examples": m.bad_examples,
+        "fixes_applied": m.edits,
+        "fixes_harper_clean": m.clean_edits,
+        "share_harper_clean": m.harper_share(),
+        "suggestions_demoted": m.demoted,
+        "fixes_by_rule": dict(m.by_rule),
+        "harper_problems_by_rule": dict(m.bad_by_rule),
+        "harper_problem_examples": m.bad_examples,
     }
 
 
@@ -182,16 +216,26 @@ def main(argv: list[str] | None = None) -> int:
     for name, r in runs.items():
         lab, cor = r["labeled"], r["corpus_AB"]
         print(f"== {name}")
-        print(f"  labeled: {lab['flagged']} flagged sentences, left clean {lab['left_clean']} "
-              f"({_pct(lab['share_left_clean'])}); of the truly risky ones {lab['true_flag_left_clean']}"
-              f"/{lab['true_flag_flagged']}")
-        print(f"  labeled: {lab['fixes_applied']} fixes applied, Harper finds no new problem in "
-              f"{lab['fixes_harper_clean']} ({_pct(lab['share_harper_clean'])}); {lab['suggestions_demoted']} demoted")
-        print(f"  corpus A+B: {cor['files']} files, {cor['findings']} findings, {cor['findings_left']} left "
-              f"({_pct(cor['share_findings_gone'])} gone)")
-        print(f"  corpus A+B: {cor['fixes_applied']} fixes applied, Harper finds no new problem in "
-              f"{cor['fixes_harper_clean']} ({_pct(cor['share_harper_clean'])}); {cor['suggestions_demoted']} demoted")
-        for ex in (lab["harper_problem_examples"] + cor["harper_problem_examples"])[: args.examples]:
+        print(
+            f"  labeled: {lab['flagged']} flagged sentences, left clean {lab['left_clean']} "
+            f"({_pct(lab['share_left_clean'])}); of the truly risky ones {lab['true_flag_left_clean']}"
+            f"/{lab['true_flag_flagged']}"
+        )
+        print(
+            f"  labeled: {lab['fixes_applied']} fixes applied, Harper finds no new problem in "
+            f"{lab['fixes_harper_clean']} ({_pct(lab['share_harper_clean'])}); {lab['suggestions_demoted']} demoted"
+        )
+        print(
+            f"  corpus A+B: {cor['files']} files, {cor['findings']} findings, {cor['findings_left']} left "
+            f"({_pct(cor['share_findings_gone'])} gone)"
+        )
+        print(
+            f"  corpus A+B: {cor['fixes_applied']} fixes applied, Harper finds no new problem in "
+            f"{cor['fixes_harper_clean']} ({_pct(cor['share_harper_clean'])}); {cor['suggestions_demoted']} demoted"
+        )
+        for ex in (lab["harper_problem_examples"] + cor["harper_problem_examples"])[
+            : args.examples
+        ]:
             print(f"    {ex['rule']}: {ex['after'][:140]!r}: {ex['problem'][:120]}")
     return 0
 

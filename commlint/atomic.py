@@ -69,7 +69,9 @@ def atomic_write(path: str | Path, data: bytes, expected: Snapshot | None = None
     except OSError:
         st = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".commlint-tmp")
+        fd, tmp = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".commlint-tmp"
+        )
     except OSError as exc:
         raise WriteError(f"{path}: cannot write fixes ({exc.strerror or exc})") from None
     try:

@@ -77,8 +77,9 @@ def pick_suggestion(diag: Diagnostic, unsafe: bool = False) -> Suggestion | None
     return None
 
 
-def choose_edits(diagnostics: list[Diagnostic], text: str, unsafe: bool = False,
-                 allowed: set[int] | None = None) -> list[tuple[Diagnostic, Suggestion]]:
+def choose_edits(
+    diagnostics: list[Diagnostic], text: str, unsafe: bool = False, allowed: set[int] | None = None
+) -> list[tuple[Diagnostic, Suggestion]]:
     """Non-overlapping edits for one pass: higher severity wins an overlap, then the earlier.
 
     ``allowed`` (source offsets of prose characters) rejects any edit reaching outside prose.
@@ -87,12 +88,14 @@ def choose_edits(diagnostics: list[Diagnostic], text: str, unsafe: bool = False,
     candidates: list[tuple[Diagnostic, Suggestion]] = []
     for diag in diagnostics:
         s = pick_suggestion(diag, unsafe)
-        if s is None or text[s.start:s.end] == s.text:
+        if s is None or text[s.start : s.end] == s.text:
             continue
         if allowed is not None and any(i not in allowed for i in range(s.start, s.end)):
             continue
         candidates.append((diag, s))
-    candidates.sort(key=lambda ds: (-SEVERITY_RANK[ds[0].severity], ds[1].start, ds[1].end, ds[0].rule))
+    candidates.sort(
+        key=lambda ds: (-SEVERITY_RANK[ds[0].severity], ds[1].start, ds[1].end, ds[0].rule)
+    )
     chosen: list[tuple[Diagnostic, Suggestion]] = []
     for diag, s in candidates:
         if any(_overlap(s, t) for _, t in chosen):
@@ -117,7 +120,7 @@ def apply_edits(text: str, edits: list[tuple[Diagnostic, Suggestion]], newline: 
     out: list[str] = []
     at = 0
     for _, s in edits:
-        out.append(text[at:s.start])
+        out.append(text[at : s.start])
         new = s.text
         if newline != "\n" and "\n" in new:
             new = new.replace("\r\n", "\n").replace("\n", newline)
@@ -131,15 +134,21 @@ def prose_offsets(result: LintResult) -> set[int]:
     """Source offsets covered by prose characters: the only places a fix may touch."""
     doc = result.document
     covered: set[int] = set()
-    for s, e in zip(doc.starts, doc.ends):
+    for s, e in zip(doc.starts, doc.ends, strict=True):
         covered.update(range(s, e))
     return covered
 
 
-def fix_source(linter: Linter, source: Source, fmt: str | None = None, *, unsafe: bool = False,
-               first: LintResult | None = None, max_passes: int = MAX_PASSES,
-               observer: Callable[[LintResult, list[tuple[Diagnostic, Suggestion]]], None] | None = None,
-               ) -> tuple[FixResult, LintResult]:
+def fix_source(
+    linter: Linter,
+    source: Source,
+    fmt: str | None = None,
+    *,
+    unsafe: bool = False,
+    first: LintResult | None = None,
+    max_passes: int = MAX_PASSES,
+    observer: Callable[[LintResult, list[tuple[Diagnostic, Suggestion]]], None] | None = None,
+) -> tuple[FixResult, LintResult]:
     """Fix ``source`` until stable (at most ``max_passes``); also return the final lint.
 
     ``first`` is a lint of ``source`` already made (saves one lint). Stops early when a
@@ -163,19 +172,40 @@ def fix_source(linter: Linter, source: Source, fmt: str | None = None, *, unsafe
             observer(result, edits)
         for diag, s in edits:
             line, col = result.source.position(s.start)
-            applied.append(AppliedFix(
-                rule=diag.rule, name=diag.name, severity=diag.severity, line=line, column=col,
-                start=s.start, end=s.end, old=text[s.start:s.end], new=s.text,
-                description=s.description, safe=s.safe, round=round_no,
-            ))
+            applied.append(
+                AppliedFix(
+                    rule=diag.rule,
+                    name=diag.name,
+                    severity=diag.severity,
+                    line=line,
+                    column=col,
+                    start=s.start,
+                    end=s.end,
+                    old=text[s.start : s.end],
+                    new=s.text,
+                    description=s.description,
+                    safe=s.safe,
+                    round=round_no,
+                )
+            )
         seen.add(new_text)
         text = new_text
-        result = linter.lint(Source(text=text, path=source.path, bom=source.bom, newline=source.newline), fmt)
-    return FixResult(text=text, applied=applied, remaining=list(result.diagnostics), passes=passes), result
+        result = linter.lint(
+            Source(text=text, path=source.path, bom=source.bom, newline=source.newline), fmt
+        )
+    return FixResult(
+        text=text, applied=applied, remaining=list(result.diagnostics), passes=passes
+    ), result
 
 
-def fix_text(text: str, *, path: str | None = None, config: ConfigLike = None,
-             unsafe: bool = False, format: str | None = None) -> FixResult:
+def fix_text(
+    text: str,
+    *,
+    path: str | None = None,
+    config: ConfigLike = None,
+    unsafe: bool = False,
+    format: str | None = None,
+) -> FixResult:
     """Apply fixes to one document given as text; return the new text and the fixes applied.
 
     ``path`` picks the format (by extension) and, with ``config=None``, the config found

@@ -16,12 +16,21 @@ from commlint.report import Report
 
 def add_check_arguments(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("fixing")
-    g.add_argument("--fix", action="store_true",
-                   help="apply safe fixes in place (stdin: print the fixed text), then report what is left")
-    g.add_argument("--unsafe-fixes", action="store_true",
-                   help="with --fix or --diff, also apply unsafe suggestions that are complete text")
-    g.add_argument("--diff", action="store_true",
-                   help="print the fixes as a unified diff and write nothing (implies --fix)")
+    g.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply safe fixes in place (stdin: print the fixed text), then report what is left",
+    )
+    g.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff, also apply unsafe suggestions that are complete text",
+    )
+    g.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the fixes as a unified diff and write nothing (implies --fix)",
+    )
 
 
 def after_lint(args: argparse.Namespace, report: Report) -> Report | None:
@@ -32,7 +41,9 @@ def after_lint(args: argparse.Namespace, report: Report) -> Report | None:
     from commlint.fix import fix_source
 
     unsafe = bool(args.unsafe_fixes)
-    out = Report(errors=list(report.errors), fail_level=report.fail_level, fixed=Counter(report.fixed))
+    out = Report(
+        errors=list(report.errors), fail_level=report.fail_level, fixed=Counter(report.fixed)
+    )
     remaining_before = Counter(d.rule for d in report.diagnostics)
     stdin_name = args.stdin_filename or "-"
     stdin_pending = "-" in args.paths
@@ -49,10 +60,14 @@ def after_lint(args: argparse.Namespace, report: Report) -> Report | None:
                 out.results.append(result)
                 continue
             if snapshot.data != result.source.encode():
-                out.errors.append(f"{result.path}: changed on disk since commlint read it; not fixing it (run again)")
+                out.errors.append(
+                    f"{result.path}: changed on disk since commlint read it; not fixing it (run again)"
+                )
                 out.results.append(result)
                 continue
-        fixed, final = fix_source(linter, result.source, result.document.format, unsafe=unsafe, first=result)
+        fixed, final = fix_source(
+            linter, result.source, result.document.format, unsafe=unsafe, first=result
+        )
         out.results.append(final)
         if args.diff:
             if fixed.changed:
@@ -100,8 +115,10 @@ def _config_for(args: argparse.Namespace, path: str | None, is_stdin: bool) -> A
 def unified_diff(before: str, after: str, name: str) -> str:
     """A unified diff of one file, as ``git diff`` shows it (``a/``, ``b/`` prefixes)."""
     lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True),
-        fromfile=f"a/{name}", tofile=f"b/{name}",
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=f"a/{name}",
+        tofile=f"b/{name}",
     )
     text = ""
     for line in lines:
@@ -113,7 +130,9 @@ def _write_summary(report: Report, before: Counter[str], stream: Any, would: boo
     """'N fixed, M left', then one line per rule that had findings."""
     left = Counter(d.rule for d in report.diagnostics)
     fixed_word = "would be fixed" if would else "fixed"
-    stream.write(f"commlint: {sum(report.fixed.values())} {fixed_word}, {sum(left.values())} left\n")
+    stream.write(
+        f"commlint: {sum(report.fixed.values())} {fixed_word}, {sum(left.values())} left\n"
+    )
     for rule in sorted(set(report.fixed) | set(left) | set(before)):
         if report.fixed[rule] or left[rule]:
             stream.write(f"  {rule:<8} {report.fixed[rule]} {fixed_word}, {left[rule]} left\n")

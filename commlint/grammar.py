@@ -25,14 +25,14 @@ if TYPE_CHECKING:
 
 #: config ``[grammar]`` keys commlint and its grammar plugins read, with their types
 GRAMMAR_KEYS: dict[str, type | tuple[type, ...]] = {
-    "enabled": bool,          # report grammar findings (category ``grammar``)
-    "validate": bool,         # demote safe suggestions that add a grammar problem (default on)
-    "backend": str,           # "harper" or "languagetool" (default: the first installed)
-    "dialect": str,           # Harper: american, british, australian, canadian, indian
-    "spelling": bool,         # include spelling problems (default off: names and jargon)
-    "language": str,          # LanguageTool language code (default en-US)
+    "enabled": bool,  # report grammar findings (category ``grammar``)
+    "validate": bool,  # demote safe suggestions that add a grammar problem (default on)
+    "backend": str,  # "harper" or "languagetool" (default: the first installed)
+    "dialect": str,  # Harper: american, british, australian, canadian, indian
+    "spelling": bool,  # include spelling problems (default off: names and jargon)
+    "language": str,  # LanguageTool language code (default en-US)
     "languagetool-url": str,  # a LanguageTool server instead of the local one
-    "allow-remote": bool,     # permit a languagetool-url that is not on this machine
+    "allow-remote": bool,  # permit a languagetool-url that is not on this machine
 }
 
 
@@ -101,8 +101,12 @@ def reset() -> None:
 # -- demoting suggestions ------------------------------------------------------------------
 
 
-def review_suggestions(doc: Document, raw: Sequence[tuple[int, int, str, SuggestionSpec]],
-                       suggestions: tuple[Suggestion, ...], config: Config) -> tuple[Suggestion, ...]:
+def review_suggestions(
+    doc: Document,
+    raw: Sequence[tuple[int, int, str, SuggestionSpec]],
+    suggestions: tuple[Suggestion, ...],
+    config: Config,
+) -> tuple[Suggestion, ...]:
     """The suggestions, with each safe one demoted to unsafe if it adds a grammar problem.
 
     ``raw`` are the finding's (prose start, prose end, text, spec), parallel to ``suggestions``.
@@ -113,12 +117,16 @@ def review_suggestions(doc: Document, raw: Sequence[tuple[int, int, str, Suggest
     if not backend_installed() or _state["disabled"]:
         return suggestions
     out = []
-    for (ps, pe, _text, _spec), sug in zip(raw, suggestions):
+    for (ps, pe, _text, _spec), sug in zip(raw, suggestions, strict=True):
         if sug.safe:
             problem = introduced_problem(doc, ps, pe, sug, config)
             if problem is not None:
                 why = f"demoted to unsafe: the rewrite would add a grammar problem ({problem})"
-                sug = replace(sug, safe=False, description=f"{sug.description} ({why})" if sug.description else why)
+                sug = replace(
+                    sug,
+                    safe=False,
+                    description=f"{sug.description} ({why})" if sug.description else why,
+                )
         out.append(sug)
     return tuple(out)
 
@@ -139,7 +147,9 @@ def sentence_pair(doc: Document, ps: int, pe: int, sug: Suggestion) -> tuple[str
     return before, after
 
 
-def introduced_problem(doc: Document, ps: int, pe: int, sug: Suggestion, config: Config) -> str | None:
+def introduced_problem(
+    doc: Document, ps: int, pe: int, sug: Suggestion, config: Config
+) -> str | None:
     """A description of the first grammar problem the rewrite adds, or None."""
     before, after = sentence_pair(doc, ps, pe, sug)
     old = check(before, config)
@@ -151,7 +161,9 @@ def introduced_problem(doc: Document, ps: int, pe: int, sug: Suggestion, config:
     return first_new(before, old, after, new)
 
 
-def first_new(before: str, old: Iterable[Problem], after: str, new: Iterable[Problem]) -> str | None:
+def first_new(
+    before: str, old: Iterable[Problem], after: str, new: Iterable[Problem]
+) -> str | None:
     """The first problem in ``new`` that ``old`` did not have, matched by rule and flagged text."""
     have = Counter(_key(before, p) for p in old)
     for p in new:
@@ -159,13 +171,13 @@ def first_new(before: str, old: Iterable[Problem], after: str, new: Iterable[Pro
         if have[k]:
             have[k] -= 1
             continue
-        flagged = after[p["start"]:p["end"]]
+        flagged = after[p["start"] : p["end"]]
         return f"{p.get('message', 'grammar problem')} [{p.get('rule', '?')}] at “{flagged}”"
     return None
 
 
 def _key(text: str, p: Problem) -> tuple[str, str]:
-    return str(p.get("rule", "")), text[p["start"]:p["end"]].lower()
+    return str(p.get("rule", "")), text[p["start"] : p["end"]].lower()
 
 
 # -- grammar findings ----------------------------------------------------------------------
@@ -180,8 +192,10 @@ class GrammarRule(Rule):
     category = "grammar"
     severity = "info"
     message = "Grammar: {match}"
-    rationale = ("Grammar slips in a public statement read as carelessness, and a rewrite that "
-                 "reads badly will not be accepted.")
+    rationale = (
+        "Grammar slips in a public statement read as carelessness, and a rewrite that "
+        "reads badly will not be accepted."
+    )
     default_enabled = False
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterable[Finding]:
@@ -194,10 +208,21 @@ class GrammarRule(Rule):
             if not 0 <= start < end <= len(doc.prose):
                 continue
             reps = [r for r in p.get("replacements", []) if isinstance(r, str)][:3]
-            edits = [(start, end, r, SuggestionSpec(text=r, safe=False, description=f"Grammar: use “{r}”"))
-                     for r in reps]
-            yield Finding(start, end, message=f"{p.get('message', 'Grammar problem')} [{p.get('rule', '?')}]",
-                          suggestions=edits)
+            edits = [
+                (
+                    start,
+                    end,
+                    r,
+                    SuggestionSpec(text=r, safe=False, description=f"Grammar: use “{r}”"),
+                )
+                for r in reps
+            ]
+            yield Finding(
+                start,
+                end,
+                message=f"{p.get('message', 'Grammar problem')} [{p.get('rule', '?')}]",
+                suggestions=edits,
+            )
 
 
 def grammar_rules(config: Config) -> list[Rule]:
@@ -212,6 +237,8 @@ def grammar_rules(config: Config) -> list[Rule]:
     rule = GrammarRule()
     rule.default_enabled = bool(config.grammar.get("enabled", False))
     if rule.default_enabled and not backend_installed():
-        raise ConfigError(f"{where}.enabled is true but no grammar backend is installed "
-                          "(pip install commlint-harper, or commlint-languagetool)")
+        raise ConfigError(
+            f"{where}.enabled is true but no grammar backend is installed "
+            "(pip install commlint-harper, or commlint-languagetool)"
+        )
     return [rule]

@@ -105,8 +105,12 @@ swap = { '\bpong\b' = "ping" }
 """
 
 
-def write_pack(folder: Path, text: str = PACK, name: str = "fixpack.toml", select: str = "TFX") -> dict:
+def write_pack(
+    folder: Path, text: str = PACK, name: str = "fixpack.toml", select: str = "TFX"
+) -> dict:
     """Write a pack and a commlint.toml selecting it; return the config as a mapping."""
     (folder / name).write_text(text, encoding="utf-8")
-    (folder / "commlint.toml").write_text(f'packs = ["{name}"]\nselect = ["{select}"]\n', encoding="utf-8")
+    (folder / "commlint.toml").write_text(
+        f'packs = ["{name}"]\nselect = ["{select}"]\n', encoding="utf-8"
+    )
     return {"packs": [str(folder / name)], "select": [select]}

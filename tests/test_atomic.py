@@ -8,22 +8,35 @@ import stat
 from pathlib import Path
 
 import pytest
+from fixpack import write_pack
 
 from commlint.atomic import ChangedOnDisk, Snapshot, atomic_write
-from fixpack import write_pack
 
 
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".commlint-tmp"))
 
 
-@pytest.mark.parametrize(("before", "after"), [
-    (b"It is totally secure.\r\nSecond line.\r\n", b"It is well protected.\r\nSecond line.\r\n"),
-    (b"\xef\xbb\xbfIt is totally secure.\n", b"\xef\xbb\xbfIt is well protected.\n"),
-    (b"It is totally secure.", b"It is well protected."),
-    (b"\xef\xbb\xbfA\r\n\r\nIt is totally secure, yes", b"\xef\xbb\xbfA\r\n\r\nIt is well protected, yes"),
-    ("Caf\u00e9 \U0001F600 is totally secure.\n".encode(), "Caf\u00e9 \U0001F600 is well protected.\n".encode()),
-], ids=["crlf", "bom", "no-final-newline", "bom-crlf", "non-ascii"])
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            b"It is totally secure.\r\nSecond line.\r\n",
+            b"It is well protected.\r\nSecond line.\r\n",
+        ),
+        (b"\xef\xbb\xbfIt is totally secure.\n", b"\xef\xbb\xbfIt is well protected.\n"),
+        (b"It is totally secure.", b"It is well protected."),
+        (
+            b"\xef\xbb\xbfA\r\n\r\nIt is totally secure, yes",
+            b"\xef\xbb\xbfA\r\n\r\nIt is well protected, yes",
+        ),
+        (
+            "Caf\u00e9 \U0001f600 is totally secure.\n".encode(),
+            "Caf\u00e9 \U0001f600 is well protected.\n".encode(),
+        ),
+    ],
+    ids=["crlf", "bom", "no-final-newline", "bom-crlf", "non-ascii"],
+)
 def test_cli_fix_keeps_the_file_form(cli, tmp_path: Path, before: bytes, after: bytes):
     write_pack(tmp_path)
     doc = tmp_path / "a.md"
@@ -87,7 +100,9 @@ def test_atomic_write_unchanged_file_is_replaced(tmp_path: Path):
     assert leftovers(tmp_path) == []
 
 
-def test_file_changed_during_the_fix_run_is_refused_and_left_intact(tmp_path: Path, monkeypatch, capsys):
+def test_file_changed_during_the_fix_run_is_refused_and_left_intact(
+    tmp_path: Path, monkeypatch, capsys
+):
     """Drive check's fix step in-process, editing the file while the fixes are computed."""
     from commlint import api, fix, fix_cli
 
@@ -103,8 +118,18 @@ def test_file_changed_during_the_fix_run_is_refused_and_left_intact(tmp_path: Pa
         return real(*args, **kwargs)
 
     monkeypatch.setattr(fix, "fix_source", editing_fix_source)
-    args = argparse.Namespace(fix=True, diff=False, unsafe_fixes=False, paths=[str(doc)], stdin_filename=None,
-                              config=None, select=None, extend_select=None, ignore=None, fail_level=None)
+    args = argparse.Namespace(
+        fix=True,
+        diff=False,
+        unsafe_fixes=False,
+        paths=[str(doc)],
+        stdin_filename=None,
+        config=None,
+        select=None,
+        extend_select=None,
+        ignore=None,
+        fail_level=None,
+    )
     out = fix_cli.after_lint(args, report)
     assert out is not None
     assert doc.read_text(encoding="utf-8") == "The author rewrote this meanwhile. Totally secure.\n"
@@ -123,8 +148,18 @@ def test_file_changed_between_lint_and_fix_is_not_fixed(tmp_path: Path, monkeypa
     monkeypatch.chdir(tmp_path)
     report = api.run([str(doc)])
     doc.write_text("New text, totally secure.\n", encoding="utf-8")
-    args = argparse.Namespace(fix=True, diff=False, unsafe_fixes=False, paths=[str(doc)], stdin_filename=None,
-                              config=None, select=None, extend_select=None, ignore=None, fail_level=None)
+    args = argparse.Namespace(
+        fix=True,
+        diff=False,
+        unsafe_fixes=False,
+        paths=[str(doc)],
+        stdin_filename=None,
+        config=None,
+        select=None,
+        extend_select=None,
+        ignore=None,
+        fail_level=None,
+    )
     out = fix_cli.after_lint(args, report)
     assert out is not None and out.exit_code() == 2
     assert "changed on disk" in out.errors[0]

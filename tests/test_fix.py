@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fixpack import CHAIN, LOOP, write_pack
 
 import commlint
 from commlint.fix import MAX_PASSES
-from fixpack import CHAIN, LOOP, write_pack
 
 
 @pytest.fixture
@@ -22,11 +22,13 @@ def fix(text: str, cfg: dict, path: str = "a.md", **kw) -> commlint.fix.FixResul
 
 # -- the Python API -------------------------------------------------------------------------
 
+
 def test_fix_text_applies_safe_fix_and_lists_it(cfg):
     result = fix("Our vault is totally secure today.\n", cfg)
     assert result.text == "Our vault is well protected today.\n"
     assert [(f.rule, f.old, f.new, f.line, f.column, f.safe) for f in result.applied] == [
-        ("TFX001", "totally secure", "well protected", 1, 14, True)]
+        ("TFX001", "totally secure", "well protected", 1, 14, True)
+    ]
     assert result.remaining == []
 
 
@@ -110,7 +112,10 @@ def test_case_and_punctuation_at_edges(cfg):
     assert fix("It is “totally secure”.\n", cfg).text == "It is “well protected”.\n"
     # the pattern swallowed the full stop: the replacement keeps it
     assert fix("It never fails.\n", cfg).text == "It rarely fails.\n"
-    assert fix("The Vault Is Totally Secure\n", cfg, path="a.txt").text == "The Vault Is Well Protected\n"
+    assert (
+        fix("The Vault Is Totally Secure\n", cfg, path="a.txt").text
+        == "The Vault Is Well Protected\n"
+    )
 
 
 def test_nothing_outside_prose_is_touched(cfg):
@@ -132,6 +137,7 @@ def test_bom_crlf_and_missing_final_newline_kept(cfg):
 
 
 # -- the command line -----------------------------------------------------------------------
+
 
 def test_cli_fix_writes_and_exit_code_reflects_what_is_left(cli, tmp_path: Path):
     write_pack(tmp_path)
@@ -175,7 +181,13 @@ def test_cli_diff_prints_and_writes_nothing(cli, tmp_path: Path):
     proc = cli("check", "--diff", "a.md", cwd=tmp_path)
     assert doc.read_text(encoding="utf-8") == original
     assert proc.stdout.splitlines() == [
-        "--- a/a.md", "+++ b/a.md", "@@ -1,3 +1,3 @@", " Intro.", " ", "-It is totally secure.", "+It is well protected.",
+        "--- a/a.md",
+        "+++ b/a.md",
+        "@@ -1,3 +1,3 @@",
+        " Intro.",
+        " ",
+        "-It is totally secure.",
+        "+It is well protected.",
     ]
     assert "1 would be fixed, 0 left" in proc.stderr
     assert proc.returncode == 0
@@ -183,8 +195,15 @@ def test_cli_diff_prints_and_writes_nothing(cli, tmp_path: Path):
 
 def test_cli_fix_stdin_writes_fixed_text_to_stdout(cli, tmp_path: Path):
     write_pack(tmp_path)
-    proc = cli("check", "--fix", "--stdin-filename", "draft.md", "-", cwd=tmp_path,
-               input="It is totally secure. It is risky.\n")
+    proc = cli(
+        "check",
+        "--fix",
+        "--stdin-filename",
+        "draft.md",
+        "-",
+        cwd=tmp_path,
+        input="It is totally secure. It is risky.\n",
+    )
     assert proc.stdout == "It is well protected. It is risky.\n"
     assert proc.returncode == 1
     assert "1 fixed, 1 left" in proc.stderr

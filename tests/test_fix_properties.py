@@ -10,21 +10,46 @@ from pathlib import Path
 
 import pytest
 import regex
+from fixpack import PACK
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 import commlint
 from commlint.api import lint_text
-from fixpack import PACK
 
 # Only the safe substitutions that cannot feed each other: one pass is always enough.
 SAFE_RULES = ["TFX001", "TFX002", "TFX006"]
 
-TRIGGERS = ["totally secure", "secure systems", "totally secure systems", "bad actors", "unhackable",
-            "an unhackable", "Totally Secure", "BAD ACTORS", "“totally secure”"]
-WORDS = ["it", "is", "the", "vault", "our", "plan", "a", "and", "we", "ship", "today", "with", "care",
-         "Acme", "café", "😀"]
+TRIGGERS = [
+    "totally secure",
+    "secure systems",
+    "totally secure systems",
+    "bad actors",
+    "unhackable",
+    "an unhackable",
+    "Totally Secure",
+    "BAD ACTORS",
+    "“totally secure”",
+]
+WORDS = [
+    "it",
+    "is",
+    "the",
+    "vault",
+    "our",
+    "plan",
+    "a",
+    "and",
+    "we",
+    "ship",
+    "today",
+    "with",
+    "care",
+    "Acme",
+    "café",
+    "😀",
+]
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +62,17 @@ def cfg(tmp_path_factory) -> dict:
 token = st.one_of(st.sampled_from(WORDS), st.sampled_from(TRIGGERS))
 sentence = st.builds(
     lambda words, end: " ".join(words) + end,
-    st.lists(token, min_size=1, max_size=8), st.sampled_from([".", ",", "!", "", "?"]),
+    st.lists(token, min_size=1, max_size=8),
+    st.sampled_from([".", ",", "!", "", "?"]),
 )
 inline = st.one_of(
     sentence,
     st.builds(lambda t: f"`{t}`", st.sampled_from(TRIGGERS)),
-    st.builds(lambda t, u: f"[{t}](https://x.example/{u.replace(' ', '-')})", sentence, st.sampled_from(TRIGGERS)),
+    st.builds(
+        lambda t, u: f"[{t}](https://x.example/{u.replace(' ', '-')})",
+        sentence,
+        st.sampled_from(TRIGGERS),
+    ),
     st.builds(lambda t: f"<https://x.example/{t.replace(' ', '/')}>", st.sampled_from(TRIGGERS)),
     st.builds(lambda t: f"**{t}**", sentence),
     st.builds(lambda t: f"*{t}*", sentence),
@@ -57,7 +87,9 @@ md_block = st.one_of(
     st.builds(lambda t: f"- {t}\n- {t}", paragraph),
     st.builds(lambda t: f"> {t}", paragraph),
 )
-front_matter = st.one_of(st.just(""), st.builds(lambda t: f"---\ntitle: {t}\n---\n\n", st.sampled_from(TRIGGERS)))
+front_matter = st.one_of(
+    st.just(""), st.builds(lambda t: f"---\ntitle: {t}\n---\n\n", st.sampled_from(TRIGGERS))
+)
 
 
 @st.composite
@@ -71,17 +103,25 @@ def markdown_docs(draw) -> str:
 
 @st.composite
 def text_docs(draw) -> str:
-    paras = draw(st.lists(st.builds(" ".join, st.lists(sentence, min_size=1, max_size=4)), min_size=1, max_size=4))
+    paras = draw(
+        st.lists(
+            st.builds(" ".join, st.lists(sentence, min_size=1, max_size=4)), min_size=1, max_size=4
+        )
+    )
     return "\n\n".join(paras) + draw(st.sampled_from(["\n", ""]))
 
 
-docs = st.one_of(st.tuples(markdown_docs(), st.just("doc.md")), st.tuples(text_docs(), st.just("doc.txt")))
+docs = st.one_of(
+    st.tuples(markdown_docs(), st.just("doc.md")), st.tuples(text_docs(), st.just("doc.txt"))
+)
 PROPS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def reported_spans(text: str, path: str, cfg: dict) -> list[tuple[int, int]]:
     """Source spans (offsets into ``text`` without BOM) of every suggestion reported."""
-    spans = sorted((s.start, s.end) for d in lint_text(text, path=path, config=cfg) for s in d.suggestions)
+    spans = sorted(
+        (s.start, s.end) for d in lint_text(text, path=path, config=cfg) for s in d.suggestions
+    )
     merged: list[list[int]] = []
     for s, e in spans:
         if merged and s <= merged[-1][1]:
@@ -97,7 +137,7 @@ def test_bytes_outside_reported_spans_are_unchanged(cfg, doc):
     text, path = doc
     fixed = commlint.fix_text(text, path=path, config=cfg)
     bom = "\ufeff" if text.startswith("\ufeff") else ""
-    body = text[len(bom):]
+    body = text[len(bom) :]
     # Outside the spans: the very same characters, in order; inside: anything.
     pattern, at = [regex.escape(bom)], 0
     for s, e in reported_spans(body, path, cfg):
@@ -137,7 +177,7 @@ def test_fixing_twice_is_fixing_once(cfg, doc):
 def _split_front_matter(text: str) -> tuple[str, str]:
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
     m = regex.match(r"---\n.*?\n---\n", text, regex.DOTALL)
-    return (m.group(), text[m.end():]) if m else ("", text)
+    return (m.group(), text[m.end() :]) if m else ("", text)
 
 
 def _non_prose(text: str) -> list[tuple]:
@@ -150,7 +190,15 @@ def _non_prose(text: str) -> list[tuple]:
             if child.type == "text":
                 continue
             content = child.content if child.type in ("code_inline", "html_inline") else None
-            out.append((child.type, child.tag, child.markup, tuple(sorted((child.attrs or {}).items())), content))
+            out.append(
+                (
+                    child.type,
+                    child.tag,
+                    child.markup,
+                    tuple(sorted((child.attrs or {}).items())),
+                    content,
+                )
+            )
     return out
 
 
@@ -166,6 +214,11 @@ def test_non_prose_markdown_tokens_are_identical(cfg, text):
 
 def test_generators_do_reach_fixes(cfg):
     """Guard: the generated documents really exercise fixes (else the properties are empty)."""
-    sample = "It is totally secure. `totally secure` and [bad actors](https://x.example/bad-actors)\n"
+    sample = (
+        "It is totally secure. `totally secure` and [bad actors](https://x.example/bad-actors)\n"
+    )
     fixed = commlint.fix_text(sample, path="doc.md", config=cfg)
-    assert fixed.text == "It is well protected. `totally secure` and [people who misuse it](https://x.example/bad-actors)\n"
+    assert (
+        fixed.text
+        == "It is well protected. `totally secure` and [people who misuse it](https://x.example/bad-actors)\n"
+    )

@@ -66,8 +66,16 @@ class Backend:
         self.calls.append(text)
         if self.fail is not None:
             raise self.fail
-        return [{"start": m.start(), "end": m.end() - 1, "message": "Use 'a' before a consonant sound",
-                 "rule": "test:AN", "replacements": ["a"]} for m in _AN_CONSONANT.finditer(text)]
+        return [
+            {
+                "start": m.start(),
+                "end": m.end() - 1,
+                "message": "Use 'a' before a consonant sound",
+                "rule": "test:AN",
+                "replacements": ["a"],
+            }
+            for m in _AN_CONSONANT.finditer(text)
+        ]
 
 
 @pytest.fixture
@@ -132,7 +140,10 @@ def test_failing_backend_warns_once_and_changes_nothing(backend, cfg, capsys):
         diags = lint_text("Our record is flawless.\n", path="a.md", config=cfg)
         assert diags[0].suggestions[0].safe is True
     err = capsys.readouterr().err
-    assert err.count("commlint: warning: TestTool is unavailable (no server); grammar checks are off") == 1
+    assert (
+        err.count("commlint: warning: TestTool is unavailable (no server); grammar checks are off")
+        == 1
+    )
     assert len(backend.calls) == 1
 
 
@@ -142,7 +153,8 @@ def test_grammar_findings_are_off_by_default_and_opt_in(backend, cfg):
     on = lint_text(text, path="a.md", config={"grammar": {"enabled": True}})
     found = [d for d in on if d.category == "grammar"]
     assert [(d.rule, d.text, d.message) for d in found] == [
-        ("GRM001", "an", "Use 'a' before a consonant sound [test:AN]")]
+        ("GRM001", "an", "Use 'a' before a consonant sound [test:AN]")
+    ]
     assert found[0].suggestions[0].text == "a" and not found[0].suggestions[0].safe
 
 
@@ -153,7 +165,9 @@ def test_no_backend_is_a_no_op_and_enabling_is_a_clear_error(cfg):
     diags = lint_text("Our record is flawless.\n", path="a.md", config=cfg)
     assert diags[0].suggestions[0].safe is True
     with pytest.raises(ConfigError, match="no grammar backend is installed"):
-        lint_text("x\n", path="a.md", config={"grammar": {"enabled": True, "spelling": False}})  # uncached config
+        lint_text(
+            "x\n", path="a.md", config={"grammar": {"enabled": True, "spelling": False}}
+        )  # uncached config
 
 
 def test_grammar_table_is_validated():
@@ -173,5 +187,8 @@ def test_cli_enabling_without_backend_is_one_line(cli, tmp_path: Path):
     (tmp_path / "a.md").write_text("Hello.\n", encoding="utf-8")
     proc = cli("check", "a.md", cwd=tmp_path)
     assert proc.returncode == 2
-    assert proc.stderr.startswith("commlint: error: ") and "no grammar backend is installed" in proc.stderr
+    assert (
+        proc.stderr.startswith("commlint: error: ")
+        and "no grammar backend is installed" in proc.stderr
+    )
     assert "Traceback" not in proc.stderr

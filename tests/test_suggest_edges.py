@@ -7,52 +7,93 @@ import pytest
 from commlint.suggest import article_for, match_case, preserve_edges
 
 
-@pytest.mark.parametrize(("word", "article"), [
-    ("apple", "an"), ("robust", "a"), ("hour", "an"), ("honest", "an"), ("heir", "an"),
-    ("unique", "a"), ("universal", "a"), ("unimportant", "an"), ("uninformed", "an"), ("user", "a"),
-    ("usual", "a"), ("utility", "a"), ("one-off", "a"), ("onerous", "an"), ("European", "a"),
-    ("ewe", "a"), ("urgent", "an"), ("uranium", "a"), ("ubiquitous", "a"),
-    ("FBI", "an"), ("LLM", "an"), ("SDK", "an"), ("API", "an"), ("MRI", "an"), ("HTTP", "an"),
-    ("URL", "a"), ("GPU", "a"), ("NASA", "a"), ("NATO", "a"), ("MMLU", "an"), ("LLMs", "an"),
-    ("8-bit", "an"), ("11-point", "an"), ("18-month", "an"), ("110-page", "a"), ("3-step", "a"),
-    ("“independent", "an"), ("(early", "an"), ("", "a"),
-])
+@pytest.mark.parametrize(
+    ("word", "article"),
+    [
+        ("apple", "an"),
+        ("robust", "a"),
+        ("hour", "an"),
+        ("honest", "an"),
+        ("heir", "an"),
+        ("unique", "a"),
+        ("universal", "a"),
+        ("unimportant", "an"),
+        ("uninformed", "an"),
+        ("user", "a"),
+        ("usual", "a"),
+        ("utility", "a"),
+        ("one-off", "a"),
+        ("onerous", "an"),
+        ("European", "a"),
+        ("ewe", "a"),
+        ("urgent", "an"),
+        ("uranium", "a"),
+        ("ubiquitous", "a"),
+        ("FBI", "an"),
+        ("LLM", "an"),
+        ("SDK", "an"),
+        ("API", "an"),
+        ("MRI", "an"),
+        ("HTTP", "an"),
+        ("URL", "a"),
+        ("GPU", "a"),
+        ("NASA", "a"),
+        ("NATO", "a"),
+        ("MMLU", "an"),
+        ("LLMs", "an"),
+        ("8-bit", "an"),
+        ("11-point", "an"),
+        ("18-month", "an"),
+        ("110-page", "a"),
+        ("3-step", "a"),
+        ("“independent", "an"),
+        ("(early", "an"),
+        ("", "a"),
+    ],
+)
 def test_article_for(word, article):
     assert article_for(word) == article
 
 
-@pytest.mark.parametrize(("original", "replacement", "expected"), [
-    ("never fails", "rarely fails", "rarely fails"),
-    ("Never fails", "rarely fails", "Rarely fails"),
-    ("NEVER FAILS", "rarely fails", "RARELY FAILS"),
-    ("GUARANTEED", "expected", "EXPECTED"),
-    ("AI", "machine learning", "machine learning"),           # an acronym says nothing of case
-    ("never", "Rarely", "rarely"),                             # lower-case original, mid-sentence
-    ("never", "AI-based", "AI-based"),                         # but keep a leading acronym
-    ("Totally Secure", "designed with strong protections", "Designed with Strong Protections"),
-    ("“never", "rarely", "rarely"),
-])
+@pytest.mark.parametrize(
+    ("original", "replacement", "expected"),
+    [
+        ("never fails", "rarely fails", "rarely fails"),
+        ("Never fails", "rarely fails", "Rarely fails"),
+        ("NEVER FAILS", "rarely fails", "RARELY FAILS"),
+        ("GUARANTEED", "expected", "EXPECTED"),
+        ("AI", "machine learning", "machine learning"),  # an acronym says nothing of case
+        ("never", "Rarely", "rarely"),  # lower-case original, mid-sentence
+        ("never", "AI-based", "AI-based"),  # but keep a leading acronym
+        ("Totally Secure", "designed with strong protections", "Designed with Strong Protections"),
+        ("“never", "rarely", "rarely"),
+    ],
+)
 def test_match_case(original, replacement, expected):
     assert match_case(original, replacement) == expected
 
 
-@pytest.mark.parametrize(("original", "replacement", "expected"), [
-    ("unhackable.", "strongly protected", "strongly protected."),
-    ("unhackable,", "strongly protected", "strongly protected,"),
-    ("“unhackable”", "strongly protected", "“strongly protected”"),
-    ("\"unhackable.\"", "strongly protected", "\"strongly protected.\""),
-    ("(unhackable)", "strongly protected", "(strongly protected)"),
-    ("never fails.", "rarely fails.", "rarely fails."),       # already there: not doubled
-    ("unhackable", "strongly protected", "strongly protected"),
-    ("unhackable.", "", ""),                                   # a deletion stays a deletion
-])
+@pytest.mark.parametrize(
+    ("original", "replacement", "expected"),
+    [
+        ("unhackable.", "strongly protected", "strongly protected."),
+        ("unhackable,", "strongly protected", "strongly protected,"),
+        ("“unhackable”", "strongly protected", "“strongly protected”"),
+        ('"unhackable."', "strongly protected", '"strongly protected."'),
+        ("(unhackable)", "strongly protected", "(strongly protected)"),
+        ("never fails.", "rarely fails.", "rarely fails."),  # already there: not doubled
+        ("unhackable", "strongly protected", "strongly protected"),
+        ("unhackable.", "", ""),  # a deletion stays a deletion
+    ],
+)
 def test_preserve_edges(original, replacement, expected):
     assert preserve_edges(original, replacement) == expected
 
 
 def test_through_the_linter(tmp_path):
-    from commlint.api import lint_text
     from fixpack import write_pack
+
+    from commlint.api import lint_text
 
     cfg = write_pack(tmp_path)
     diags = lint_text("Is it AN UNHACKABLE vault? An unhackable one.\n", path="a.md", config=cfg)

@@ -29,7 +29,9 @@ def linter(dialect: str = "american") -> Any:
                 from commlint.errors import ConfigError
 
                 known = ", ".join(d.name.lower() for d in harper.Dialect)
-                raise ConfigError(f"grammar.dialect: unknown Harper dialect {dialect!r} (known: {known})") from None
+                raise ConfigError(
+                    f"grammar.dialect: unknown Harper dialect {dialect!r} (known: {known})"
+                ) from None
             found = _linters[key] = harper.Linter(value)
         return found
 
@@ -46,13 +48,15 @@ def check(text: str, dialect: str = "american", spelling: bool = False) -> list[
         if not spelling and lint.lint_kind in SPELLING_KINDS:
             continue
         span = lint.span
-        out.append({
-            "start": span.start,
-            "end": span.end,
-            "message": lint.message,
-            "rule": f"harper:{lint.lint_kind}",
-            "replacements": [s.replacement_text for s in lint.suggestions],
-        })
+        out.append(
+            {
+                "start": span.start,
+                "end": span.end,
+                "message": lint.message,
+                "rule": f"harper:{lint.lint_kind}",
+                "replacements": [s.replacement_text for s in lint.suggestions],
+            }
+        )
     return out
 
 
@@ -65,4 +69,6 @@ def commlint_grammar_check(text: str, config: Any) -> list[dict[str, Any]] | Non
         import harper  # noqa: F401
     except ImportError:
         return None
-    return check(text, str(settings.get("dialect", "american")), bool(settings.get("spelling", False)))
+    return check(
+        text, str(settings.get("dialect", "american")), bool(settings.get("spelling", False))
+    )

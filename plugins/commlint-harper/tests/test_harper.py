@@ -9,6 +9,7 @@ import pytest
 harper = pytest.importorskip("harper")
 
 import commlint_harper as ch  # noqa: E402
+
 from commlint.api import lint_text  # noqa: E402
 from commlint.errors import ConfigError  # noqa: E402
 
@@ -53,11 +54,11 @@ def test_linter_is_built_once():
 
 
 def test_problems_have_code_point_offsets():
-    text = "Caf\u00e9 \U0001F600 owners offer an robust plan."
+    text = "Caf\u00e9 \U0001f600 owners offer an robust plan."
     found = ch.check(text)
     assert len(found) == 1
     p = found[0]
-    assert text[p["start"]:p["end"]] == "an"
+    assert text[p["start"] : p["end"]] == "an"
     assert p["rule"].startswith("harper:") and "a" in p["replacements"]
 
 
@@ -75,7 +76,9 @@ def test_unknown_dialect_is_a_config_error():
 def test_safe_suggestion_that_adds_a_problem_is_demoted(registered, tmp_path: Path):
     (tmp_path / "pack.toml").write_text(PACK, encoding="utf-8")
     config = {"packs": [str(tmp_path / "pack.toml")], "select": ["HPT"]}
-    diags = lint_text("Our process is flawless. It is guaranteed to be safe.\n", path="a.md", config=config)
+    diags = lint_text(
+        "Our process is flawless. It is guaranteed to be safe.\n", path="a.md", config=config
+    )
     by_rule = {d.rule: d for d in diags}
     bad = by_rule["HPT001"].suggestions[0]
     assert bad.safe is False
@@ -86,7 +89,11 @@ def test_safe_suggestion_that_adds_a_problem_is_demoted(registered, tmp_path: Pa
 
 def test_validation_can_be_turned_off(registered, tmp_path: Path):
     (tmp_path / "pack.toml").write_text(PACK, encoding="utf-8")
-    config = {"packs": [str(tmp_path / "pack.toml")], "select": ["HPT"], "grammar": {"validate": False}}
+    config = {
+        "packs": [str(tmp_path / "pack.toml")],
+        "select": ["HPT"],
+        "grammar": {"validate": False},
+    }
     diags = lint_text("Our process is flawless.\n", path="a.md", config=config)
     assert diags[0].suggestions[0].safe is True
 
@@ -95,7 +102,11 @@ def test_grammar_findings_are_opt_in(registered):
     text = "We offer an robust plan.\n"
     off = [d for d in lint_text(text, path="a.md", config={}) if d.category == "grammar"]
     assert off == []
-    on = [d for d in lint_text(text, path="a.md", config={"grammar": {"enabled": True}}) if d.category == "grammar"]
+    on = [
+        d
+        for d in lint_text(text, path="a.md", config={"grammar": {"enabled": True}})
+        if d.category == "grammar"
+    ]
     assert [(d.rule, d.text, d.severity) for d in on] == [("GRM001", "an", "info")]
     assert on[0].suggestions[0].text == "a" and on[0].suggestions[0].safe is False
     selected = lint_text(text, path="a.md", config={"select": ["GRM001"]})
@@ -105,4 +116,9 @@ def test_grammar_findings_are_opt_in(registered):
 def test_other_backend_chosen_means_harper_stays_quiet(registered):
     from commlint.config import Config
 
-    assert ch.commlint_grammar_check("We offer an robust plan.", Config(grammar={"backend": "languagetool"})) is None
+    assert (
+        ch.commlint_grammar_check(
+            "We offer an robust plan.", Config(grammar={"backend": "languagetool"})
+        )
+        is None
+    )

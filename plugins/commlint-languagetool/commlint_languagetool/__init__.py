@@ -75,7 +75,9 @@ def tool(language: str, url: str | None) -> Any:
         except ImportError:
             raise unavailable("language-tool-python is not installed") from None
         if url is None and shutil.which("java") is None:
-            raise unavailable("local LanguageTool needs Java 17+; install it, or set grammar.languagetool-url")
+            raise unavailable(
+                "local LanguageTool needs Java 17+; install it, or set grammar.languagetool-url"
+            )
         try:
             if url is None:
                 found = language_tool_python.LanguageTool(language)
@@ -94,13 +96,15 @@ def problems(matches: list[Any], spelling: bool = False) -> list[dict[str, Any]]
     for m in matches:
         if not spelling and m.category in SPELLING_CATEGORIES:
             continue
-        out.append({
-            "start": int(m.offset),
-            "end": int(m.offset) + int(m.error_length),
-            "message": m.message,
-            "rule": f"languagetool:{m.rule_id}",
-            "replacements": list(m.replacements)[:5],
-        })
+        out.append(
+            {
+                "start": int(m.offset),
+                "end": int(m.offset) + int(m.error_length),
+                "message": m.message,
+                "rule": f"languagetool:{m.rule_id}",
+                "replacements": list(m.replacements)[:5],
+            }
+        )
     return out
 
 

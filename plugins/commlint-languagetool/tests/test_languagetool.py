@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
 import commlint_languagetool as lt
+import pytest
+from fakelt import FakeLanguageTool, closed_port_url
+
 from commlint.api import lint_text
 from commlint.config import Config
 from commlint.errors import ConfigError
 from commlint.grammar import GrammarUnavailable
-from fakelt import FakeLanguageTool, closed_port_url
 
 PACK = """
 [pack]
@@ -51,12 +51,22 @@ def registered():
 def test_recorded_response_becomes_problems(fake):
     text = "This are an example of a sentense."
     got = lt.check(text, {"languagetool-url": fake.url})
-    assert got == [{"start": 5, "end": 8, "message": "The verb 'are' does not agree with the subject 'This'.",
-                    "rule": "languagetool:THIS_NNS_VB", "replacements": ["is"]}]
-    assert text[got[0]["start"]:got[0]["end"]] == "are"
+    assert got == [
+        {
+            "start": 5,
+            "end": 8,
+            "message": "The verb 'are' does not agree with the subject 'This'.",
+            "rule": "languagetool:THIS_NNS_VB",
+            "replacements": ["is"],
+        }
+    ]
+    assert text[got[0]["start"] : got[0]["end"]] == "are"
     # spelling (category TYPOS) only on request
     spelled = lt.check(text, {"languagetool-url": fake.url, "spelling": True})
-    assert [p["rule"] for p in spelled] == ["languagetool:THIS_NNS_VB", "languagetool:MORFOLOGIK_RULE_EN_US"]
+    assert [p["rule"] for p in spelled] == [
+        "languagetool:THIS_NNS_VB",
+        "languagetool:MORFOLOGIK_RULE_EN_US",
+    ]
     assert spelled[1]["replacements"] == ["sentence", "sentences"]
 
 
@@ -66,21 +76,27 @@ def test_request_carries_text_and_language(fake):
     assert fake.requests[-1]["language"] == "en-GB"
 
 
-@pytest.mark.parametrize("url", ["https://api.languagetool.org", "http://10.0.0.5:8081", "http://lt.example.com"])
+@pytest.mark.parametrize(
+    "url", ["https://api.languagetool.org", "http://10.0.0.5:8081", "http://lt.example.com"]
+)
 def test_remote_server_refused_without_opt_in(url):
     with pytest.raises(ConfigError, match="not on this machine.*allow-remote"):
         lt.validate({"languagetool-url": url})
     lt.validate({"languagetool-url": url, "allow-remote": True})  # opted in: accepted
 
 
-@pytest.mark.parametrize("url", ["http://localhost:8081", "http://127.0.0.1:8081", "http://[::1]:8081"])
+@pytest.mark.parametrize(
+    "url", ["http://localhost:8081", "http://127.0.0.1:8081", "http://[::1]:8081"]
+)
 def test_localhost_needs_no_opt_in(url):
     lt.validate({"languagetool-url": url})
 
 
 def test_config_refuses_remote_url_at_load(registered):
     with pytest.raises(ConfigError, match="allow-remote"):
-        Config.from_dict({"grammar": {"backend": "languagetool", "languagetool-url": "https://lt.example.com"}})
+        Config.from_dict(
+            {"grammar": {"backend": "languagetool", "languagetool-url": "https://lt.example.com"}}
+        )
     with pytest.raises(ConfigError, match="http"):
         Config.from_dict({"grammar": {"languagetool-url": "ftp://localhost/"}})
 
@@ -95,8 +111,11 @@ def test_unreachable_server_is_one_clear_error():
 
 def test_grammar_findings_and_demotion_through_commlint(fake, registered, tmp_path: Path):
     (tmp_path / "pack.toml").write_text(PACK, encoding="utf-8")
-    config = {"packs": [str(tmp_path / "pack.toml")], "select": ["LTT", "GRM"],
-              "grammar": {"backend": "languagetool", "languagetool-url": fake.url, "enabled": True}}
+    config = {
+        "packs": [str(tmp_path / "pack.toml")],
+        "select": ["LTT", "GRM"],
+        "grammar": {"backend": "languagetool", "languagetool-url": fake.url, "enabled": True},
+    }
     diags = lint_text("This are an example of a sentense.\n", path="a.md", config=config)
     assert [(d.rule, d.category, d.text) for d in diags] == [("GRM001", "grammar", "are")]
     assert diags[0].suggestions[0].text == "is" and not diags[0].suggestions[0].safe
@@ -112,8 +131,11 @@ def test_grammar_findings_and_demotion_through_commlint(fake, registered, tmp_pa
 
 def test_unreachable_server_warns_once_and_lint_goes_on(registered, tmp_path: Path, capsys):
     (tmp_path / "pack.toml").write_text(PACK, encoding="utf-8")
-    config = {"packs": [str(tmp_path / "pack.toml")], "select": ["LTT"],
-              "grammar": {"backend": "languagetool", "languagetool-url": closed_port_url()}}
+    config = {
+        "packs": [str(tmp_path / "pack.toml")],
+        "select": ["LTT"],
+        "grammar": {"backend": "languagetool", "languagetool-url": closed_port_url()},
+    }
     for _ in range(3):
         diags = lint_text("Our system is flawless.\n", path="a.md", config=config)
         assert [d.rule for d in diags] == ["LTT001"]
@@ -123,7 +145,9 @@ def test_unreachable_server_warns_once_and_lint_goes_on(registered, tmp_path: Pa
     assert "Traceback" not in err
 
 
-@pytest.mark.skipif(not os.environ.get(lt.ENV_URL), reason=f"set {lt.ENV_URL} to test a real LanguageTool server")
+@pytest.mark.skipif(
+    not os.environ.get(lt.ENV_URL), reason=f"set {lt.ENV_URL} to test a real LanguageTool server"
+)
 def test_real_server():
     url = os.environ[lt.ENV_URL]
     settings = {"languagetool-url": url, "allow-remote": True}
