@@ -16,7 +16,8 @@ def add_check_arguments(p: argparse.ArgumentParser) -> None:
     x.add_argument(
         "--write-accepted",
         metavar="FILE",
-        help="record every current finding in FILE (JSON) as accepted, then exit 0",
+        help="record every current finding in FILE (JSON) as accepted; exit 0 "
+        "(2 if a file could not be read)",
     )
     x.add_argument(
         "--accepted",
