@@ -220,3 +220,16 @@ def test_cli_fix_several_files_and_folders(cli, tmp_path: Path):
     assert a.read_text(encoding="utf-8") == "People who misuse it. Well protected.\n"
     assert b.read_text(encoding="utf-8") == "Nothing here.\n"
     assert "2 fixed, 0 left" in proc.stderr
+
+
+def test_cli_fix_json_reports_only_what_is_left(cli, tmp_path: Path):
+    import json
+
+    write_pack(tmp_path)
+    doc = tmp_path / "a.md"
+    doc.write_text("It is totally secure. It is risky.\n", encoding="utf-8")
+    proc = cli("check", "--fix", "--format", "json", "a.md", cwd=tmp_path)
+    data = json.loads(proc.stdout)
+    assert [d["rule"] for d in data["files"][0]["diagnostics"]] == ["TFX004"]
+    assert data["files"][0]["diagnostics"][0]["column"] == 29  # a position in the fixed text
+    assert proc.returncode == 1
