@@ -237,7 +237,8 @@ def test_stdin_without_a_name_is_text_named_dash(project, cli):
 
 
 def test_python_m_commlint_works_like_commlint(project, cli):
-    script = shutil.which("commlint")
+    beside = Path(sys.executable).parent / "commlint"  # the console script of this environment
+    script = str(beside) if beside.is_file() else shutil.which("commlint")
     if script is None:
         pytest.skip("the commlint console script is not on PATH")
     console = subprocess.run([script, "check", "draft.md", "--format", "json"], cwd=project,

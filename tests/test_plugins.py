@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import site
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -114,6 +115,14 @@ def test_example_plugin_installed_in_a_fresh_venv_fires_through_the_cli(tmp_path
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
     python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
+    # --system-site-packages reaches the base interpreter's packages only. When this suite runs
+    # inside a virtualenv itself (as .ci/run does), hand the new venv that environment too, so
+    # it finds commlint and its dependencies without installing them again.
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    parents = [p for p in site.getsitepackages() if Path(p).is_dir()]
+    Path(purelib, "_commlint_parent_env.pth").write_text(
+        "".join(f"import site; site.addsitedir({p!r})\n" for p in parents), encoding="utf-8")
     # Install from a copy, so the build leaves nothing behind in the checkout. --no-deps: commlint
     # itself comes from the system site-packages; pip fetches only the build backend (setuptools).
     source = tmp_path / "commlint-example"
