@@ -10,6 +10,7 @@ function here is a cheap no-op.
 from __future__ import annotations
 
 import sys
+import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -45,6 +46,8 @@ Problem = dict[str, Any]
 _CACHE_SIZE = 4096
 _cache: OrderedDict[tuple[str, str], list[Problem] | None] = OrderedDict()
 _state: dict[str, Any] = {"installed": None, "disabled": None}
+# The LSP server lints from worker threads: the LRU bookkeeping must not interleave.
+_cache_lock = threading.Lock()
 
 
 def backend_installed() -> bool:
@@ -65,9 +68,10 @@ def check(text: str, config: Config) -> list[Problem] | None:
     if not text.strip() or not backend_installed() or _state["disabled"]:
         return None
     key = (text, repr(sorted(config.grammar.items())))
-    if key in _cache:
-        _cache.move_to_end(key)
-        return _cache[key]
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
     from commlint.plugins import plugin_manager
 
     try:
@@ -81,9 +85,10 @@ def check(text: str, config: Config) -> list[Problem] | None:
         _disable(f"grammar backend failed: {type(exc).__name__}: {exc}")
         return None
     problems = None if found is None else [dict(p) for p in found]
-    _cache[key] = problems
-    if len(_cache) > _CACHE_SIZE:
-        _cache.popitem(last=False)
+    with _cache_lock:
+        _cache[key] = problems
+        if len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
     return problems
 
 
