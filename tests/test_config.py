@@ -239,13 +239,21 @@ def test_bad_values_name_the_file_the_key_and_the_reason(tmp_path, body, message
         ("[rules.CFG003]\nmax = 'two'\n", "{file}: rules.CFG003: rule CFG003: option 'max' has the wrong type"),
     ],
 )
-def test_unknown_rules_and_options_are_one_line_cli_errors(tmp_path, pack, cli, body, message):
+def test_unknown_rules_and_options_name_the_file_and_key(tmp_path, pack, body, message):
+    from commlint.engine import Linter
+
     cfg_file = write(tmp_path / "commlint.toml", f"packs = ['rules/pack.toml']\n{body}")
+    with pytest.raises(ConfigError) as info:
+        Linter(Config.from_file(cfg_file))
+    assert str(info.value) == message.format(file=cfg_file.resolve())
+
+
+def test_config_errors_are_one_cli_line_and_exit_2(tmp_path, pack, cli):
+    cfg_file = write(tmp_path / "commlint.toml", "packs = ['rules/pack.toml']\n[rules.CFG003]\nmaximum = 1\n")
     write(tmp_path / "a.md", TEXT)
     proc = cli("check", "a.md", cwd=tmp_path)
-    assert proc.returncode == 2
-    assert proc.stdout == ""
-    assert proc.stderr == f"commlint: error: {message.format(file=cfg_file.resolve())}\n"
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == f"commlint: error: {cfg_file.resolve()}: rules.CFG003: rule CFG003: unknown option 'maximum'\n"
 
 
 def test_pyproject_tool_table_errors_name_the_pyproject(tmp_path, cli):
