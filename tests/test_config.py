@@ -145,12 +145,16 @@ def test_per_rule_options(pack):
     ]
 
 
-def test_fail_level(pack, tmp_path, cli):
+def test_fail_level(pack, tmp_path, cli, monkeypatch):
+    from commlint.api import run
+
     write(tmp_path / "commlint.toml", f"packs = [{json.dumps(str(pack))}]\nselect = ['CFG003']\n")
     write(tmp_path / "a.md", TEXT)
-    assert cli("check", "a.md", "-q", cwd=tmp_path).returncode == 0  # info < warning
-    assert cli("check", "a.md", "-q", "--fail-level", "info", cwd=tmp_path).returncode == 1
+    monkeypatch.chdir(tmp_path)
+    assert run(["a.md"]).exit_code() == 0  # info < warning, the default
+    assert run(["a.md"], overrides={"fail_level": "info"}).exit_code() == 1
     write(tmp_path / "commlint.toml", f"packs = [{json.dumps(str(pack))}]\nselect = ['CFG003']\nfail-level = 'info'\n")
+    assert run(["a.md"]).exit_code() == 1
     assert cli("check", "a.md", "-q", cwd=tmp_path).returncode == 1
     assert cli("check", "a.md", "-q", "--fail-level", "error", cwd=tmp_path).returncode == 0
 
