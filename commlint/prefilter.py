@@ -1,0 +1,373 @@
+"""Anchor words: skip a rule on a document that cannot contain any match of its patterns.
+
+Most rule patterns start from a handful of words (``\\b(?:never|always)\\s+...``). Every
+match must then contain one of those words, so a substring test on the case-folded prose
+(done in C, microseconds) proves most rules cannot fire on most documents, and they are not
+run at all. The analysis is conservative: whenever a pattern has no word every match must
+contain, it yields ``None`` and the rule always runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import regex
+
+class _Unsure(Exception):
+    """The pattern uses syntax the analysis does not follow: give up (always run the rule)."""
+
+
+def anchors(patterns: Iterable[str]) -> frozenset[str] | None:
+    """Case-folded words such that every match of any pattern contains one, or None."""
+    found: set[str] = set()
+    for pattern in patterns:
+        try:
+            words = _alternation(pattern, 0, len(pattern))
+        except _Unsure:
+            return None
+        if not words:
+            return None
+        found |= words
+    return frozenset(found) if found else None
+
+
+def may_match(words: frozenset[str] | None, folded_prose: str) -> bool:
+    """False only when no anchor word occurs in the (case-folded) prose."""
+    return words is None or any(w in folded_prose for w in words)
+
+
+def _alternation(p: str, start: int, end: int) -> set[str] | None:
+    """Anchor words for ``p[start:end]`` (which may contain top-level ``|``)."""
+    out: set[str] = set()
+    for lo, hi in _split_top(p, start, end):
+        words = _sequence(p, lo, hi)
+        if not words:
+            return None
+        out |= words
+    return out
+
+
+def _split_top(p: str, start: int, end: int) -> list[tuple[int, int]]:
+    parts, depth, i, lo = [], 0, start, start
+    while i < end:
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = _class_end(p, i)
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append((lo, i))
+            lo = i + 1
+        i += 1
+    parts.append((lo, end))
+    return parts
+
+
+def _class_end(p: str, i: int) -> int:
+    """Index just past the character class opening at ``i``."""
+    i += 1
+    if i < len(p) and p[i] == "^":
+        i += 1
+    if i < len(p) and p[i] == "]":
+        i += 1
+    while i < len(p) and p[i] != "]":
+        if p[i] == "[" and p.startswith("[:", i):  # POSIX class inside a set
+            close = p.find(":]", i)
+            i = close + 2 if close > 0 else i + 1
+            continue
+        i += 2 if p[i] == "\\" else 1
+    if i >= len(p):
+        raise _Unsure
+    return i + 1
+
+
+def _group_close(p: str, i: int) -> int:
+    """Index of the ``)`` closing the group opened at ``i``."""
+    depth = 0
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = _class_end(p, i)
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise _Unsure
+
+
+def _quantifier(p: str, i: int) -> tuple[bool, int]:
+    """(element is optional, index after any quantifier at ``i``)."""
+    if i >= len(p):
+        return False, i
+    c = p[i]
+    optional = False
+    if c in "?*+":
+        optional = c in "?*"
+        i += 1
+    elif c == "{" and p.find("}", i) > 0:
+        close = p.find("}", i)
+        body = p[i + 1:close]
+        low = body.split(",", 1)[0].strip()
+        if not (low.isdigit() or low == ""):
+            return False, i  # a literal brace
+        optional = low in ("", "0")
+        i = close + 1
+    else:
+        return False, i
+    if i < len(p) and p[i] in "?+":  # lazy / possessive
+        i += 1
+    return optional, i
+
+
+def _sequence(p: str, start: int, end: int) -> set[str] | None:
+    """Anchor words of a concatenation: those of its most selective required element.
+
+    Every required element must occur in a match, so any one of them will do; the one whose
+    shortest word is longest rules out the most documents ("never" rather than "can").
+    """
+    best: set[str] | None = None
+
+    def offer(words: set[str] | None) -> None:
+        nonlocal best
+        if words and (best is None or min(map(len, words)) > min(map(len, best))):
+            best = words
+
+    i = start
+    while i < end:
+        c = p[i]
+        if c.isalnum():
+            j = i
+            while j < end and p[j].isalnum():
+                j += 1
+            _, after = _quantifier(p, j)
+            word = p[i:j - 1] if after > j else p[i:j]  # a quantifier binds to the last letter
+            if word:
+                offer({word.casefold()})
+            i = after
+            continue
+        if c == "\\":
+            if i + 1 >= end:
+                raise _Unsure
+            nxt = p[i + 1]
+            if nxt.isdigit() or nxt in "gpPNxuUo":
+                raise _Unsure  # back-references, properties, code points: not followed
+            _, i = _quantifier(p, i + 2)
+            continue
+        if c == "[":
+            _, i = _quantifier(p, _class_end(p, i))
+            continue
+        if c == "(":
+            close = _group_close(p, i)
+            if close >= end:
+                raise _Unsure
+            body = i + 1
+            if p.startswith("?", body):
+                if p.startswith(("?=", "?!", "?<=", "?<!"), body):
+                    _, i = _quantifier(p, close + 1)  # zero-width: contributes no words
+                    continue
+                if p.startswith(("?:", "?>"), body):
+                    body += 2
+                elif p.startswith("?P<", body):
+                    body = p.index(">", body) + 1
+                elif p.startswith("?#", body):
+                    i = close + 1
+                    continue
+                else:
+                    raise _Unsure  # inline flags (verbose mode changes the syntax), conditionals
+            optional, after = _quantifier(p, close + 1)
+            if not optional:
+                offer(_alternation(p, body, close))
+            i = after
+            continue
+        # Any other character (., ^, $, space, punctuation): required or not, not a word.
+        _, i = _quantifier(p, i + 1)
+    return best
+
+
+def leading_words(pattern: str) -> frozenset[str] | None:
+    """Lower-cased words one of which every match *starts with*, or None (see ``leads``)."""
+    found = leads(pattern)
+    return None if found is None else frozenset(w for w, _ in found[0])
+
+
+#: Lead = (word, whole): a match starts with ``word``; if ``whole``, the ``\\w+`` token
+#: there is exactly ``word`` (the pattern puts a boundary, space or punctuation after it).
+Lead = tuple[str, bool]
+
+
+def leads(pattern: str) -> tuple[frozenset[Lead], bool] | None:
+    """(leads, at_word_start): every match starts with one of the lead words; if
+    ``at_word_start``, also where a ``\\w+`` token starts (the pattern puts ``\\b`` first).
+    None when the analysis cannot tell.
+
+    Zero-width assertions at the front (``\\b``, look-arounds) are skipped; the first
+    element that consumes text must be a required word or a group of alternatives that
+    each start with one. With these, a scan only has to try the pattern where one of the
+    words occurs instead of at every character.
+    """
+    try:
+        found = _leading_alternation(pattern, 0, len(pattern), False, False)
+    except _Unsure:
+        return None
+    if not found:
+        return None
+    bounded = all(b for _, _, b in found)
+    return frozenset((w, whole and bounded) for w, whole, _ in found), bounded
+
+
+def _ends_token(p: str, i: int, end: int, tail: bool) -> bool:
+    """True if a word followed by ``p[i:end]`` (then whatever gives ``tail``) ends its token."""
+    if i >= end:
+        return tail
+    c = p[i]
+    if c == "\\":
+        ends = i + 1 < end and p[i + 1] in "bsWZ"
+        after = i + 2
+    else:
+        ends = not (c.isalnum() or c == "_" or c in "([{.?*+|)^$")
+        after = i + 1
+    return ends and not _quantifier(p, after)[0]  # an optional separator proves nothing
+
+
+def _leading_alternation(p: str, start: int, end: int, bounded: bool,
+                         tail: bool) -> set[tuple[str, bool, bool]] | None:
+    out: set[tuple[str, bool, bool]] = set()
+    for lo, hi in _split_top(p, start, end):
+        words = _leading_sequence(p, lo, hi, bounded, tail)
+        if not words:
+            return None
+        out |= words
+    return out
+
+
+def _leading_sequence(p: str, start: int, end: int, bounded: bool,
+                      tail: bool) -> set[tuple[str, bool, bool]] | None:
+    i = start
+    while i < end:
+        c = p[i]
+        if c.isalnum():
+            j = i
+            while j < end and p[j].isalnum():
+                j += 1
+            _, after = _quantifier(p, j)
+            if after > j:  # a quantifier binds to the last letter
+                word, whole = p[i:j - 1], False
+            else:
+                word, whole = p[i:j], _ends_token(p, j, end, tail)
+            return {(word.lower(), whole, bounded)} if word else None
+        if c == "\\":
+            if i + 1 < end and p[i + 1] in "bAG":  # zero-width at the front: skip
+                if _quantifier(p, i + 2)[1] != i + 2:
+                    return None
+                bounded = bounded or p[i + 1] == "b"
+                i += 2
+                continue
+            return None
+        if c == "^":
+            i += 1
+            continue
+        if c == "(":
+            close = _group_close(p, i)
+            if close >= end:
+                raise _Unsure
+            body = i + 1
+            if p.startswith("?", body):
+                if p.startswith(("?=", "?!", "?<=", "?<!"), body):
+                    if _quantifier(p, close + 1)[1] != close + 1:
+                        return None
+                    i = close + 1
+                    continue
+                if p.startswith(("?:", "?>"), body):
+                    body += 2
+                elif p.startswith("?P<", body):
+                    body = p.index(">", body) + 1
+                else:
+                    return None
+            optional, after = _quantifier(p, close + 1)
+            if optional:
+                return None
+            # Words ending the group end their token only if what follows the group ends it.
+            group_tail = after == close + 1 and _ends_token(p, close + 1, end, tail)
+            return _leading_alternation(p, body, close, bounded, group_tail)
+        return None
+    return None
+
+
+def safe_lower(text: str) -> str | None:
+    """``text.lower()`` when its offsets line up with ``text`` and lower-casing agrees with
+    the regex engine's case-insensitive matching; None otherwise (then scan everything)."""
+    low = text.lower()
+    if len(low) != len(text) or any(c in text for c in "ſıİKÅ"):
+        return None
+    return low
+
+
+def occurrences(low: str, word: str) -> list[int]:
+    """Every index where ``word`` occurs in ``low`` (overlapping)."""
+    out = []
+    i = low.find(word)
+    while i >= 0:
+        out.append(i)
+        i = low.find(word, i + 1)
+    return out
+
+
+_TOKEN = regex.compile(r"\w+")
+
+
+class WordIndex:
+    """Where words and word prefixes occur in one text (built once, shared by every rule)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.low = safe_lower(text)
+        self._built = False
+        self._exact: dict[str, list[int]] = {}
+        self._prefix: dict[str, list[tuple[int, str]]] = {}
+        self._cache: dict[tuple[str, bool, bool], list[int]] = {}
+
+    def _build(self) -> None:
+        exact, prefix = self._exact, self._prefix
+        for m in _TOKEN.finditer(self.low or ""):
+            token, at = m.group(), m.start()
+            exact.setdefault(token, []).append(at)
+        for token, ats in exact.items():
+            for k in {token[:1], token[:2], token[:3]}:
+                prefix.setdefault(k, []).extend((at, token) for at in ats)
+        self._built = True
+
+    def starts(self, found: tuple[frozenset[Lead], bool]) -> list[int] | None:
+        """Sorted offsets where a match could start, from ``leads(pattern)``; None if the
+        text cannot be searched safely this way."""
+        if self.low is None:
+            return None
+        words, at_word_start = found
+        if at_word_start and not self._built:
+            self._build()
+        hits: list[int] = []
+        for word, whole in words:
+            key = (word, whole, at_word_start)
+            got = self._cache.get(key)
+            if got is None:
+                if not at_word_start:
+                    got = occurrences(self.low, word)
+                elif whole:
+                    got = self._exact.get(word, [])
+                else:
+                    got = [at for at, token in self._prefix.get(word[:3], ()) if token.startswith(word)]
+                self._cache[key] = got
+            hits.extend(got)
+        return sorted(set(hits))
