@@ -8,7 +8,7 @@ from typing import Any
 
 from commlint.config import Config, find_config_file
 from commlint.diagnostics import Diagnostic
-from commlint.engine import LintResult, Linter, linter_for
+from commlint.engine import Linter, LintResult, linter_for
 from commlint.errors import InputError
 from commlint.formats import format_for_path
 from commlint.plugins import file_extensions
@@ -30,15 +30,17 @@ def as_config(config: ConfigLike, near: str | Path | None = None) -> Config:
     return Config.discover(near) if near is not None else Config.default()
 
 
-def lint_text(text: str, *, path: str | None = None, config: ConfigLike = None,
-              format: str | None = None) -> list[Diagnostic]:
+def lint_text(
+    text: str, *, path: str | None = None, config: ConfigLike = None, format: str | None = None
+) -> list[Diagnostic]:
     """Lint one document given as text. ``path`` picks the format (by extension) and config."""
     linter = linter_for(as_config(config, Path(path).parent if path else None))
     return linter.lint(decode(text.encode("utf-8"), path), format).diagnostics
 
 
-def lint_result(text: str, *, path: str | None = None, config: ConfigLike = None,
-                format: str | None = None) -> LintResult:
+def lint_result(
+    text: str, *, path: str | None = None, config: ConfigLike = None, format: str | None = None
+) -> LintResult:
     """Like lint_text, but returns the whole LintResult (document, prose view, extras)."""
     linter = linter_for(as_config(config, Path(path).parent if path else None))
     return linter.lint(decode(text.encode("utf-8"), path), format)
@@ -55,8 +57,14 @@ def lint_paths(paths: Iterable[str | Path], *, config: ConfigLike = None) -> lis
     return report.diagnostics
 
 
-def run(paths: list[str], *, config: ConfigLike = None, stdin: str | bytes | None = None,
-        stdin_filename: str | None = None, overrides: Mapping[str, Any] | None = None) -> Report:
+def run(
+    paths: list[str],
+    *,
+    config: ConfigLike = None,
+    stdin: str | bytes | None = None,
+    stdin_filename: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Report:
     """Lint paths (``-`` reads ``stdin``) into a Report; input errors are collected, not raised."""
     explicit = as_config(config) if config is not None else None
     report = Report()
@@ -84,7 +92,11 @@ def run(paths: list[str], *, config: ConfigLike = None, stdin: str | bytes | Non
             name = stdin_filename or "-"
             linter = linter_near(Path(stdin_filename).parent if stdin_filename else Path.cwd())
             try:
-                data = stdin if isinstance(stdin, bytes) else (stdin or "").encode("utf-8", "surrogateescape")
+                data = (
+                    stdin
+                    if isinstance(stdin, bytes)
+                    else (stdin or "").encode("utf-8", "surrogateescape")
+                )
                 source = decode(data, name)
                 report.results.append(linter.lint(source, format_for_path(stdin_filename)))
             except InputError as exc:
@@ -102,7 +114,11 @@ def run(paths: list[str], *, config: ConfigLike = None, stdin: str | bytes | Non
             report.fail_level = linter.config.fail_level
             try:
                 source = read_source(file)
-                report.results.append(linter.lint(source, extensions.get(file.suffix.lower()) or format_for_path(str(file))))
+                report.results.append(
+                    linter.lint(
+                        source, extensions.get(file.suffix.lower()) or format_for_path(str(file))
+                    )
+                )
             except InputError as exc:
                 report.errors.append(str(exc))
     return report

@@ -16,7 +16,7 @@ _PARA = regex.compile(r"\n[ \t]*(?:\u00b6[ \t]*)?\n")
 _END = regex.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[\p{Lu}\p{N}])|[.!?…]+[\"'”’)\]]*$")
 _ABBREV = frozenset(
     """mr mrs ms dr prof sr jr st inc ltd co corp vs etc e.g i.e u.s u.k u.n no fig al approx
-    dept est gov jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+    dept est gov jan feb mar apr jun jul aug sep sept oct nov dec""".split()  # noqa: SIM905
 )
 
 

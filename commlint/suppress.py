@@ -43,7 +43,7 @@ class Suppressions:
 def _matches(selectors: set[str] | None, rule_id: str, rule_name: str) -> bool:
     if not selectors:
         return False
-    return any(s == ALL or s == rule_name or rule_id.startswith(s) for s in selectors)
+    return any(s in (ALL, rule_name) or rule_id.startswith(s) for s in selectors)
 
 
 def _rules(text: str) -> set[str]:
@@ -51,8 +51,9 @@ def _rules(text: str) -> set[str]:
     return names or {ALL}
 
 
-def parse_suppressions(text: str, line_starts: list[int], comment_style: str,
-                       skip: Iterable[tuple[int, int]] = ()) -> Suppressions:
+def parse_suppressions(
+    text: str, line_starts: list[int], comment_style: str, skip: Iterable[tuple[int, int]] = ()
+) -> Suppressions:
     """Find directives in ``text``; ``comment_style`` is "html" or "text".
 
     Directives starting inside a ``skip`` range (source offsets of code blocks and code spans,

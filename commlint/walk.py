@@ -9,7 +9,17 @@ from typing import Any
 
 from commlint.errors import InputError
 
-_ALWAYS_SKIP = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"}
+_ALWAYS_SKIP = {
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".tox",
+    ".mypy_cache",
+}
 
 
 def gitignore_spec(lines: list[str]) -> Any:
@@ -31,8 +41,12 @@ def _gitignore_spec(folder: Path) -> Any:
     return gitignore_spec(lines) if lines else None
 
 
-def iter_documents(paths: list[str], extensions: dict[str, str], exclude: list[str] | None = None,
-                   exclude_root: Path | None = None) -> Iterator[Path]:
+def iter_documents(
+    paths: list[str],
+    extensions: dict[str, str],
+    exclude: list[str] | None = None,
+    exclude_root: Path | None = None,
+) -> Iterator[Path]:
     """Files to lint: named files as given; folders walked for known extensions.
 
     Walking skips VCS and virtualenv folders, anything a ``.gitignore`` or ``.commlintignore``
@@ -89,19 +103,23 @@ def _walk(top: Path, extensions: dict[str, str], excluded: Any, root: Path) -> I
             ignores.append((here, spec))
         active = [(base, s) for base, s in ignores if base == here or base in here.parents]
 
-        def skipped(name: str, is_dir: bool) -> bool:
-            path = here / name
-            slash = "/" if is_dir else ""
-            for base, s in active:
-                if s.match_file(path.relative_to(base).as_posix() + slash):
-                    return True
-            try:
-                rel_root = path.relative_to(root).as_posix() + slash
-            except ValueError:
-                rel_root = path.as_posix()
-            return bool(excluded.match_file(rel_root))
+        def skipped(name: str, is_dir: bool, here: Path = here, active: list[Any] = active) -> bool:
+            return _skipped(here / name, is_dir, active, excluded, root)
 
         dirnames[:] = sorted(d for d in dirnames if d not in _ALWAYS_SKIP and not skipped(d, True))
         for name in sorted(filenames):
             if Path(name).suffix.lower() in extensions and not skipped(name, False):
                 yield folder / name
+
+
+def _skipped(path: Path, is_dir: bool, active: list[Any], excluded: Any, root: Path) -> bool:
+    """True when an ignore file in force, or the config's ``exclude``, names ``path``."""
+    slash = "/" if is_dir else ""
+    for base, spec in active:
+        if spec.match_file(path.relative_to(base).as_posix() + slash):
+            return True
+    try:
+        rel_root = path.relative_to(root).as_posix() + slash
+    except ValueError:
+        rel_root = path.as_posix()
+    return bool(excluded.match_file(rel_root))

@@ -54,7 +54,9 @@ DRAFT = "# Launch\n\nIt is totally secure.\nBad actors, soon.\n"
 def project(tmp_path: Path) -> Path:
     """A folder with a config selecting the test pack, and one draft."""
     (tmp_path / "pack.toml").write_text(PACK, encoding="utf-8")
-    (tmp_path / "commlint.toml").write_text("packs = ['pack.toml']\nselect = ['CLI']\n", encoding="utf-8")
+    (tmp_path / "commlint.toml").write_text(
+        "packs = ['pack.toml']\nselect = ['CLI']\n", encoding="utf-8"
+    )
     (tmp_path / "draft.md").write_text(DRAFT, encoding="utf-8")
     return tmp_path
 
@@ -96,8 +98,13 @@ def test_colour_only_on_a_tty(project):
 
     leader, follower = pty.openpty()
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
-    proc = subprocess.Popen([sys.executable, "-m", "commlint", "check", "draft.md", "-q"],
-                            cwd=project, stdout=follower, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "commlint", "check", "draft.md", "-q"],
+        cwd=project,
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     os.close(follower)
     chunks = []
     while True:
@@ -115,13 +122,22 @@ def test_colour_only_on_a_tty(project):
     plain = re.sub(r"\x1b\[[0-9;]*m", "", out).replace("\r\n", "\n")
     assert plain.splitlines()[0] == "draft.md:3:7: CLI001 [error] [*] Absolute security claim"
     # NO_COLOR wins over a TTY; --color always forces colour into a pipe.
-    assert "\x1b[" not in subprocess.run(
-        [sys.executable, "-m", "commlint", "check", "draft.md", "--color", "never"],
-        cwd=project, capture_output=True, text=True).stdout
+    assert (
+        "\x1b["
+        not in subprocess.run(
+            [sys.executable, "-m", "commlint", "check", "draft.md", "--color", "never"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
 
 
 def test_color_always_into_a_pipe(project, cli):
-    assert "\x1b[1;33mCLI002\x1b[0m" in cli("check", "draft.md", "--color", "always", cwd=project).stdout
+    assert (
+        "\x1b[1;33mCLI002\x1b[0m"
+        in cli("check", "draft.md", "--color", "always", cwd=project).stdout
+    )
 
 
 def test_quiet_and_statistics(project, cli):
@@ -137,16 +153,23 @@ def test_quiet_and_statistics(project, cli):
 
 
 def test_select_and_ignore_options(project, cli):
-    assert cli("check", "draft.md", "-q", "--select", "CLI002,soon", cwd=project).stdout.splitlines() == [
+    assert cli(
+        "check", "draft.md", "-q", "--select", "CLI002,soon", cwd=project
+    ).stdout.splitlines() == [
         "draft.md:4:1: CLI002 [warning] Alarmist phrase",
         "draft.md:4:13: CLI003 [info] Vague timing",
     ]
-    assert cli("check", "draft.md", "-q", "--ignore", "CLI001,CLI002", cwd=project).stdout.splitlines() == [
+    assert cli(
+        "check", "draft.md", "-q", "--ignore", "CLI001,CLI002", cwd=project
+    ).stdout.splitlines() == [
         "draft.md:4:13: CLI003 [info] Vague timing",
     ]
     bad = cli("check", "draft.md", "--select", "NOPE1", cwd=project)
     assert (bad.returncode, bad.stdout) == (2, "")
-    assert bad.stderr == f"commlint: error: {project / 'commlint.toml'}: select: unknown rule id or selector 'NOPE1'\n"
+    assert (
+        bad.stderr == f"commlint: error: {project / 'commlint.toml'}: select: "
+        "unknown rule id or selector 'NOPE1'\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -173,10 +196,19 @@ def test_clean_file_exits_0(project, cli):
     ("args", "stderr"),
     [
         (("check",), "commlint: error: check: give at least one PATH (or '-' for stdin)\n"),
-        (("check", "draft.md", "--format", "xml"), "commlint: error: check: unknown --format 'xml'"),
+        (
+            ("check", "draft.md", "--format", "xml"),
+            "commlint: error: check: unknown --format 'xml'",
+        ),
         (("check", "nowhere.md"), "commlint: error: nowhere.md: no such file or directory\n"),
-        (("check", "draft.md", "--fail-level", "loud"), "commlint: error: commlint check: argument --fail-level"),
-        (("frobnicate",), "commlint: error: commlint: argument COMMAND: invalid choice: 'frobnicate'"),
+        (
+            ("check", "draft.md", "--fail-level", "loud"),
+            "commlint: error: commlint check: argument --fail-level",
+        ),
+        (
+            ("frobnicate",),
+            "commlint: error: commlint: argument COMMAND: invalid choice: 'frobnicate'",
+        ),
     ],
 )
 def test_usage_and_input_errors_exit_2_with_one_line(project, cli, args, stderr):
@@ -188,21 +220,53 @@ def test_usage_and_input_errors_exit_2_with_one_line(project, cli, args, stderr)
 
 def test_directories_are_walked_for_supported_extensions(project, cli):
     write(project / ".gitignore", "build/\n*.tmp.md\n")
-    write(project / "commlint.toml", "packs = ['pack.toml']\nselect = ['CLI001']\nexclude = ['docs/drafts/old/']\n")
-    for name in ("a.md", "b.markdown", "c.txt", "d.html", "e.htm", "notes.rst", "script.py", "x.tmp.md",
-                 "build/out.md", "drafts/old/stale.md", "drafts/new.md", "node_modules/pkg/readme.md",
-                 "sub/.gitignore", "sub/keep.md", "sub/secret.md"):
-        write(project / "docs" / name, "<p>totally secure</p>\n" if "htm" in name else "totally secure\n")
+    write(
+        project / "commlint.toml",
+        "packs = ['pack.toml']\nselect = ['CLI001']\nexclude = ['docs/drafts/old/']\n",
+    )
+    for name in (
+        "a.md",
+        "b.markdown",
+        "c.txt",
+        "d.html",
+        "e.htm",
+        "notes.rst",
+        "script.py",
+        "x.tmp.md",
+        "build/out.md",
+        "drafts/old/stale.md",
+        "drafts/new.md",
+        "node_modules/pkg/readme.md",
+        "sub/.gitignore",
+        "sub/keep.md",
+        "sub/secret.md",
+    ):
+        write(
+            project / "docs" / name,
+            "<p>totally secure</p>\n" if "htm" in name else "totally secure\n",
+        )
     write(project / "docs" / "sub" / ".gitignore", "secret.md\n")
     (project / "draft.md").unlink()
     proc = cli("check", ".", "-q", cwd=project)
     files = [line.split(":")[0] for line in proc.stdout.splitlines()]
-    assert files == ["docs/a.md", "docs/b.markdown", "docs/c.txt", "docs/d.html", "docs/e.htm",
-                     "docs/drafts/new.md", "docs/sub/keep.md"]
-    assert proc.stdout.splitlines()[3] == "docs/d.html:1:4: CLI001 [error] [*] Absolute security claim"
+    assert files == [
+        "docs/a.md",
+        "docs/b.markdown",
+        "docs/c.txt",
+        "docs/d.html",
+        "docs/e.htm",
+        "docs/drafts/new.md",
+        "docs/sub/keep.md",
+    ]
+    assert (
+        proc.stdout.splitlines()[3] == "docs/d.html:1:4: CLI001 [error] [*] Absolute security claim"
+    )
     # A file named explicitly is linted whatever its extension or ignore status (pre-commit).
     proc = cli("check", "docs/notes.rst", "docs/build/out.md", "-q", cwd=project)
-    assert [line.split(":")[0] for line in proc.stdout.splitlines()] == ["docs/notes.rst", "docs/build/out.md"]
+    assert [line.split(":")[0] for line in proc.stdout.splitlines()] == [
+        "docs/notes.rst",
+        "docs/build/out.md",
+    ]
 
 
 def test_gitignore_above_the_walked_folder_applies_inside_a_repository(project, cli):
@@ -211,7 +275,9 @@ def test_gitignore_above_the_walked_folder_applies_inside_a_repository(project, 
     write(project / "docs" / "generated" / "g.md", "totally secure\n")
     write(project / "docs" / "kept.md", "totally secure\n")
     proc = cli("check", "docs", "-q", "--select", "CLI001", cwd=project)
-    assert proc.stdout.splitlines() == ["docs/kept.md:1:1: CLI001 [error] [*] Absolute security claim"]
+    assert proc.stdout.splitlines() == [
+        "docs/kept.md:1:1: CLI001 [error] [*] Absolute security claim"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -223,10 +289,14 @@ def test_gitignore_above_the_walked_folder_applies_inside_a_repository(project, 
     ],
 )
 def test_stdin_with_stdin_filename_picks_the_format(project, cli, name, expected):
-    text = "<b>`totally secure`</b>\n" if name != "page.html" else "<p>`<i>totally secure</i>`</p>\n"
+    text = (
+        "<b>`totally secure`</b>\n" if name != "page.html" else "<p>`<i>totally secure</i>`</p>\n"
+    )
     if name == "note.txt":
         text = "Say `totally secure`.\n"
-    proc = cli("check", "-", "--stdin-filename", name, "-q", "--select", "CLI001", input=text, cwd=project)
+    proc = cli(
+        "check", "-", "--stdin-filename", name, "-q", "--select", "CLI001", input=text, cwd=project
+    )
     assert proc.stdout.splitlines() == expected
     assert proc.returncode == (1 if expected else 0)
 
@@ -241,10 +311,19 @@ def test_python_m_commlint_works_like_commlint(project, cli):
     script = str(beside) if beside.is_file() else shutil.which("commlint")
     if script is None:
         pytest.skip("the commlint console script is not on PATH")
-    console = subprocess.run([script, "check", "draft.md", "--format", "json"], cwd=project,
-                             capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+    console = subprocess.run(
+        [script, "check", "draft.md", "--format", "json"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
     module = cli("check", "draft.md", "--format", "json", cwd=project)
-    assert (console.returncode, console.stdout, console.stderr) == (module.returncode, module.stdout, module.stderr)
+    assert (console.returncode, console.stdout, console.stderr) == (
+        module.returncode,
+        module.stdout,
+        module.stderr,
+    )
     assert module.returncode == 1
 
 
@@ -264,7 +343,10 @@ def documented_tables() -> dict[str, dict[str, tuple[str, bool]]]:
         m = re.match(r"\| `([a-z_]+)` \| ([^|]+) \|", line)
         if m:
             kind = m.group(2).strip()
-            tables.setdefault(section, {})[m.group(1)] = (kind.split(",")[0].strip(), kind.endswith("optional"))
+            tables.setdefault(section, {})[m.group(1)] = (
+                kind.split(",")[0].strip(),
+                kind.endswith("optional"),
+            )
     return tables
 
 
@@ -280,14 +362,18 @@ def check_object(obj: dict, table: dict[str, tuple[str, bool]], where: str) -> N
             assert isinstance(value, str)
         else:
             expected = _TYPES[kind]
-            assert isinstance(value, expected) and not (expected is int and isinstance(value, bool)), \
-                f"{where}.{key}: {value!r} is not {kind}"
+            assert isinstance(value, expected) and not (
+                expected is int and isinstance(value, bool)
+            ), f"{where}.{key}: {value!r} is not {kind}"
 
 
 def test_json_output_matches_docs_json_md(project, cli):
     write(project / "docs" / "latin1.md", "")
     (project / "docs" / "latin1.md").write_bytes(b"caf\xe9\n")
-    write(project / "pack.toml", PACK + r"""
+    write(
+        project / "pack.toml",
+        PACK
+        + r"""
 [[rule]]
 id = "CLI004"
 name = "danger-count"
@@ -297,7 +383,8 @@ severity = "warning"
 message = "Too many dangers"
 patterns = ['\bdanger\b']
 max = 1
-""")
+""",
+    )
     write(project / "docs" / "b.md", "Café 😀: a danger, a danger.\n\nIt is totally\nsecure.\n")
     proc = cli("check", "draft.md", "docs", "--format", "json", cwd=project)
     assert proc.returncode == 2  # the latin-1 file is an input error; the rest is still reported
@@ -329,8 +416,10 @@ max = 1
     assert list(by_path) == ["draft.md", "docs/b.md"]
     b = by_path["docs/b.md"]
     assert b["words"] == 9
-    assert [(d["rule"], d["line"], d["column"], d["end_line"], d["end_column"], d["start"], d["end"])
-            for d in b["diagnostics"]] == [
+    assert [
+        (d["rule"], d["line"], d["column"], d["end_line"], d["end_column"], d["start"], d["end"])
+        for d in b["diagnostics"]
+    ] == [
         ("CLI004", 1, 21, 1, 27, 20, 26),  # the first danger too many
         ("CLI001", 3, 7, 4, 7, 35, 49),
     ]
@@ -340,8 +429,10 @@ max = 1
         "diagnostics": 5,
         "by_severity": {"error": 2, "warning": 2, "info": 1},
         "by_rule": {"CLI001": 2, "CLI002": 1, "CLI003": 1, "CLI004": 1},
-        "errors": ["docs/latin1.md: not valid UTF-8 (byte 0xe9 at offset 3); "
-                   "commlint reads UTF-8 only, so re-save the file as UTF-8"],
+        "errors": [
+            "docs/latin1.md: not valid UTF-8 (byte 0xe9 at offset 3); "
+            "commlint reads UTF-8 only, so re-save the file as UTF-8"
+        ],
         "fail_level": "warning",
         "failed": True,
     }

@@ -73,7 +73,9 @@ def found(diags) -> list[tuple[str, str, int, int, int, int]]:
     return [(d.rule, d.severity, d.line, d.column, d.end_line, d.end_column) for d in diags]
 
 
-def lint(pack: Path, text: str = TEXT, path: str = "a.md", **keys) -> list[tuple[str, str, int, int, int, int]]:
+def lint(
+    pack: Path, text: str = TEXT, path: str = "a.md", **keys
+) -> list[tuple[str, str, int, int, int, int]]:
     return found(lint_text(text, path=path, config={"packs": [str(pack)], **keys}))
 
 
@@ -102,28 +104,39 @@ def test_select_by_id_name_and_category(pack):
 
 
 def test_extend_select_turns_on_an_off_by_default_rule(pack):
-    assert lint(pack, select=["CFG001", "CFG002", "CFG003"], **{"extend-select": ["CFG004"]}) == ALL_DEFAULT + [
-        ("CFG004", "info", 1, 57, 1, 66)
-    ]
+    assert lint(
+        pack, select=["CFG001", "CFG002", "CFG003"], **{"extend-select": ["CFG004"]}
+    ) == ALL_DEFAULT + [("CFG004", "info", 1, 57, 1, 66)]
 
 
 def test_ignore_beats_select(pack):
-    assert lint(pack, select=["CFG"], ignore=["CFG002", "danger-count", "CFG004"]) == ALL_DEFAULT[:1]
+    assert (
+        lint(pack, select=["CFG"], ignore=["CFG002", "danger-count", "CFG004"]) == ALL_DEFAULT[:1]
+    )
 
 
 def test_severity_overrides_most_specific_wins(pack):
-    got = lint(pack, select=["CFG00"], ignore=["CFG004"], severity={"CFG": "info", "CFG001": "warning"})
-    assert [(r, s) for r, s, *_ in got] == [("CFG001", "warning"), ("CFG002", "info"), ("CFG003", "info")]
+    got = lint(
+        pack, select=["CFG00"], ignore=["CFG004"], severity={"CFG": "info", "CFG001": "warning"}
+    )
+    assert [(r, s) for r, s, *_ in got] == [
+        ("CFG001", "warning"),
+        ("CFG002", "info"),
+        ("CFG003", "info"),
+    ]
 
 
 def test_per_file_ignores_are_globs_relative_to_the_config(pack, tmp_path):
-    cfg_file = write(tmp_path / "commlint.toml", f"""
+    cfg_file = write(
+        tmp_path / "commlint.toml",
+        f"""
 packs = [{json.dumps(str(pack))}]
 select = ["CFG001", "CFG002", "CFG003"]
 [per-file-ignores]
 "legal/**" = ["CFG001"]
 "*.txt" = ["alarmist"]
-""")
+""",
+    )
     cfg = Config.from_file(cfg_file)
     legal = found(lint_text(TEXT, path=str(tmp_path / "legal" / "x" / "a.md"), config=cfg))
     assert legal == ALL_DEFAULT[1:]
@@ -153,7 +166,10 @@ def test_fail_level(pack, tmp_path, cli, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert run(["a.md"]).exit_code() == 0  # info < warning, the default
     assert run(["a.md"], overrides={"fail_level": "info"}).exit_code() == 1
-    write(tmp_path / "commlint.toml", f"packs = [{json.dumps(str(pack))}]\nselect = ['CFG003']\nfail-level = 'info'\n")
+    write(
+        tmp_path / "commlint.toml",
+        f"packs = [{json.dumps(str(pack))}]\nselect = ['CFG003']\nfail-level = 'info'\n",
+    )
     assert run(["a.md"]).exit_code() == 1
     assert cli("check", "a.md", "-q", cwd=tmp_path).returncode == 1
     assert cli("check", "a.md", "-q", "--fail-level", "error", cwd=tmp_path).returncode == 0
@@ -163,22 +179,45 @@ def test_fail_level(pack, tmp_path, cli, monkeypatch):
 
 
 def test_discovery_walks_upward_and_the_first_file_wins(tmp_path, pack):
-    write(tmp_path / "pyproject.toml", "[tool.commlint]\nselect = ['CFG001']\npacks = ['rules/pack.toml']\n")
-    write(tmp_path / "team" / ".commlint.toml", "select = ['CFG002']\npacks = ['../rules/pack.toml']\n")
-    write(tmp_path / "team" / "sub" / "pyproject.toml", "[project]\nname = 'x'\n")  # no [tool.commlint]
-    write(tmp_path / "team" / "press" / "commlint.toml", "select = ['CFG003']\npacks = ['../../rules/pack.toml']\n")
+    write(
+        tmp_path / "pyproject.toml",
+        "[tool.commlint]\nselect = ['CFG001']\npacks = ['rules/pack.toml']\n",
+    )
+    write(
+        tmp_path / "team" / ".commlint.toml",
+        "select = ['CFG002']\npacks = ['../rules/pack.toml']\n",
+    )
+    write(
+        tmp_path / "team" / "sub" / "pyproject.toml", "[project]\nname = 'x'\n"
+    )  # no [tool.commlint]
+    write(
+        tmp_path / "team" / "press" / "commlint.toml",
+        "select = ['CFG003']\npacks = ['../../rules/pack.toml']\n",
+    )
     write(tmp_path / "team" / "press" / ".commlint.toml", "select = ['CFG001']\n")
     assert find_config_file(tmp_path / "a.md") == tmp_path / "pyproject.toml"
-    assert find_config_file(tmp_path / "team" / "sub" / "deep" / "a.md") == tmp_path / "team" / ".commlint.toml"
+    assert (
+        find_config_file(tmp_path / "team" / "sub" / "deep" / "a.md")
+        == tmp_path / "team" / ".commlint.toml"
+    )
     # commlint.toml beats .commlint.toml in the same folder
-    assert find_config_file(tmp_path / "team" / "press") == tmp_path / "team" / "press" / "commlint.toml"
+    assert (
+        find_config_file(tmp_path / "team" / "press")
+        == tmp_path / "team" / "press" / "commlint.toml"
+    )
     cfg = Config.discover(tmp_path / "team" / "sub" / "a.md")
     assert cfg.select == ["CFG002"] and cfg.root == (tmp_path / "team").resolve()
 
 
 def test_cli_uses_the_nearest_config_for_each_file_and_config_overrides(tmp_path, pack, cli):
-    write(tmp_path / "pyproject.toml", "[tool.commlint]\nselect = ['CFG001']\npacks = ['rules/pack.toml']\n")
-    write(tmp_path / "team" / ".commlint.toml", "select = ['CFG002']\npacks = ['../rules/pack.toml']\n")
+    write(
+        tmp_path / "pyproject.toml",
+        "[tool.commlint]\nselect = ['CFG001']\npacks = ['rules/pack.toml']\n",
+    )
+    write(
+        tmp_path / "team" / ".commlint.toml",
+        "select = ['CFG002']\npacks = ['../rules/pack.toml']\n",
+    )
     write(tmp_path / "other.toml", "select = ['CFG003']\npacks = ['rules/pack.toml']\n")
     write(tmp_path / "top.md", TEXT)
     write(tmp_path / "team" / "deep" / "t.md", TEXT)
@@ -194,7 +233,10 @@ def test_cli_uses_the_nearest_config_for_each_file_and_config_overrides(tmp_path
         "team/deep/t.md:1:49: CFG003 [info] too many dangers (3 in this document; at most 2)",
     ]
     # --ignore adds to each discovered config's own list instead of replacing it
-    write(tmp_path / "team" / ".commlint.toml", "select = ['CFG']\nignore = ['CFG003', 'CFG004']\npacks = ['../rules/pack.toml']\n")
+    write(
+        tmp_path / "team" / ".commlint.toml",
+        "select = ['CFG']\nignore = ['CFG003', 'CFG004']\npacks = ['../rules/pack.toml']\n",
+    )
     proc = cli("check", "team", "-q", "--ignore", "CFG001", cwd=tmp_path)
     assert proc.stdout.splitlines() == ["team/deep/t.md:1:23: CFG002 [warning] bad actors"]
 
@@ -213,13 +255,25 @@ def test_no_config_means_defaults(tmp_path):
         ("colour = 'red'\n", "{file}: unknown key 'colour'"),
         ("select = 'CFG001'\n", "{file}: 'select' must be a list"),
         ("select = [1]\n", "{file}: 'select' must be a list of strings"),
-        ("fail-level = 'fatal'\n", "{file}: 'fail-level' must be one of info, warning, error, not 'fatal'"),
+        (
+            "fail-level = 'fatal'\n",
+            "{file}: 'fail-level' must be one of info, warning, error, not 'fatal'",
+        ),
         ("timeout = 0\n", "{file}: 'timeout' must be positive"),
         ("timeout = 'soon'\n", "{file}: 'timeout' must be a number"),
-        ("[severity]\nCFG001 = 'loud'\n", "{file}: severity.CFG001 must be one of info, warning, error, not 'loud'"),
-        ("[per-file-ignores]\n'*.md' = 'CFG001'\n", "{file}: per-file-ignores.'*.md' must be a list of rule ids"),
+        (
+            "[severity]\nCFG001 = 'loud'\n",
+            "{file}: severity.CFG001 must be one of info, warning, error, not 'loud'",
+        ),
+        (
+            "[per-file-ignores]\n'*.md' = 'CFG001'\n",
+            "{file}: per-file-ignores.'*.md' must be a list of rule ids",
+        ),
         ("[rules]\nCFG003 = 2\n", "{file}: rules.CFG003 must be a table of options"),
-        ("packs = ['nope.toml']\n", "{file}: packs: 'nope.toml' not found (looked at {dir}/nope.toml)"),
+        (
+            "packs = ['nope.toml']\n",
+            "{file}: packs: 'nope.toml' not found (looked at {dir}/nope.toml)",
+        ),
         ("select = [\n", "{file}: invalid TOML: "),
     ],
 )
@@ -227,7 +281,9 @@ def test_bad_values_name_the_file_the_key_and_the_reason(tmp_path, body, message
     cfg_file = write(tmp_path / "commlint.toml", body)
     with pytest.raises(ConfigError) as info:
         Config.from_file(cfg_file)
-    expected = message.format(file=cfg_file.resolve() if "TOML" not in message else cfg_file, dir=tmp_path.resolve())
+    expected = message.format(
+        file=cfg_file.resolve() if "TOML" not in message else cfg_file, dir=tmp_path.resolve()
+    )
     assert str(info.value).startswith(expected)
 
 
@@ -237,10 +293,19 @@ def test_bad_values_name_the_file_the_key_and_the_reason(tmp_path, body, message
         ("select = ['NOPE1']\n", "{file}: select: unknown rule id or selector 'NOPE1'"),
         ("ignore = ['NOPE1']\n", "{file}: ignore: unknown rule id or selector 'NOPE1'"),
         ("[severity]\nNOPE1 = 'info'\n", "{file}: severity: unknown rule id or selector 'NOPE1'"),
-        ("[per-file-ignores]\n'*.md' = ['NOPE1']\n", "{file}: per-file-ignores: unknown rule id or selector 'NOPE1'"),
+        (
+            "[per-file-ignores]\n'*.md' = ['NOPE1']\n",
+            "{file}: per-file-ignores: unknown rule id or selector 'NOPE1'",
+        ),
         ("[rules.NOPE1]\nmax = 1\n", "{file}: rules: unknown rule id or selector 'NOPE1'"),
-        ("[rules.CFG003]\nmaximum = 1\n", "{file}: rules.CFG003: rule CFG003: unknown option 'maximum'"),
-        ("[rules.CFG003]\nmax = 'two'\n", "{file}: rules.CFG003: rule CFG003: option 'max' has the wrong type"),
+        (
+            "[rules.CFG003]\nmaximum = 1\n",
+            "{file}: rules.CFG003: rule CFG003: unknown option 'maximum'",
+        ),
+        (
+            "[rules.CFG003]\nmax = 'two'\n",
+            "{file}: rules.CFG003: rule CFG003: option 'max' has the wrong type",
+        ),
     ],
 )
 def test_unknown_rules_and_options_name_the_file_and_key(tmp_path, pack, body, message):
@@ -253,18 +318,26 @@ def test_unknown_rules_and_options_name_the_file_and_key(tmp_path, pack, body, m
 
 
 def test_config_errors_are_one_cli_line_and_exit_2(tmp_path, pack, cli):
-    cfg_file = write(tmp_path / "commlint.toml", "packs = ['rules/pack.toml']\n[rules.CFG003]\nmaximum = 1\n")
+    cfg_file = write(
+        tmp_path / "commlint.toml", "packs = ['rules/pack.toml']\n[rules.CFG003]\nmaximum = 1\n"
+    )
     write(tmp_path / "a.md", TEXT)
     proc = cli("check", "a.md", cwd=tmp_path)
     assert (proc.returncode, proc.stdout) == (2, "")
-    assert proc.stderr == f"commlint: error: {cfg_file.resolve()}: rules.CFG003: rule CFG003: unknown option 'maximum'\n"
+    assert (
+        proc.stderr == f"commlint: error: {cfg_file.resolve()}: rules.CFG003: "
+        "rule CFG003: unknown option 'maximum'\n"
+    )
 
 
 def test_pyproject_tool_table_errors_name_the_pyproject(tmp_path, cli):
     cfg_file = write(tmp_path / "pyproject.toml", "[tool.commlint]\nselectt = ['X1']\n")
     write(tmp_path / "a.md", "hi\n")
     proc = cli("check", "a.md", cwd=tmp_path)
-    assert (proc.returncode, proc.stderr) == (2, f"commlint: error: {cfg_file.resolve()}: unknown key 'selectt'\n")
+    assert (proc.returncode, proc.stderr) == (
+        2,
+        f"commlint: error: {cfg_file.resolve()}: unknown key 'selectt'\n",
+    )
 
 
 def test_missing_config_file_given_with_config(tmp_path, cli):
@@ -277,14 +350,19 @@ def test_docs_configuration_md_documents_every_key():
 
     from commlint.config import _KEYS
 
-    doc = (Path(__file__).resolve().parent.parent / "docs" / "configuration.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "configuration.md").read_text(
+        encoding="utf-8"
+    )
     documented = set(re.findall(r"^\| `([a-z-]+)` \|", doc, flags=re.MULTILINE))
     assert set(_KEYS) <= documented, f"undocumented config keys: {set(_KEYS) - documented}"
 
 
 def test_config_flag_accepts_a_pyproject(tmp_path, pack, cli):
-    write(tmp_path / "settings" / "pyproject.toml",
-          f"[project]\nname = 'x'\n[tool.commlint]\nselect = ['CFG002']\npacks = [{json.dumps(str(pack))}]\n")
+    write(
+        tmp_path / "settings" / "pyproject.toml",
+        "[project]\nname = 'x'\n[tool.commlint]\nselect = ['CFG002']\n"
+        f"packs = [{json.dumps(str(pack))}]\n",
+    )
     write(tmp_path / "a.md", TEXT)
     proc = cli("check", "a.md", "-q", "--config", "settings/pyproject.toml", cwd=tmp_path)
     assert proc.stdout.splitlines() == ["a.md:1:23: CFG002 [warning] bad actors"]

@@ -34,8 +34,13 @@ def cfg(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     return {"packs": [str(pack)], "select": ["HTT"]}
 
 
-def spans(text: str, cfg: dict[str, list[str]], path: str = "page.html") -> list[tuple[str, int, int, int, int]]:
-    return [(d.rule, d.line, d.column, d.end_line, d.end_column) for d in lint_text(text, path=path, config=cfg)]
+def spans(
+    text: str, cfg: dict[str, list[str]], path: str = "page.html"
+) -> list[tuple[str, int, int, int, int]]:
+    return [
+        (d.rule, d.line, d.column, d.end_line, d.end_column)
+        for d in lint_text(text, path=path, config=cfg)
+    ]
 
 
 PAGE = """<!DOCTYPE html>
@@ -65,8 +70,11 @@ def test_page_positions(cfg):
 
 
 def test_head_script_style_code_and_comments_are_not_prose(cfg):
-    text = "<head><title>bad actors</title></head><script>bad actors</script><style>/* bad actors */</style>" \
-           "<pre>bad actors</pre><kbd>bad actors</kbd><!-- bad actors --><p title='bad actors'>ok</p>"
+    text = (
+        "<head><title>bad actors</title></head><script>bad actors</script>"
+        "<style>/* bad actors */</style>"
+        "<pre>bad actors</pre><kbd>bad actors</kbd><!-- bad actors --><p title='bad actors'>ok</p>"
+    )
     assert spans(text, cfg) == []
 
 

@@ -41,9 +41,14 @@ def cfg(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     return {"packs": [str(pack)], "select": ["MDT"]}
 
 
-def spans(text: str, cfg: dict[str, list[str]], path: str = "draft.md") -> list[tuple[str, int, int, int, int]]:
+def spans(
+    text: str, cfg: dict[str, list[str]], path: str = "draft.md"
+) -> list[tuple[str, int, int, int, int]]:
     """(rule, line, column, end_line, end_column) of every diagnostic."""
-    return [(d.rule, d.line, d.column, d.end_line, d.end_column) for d in lint_text(text, path=path, config=cfg)]
+    return [
+        (d.rule, d.line, d.column, d.end_line, d.end_column)
+        for d in lint_text(text, path=path, config=cfg)
+    ]
 
 
 def prose(text: str) -> str:
@@ -92,7 +97,8 @@ def test_html_comments_and_raw_tags_are_not_prose(cfg):
     text = (
         "<!-- totally secure -->\n"
         "\n"
-        "A <span title=\"totally secure\">tag</span> and a <!-- multi\nline totally secure --> comment.\n"
+        'A <span title="totally secure">tag</span> and a '
+        "<!-- multi\nline totally secure --> comment.\n"
         "\n"
         "<div>\ntotally secure inside an HTML block\n</div>\n"
         "\n"
@@ -106,10 +112,10 @@ def test_urls_autolinks_and_link_targets_are_not_prose(cfg):
     text = (
         "See https://example.com/totally secure and www.totally-secure.example.\n"
         "Mail <https://bad.example/bad actors> or <me@totally.secure>.\n"
-        "[a link](https://example.com/totally%20secure \"totally secure\") "
+        '[a link](https://example.com/totally%20secure "totally secure") '
         "and ![totally secure](img.png) and [ref][bad actors].\n"
         "\n"
-        "[bad actors]: https://example.com/totally-secure \"totally secure\"\n"
+        '[bad actors]: https://example.com/totally-secure "totally secure"\n'
     )
     # Only the bare "secure" after the URL remains; no phrase is complete.
     assert spans(text, cfg) == []
@@ -176,7 +182,9 @@ def test_backslash_escapes_do_not_break_positions(cfg):
 
 def test_prose_view_of_visible_non_prose_and_blocks():
     text = "# Title\n\nSee `code`, ![img](a.png) and https://x.example now.\n"
-    assert prose(text) == f"Title{BLOCK_BREAK}See {PLACEHOLDER}, {PLACEHOLDER} and {PLACEHOLDER} now."
+    assert (
+        prose(text) == f"Title{BLOCK_BREAK}See {PLACEHOLDER}, {PLACEHOLDER} and {PLACEHOLDER} now."
+    )
 
 
 # -- containers ---------------------------------------------------------------------------------
@@ -205,7 +213,10 @@ def test_blockquotes_nested_and_lazy(cfg):
 
 
 def test_atx_and_setext_headings(cfg):
-    text = "# A totally secure heading #\n\n## bad actors\n\nSetext totally\nsecure\n======\n\nAnother\n-------\n"
+    text = (
+        "# A totally secure heading #\n\n## bad actors\n\n"
+        "Setext totally\nsecure\n======\n\nAnother\n-------\n"
+    )
     assert spans(text, cfg) == [
         ("MDT001", 1, 5, 1, 19),
         ("MDT002", 3, 4, 3, 14),

@@ -1,4 +1,4 @@
-"""Plugins: every hook through an in-process plugin, and the example distribution installed for real."""
+"""Plugins: every hook through an in-process plugin; the example distribution installed for real."""
 
 from __future__ import annotations
 
@@ -84,17 +84,26 @@ def test_format_extension_formatter_and_configure_hooks(hooks_plugin, tmp_path):
     (tmp_path / "pack.toml").write_text(PACK, encoding="utf-8")
     (tmp_path / "a.note").write_text("% totally secure\nIt is totally secure.\n", encoding="utf-8")
     (tmp_path / "b.unknown").write_text("totally secure\n", encoding="utf-8")
-    cfg = Config.from_dict({"packs": [str(tmp_path / "pack.toml")], "select": ["PLG"]}, root=tmp_path)
+    cfg = Config.from_dict(
+        {"packs": [str(tmp_path / "pack.toml")], "select": ["PLG"]}, root=tmp_path
+    )
     report = api.run([str(tmp_path)], config=cfg)
     # The folder walk picked up ".note" (and not ".unknown"), parsed by the plugin's format.
-    assert [(Path(d.path or "").name, d.line, d.column, d.end_line, d.end_column) for d in report.diagnostics] == [
-        ("a.note", 2, 7, 2, 21)
-    ]
+    assert [
+        (Path(d.path or "").name, d.line, d.column, d.end_line, d.end_column)
+        for d in report.diagnostics
+    ] == [("a.note", 2, 7, 2, 21)]
     out = io.StringIO()
     formatters()["count"](report, out, {})
     assert out.getvalue() == "1\n"
-    accepting = Config.from_dict({"packs": [str(tmp_path / "pack.toml")], "select": ["PLG"],
-                                  "plugins": {"plugin-accept": {"terms": ["totally secure"]}}}, root=tmp_path)
+    accepting = Config.from_dict(
+        {
+            "packs": [str(tmp_path / "pack.toml")],
+            "select": ["PLG"],
+            "plugins": {"plugin-accept": {"terms": ["totally secure"]}},
+        },
+        root=tmp_path,
+    )
     assert accepting.accept == ["totally secure"]
     assert api.run([str(tmp_path)], config=accepting).diagnostics == []
 
@@ -118,41 +127,74 @@ def test_example_plugin_installed_in_a_fresh_venv_fires_through_the_cli(tmp_path
     # --system-site-packages reaches the base interpreter's packages only. When this suite runs
     # inside a virtualenv itself (as .ci/run does), hand the new venv that environment too, so
     # it finds commlint and its dependencies without installing them again.
-    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     parents = [p for p in site.getsitepackages() if Path(p).is_dir()]
     Path(purelib, "_commlint_parent_env.pth").write_text(
-        "".join(f"import site; site.addsitedir({p!r})\n" for p in parents), encoding="utf-8")
+        "".join(f"import site; site.addsitedir({p!r})\n" for p in parents), encoding="utf-8"
+    )
     # Install from a copy, so the build leaves nothing behind in the checkout. --no-deps: commlint
     # itself comes from the system site-packages; pip fetches only the build backend (setuptools).
     source = tmp_path / "commlint-example"
-    shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
+    shutil.copytree(
+        EXAMPLE, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__")
+    )
     install = subprocess.run(
-        [str(python), "-m", "pip", "install", "--no-deps", "-q", "--disable-pip-version-check", str(source)],
-        capture_output=True, text=True, timeout=600,
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--disable-pip-version-check",
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert install.returncode == 0, install.stdout + install.stderr
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("PYTHONPATH", None)
     (tmp_path / "work").mkdir()
     draft = tmp_path / "work" / "draft.md"
-    draft.write_text("# News\n\nOur revolutionary model ships\nsoon. See `soon`.\n", encoding="utf-8")
+    draft.write_text(
+        "# News\n\nOur revolutionary model ships\nsoon. See `soon`.\n", encoding="utf-8"
+    )
 
     def commlint(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(python), "-m", "commlint", *args], cwd=tmp_path / "work",
-                              capture_output=True, text=True, env=env, timeout=300)
+        return subprocess.run(
+            [str(python), "-m", "commlint", *args],
+            cwd=tmp_path / "work",
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
 
     proc = commlint("check", "draft.md", "--select", "EXA", "-q")
     assert proc.stderr == ""
     assert proc.stdout.splitlines() == [
         "draft.md:3:5: EXA101 [info] Hype word: “revolutionary”. Say what is new instead.",
-        "draft.md:4:1: EXA001 [warning] Vague timeline: “soon”. Give a date or a quarter, or leave the timing out.",
+        "draft.md:4:1: EXA001 [warning] Vague timeline: “soon”. "
+        "Give a date or a quarter, or leave the timing out.",
     ]
     assert proc.returncode == 1  # EXA001 is a warning, the default fail level
     listing = commlint("rules")
     assert listing.returncode == 0
     assert "EXA001" in listing.stdout and "EXA101" in listing.stdout
     # The plugin's own tests pass against the installed distribution too.
-    tests = subprocess.run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", str(source / "tests")],
-                           capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
+    tests = subprocess.run(
+        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", str(source / "tests")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=tmp_path,
+    )
     assert tests.returncode == 0, tests.stdout + tests.stderr

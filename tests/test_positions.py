@@ -37,9 +37,13 @@ def cfg(pack: Path) -> dict[str, list[str]]:
     return {"packs": [str(pack)], "select": ["POS"]}
 
 
-def spans(text: str, cfg: dict[str, list[str]], path: str = "a.md") -> list[tuple[int, int, int, int, int, int]]:
-    return [(d.line, d.column, d.end_line, d.end_column, d.start, d.end)
-            for d in lint_text(text, path=path, config=cfg)]
+def spans(
+    text: str, cfg: dict[str, list[str]], path: str = "a.md"
+) -> list[tuple[int, int, int, int, int, int]]:
+    return [
+        (d.line, d.column, d.end_line, d.end_column, d.start, d.end)
+        for d in lint_text(text, path=path, config=cfg)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -48,9 +52,9 @@ def spans(text: str, cfg: dict[str, list[str]], path: str = "a.md") -> list[tupl
         ("", 1),
         ("Café: ", 7),  # é is one character (two UTF-8 bytes)
         ("Cafe\u0301: ", 8),  # e + combining acute: two characters
-        ("\U0001F512 ", 3),  # an emoji: one character (four bytes, two UTF-16 units)
+        ("\U0001f512 ", 3),  # an emoji: one character (four bytes, two UTF-16 units)
         ("中文说明：", 6),  # CJK: one character each
-        ("\U0001F468\u200d\U0001F469\u200d\U0001F467 ", 7),  # a ZWJ family: five code points
+        ("\U0001f468\u200d\U0001f469\u200d\U0001f467 ", 7),  # a ZWJ family: five code points
     ],
 )
 @pytest.mark.parametrize("path", ["a.md", "a.txt", "a.html"])
@@ -81,7 +85,9 @@ def test_bom_is_removed_and_offsets_index_the_decoded_text(cfg):
 def test_crlf_line_endings(cfg, path):
     text = "First line.\r\nIt is totally\r\nsecure.\r\n\r\nAnd totally secure.\r\n"
     if path.endswith(".html"):
-        text = "<p>First line.\r\nIt is totally\r\nsecure.</p>\r\n\r\n<p>And totally secure.</p>\r\n"
+        text = (
+            "<p>First line.\r\nIt is totally\r\nsecure.</p>\r\n\r\n<p>And totally secure.</p>\r\n"
+        )
         assert spans(text, cfg, path) == [(2, 7, 3, 7, 22, 37), (5, 8, 5, 22, 53, 67)]
         return
     assert spans(text, cfg, path) == [(2, 7, 3, 7, 19, 34), (5, 5, 5, 19, 43, 57)]
@@ -93,7 +99,17 @@ def test_crlf_line_endings(cfg, path):
 def test_source_position_round_trip():
     source = decode("ab\r\ncé\n\n😀x".encode(), "a.txt")
     assert [source.position(i) for i in range(len(source.text) + 1)] == [
-        (1, 1), (1, 2), (1, 3), (1, 4), (2, 1), (2, 2), (2, 3), (3, 1), (4, 1), (4, 2), (4, 3),
+        (1, 1),
+        (1, 2),
+        (1, 3),
+        (1, 4),
+        (2, 1),
+        (2, 2),
+        (2, 3),
+        (3, 1),
+        (4, 1),
+        (4, 2),
+        (4, 3),
     ]
     assert source.final_newline is False
 
@@ -116,7 +132,9 @@ def test_other_encodings_are_one_clear_error(tmp_path, data, reason):
 
 
 def test_cli_bad_file_is_reported_and_the_others_are_still_linted(tmp_path, pack, cli):
-    (tmp_path / "commlint.toml").write_text(f"packs = [{json.dumps(str(pack))}]\nselect = ['POS']\n")
+    (tmp_path / "commlint.toml").write_text(
+        f"packs = [{json.dumps(str(pack))}]\nselect = ['POS']\n"
+    )
     (tmp_path / "a_latin1.md").write_bytes("Caf\xe9 totally secure\n".encode("latin-1"))
     (tmp_path / "b_good.md").write_text("Café: totally secure\n", encoding="utf-8")
     (tmp_path / "c_bom_crlf.txt").write_bytes("\ufeffOK\r\nIt is totally secure\r\n".encode())
@@ -128,28 +146,43 @@ def test_cli_bad_file_is_reported_and_the_others_are_still_linted(tmp_path, pack
         "commlint reads UTF-8 only, so re-save the file as UTF-8"
     ]
     report = json.loads(proc.stdout)
-    got = {f["path"]: [(d["line"], d["column"], d["end_line"], d["end_column"]) for d in f["diagnostics"]]
-           for f in report["files"]}
+    got = {
+        f["path"]: [
+            (d["line"], d["column"], d["end_line"], d["end_column"]) for d in f["diagnostics"]
+        ]
+        for f in report["files"]
+    }
     assert got == {"b_good.md": [(1, 7, 1, 21)], "c_bom_crlf.txt": [(2, 7, 2, 21)]}
-    assert report["summary"]["errors"] == [proc.stderr.splitlines()[0].removeprefix("commlint: error: ")]
+    assert report["summary"]["errors"] == [
+        proc.stderr.splitlines()[0].removeprefix("commlint: error: ")
+    ]
 
 
 def test_cli_stdin_bytes_keep_bom_crlf_and_reject_bad_encodings(tmp_path, pack, cli):
     import subprocess
     import sys
 
-    (tmp_path / "commlint.toml").write_text(f"packs = [{json.dumps(str(pack))}]\nselect = ['POS']\n")
+    (tmp_path / "commlint.toml").write_text(
+        f"packs = [{json.dumps(str(pack))}]\nselect = ['POS']\n"
+    )
 
     def run(data: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
-        return subprocess.run([sys.executable, "-m", "commlint", "check", "-", *args], input=data,
-                              capture_output=True, cwd=tmp_path, env={"NO_COLOR": "1", "PATH": "",
-                                                                      "PYTHONIOENCODING": "utf-8:strict"})
+        return subprocess.run(
+            [sys.executable, "-m", "commlint", "check", "-", *args],
+            input=data,
+            capture_output=True,
+            cwd=tmp_path,
+            env={"NO_COLOR": "1", "PATH": "", "PYTHONIOENCODING": "utf-8:strict"},
+        )
 
     ok = run("\ufeffCafé\r\ntotally secure\r\n".encode(), "--stdin-filename", "note.txt", "-q")
     assert ok.returncode == 1
-    assert ok.stdout.decode().splitlines() == ["note.txt:2:1: POS001 [error] absolute claim: totally secure"]
+    assert ok.stdout.decode().splitlines() == [
+        "note.txt:2:1: POS001 [error] absolute claim: totally secure"
+    ]
     bad = run("caf\xe9".encode("latin-1"))
     assert bad.returncode == 2
     assert bad.stderr.decode().splitlines() == [
-        "commlint: error: -: not valid UTF-8 (byte 0xe9 at offset 3); commlint reads UTF-8 only, so re-save the file as UTF-8"
+        "commlint: error: -: not valid UTF-8 (byte 0xe9 at offset 3); "
+        "commlint reads UTF-8 only, so re-save the file as UTF-8"
     ]

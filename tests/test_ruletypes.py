@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -122,7 +121,10 @@ def spans(diags) -> list[tuple[str, int, int, int, int]]:
 
 
 def test_phrase_matches_and_sentence_exceptions(pack):
-    text = "Our filter never fails. We never claim it never fails.\nNo system is 100% accurate; ours is 100% accurate.\n"
+    text = (
+        "Our filter never fails. We never claim it never fails.\n"
+        "No system is 100% accurate; ours is 100% accurate.\n"
+    )
     diags = run(pack, text, "RTP001")
     # Exceptions are searched in the match's sentence: the second sentence holds "claim" and the
     # third "no system", so all their matches are excepted, even "ours is 100% accurate".
@@ -133,7 +135,9 @@ def test_phrase_matches_and_sentence_exceptions(pack):
 def test_phrase_extend_exceptions_option(pack):
     text = "It never fails in tests.\n"
     assert spans(run(pack, text, "RTP001")) == [("RTP001", 1, 4, 1, 15)]
-    assert run(pack, text, "RTP001", rules={"RTP001": {"extend-exceptions": [r"\bin tests\b"]}}) == []
+    assert (
+        run(pack, text, "RTP001", rules={"RTP001": {"extend-exceptions": [r"\bin tests\b"]}}) == []
+    )
 
 
 # -- substitution --------------------------------------------------------------------------------
@@ -184,7 +188,12 @@ def test_balance_look_behind_and_config_mitigations(pack):
     assert run(pack, text, "RTB001", rules={"RTB001": {"look-behind": 1}}) == []
     (diag,) = run(pack, text, "RTB001", mitigations=["Access is limited to vetted partners."])
     (s,) = diag.suggestions
-    assert (s.text, s.safe, s.start, s.end) == (" Access is limited to vetted partners.", False, 38, 38)
+    assert (s.text, s.safe, s.start, s.end) == (
+        " Access is limited to vetted partners.",
+        False,
+        38,
+        38,
+    )
 
 
 def test_balance_default_suggestion_needs_input(pack):
@@ -220,14 +229,23 @@ HARD = (
     "sophisticated adversarial manipulation methodologies and unprecedented technological "
     "capabilities.\n"
 )
-EASY = "We made a new tool. It is fast. It is cheap. You can try it now. Tell us what you think of it. We read every note.\n"
+EASY = (
+    "We made a new tool. It is fast. It is cheap. You can try it now. "
+    "Tell us what you think of it. We read every note.\n"
+)
 
 
 def test_readability_per_paragraph_and_document(pack):
     text = EASY + "\n" + HARD
     (para,) = run(pack, text, "RTR001")
     assert (para.rule, para.scope, para.line, para.column, para.end_line, para.end_column) == (
-        "RTR001", "span", 3, 1, 3, len(HARD))
+        "RTR001",
+        "span",
+        3,
+        1,
+        3,
+        len(HARD),
+    )
     assert para.data["metric"] == "flesch_kincaid_grade" and para.data["value"] > 12
     assert para.message.startswith("Paragraph is hard to read (flesch kincaid grade ")
     (doc,) = run(pack, HARD, "RTR002")
@@ -276,26 +294,49 @@ def test_textstat_readability_works_offline(tmp_path, pack):
     (site / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
     log = tmp_path / "net.log"
     (tmp_path / "commlint.toml").write_text(
-        f"packs = [{json.dumps(str(pack))}]\nselect = ['RTR001', 'RTR002']\n", encoding="utf-8")
+        f"packs = [{json.dumps(str(pack))}]\nselect = ['RTR001', 'RTR002']\n", encoding="utf-8"
+    )
     (tmp_path / "hard.md").write_text(HARD, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]),
-           "COMMLINT_TEST_NET_LOG": str(log), "NO_COLOR": "1"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]),
+        "COMMLINT_TEST_NET_LOG": str(log),
+        "NO_COLOR": "1",
+    }
     probe = subprocess.run(
-        [sys.executable, "-c", "import socket\ntry:\n socket.create_connection(('pypi.org', 443))\n"
-         "except OSError:\n print('blocked')"],
-        capture_output=True, text=True, env=env, cwd=tmp_path)
+        [
+            sys.executable,
+            "-c",
+            "import socket\ntry:\n socket.create_connection(('pypi.org', 443))\n"
+            "except OSError:\n print('blocked')",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     assert probe.stdout.strip() == "blocked"  # the harness really cuts the network
     log.unlink()
-    proc = subprocess.run([sys.executable, "-m", "commlint", "check", "hard.md", "-q", "--format", "json"],
-                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "commlint", "check", "hard.md", "-q", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr  # info findings do not fail the run
     diags = json.loads(proc.stdout)["files"][0]["diagnostics"]
     assert sorted(d["rule"] for d in diags) == ["RTR001", "RTR002"]
     assert not log.exists(), log.read_text()
     # textstat counts syllables from the bundled CMU dictionary, offline: FIRE (F AY1 ER0) and
     # HOUR (AW1 ER0) have two each, where the hyphenation fallback would count one each.
-    syl = subprocess.run([sys.executable, "-c", "import textstat; print(textstat.syllable_count('fire hour'))"],
-                         capture_output=True, text=True, env=env)
+    syl = subprocess.run(
+        [sys.executable, "-c", "import textstat; print(textstat.syllable_count('fire hour'))"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert syl.returncode == 0 and syl.stdout.strip() == "4"
     assert not log.exists()
 
@@ -305,7 +346,9 @@ def test_textstat_readability_works_offline(tmp_path, pack):
 
 def test_catastrophic_user_pattern_times_out_with_a_diagnostic(pack, cli, tmp_path):
     (tmp_path / "commlint.toml").write_text(
-        f"packs = [{json.dumps(str(pack))}]\nselect = ['RTX001', 'RTP001']\ntimeout = 0.2\n", encoding="utf-8")
+        f"packs = [{json.dumps(str(pack))}]\nselect = ['RTX001', 'RTP001']\ntimeout = 0.2\n",
+        encoding="utf-8",
+    )
     (tmp_path / "slow.txt").write_text("It never fails. " + "a" * 60 + "!\n", encoding="utf-8")
     proc = cli("check", "slow.txt", "--format", "json", cwd=tmp_path)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
@@ -373,15 +416,20 @@ def test_python_class_rule(python_rules):
     diags = lint_text(text, path="a.md", config={"select": ["PYR001"]})
     assert spans(diags) == [("PYR001", 3, 13, 3, 17), ("PYR001", 3, 18, 3, 22)]
     assert diags[0].message == "Shouting: VERY"
-    diags = lint_text(text, path="a.md", config={"select": ["shouting"], "rules": {"shouting": {"min-length": 2}}})
+    diags = lint_text(
+        text, path="a.md", config={"select": ["shouting"], "rules": {"shouting": {"min-length": 2}}}
+    )
     assert spans(diags)[-1] == ("PYR001", 3, 27, 3, 29)
 
 
 def test_a_failing_python_rule_is_a_diagnostic_not_a_crash(python_rules):
     diags = lint_text("HELLO THERE\n", path="a.txt", config={"select": ["PYR"]})
-    assert [(d.rule, d.scope) for d in diags] == [("CL901", "document"), ("PYR001", "span"), ("PYR001", "span")]
+    assert [(d.rule, d.scope) for d in diags] == [
+        ("CL901", "document"),
+        ("PYR001", "span"),
+        ("PYR001", "span"),
+    ]
     assert diags[0].message == "rule PYR002 (broken) failed and was skipped: ValueError: boom"
-
 
 
 # -- docs/writing-rules.md -----------------------------------------------------------------------
@@ -390,7 +438,9 @@ WRITING_RULES = Path(__file__).resolve().parent.parent / "docs" / "writing-rules
 
 
 def _blocks(lang: str) -> list[str]:
-    return regex.findall(rf"```{lang}\n(.*?)```", WRITING_RULES.read_text(encoding="utf-8"), flags=regex.DOTALL)
+    return regex.findall(
+        rf"```{lang}\n(.*?)```", WRITING_RULES.read_text(encoding="utf-8"), flags=regex.DOTALL
+    )
 
 
 def test_writing_rules_pack_loads_and_its_examples_hold(tmp_path):
@@ -403,14 +453,26 @@ def test_writing_rules_pack_loads_and_its_examples_hold(tmp_path):
     linter = linter_for(Config.from_dict({"packs": [str(pack)], "select": ["ACME"]}))
     rules = {r.id: r for r in linter.rules}
     assert set(rules) == {"ACME101", "ACME102", "ACME103", "ACME104", "ACME105"}
-    assert {r.type for r in rules.values()} == {"phrase", "substitution", "balance", "occurrence", "readability"}
+    assert {r.type for r in rules.values()} == {
+        "phrase",
+        "substitution",
+        "balance",
+        "occurrence",
+        "readability",
+    }
     for rule in rules.values():
         for text in rule.examples_flag:
             got = lint_text(text, config={"packs": [str(pack)], "select": [rule.id]})
             assert [d.rule for d in got] == [rule.id], (rule.id, text)
         for text in rule.examples_pass:
-            assert lint_text(text, config={"packs": [str(pack)], "select": [rule.id]}) == [], (rule.id, text)
-    (d,) = lint_text("It is the world's\nfirst safe assistant.", config={"packs": [str(pack)], "select": ["ACME101"]})
+            assert lint_text(text, config={"packs": [str(pack)], "select": [rule.id]}) == [], (
+                rule.id,
+                text,
+            )
+    (d,) = lint_text(
+        "It is the world's\nfirst safe assistant.",
+        config={"packs": [str(pack)], "select": ["ACME101"]},
+    )
     assert (d.line, d.column, d.end_line, d.end_column) == (1, 11, 2, 6)
     assert d.suggestions[0].needs_input
 
@@ -430,10 +492,22 @@ def test_writing_rules_python_rule_runs(tmp_path):
     pm.register(_Plugin(), name="test-writing-rules")
     try:
         (d,) = lint_text("This is REALLY important to NASA.", config={"select": ["ACME201"]})
-        assert (d.rule, d.line, d.column, d.end_column, d.message) == ("ACME201", 1, 9, 15, "Shouting: “REALLY”.")
-        assert (d.suggestions[0].text, d.suggestions[0].needs_input, d.data) == ("{a calmer word}", True, {"letters": 6})
+        assert (d.rule, d.line, d.column, d.end_column, d.message) == (
+            "ACME201",
+            1,
+            9,
+            15,
+            "Shouting: “REALLY”.",
+        )
+        assert (d.suggestions[0].text, d.suggestions[0].needs_input, d.data) == (
+            "{a calmer word}",
+            True,
+            {"letters": 6},
+        )
         assert lint_text("This is important to NASA.", config={"select": ["ACME201"]}) == []
-        got = lint_text("Ask NASA.", config={"select": ["ACME201"], "rules": {"ACME201": {"min-length": 4}}})
+        got = lint_text(
+            "Ask NASA.", config={"select": ["ACME201"], "rules": {"ACME201": {"min-length": 4}}}
+        )
         assert [(x.column, x.end_column) for x in got] == [(5, 9)]
     finally:
         pm.unregister(name="test-writing-rules")

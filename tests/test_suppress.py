@@ -35,25 +35,26 @@ def cfg(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     return {"packs": [str(pack)], "select": ["SUP"]}
 
 
-def spans(text: str, cfg: dict[str, list[str]], path: str = "a.md") -> list[tuple[str, int, int, int, int]]:
-    return [(d.rule, d.line, d.column, d.end_line, d.end_column) for d in lint_text(text, path=path, config=cfg)]
+def spans(
+    text: str, cfg: dict[str, list[str]], path: str = "a.md"
+) -> list[tuple[str, int, int, int, int]]:
+    return [
+        (d.rule, d.line, d.column, d.end_line, d.end_column)
+        for d in lint_text(text, path=path, config=cfg)
+    ]
 
 
 LINE = "totally secure, bad actors\n"  # SUP001 at 1-15, SUP002 at 17-27
 
 
 def test_disable_named_rules_then_enable(cfg):
-    text = (
-        LINE
-        + "<!-- commlint-disable SUP001 -->\n"
-        + LINE
-        + "<!-- commlint-enable -->\n"
-        + LINE
-    )
+    text = LINE + "<!-- commlint-disable SUP001 -->\n" + LINE + "<!-- commlint-enable -->\n" + LINE
     assert spans(text, cfg) == [
-        ("SUP001", 1, 1, 1, 15), ("SUP002", 1, 17, 1, 27),
+        ("SUP001", 1, 1, 1, 15),
+        ("SUP002", 1, 17, 1, 27),
         ("SUP002", 3, 17, 3, 27),
-        ("SUP001", 5, 1, 5, 15), ("SUP002", 5, 17, 5, 27),
+        ("SUP001", 5, 1, 5, 15),
+        ("SUP002", 5, 17, 5, 27),
     ]
 
 
@@ -78,7 +79,8 @@ def test_disable_without_rules_disables_all_and_enable_one_brings_it_back(cfg):
     )
     assert spans(text, cfg) == [
         ("SUP002", 4, 17, 4, 27),
-        ("SUP001", 6, 1, 6, 15), ("SUP002", 6, 17, 6, 27),
+        ("SUP001", 6, 1, 6, 15),
+        ("SUP002", 6, 17, 6, 27),
     ]
 
 
@@ -91,13 +93,17 @@ def test_disable_next_line(cfg):
         + LINE
     )
     assert spans(text, cfg) == [
-        ("SUP001", 3, 1, 3, 15), ("SUP002", 3, 17, 3, 27),
+        ("SUP001", 3, 1, 3, 15),
+        ("SUP002", 3, 17, 3, 27),
         ("SUP001", 5, 1, 5, 15),
     ]
 
 
 def test_disable_next_line_applies_to_where_the_finding_starts(cfg):
-    text = "<!-- commlint-disable-next-line SUP001 -->\nIt is totally\nsecure. It is totally\nsecure.\n"
+    text = (
+        "<!-- commlint-disable-next-line SUP001 -->\n"
+        "It is totally\nsecure. It is totally\nsecure.\n"
+    )
     assert spans(text, cfg) == [("SUP001", 3, 15, 4, 7)]
 
 
@@ -105,12 +111,17 @@ def test_disable_line_on_the_same_line(cfg):
     text = "totally secure <!-- commlint-disable-line SUP001 --> bad actors\n" + LINE
     assert spans(text, cfg) == [
         ("SUP002", 1, 54, 1, 64),
-        ("SUP001", 2, 1, 2, 15), ("SUP002", 2, 17, 2, 27),
+        ("SUP001", 2, 1, 2, 15),
+        ("SUP002", 2, 17, 2, 27),
     ]
 
 
 def test_two_directives_on_one_line(cfg):
-    text = "<!-- commlint-disable SUP001 --> <!-- commlint-disable-next-line SUP002 -->\n" + LINE + LINE
+    text = (
+        "<!-- commlint-disable SUP001 --> <!-- commlint-disable-next-line SUP002 -->\n"
+        + LINE
+        + LINE
+    )
     assert spans(text, cfg) == [("SUP002", 3, 17, 3, 27)]
 
 
@@ -120,8 +131,7 @@ def test_directives_shown_in_code_are_not_obeyed(cfg):
         "\n"
         "```markdown\n<!-- commlint-disable -->\n```\n"
         "\n"
-        "    <!-- commlint-disable-next-line -->\n"
-        + LINE
+        "    <!-- commlint-disable-next-line -->\n" + LINE
     )
     assert spans(text, cfg) == [("SUP001", 8, 1, 8, 15), ("SUP002", 8, 17, 8, 27)]
 
@@ -148,7 +158,8 @@ def test_plain_text_uses_the_same_words_on_a_line_of_their_own(cfg):
         + "Say commlint-disable here and totally secure.\n"  # not on a line of its own: text
     )
     assert spans(text, cfg, "a.txt") == [
-        ("SUP001", 1, 1, 1, 15), ("SUP002", 1, 17, 1, 27),
+        ("SUP001", 1, 1, 1, 15),
+        ("SUP002", 1, 17, 1, 27),
         ("SUP001", 3, 1, 3, 15),
         ("SUP001", 7, 31, 7, 45),
     ]
@@ -156,7 +167,8 @@ def test_plain_text_uses_the_same_words_on_a_line_of_their_own(cfg):
 
 def test_html_comment_syntax_does_nothing_in_plain_text(cfg):
     assert spans("<!-- commlint-disable -->\n" + LINE, cfg, "a.txt") == [
-        ("SUP001", 2, 1, 2, 15), ("SUP002", 2, 17, 2, 27),
+        ("SUP001", 2, 1, 2, 15),
+        ("SUP002", 2, 17, 2, 27),
     ]
 
 

@@ -28,8 +28,13 @@ def cfg(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     return {"packs": [str(pack)], "select": ["TXT"]}
 
 
-def spans(text: str, cfg: dict[str, list[str]], path: str = "note.txt") -> list[tuple[str, int, int, int, int]]:
-    return [(d.rule, d.line, d.column, d.end_line, d.end_column) for d in lint_text(text, path=path, config=cfg)]
+def spans(
+    text: str, cfg: dict[str, list[str]], path: str = "note.txt"
+) -> list[tuple[str, int, int, int, int]]:
+    return [
+        (d.rule, d.line, d.column, d.end_line, d.end_column)
+        for d in lint_text(text, path=path, config=cfg)
+    ]
 
 
 def test_markup_characters_are_prose_in_text(cfg):
@@ -46,7 +51,9 @@ def test_wrapped_phrase_and_paragraphs(cfg):
 
 
 def test_prose_view_of_text():
-    doc = lint_result("One line\nwrapped.\n\n  Second.\n", path="a.txt", config={"select": []}).document
+    doc = lint_result(
+        "One line\nwrapped.\n\n  Second.\n", path="a.txt", config={"select": []}
+    ).document
     assert doc.prose == f"One line wrapped.{BLOCK_BREAK}  Second.{BLOCK_BREAK}"
     assert [doc.prose[a:b] for a, b in doc.sentences] == ["One line wrapped.", "Second."]
     assert doc.word_count == 4

@@ -8,14 +8,70 @@ from commlint.document import Document, ProseBuilder
 from commlint.formats.inline import URL, decode_entity
 from commlint.source import Source
 
-_SKIP = frozenset({"script", "style", "code", "pre", "kbd", "samp", "head", "title", "template", "svg", "math", "noscript"})
+_SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "code",
+        "pre",
+        "kbd",
+        "samp",
+        "head",
+        "title",
+        "template",
+        "svg",
+        "math",
+        "noscript",
+    }
+)
 _INLINE = frozenset(
-    {"a", "abbr", "b", "bdi", "bdo", "cite", "data", "dfn", "em", "i", "mark", "q", "s", "small",
-     "span", "strong", "sub", "sup", "time", "u", "var", "wbr", "font", "del", "ins"}
+    {
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "data",
+        "dfn",
+        "em",
+        "i",
+        "mark",
+        "q",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+        "wbr",
+        "font",
+        "del",
+        "ins",
+    }
 )
 _VISIBLE_SKIP = frozenset({"code", "pre", "kbd", "samp", "svg", "math"})
 _BREAKS = frozenset({"br", "img"})
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+_VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+)
 
 
 class _ProseParser(HTMLParser):

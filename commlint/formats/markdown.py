@@ -19,7 +19,9 @@ _FRONT_MATTER_OPEN = {"---": ("---", "..."), "+++": ("+++",)}
 _CONTAINER_PREFIX = regex.compile(
     r"[ \t]*(?:>[ \t]?[ \t]*)*(?:(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)(?:\[[ xX]\][ \t]+)?)?"
 )
-_HEADING_PREFIX = regex.compile(r"[ \t]*(?:>[ \t]?[ \t]*)*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?#{1,6}(?:[ \t]+|$)")
+_HEADING_PREFIX = regex.compile(
+    r"[ \t]*(?:>[ \t]?[ \t]*)*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?#{1,6}(?:[ \t]+|$)"
+)
 _HEADING_SUFFIX = regex.compile(r"(?:[ \t]+#+)?[ \t]*$")
 _SPECIAL = regex.compile(r"[\\`<!\[*_~&]|https?://|www\.")
 _AUTOLINK = regex.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>")
@@ -57,10 +59,12 @@ def parse_markdown(source: Source) -> Document:
     md_text = "\n".join([""] * skip + lines[skip:])
     tokens = _parser().parse(md_text)
     if skip:
-        builder.code(0, source.line_starts[skip] if skip < len(source.line_starts) else len(source.text))
+        builder.code(
+            0, source.line_starts[skip] if skip < len(source.line_starts) else len(source.text)
+        )
     in_table = 0
     heading = False
-    for index, token in enumerate(tokens):
+    for token in tokens:
         kind = token.type
         if kind in ("fence", "code_block", "html_block") and token.map:
             if kind != "html_block":
@@ -235,7 +239,10 @@ def _special(builder: ProseBuilder, text: str, pos: int, end: int) -> int:
         builder.text(ch, pos)
         return pos + 1
     if ch == "`":
-        run = regex.match(r"`+", text[pos:end]).group()  # type: ignore[union-attr]
+        run_end = pos
+        while run_end < end and text[run_end] == "`":
+            run_end += 1
+        run = text[pos:run_end]
         close = text.find(run, pos + len(run), end)
         while close != -1 and close + len(run) < end and text[close + len(run)] == "`":
             close = text.find(run, close + len(run) + 1, end)
@@ -249,29 +256,29 @@ def _special(builder: ProseBuilder, text: str, pos: int, end: int) -> int:
         m = _AUTOLINK.match(text, pos, end)
         if m:
             builder.placeholder(m.start(), m.end())
-            return m.end()
+            return int(m.end())
         m = _HTML_TAG.match(text, pos, end)
         if m:
-            return m.end()  # tags and comments are invisible: the words around them join
+            return int(m.end())  # tags and comments are invisible: the words around them join
         builder.text(ch, pos)
         return pos + 1
     if ch == "!" and nxt == "[":
-        close = _matching_bracket(text, pos + 1, end)
-        if close is not None:
-            after = _link_tail(text, close + 1, end)
+        bracket = _matching_bracket(text, pos + 1, end)
+        if bracket is not None:
+            after = _link_tail(text, bracket + 1, end)
             if after is not None:
                 builder.placeholder(pos, after)  # images are not prose
                 return after
         builder.text(ch, pos)
         return pos + 1
     if ch == "[":
-        close = _matching_bracket(text, pos, end)
-        if close is not None and nxt == "^":
-            return close + 1  # footnote reference
-        if close is not None:
-            after = _link_tail(text, close + 1, end)
+        bracket = _matching_bracket(text, pos, end)
+        if bracket is not None and nxt == "^":
+            return bracket + 1  # footnote reference
+        if bracket is not None:
+            after = _link_tail(text, bracket + 1, end)
             if after is not None:
-                scan_inline(builder, text, pos + 1, close)
+                scan_inline(builder, text, pos + 1, bracket)
                 return after
         builder.text(ch, pos)
         return pos + 1
@@ -297,13 +304,13 @@ def _special(builder: ProseBuilder, text: str, pos: int, end: int) -> int:
                     builder.space(pos, m.end())
                 else:
                     builder.text(decoded, pos, m.end())
-                return m.end()
+                return int(m.end())
         builder.text(ch, pos)
         return pos + 1
     m = URL.match(text, pos, end)
     if m:
         builder.placeholder(m.start(), m.end())
-        return m.end()
+        return int(m.end())
     builder.text(ch, pos)
     return pos + 1
 

@@ -76,8 +76,11 @@ class WordListRule(DataRule):
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         for m in ctx.finditer(self.pattern, doc.prose):
-            yield Finding(m.start(), m.end(),
-                          suggestions=[(m.start(), m.end(), s.text, s) for s in self.suggestions])
+            yield Finding(
+                m.start(),
+                m.end(),
+                suggestions=[(m.start(), m.end(), s.text, s) for s in self.suggestions],
+            )
 
 
 @hookimpl

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from commlint.api import lint_text
-from commlint.engine import linter_for
 from commlint.config import Config
+from commlint.engine import linter_for
 from commlint.errors import ConfigError
 
 
@@ -16,7 +16,9 @@ def spans(text: str, path: str = "a.md", **config) -> list[tuple[str, int, int, 
 
 
 def test_python_rule_and_word_list_rule():
-    text = "# Update\n\nOur *revolutionary* model ships soon,\nin the near\nfuture: `soon` is code.\n"
+    text = (
+        "# Update\n\nOur *revolutionary* model ships soon,\nin the near\nfuture: `soon` is code.\n"
+    )
     assert spans(text) == [
         ("EXA101", 3, 6, 3, 19),
         ("EXA001", 3, 33, 3, 37),
@@ -44,6 +46,8 @@ def test_pack_examples():
     assert set(rules) == {"EXA001", "EXA101"}
     for rule in rules.values():
         for example in rule.examples_flag:
-            assert any(d.rule == rule.id for d in lint_text(example, config={"select": [rule.id]})), example
+            assert any(
+                d.rule == rule.id for d in lint_text(example, config={"select": [rule.id]})
+            ), example
         for example in rule.examples_pass:
             assert lint_text(example, config={"select": [rule.id]}) == [], example
