@@ -250,3 +250,17 @@ def test_markdown_extensions_pick_markdown(cfg, tmp_path: Path):
         assert spans("`totally secure`\n", cfg, path=name) == []
     # The same text as plain text is prose.
     assert spans("`totally secure`\n", cfg, path="a.txt") == [("MDT001", 1, 2, 1, 16)]
+
+
+def test_tables_inside_blockquotes_and_lists(cfg):
+    text = (
+        "> | a | b |\n> |---|---|\n> | totally secure | x |\n\n- | c |\n  |---|\n  | bad actors |\n"
+    )
+    assert spans(text, cfg) == [("MDT001", 3, 5, 3, 19), ("MDT002", 7, 5, 7, 15)]
+    assert ">" not in prose(text) and "-" not in prose(text)
+
+
+def test_footnote_labels_are_not_prose(cfg):
+    text = "A claim[^1].\n\n[^1]: It is totally secure.\n"
+    assert prose(text) == f"A claim.{BLOCK_BREAK}It is totally secure."
+    assert spans(text, cfg) == [("MDT001", 3, 13, 3, 27)]

@@ -63,10 +63,15 @@ def parse_markdown(source: Source) -> Document:
             0, source.line_starts[skip] if skip < len(source.line_starts) else len(source.text)
         )
     in_table = 0
+    in_container = 0  # inside a list item or blockquote: table rows carry their markers
     heading = False
     for token in tokens:
         kind = token.type
-        if kind in ("fence", "code_block", "html_block") and token.map:
+        if kind in ("blockquote_open", "list_item_open"):
+            in_container += 1
+        elif kind in ("blockquote_close", "list_item_close"):
+            in_container -= 1
+        elif kind in ("fence", "code_block", "html_block") and token.map:
             if kind != "html_block":
                 builder.code(*_lines_range(source, token.map[0] + 1, token.map[1]))
         elif kind == "table_open":
@@ -74,7 +79,7 @@ def parse_markdown(source: Source) -> Document:
         elif kind == "table_close":
             in_table -= 1
         elif kind == "tr_open" and token.map:
-            _table_row(builder, source, token.map[0] + 1)
+            _table_row(builder, source, token.map[0] + 1, in_container > 0)
         elif kind == "heading_open":
             heading = True
         elif kind == "heading_close":
@@ -97,6 +102,7 @@ def _line_span(source: Source, line: int) -> tuple[int, int]:
     return start, start + len(source.line_text(line))
 
 
+_FOOTNOTE_DEFINITION = regex.compile(r"\[\^[^\]\s]+\]:[ \t]*")
 _QUOTE_PREFIX = regex.compile(r"[ \t]*(?:>[ \t]?[ \t]*)*")
 
 
@@ -161,15 +167,21 @@ def _block(builder: ProseBuilder, source: Source, first: int, last: int, heading
         chunks.append(text[a:b])
         at = b
     masked = "".join(chunks)
+    note = _FOOTNOTE_DEFINITION.match(masked)
+    if note:  # "[^1]: text" (a GFM footnote definition): the label is not prose
+        masked = " " * note.end() + masked[note.end() :]
     if masked.endswith("\\"):
         masked = masked[:-1]  # a trailing backslash is a hard break, not text
     scan_inline(_Shifted(builder, base), masked, 0, len(masked))  # type: ignore[arg-type]
     builder.block_break(stop)
 
 
-def _table_row(builder: ProseBuilder, source: Source, line: int) -> None:
+def _table_row(builder: ProseBuilder, source: Source, line: int, contained: bool) -> None:
     start, end = _line_span(source, line)
     text = source.text
+    if contained:  # "> | a | b |" or "- | a |": the markers are not a cell
+        prefix = _CONTAINER_PREFIX.match(text, start, end)
+        start = prefix.end() if prefix else start
     cell_start = start
     in_code = False
     pos = start
