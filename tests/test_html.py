@@ -61,6 +61,7 @@ secure.</p>
 
 def test_page_positions(cfg):
     assert spans(PAGE, cfg) == [
+        ("HTT001", 2, 20, 2, 34),  # the page title is prose: search results quote it
         ("HTT001", 4, 14, 5, 7),  # inline <em> does not split; the span ends on the next line
         ("HTT001", 7, 18, 7, 32),  # after é and an entity: columns count characters
         ("HTT002", 10, 65, 10, 75),  # link text is prose, href is not; <code> breaks the phrase
@@ -69,9 +70,9 @@ def test_page_positions(cfg):
     ]
 
 
-def test_head_script_style_code_and_comments_are_not_prose(cfg):
+def test_script_style_code_and_comments_are_not_prose(cfg):
     text = (
-        "<head><title>bad actors</title></head><script>bad actors</script>"
+        "<head><meta name='x' content='bad actors'></head><script>bad actors</script>"
         "<style>/* bad actors */</style>"
         "<pre>bad actors</pre><kbd>bad actors</kbd><!-- bad actors --><p title='bad actors'>ok</p>"
     )

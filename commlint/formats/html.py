@@ -8,6 +8,8 @@ from commlint.document import Document, ProseBuilder
 from commlint.formats.inline import URL, decode_entity
 from commlint.source import Source
 
+# <head> is not skipped: its <title> is prose, since search results and news aggregators quote
+# it; its scripts and styles are skipped like any other.
 _SKIP = frozenset(
     {
         "script",
@@ -16,8 +18,6 @@ _SKIP = frozenset(
         "pre",
         "kbd",
         "samp",
-        "head",
-        "title",
         "template",
         "svg",
         "math",
