@@ -23,7 +23,7 @@ from pygls.exceptions import JsonRpcException  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 PUBLISH = lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
-TIMEOUT = 30
+TIMEOUT = 60
 
 RISKY = textwrap.dedent("""\
     # Launch

@@ -20,8 +20,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        import pygls  # noqa: F401  (pygls is the optional extra `lsp`)
         import lsprotocol  # noqa: F401
+        import pygls  # noqa: F401  (pygls is the optional extra `lsp`)
     except ImportError:
         sys.stderr.write("commlint: error: the language server needs pygls: pip install 'commlint[lsp]'\n")
         return 2

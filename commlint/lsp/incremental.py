@@ -112,6 +112,11 @@ def _runs(starts: list[int], ends: list[int]) -> list[Span]:
     return out
 
 
+def _clip(spans: list[Span], start: int, end: int) -> list[Span]:
+    """The parts of ``spans`` inside [start, end), relative to ``start``."""
+    return [(max(a, start) - start, min(b, end) - start) for a, b in spans if a < end and b > start]
+
+
 def shift(d: Diagnostic, by: int, source: Source) -> Diagnostic:
     """``d`` moved ``by`` characters, with lines and columns recomputed in ``source``."""
     if by == 0 and d.scope == "document":
@@ -164,12 +169,19 @@ class IncrementalLinter:
             code += [(a + s, b + s) for a, b in block.code]
         return diags, prose, code
 
+    def _missing(self, text: str, path: str | None, fmt: str, blocks: list[Span]) -> int:
+        with self._lock:
+            return sum((path, fmt, text[s:e]) not in self._cache for s, e in blocks)
+
     def fast(self, text: str, path: str | None, fmt: str, previous: Snapshot | None) -> Snapshot:
-        """Local rules on changed blocks; other findings carried from ``previous`` full pass."""
-        if fmt == "html":
+        """Local rules on changed blocks; other findings carried from ``previous`` full pass.
+
+        When most blocks are new (a first lint, a pasted draft), one full pass is cheaper.
+        """
+        blocks = split_blocks(text, fmt)
+        if fmt == "html" or 2 * self._missing(text, path, fmt, blocks) > len(blocks):
             return self.full(text, path, fmt)
         source = Source(text=text, path=path)
-        blocks = split_blocks(text, fmt)
         diags, prose, code = self._local(source, fmt, blocks)
         if previous is not None:
             for s, e in blocks:
@@ -179,31 +191,69 @@ class IncrementalLinter:
         return self._snapshot(text, diags, prose, suppressions, full=False, previous=previous)
 
     def full(self, text: str, path: str | None, fmt: str) -> Snapshot:
-        """Every rule: the other rules on the whole document, local ones from the cache."""
+        """Every rule: the other rules on the whole document, local ones from the cache
+        (or, when most blocks are not cached, one lint of the whole document that also
+        fills the cache)."""
         source = Source(text=text, path=path)
+        blocks = split_blocks(text, fmt)
+        if fmt == "html" or 2 * self._missing(text, path, fmt, blocks) > len(blocks):
+            return self._whole(source, fmt, blocks)
         result = self.rest.lint(source, fmt)
-        doc = result.document
-        blocks = split_blocks(text, fmt) if fmt != "html" else [(0, len(text))]
-        if fmt == "html":
-            local = self.local.lint(source, fmt)
-            diags, prose = local.diagnostics, _runs(doc.starts, doc.ends)
-        else:
-            diags, prose, _ = self._local(source, fmt, blocks)
+        diags, prose, _ = self._local(source, fmt, blocks)
         suppressions = result.extras.get("suppressions") or Suppressions()
         snap = self._snapshot(text, diags + result.diagnostics, prose, suppressions, full=True, previous=None)
         snap.result = result
+        self._carry(snap, result.diagnostics, blocks, source)
+        return snap
+
+    def _whole(self, source: Source, fmt: str, blocks: list[Span]) -> Snapshot:
+        result = self.linter.lint(source, fmt)
+        doc = result.document
+        prose = _runs(doc.starts, doc.ends)
+        # The engine has applied the suppressions already.
+        snap = self._snapshot(source.text, result.diagnostics, prose, Suppressions(), full=True, previous=None)
+        snap.result = result
+        local = {r.id for r in self.local.rules}
+        self._carry(snap, [d for d in result.diagnostics if d.rule not in local], blocks, source)
+        # Seed the block cache, unless a suppression directive could hide a block's findings
+        # here that the block alone would report.
+        if fmt != "html" and "commlint-" not in source.text:
+            code: list[Span] = list(doc.meta.get("code", ()))  # type: ignore[call-overload]
+            self._seed(source, fmt, blocks, [d for d in result.diagnostics if d.rule in local], prose, code)
+        return snap
+
+    def _seed(self, source: Source, fmt: str, blocks: list[Span], local: list[Diagnostic],
+              prose: list[Span], code: list[Span]) -> None:
         starts = [s for s, _ in blocks]
-        for d in result.diagnostics:
+        by_block: dict[int, list[Diagnostic]] = {}
+        for d in local:
+            by_block.setdefault(bisect.bisect_right(starts, d.start) - 1, []).append(d)
+        for index, (s, e) in enumerate(blocks):
+            found = by_block.get(index, [])
+            if any(d.end > e for d in found):
+                continue
+            text = source.text[s:e]
+            block_source = Source(text=text, path=source.path)
+            entry = BlockLint([shift(d, -s, block_source) for d in found], _clip(prose, s, e), _clip(code, s, e))
+            with self._lock:
+                self._cache.setdefault((source.path, fmt, text), entry)
+        with self._lock:
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+
+    def _carry(self, snap: Snapshot, diags: list[Diagnostic], blocks: list[Span], source: Source) -> None:
+        """Remember the non-local findings by block text, for the fast passes to come."""
+        starts = [s for s, _ in blocks]
+        for d in diags:
             if d.category == "internal":
                 continue
             if d.scope == "document":
                 snap.document_level.append(d)
                 continue
-            index = bisect.bisect_right(starts, d.start) - 1
-            s, e = blocks[index]
+            s, e = blocks[bisect.bisect_right(starts, d.start) - 1]
             if d.end <= e:  # a finding across blocks cannot be carried by one block
-                snap.carried.setdefault(text[s:e], []).append(shift(d, -s, Source(text=text[s:e], path=path)))
-        return snap
+                block = Source(text=source.text[s:e], path=source.path)
+                snap.carried.setdefault(block.text, []).append(shift(d, -s, block))
 
     def _snapshot(self, text: str, diags: list[Diagnostic], prose: list[Span], suppressions: Suppressions,
                   *, full: bool, previous: Snapshot | None) -> Snapshot:
