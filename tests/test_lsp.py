@@ -238,6 +238,11 @@ async def test_change_relints_and_only_the_newest_version_is_published(tmp_path)
         assert published.version == 5
         assert list(published.diagnostics) == []
 
+        # Saving publishes again (a full pass) even when nothing changed.
+        again = await next_diagnostics(client, uri, lambda: client.text_document_did_save(
+            lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri))))
+        assert again.version == 5 and list(again.diagnostics) == []
+
 
 @pytest.mark.asyncio
 async def test_quick_fix_applies_through_the_returned_edit(tmp_path):
@@ -328,6 +333,18 @@ async def test_disable_for_this_line_inserts_the_suppression(tmp_path, name, lan
         lines = new_text.splitlines()
         assert lines[lines.index(body.rstrip("\n")) - 1] == directive
         published = await next_diagnostics(client, uri, replace_all(client, uri, new_text, 2))
+        assert list(published.diagnostics) == []
+        # Another rule on the same line joins the directive already there.
+        newer = new_text.replace("totally secure.", "totally secure and perfectly safe.")
+        published = await next_diagnostics(client, uri, replace_all(client, uri, newer, 3))
+        (diag,) = published.diagnostics
+        actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri), range=diag.range,
+            context=lsp.CodeActionContext(diagnostics=[diag])))
+        disable = next(a for a in actions if a.title == "Disable TST103 for this line")
+        merged = apply_edits(newer, edits_of(disable, uri))
+        assert directive.replace("TST101", "TST101, TST103") in merged.splitlines()
+        published = await next_diagnostics(client, uri, replace_all(client, uri, merged, 4))
     assert list(published.diagnostics) == []
 
 

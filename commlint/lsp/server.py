@@ -113,6 +113,9 @@ class CommlintServer(LanguageServer):
         self._pending_full: dict[str, asyncio.TimerHandle] = {}
         self._lint_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="commlint-lint")
         self._shown_errors: set[str] = set()
+        self._logged: set[tuple[str, str, str]] = set()
+        #: documents whose next lint is published even if nothing changed (after a save)
+        self._publish_anyway: set[str] = set()
 
     # -- documents ------------------------------------------------------------------------
     @property
@@ -215,11 +218,15 @@ class CommlintServer(LanguageServer):
         before = self.documents.get(uri)
         self.documents[uri] = state
         for d in state.snapshot.internal:
-            self.log(lsp.MessageType.Warning, f"commlint: {uri}: {d.rule} {d.message}")
+            key = (uri, d.rule, d.message)
+            if key not in self._logged:  # once per document, not on every keystroke
+                self._logged.add(key)
+                self.log(lsp.MessageType.Warning, f"commlint: {uri}: {d.rule} {d.message}")
         self._report_config_errors()
         unchanged = (before is not None and before.version == version
                      and before.lsp_diagnostics == state.lsp_diagnostics)
-        if not unchanged:
+        if not unchanged or uri in self._publish_anyway:
+            self._publish_anyway.discard(uri)
             self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
                 uri=uri, version=version, diagnostics=state.lsp_diagnostics))
         if not state.snapshot.full:
@@ -327,12 +334,14 @@ def build_server(settings: ServerSettings | None = None) -> CommlintServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: CommlintServer, params: lsp.DidSaveTextDocumentParams) -> None:
-        ls.schedule(params.text_document.uri, 0)
+        ls._publish_anyway.add(params.text_document.uri)
+        ls.schedule(params.text_document.uri, 0, full=True)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: CommlintServer, params: lsp.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         ls._cancel(uri)
+        ls._logged = {k for k in ls._logged if k[0] != uri}
         ls.languages.pop(uri, None)
         ls.documents.pop(uri, None)
         ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
@@ -343,6 +352,7 @@ def build_server(settings: ServerSettings | None = None) -> CommlintServer:
             ls.log(lsp.MessageType.Info, "commlint: configuration changed; reloading")
             ls.configs.invalidate()
             ls._shown_errors.clear()
+            ls._logged.clear()
             ls.relint_all()
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
