@@ -355,6 +355,14 @@ def build_server(settings: ServerSettings | None = None) -> CommlintServer:
             ls._logged.clear()
             ls.relint_all()
 
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def did_change_folders(ls: CommlintServer, params: lsp.DidChangeWorkspaceFoldersParams) -> None:
+        removed = {Path(p).resolve() for p in (to_fs_path(f.uri) for f in params.event.removed) if p}
+        added = [Path(p).resolve() for p in (to_fs_path(f.uri) for f in params.event.added) if p]
+        ls.configs.roots = [r for r in ls.configs.roots if r not in removed] + added
+        ls.configs.invalidate()
+        ls.relint_all()
+
     @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def did_change_configuration(ls: CommlintServer, params: lsp.DidChangeConfigurationParams) -> None:
         ls.apply_settings(params.settings)
