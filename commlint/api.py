@@ -70,6 +70,7 @@ def run(
     report = Report()
     extensions = file_extensions()
     cache: dict[Path | None, Linter] = {}
+    seen: set[Path] = set()
 
     def linter_near(where: Path) -> Linter:
         if explicit is not None:
@@ -110,6 +111,10 @@ def run(
             report.errors.append(str(exc))
             continue
         for file in files:
+            resolved = file.resolve()
+            if resolved in seen:  # named twice, or named and found in a walked folder
+                continue
+            seen.add(resolved)
             linter = linter_near(file)
             report.fail_level = linter.config.fail_level
             try:

@@ -97,7 +97,10 @@ class Config:
         p = Path(path)
         data = read_toml(p)
         if p.name == "pyproject.toml":
-            data = data.get("tool", {}).get("commlint", {})
+            tool = data.get("tool", {})
+            data = tool.get("commlint", {}) if isinstance(tool, dict) else {}
+            if not isinstance(data, dict):
+                raise ConfigError(f"{p.resolve()}: [tool.commlint] must be a table")
         return cls.from_dict(data, path=p.resolve())
 
     @classmethod

@@ -129,3 +129,12 @@ def test_lint_result_gives_the_document(project):
     assert result.words == 3
     assert [d.rule for d in result.diagnostics] == ["API001"]
     assert result.document.format == "markdown"
+
+
+def test_run_lints_a_file_once_however_often_it_is_named(project, monkeypatch):
+    (project / "docs").mkdir()
+    (project / "docs" / "a.md").write_text("totally secure\n", encoding="utf-8")
+    monkeypatch.chdir(project)
+    report = run(["docs/a.md", "docs", "./docs/a.md"])
+    assert [r.path for r in report.results] == ["docs/a.md"]
+    assert [(d.line, d.column) for d in report.diagnostics] == [(1, 1)]

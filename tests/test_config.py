@@ -366,3 +366,10 @@ def test_config_flag_accepts_a_pyproject(tmp_path, pack, cli):
     write(tmp_path / "a.md", TEXT)
     proc = cli("check", "a.md", "-q", "--config", "settings/pyproject.toml", cwd=tmp_path)
     assert proc.stdout.splitlines() == ["a.md:1:23: CFG002 [warning] bad actors"]
+
+
+def test_tool_commlint_must_be_a_table(tmp_path):
+    cfg_file = write(tmp_path / "pyproject.toml", "[tool]\ncommlint = 1\n")
+    with pytest.raises(ConfigError) as info:
+        Config.discover(tmp_path / "a.md")
+    assert str(info.value) == f"{cfg_file.resolve()}: [tool.commlint] must be a table"
