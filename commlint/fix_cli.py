@@ -68,6 +68,10 @@ def after_lint(args: argparse.Namespace, report: Report) -> Report | None:
         fixed, final = fix_source(
             linter, result.source, result.document.format, unsafe=unsafe, first=result
         )
+        if not fixed.changed:
+            # Unchanged text: keep what other check hooks (density, accepted) attached.
+            for key, value in result.extras.items():
+                final.extras.setdefault(key, value)
         out.results.append(final)
         if args.diff:
             if fixed.changed:
