@@ -373,3 +373,21 @@ def test_tool_commlint_must_be_a_table(tmp_path):
     with pytest.raises(ConfigError) as info:
         Config.discover(tmp_path / "a.md")
     assert str(info.value) == f"{cfg_file.resolve()}: [tool.commlint] must be a table"
+
+
+def test_docs_configuration_md_example_is_a_valid_config(tmp_path):
+    """The example commlint.toml in docs/configuration.md loads against the built-in rules."""
+    import re
+
+    from commlint.engine import Linter
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "configuration.md").read_text(
+        encoding="utf-8"
+    )
+    example = next(
+        b for b in re.findall(r"```toml\n(.*?)```", doc, flags=re.DOTALL) if "select" in b
+    )
+    write(tmp_path / "style" / "our-rules.toml", PACK)
+    cfg = Config.from_file(write(tmp_path / "commlint.toml", example))
+    linter = Linter(cfg)
+    assert cfg.per_file_ignores and cfg.rules and linter.rules
