@@ -10,6 +10,7 @@ contain, it yields ``None`` and the rule always runs.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 import regex
 
@@ -47,21 +48,62 @@ def _alternation(p: str, start: int, end: int) -> set[str] | None:
     return out
 
 
+@lru_cache(maxsize=512)
+def _structure(p: str) -> tuple[dict[int, int], dict[int, int]]:
+    """(group open -> its closing paren, class open -> index past it), in one linear pass."""
+    groups: dict[int, int] = {}
+    classes: dict[int, int] = {}
+    stack: list[int] = []
+    i, n = 0, len(p)
+    while i < n:
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            j = i + 1
+            if j < n and p[j] == "^":
+                j += 1
+            if j < n and p[j] == "]":
+                j += 1
+            while j < n and p[j] != "]":
+                if p.startswith("[:", j):  # POSIX class inside a set
+                    close = p.find(":]", j)
+                    j = close + 2 if close > 0 else j + 1
+                    continue
+                j += 2 if p[j] == "\\" else 1
+            if j >= n:
+                raise _Unsure
+            classes[i] = j + 1
+            i = j + 1
+            continue
+        if c == "(":
+            stack.append(i)
+        elif c == ")":
+            if not stack:
+                raise _Unsure
+            groups[stack.pop()] = i
+        i += 1
+    if stack:
+        raise _Unsure
+    return groups, classes
+
+
 def _split_top(p: str, start: int, end: int) -> list[tuple[int, int]]:
-    parts, depth, i, lo = [], 0, start, start
+    groups, classes = _structure(p)
+    parts, i, lo = [], start, start
     while i < end:
         c = p[i]
         if c == "\\":
             i += 2
             continue
         if c == "[":
-            i = _class_end(p, i)
+            i = classes[i]
             continue
         if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
+            i = groups[i] + 1
+            continue
+        if c == "|":
             parts.append((lo, i))
             lo = i + 1
         i += 1
@@ -71,41 +113,12 @@ def _split_top(p: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _class_end(p: str, i: int) -> int:
     """Index just past the character class opening at ``i``."""
-    i += 1
-    if i < len(p) and p[i] == "^":
-        i += 1
-    if i < len(p) and p[i] == "]":
-        i += 1
-    while i < len(p) and p[i] != "]":
-        if p[i] == "[" and p.startswith("[:", i):  # POSIX class inside a set
-            close = p.find(":]", i)
-            i = close + 2 if close > 0 else i + 1
-            continue
-        i += 2 if p[i] == "\\" else 1
-    if i >= len(p):
-        raise _Unsure
-    return i + 1
+    return _structure(p)[1][i]
 
 
 def _group_close(p: str, i: int) -> int:
     """Index of the ``)`` closing the group opened at ``i``."""
-    depth = 0
-    while i < len(p):
-        c = p[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            i = _class_end(p, i)
-            continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    raise _Unsure
+    return _structure(p)[0][i]
 
 
 def _quantifier(p: str, i: int) -> tuple[bool, int]:
@@ -297,11 +310,14 @@ def _leading_sequence(p: str, start: int, end: int, bounded: bool,
                 else:
                     return None
             optional, after = _quantifier(p, close + 1)
-            if optional:
-                return None
             # Words ending the group end their token only if what follows the group ends it.
             group_tail = after == close + 1 and _ends_token(p, close + 1, end, tail)
-            return _leading_alternation(p, body, close, bounded, group_tail)
+            inside = _leading_alternation(p, body, close, bounded, group_tail)
+            if not optional or not inside:
+                return inside
+            # An optional group: a match starts with it, or with what follows it.
+            rest = _leading_sequence(p, after, end, bounded, tail)
+            return inside | rest if rest else None
         return None
     return None
 

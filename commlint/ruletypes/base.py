@@ -209,8 +209,10 @@ def compile_patterns(patterns: Iterable[str], where: str, flags: int = DEFAULT_F
         return None
     if all(_closed(p) for p in items):
         # One compile, not one per pattern as well: compiling is most of the start-up time.
+        from commlint import regex_cache
+
         try:
-            return regex.compile("|".join(f"(?:{lookbehind_last(p)})" for p in items), flags)
+            return regex_cache.compile("|".join(f"(?:{lookbehind_last(p)})" for p in items), flags)
         except regex.error:
             pass  # compile one by one to name the bad pattern
     for p in items:

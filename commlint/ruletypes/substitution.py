@@ -31,18 +31,20 @@ class SubstitutionRule(DataRule):
         self.exceptions = self.patterns("exceptions")
 
     def _build(self, swap: dict[str, str]) -> None:
+        from commlint import regex_cache  # compiled patterns cached on disk: start-up time
+
         self.swap = swap
         for p in swap:
             try:
-                regex.compile(p, DEFAULT_FLAGS)
+                regex_cache.compile(p, DEFAULT_FLAGS)
             except regex.error as exc:
                 raise ConfigError(f"{self.where}: invalid pattern {p!r}: {exc}") from None
         # One alternation, one named group per entry, so a document is scanned once.
-        self.pattern = regex.compile(
+        self.pattern = regex_cache.compile(
             "|".join(f"(?P<s{i}>{p})" for i, p in enumerate(swap)), DEFAULT_FLAGS
         )
         self.replacements = list(swap.values())
-        self._single = [regex.compile(p, DEFAULT_FLAGS) for p in swap]
+        self._single = [regex_cache.compile(p, DEFAULT_FLAGS) for p in swap]
 
     def configure(self, options: Mapping[str, Any], env: RuleEnv) -> None:
         self.check_option(options)
