@@ -264,3 +264,10 @@ def test_footnote_labels_are_not_prose(cfg):
     text = "A claim[^1].\n\n[^1]: It is totally secure.\n"
     assert prose(text) == f"A claim.{BLOCK_BREAK}It is totally secure."
     assert spans(text, cfg) == [("MDT001", 3, 13, 3, 27)]
+
+
+def test_url_must_start_a_word():
+    text = "awww.example stays, xhttps://also stays, www.x.example and (https://y.example/a) go.\n"
+    assert prose(text) == (
+        f"awww.example stays, xhttps://also stays, {PLACEHOLDER} and ({PLACEHOLDER}) go."
+    )

@@ -23,7 +23,7 @@ _HEADING_PREFIX = regex.compile(
     r"[ \t]*(?:>[ \t]?[ \t]*)*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?#{1,6}(?:[ \t]+|$)"
 )
 _HEADING_SUFFIX = regex.compile(r"(?:[ \t]+#+)?[ \t]*$")
-_SPECIAL = regex.compile(r"[\\`<!\[*_~&]|https?://|www\.")
+_SPECIAL = regex.compile(r"[\\`<!\[*_~&]|(?<![\w./])(?:https?://|www\.)")
 _AUTOLINK = regex.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>")
 _HTML_TAG = regex.compile(
     r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9\-]*(?:\s+[^<>]*?)?/?>|<\?.*?\?>|<![A-Z]+[^>]*>",
