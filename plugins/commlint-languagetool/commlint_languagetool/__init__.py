@@ -84,8 +84,12 @@ def tool(language: str, url: str | None) -> Any:
             else:
                 found = language_tool_python.LanguageTool(language, remote_server=url)
         except Exception as exc:  # no Java, no download, server down: all one message
-            where = url or "local server"
-            raise unavailable(f"{where}: {_first_line(exc)}") from None
+            if url is not None:
+                raise unavailable(f"{url}: {_first_line(exc)}") from None
+            raise unavailable(
+                f"local LanguageTool could not start: {_first_line(exc)}; it needs Java 17+ and a one-time "
+                "download, or set grammar.languagetool-url to a LanguageTool server"
+            ) from None
         _tools[key] = found
         return found
 
@@ -121,7 +125,7 @@ def check(text: str, settings: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
-    return text[0][:200] if text else type(exc).__name__
+    return text[0][:160] if text else type(exc).__name__
 
 
 @hookimpl

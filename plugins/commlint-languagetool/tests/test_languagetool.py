@@ -155,3 +155,10 @@ def test_real_server():
     rules = {p["rule"] for p in found}
     assert found and all(p["rule"].startswith("languagetool:") for p in found), rules
     assert lt.check("This is a sentence without an error.", settings) == []
+
+
+def test_local_without_java_is_one_clear_error(monkeypatch):
+    monkeypatch.setattr(lt.shutil, "which", lambda name: None)
+    monkeypatch.delenv(lt.ENV_URL, raising=False)
+    with pytest.raises(GrammarUnavailable, match=r"needs Java 17\+.*languagetool-url"):
+        lt.check("Some text.", {"language": "en-GB"})
