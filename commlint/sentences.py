@@ -13,7 +13,8 @@ _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’\-][\p{L}\p{M}\p{N
 # A block break: "\n¶\n" from the built-in formats (see document.BLOCK_BREAK), or a blank line.
 _PARA = regex.compile(r"\n[ \t]*(?:\u00b6[ \t]*)?\n")
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a likely start.
-_END = regex.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[\p{Lu}\p{N}])|[.!?…]+[\"'”’)\]]*$")
+# U+FFFC (code, an image) may start a sentence too: "Done. `commlint` runs next."
+_END = regex.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[\p{Lu}\p{N}\ufffc])|[.!?…]+[\"'”’)\]]*$")
 _ABBREV = frozenset(
     """mr mrs ms dr prof sr jr st inc ltd co corp vs etc e.g i.e u.s u.k u.n no fig al approx
     dept est gov jan feb mar apr jun jul aug sep sept oct nov dec""".split()  # noqa: SIM905

@@ -271,3 +271,20 @@ def test_url_must_start_a_word():
     assert prose(text) == (
         f"awww.example stays, xhttps://also stays, {PLACEHOLDER} and ({PLACEHOLDER}) go."
     )
+
+
+def test_sentences_over_the_prose_view():
+    doc = lint_result(
+        "# Title\n\nDone. `commlint` runs next. U.S. officials agree, e.g. Smith.\nReally? Yes!\n",
+        path="a.md",
+        config={"select": []},
+    ).document
+    assert [doc.prose[a:b] for a, b in doc.sentences] == [
+        "Title",
+        "Done.",
+        f"{PLACEHOLDER} runs next.",
+        "U.S. officials agree, e.g. Smith.",
+        "Really?",
+        "Yes!",
+    ]
+    assert doc.word_count == 15
