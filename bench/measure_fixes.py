@@ -131,11 +131,14 @@ def measure_labeled(path: Path, harper: Any, unsafe: bool, validate: bool) -> di
     m = Measure(harper, unsafe, validate)
     flagged = clean = 0
     labeled_flagged = labeled_clean = 0
+    no_fix = 0
     for row in rows:
+        edits_before = m.edits
         first, final = m.fix(row["text"] + "\n", f"{row['id']}.txt")
         if not any(counted(d) for d in first.diagnostics):
             continue
         flagged += 1
+        no_fix += m.edits == edits_before
         ok = not any(counted(d) for d in final.diagnostics)
         clean += ok
         if row.get("flag"):
@@ -146,6 +149,7 @@ def measure_labeled(path: Path, harper: Any, unsafe: bool, validate: bool) -> di
         "flagged": flagged,
         "left_clean": clean,
         "share_left_clean": clean / flagged if flagged else None,
+        "flagged_without_applicable_fix": no_fix,
         "true_flag_flagged": labeled_flagged,
         "true_flag_left_clean": labeled_clean,
         "fixes_applied": m.edits,
@@ -219,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"  labeled: {lab['flagged']} flagged sentences, left clean {lab['left_clean']} "
             f"({_pct(lab['share_left_clean'])}); of the truly risky ones {lab['true_flag_left_clean']}"
-            f"/{lab['true_flag_flagged']}"
+            f"/{lab['true_flag_flagged']}; {lab['flagged_without_applicable_fix']} had no fix to apply"
+            " (their suggestions need the author's input)"
         )
         print(
             f"  labeled: {lab['fixes_applied']} fixes applied, Harper finds no new problem in "
