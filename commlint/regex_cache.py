@@ -21,6 +21,7 @@ import sys
 import threading
 from array import array
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import regex
@@ -108,6 +109,24 @@ class PatternCache:
                     self._saver_registered = True
             return compiled
 
+    def remember(self, kind: str, text: str, compute: Callable[[str], Any]) -> Any:
+        """``compute(text)``, kept in the cache under ``kind`` (values must be marshallable)."""
+        key = (f"{kind}:{text}", -1)
+        with _LOCK:
+            self._used.add(key)
+            entries = self.entries()
+            if key in entries:
+                return entries[key][0]
+        value = compute(text)
+        with _LOCK:
+            if self.path is not None:
+                entries[key] = (value,)
+                self._dirty = True
+                if not self._saver_registered:
+                    atexit.register(self.save)
+                    self._saver_registered = True
+        return value
+
     def save(self) -> None:
         """Write the cache atomically if this process added to it (errors are ignored)."""
         if not self._dirty or self.path is None or self._entries is None:
@@ -150,8 +169,8 @@ def _compile_recording(pattern: str, flags: int) -> tuple[regex.Pattern[str], tu
         engine.compile = real
     if not seen:
         return compiled, None
-    args = list(seen[0])
-    args[1] = int(args[1])  # a RegexFlag: marshal stores plain ints
+    # Flags arrive as RegexFlag (an int subclass); marshal stores plain ints only.
+    args = [int(a) if isinstance(a, int) and type(a) is not int else a for a in seen[0]]
     try:
         args[2] = array("q", args[2]).tobytes()  # the code list: bytes load ~10x faster
         packed = tuple(args)
@@ -172,9 +191,18 @@ def _unpack(stored: tuple[Any, ...]) -> tuple[Any, ...]:
 _CACHE: PatternCache | None = None
 
 
-def compile(pattern: str, flags: int) -> regex.Pattern[str]:  # noqa: A001 - mirrors regex.compile
-    """``regex.compile`` through the process-wide on-disk cache."""
+def _cache() -> PatternCache:
     global _CACHE
     if _CACHE is None:
         _CACHE = PatternCache(cache_file())
-    return _CACHE.compile(pattern, flags)
+    return _CACHE
+
+
+def remember(kind: str, text: str, compute: Callable[[str], Any]) -> Any:
+    """A derived fact about a pattern (e.g. its leading words), cached beside it."""
+    return _cache().remember(kind, text, compute)
+
+
+def compile(pattern: str, flags: int) -> regex.Pattern[str]:  # noqa: A001 - mirrors regex.compile
+    """``regex.compile`` through the process-wide on-disk cache."""
+    return _cache().compile(pattern, flags)

@@ -118,9 +118,11 @@ _MID_WORD = regex.compile(r"\w\w")
 
 @lru_cache(maxsize=4096)
 def _leads(pattern: str) -> tuple[frozenset[tuple[str, bool]], bool] | None:
+    from commlint import regex_cache
     from commlint.prefilter import leads
 
-    return leads(pattern)
+    found: tuple[frozenset[tuple[str, bool]], bool] | None = regex_cache.remember("leads", pattern, leads)
+    return found
 
 
 def _finditer_at(pattern: regex.Pattern[str], text: str, starts: list[int], pos: int, end: int,
