@@ -18,13 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import run_cli
 
 import commlint
 from commlint.config import Config
 from commlint.engine import Linter
 from commlint.suggest import PLACEHOLDER
-
-from conftest import run_cli
 
 STYLE_CATEGORIES = {"style", "grammar", "spelling", "readability"}
 PACK_PREFIX = {
@@ -58,17 +57,25 @@ def _check_json(path: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def labeled_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+def labeled_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
     from conftest import SHARED
 
     if not SHARED.is_dir():
         pytest.skip("../shared is not present")
-    rows = [json.loads(line) for line in (SHARED / "eval" / "labeled-sentences.jsonl").read_text("utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line)
+        for line in (SHARED / "eval" / "labeled-sentences.jsonl").read_text("utf-8").splitlines()
+        if line.strip()
+    ]
     folder = tmp_path_factory.mktemp("labeled")
     for row in rows:
         (folder / f"{row['id']}.txt").write_text(row["text"] + "\n", encoding="utf-8")
     report = _check_json(folder)
-    hits = {Path(f["path"]).stem: [d for d in f["diagnostics"] if _counted(d)] for f in report["files"]}
+    hits = {
+        Path(f["path"]).stem: [d for d in f["diagnostics"] if _counted(d)] for f in report["files"]
+    }
     return rows, hits
 
 
@@ -90,8 +97,13 @@ def test_labeled_suggestion_coverage(shared: Path, labeled_run) -> None:
     flagged = [r for r in rows if r["flag"] and hits.get(r["id"])]
     assert flagged
     with_any = [r for r in flagged if any(d["suggestions"] for d in hits[r["id"]])]
-    with_safe = [r for r in flagged if any(s["safe"] for d in hits[r["id"]] for s in d["suggestions"])]
-    print(f"suggestion coverage: any {len(with_any)}/{len(flagged)}, safe {len(with_safe)}/{len(flagged)}")
+    with_safe = [
+        r for r in flagged if any(s["safe"] for d in hits[r["id"]] for s in d["suggestions"])
+    ]
+    print(
+        f"suggestion coverage: any {len(with_any)}/{len(flagged)},"
+        f" safe {len(with_safe)}/{len(flagged)}"
+    )
     assert len(with_any) == len(flagged), [r["text"] for r in flagged if r not in with_any]
     # A safe suggestion never carries a placeholder: it must be applicable as is.
     for r in with_safe:
@@ -105,7 +117,10 @@ def test_neutral_corpus_false_alarm_rate(shared: Path) -> None:
     report = _check_json(shared / "corpus" / "C")
     words = sum(f["words"] for f in report["files"])
     findings = [
-        (f["path"], d["line"], d["rule"]) for f in report["files"] for d in f["diagnostics"] if _counted(d)
+        (f["path"], d["line"], d["rule"])
+        for f in report["files"]
+        for d in f["diagnostics"]
+        if _counted(d)
     ]
     assert words > 1000
     rate = len(findings) / words * 2000
@@ -122,18 +137,50 @@ def test_every_area_has_its_pack() -> None:
 
 @pytest.mark.parametrize("rule", PACK_RULES, ids=[r.id for r in PACK_RULES])
 def test_rule_shape(rule) -> None:
-    assert rule.id.startswith(PACK_PREFIX[rule.pack]) and len(rule.id) == 6 and rule.id[3:].isdigit(), rule.id
+    assert (
+        rule.id.startswith(PACK_PREFIX[rule.pack]) and len(rule.id) == 6 and rule.id[3:].isdigit()
+    ), rule.id
     assert rule.category == rule.pack
     if rule.severity in ("warning", "error"):
         # Substitution and balance rules build their own suggestion; phrase rules must declare one.
-        assert rule.suggestions or rule.type in ("substitution", "balance"), f"{rule.id} offers no suggestion"
-        assert len(rule.examples_flag) >= 3 and len(rule.examples_pass) >= 2, f"{rule.id} needs varied examples"
+        assert rule.suggestions or rule.type in ("substitution", "balance"), (
+            f"{rule.id} offers no suggestion"
+        )
+        assert len(rule.examples_flag) >= 3 and len(rule.examples_pass) >= 2, (
+            f"{rule.id} needs varied examples"
+        )
+
+
+@pytest.mark.parametrize("pack", sorted(PACK_PREFIX))
+def test_pack_examples_through_cli(pack: str, tmp_path: Path) -> None:
+    """Each pack's examples, one file each, through ``commlint check --select PREFIX``."""
+    cases: dict[str, tuple[str, str, str]] = {}
+    for rule in (r for r in PACK_RULES if r.pack == pack):
+        for kind, examples in (("flag", rule.examples_flag), ("pass", rule.examples_pass)):
+            for i, text in enumerate(examples):
+                name = f"{rule.id}-{kind}-{i}"
+                (tmp_path / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
+                cases[name] = (rule.id, kind, text)
+    proc = run_cli("check", "--format", "json", "--select", PACK_PREFIX[pack], str(tmp_path))
+    assert proc.returncode in (0, 1), proc.stderr
+    fired = {
+        Path(f["path"]).stem: {d["rule"] for d in f["diagnostics"]}
+        for f in json.loads(proc.stdout)["files"]
+    }
+    wrong = [
+        (rule_id, kind, text)
+        for name, (rule_id, kind, text) in cases.items()
+        if (rule_id in fired.get(name, set())) != (kind == "flag")
+    ]
+    assert not wrong, wrong
 
 
 SAFE_CASES = [(r.id, ex) for r in PACK_RULES if r.severity != "info" for ex in r.examples_flag]
 
 
-@pytest.mark.parametrize(("rule_id", "text"), SAFE_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(SAFE_CASES)])
+@pytest.mark.parametrize(
+    ("rule_id", "text"), SAFE_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(SAFE_CASES)]
+)
 def test_safe_suggestions_are_complete_text(rule_id: str, text: str) -> None:
     """Applying a safe suggestion leaves no placeholder and keeps the sentence's end."""
     config = Config.from_dict({"select": [rule_id]})
@@ -158,7 +205,7 @@ QUIET = [
     "The EU AI Act prohibits social scoring and emotion recognition in the workplace.",
     "We patched the issue in version 4.2.1; please upgrade.",
     "An attacker could exploit this vulnerability to read files; the fix is in 1.8.3.",
-    "The model does not provide meaningful uplift for biological weapons, according to our evaluations.",
+    "The model does not provide meaningful uplift for biological weapons, per our evaluations.",
     "The assistant helps developers find and fix bugs in their own code.",
     "The model refuses to write malware.",
     "No system is completely secure, so we monitor for abuse and respond quickly.",
