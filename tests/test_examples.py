@@ -53,3 +53,17 @@ def test_balanced_draft_passes() -> None:
     proc = run_cli("check", BALANCED)
     assert proc.returncode == 0, proc.stdout
     assert "All clear" in proc.stdout
+
+
+def test_readme_rule_example_is_a_working_pack(tmp_path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(r"```toml\n(.*?)```", readme, re.S) if "[[rule]]" in b]
+    pack = tmp_path / "acme.toml"
+    pack.write_text('[pack]\nname = "acme"\n\n' + block, encoding="utf-8")
+    config = tmp_path / "commlint.toml"
+    config.write_text('packs = ["acme.toml"]\nselect = ["ACM"]\n', encoding="utf-8")
+    (tmp_path / "flag.md").write_text("We offer guaranteed uptime.\n", encoding="utf-8")
+    (tmp_path / "pass.md").write_text("We target 99.9% availability.\n", encoding="utf-8")
+    flagged = run_cli("check", "flag.md", cwd=tmp_path)
+    assert flagged.returncode == 1 and "flag.md:1:10: ACM101 [warning]" in flagged.stdout, flagged.stdout + flagged.stderr
+    assert run_cli("check", "pass.md", cwd=tmp_path).returncode == 0
