@@ -288,3 +288,12 @@ def test_sentences_over_the_prose_view():
         "Yes!",
     ]
     assert doc.word_count == 13  # "U.S." and "e.g." are two words each; code is none
+
+
+def test_nested_containers_in_any_order(cfg):
+    text = "- > It is totally\n  > secure.\n\n> - # bad actors\n\n1. - [x] totally secure\n"
+    assert spans(text, cfg) == [
+        ("MDT001", 1, 11, 2, 11),
+        ("MDT002", 4, 7, 4, 17),
+        ("MDT001", 6, 10, 6, 24),
+    ]

@@ -16,12 +16,11 @@ from commlint.formats.inline import ENTITY, URL, decode_entity
 from commlint.source import Source
 
 _FRONT_MATTER_OPEN = {"---": ("---", "..."), "+++": ("+++",)}
-_CONTAINER_PREFIX = regex.compile(
-    r"[ \t]*(?:>[ \t]?[ \t]*)*(?:(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)(?:\[[ xX]\][ \t]+)?)?"
-)
-_HEADING_PREFIX = regex.compile(
-    r"[ \t]*(?:>[ \t]?[ \t]*)*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?#{1,6}(?:[ \t]+|$)"
-)
+# Container markers on a block's first line, nested in any order ("> - ", "- > ", "1. - "),
+# then an optional task-list box.
+_MARKERS = r"(?:[ \t]*(?:>[ \t]?|(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)))*[ \t]*"
+_CONTAINER_PREFIX = regex.compile(_MARKERS + r"(?:\[[ xX]\][ \t]+)?")
+_HEADING_PREFIX = regex.compile(_MARKERS + r"#{1,6}(?:[ \t]+|$)")
 _HEADING_SUFFIX = regex.compile(r"(?:[ \t]+#+)?[ \t]*$")
 _SPECIAL = regex.compile(r"[\\`<!\[*_~&]|(?<![\w./])(?:https?://|www\.)")
 _AUTOLINK = regex.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>")
