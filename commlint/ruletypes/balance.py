@@ -6,6 +6,7 @@ mitigation often comes first). ``requires`` may name lexicons in ``requires-lexi
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -22,8 +23,10 @@ _ADD_MITIGATION = (
 
 class BalanceRule(DataRule):
     type = "balance"
-    KEYS = frozenset({"patterns", "exceptions", "requires", "requires-lexicons", "window", "look-behind"})
-    OPTIONS: ClassVar[Mapping[str, type | tuple[type, ...]]] = {
+    KEYS = frozenset(
+        {"patterns", "exceptions", "requires", "requires-lexicons", "window", "look-behind"}
+    )
+    OPTIONS: ClassVar[Mapping[str, builtins.type | tuple[builtins.type, ...]]] = {
         "window": int,
         "extend-requires": list,
         "look-behind": int,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -22,7 +23,9 @@ class PhraseRule(DataRule):
 
     type = "phrase"
     KEYS = frozenset({"patterns", "exceptions"})
-    OPTIONS: ClassVar[Mapping[str, type | tuple[type, ...]]] = {"extend-exceptions": list}
+    OPTIONS: ClassVar[Mapping[str, builtins.type | tuple[builtins.type, ...]]] = {
+        "extend-exceptions": list
+    }
 
     def __init__(self, spec: Mapping[str, Any], where: str) -> None:
         spec, self.when = _split_when(spec, where)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -9,7 +10,7 @@ import regex
 
 from commlint.document import Document
 from commlint.errors import ConfigError
-from commlint.ruletypes.base import RuleEnv, DEFAULT_FLAGS, CheckContext, Finding, SuggestionSpec
+from commlint.ruletypes.base import DEFAULT_FLAGS, CheckContext, Finding, RuleEnv, SuggestionSpec
 from commlint.ruletypes.data import DataRule
 from commlint.ruletypes.phrase import _expand
 
@@ -19,7 +20,9 @@ class SubstitutionRule(DataRule):
 
     type = "substitution"
     KEYS = frozenset({"swap", "safe", "exceptions"})
-    OPTIONS: ClassVar[Mapping[str, type | tuple[type, ...]]] = {"extend-swap": dict}
+    OPTIONS: ClassVar[Mapping[str, builtins.type | tuple[builtins.type, ...]]] = {
+        "extend-swap": dict
+    }
 
     def __init__(self, spec: Mapping[str, Any], where: str) -> None:
         super().__init__(spec, where)
@@ -62,5 +65,10 @@ class SubstitutionRule(DataRule):
             single = self._single[index].fullmatch(m.group())
             text = _expand(single, self.replacements[index]) if single else self.replacements[index]
             spec = SuggestionSpec(text=text, safe=self.safe, description=f"Replace with “{text}”")
-            extra = [(m.start(), m.end(), _expand(single, s.text) if single else s.text, s) for s in self.suggestions]
-            yield Finding(m.start(), m.end(), suggestions=[(m.start(), m.end(), text, spec), *extra])
+            extra = [
+                (m.start(), m.end(), _expand(single, s.text) if single else s.text, s)
+                for s in self.suggestions
+            ]
+            yield Finding(
+                m.start(), m.end(), suggestions=[(m.start(), m.end(), text, spec), *extra]
+            )
