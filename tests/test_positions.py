@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from commlint.api import lint_text
 from commlint.errors import InputError
@@ -186,3 +188,29 @@ def test_cli_stdin_bytes_keep_bom_crlf_and_reject_bad_encodings(tmp_path, pack, 
         "commlint: error: -: not valid UTF-8 (byte 0xe9 at offset 3); "
         "commlint reads UTF-8 only, so re-save the file as UTF-8"
     ]
+
+
+# -- property: positions agree with an independent count ----------------------------------------
+
+_WORD = st.text(alphabet="abcxyzéüßçЖж中文😀🚀ʼ", min_size=1, max_size=6)
+_PREFIX = st.lists(_WORD, max_size=8).map(" ".join)
+_SEP = st.sampled_from([" ", "\n", "\r\n", "  \n", " \t "])
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(prefix=_PREFIX, sep=_SEP, suffix=_PREFIX, kind=st.sampled_from(["md", "txt", "html"]))
+def test_positions_match_an_independent_count(pack, prefix, sep, suffix, kind):
+    body = f"{prefix} totally{sep}secure {suffix}".strip()
+    text = f"<p>{body}</p>\n" if kind == "html" else body + "\n"
+    start = text.index("totally")
+    end = text.index("secure", start) + len("secure")
+    cfg = {"packs": [str(pack)], "select": ["POS"]}
+    (d,) = lint_text(text, path=f"a.{kind}", config=cfg)
+    assert (d.start, d.end) == (start, end)
+    assert (d.line, d.column) == _line_col(text, start)
+    assert (d.end_line, d.end_column) == _line_col(text, end)
