@@ -214,3 +214,34 @@ def test_positions_match_an_independent_count(pack, prefix, sep, suffix, kind):
     assert (d.start, d.end) == (start, end)
     assert (d.line, d.column) == _line_col(text, start)
     assert (d.end_line, d.end_column) == _line_col(text, end)
+
+
+_WRAP = st.sampled_from(
+    [
+        ("", ""),
+        ("**", "**"),
+        ("_", "_"),
+        ("*", "*"),
+        ("[", "](https://x.example/a)"),
+        ("<b>", "</b>"),
+        ("", "<!-- note -->"),
+        ("", "&#32;"),
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(prefix=_PREFIX, wrap=_WRAP, sep=_SEP, suffix=_PREFIX)
+def test_markdown_markup_never_moves_positions(pack, prefix, wrap, sep, suffix):
+    opening, closing = wrap
+    sep = "" if closing == "&#32;" else sep  # the entity is the separator
+    body = f"{prefix} {opening}totally{closing}{sep}secure {suffix}".strip()
+    text = body + "\n"
+    start = text.index("totally")
+    end = text.index("secure", start) + len("secure")
+    (d,) = lint_text(text, path="a.md", config={"packs": [str(pack)], "select": ["POS"]})
+    assert (d.start, d.end) == (start, end)
+    assert (d.line, d.column, d.end_line, d.end_column) == (
+        *_line_col(text, start),
+        *_line_col(text, end),
+    )
