@@ -14,6 +14,10 @@ from functools import lru_cache
 
 import regex
 
+#: bump when the analysis changes: results are cached on disk under this version
+VERSION = 3
+
+
 class _Unsure(Exception):
     """The pattern uses syntax the analysis does not follow: give up (always run the rule)."""
 
@@ -280,6 +284,9 @@ def _leading_sequence(p: str, start: int, end: int, bounded: bool,
                 word, whole = p[i:j - 1], False
             else:
                 word, whole = p[i:j], _ends_token(p, j, end, tail)
+                longer = _continued(p, j, end, tail)
+                if word and longer:  # "t(?:ook|ake)" starts with "took" or "take", not just "t"
+                    return {((word + more).lower(), more_whole, bounded) for more, more_whole in longer}
             return {(word.lower(), whole, bounded)} if word else None
         if c == "\\":
             if i + 1 < end and p[i + 1] in "bAG":  # zero-width at the front: skip
@@ -320,6 +327,42 @@ def _leading_sequence(p: str, start: int, end: int, bounded: bool,
             return inside | rest if rest else None
         return None
     return None
+
+
+def _continued(p: str, j: int, end: int, tail: bool) -> set[tuple[str, bool]] | None:
+    """The words a required group right after a literal run starts with (run + group is one
+    longer literal), or None when there is no such group or it cannot be analysed."""
+    if j >= end or p[j] != "(" or p.startswith(("(?=", "(?!", "(?<=", "(?<!", "(?#"), j):
+        return None
+    close = _group_close(p, j)
+    if close >= end:
+        return None
+    optional, after = _quantifier(p, close + 1)
+    if optional or after != close + 1:
+        return None
+    body = j + 1
+    if p.startswith(("?:", "?>"), body):
+        body += 2
+    elif p.startswith("?P<", body):
+        body = p.index(">", body) + 1
+    elif p.startswith("?", body):
+        return None
+    group_tail = _ends_token(p, close + 1, end, tail)
+    inner: set[tuple[str, bool]] = set()
+    for lo, hi in _split_top(p, body, close):
+        k = lo
+        m = k
+        while m < hi and p[m].isalnum():
+            m += 1
+        if m == k:
+            return None  # an alternative not starting with letters: keep the shorter word
+        _, q_after = _quantifier(p, m)
+        if q_after > m:
+            piece, whole = p[k:m - 1], False
+        else:
+            piece, whole = p[k:m], (m == hi and group_tail) or (m < hi and _ends_token(p, m, hi, group_tail))
+        inner.add((piece, whole))
+    return inner
 
 
 def safe_lower(text: str) -> str | None:

@@ -119,9 +119,10 @@ _MID_WORD = regex.compile(r"\w\w")
 @lru_cache(maxsize=4096)
 def _leads(pattern: str) -> tuple[frozenset[tuple[str, bool]], bool] | None:
     from commlint import regex_cache
-    from commlint.prefilter import leads
+    from commlint.prefilter import VERSION, leads
 
-    found: tuple[frozenset[tuple[str, bool]], bool] | None = regex_cache.remember("leads", pattern, leads)
+    found: tuple[frozenset[tuple[str, bool]], bool] | None = regex_cache.remember(
+        f"leads-v{VERSION}", pattern, leads)
     return found
 
 
