@@ -27,9 +27,7 @@ from typing import Any
 import regex
 
 _LOCK = threading.Lock()
-_FORMAT = 2
-#: entries kept at most; beyond it the cache restarts from what this process used
-_MAX_ENTRIES = 4000
+_FORMAT = 3
 
 
 def _engine() -> Any:
@@ -65,16 +63,18 @@ def cache_file() -> Path | None:
 
 
 class PatternCache:
-    """(pattern, flags) -> the arguments the regex engine needs to rebuild it."""
+    """(pattern, flags) -> the arguments the regex engine needs to rebuild it, plus facts
+    derived from patterns or rule files (``remember``). Each value is kept marshalled and
+    decoded only when asked for, so loading the file stays cheap however much it holds."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._entries: dict[tuple[str, int], tuple[Any, ...]] | None = None
+        self._entries: dict[tuple[str, int], bytes] | None = None
         self._dirty = False
         self._saver_registered = False
         self._used: set[tuple[str, int]] = set()
 
-    def entries(self) -> dict[tuple[str, int], tuple[Any, ...]]:
+    def entries(self) -> dict[tuple[str, int], bytes]:
         if self._entries is None:
             self._entries = {}
             if self.path is not None:
@@ -87,6 +87,19 @@ class PatternCache:
                     pass  # no cache yet, or an unreadable one: compile as usual
         return self._entries
 
+    def _store(self, key: tuple[str, int], value: Any) -> None:
+        if self.path is None:
+            return
+        try:
+            packed = marshal.dumps(value)
+        except ValueError:
+            return  # not marshallable: just not cached
+        self.entries()[key] = packed
+        self._dirty = True
+        if not self._saver_registered:
+            atexit.register(self.save)
+            self._saver_registered = True
+
     def compile(self, pattern: str, flags: int) -> regex.Pattern[str]:
         """``regex.compile(pattern, flags)``, from the cache when possible."""
         key = (pattern, int(flags))
@@ -96,42 +109,40 @@ class PatternCache:
             stored = entries.get(key)
             if stored is not None:
                 try:
-                    compiled: regex.Pattern[str] = _engine()._regex.compile(*_unpack(stored))
+                    compiled: regex.Pattern[str] = _engine()._regex.compile(*_unpack(marshal.loads(stored)))
                     return compiled
                 except Exception:  # a stale or damaged entry: rebuild it
                     entries.pop(key, None)
             compiled, recorded = _compile_recording(pattern, flags)
-            if recorded is not None and self.path is not None:
-                entries[key] = recorded
-                self._dirty = True
-                if not self._saver_registered:
-                    atexit.register(self.save)
-                    self._saver_registered = True
+            if recorded is not None:
+                self._store(key, recorded)
             return compiled
 
     def remember(self, kind: str, text: str, compute: Callable[[str], Any]) -> Any:
-        """``compute(text)``, kept in the cache under ``kind`` (values must be marshallable)."""
+        """``compute(text)``, kept in the cache under ``kind`` (unmarshallable values are
+        recomputed each time)."""
         key = (f"{kind}:{text}", -1)
         with _LOCK:
             self._used.add(key)
-            entries = self.entries()
-            if key in entries:
-                return entries[key][0]
+            stored = self.entries().get(key)
+            if stored is not None:
+                try:
+                    return marshal.loads(stored)
+                except (EOFError, ValueError, TypeError):
+                    pass
         value = compute(text)
         with _LOCK:
-            if self.path is not None:
-                entries[key] = (value,)
-                self._dirty = True
-                if not self._saver_registered:
-                    atexit.register(self.save)
-                    self._saver_registered = True
+            self._store(key, value)
         return value
 
     def save(self) -> None:
-        """Write the cache atomically if this process added to it (errors are ignored)."""
+        """Write the cache atomically if this process added to it (errors are ignored).
+
+        Entries this process did not use are dropped once they outnumber the used ones, so
+        edited packs and old analyses do not pile up."""
         if not self._dirty or self.path is None or self._entries is None:
             return
-        if len(self._entries) > _MAX_ENTRIES:
+        if len(self._entries) > 2 * len(self._used) + 64:
             self._entries = {k: v for k, v in self._entries.items() if k in self._used}
         import tempfile
 

@@ -140,6 +140,24 @@ def lazy_hyphdict(path: Path) -> Any | None:
     features the lazy reader does not handle (non-standard hyphenation, ^^hex escapes)."""
     import pyphen
 
+    from commlint import regex_cache
+
+    stat = path.stat()
+    key = f"{path}|{stat.st_size}|{stat.st_mtime_ns}"
+    raw = regex_cache.remember("pyphen", key, lambda _: _pattern_lines(path))
+    if raw is None:
+        return None
+    hd = object.__new__(pyphen.HyphDict)
+    hd.patterns = LazyPatterns(raw)
+    hd.cache = {}
+    hd.maxlen = max(map(len, raw))
+    return hd
+
+
+def _pattern_lines(path: Path) -> dict[str, str] | None:
+    """pattern letters -> pattern line, for a hyphenation file (None: not handled lazily)."""
+    import pyphen
+
     with path.open("rb") as fh:
         encoding = fh.readline().decode().strip()
     if encoding.lower() == "microsoft-cp1251":
@@ -149,11 +167,7 @@ def lazy_hyphdict(path: Path) -> Any | None:
     if any("/" in line or "^^" in line for line in lines):
         return None
     keys = _DIGITS.sub("", "\n".join(lines)).split("\n")
-    hd = object.__new__(pyphen.HyphDict)
-    hd.patterns = LazyPatterns(dict(zip(keys, lines)))
-    hd.cache = {}
-    hd.maxlen = max(map(len, keys))
-    return hd
+    return dict(zip(keys, lines))
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,8 @@ _GIT_VARS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY
 def clean_env(**extra: str) -> dict[str, str]:
     """The environment without git's per-repository variables and without PYTHONPATH."""
     env = {k: v for k, v in os.environ.items() if k not in _GIT_VARS and k != "PYTHONPATH"}
+    # Installed copies get their own pattern cache, not the user's (keyed by interpreter).
+    env["COMMLINT_CACHE_DIR"] = os.path.join(tempfile.gettempdir(), "commlint-test-cache")
     env.update({"NO_COLOR": "1", "GIT_AUTHOR_NAME": "commlint tests", "GIT_AUTHOR_EMAIL": "tests@example.invalid",
                 "GIT_COMMITTER_NAME": "commlint tests", "GIT_COMMITTER_EMAIL": "tests@example.invalid"})
     env.update(extra)

@@ -35,7 +35,8 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
     path.write_bytes(b"\x00garbage")
     cache = PatternCache(path)
     assert [m.span() for m in cache.compile(PATTERN, DEFAULT_FLAGS).finditer(TEXT)]
-    path.write_bytes(__import__("marshal").dumps({(PATTERN, int(DEFAULT_FLAGS)): ("x",)}))
+    marshal = __import__("marshal")
+    path.write_bytes(marshal.dumps({(PATTERN, int(DEFAULT_FLAGS)): marshal.dumps(("x",))}))
     cache = PatternCache(path)  # an entry the engine rejects is rebuilt
     assert [m.span() for m in cache.compile(PATTERN, DEFAULT_FLAGS).finditer(TEXT)]
 
