@@ -60,13 +60,20 @@ def corpus_throughput(linter: Linter, corpus: Path, repeats: int) -> tuple[int, 
     for _ in range(repeats):
         for path, data in sources:
             linter.lint(decode(data, str(path)))
-    return len(files), words, (time.process_time() - c0) / repeats, (time.perf_counter() - t0) / repeats
+    return (
+        len(files),
+        words,
+        (time.process_time() - c0) / repeats,
+        (time.perf_counter() - t0) / repeats,
+    )
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=200)
-    ap.add_argument("--docs", type=int, default=20, help="distinct generated documents to cycle through")
+    ap.add_argument(
+        "--docs", type=int, default=20, help="distinct generated documents to cycle through"
+    )
     ap.add_argument("--words", type=int, default=1000)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--corpus-repeats", type=int, default=3)
@@ -84,12 +91,16 @@ def main() -> int:
     for label, times in (("CPU ", cpu), ("wall", wall)):
         median, p95 = statistics.median(times), percentile(times, 0.95)
         per_1000 = median * 1000 * 1000 / max(sample.words, 1)
-        print(f"  {label} median {median * 1000:6.2f} ms, p95 {p95 * 1000:6.2f} ms"
-              f"  = {per_1000:.2f} ms per 1,000 words (target <= 10 ms)")
+        print(
+            f"  {label} median {median * 1000:6.2f} ms, p95 {p95 * 1000:6.2f} ms"
+            f"  = {per_1000:.2f} ms per 1,000 words (target <= 10 ms)"
+        )
     if args.corpus.is_dir():
         n, words, cpu_s, wall_s = corpus_throughput(linter, args.corpus, args.corpus_repeats)
-        print(f"corpus {args.corpus}: {n} files, {words} words per pass: "
-              f"{words / cpu_s:,.0f} words/s CPU, {words / wall_s:,.0f} words/s wall")
+        print(
+            f"corpus {args.corpus}: {n} files, {words} words per pass: "
+            f"{words / cpu_s:,.0f} words/s CPU, {words / wall_s:,.0f} words/s wall"
+        )
     else:
         print(f"corpus {args.corpus} absent: throughput skipped")
     return 0

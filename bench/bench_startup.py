@@ -30,16 +30,22 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def median_seconds(cmd: list[str], runs: int, cwd: str, ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
+def median_seconds(
+    cmd: list[str], runs: int, cwd: str, ok: tuple[int, ...] = (0,)
+) -> tuple[float, float]:
     """(median wall, median CPU) seconds of ``cmd`` over ``runs`` fresh processes."""
     env = {**os.environ, "NO_COLOR": "1"}
     wall, cpu = [], []
     for i in range(runs + 1):
         c0, t0 = _children_cpu(), time.perf_counter()
-        proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.run(
+            cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         elapsed, used = time.perf_counter() - t0, _children_cpu() - c0
         if proc.returncode not in ok:
-            raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr.decode()[-500:]}")
+            raise SystemExit(
+                f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr.decode()[-500:]}"
+            )
         if i:
             wall.append(elapsed)
             cpu.append(used)
@@ -49,7 +55,9 @@ def median_seconds(cmd: list[str], runs: int, cwd: str, ok: tuple[int, ...] = (0
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=15)
-    ap.add_argument("--file", type=Path, help="lint this file instead of a generated 1,000-word draft")
+    ap.add_argument(
+        "--file", type=Path, help="lint this file instead of a generated 1,000-word draft"
+    )
     args = ap.parse_args()
 
     py = sys.executable
@@ -61,20 +69,30 @@ def main() -> int:
         rows = [
             ("python -c pass", [py, "-c", "pass"], (0,)),
             ('python -c "import regex"', [py, "-c", "import regex"], (0,)),
-            ("python -m commlint check one.md", [py, "-m", "commlint", "check", str(target)], (0, 1)),
+            (
+                "python -m commlint check one.md",
+                [py, "-m", "commlint", "check", str(target)],
+                (0, 1),
+            ),
         ]
         if script:
-            rows.append(("commlint check one.md (console script)", [script, "check", str(target)], (0, 1)))
+            rows.append(
+                ("commlint check one.md (console script)", [script, "check", str(target)], (0, 1))
+            )
         results = [(label, median_seconds(cmd, args.runs, tmp, ok)) for label, cmd, ok in rows]
-    (base, base_cpu), (regex_base, regex_cpu) = results[0][1], results[1][1]
+    (base, _), (regex_base, regex_cpu) = results[0][1], results[1][1]
     print(f"cold start, median of {args.runs} runs ({py}):")
     print(f"  {'command':<42} {'wall':>9} {'CPU':>9}   wall ratios")
     for label, (secs, cpu) in results:
-        print(f"  {label:<42} {secs * 1000:6.1f} ms {cpu * 1000:6.1f} ms   "
-              f"x{secs / base:4.1f} python  x{secs / regex_base:4.1f} import regex")
+        print(
+            f"  {label:<42} {secs * 1000:6.1f} ms {cpu * 1000:6.1f} ms   "
+            f"x{secs / base:4.1f} python  x{secs / regex_base:4.1f} import regex"
+        )
     cli, cli_cpu = results[2][1]
-    print(f"commlint over `import regex`: {(cli - regex_base) * 1000:.1f} ms wall, "
-          f"{(cli_cpu - regex_cpu) * 1000:.1f} ms CPU (target: cold start <= 250 ms)")
+    print(
+        f"commlint over `import regex`: {(cli - regex_base) * 1000:.1f} ms wall, "
+        f"{(cli_cpu - regex_cpu) * 1000:.1f} ms CPU (target: cold start <= 250 ms)"
+    )
     return 0
 
 

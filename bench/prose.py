@@ -9,14 +9,35 @@ from __future__ import annotations
 
 import random
 
-COMPANIES = ["Acme AI", "Northwind Labs", "Globex Research", "Initech Systems", "Umbrella Analytics"]
+COMPANIES = [
+    "Acme AI",
+    "Northwind Labs",
+    "Globex Research",
+    "Initech Systems",
+    "Umbrella Analytics",
+]
 PRODUCTS = ["Sentinel-7", "Harbor", "Lumen 2", "Atlas Pro", "Quill", "Beacon"]
 CITIES = ["SAN FRANCISCO", "LONDON", "TORONTO", "BERLIN", "SINGAPORE"]
-AUDIENCES = ["security teams", "hospital administrators", "small businesses", "city planners",
-             "customer support agents", "researchers", "teachers", "software developers"]
-TASKS = ["review code they maintain", "summarise long contracts", "triage support tickets",
-         "draft grant applications", "translate product manuals", "plan delivery routes",
-         "find errors in spreadsheets", "answer questions about internal policies"]
+AUDIENCES = [
+    "security teams",
+    "hospital administrators",
+    "small businesses",
+    "city planners",
+    "customer support agents",
+    "researchers",
+    "teachers",
+    "software developers",
+]
+TASKS = [
+    "review code they maintain",
+    "summarise long contracts",
+    "triage support tickets",
+    "draft grant applications",
+    "translate product manuals",
+    "plan delivery routes",
+    "find errors in spreadsheets",
+    "answer questions about internal policies",
+]
 PERCENT = ["12%", "18%", "24%", "31%", "38%", "45%"]
 
 PLAIN = [
@@ -29,7 +50,8 @@ PLAIN = [
     "Pricing starts at $20 per seat per month, with discounts for non-profit organisations.",
     "Early partners reported that {product} reduced the time needed to {task} by {pct}.",
     "We publish the results of our *safety evaluations* alongside each major release.",
-    "Our usage policy prohibits harmful uses, and we monitor usage and suspend accounts that break it.",
+    "Our usage policy prohibits harmful uses, and we monitor usage and suspend accounts "
+    "that break it.",
     "{company} will share more details at its developer conference next month.",
     "The model runs in the customer's own cloud region, and data is not used for training.",
     "Feedback from {audience} shaped the **new review interface** and the export options.",
@@ -49,17 +71,31 @@ RISKY = [
 
 
 def _fill(template: str, rng: random.Random) -> str:
-    return template.format(company=rng.choice(COMPANIES), product=rng.choice(PRODUCTS),
-                           audience=rng.choice(AUDIENCES), task=rng.choice(TASKS), pct=rng.choice(PERCENT))
+    return template.format(
+        company=rng.choice(COMPANIES),
+        product=rng.choice(PRODUCTS),
+        audience=rng.choice(AUDIENCES),
+        task=rng.choice(TASKS),
+        pct=rng.choice(PERCENT),
+    )
 
 
 def press_release(words: int = 1000, seed: int = 0, risky_every: int = 9) -> str:
     """A Markdown press release of about ``words`` words (deterministic for a seed)."""
     rng = random.Random(seed)
     product = rng.choice(PRODUCTS)
-    parts = ["---", f'title: "Introducing {product}"', 'embargo: "2026-12-01T09:00:00Z"', "---", "",
-             f"# Introducing {product}", "",
-             f"**{rng.choice(CITIES)}, December 1, 2026** — {rng.choice(COMPANIES)} today announced {product}.", ""]
+    parts = [
+        "---",
+        f'title: "Introducing {product}"',
+        'embargo: "2026-12-01T09:00:00Z"',
+        "---",
+        "",
+        f"# Introducing {product}",
+        "",
+        f"**{rng.choice(CITIES)}, December 1, 2026** — "
+        f"{rng.choice(COMPANIES)} today announced {product}.",
+        "",
+    ]
     count = sum(len(p.split()) for p in parts)
     paragraph: list[str] = []
     n = 0
@@ -73,9 +109,16 @@ def press_release(words: int = 1000, seed: int = 0, risky_every: int = 9) -> str
             parts += [_wrap(" ".join(paragraph)), ""]
             paragraph = []
             if rng.random() < 0.15:
-                parts += ["## " + rng.choice(["Availability", "How it works", "Safety", "Partners"]), ""]
+                parts += [
+                    "## " + rng.choice(["Availability", "How it works", "Safety", "Partners"]),
+                    "",
+                ]
             elif rng.random() < 0.1:
-                parts += [f"- {_fill(rng.choice(PLAIN), rng)}", f"- {_fill(rng.choice(PLAIN), rng)}", ""]
+                parts += [
+                    f"- {_fill(rng.choice(PLAIN), rng)}",
+                    f"- {_fill(rng.choice(PLAIN), rng)}",
+                    "",
+                ]
     if paragraph:
         parts += [_wrap(" ".join(paragraph)), ""]
     return "\n".join(parts)

@@ -136,7 +136,7 @@ def _quantifier(p: str, i: int) -> tuple[bool, int]:
         i += 1
     elif c == "{" and p.find("}", i) > 0:
         close = p.find("}", i)
-        body = p[i + 1:close]
+        body = p[i + 1 : close]
         low = body.split(",", 1)[0].strip()
         if not (low.isdigit() or low == ""):
             return False, i  # a literal brace
@@ -170,7 +170,7 @@ def _sequence(p: str, start: int, end: int) -> set[str] | None:
             while j < end and p[j].isalnum():
                 j += 1
             _, after = _quantifier(p, j)
-            word = p[i:j - 1] if after > j else p[i:j]  # a quantifier binds to the last letter
+            word = p[i : j - 1] if after > j else p[i:j]  # a quantifier binds to the last letter
             if word:
                 offer({word.casefold()})
             i = after
@@ -259,8 +259,9 @@ def _ends_token(p: str, i: int, end: int, tail: bool) -> bool:
     return ends and not _quantifier(p, after)[0]  # an optional separator proves nothing
 
 
-def _leading_alternation(p: str, start: int, end: int, bounded: bool,
-                         tail: bool) -> set[tuple[str, bool, bool]] | None:
+def _leading_alternation(
+    p: str, start: int, end: int, bounded: bool, tail: bool
+) -> set[tuple[str, bool, bool]] | None:
     out: set[tuple[str, bool, bool]] = set()
     for lo, hi in _split_top(p, start, end):
         words = _leading_sequence(p, lo, hi, bounded, tail)
@@ -270,8 +271,9 @@ def _leading_alternation(p: str, start: int, end: int, bounded: bool,
     return out
 
 
-def _leading_sequence(p: str, start: int, end: int, bounded: bool,
-                      tail: bool) -> set[tuple[str, bool, bool]] | None:
+def _leading_sequence(
+    p: str, start: int, end: int, bounded: bool, tail: bool
+) -> set[tuple[str, bool, bool]] | None:
     i = start
     while i < end:
         c = p[i]
@@ -281,12 +283,14 @@ def _leading_sequence(p: str, start: int, end: int, bounded: bool,
                 j += 1
             _, after = _quantifier(p, j)
             if after > j:  # a quantifier binds to the last letter
-                word, whole = p[i:j - 1], False
+                word, whole = p[i : j - 1], False
             else:
                 word, whole = p[i:j], _ends_token(p, j, end, tail)
                 longer = _continued(p, j, end, tail)
                 if word and longer:  # "t(?:ook|ake)" starts with "took" or "take", not just "t"
-                    return {((word + more).lower(), more_whole, bounded) for more, more_whole in longer}
+                    return {
+                        ((word + more).lower(), more_whole, bounded) for more, more_whole in longer
+                    }
             return {(word.lower(), whole, bounded)} if word else None
         if c == "\\":
             if i + 1 < end and p[i + 1] in "bAG":  # zero-width at the front: skip
@@ -358,9 +362,12 @@ def _continued(p: str, j: int, end: int, tail: bool) -> set[tuple[str, bool]] | 
             return None  # an alternative not starting with letters: keep the shorter word
         _, q_after = _quantifier(p, m)
         if q_after > m:
-            piece, whole = p[k:m - 1], False
+            piece, whole = p[k : m - 1], False
         else:
-            piece, whole = p[k:m], (m == hi and group_tail) or (m < hi and _ends_token(p, m, hi, group_tail))
+            piece, whole = (
+                p[k:m],
+                (m == hi and group_tail) or (m < hi and _ends_token(p, m, hi, group_tail)),
+            )
         inner.add((piece, whole))
     return inner
 
@@ -426,7 +433,9 @@ class WordIndex:
                 elif whole:
                     got = self._exact.get(word, [])
                 else:
-                    got = [at for at, token in self._prefix.get(word[:3], ()) if token.startswith(word)]
+                    got = [
+                        at for at, token in self._prefix.get(word[:3], ()) if token.startswith(word)
+                    ]
                 self._cache[key] = got
             hits.extend(got)
         return sorted(set(hits))

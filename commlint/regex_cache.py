@@ -20,8 +20,8 @@ import os
 import sys
 import threading
 from array import array
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import regex
@@ -109,7 +109,9 @@ class PatternCache:
             stored = entries.get(key)
             if stored is not None:
                 try:
-                    compiled: regex.Pattern[str] = _engine()._regex.compile(*_unpack(marshal.loads(stored)))
+                    compiled: regex.Pattern[str] = _engine()._regex.compile(
+                        *_unpack(marshal.loads(stored))
+                    )
                     return compiled
                 except Exception:  # a stale or damaged entry: rebuild it
                     entries.pop(key, None)
@@ -161,7 +163,9 @@ class PatternCache:
             pass
 
 
-def _compile_recording(pattern: str, flags: int) -> tuple[regex.Pattern[str], tuple[Any, ...] | None]:
+def _compile_recording(
+    pattern: str, flags: int
+) -> tuple[regex.Pattern[str], tuple[Any, ...] | None]:
     """Compile, capturing the engine-level arguments (None if regex served it from memory)."""
     main = _engine()
     engine = main._regex
@@ -181,7 +185,7 @@ def _compile_recording(pattern: str, flags: int) -> tuple[regex.Pattern[str], tu
     if not seen:
         return compiled, None
     # Flags arrive as RegexFlag (an int subclass); marshal stores plain ints only.
-    args = [int(a) if isinstance(a, int) and type(a) is not int else a for a in seen[0]]
+    args: list[Any] = [int(a) if isinstance(a, int) and type(a) is not int else a for a in seen[0]]
     try:
         args[2] = array("q", args[2]).tobytes()  # the code list: bytes load ~10x faster
         packed = tuple(args)

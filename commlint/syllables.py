@@ -55,7 +55,7 @@ class LazyCmudict(Mapping[str, list[list[str]]]):
         while lo < hi:
             mid = (lo + hi) // 2
             start = data.rfind(b"\n", lo, mid) + 1 or lo
-            if _key(data[start:self._line_end(start)]) < target:
+            if _key(data[start : self._line_end(start)]) < target:
                 lo = self._line_end(start) + 1
             else:
                 hi = start
@@ -124,7 +124,7 @@ def _parse_pattern(line: str) -> tuple[int, tuple[int, ...]] | None:
     """pyphen's own parse of one pattern line: None when it carries only zeros."""
     import pyphen
 
-    tags, values = zip(*[(string, int(i or "0")) for i, string in pyphen.parse(line)])
+    tags, values = zip(*[(string, int(i or "0")) for i, string in pyphen.parse(line)], strict=True)
     if max(values) == 0:
         return None
     start, end = 0, len(values)
@@ -167,7 +167,7 @@ def _pattern_lines(path: Path) -> dict[str, str] | None:
     if any("/" in line or "^^" in line for line in lines):
         return None
     keys = _DIGITS.sub("", "\n".join(lines)).split("\n")
-    return dict(zip(keys, lines))
+    return dict(zip(keys, lines, strict=True))
 
 
 @lru_cache(maxsize=1)
@@ -182,7 +182,7 @@ def install() -> None:
     def get_cmudict(lang: str) -> Mapping[str, list[list[str]]] | None:
         return lazy_cmudict() if lang.split("_")[0].split("-")[0].lower() == "en" else None
 
-    _count_syllables.get_cmudict = get_cmudict  # type: ignore[assignment]
+    _count_syllables.get_cmudict = get_cmudict
     path = pyphen.LANGUAGES.get(pyphen.language_fallback("en_US") or "")
     if path is not None and path not in pyphen.hdcache:
         hd = lazy_hyphdict(Path(path))

@@ -27,14 +27,23 @@ def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _GIT_VARS and k != "PYTHONPATH"}
     # Installed copies get their own pattern cache, not the user's (keyed by interpreter).
     env["COMMLINT_CACHE_DIR"] = os.path.join(tempfile.gettempdir(), "commlint-test-cache")
-    env.update({"NO_COLOR": "1", "GIT_AUTHOR_NAME": "commlint tests", "GIT_AUTHOR_EMAIL": "tests@example.invalid",
-                "GIT_COMMITTER_NAME": "commlint tests", "GIT_COMMITTER_EMAIL": "tests@example.invalid"})
+    env.update(
+        {
+            "NO_COLOR": "1",
+            "GIT_AUTHOR_NAME": "commlint tests",
+            "GIT_AUTHOR_EMAIL": "tests@example.invalid",
+            "GIT_COMMITTER_NAME": "commlint tests",
+            "GIT_COMMITTER_EMAIL": "tests@example.invalid",
+        }
+    )
     env.update(extra)
     return env
 
 
 def git(*args: str, cwd: Path) -> str:
-    proc = subprocess.run(["git", *args], cwd=cwd, env=clean_env(), capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        ["git", *args], cwd=cwd, env=clean_env(), capture_output=True, text=True, timeout=120
+    )
     if proc.returncode:
         raise AssertionError(f"git {' '.join(args)} failed in {cwd}: {proc.stderr}")
     return proc.stdout
@@ -53,5 +62,12 @@ def snapshot(dest: Path) -> tuple[Path, str]:
             shutil.copy2(src, dest / rel)
     git("init", "-q", cwd=dest)
     git("add", "-A", cwd=dest)
-    git("commit", "-q", "--no-verify", "-m", "snapshot of the commlint checkout under test", cwd=dest)
+    git(
+        "commit",
+        "-q",
+        "--no-verify",
+        "-m",
+        "snapshot of the commlint checkout under test",
+        cwd=dest,
+    )
     return dest, git("rev-parse", "HEAD", cwd=dest).strip()

@@ -1,4 +1,4 @@
-"""The generated rule reference, the rule commands, and the project's own docs passing its own linter."""
+"""The generated rule reference, the rule commands, and commlint's own docs passing commlint."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 from conftest import REPO, run_cli
 
 from commlint.config import Config
-from commlint.docgen import builtin_reference, is_builtin, main as docgen_main
+from commlint.docgen import builtin_reference, is_builtin
+from commlint.docgen import main as docgen_main
 from commlint.engine import Linter
 
 REGENERATE = "python -m commlint.docgen docs/rules.md"
@@ -26,10 +27,14 @@ def test_rule_reference_is_up_to_date() -> None:
     wanted = builtin_reference()
     if committed.read_text(encoding="utf-8") != wanted:
         have = committed.read_text(encoding="utf-8").splitlines()
-        first = next((i for i, (a, b) in enumerate(zip(have, wanted.splitlines())) if a != b),
-                     min(len(have), len(wanted.splitlines())))
-        pytest.fail(f"docs/rules.md is stale (first difference at line {first + 1}); "
-                    f"regenerate it with `{REGENERATE}` and commit the result")
+        first = next(
+            (i for i, (a, b) in enumerate(zip(have, wanted.splitlines(), strict=False)) if a != b),
+            min(len(have), len(wanted.splitlines())),
+        )
+        pytest.fail(
+            f"docs/rules.md is stale (first difference at line {first + 1}); "
+            f"regenerate it with `{REGENERATE}` and commit the result"
+        )
 
 
 def test_reference_documents_every_builtin_rule(builtin_rules: list) -> None:
@@ -37,11 +42,19 @@ def test_reference_documents_every_builtin_rule(builtin_rules: list) -> None:
     for rule in builtin_rules:
         assert f"### {rule.id} {rule.name}\n" in text
     assert text.splitlines()[3] == "<!-- commlint-disable -->"  # it quotes risky phrases on purpose
-    for section in ("#### What it flags", "#### Why", "#### Example", "#### Use instead", "#### Fix safety"):
+    for section in (
+        "#### What it flags",
+        "#### Why",
+        "#### Example",
+        "#### Use instead",
+        "#### Fix safety",
+    ):
         assert section in text
 
 
-def test_docgen_check_mode_reports_a_stale_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_docgen_check_mode_reports_a_stale_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "rules.md"
     target.write_text("# old\n", encoding="utf-8")
     assert docgen_main(["--check", str(target)]) == 1
@@ -125,7 +138,8 @@ def test_project_docs_pass_their_own_linter() -> None:
     report = json.loads(proc.stdout)
     problems = [
         f"{f['path']}:{d['line']}:{d['column']}: {d['rule']} [{d['severity']}] {d['message']}"
-        for f in report["files"] for d in f["diagnostics"]
+        for f in report["files"]
+        for d in f["diagnostics"]
     ]
     assert proc.returncode == 0, "commlint flags its own docs:\n" + "\n".join(problems)
     assert {Path(f["path"]).name for f in report["files"]} >= {"README.md", "rules.md"}

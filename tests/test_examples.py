@@ -1,4 +1,4 @@
-"""The README's first command on the bundled drafts: the risky one fails, the balanced one passes."""
+"""The README's first command on the bundled drafts: the risky one fails, the balanced passes."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ def test_readme_first_command_is_the_one_tested_here() -> None:
 def test_check_examples_flags_the_risky_draft_and_exits_1() -> None:
     proc = run_cli("check", "examples/")
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert re.search(rf"^{re.escape(RISKY)}:\d+:\d+: [A-Z]+\d+ \[error\]", proc.stdout, re.M), proc.stdout
+    assert re.search(rf"^{re.escape(RISKY)}:\d+:\d+: [A-Z]+\d+ \[error\]", proc.stdout, re.M), (
+        proc.stdout
+    )
     assert BALANCED not in proc.stdout
     assert "Found " in proc.stdout and "in 2 file(s)" in proc.stdout
 
@@ -40,12 +42,15 @@ def test_risky_draft_triggers_many_categories_at_exact_spans() -> None:
         if d["scope"] != "span":
             continue
         # The offsets, the line/column pair and the message's quoted phrase all agree.
-        assert lines[d["line"] - 1][d["column"] - 1:].startswith(text[d["start"]:d["end"]].split("\n")[0])
+        assert lines[d["line"] - 1][d["column"] - 1 :].startswith(
+            text[d["start"] : d["end"]].split("\n")[0]
+        )
         quoted = re.search(r"“([^”]+)”", d["message"])
-        if quoted and "\n" not in text[d["start"]:d["end"]]:
-            assert " ".join(text[d["start"]:d["end"]].replace("*", "").split()) == quoted.group(1)
+        if quoted and "\n" not in text[d["start"] : d["end"]]:
+            assert " ".join(text[d["start"] : d["end"]].replace("*", "").split()) == quoted.group(1)
     by_rule = {(d["line"], d["column"]): d["rule"] for d in diags}
-    # "Our AI is **totally secure** and cannot be hacked." (line 11): the match starts inside the emphasis.
+    # "Our AI is **totally secure** and cannot be hacked." (line 11): the match starts
+    # inside the emphasis.
     assert (11, 59) in by_rule
 
 
@@ -65,5 +70,7 @@ def test_readme_rule_example_is_a_working_pack(tmp_path) -> None:
     (tmp_path / "flag.md").write_text("We offer guaranteed uptime.\n", encoding="utf-8")
     (tmp_path / "pass.md").write_text("We target 99.9% availability.\n", encoding="utf-8")
     flagged = run_cli("check", "flag.md", cwd=tmp_path)
-    assert flagged.returncode == 1 and "flag.md:1:10: ACM101 [warning]" in flagged.stdout, flagged.stdout + flagged.stderr
+    assert flagged.returncode == 1 and "flag.md:1:10: ACM101 [warning]" in flagged.stdout, (
+        flagged.stdout + flagged.stderr
+    )
     assert run_cli("check", "pass.md", cwd=tmp_path).returncode == 0

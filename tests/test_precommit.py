@@ -47,20 +47,41 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
 def try_repo(project: tuple[Path, Path, str], *files: str) -> subprocess.CompletedProcess[str]:
     hook_repo, user, rev = project
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "commlint", "--ref", rev,
-         "--color", "never", "--files", *files],
-        cwd=user, env=clean_env(), capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "try-repo",
+            str(hook_repo),
+            "commlint",
+            "--ref",
+            rev,
+            "--color",
+            "never",
+            "--files",
+            *files,
+        ],
+        cwd=user,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
 def test_hook_definition_is_valid() -> None:
     from pre_commit.clientlib import load_manifest
 
-    hooks = {h["id"]: h for h in load_manifest(str(Path(__file__).parent.parent / ".pre-commit-hooks.yaml"))}
+    hooks = {
+        h["id"]: h
+        for h in load_manifest(str(Path(__file__).parent.parent / ".pre-commit-hooks.yaml"))
+    }
     assert hooks["commlint"]["types_or"] == ["markdown", "plain-text", "html"]
 
 
-def test_hook_fails_on_a_risky_draft_and_names_file_and_line(project: tuple[Path, Path, str]) -> None:
+def test_hook_fails_on_a_risky_draft_and_names_file_and_line(
+    project: tuple[Path, Path, str],
+) -> None:
     proc = try_repo(project, "risky.md")
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out

@@ -18,8 +18,13 @@ from commlint.prefilter import leads
 from commlint.ruletypes.base import DEFAULT_FLAGS, CheckContext, compile_patterns, lookbehind_last
 
 EDGE_TEXTS = [
-    "foo_bar can never fail", "x-it is sentient", "Our AI is ſecure and totally secure.",
-    "İt is totally secure", "AI_model is sentient", "It's totally-secure, its AI's", "un-hackable, unhackable",
+    "foo_bar can never fail",
+    "x-it is sentient",
+    "Our AI is ſecure and totally secure.",
+    "İt is totally secure",
+    "AI_model is sentient",
+    "It's totally-secure, its AI's",
+    "un-hackable, unhackable",
     "The model can autonomously identify and exploit weaknesses.\n\nNothing is totally secure.",
     "",
 ]
@@ -63,24 +68,35 @@ def test_finditer_and_search_match_plain_regex_exactly(corpus_and_patterns) -> N
                 lo = rnd.randrange(len(text) + 1)
                 hi = min(len(text), lo + rnd.randrange(120))
                 plain, fast = p.search(text, lo, hi), ctx.search(p, text, lo, hi)
-                assert (fast and fast.span()) == (plain and plain.span()), (p.pattern[:80], text[lo:hi])
+                assert (fast and fast.span()) == (plain and plain.span()), (
+                    p.pattern[:80],
+                    text[lo:hi],
+                )
 
 
-@pytest.mark.parametrize(("pattern", "text"), [
-    (r"\bno\b", "Nothing here, no."),
-    (r"\b(?:AI|model|it)\s+is\s+sentient", "Its model is sentient; it is sentient."),
-    (r"\bun-?hackable\b", "unhackable and un-hackable"),
-    (r"(?<=\b(?:model|it)\b[^.!?\n]{0,60}?)\bexploits?\s+bugs", "The model quickly exploits bugs. Attackers exploit bugs."),
-    (r"makes?\s+mistakes", "It never makes mistakes or make mistakes."),
-    (r"ing\b", "testing, shipping"),
-])
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        (r"\bno\b", "Nothing here, no."),
+        (r"\b(?:AI|model|it)\s+is\s+sentient", "Its model is sentient; it is sentient."),
+        (r"\bun-?hackable\b", "unhackable and un-hackable"),
+        (
+            r"(?<=\b(?:model|it)\b[^.!?\n]{0,60}?)\bexploits?\s+bugs",
+            "The model quickly exploits bugs. Attackers exploit bugs.",
+        ),
+        (r"makes?\s+mistakes", "It never makes mistakes or make mistakes."),
+        (r"ing\b", "testing, shipping"),
+    ],
+)
 def test_edge_patterns(pattern: str, text: str) -> None:
     p = compile_patterns([pattern], "test")
     assert p is not None
     plain = regex.compile(pattern, DEFAULT_FLAGS)
     ctx = CheckContext()
     assert [m.span() for m in ctx.finditer(p, text)] == [m.span() for m in plain.finditer(text)]
-    assert [m.span() for m in ctx.finditer(p, text, 0, 3)] == [m.span() for m in plain.finditer(text, 0, 3)]
+    assert [m.span() for m in ctx.finditer(p, text, 0, 3)] == [
+        m.span() for m in plain.finditer(text, 0, 3)
+    ]
 
 
 def test_lookbehind_is_moved_after_a_probe_only_when_variable_length() -> None:

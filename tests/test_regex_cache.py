@@ -12,7 +12,9 @@ import regex
 from commlint.regex_cache import PatternCache
 from commlint.ruletypes.base import DEFAULT_FLAGS
 
-PATTERN = r"(?=\bexploit)(?<=\b(?:model|it)\b[^.!?\n]{0,60}?)\bexploit(?P<s>s)?\s+bugs|\btotally\s+secure"
+PATTERN = (
+    r"(?=\bexploit)(?<=\b(?:model|it)\b[^.!?\n]{0,60}?)\bexploit(?P<s>s)?\s+bugs|\btotally\s+secure"
+)
 TEXT = "The model quickly exploits bugs. Our AI is TOTALLY secure."
 
 
@@ -47,13 +49,25 @@ def test_cli_runs_fill_and_reuse_the_cache_with_patterns_only(tmp_path: Path) ->
     draft.write_text(f"{secret} is totally secure and cannot be hacked.\n", encoding="utf-8")
     env = {**os.environ, "COMMLINT_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1"}
     env.pop("COMMLINT_NO_CACHE", None)
-    runs = [subprocess.run([sys.executable, "-m", "commlint", "check", str(draft)], capture_output=True,
-                           text=True, env=env, timeout=120) for _ in range(2)]
+    runs = [
+        subprocess.run(
+            [sys.executable, "-m", "commlint", "check", str(draft)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        for _ in range(2)
+    ]
     assert [r.returncode for r in runs] == [1, 1]
     assert runs[0].stdout == runs[1].stdout
     (cache_file,) = (tmp_path / "cache").iterdir()
     assert secret.encode() not in cache_file.read_bytes()
-    off = subprocess.run([sys.executable, "-m", "commlint", "check", str(draft)], capture_output=True,
-                         text=True, env={**env, "COMMLINT_NO_CACHE": "1", "COMMLINT_CACHE_DIR": str(tmp_path / "c2")},
-                         timeout=120)
+    off = subprocess.run(
+        [sys.executable, "-m", "commlint", "check", str(draft)],
+        capture_output=True,
+        text=True,
+        env={**env, "COMMLINT_NO_CACHE": "1", "COMMLINT_CACHE_DIR": str(tmp_path / "c2")},
+        timeout=120,
+    )
     assert off.stdout == runs[0].stdout and not (tmp_path / "c2").exists()

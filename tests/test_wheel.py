@@ -27,7 +27,9 @@ Our AI is **totally secure** and cannot be hacked.
 
 
 def run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(cmd, cwd=cwd, env=clean_env(), capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        cmd, cwd=cwd, env=clean_env(), capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +38,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Pat
     base = tmp_path_factory.mktemp("wheel")
     src, _ = snapshot(base / "src")
     dist = base / "dist"
-    built = run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(src)], cwd=base)
+    built = run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(src)],
+        cwd=base,
+    )
     assert built.returncode == 0, built.stderr
     wheels = list(dist.glob("commlint-*.whl"))
     assert len(wheels) == 1, wheels
@@ -52,27 +57,41 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Pat
 
 def test_wheel_ships_packs_and_lexicons(installed: tuple[Path, Path, Path]) -> None:
     bindir, work, src = installed
-    probe = run([str(bindir / "python"), "-c",
-                 "import json, commlint.packs as p; d = p.builtin_rules_dir(); "
-                 "print(json.dumps([str(d), sorted(x.relative_to(d).as_posix() for x in d.rglob('*.toml'))]))"],
-                cwd=work)
+    probe = run(
+        [
+            str(bindir / "python"),
+            "-c",
+            "import json, commlint.packs as p; d = p.builtin_rules_dir(); "
+            "print(json.dumps([str(d), "
+            "sorted(x.relative_to(d).as_posix() for x in d.rglob('*.toml'))]))",
+        ],
+        cwd=work,
+    )
     assert probe.returncode == 0, probe.stderr
     rules_dir, files = json.loads(probe.stdout)
     assert Path(rules_dir).parts[-2:] == ("commlint", "_rules")
     assert str(REPO) not in rules_dir  # the installed copy, not this checkout
-    expected = sorted(p.relative_to(src / "rules").as_posix() for p in (src / "rules").rglob("*.toml"))
+    expected = sorted(
+        p.relative_to(src / "rules").as_posix() for p in (src / "rules").rglob("*.toml")
+    )
     assert files == expected
     assert any(f.startswith("lexicons/") for f in files)
 
 
-def test_installed_rules_command_lists_every_builtin_rule(installed: tuple[Path, Path, Path]) -> None:
+def test_installed_rules_command_lists_every_builtin_rule(
+    installed: tuple[Path, Path, Path],
+) -> None:
     from commlint.packs import read_toml
 
     bindir, work, src = installed
     proc = run([str(bindir / "commlint"), "rules", "--all", "--format", "json"], cwd=work)
     assert proc.returncode == 0, proc.stderr
     listed = {r["id"] for r in json.loads(proc.stdout)}
-    in_packs = {rule["id"] for pack in (src / "rules").glob("*.toml") for rule in read_toml(pack).get("rule", [])}
+    in_packs = {
+        rule["id"]
+        for pack in (src / "rules").glob("*.toml")
+        for rule in read_toml(pack).get("rule", [])
+    }
     assert in_packs and in_packs <= listed
     text = run([str(bindir / "commlint"), "rules"], cwd=work)
     assert text.returncode == 0 and "absolute" in text.stdout
