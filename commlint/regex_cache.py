@@ -31,9 +31,13 @@ _FORMAT = 3
 
 
 def _engine() -> Any:
-    import regex._main as main  # the module whose ``_regex.compile`` builds pattern objects
-
-    return main
+    """The module whose ``_regex.compile`` builds pattern objects, or None if this regex
+    release is laid out differently (then nothing is cached)."""
+    try:
+        import regex._main as main
+    except ImportError:
+        return None
+    return main if hasattr(getattr(main, "_regex", None), "compile") else None
 
 
 def _build_key() -> str:
@@ -51,7 +55,7 @@ def _build_key() -> str:
 
 def cache_file() -> Path | None:
     """Where the cache lives, or None when caching is off."""
-    if os.environ.get("COMMLINT_NO_CACHE"):
+    if os.environ.get("COMMLINT_NO_CACHE") or _engine() is None:
         return None
     base = os.environ.get("COMMLINT_CACHE_DIR")
     if base:
@@ -168,6 +172,8 @@ def _compile_recording(
 ) -> tuple[regex.Pattern[str], tuple[Any, ...] | None]:
     """Compile, capturing the engine-level arguments (None if regex served it from memory)."""
     main = _engine()
+    if main is None:
+        return regex.compile(pattern, flags), None
     engine = main._regex
     real = engine.compile
     seen: list[tuple[Any, ...]] = []
