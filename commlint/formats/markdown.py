@@ -225,6 +225,8 @@ def _plain(builder: ProseBuilder, text: str, start: int, end: int) -> None:
     whitespace right after a removed token, so "bad <!-- x --> actors" reads "bad actors"."""
     pos = start
     for m in _WHITESPACE.finditer(text, start, end):
+        if m.start() > pos and "\n" not in m.group():
+            continue  # a space between words: stays in the verbatim run (one emit per run)
         if m.start() > pos:
             builder.text(text[pos : m.start()], pos)
         if "\n" in m.group() or builder.ends_with_space():
