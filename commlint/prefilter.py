@@ -400,20 +400,37 @@ class WordIndex:
     def __init__(self, text: str) -> None:
         self.text = text
         self.low = safe_lower(text)
-        self._built = False
-        self._exact: dict[str, list[int]] = {}
-        self._prefix: dict[str, list[tuple[int, str]]] = {}
+        self._exact: dict[str, list[int]] | None = None
+        self._by_prefix: dict[str, list[str]] | None = None
         self._cache: dict[tuple[str, bool, bool], list[int]] = {}
 
-    def _build(self) -> None:
-        exact, prefix = self._exact, self._prefix
-        for m in _TOKEN.finditer(self.low or ""):
-            token, at = m.group(), m.start()
-            exact.setdefault(token, []).append(at)
-        for token, ats in exact.items():
-            for k in {token[:1], token[:2], token[:3]}:
-                prefix.setdefault(k, []).extend((at, token) for at in ats)
-        self._built = True
+    def _tokens(self) -> dict[str, list[int]]:
+        """token -> its offsets."""
+        if self._exact is None:
+            exact: dict[str, list[int]] = {}
+            for m in _TOKEN.finditer(self.low or ""):
+                token = m.group()
+                at = exact.get(token)
+                if at is None:
+                    exact[token] = [m.start()]
+                else:
+                    at.append(m.start())
+            self._exact = exact
+        return self._exact
+
+    def _prefixed(self, word: str) -> list[int]:
+        """Offsets of tokens starting with ``word``."""
+        exact = self._tokens()
+        if len(word) < 3:
+            tokens: Iterable[str] = exact
+        else:
+            if self._by_prefix is None:
+                index: dict[str, list[str]] = {}
+                for token in exact:
+                    index.setdefault(token[:3], []).append(token)
+                self._by_prefix = index
+            tokens = self._by_prefix.get(word[:3], ())
+        return [at for token in tokens if token.startswith(word) for at in exact[token]]
 
     def starts(self, found: tuple[frozenset[Lead], bool]) -> list[int] | None:
         """Sorted offsets where a match could start, from ``leads(pattern)``; None if the
@@ -421,21 +438,18 @@ class WordIndex:
         if self.low is None:
             return None
         words, at_word_start = found
-        if at_word_start and not self._built:
-            self._build()
-        hits: list[int] = []
+        cache = self._cache
+        hits: set[int] = set()
         for word, whole in words:
             key = (word, whole, at_word_start)
-            got = self._cache.get(key)
+            got = cache.get(key)
             if got is None:
                 if not at_word_start:
                     got = occurrences(self.low, word)
                 elif whole:
-                    got = self._exact.get(word, [])
+                    got = self._tokens().get(word, [])
                 else:
-                    got = [
-                        at for at, token in self._prefix.get(word[:3], ()) if token.startswith(word)
-                    ]
-                self._cache[key] = got
-            hits.extend(got)
-        return sorted(set(hits))
+                    got = self._prefixed(word)
+                cache[key] = got
+            hits.update(got)
+        return sorted(hits)
