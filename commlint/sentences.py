@@ -55,10 +55,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return [s for s in out if s[1] > s[0]]
 
 
+#: the letters and dots just before a full stop, searched backwards from it (a forward search
+#: over the whole block before every full stop was quadratic in the paragraph's length)
+_TRAILING_WORD = regex.compile(r"(?r)([\p{L}.]+)$")
+
+
 def _is_abbreviation(block: str, dot: int) -> bool:
     if block[dot] != ".":
         return False
-    m = regex.search(r"([\p{L}.]+)$", block[:dot])
+    m = _TRAILING_WORD.search(block, 0, dot)
     if not m:
         return False
     word = m.group(1).lower().rstrip(".")
