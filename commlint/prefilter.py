@@ -435,21 +435,41 @@ class WordIndex:
     def starts(self, found: tuple[frozenset[Lead], bool]) -> list[int] | None:
         """Sorted offsets where a match could start, from ``leads(pattern)``; None if the
         text cannot be searched safely this way."""
-        if self.low is None:
+        low = self.low
+        if low is None:
             return None
         words, at_word_start = found
-        cache = self._cache
+        split = _split_leads(words)
         hits: set[int] = set()
-        for word, whole in words:
-            key = (word, whole, at_word_start)
-            got = cache.get(key)
-            if got is None:
-                if not at_word_start:
-                    got = occurrences(self.low, word)
-                elif whole:
-                    got = self._tokens().get(word, [])
-                else:
-                    got = self._prefixed(word)
-                cache[key] = got
-            hits.update(got)
+        if not at_word_start:
+            for word in split[2]:
+                hits.update(self._occurrences(word))
+            return sorted(hits)
+        exact = self._tokens()
+        for word in exact.keys() & split[0]:  # whole words: one C-level set intersection
+            hits.update(exact[word])
+        for word in split[1]:
+            hits.update(self._prefix_hits(word))
         return sorted(hits)
+
+    def _occurrences(self, word: str) -> list[int]:
+        key = (word, False, False)
+        got = self._cache.get(key)
+        if got is None:
+            got = self._cache[key] = occurrences(self.low or "", word)
+        return got
+
+    def _prefix_hits(self, word: str) -> list[int]:
+        key = (word, False, True)
+        got = self._cache.get(key)
+        if got is None:
+            got = self._cache[key] = self._prefixed(word)
+        return got
+
+
+@lru_cache(maxsize=4096)
+def _split_leads(words: frozenset[Lead]) -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
+    """(whole words, prefix-only words, every word) of a lead set."""
+    whole = frozenset(w for w, is_whole in words if is_whole)
+    prefix = tuple(sorted(w for w, is_whole in words if not is_whole))
+    return whole, prefix, tuple(sorted({w for w, _ in words}))
