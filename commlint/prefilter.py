@@ -403,6 +403,7 @@ class WordIndex:
         self._exact: dict[str, list[int]] | None = None
         self._by_prefix: dict[str, list[str]] | None = None
         self._cache: dict[tuple[str, bool, bool], list[int]] = {}
+        self._starts: dict[tuple[frozenset[Lead], bool], list[int]] = {}
 
     def _tokens(self) -> dict[str, list[int]]:
         """token -> its offsets."""
@@ -420,7 +421,7 @@ class WordIndex:
 
     def _prefixed(self, word: str) -> list[int]:
         """Offsets of tokens starting with ``word``."""
-        exact = self._tokens()
+        exact = self._exact if self._exact is not None else self._tokens()
         if len(word) < 3:
             tokens: Iterable[str] = exact
         else:
@@ -435,22 +436,25 @@ class WordIndex:
     def starts(self, found: tuple[frozenset[Lead], bool]) -> list[int] | None:
         """Sorted offsets where a match could start, from ``leads(pattern)``; None if the
         text cannot be searched safely this way."""
-        low = self.low
-        if low is None:
+        if self.low is None:
             return None
+        done = self._starts.get(found)  # exceptions are searched once per finding: reuse
+        if done is not None:
+            return done
         words, at_word_start = found
         split = _split_leads(words)
         hits: set[int] = set()
         if not at_word_start:
             for word in split[2]:
                 hits.update(self._occurrences(word))
-            return sorted(hits)
-        exact = self._tokens()
-        for word in exact.keys() & split[0]:  # whole words: one C-level set intersection
-            hits.update(exact[word])
-        for word in split[1]:
-            hits.update(self._prefix_hits(word))
-        return sorted(hits)
+        else:
+            exact = self._tokens()
+            for word in exact.keys() & split[0]:  # whole words: one C-level set intersection
+                hits.update(exact[word])
+            for word in split[1]:
+                hits.update(self._prefix_hits(word))
+        done = self._starts[found] = sorted(hits)
+        return done
 
     def _occurrences(self, word: str) -> list[int]:
         key = (word, False, False)
