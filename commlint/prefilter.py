@@ -374,9 +374,13 @@ def _continued(p: str, j: int, end: int, tail: bool) -> set[tuple[str, bool]] | 
 
 def safe_lower(text: str) -> str | None:
     """``text.lower()`` when its offsets line up with ``text`` and lower-casing agrees with
-    the regex engine's case-insensitive matching; None otherwise (then scan everything)."""
+    the regex engine's case-insensitive matching; None otherwise (then scan everything).
+
+    Where ``lower()`` and ``casefold()`` differ (ſ, ς, ß...) the engine may match a
+    character that lower-casing does not turn into the pattern's letter.
+    """
     low = text.lower()
-    if len(low) != len(text) or any(c in text for c in "ſıİKÅ"):
+    if len(low) != len(text) or low != text.casefold():
         return None
     return low
 

@@ -18,6 +18,7 @@ from commlint.prefilter import leads
 from commlint.ruletypes.base import DEFAULT_FLAGS, CheckContext, compile_patterns, lookbehind_last
 
 EDGE_TEXTS = [
+    "Σecure straße, Kelvin \u212a, ſecure and totally ſecure",
     "foo_bar can never fail",
     "x-it is sentient",
     "Our AI is ſecure and totally secure.",
