@@ -222,3 +222,18 @@ def test_context_stays_quiet(text: str) -> None:
         if d.severity in ("warning", "error") and d.category in PACK_PREFIX
     ]
     assert not found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "flags"),
+    [
+        ("The model does not write malware.", False),
+        ("In our tests the model could not produce a working exploit.", False),
+        ("The model writes malware that does not trigger antivirus alerts.", True),
+        ("Our agent can write exploits that cannot be detected.", True),
+    ],
+)
+def test_negation_only_counts_before_the_phrase(text: str, flags: bool) -> None:
+    """``negations`` cancel a phrase they precede, not one they follow (phrase rule type)."""
+    config = Config.from_dict({"select": ["CAP103"]})
+    assert bool(commlint.lint_text(text, path="draft.txt", config=config)) is flags

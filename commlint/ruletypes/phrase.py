@@ -14,7 +14,8 @@ from commlint.ruletypes.data import DataRule
 
 
 class PhraseRule(DataRule):
-    """Existence of a phrase. Keys: ``patterns``, ``exceptions`` (searched in the sentence).
+    """Existence of a phrase. Keys: ``patterns``, ``exceptions`` (searched in the sentence),
+    ``negations`` (searched only in the sentence just before the match).
 
     A suggestion may carry ``when`` (a pattern the matched text must contain) and is skipped when a
     group it refers to (``\\g<name>``) did not take part in the match: one rule, several phrasings,
@@ -22,7 +23,9 @@ class PhraseRule(DataRule):
     """
 
     type = "phrase"
-    KEYS = frozenset({"patterns", "exceptions"})
+    KEYS = frozenset({"patterns", "exceptions", "negations"})
+    #: how far before a match (in characters, same sentence) a ``negations`` pattern is looked for
+    NEGATION_WINDOW: ClassVar[int] = 60
     OPTIONS: ClassVar[Mapping[str, builtins.type | tuple[builtins.type, ...]]] = {
         "extend-exceptions": list
     }
@@ -36,6 +39,9 @@ class PhraseRule(DataRule):
 
             raise ConfigError(f"{where}: a phrase rule needs 'patterns'")
         self.exceptions = self.patterns("exceptions")
+        # Negations ("does not", "cannot") only cancel a match they come before: "the model does
+        # not write exploits" is fine, "writes exploits that do not trigger alerts" is not.
+        self.negations = self.patterns("negations")
 
     def configure(self, options: Mapping[str, Any], env: RuleEnv) -> None:
         self.check_option(options)
@@ -48,12 +54,16 @@ class PhraseRule(DataRule):
         for m in ctx.finditer(self.pattern, prose):
             if m.end() == m.start():
                 continue
-            if self.exceptions is not None:
+            if self.exceptions is not None or self.negations is not None:
                 sentences = doc.sentences
                 whole = (0, len(prose))
                 sentence = sentences[doc.sentence_index(m.start())] if sentences else whole
                 if self.sentence_exceptions_hit(self.exceptions, prose, sentence, ctx):
                     continue
+                if self.negations is not None:
+                    lo = max(sentence[0], m.start() - self.NEGATION_WINDOW)
+                    if ctx.search(self.negations, prose, lo, m.start()) is not None:
+                        continue
             yield Finding(
                 m.start(),
                 m.end(),
