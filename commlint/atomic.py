@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +67,8 @@ def atomic_write(path: str | Path, data: bytes, expected: Snapshot | None = None
         st = target.stat()
     except OSError:
         st = None
+    import tempfile  # here, not at the top: it imports shutil (and lzma), ~5 ms of every start
+
     try:
         fd, tmp = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.", suffix=".commlint-tmp"
