@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 import regex
 
+from commlint import regex_cache  # module-level patterns too: each compile costs ~1 ms
 from commlint.document import Document
 from commlint.errors import ConfigError
 
@@ -113,12 +114,11 @@ class CheckContext:
             raise RuleTimeout(str(exc)) from None
 
 
-_MID_WORD = regex.compile(r"\w\w")
+_MID_WORD = regex_cache.compile(r"\w\w", 0)
 
 
 @lru_cache(maxsize=4096)
 def _leads(pattern: str) -> tuple[frozenset[tuple[str, bool]], bool] | None:
-    from commlint import regex_cache
     from commlint.prefilter import VERSION, leads
 
     found: tuple[frozenset[tuple[str, bool]], bool] | None = regex_cache.remember(
@@ -212,8 +212,6 @@ def compile_patterns(patterns: Iterable[str], where: str, flags: int = DEFAULT_F
         return None
     if all(_closed(p) for p in items):
         # One compile, not one per pattern as well: compiling is most of the start-up time.
-        from commlint import regex_cache
-
         try:
             return regex_cache.compile("|".join(f"(?:{lookbehind_last(p)})" for p in items), flags)
         except regex.error:
@@ -282,9 +280,9 @@ def _group_end(pattern: str, start: int) -> int:
     return -1
 
 
-_CAPTURE = regex.compile(r"\\.|\[(?:\\.|[^\]])*\]|\((?!\?)|\(\?P<\w+>")
-_BACKREF = regex.compile(r"\(\?P=|\\g<|\\[1-9]")
-_QUANTIFIER = regex.compile(r"[*+{]|(?<!\()\?")
+_CAPTURE = regex_cache.compile(r"\\.|\[(?:\\.|[^\]])*\]|\((?!\?)|\(\?P<\w+>", 0)
+_BACKREF = regex_cache.compile(r"\(\?P=|\\g<|\\[1-9]", 0)
+_QUANTIFIER = regex_cache.compile(r"[*+{]|(?<!\()\?", 0)
 
 
 def lookbehind_last(pattern: str) -> str:
