@@ -92,6 +92,8 @@ class CheckContext:
             raise RuleTimeout(str(exc)) from None
 
     def _candidate_starts(self, pattern: regex.Pattern[str], text: str, end: int) -> list[int] | None:
+        if pattern.flags & _FLAGS_WITHOUT_PREFILTER:
+            return None  # verbose syntax, other word rules or full case folding: scan it all
         found = _leads(pattern.pattern)
         if found is None or 0 < end < len(text) and _MID_WORD.match(text, end - 1):
             return None  # a window ending inside a word changes what "a whole word" is
@@ -115,6 +117,8 @@ class CheckContext:
 
 
 _MID_WORD = regex_cache.compile(r"\w\w", 0)
+_FLAGS_WITHOUT_PREFILTER = (regex.VERBOSE | regex.WORD | regex.REVERSE | regex.FULLCASE
+                            | regex.ASCII | regex.LOCALE)
 
 
 @lru_cache(maxsize=4096)
