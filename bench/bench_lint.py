@@ -45,6 +45,16 @@ def time_docs(linter: Linter, texts: list[str], runs: int) -> tuple[list[float],
     return cpu, wall
 
 
+def reference_ms(runs: int = 15) -> float:
+    """CPU ms of a fixed pure-Python workload: the same-run yardstick for a busy machine."""
+    times = []
+    for _ in range(runs):
+        c0 = time.process_time()
+        sum(i * i for i in range(200_000))
+        times.append(time.process_time() - c0)
+    return statistics.median(times) * 1000
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -95,6 +105,10 @@ def main() -> int:
             f"  {label} median {median * 1000:6.2f} ms, p95 {p95 * 1000:6.2f} ms"
             f"  = {per_1000:.2f} ms per 1,000 words (target <= 10 ms)"
         )
+    ref = reference_ms()
+    per_1000_cpu = statistics.median(cpu) * 1000 * 1000 / max(sample.words, 1)
+    print(f"  reference workload (sum of 200,000 squares): {ref:.2f} ms CPU; "
+          f"lint per 1,000 words = {per_1000_cpu / ref:.2f}x reference")
     if args.corpus.is_dir():
         n, words, cpu_s, wall_s = corpus_throughput(linter, args.corpus, args.corpus_repeats)
         print(
