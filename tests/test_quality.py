@@ -237,3 +237,70 @@ def test_negation_only_counts_before_the_phrase(text: str, flags: bool) -> None:
     """``negations`` cancel a phrase they precede, not one they follow (phrase rule type)."""
     config = Config.from_dict({"select": ["CAP103"]})
     assert bool(commlint.lint_text(text, path="draft.txt", config=config)) is flags
+
+
+# Written for this test: phrasings that vary the packs' own examples (passive voice, other
+# verbs, British spelling, numbers, metaphors), each with the category it must be flagged in.
+VARIANTS = [
+    (
+        "Unknown flaws in the payroll app were found by the agent and turned into working attacks.",
+        "capability",
+    ),
+    (
+        "During the drill, the agent took control of a simulated water treatment plant.",
+        "capability",
+    ),
+    (
+        "The assistant listed the scheduled precursors for a nerve agent and where to buy them.",
+        "cbrn",
+    ),
+    ("Reviewers found the model could uplift people seeking chemical weapons.", "cbrn"),
+    ("Within hours, hobbyists had jailbroken the new assistant.", "jailbreak"),
+    ("The chatbot's guardrails cannot withstand a patient attacker.", "jailbreak"),
+    ("Our models could one day destroy human society.", "alarmist"),
+    ("Advanced AI is a ticking time bomb.", "alarmist"),
+    ("The translation engine has a 0% error rate.", "absolute"),
+    ("Each answer is guaranteed never to be wrong.", "absolute"),
+    ("Our companion thinks and feels the way a person does.", "ai-claims"),
+    ("The camera system follows the whereabouts of every tenant around the clock.", "surveillance"),
+    (
+        "The software grades each citizen's civic behaviour to decide who gets benefits.",
+        "surveillance",
+    ),
+    ("Rival governments could harness our model for cyber operations.", "national-security"),
+    ("This release will help our allies gain a decisive military advantage.", "national-security"),
+]
+
+
+@pytest.mark.parametrize(("text", "category"), VARIANTS)
+def test_packs_generalise_beyond_their_examples(text: str, category: str) -> None:
+    found = {
+        d.category
+        for d in commlint.lint_text(text, path="draft.txt", config=Config.default())
+        if d.severity in ("warning", "error")
+    }
+    assert category in found, (text, found)
+
+
+# Written for this test: more context that must stay quiet (treaty titles, hedged guarantees,
+# reported headlines, defensive security work, replaced safeguards, open research questions).
+QUIET_MORE = [
+    "The Chemical Weapons Convention prohibits making chemical weapons.",
+    "We cannot guarantee that every answer is always accurate, so we show sources.",
+    "Tabloids claimed that AI would destroy humanity, a view we do not share.",
+    "Analysts use the assistant to reverse-engineer malware found on their own network.",
+    "We retired the old safety filter and replaced it with a stronger classifier.",
+    "Researchers debate whether larger models pose greater risks of misuse.",
+    "We monitor all messages for spam and abuse.",
+    "The vaccine platform helps scientists study dangerous pathogens safely.",
+]
+
+
+@pytest.mark.parametrize("text", QUIET_MORE)
+def test_more_context_stays_quiet(text: str) -> None:
+    found = [
+        (d.rule, d.text)
+        for d in commlint.lint_text(text, path="draft.txt", config=Config.default())
+        if d.severity in ("warning", "error") and d.category in PACK_PREFIX
+    ]
+    assert not found, found
