@@ -187,9 +187,7 @@ class AcceptedFile:
             tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, self.path)
         except OSError as exc:
-            raise ConfigError(
-                f"{self.path}: cannot write accepted findings ({exc.strerror or exc})"
-            ) from None
+            raise ConfigError(f"{self.path}: cannot write accepted findings ({exc.strerror or exc})") from None
 
     @classmethod
     def read(cls, path: str | Path) -> AcceptedFile:
@@ -199,21 +197,16 @@ class AcceptedFile:
             data = json.loads(p.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ConfigError(
-                f"{p}: no such accepted-findings file "
-                "(create it with `commlint check --write-accepted FILE`)"
+                f"{p}: no such accepted-findings file (create it with `commlint check --write-accepted FILE`)"
             ) from None
         except UnicodeDecodeError:
             raise ConfigError(f"{p}: accepted-findings file is not UTF-8") from None
         except json.JSONDecodeError as exc:
-            raise ConfigError(
-                f"{p}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-            ) from None
+            raise ConfigError(f"{p}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
         except OSError as exc:
             raise ConfigError(f"{p}: cannot read ({exc.strerror or exc})") from None
         if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
-            raise ConfigError(
-                f"{p}: not an accepted-findings file (expected an object with 'entries')"
-            )
+            raise ConfigError(f"{p}: not an accepted-findings file (expected an object with 'entries')")
         if data.get("version") != ACCEPTED_VERSION:
             raise ConfigError(
                 f"{p}: unsupported accepted-findings version {data.get('version')!r} "
@@ -230,11 +223,7 @@ class AcceptedFile:
             count = raw.get("count", 1)
             if isinstance(count, bool) or not isinstance(count, int) or count < 1:
                 raise ConfigError(f"{where}: 'count' must be a positive integer")
-            entries.append(
-                Entry(
-                    raw["rule"], raw["path"], raw["fingerprint"], str(raw.get("context", "")), count
-                )
-            )
+            entries.append(Entry(raw["rule"], raw["path"], raw["fingerprint"], str(raw.get("context", "")), count))
         return cls(p, entries)
 
 

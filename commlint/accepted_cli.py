@@ -16,8 +16,7 @@ def add_check_arguments(p: argparse.ArgumentParser) -> None:
     x.add_argument(
         "--write-accepted",
         metavar="FILE",
-        help="record every current finding in FILE (JSON) as accepted; exit 0 "
-        "(2 if a file could not be read)",
+        help="record every current finding in FILE (JSON) as accepted; exit 0 (2 if a file could not be read)",
     )
     x.add_argument(
         "--accepted",
@@ -53,8 +52,7 @@ def after_lint(args: argparse.Namespace, report: Report) -> Report | None:
         file.write()
         total = sum(e.count for e in file.entries)
         sys.stderr.write(
-            f"commlint: accepted {total} finding(s) ({len(file.entries)} entries) "
-            f"in {args.write_accepted}\n"
+            f"commlint: accepted {total} finding(s) ({len(file.entries)} entries) in {args.write_accepted}\n"
         )
         # Everything found is accepted now, so the run passes unless a file could not be read.
         empty = [acc._with_diagnostics(r, []) for r in report.results]
@@ -73,9 +71,7 @@ def after_lint(args: argparse.Namespace, report: Report) -> Report | None:
                 f"{e.context}{times} no longer occurs; refresh with --write-accepted\n"
             )
         if applied.hidden:
-            sys.stderr.write(
-                f"commlint: {applied.hidden} accepted finding(s) hidden ({args.accepted})\n"
-            )
+            sys.stderr.write(f"commlint: {applied.hidden} accepted finding(s) hidden ({args.accepted})\n")
         return _rebuild(
             report,
             applied.results,

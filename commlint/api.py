@@ -79,13 +79,14 @@ def run(
             found = find_config_file(where)
             key = found.resolve() if found else None
             if key in cache:
-                return cache[key]
+                return cache[key]  # its rules are already on the report
             cfg = Config.from_file(found) if found else Config.default()
         if overrides:
             cfg = cfg.replace(**overrides)
         linter = linter_for(cfg)
         if explicit is None:
             cache[key] = linter
+        report.rules.update({rule.id: rule for rule in linter.all_rules})
         return linter
 
     for raw in paths:
@@ -93,11 +94,7 @@ def run(
             name = stdin_filename or "-"
             linter = linter_near(Path(stdin_filename).parent if stdin_filename else Path.cwd())
             try:
-                data = (
-                    stdin
-                    if isinstance(stdin, bytes)
-                    else (stdin or "").encode("utf-8", "surrogateescape")
-                )
+                data = stdin if isinstance(stdin, bytes) else (stdin or "").encode("utf-8", "surrogateescape")
                 source = decode(data, name)
                 report.results.append(linter.lint(source, format_for_path(stdin_filename)))
             except InputError as exc:
@@ -120,9 +117,7 @@ def run(
             try:
                 source = read_source(file)
                 report.results.append(
-                    linter.lint(
-                        source, extensions.get(file.suffix.lower()) or format_for_path(str(file))
-                    )
+                    linter.lint(source, extensions.get(file.suffix.lower()) or format_for_path(str(file)))
                 )
             except InputError as exc:
                 report.errors.append(str(exc))

@@ -70,9 +70,7 @@ def atomic_write(path: str | Path, data: bytes, expected: Snapshot | None = None
     import tempfile  # here, not at the top: it imports shutil (and lzma), ~5 ms of every start
 
     try:
-        fd, tmp = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".commlint-tmp"
-        )
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".commlint-tmp")
     except OSError as exc:
         raise WriteError(f"{path}: cannot write fixes ({exc.strerror or exc})") from None
     try:
@@ -86,9 +84,7 @@ def atomic_write(path: str | Path, data: bytes, expected: Snapshot | None = None
                 os.chown(tmp, st.st_uid, st.st_gid)
         # Last look right before the rename, to keep the race window as small as possible.
         if expected is not None and not expected.unchanged():
-            raise ChangedOnDisk(
-                f"{path}: changed on disk while commlint was fixing it; not writing fixes (run again)"
-            )
+            raise ChangedOnDisk(f"{path}: changed on disk while commlint was fixing it; not writing fixes (run again)")
         os.replace(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):

@@ -124,14 +124,8 @@ def build(
         "count": totals.count,
         "rate": round(totals.rate, 6),
         "distribution": distribution(totals.doc_rates),
-        "families": {
-            f: {"count": c, "rate": round(rate(c, totals.words), 6)}
-            for f, c in totals.families.items()
-        },
-        "terms": {
-            t: {"count": c, "rate": round(rate(c, totals.words), 6)}
-            for t, c in totals.terms.items()
-        },
+        "families": {f: {"count": c, "rate": round(rate(c, totals.words), 6)} for f, c in totals.families.items()},
+        "terms": {t: {"count": c, "rate": round(rate(c, totals.words), 6)} for t, c in totals.terms.items()},
         "provenance": {
             "built_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
             "built_with": f"commlint {__version__}",
@@ -162,11 +156,7 @@ def _manifest_rows(manifest: str, docs: Sequence[DocDensity]) -> dict[str, dict[
         for row in rows:
             if posix.as_posix().endswith("/" + row["file"]) or posix.as_posix() == row["file"]:
                 out[d.path] = {
-                    "source": {
-                        k: v
-                        for k, v in row.items()
-                        if k in ("repo", "path", "commit", "description")
-                    }
+                    "source": {k: v for k, v in row.items() if k in ("repo", "path", "commit", "description")}
                 }
                 break
     return out
@@ -174,9 +164,7 @@ def _manifest_rows(manifest: str, docs: Sequence[DocDensity]) -> dict[str, dict[
 
 def write(data: Mapping[str, Any], path: str | Path) -> None:
     try:
-        Path(path).write_text(
-            json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
@@ -191,21 +179,15 @@ def read(path: str | Path) -> Baseline:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{p}: cannot read baseline ({exc})") from None
     except json.JSONDecodeError as exc:
-        raise ConfigError(
-            f"{p}: not a baseline file (invalid JSON: {exc.msg} at line {exc.lineno})"
-        ) from None
+        raise ConfigError(f"{p}: not a baseline file (invalid JSON: {exc.msg} at line {exc.lineno})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ConfigError(f'{p}: not a baseline file (want "format": "{FORMAT}")')
     if not isinstance(data.get("rate"), (int, float)):
         raise ConfigError(f"{p}: baseline has no pooled 'rate'")
     if not data.get("aggregate_only"):
         dist = data.get("distribution")
-        if not isinstance(dist, dict) or any(
-            not isinstance(dist.get(k), (int, float)) for k in ("median", "p90")
-        ):
-            raise ConfigError(
-                f"{p}: baseline 'distribution' needs median and p90 (or mark it aggregate_only)"
-            )
+        if not isinstance(dist, dict) or any(not isinstance(dist.get(k), (int, float)) for k in ("median", "p90")):
+            raise ConfigError(f"{p}: baseline 'distribution' needs median and p90 (or mark it aggregate_only)")
     return Baseline(data, str(p))
 
 
@@ -219,9 +201,7 @@ def resolve(ref: str, config: Any = None) -> Baseline:
     if candidate.is_file() or ref.endswith(".json") or "/" in ref:
         return read(candidate)
     known = ", ".join(builtin_names()) or "none"
-    raise ConfigError(
-        f"unknown baseline {ref!r}: not a file and not a built-in (built-ins: {known})"
-    )
+    raise ConfigError(f"unknown baseline {ref!r}: not a file and not a built-in (built-ins: {known})")
 
 
 def describe(b: Baseline) -> str:
@@ -235,19 +215,16 @@ def describe(b: Baseline) -> str:
     if d.get("description"):
         lines.append(f"  description: {d['description']}")
     lines.append(
-        f"  lexicon:     {lex.get('name')} version {lex.get('version') or '?'} {lex.get('fingerprint') or '(fingerprint unknown)'}"
+        f"  lexicon:     {lex.get('name')} version {lex.get('version') or '?'} "
+        f"{lex.get('fingerprint') or '(fingerprint unknown)'}"
     )
     if d.get("documents") is not None:
-        lines.append(
-            f"  documents:   {d['documents']}   words: {d['words']:,}   occurrences: {d.get('count')}"
-        )
+        lines.append(f"  documents:   {d['documents']}   words: {d['words']:,}   occurrences: {d.get('count')}")
     lines.append(f"  pooled rate: {d['rate']:.2f} per 1,000 words")
     dist = d.get("distribution")
     if dist:
         keys = ["mean", "sd", "p10", "p25", "median", "p75", "p90", "p95"]
-        lines.append(
-            "  per-document rate: " + ", ".join(f"{k} {dist[k]:.2f}" for k in keys if k in dist)
-        )
+        lines.append("  per-document rate: " + ", ".join(f"{k} {dist[k]:.2f}" for k in keys if k in dist))
     fams = d.get("families", {})
     if fams:
         lines.append("  families:")

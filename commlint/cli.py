@@ -33,8 +33,9 @@ class _Formatter(argparse.HelpFormatter):
     """argparse's formatter, sized without ``shutil`` (whose import pulls in lzma and bz2:
     ~5 ms of every start, spent just to build the parser)."""
 
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
-                 width: int | None = None) -> None:
+    def __init__(
+        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
+    ) -> None:
         if width is None:
             try:
                 width = int(os.environ.get("COLUMNS", "")) - 2
@@ -52,8 +53,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     import importlib
     import importlib.util
 
-    parser = _Parser(prog="commlint", description="A communications risk linter for corporate statements.",
-                     formatter_class=_Formatter)
+    parser = _Parser(
+        prog="commlint",
+        description="A communications risk linter for corporate statements.",
+        formatter_class=_Formatter,
+    )
     parser.add_argument("--version", action="version", version=f"commlint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module, help_text) in COMMANDS.items():

@@ -69,9 +69,7 @@ class Config:
         return cfg
 
     @classmethod
-    def from_dict(
-        cls, data: Mapping[str, Any], *, path: Path | None = None, root: Path | None = None
-    ) -> Config:
+    def from_dict(cls, data: Mapping[str, Any], *, path: Path | None = None, root: Path | None = None) -> Config:
         """Build from a mapping of config keys (as in the file); errors name ``path``."""
         where = str(path) if path else "<config>"
         cfg = cls(path=path, root=(root or (path.parent if path else Path.cwd())).resolve())
@@ -113,14 +111,10 @@ class Config:
     def _validate(self, where: str) -> None:
         if self.fail_level not in SEVERITIES:
             choices = ", ".join(SEVERITIES)
-            raise ConfigError(
-                f"{where}: 'fail-level' must be one of {choices}, not {self.fail_level!r}"
-            )
+            raise ConfigError(f"{where}: 'fail-level' must be one of {choices}, not {self.fail_level!r}")
         for rule, sev in self.severity.items():
             if sev not in SEVERITIES:
-                raise ConfigError(
-                    f"{where}: severity.{rule} must be one of {', '.join(SEVERITIES)}, not {sev!r}"
-                )
+                raise ConfigError(f"{where}: severity.{rule} must be one of {', '.join(SEVERITIES)}, not {sev!r}")
         for glob, rules in self.per_file_ignores.items():
             if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
                 raise ConfigError(f"{where}: per-file-ignores.{glob!r} must be a list of rule ids")
@@ -132,9 +126,7 @@ class Config:
         for key, paths in (("packs", self.packs), ("lexicon-paths", self.lexicon_paths)):
             for raw in paths:
                 if not self.resolve(raw).exists():
-                    raise ConfigError(
-                        f"{where}: {key}: {raw!r} not found (looked at {self.resolve(raw)})"
-                    )
+                    raise ConfigError(f"{where}: {key}: {raw!r} not found (looked at {self.resolve(raw)})")
 
     def resolve(self, p: str) -> Path:
         """A path from the config, relative to the config's folder."""
@@ -158,9 +150,7 @@ class Config:
     def cache_key(self) -> str:
         import json
 
-        return json.dumps(
-            {f.name: getattr(self, f.name) for f in fields(self)}, default=str, sort_keys=True
-        )
+        return json.dumps({f.name: getattr(self, f.name) for f in fields(self)}, default=str, sort_keys=True)
 
 
 def _kind(name: str) -> str:

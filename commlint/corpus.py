@@ -39,9 +39,7 @@ def collect_files(paths: Sequence[str], config: Config) -> list[str]:
         if is_url(raw):
             files.extend(_url_files(raw, extensions))
         else:
-            files.extend(
-                str(p) for p in iter_documents([raw], extensions, config.exclude, config.root)
-            )
+            files.extend(str(p) for p in iter_documents([raw], extensions, config.exclude, config.root))
     if not files:
         raise InputError(f"{', '.join(paths)}: no documents found")
     return files
@@ -52,9 +50,7 @@ def _url_files(url: str, extensions: dict[str, str]) -> list[str]:
     try:
         import fsspec
     except ImportError:
-        raise UsageError(
-            f"{url}: reading URLs needs fsspec (pip install 'commlint[dask]')"
-        ) from None
+        raise UsageError(f"{url}: reading URLs needs fsspec (pip install 'commlint[dask]')") from None
     fs, _, [root] = fsspec.get_fs_token_paths(url)
     protocol = url.split("://", 1)[0]
     if fs.isfile(root):
@@ -137,9 +133,7 @@ def measure_local(
     # Several chunks per process keep the pool busy when file sizes differ.
     parts = chunks(files, jobs * 8)
     results: dict[int, list[DocDensity]] = {}
-    with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(counter,)
-    ) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(counter,)) as pool:
         futures = {pool.submit(_measure_chunk, part): i for i, part in enumerate(parts)}
         for fut in as_completed(futures):
             results[futures[fut]] = fut.result()
@@ -175,9 +169,7 @@ def measure_files(
     if engine == "dask":
         from commlint.dask_engine import measure_dask
 
-        return measure_dask(
-            files, counter, scheduler=scheduler, workers=max(jobs, 2), progress=progress
-        )
+        return measure_dask(files, counter, scheduler=scheduler, workers=max(jobs, 2), progress=progress)
     return measure_local(files, counter, jobs, progress)
 
 
@@ -194,9 +186,7 @@ def measure_corpus(
     """Per-document counts for every document under ``paths``, with the chosen engine."""
     check_engine(paths, jobs=jobs, engine=engine, scheduler=scheduler)
     files = collect_files(paths, config)
-    return measure_files(
-        files, counter, jobs=jobs, engine=engine, scheduler=scheduler, show_progress=show_progress
-    )
+    return measure_files(files, counter, jobs=jobs, engine=engine, scheduler=scheduler, show_progress=show_progress)
 
 
 def load_lexicons(config: Config) -> dict[str, Any]:
@@ -205,11 +195,9 @@ def load_lexicons(config: Config) -> dict[str, Any]:
     Corpus commands need only the lexicons, not the rule packs, so they use the engine's
     lexicon loading without building every rule (a broken pack does not stop ``stats``).
     """
-    from types import SimpleNamespace
+    from commlint.engine import configured_lexicons
 
-    from commlint.engine import Linter
-
-    return Linter._load_lexicons(SimpleNamespace(config=config))  # type: ignore[arg-type]
+    return configured_lexicons(config)
 
 
 def counter_for(config: Config, names: Sequence[str]) -> DensityCounter:
@@ -225,9 +213,7 @@ def counter_for(config: Config, names: Sequence[str]) -> DensityCounter:
 class Progress:
     """A progress bar on a TTY (rich when installed, else a plain line); silent otherwise."""
 
-    def __init__(
-        self, total: int, enabled: bool | None = None, stream: IO[str] | None = None
-    ) -> None:
+    def __init__(self, total: int, enabled: bool | None = None, stream: IO[str] | None = None) -> None:
         self.stream = stream or sys.stderr
         self.total = total
         self.done = 0
@@ -255,9 +241,7 @@ class Progress:
         else:
             width = 30
             filled = width * self.done // max(1, self.total)
-            self.stream.write(
-                f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} documents"
-            )
+            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} documents")
             self.stream.flush()
 
     def close(self) -> None:

@@ -49,9 +49,7 @@ class DocDensity:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DocDensity:
-        return cls(
-            str(data["path"]), int(data["words"]), dict(data["families"]), dict(data["terms"])
-        )
+        return cls(str(data["path"]), int(data["words"]), dict(data["families"]), dict(data["terms"]))
 
 
 def rate(count: int | float, words: int) -> float:
@@ -64,9 +62,7 @@ class _CompiledFamily:
         self.name = family.name
         self.terms = regex.compile("|".join(rf"\b(?:{t})\b" for t in family.terms), FLAGS)
         self.exclude = (
-            regex.compile("|".join(rf"\b(?:{t})\b" for t in family.exclude), FLAGS)
-            if family.exclude
-            else None
+            regex.compile("|".join(rf"\b(?:{t})\b" for t in family.exclude), FLAGS) if family.exclude else None
         )
 
     def matches(self, prose: str) -> list[tuple[int, int, str]]:
@@ -86,9 +82,7 @@ class DensityCounter:
 
     def __init__(self, lexicons: Mapping[str, Lexicon]) -> None:
         self.lexicons = dict(lexicons)
-        self._compiled = {
-            name: [_CompiledFamily(f) for f in lex.families] for name, lex in self.lexicons.items()
-        }
+        self._compiled = {name: [_CompiledFamily(f) for f in lex.families] for name, lex in self.lexicons.items()}
 
     def __getstate__(self) -> dict[str, Any]:  # compiled patterns are rebuilt in worker processes
         return {"lexicons": self.lexicons}
@@ -113,9 +107,7 @@ class DensityCounter:
 
     def occurrences(self, prose: str, lexicon: str) -> list[tuple[int, int, str, str]]:
         """(start, end, family, term) of every occurrence of ``lexicon``, in prose order."""
-        out = [
-            (s, e, fam.name, t) for fam in self._compiled[lexicon] for s, e, t in fam.matches(prose)
-        ]
+        out = [(s, e, fam.name, t) for fam in self._compiled[lexicon] for s, e, t in fam.matches(prose)]
         return sorted(out)
 
 
@@ -159,11 +151,7 @@ def poisson_interval(count: int, confidence: float = 0.95) -> tuple[float, float
     alpha = 1 - confidence
     hi_bound = count + 20 * math.sqrt(count + 1) + 20
     # P(X >= count) grows with mu: the lower bound is where it reaches alpha/2.
-    lower = (
-        0.0
-        if count == 0
-        else _solve(lambda mu: alpha / 2 - (1 - _poisson_cdf(count - 1, mu)), 0.0, hi_bound)
-    )
+    lower = 0.0 if count == 0 else _solve(lambda mu: alpha / 2 - (1 - _poisson_cdf(count - 1, mu)), 0.0, hi_bound)
     upper = _solve(lambda mu: _poisson_cdf(count, mu) - alpha / 2, 0.0, hi_bound)
     return lower, upper
 
@@ -220,9 +208,7 @@ class GroupTotals:
         return rate(self.count, self.words)
 
     @classmethod
-    def from_docs(
-        cls, docs: Iterable[DocDensity], lexicon: str, family_names: Iterable[str]
-    ) -> GroupTotals:
+    def from_docs(cls, docs: Iterable[DocDensity], lexicon: str, family_names: Iterable[str]) -> GroupTotals:
         families = {name: 0 for name in family_names}
         terms: dict[str, int] = {}
         words = n = 0
@@ -271,9 +257,7 @@ class DensitySettings:
         }
         unknown = sorted(set(table) - known)
         if unknown:
-            raise ConfigError(
-                f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})"
-            )
+            raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})")
 
         def number(key: str, default: float, kind: type = float, low: float = 0.0) -> Any:
             value = table.get(key, default)
@@ -282,9 +266,7 @@ class DensitySettings:
                 or not isinstance(value, (int, float))
                 or (kind is int and not isinstance(value, int))
             ):
-                raise ConfigError(
-                    f"{where}.{key} must be a {'whole number' if kind is int else 'number'}"
-                )
+                raise ConfigError(f"{where}.{key} must be a {'whole number' if kind is int else 'number'}")
             if value < low:
                 raise ConfigError(f"{where}.{key} must be at least {low:g}")
             return kind(value)
@@ -293,11 +275,7 @@ class DensitySettings:
         if not isinstance(lexicon, str) or not lexicon:
             raise ConfigError(f"{where}.lexicon must be a lexicon name")
         lexicons = table.get("lexicons", [lexicon])
-        if (
-            not isinstance(lexicons, list)
-            or not lexicons
-            or not all(isinstance(x, str) for x in lexicons)
-        ):
+        if not isinstance(lexicons, list) or not lexicons or not all(isinstance(x, str) for x in lexicons):
             raise ConfigError(f"{where}.lexicons must be a non-empty list of lexicon names")
         if lexicon not in lexicons:
             lexicons = [lexicon, *lexicons]
@@ -326,9 +304,7 @@ def fmt_rate(value: float) -> str:
     return f"{value:.1f}"
 
 
-def compare(
-    doc: DocDensity, lexicon: str, baseline: Any, settings: DensitySettings
-) -> dict[str, Any]:
+def compare(doc: DocDensity, lexicon: str, baseline: Any, settings: DensitySettings) -> dict[str, Any]:
     """How a document's rate stands against a baseline: the figures behind the density finding."""
     count, words = doc.count(lexicon), doc.words
     r = rate(count, words)

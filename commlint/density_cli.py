@@ -73,10 +73,7 @@ def density_entry(
         "rate": round(r, 6),
         "families": {f: c for f, c in measured.families[name].items() if c},
         "top_terms": [[t, n] for t, n in top_terms(measured.terms[name])],
-        "lexicons": {
-            n: {"count": measured.count(n), "rate": round(measured.rate(n), 6)}
-            for n in measured.families
-        },
+        "lexicons": {n: {"count": measured.count(n), "rate": round(measured.rate(n), 6)} for n in measured.families},
         "interval": None,
     }
     summary = f"{fmt_rate(r)} {name} terms per 1,000 words ({count} in {words:,} words)"
@@ -87,9 +84,7 @@ def density_entry(
             "low": round(lo, 6),
             "high": round(hi, 6),
         }
-        summary += (
-            f", {settings.confidence:.0%} interval {fmt_rate(lo)}-{fmt_rate(hi)} (short document)"
-        )
+        summary += f", {settings.confidence:.0%} interval {fmt_rate(lo)}-{fmt_rate(hi)} (short document)"
     if baseline is not None:
         cmp = compare(measured, name, baseline, settings)
         entry["baseline"] = cmp
@@ -124,16 +119,10 @@ def after_lint(args: argparse.Namespace, report: Any) -> None:
 
             missing = [n for n in settings.lexicons if n not in linter.lexicons]
             if missing:
-                raise ConfigError(
-                    f"{cfg.path or '<config>'}: density: unknown lexicon {missing[0]!r}"
-                )
+                raise ConfigError(f"{cfg.path or '<config>'}: density: unknown lexicon {missing[0]!r}")
             counter = DensityCounter({n: linter.lexicons[n] for n in settings.lexicons})
             base = baselines.resolve(cfg.baseline, cfg) if cfg.baseline else None
-            warning = (
-                base.lexicon_warning(linter.lexicons[settings.lexicon])
-                if base is not None
-                else None
-            )
+            warning = base.lexicon_warning(linter.lexicons[settings.lexicon]) if base is not None else None
             counters[key] = (settings, counter, base, warning)
         settings, counter, base, warning = counters[key]
         if warning and warning not in warned:

@@ -92,25 +92,16 @@ def _what_it_does(rule: Rule) -> str:
     kind = rule.type
     if kind == "phrase":
         extra = (
-            ", unless one of its exceptions matches in the same sentence"
-            if getattr(rule, "exceptions", None)
-            else ""
+            ", unless one of its exceptions matches in the same sentence" if getattr(rule, "exceptions", None) else ""
         )
         return f"Flags each match of its patterns (case-insensitive){extra}."
     if kind == "substitution":
-        return (
-            "Flags each phrase in its table and proposes the listed replacement "
-            "(capture groups and case kept)."
-        )
+        return "Flags each phrase in its table and proposes the listed replacement (capture groups and case kept)."
     if kind == "balance":
         window = getattr(rule, "window", 1)
         behind = getattr(rule, "look_behind", 1)
         lexicons = getattr(rule, "lexicon_names", [])
-        via = (
-            f" (the `{'`, `'.join(lexicons)}` lexicon and your config's `mitigations`)"
-            if lexicons
-            else ""
-        )
+        via = f" (the `{'`, `'.join(lexicons)}` lexicon and your config's `mitigations`)" if lexicons else ""
         return (
             f"Flags a matching statement when no balancing statement{via} appears in the "
             f"same sentence, the {behind} before it or the {window} after it."
@@ -171,9 +162,7 @@ def rule_markdown(rule: Rule, level: int = 1) -> str:
         lines += [f"{sub} Use instead", ""]
         safe = bool(getattr(rule, "safe", True))
         for pattern, replacement in swaps:
-            lines.append(
-                f"- `{pattern}` → `{_shown(replacement)}` ({'safe' if safe else 'unsafe'})"
-            )
+            lines.append(f"- `{pattern}` → `{_shown(replacement)}` ({'safe' if safe else 'unsafe'})")
         for s in rule.suggestions:
             desc = f" — {s.description}" if s.description else ""
             lines.append(f"- `{_shown(s.text)}` ({_suggestion_kind(s)}){desc}")
@@ -201,10 +190,7 @@ def rules_markdown(rules: Sequence[Rule]) -> str:
     ]
     for r in sorted(rules, key=lambda r: r.id):
         on = "" if r.default_enabled else " (off by default)"
-        out.append(
-            f"| [{r.id}](#{_anchor(r)}) | {r.name}{on} | {r.category} | {r.severity} "
-            f"| {fix_safety(r)} |"
-        )
+        out.append(f"| [{r.id}](#{_anchor(r)}) | {r.name}{on} | {r.category} | {r.severity} | {fix_safety(r)} |")
     out.append("")
     for pack in sorted(by_pack):
         out += [f"## Pack: {pack}", ""]

@@ -23,7 +23,7 @@ from commlint.plugins import plugin_manager, rule_types
 from commlint.ruletypes.base import CheckContext, Finding, Rule, RuleEnv, RuleTimeout
 from commlint.source import Source
 from commlint.suggest import make_suggestion
-from commlint.suppress import Suppressions, parse_suppressions
+from commlint.suppress import parse_suppressions
 
 log = logging.getLogger("commlint")
 
@@ -43,6 +43,27 @@ class LintResult:
         return self.document.word_count
 
 
+def configured_lexicons(cfg: Config) -> dict[str, Lexicon]:
+    """The lexicons a configuration sees: built-ins and plugins, then its own paths and tables."""
+    paths = [Path(p) for group in plugin_manager().hook.commlint_lexicon_paths() for p in group]
+    paths += [cfg.resolve(p) for p in cfg.lexicon_paths]
+    lexicons = {name: load_lexicon(path) for name, path in lexicon_files(paths).items()}
+    for name, table in cfg.lexicons.items():
+        where = f"{cfg.path or '<config>'}: lexicons.{name}"
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where} must be a table")
+        unknown = set(table) - {"path", "extend"}
+        if unknown:
+            raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        if "path" in table:
+            lexicons[name] = load_lexicon(cfg.resolve(table["path"]))
+        if name not in lexicons:
+            raise ConfigError(f"{where}: no lexicon named {name!r} (give a 'path')")
+        if "extend" in table:
+            lexicons[name] = lexicons[name].extended(list(table["extend"]), where)
+    return lexicons
+
+
 def selector_matches(selector: str, rule: Rule) -> bool:
     """A selector names a rule by id prefix, exact name, category, or ALL."""
     return selector == "ALL" or rule.id.startswith(selector) or selector in (rule.name, rule.category)
@@ -53,7 +74,7 @@ class Linter:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self.lexicons = self._load_lexicons()
+        self.lexicons = configured_lexicons(config)
         self.all_rules = self._build_rules()
         self.rules = self._select(self.all_rules)
         env = RuleEnv(
@@ -76,26 +97,6 @@ class Linter:
         self._per_file = self._compile_per_file_ignores()
 
     # -- building -----------------------------------------------------------------------
-    def _load_lexicons(self) -> dict[str, Lexicon]:
-        cfg = self.config
-        paths = [Path(p) for group in plugin_manager().hook.commlint_lexicon_paths() for p in group]
-        paths += [cfg.resolve(p) for p in cfg.lexicon_paths]
-        lexicons = {name: load_lexicon(path) for name, path in lexicon_files(paths).items()}
-        for name, table in cfg.lexicons.items():
-            where = f"{cfg.path or '<config>'}: lexicons.{name}"
-            if not isinstance(table, dict):
-                raise ConfigError(f"{where} must be a table")
-            unknown = set(table) - {"path", "extend"}
-            if unknown:
-                raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-            if "path" in table:
-                lexicons[name] = load_lexicon(cfg.resolve(table["path"]))
-            if name not in lexicons:
-                raise ConfigError(f"{where}: no lexicon named {name!r} (give a 'path')")
-            if "extend" in table:
-                lexicons[name] = lexicons[name].extended(list(table["extend"]), where)
-        return lexicons
-
     def _build_rules(self) -> list[Rule]:
         cfg = self.config
         types = rule_types()
@@ -107,7 +108,7 @@ class Linter:
             cls = types.get(kind)
             if cls is None:
                 raise ConfigError(f"{where}: unknown rule type {kind!r} (known: {', '.join(sorted(types))})")
-            rule = cls(spec, where)  # type: ignore[call-arg]
+            rule = cls(spec, where)
             rule.pack = pack
             rules.append(rule)
         for group in plugin_manager().hook.commlint_rules(config=cfg):
@@ -115,15 +116,22 @@ class Linter:
         seen: dict[str, Rule] = {}
         for rule in rules:
             if rule.id in seen:
-                raise ConfigError(f"rule id {rule.id} is defined twice (packs {seen[rule.id].pack!r} and {rule.pack!r})")
+                raise ConfigError(
+                    f"rule id {rule.id} is defined twice (packs {seen[rule.id].pack!r} and {rule.pack!r})"
+                )
             seen[rule.id] = rule
         return rules
 
     def _select(self, rules: list[Rule]) -> list[Rule]:
         cfg = self.config
         where = str(cfg.path or "<config>")
-        for key, selectors in (("select", cfg.select), ("ignore", cfg.ignore), ("extend-select", cfg.extend_select),
-                               ("severity", list(cfg.severity)), ("rules", list(cfg.rules))):
+        for key, selectors in (
+            ("select", cfg.select),
+            ("ignore", cfg.ignore),
+            ("extend-select", cfg.extend_select),
+            ("severity", list(cfg.severity)),
+            ("rules", list(cfg.rules)),
+        ):
             for sel in selectors:
                 if not any(selector_matches(sel, r) for r in rules):
                     raise ConfigError(f"{where}: {key}: unknown rule id or selector {sel!r}")
@@ -151,10 +159,7 @@ class Linter:
             return []
         from commlint.walk import gitignore_spec
 
-        return [
-            (gitignore_spec([glob]), rules)
-            for glob, rules in self.config.per_file_ignores.items()
-        ]
+        return [(gitignore_spec([glob]), rules) for glob, rules in self.config.per_file_ignores.items()]
 
     def rule(self, ident: str) -> Rule | None:
         return next((r for r in self.all_rules if ident in (r.id, r.name)), None)
@@ -186,17 +191,28 @@ class Linter:
         result.extras["suppressions"] = suppressions
         return result
 
-    def _run_rule(self, rule: Rule, doc: Document, ctx: CheckContext, accepted: list[tuple[int, int]]) -> Iterable[Diagnostic]:
+    def _run_rule(
+        self, rule: Rule, doc: Document, ctx: CheckContext, accepted: list[tuple[int, int]]
+    ) -> Iterable[Diagnostic]:
         try:
             findings = list(rule.check(doc, ctx))
         except RuleTimeout:
-            yield self._internal(doc, "CL900", "rule-timeout",
-                                 f"rule {rule.id} ({rule.name}) timed out after {ctx.timeout:g}s on this document and was skipped; "
-                                 "simplify its patterns or raise `timeout`")
+            yield self._internal(
+                doc,
+                "CL900",
+                "rule-timeout",
+                f"rule {rule.id} ({rule.name}) timed out after {ctx.timeout:g}s on this document and was skipped; "
+                "simplify its patterns or raise `timeout`",
+            )
             return
         except Exception as exc:  # a broken plugin rule must not take the run down
             log.exception("rule %s failed", rule.id)
-            yield self._internal(doc, "CL901", "rule-error", f"rule {rule.id} ({rule.name}) failed and was skipped: {type(exc).__name__}: {exc}")
+            yield self._internal(
+                doc,
+                "CL901",
+                "rule-error",
+                f"rule {rule.id} ({rule.name}) failed and was skipped: {type(exc).__name__}: {exc}",
+            )
             return
         for finding in findings:
             if finding.scope == "span" and accepted and _overlaps(finding, accepted):
@@ -216,18 +232,42 @@ class Linter:
         matched = source.text[start:end]
         message = finding.message or rule.message
         if "{match}" in message:
-            message = message.replace("{match}", " ".join(doc.prose[finding.start:finding.end].split()))
+            message = message.replace("{match}", " ".join(doc.prose[finding.start : finding.end].split()))
         return Diagnostic(
-            rule=rule.id, name=rule.name, category=rule.category, severity=rule.severity,
-            scope=finding.scope, message=message, line=line, column=col, end_line=end_line,
-            end_column=end_col, start=start, end=end, suggestions=suggestions, path=source.path,
-            text=matched, data=finding.data,
+            rule=rule.id,
+            name=rule.name,
+            category=rule.category,
+            severity=rule.severity,
+            scope=finding.scope,
+            message=message,
+            line=line,
+            column=col,
+            end_line=end_line,
+            end_column=end_col,
+            start=start,
+            end=end,
+            suggestions=suggestions,
+            path=source.path,
+            text=matched,
+            data=finding.data,
         )
 
     def _internal(self, doc: Document, ident: str, name: str, message: str) -> Diagnostic:
-        return Diagnostic(rule=ident, name=name, category="internal", severity="warning", scope="document",
-                          message=message, line=1, column=1, end_line=1, end_column=1, start=0, end=0,
-                          path=doc.source.path)
+        return Diagnostic(
+            rule=ident,
+            name=name,
+            category="internal",
+            severity="warning",
+            scope="document",
+            message=message,
+            line=1,
+            column=1,
+            end_line=1,
+            end_column=1,
+            start=0,
+            end=0,
+            path=doc.source.path,
+        )
 
     def _ignored_for(self, path: str | None) -> list[str]:
         if not path or not self._per_file:

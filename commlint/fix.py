@@ -93,9 +93,7 @@ def choose_edits(
         if allowed is not None and any(i not in allowed for i in range(s.start, s.end)):
             continue
         candidates.append((diag, s))
-    candidates.sort(
-        key=lambda ds: (-SEVERITY_RANK[ds[0].severity], ds[1].start, ds[1].end, ds[0].rule)
-    )
+    candidates.sort(key=lambda ds: (-SEVERITY_RANK[ds[0].severity], ds[1].start, ds[1].end, ds[0].rule))
     chosen: list[tuple[Diagnostic, Suggestion]] = []
     for diag, s in candidates:
         if any(_overlap(s, t) for _, t in chosen):
@@ -190,12 +188,8 @@ def fix_source(
             )
         seen.add(new_text)
         text = new_text
-        result = linter.lint(
-            Source(text=text, path=source.path, bom=source.bom, newline=source.newline), fmt
-        )
-    return FixResult(
-        text=text, applied=applied, remaining=list(result.diagnostics), passes=passes
-    ), result
+        result = linter.lint(Source(text=text, path=source.path, bom=source.bom, newline=source.newline), fmt)
+    return FixResult(text=text, applied=applied, remaining=list(result.diagnostics), passes=passes), result
 
 
 def fix_text(

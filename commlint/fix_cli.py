@@ -41,9 +41,7 @@ def after_lint(args: argparse.Namespace, report: Report) -> Report | None:
     from commlint.fix import fix_source
 
     unsafe = bool(args.unsafe_fixes)
-    out = Report(
-        errors=list(report.errors), fail_level=report.fail_level, fixed=Counter(report.fixed)
-    )
+    out = Report(errors=list(report.errors), fail_level=report.fail_level, fixed=Counter(report.fixed))
     remaining_before = Counter(d.rule for d in report.diagnostics)
     stdin_name = args.stdin_filename or "-"
     stdin_pending = "-" in args.paths
@@ -60,14 +58,10 @@ def after_lint(args: argparse.Namespace, report: Report) -> Report | None:
                 out.results.append(result)
                 continue
             if snapshot.data != result.source.encode():
-                out.errors.append(
-                    f"{result.path}: changed on disk since commlint read it; not fixing it (run again)"
-                )
+                out.errors.append(f"{result.path}: changed on disk since commlint read it; not fixing it (run again)")
                 out.results.append(result)
                 continue
-        fixed, final = fix_source(
-            linter, result.source, result.document.format, unsafe=unsafe, first=result
-        )
+        fixed, final = fix_source(linter, result.source, result.document.format, unsafe=unsafe, first=result)
         if not fixed.changed:
             # Unchanged text: keep what other check hooks (density, accepted) attached.
             for key, value in result.extras.items():
@@ -134,9 +128,7 @@ def _write_summary(report: Report, before: Counter[str], stream: Any, would: boo
     """'N fixed, M left', then one line per rule that had findings."""
     left = Counter(d.rule for d in report.diagnostics)
     fixed_word = "would be fixed" if would else "fixed"
-    stream.write(
-        f"commlint: {sum(report.fixed.values())} {fixed_word}, {sum(left.values())} left\n"
-    )
+    stream.write(f"commlint: {sum(report.fixed.values())} {fixed_word}, {sum(left.values())} left\n")
     for rule in sorted(set(report.fixed) | set(left) | set(before)):
         if report.fixed[rule] or left[rule]:
             stream.write(f"  {rule:<8} {report.fixed[rule]} {fixed_word}, {left[rule]} left\n")

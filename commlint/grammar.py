@@ -152,9 +152,7 @@ def sentence_pair(doc: Document, ps: int, pe: int, sug: Suggestion) -> tuple[str
     return before, after
 
 
-def introduced_problem(
-    doc: Document, ps: int, pe: int, sug: Suggestion, config: Config
-) -> str | None:
+def introduced_problem(doc: Document, ps: int, pe: int, sug: Suggestion, config: Config) -> str | None:
     """A description of the first grammar problem the rewrite adds, or None."""
     before, after = sentence_pair(doc, ps, pe, sug)
     old = check(before, config)
@@ -166,9 +164,7 @@ def introduced_problem(
     return first_new(before, old, after, new)
 
 
-def first_new(
-    before: str, old: Iterable[Problem], after: str, new: Iterable[Problem]
-) -> str | None:
+def first_new(before: str, old: Iterable[Problem], after: str, new: Iterable[Problem]) -> str | None:
     """The first problem in ``new`` that ``old`` did not have, matched by rule and flagged text."""
     have = Counter(_key(before, p) for p in old)
     for p in new:
@@ -198,8 +194,7 @@ class GrammarRule(Rule):
     severity = "info"
     message = "Grammar: {match}"
     rationale = (
-        "Grammar slips in a public statement read as carelessness, and a rewrite that "
-        "reads badly will not be accepted."
+        "Grammar slips in a public statement read as carelessness, and a rewrite that reads badly will not be accepted."
     )
     default_enabled = False
 

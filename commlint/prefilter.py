@@ -259,9 +259,7 @@ def _ends_token(p: str, i: int, end: int, tail: bool) -> bool:
     return ends and not _quantifier(p, after)[0]  # an optional separator proves nothing
 
 
-def _leading_alternation(
-    p: str, start: int, end: int, bounded: bool, tail: bool
-) -> set[tuple[str, bool, bool]] | None:
+def _leading_alternation(p: str, start: int, end: int, bounded: bool, tail: bool) -> set[tuple[str, bool, bool]] | None:
     out: set[tuple[str, bool, bool]] = set()
     for lo, hi in _split_top(p, start, end):
         words = _leading_sequence(p, lo, hi, bounded, tail)
@@ -271,9 +269,7 @@ def _leading_alternation(
     return out
 
 
-def _leading_sequence(
-    p: str, start: int, end: int, bounded: bool, tail: bool
-) -> set[tuple[str, bool, bool]] | None:
+def _leading_sequence(p: str, start: int, end: int, bounded: bool, tail: bool) -> set[tuple[str, bool, bool]] | None:
     i = start
     while i < end:
         c = p[i]
@@ -288,9 +284,7 @@ def _leading_sequence(
                 word, whole = p[i:j], _ends_token(p, j, end, tail)
                 longer = _continued(p, j, end, tail)
                 if word and longer:  # "t(?:ook|ake)" starts with "took" or "take", not just "t"
-                    return {
-                        ((word + more).lower(), more_whole, bounded) for more, more_whole in longer
-                    }
+                    return {((word + more).lower(), more_whole, bounded) for more, more_whole in longer}
             return {(word.lower(), whole, bounded)} if word else None
         if c == "\\":
             if i + 1 < end and p[i + 1] in "bAG":  # zero-width at the front: skip

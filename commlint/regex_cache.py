@@ -113,9 +113,7 @@ class PatternCache:
             stored = entries.get(key)
             if stored is not None:
                 try:
-                    compiled: regex.Pattern[str] = _engine()._regex.compile(
-                        *_unpack(marshal.loads(stored))
-                    )
+                    compiled: regex.Pattern[str] = _engine()._regex.compile(*_unpack(marshal.loads(stored)))
                     return compiled
                 except Exception:  # a stale or damaged entry: rebuild it
                     entries.pop(key, None)
@@ -167,9 +165,7 @@ class PatternCache:
             pass
 
 
-def _compile_recording(
-    pattern: str, flags: int
-) -> tuple[regex.Pattern[str], tuple[Any, ...] | None]:
+def _compile_recording(pattern: str, flags: int) -> tuple[regex.Pattern[str], tuple[Any, ...] | None]:
     """Compile, capturing the engine-level arguments (None if regex served it from memory)."""
     main = _engine()
     if main is None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from commlint.diagnostics import SEVERITIES, Diagnostic, at_least
 from commlint.engine import LintResult
+from commlint.ruletypes.base import Rule
 
 
 @dataclass
@@ -17,6 +18,8 @@ class Report:
     errors: list[str] = field(default_factory=list)
     fail_level: str = "warning"
     fixed: Counter[str] = field(default_factory=Counter)
+    #: every rule the run could report, by id (formatters read their metadata from here)
+    rules: dict[str, Rule] = field(default_factory=dict)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:

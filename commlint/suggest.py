@@ -12,7 +12,8 @@ PLACEHOLDER = regex.compile(r"\{[^{}]+\}")
 _ARTICLE_BEFORE = regex.compile(r"\b(a|an|A|An|AN)([ \t]+)$")
 _VOWEL_SOUND_EXCEPTIONS = regex.compile(
     # "a unique", "a user", "a one-off", "a European", "a urologist" (but "an unimportant")
-    r"^(?:uni(?![nm])|use|usu|uti|ubiq|one(?!r)|once|eu|ewe|ur[aeiou])", regex.I
+    r"^(?:uni(?![nm])|use|usu|uti|ubiq|one(?!r)|once|eu|ewe|ur[aeiou])",
+    regex.I,
 )
 _SILENT_H = regex.compile(r"^(?:hour|honest|honou?r|heir)", regex.I)
 _ACRONYM = regex.compile(r"^[A-Z][A-Z0-9]+(?:s|'s|’s)?$")
@@ -22,7 +23,9 @@ _VOWELS = frozenset("AEIOU")
 _EDGE_OPEN = "\"'“‘«(["
 _EDGE_CLOSE = "\"'”’»)]"
 _TRAILING_PUNCT = ".,;:!?"
-_SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or", "the", "to", "with"})
+_SMALL_WORDS = frozenset(
+    {"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
+)
 
 
 def article_for(word: str) -> str:
@@ -66,9 +69,9 @@ def match_case(original: str, replacement: str) -> str:
         return _capitalise(replacement)
     if first.islower():
         lead = next((i for i, c in enumerate(replacement) if c.isalpha()), None)
-        if lead is not None and replacement[lead].isupper() and not replacement[lead:lead + 2].isupper():
+        if lead is not None and replacement[lead].isupper() and not replacement[lead : lead + 2].isupper():
             # "Never wrong" -> "Accurate ..." mid-sentence should read "accurate ..."
-            return replacement[:lead] + replacement[lead].lower() + replacement[lead + 1:]
+            return replacement[:lead] + replacement[lead].lower() + replacement[lead + 1 :]
     return replacement
 
 
@@ -76,7 +79,7 @@ def _capitalise(text: str) -> str:
     lead = next((i for i, c in enumerate(text) if c.isalpha()), None)
     if lead is None or text[lead].isupper():
         return text
-    return text[:lead] + text[lead].upper() + text[lead + 1:]
+    return text[:lead] + text[lead].upper() + text[lead + 1 :]
 
 
 def _title(text: str) -> str:
@@ -99,7 +102,7 @@ def preserve_edges(original: str, replacement: str) -> str:
     opening = original[:lead]
     body = original[lead:]
     tail = len(body) - len(body.rstrip(_EDGE_CLOSE + _TRAILING_PUNCT))
-    closing = body[len(body) - tail:] if tail else ""
+    closing = body[len(body) - tail :] if tail else ""
     if opening and not replacement.startswith(opening):
         replacement = opening + replacement.lstrip(_EDGE_OPEN)
     if closing and not replacement.endswith(closing):
@@ -144,7 +147,9 @@ def make_suggestion(doc: Document, start: int, end: int, text: str, spec: Sugges
         want = article_for((text.split() or [""])[0])
         have = article.group(1)
         if want != have.lower():
-            fixed = want.upper() if have.isupper() and len(have) > 1 else (want.capitalize() if have[0].isupper() else want)
+            fixed = (
+                want.upper() if have.isupper() and len(have) > 1 else (want.capitalize() if have[0].isupper() else want)
+            )
             return Suggestion(
                 text=fixed + article.group(2) + new,
                 description=description,

@@ -13,18 +13,10 @@ from commlint.errors import UsageError
 def add_arguments(p: argparse.ArgumentParser) -> None:
     sub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
     build = sub.add_parser("build", help="measure documents and write a baseline file")
-    build.add_argument(
-        "name", metavar="NAME", help="the baseline's name (shown in density findings)"
-    )
-    build.add_argument(
-        "paths", nargs="+", metavar="PATH", help="files, folders or fsspec URLs (Dask engine)"
-    )
-    build.add_argument(
-        "--output", "-o", required=True, metavar="FILE", help="where to write the baseline JSON"
-    )
-    build.add_argument(
-        "--description", default="", help="what the documents are (kept in provenance)"
-    )
+    build.add_argument("name", metavar="NAME", help="the baseline's name (shown in density findings)")
+    build.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or fsspec URLs (Dask engine)")
+    build.add_argument("--output", "-o", required=True, metavar="FILE", help="where to write the baseline JSON")
+    build.add_argument("--description", default="", help="what the documents are (kept in provenance)")
     build.add_argument(
         "--lexicon",
         default=None,
@@ -34,8 +26,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     build.add_argument(
         "--manifest",
         metavar="TSV",
-        help="a MANIFEST.tsv whose rows (file, repo, path, commit, "
-        "description) are recorded as each document's source",
+        help="a MANIFEST.tsv whose rows (file, repo, path, commit, description) are recorded as each document's source",
     )
     add_engine_arguments(build)
     show = sub.add_parser("show", help="print a baseline file or built-in baseline")

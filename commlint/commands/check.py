@@ -15,7 +15,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; '-' reads stdin")
     p.add_argument("--format", default="text", help="output format: text, json (and any a plugin adds)")
     p.add_argument("--config", metavar="FILE", help="use this config file instead of discovering one")
-    p.add_argument("--select", metavar="RULES", help="comma-separated rule ids/prefixes/names to enable (replaces config)")
+    p.add_argument(
+        "--select", metavar="RULES", help="comma-separated rule ids/prefixes/names to enable (replaces config)"
+    )
     p.add_argument("--extend-select", metavar="RULES", help="comma-separated rules to enable in addition")
     p.add_argument("--ignore", metavar="RULES", help="comma-separated rules to disable (added to config)")
     p.add_argument("--fail-level", choices=SEVERITIES, help="lowest severity that makes the exit code 1")
@@ -74,8 +76,9 @@ def run(args: argparse.Namespace) -> int:
     hooks = _hooks(args)
     for hook in hooks:
         overrides.update(getattr(hook, "config_overrides", lambda a: {})(args))
-    report = api.run(args.paths, config=config, stdin=stdin_text, stdin_filename=args.stdin_filename,
-                     overrides=overrides or None)
+    report = api.run(
+        args.paths, config=config, stdin=stdin_text, stdin_filename=args.stdin_filename, overrides=overrides or None
+    )
     for hook in hooks:
         report = hook.after_lint(args, report) or report
     for error in report.errors:
@@ -90,7 +93,8 @@ def run(args: argparse.Namespace) -> int:
             "args": args,
         }
         if not getattr(args, "_suppress_report", False):
-            fmts[args.format](report, out, options)
+            write: Any = fmts[args.format]
+            write(report, out, options)
     finally:
         if args.output:
             out.close()

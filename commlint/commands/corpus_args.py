@@ -10,15 +10,9 @@ from commlint.corpus import ENGINES
 
 
 def add_engine_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--config", metavar="FILE", help="use this config file instead of discovering one"
-    )
-    p.add_argument(
-        "--jobs", "-j", type=int, default=1, metavar="N", help="measure documents in N processes"
-    )
-    p.add_argument(
-        "--engine", choices=ENGINES, default="local", help="local processes, or a Dask cluster"
-    )
+    p.add_argument("--config", metavar="FILE", help="use this config file instead of discovering one")
+    p.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="measure documents in N processes")
+    p.add_argument("--engine", choices=ENGINES, default="local", help="local processes, or a Dask cluster")
     p.add_argument(
         "--scheduler",
         metavar="ADDRESS",

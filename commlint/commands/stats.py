@@ -16,9 +16,7 @@ from commlint.errors import UsageError
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "paths", nargs="+", metavar="PATH", help="documents of the first group (files or folders)"
-    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="documents of the first group (files or folders)")
     p.add_argument("--vs", nargs="+", metavar="PATH", help="documents of the group to compare with")
     p.add_argument(
         "--label",
@@ -35,9 +33,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="lexicon to measure (repeat for several; default: [density] lexicons)",
     )
     p.add_argument("--format", choices=("text", "json", "csv"), default="text")
-    p.add_argument(
-        "--output", "-o", metavar="FILE", help="write the table to FILE instead of stdout"
-    )
+    p.add_argument("--output", "-o", metavar="FILE", help="write the table to FILE instead of stdout")
     add_engine_arguments(p)
 
 
@@ -54,19 +50,14 @@ def run(args: argparse.Namespace) -> int:
     groups = [list(args.paths)] + ([list(args.vs)] if args.vs else [])
     if len(args.label) > len(groups):
         raise UsageError(f"stats: {len(args.label)} --label values for {len(groups)} group(s)")
-    labels = [
-        args.label[i] if i < len(args.label) else _default_label(g, "AB"[i])
-        for i, g in enumerate(groups)
-    ]
+    labels = [args.label[i] if i < len(args.label) else _default_label(g, "AB"[i]) for i, g in enumerate(groups)]
     if len(labels) == 2 and labels[0] == labels[1]:
         labels = [f"{labels[0]} (1)", f"{labels[1]} (2)"]
     config = config_from(args)
     settings = DensitySettings.from_config(config)
     names = list(dict.fromkeys(args.lexicon)) or list(settings.lexicons)
     counter = counter_for(config, names)
-    check_engine(
-        [p for g in groups for p in g], jobs=args.jobs, engine=args.engine, scheduler=args.scheduler
-    )
+    check_engine([p for g in groups for p in g], jobs=args.jobs, engine=args.engine, scheduler=args.scheduler)
     files = [collect_files(g, config) for g in groups]
     docs = measure_files(
         [f for fs in files for f in fs],
@@ -104,10 +95,7 @@ def build_table(
     """The stats table as data: per group and lexicon, family counts and rates; A/B ratios."""
     out: dict[str, Any] = {
         "groups": [],
-        "lexicons": {
-            n: {"fingerprint": lx.fingerprint(), "version": lx.version}
-            for n, lx in lexicons.items()
-        },
+        "lexicons": {n: {"fingerprint": lx.fingerprint(), "version": lx.version} for n, lx in lexicons.items()},
     }
     totals_by_group = []
     for label, paths, docs in zip(labels, inputs, groups, strict=True):
@@ -117,10 +105,7 @@ def build_table(
             t = GroupTotals.from_docs(docs, name, [f.name for f in lex.families])
             totals[name] = t
             per_lex[name] = {
-                "families": {
-                    f: {"count": c, "rate": round(rate(c, t.words), 6)}
-                    for f, c in t.families.items()
-                },
+                "families": {f: {"count": c, "rate": round(rate(c, t.words), 6)} for f, c in t.families.items()},
                 "all": {"count": t.count, "rate": round(t.rate, 6)},
                 "top_terms": sorted(t.terms.items(), key=lambda kv: (-kv[1], kv[0]))[:10],
             }
@@ -194,16 +179,8 @@ def write_text(table: dict[str, Any], out: IO[str]) -> None:
         out.write(head + "\n")
         sub = f"{'':<{label_w}}" + "".join(f"{'count':>8}{'rate':>{col_w - 8}}" for _ in groups)
         out.write(sub + "\n")
-        out.write(
-            f"{'documents':<{label_w}}"
-            + "".join(f"{g['documents']:>8}{'':>{col_w - 8}}" for g in groups)
-            + "\n"
-        )
-        out.write(
-            f"{'words':<{label_w}}"
-            + "".join(f"{g['words']:>8}{'':>{col_w - 8}}" for g in groups)
-            + "\n"
-        )
+        out.write(f"{'documents':<{label_w}}" + "".join(f"{g['documents']:>8}{'':>{col_w - 8}}" for g in groups) + "\n")
+        out.write(f"{'words':<{label_w}}" + "".join(f"{g['words']:>8}{'':>{col_w - 8}}" for g in groups) + "\n")
         fams = groups[0]["lexicons"][name]["families"]
         rows = [
             (
@@ -221,9 +198,7 @@ def write_text(table: dict[str, Any], out: IO[str]) -> None:
             )
         )
         for label, cells, r in rows:
-            line = f"{label:<{label_w}}" + "".join(
-                f"{c['count']:>8}{c['rate']:>{col_w - 8}.2f}" for c in cells
-            )
+            line = f"{label:<{label_w}}" + "".join(f"{c['count']:>8}{c['rate']:>{col_w - 8}.2f}" for c in cells)
             if ratio:
                 line += f"{_fmt_ratio(r, cells[0]['count']):>{ratio_w}}"
             out.write(line + "\n")
@@ -259,10 +234,6 @@ def write_csv(table: dict[str, Any], out: IO[str]) -> None:
                 cell = lx["all"] if fam == "ALL" else lx["families"][fam]
                 row += [g["documents"], g["words"], cell["count"], f"{cell['rate']:.4f}"]
             if ratio:
-                r = (
-                    ratio["lexicons"][name]["all"]
-                    if fam == "ALL"
-                    else ratio["lexicons"][name]["families"][fam]
-                )
+                r = ratio["lexicons"][name]["all"] if fam == "ALL" else ratio["lexicons"][name]["families"][fam]
                 row.append("" if r is None else f"{r:.4f}")
             writer.writerow(row)

@@ -58,9 +58,7 @@ def parse_markdown(source: Source) -> Document:
     md_text = "\n".join([""] * skip + lines[skip:])
     tokens = _parser().parse(md_text)
     if skip:
-        builder.code(
-            0, source.line_starts[skip] if skip < len(source.line_starts) else len(source.text)
-        )
+        builder.code(0, source.line_starts[skip] if skip < len(source.line_starts) else len(source.text))
     in_table = 0
     in_container = 0  # inside a list item or blockquote: table rows carry their markers
     heading = False

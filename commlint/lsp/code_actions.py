@@ -18,7 +18,9 @@ from commlint.lsp.diagnostics import SOURCE, lsp_range, range_from_json
 from commlint.lsp.state import DocState
 
 FIX_ALL_KIND = "source.fixAll.commlint"
-_NEXT_LINE = regex.compile(r"^([ \t]*)<!--[ \t]*commlint-disable-next-line\b[ \t]*([A-Za-z0-9_,\- \t]*?)[ \t]*-->[ \t]*$")
+_NEXT_LINE = regex.compile(
+    r"^([ \t]*)<!--[ \t]*commlint-disable-next-line\b[ \t]*([A-Za-z0-9_,\- \t]*?)[ \t]*-->[ \t]*$"
+)
 _NEXT_LINE_TEXT = regex.compile(r"^([ \t]*)commlint-disable-next-line\b[ \t]*([A-Za-z0-9_,\- \t]*?)[ \t]*$")
 
 
@@ -41,9 +43,14 @@ def fix_title(s: dict[str, Any], original: str) -> str:
 def workspace_edit(uri: str, version: int | None, edits: list[lsp.TextEdit], versioned: bool) -> lsp.WorkspaceEdit:
     """A versioned edit when the client supports documentChanges (it then refuses stale edits)."""
     if versioned:
-        return lsp.WorkspaceEdit(document_changes=[lsp.TextDocumentEdit(
-            text_document=lsp.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
-            edits=list(edits))])
+        return lsp.WorkspaceEdit(
+            document_changes=[
+                lsp.TextDocumentEdit(
+                    text_document=lsp.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
+                    edits=list(edits),
+                )
+            ]
+        )
     return lsp.WorkspaceEdit(changes={uri: list(edits)})
 
 
@@ -63,9 +70,12 @@ def _diagnostics_in(state: DocState, params: lsp.CodeActionParams) -> list[lsp.D
     if given or params.context.diagnostics:
         return given
     r = params.range
-    return [d for d in state.lsp_diagnostics
-            if (d.range.start.line, d.range.start.character) <= (r.end.line, r.end.character)
-            and (r.start.line, r.start.character) <= (d.range.end.line, d.range.end.character)]
+    return [
+        d
+        for d in state.lsp_diagnostics
+        if (d.range.start.line, d.range.start.character) <= (r.end.line, r.end.character)
+        and (r.start.line, r.start.character) <= (d.range.end.line, d.range.end.character)
+    ]
 
 
 def _wanted(only: list[str] | None, kind: str) -> bool:
@@ -104,13 +114,15 @@ def quick_fixes(state: DocState, diag: lsp.Diagnostic, data: dict[str, Any], ver
         edit = lsp.TextEdit(range=range_from_json(s["range"]), new_text=s["text"])
         preferred = bool(s["safe"]) and not preferred_given
         preferred_given = preferred_given or preferred
-        out.append(lsp.CodeAction(
-            title=fix_title(s, state.text[s["start"]:s["end"]]),
-            kind=lsp.CodeActionKind.QuickFix,
-            diagnostics=[diag],
-            is_preferred=preferred,
-            edit=workspace_edit(state.uri, state.version, [edit], versioned),
-        ))
+        out.append(
+            lsp.CodeAction(
+                title=fix_title(s, state.text[s["start"] : s["end"]]),
+                kind=lsp.CodeActionKind.QuickFix,
+                diagnostics=[diag],
+                is_preferred=preferred,
+                edit=workspace_edit(state.uri, state.version, [edit], versioned),
+            )
+        )
     return out
 
 
@@ -125,7 +137,9 @@ def _in_front_matter(state: DocState, line: int) -> bool:
     return False
 
 
-def disable_action(state: DocState, diag: lsp.Diagnostic, data: dict[str, Any], versioned: bool) -> lsp.CodeAction | None:
+def disable_action(
+    state: DocState, diag: lsp.Diagnostic, data: dict[str, Any], versioned: bool
+) -> lsp.CodeAction | None:
     """Insert ``commlint-disable-next-line RULE`` above the finding's first line (or add
     RULE to such a directive already there). None for a document-level finding."""
     if data.get("scope") == "document":
@@ -145,12 +159,15 @@ def disable_action(state: DocState, diag: lsp.Diagnostic, data: dict[str, Any], 
             rules = [r for r in regex.split(r"[,\s]+", m.group(2)) if r]
             if rule in rules:
                 return None
-            new = f"{m.group(1)}<!-- commlint-disable-next-line {', '.join([*rules, rule])} -->" if html else \
-                f"{m.group(1)}commlint-disable-next-line {', '.join([*rules, rule])}"
+            new = (
+                f"{m.group(1)}<!-- commlint-disable-next-line {', '.join([*rules, rule])} -->"
+                if html
+                else f"{m.group(1)}commlint-disable-next-line {', '.join([*rules, rule])}"
+            )
             edit = lsp.TextEdit(range=lsp_range(pm, above_start, above_start + len(above)), new_text=new)
             return _disable(state, diag, rule, edit, versioned)
     start = pm.line_starts[line]
-    text_line = state.text[start:pm.line_starts[line + 1] if line + 1 < len(pm.line_starts) else len(state.text)]
+    text_line = state.text[start : pm.line_starts[line + 1] if line + 1 < len(pm.line_starts) else len(state.text)]
     indent = text_line[: len(text_line) - len(text_line.lstrip(" \t"))]
     comment = f"<!-- commlint-disable-next-line {rule} -->" if html else f"commlint-disable-next-line {rule}"
     at = lsp.Position(line=line, character=0)
@@ -159,8 +176,12 @@ def disable_action(state: DocState, diag: lsp.Diagnostic, data: dict[str, Any], 
 
 
 def _disable(state: DocState, diag: lsp.Diagnostic, rule: str, edit: lsp.TextEdit, versioned: bool) -> lsp.CodeAction:
-    return lsp.CodeAction(title=f"Disable {rule} for this line", kind=lsp.CodeActionKind.QuickFix,
-                          diagnostics=[diag], edit=workspace_edit(state.uri, state.version, [edit], versioned))
+    return lsp.CodeAction(
+        title=f"Disable {rule} for this line",
+        kind=lsp.CodeActionKind.QuickFix,
+        diagnostics=[diag],
+        edit=workspace_edit(state.uri, state.version, [edit], versioned),
+    )
 
 
 def fix_all_edits(state: DocState) -> list[Suggestion]:
@@ -174,8 +195,12 @@ def fix_all_edits(state: DocState) -> list[Suggestion]:
 
 
 def _first_safe_edits(state: DocState) -> list[Suggestion]:
-    chosen = [s for d in state.diagnostics
-              for s in [next((s for s in d.suggestions if s.safe and not s.needs_input), None)] if s is not None]
+    chosen = [
+        s
+        for d in state.diagnostics
+        for s in [next((s for s in d.suggestions if s.safe and not s.needs_input), None)]
+        if s is not None
+    ]
     chosen.sort(key=lambda s: (s.start, s.end))
     out: list[Suggestion] = []
     for s in chosen:
@@ -191,9 +216,14 @@ def _with_newline(text: str, newline: str) -> str:
 
 def fix_all_action(state: DocState, versioned: bool) -> lsp.CodeAction | None:
     """``source.fixAll.commlint``: every safe fix at once (None when there is none)."""
-    edits = [lsp.TextEdit(range=lsp_range(state.posmap, s.start, s.end), new_text=_with_newline(s.text, state.newline))
-             for s in fix_all_edits(state)]
+    edits = [
+        lsp.TextEdit(range=lsp_range(state.posmap, s.start, s.end), new_text=_with_newline(s.text, state.newline))
+        for s in fix_all_edits(state)
+    ]
     if not edits:
         return None
-    return lsp.CodeAction(title=f"Fix all safe commlint findings ({len(edits)})", kind=FIX_ALL_KIND,
-                          edit=workspace_edit(state.uri, state.version, edits, versioned))
+    return lsp.CodeAction(
+        title=f"Fix all safe commlint findings ({len(edits)})",
+        kind=FIX_ALL_KIND,
+        edit=workspace_edit(state.uri, state.version, edits, versioned),
+    )

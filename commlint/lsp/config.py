@@ -50,7 +50,8 @@ def parse_settings(raw: Any, base: ServerSettings | None = None) -> ServerSettin
     settings = ServerSettings(
         debounce_ms=base.debounce_ms if base else DEFAULT_DEBOUNCE_MS,
         full_lint_delay_ms=base.full_lint_delay_ms if base else DEFAULT_FULL_LINT_DELAY_MS,
-        overrides=dict(base.overrides) if base else {})
+        overrides=dict(base.overrides) if base else {},
+    )
     if raw is None:
         return settings
     if not isinstance(raw, Mapping):

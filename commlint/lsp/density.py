@@ -64,8 +64,12 @@ def summary(state: DocState) -> dict[str, Any] | None:
         doc = result.document
         measured = counter.measure(doc.prose, doc.word_count, str(state.path or ""))
         figures: dict[str, Any] = {
-            "uri": state.uri, "version": state.version, "lexicon": name, "words": measured.words,
-            "count": measured.count(name), "rate": round(measured.rate(name), 6),
+            "uri": state.uri,
+            "version": state.version,
+            "lexicon": name,
+            "words": measured.words,
+            "count": measured.count(name),
+            "rate": round(measured.rate(name), 6),
             "top_terms": [[t, n] for t, n in top_terms(measured.terms.get(name, {}))],
             "baseline": None,
         }
@@ -80,12 +84,13 @@ def summary(state: DocState) -> dict[str, Any] | None:
 def message(f: dict[str, Any]) -> str:
     """One line: the rate, the counts, and the comparison with the baseline if any."""
     top = ", ".join(f"{t} ({n})" for t, n in f.get("top_terms", []))
-    line = (f"Risk-term density: {f['rate']:.1f} {f['lexicon']} terms per 1,000 words "
-            f"({f['count']} in {f['words']:,} words)" + (f"; top: {top}" if top else ""))
+    line = (
+        f"Risk-term density: {f['rate']:.1f} {f['lexicon']} terms per 1,000 words "
+        f"({f['count']} in {f['words']:,} words)" + (f"; top: {top}" if top else "")
+    )
     if f.get("baseline"):
         verdict = "above" if f.get("above") else "within"
-        line += (f"; {verdict} the {f['target']} of baseline {f['baseline']} "
-                 f"({f['target_rate']:.1f} per 1,000 words)")
+        line += f"; {verdict} the {f['target']} of baseline {f['baseline']} ({f['target_rate']:.1f} per 1,000 words)"
         if f.get("above") and f.get("budget"):
             line += f"; rephrase {f['budget']} occurrence(s) to reach it"
     else:

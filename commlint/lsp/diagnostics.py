@@ -108,11 +108,15 @@ def to_lsp(d: Diagnostic, pm: PositionMap, version: int | None) -> lsp.Diagnosti
 
 
 def _range_json(r: lsp.Range) -> dict[str, Any]:
-    return {"start": {"line": r.start.line, "character": r.start.character},
-            "end": {"line": r.end.line, "character": r.end.character}}
+    return {
+        "start": {"line": r.start.line, "character": r.start.character},
+        "end": {"line": r.end.line, "character": r.end.character},
+    }
 
 
 def range_from_json(raw: Any) -> lsp.Range:
     """The inverse of ``_range_json`` (raises KeyError/TypeError on a malformed value)."""
-    return lsp.Range(start=lsp.Position(line=int(raw["start"]["line"]), character=int(raw["start"]["character"])),
-                     end=lsp.Position(line=int(raw["end"]["line"]), character=int(raw["end"]["character"])))
+    return lsp.Range(
+        start=lsp.Position(line=int(raw["start"]["line"]), character=int(raw["start"]["character"])),
+        end=lsp.Position(line=int(raw["end"]["line"]), character=int(raw["end"]["character"])),
+    )

@@ -49,8 +49,15 @@ def split_blocks(text: str, fmt: str) -> list[Span]:
     for index, line in enumerate(text.splitlines(keepends=True)):
         body = line.rstrip("\r\n")
         stripped = body.strip()
-        if index > 0 and previous_blank and fence is None and not in_comment and not front_matter \
-                and stripped and body[0] not in " \t":
+        if (
+            index > 0
+            and previous_blank
+            and fence is None
+            and not in_comment
+            and not front_matter
+            and stripped
+            and body[0] not in " \t"
+        ):
             starts.append(offset)
         if fmt == "markdown":
             if front_matter:
@@ -61,7 +68,7 @@ def split_blocks(text: str, fmt: str) -> list[Span]:
                     fence = None
             elif body.lstrip(" ")[:3] in ("```", "~~~") and len(body) - len(body.lstrip(" ")) <= 3:
                 fence = body.lstrip(" ")[:3]
-            if "<!--" in body and "-->" not in body[body.rfind("<!--"):]:
+            if "<!--" in body and "-->" not in body[body.rfind("<!--") :]:
                 in_comment = True
             elif in_comment and "-->" in body:
                 in_comment = False
@@ -125,8 +132,9 @@ def shift(d: Diagnostic, by: int, source: Source) -> Diagnostic:
     line, col = source.position(start)
     end_line, end_col = source.position(end)
     suggestions = tuple(replace(s, start=s.start + by, end=s.end + by) for s in d.suggestions)
-    return replace(d, start=start, end=end, line=line, column=col, end_line=end_line, end_column=end_col,
-                   suggestions=suggestions)
+    return replace(
+        d, start=start, end=end, line=line, column=col, end_line=end_line, end_column=end_col, suggestions=suggestions
+    )
 
 
 class IncrementalLinter:
@@ -222,8 +230,9 @@ class IncrementalLinter:
             self._seed(source, fmt, blocks, [d for d in result.diagnostics if d.rule in local], prose, code)
         return snap
 
-    def _seed(self, source: Source, fmt: str, blocks: list[Span], local: list[Diagnostic],
-              prose: list[Span], code: list[Span]) -> None:
+    def _seed(
+        self, source: Source, fmt: str, blocks: list[Span], local: list[Diagnostic], prose: list[Span], code: list[Span]
+    ) -> None:
         starts = [s for s, _ in blocks]
         by_block: dict[int, list[Diagnostic]] = {}
         for d in local:
@@ -255,8 +264,16 @@ class IncrementalLinter:
                 block = Source(text=source.text[s:e], path=source.path)
                 snap.carried.setdefault(block.text, []).append(shift(d, -s, block))
 
-    def _snapshot(self, text: str, diags: list[Diagnostic], prose: list[Span], suppressions: Suppressions,
-                  *, full: bool, previous: Snapshot | None) -> Snapshot:
+    def _snapshot(
+        self,
+        text: str,
+        diags: list[Diagnostic],
+        prose: list[Span],
+        suppressions: Suppressions,
+        *,
+        full: bool,
+        previous: Snapshot | None,
+    ) -> Snapshot:
         shown: list[Diagnostic] = []
         internal: dict[tuple[str, str], Diagnostic] = {}
         for d in diags:
@@ -273,4 +290,3 @@ class IncrementalLinter:
 
 def _style(fmt: str) -> str:
     return "html" if fmt in ("markdown", "html") else "text"
-

@@ -45,8 +45,11 @@ def _char_index(line: str, count: int, encoding: str) -> int:
     for index, char in enumerate(line):
         if used >= count:
             return index
-        used += 1 if encoding == UTF16 and ord(char) <= 0xFFFF else (
-            2 if encoding == UTF16 else len(char.encode("utf-8", "surrogatepass")))
+        used += (
+            1
+            if encoding == UTF16 and ord(char) <= 0xFFFF
+            else (2 if encoding == UTF16 else len(char.encode("utf-8", "surrogatepass")))
+        )
     return len(line)
 
 

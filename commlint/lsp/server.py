@@ -72,7 +72,9 @@ class CommlintProtocol(LanguageServerProtocol):
                 error: JsonRpcException = exc
                 if isinstance(exc, JsonRpcInvalidParams):
                     error = JsonRpcInvalidParams(f"invalid params for {data['method']}: {detail}".rstrip(": "))
-                return _InvalidRequest(id=data["id"], method=str(data["method"]), jsonrpc=str(data.get("jsonrpc")), error=error)
+                return _InvalidRequest(
+                    id=data["id"], method=str(data["method"]), jsonrpc=str(data.get("jsonrpc")), error=error
+                )
             raise
 
     def handle_message(self, message: Any) -> None:
@@ -102,15 +104,19 @@ class CommlintServer(LanguageServer):
     """The server's state: open documents' last lints, pending lints, per-workspace Linters."""
 
     def __init__(self, settings: ServerSettings | None = None) -> None:
-        super().__init__("commlint", __version__, protocol_cls=CommlintProtocol,
-                         text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "commlint",
+            __version__,
+            protocol_cls=CommlintProtocol,
+            text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+        )
         self.configs = WorkspaceConfigs()
         self.configs.settings = settings or ServerSettings()
         self.cli_settings = self.configs.settings
         self.documents: dict[str, DocState] = {}
         self.languages: dict[str, str] = {}
         self._pending: dict[str, asyncio.TimerHandle] = {}
-        self._pending_full: dict[str, asyncio.TimerHandle] = {}
+        self._pending_full: dict[str, asyncio.Handle] = {}
         self._lint_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="commlint-lint")
         self._shown_errors: set[str] = set()
         self._logged: set[tuple[str, str, str]] = set()
@@ -167,12 +173,14 @@ class CommlintServer(LanguageServer):
             return
         loop = asyncio.get_running_loop()
         previous = self.documents.get(uri)
-        future = loop.run_in_executor(self._lint_pool, self._lint, uri, version, text, fmt, self.encoding,
-                                      full, previous)
+        future = loop.run_in_executor(
+            self._lint_pool, self._lint, uri, version, text, fmt, self.encoding, full, previous
+        )
         future.add_done_callback(lambda f: self._finish(uri, version, f))
 
-    def _lint(self, uri: str, version: int | None, text: str, fmt: str, encoding: str, full: bool,
-              previous: DocState | None) -> DocState | None:
+    def _lint(
+        self, uri: str, version: int | None, text: str, fmt: str, encoding: str, full: bool, previous: DocState | None
+    ) -> DocState | None:
         """Runs on the lint thread. Lints one text; returns None if it is already stale."""
         if self._current_version(uri) != version:
             return None
@@ -186,9 +194,18 @@ class CommlintServer(LanguageServer):
         else:
             snap = inc.fast(text, name, fmt, previous.snapshot if previous is not None else None)
         posmap = PositionMap(text, encoding)
-        state = DocState(uri=uri, version=version, text=text, fmt=fmt, path=path, linter=inc.linter,
-                         snapshot=snap, posmap=posmap, diagnostics=snap.diagnostics,
-                         lsp_diagnostics=[to_lsp(d, posmap, version) for d in snap.diagnostics])
+        state = DocState(
+            uri=uri,
+            version=version,
+            text=text,
+            fmt=fmt,
+            path=path,
+            linter=inc.linter,
+            snapshot=snap,
+            posmap=posmap,
+            diagnostics=snap.diagnostics,
+            lsp_diagnostics=[to_lsp(d, posmap, version) for d in snap.diagnostics],
+        )
         if snap.full:
             state.density = density.summary(state)
         elif previous is not None:
@@ -223,12 +240,12 @@ class CommlintServer(LanguageServer):
                 self._logged.add(key)
                 self.log(lsp.MessageType.Warning, f"commlint: {uri}: {d.rule} {d.message}")
         self._report_config_errors()
-        unchanged = (before is not None and before.version == version
-                     and before.lsp_diagnostics == state.lsp_diagnostics)
+        unchanged = before is not None and before.version == version and before.lsp_diagnostics == state.lsp_diagnostics
         if not unchanged or uri in self._publish_anyway:
             self._publish_anyway.discard(uri)
-            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
-                uri=uri, version=version, diagnostics=state.lsp_diagnostics))
+            self.text_document_publish_diagnostics(
+                lsp.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=state.lsp_diagnostics)
+            )
         if not state.snapshot.full:
             self.schedule_full(uri)
 
@@ -238,8 +255,11 @@ class CommlintServer(LanguageServer):
         if handle is not None:
             handle.cancel()
         delay = self.configs.settings.full_lint_delay_ms
-        self._pending_full[uri] = loop.call_later(delay / 1000, self._start_lint, uri, True) if delay > 0 \
-            else loop.call_soon(self._start_lint, uri, True)  # type: ignore[assignment]
+        self._pending_full[uri] = (
+            loop.call_later(delay / 1000, self._start_lint, uri, True)
+            if delay > 0
+            else loop.call_soon(self._start_lint, uri, True)
+        )
 
     def relint_all(self) -> None:
         for uri in list(self.languages):
@@ -253,8 +273,11 @@ class CommlintServer(LanguageServer):
         for error in self.configs.errors.values():
             if error not in self._shown_errors:
                 self._shown_errors.add(error)
-                self.window_show_message(lsp.ShowMessageParams(
-                    type=lsp.MessageType.Error, message=f"commlint: {error} (using the last good configuration)"))
+                self.window_show_message(
+                    lsp.ShowMessageParams(
+                        type=lsp.MessageType.Error, message=f"commlint: {error} (using the last good configuration)"
+                    )
+                )
                 self.log(lsp.MessageType.Error, f"commlint: {error}")
 
     def apply_settings(self, raw: Any) -> None:
@@ -313,13 +336,24 @@ def build_server(settings: ServerSettings | None = None) -> CommlintServer:
         caps = ls.client_capabilities.workspace
         watch = caps.did_change_watched_files if caps else None
         if watch and watch.dynamic_registration:
-            options = lsp.DidChangeWatchedFilesRegistrationOptions(watchers=[
-                lsp.FileSystemWatcher(glob_pattern=f"**/{name}") for name in
-                ("commlint.toml", ".commlint.toml", "pyproject.toml")])
+            options = lsp.DidChangeWatchedFilesRegistrationOptions(
+                watchers=[
+                    lsp.FileSystemWatcher(glob_pattern=f"**/{name}")
+                    for name in ("commlint.toml", ".commlint.toml", "pyproject.toml")
+                ]
+            )
             try:
-                await ls.client_register_capability_async(lsp.RegistrationParams(registrations=[
-                    lsp.Registration(id="commlint-config-watch", method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                                     register_options=options)]))
+                await ls.client_register_capability_async(
+                    lsp.RegistrationParams(
+                        registrations=[
+                            lsp.Registration(
+                                id="commlint-config-watch",
+                                method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                                register_options=options,
+                            )
+                        ]
+                    )
+                )
             except Exception as exc:  # a client may refuse; config still reloads on didChangeConfiguration
                 log.warning("could not register file watchers: %s", exc)
 
@@ -368,8 +402,12 @@ def build_server(settings: ServerSettings | None = None) -> CommlintServer:
         ls.apply_settings(params.settings)
         ls.relint_all()
 
-    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(
-        code_action_kinds=[lsp.CodeActionKind.QuickFix, code_actions.FIX_ALL_KIND], resolve_provider=False))
+    @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        lsp.CodeActionOptions(
+            code_action_kinds=[lsp.CodeActionKind.QuickFix, code_actions.FIX_ALL_KIND], resolve_provider=False
+        ),
+    )
     def code_action(ls: CommlintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
         state = ls.documents.get(params.text_document.uri)
         if state is None or state.version != ls._current_version(state.uri):
@@ -389,8 +427,14 @@ def build_server(settings: ServerSettings | None = None) -> CommlintServer:
         if state is None or state.density is None:
             return None
         start = lsp.Position(line=0, character=0)
-        return [lsp.CodeLens(range=lsp.Range(start=start, end=start), command=lsp.Command(
-            title=density.lens_title(state.density), command=SHOW_DENSITY, arguments=[state.uri]))]
+        return [
+            lsp.CodeLens(
+                range=lsp.Range(start=start, end=start),
+                command=lsp.Command(
+                    title=density.lens_title(state.density), command=SHOW_DENSITY, arguments=[state.uri]
+                ),
+            )
+        ]
 
     @server.command(SHOW_DENSITY)
     def show_density(ls: CommlintServer, *args: Any) -> dict[str, Any]:

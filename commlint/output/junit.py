@@ -57,9 +57,7 @@ def junit_tree(report: Report) -> ET.Element:
                 case,
                 "failure",
                 type="commlint",
-                message=xml_text(
-                    f"{len(failing)} finding(s) at or above {report.fail_level}: {rules}"
-                ),
+                message=xml_text(f"{len(failing)} finding(s) at or above {report.fail_level}: {rules}"),
             )
             failure.text = "\n".join(_line(d) for d in failing) + "\n"
         if passing:

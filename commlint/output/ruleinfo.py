@@ -10,7 +10,6 @@ from typing import Any
 import regex
 
 from commlint.diagnostics import Diagnostic
-from commlint.ruletypes.base import Rule
 
 DOCS_FALLBACK = "https://github.com/commlint/commlint/tree/main/docs"
 INFORMATION_URI = "https://github.com/commlint/commlint"
@@ -43,17 +42,6 @@ def tool_version() -> str:
     from commlint import __version__
 
     return __version__
-
-
-def known_rules() -> dict[str, Rule]:
-    """Rules of every Linter this process built (the CLI builds exactly the ones it used)."""
-    from commlint import engine
-
-    out: dict[str, Rule] = {}
-    for linter in list(getattr(engine, "_LINTERS", {}).values()):
-        for rule in linter.all_rules:
-            out.setdefault(rule.id, rule)
-    return out
 
 
 def humanise(name: str) -> str:

@@ -23,9 +23,7 @@ from commlint.output import ruleinfo
 from commlint.report import Report
 from commlint.source import Source
 
-SARIF_SCHEMA = (
-    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-)
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 URI_BASE = "SRCROOT"
 FINGERPRINT_KEY = "commlintContext/v1"
@@ -42,7 +40,7 @@ def write_sarif(report: Report, stream: IO[str], options: dict[str, Any]) -> Non
 def sarif_log(report: Report, root: Path | None = None) -> dict[str, Any]:
     """The whole SARIF log as a dict (see the module docstring for the choices made)."""
     root = root or Path.cwd()
-    known = ruleinfo.known_rules()
+    known = report.rules
     samples: dict[str, Diagnostic] = {}
     for d in report.diagnostics:
         samples.setdefault(d.rule, d)
@@ -130,9 +128,7 @@ def _results(result: LintResult, index: dict[str, int], root: Path) -> list[dict
             "ruleIndex": index[d.rule],
             "level": LEVEL[d.severity],
             "message": {"text": d.message},
-            "locations": [
-                {"physicalLocation": {"artifactLocation": dict(location), "region": where}}
-            ],
+            "locations": [{"physicalLocation": {"artifactLocation": dict(location), "region": where}}],
             "partialFingerprints": {FINGERPRINT_KEY: f"{fp}:{seen[fp]}"},
             "properties": {
                 "category": d.category,

@@ -6,13 +6,12 @@ mitigation often comes first). ``requires`` may name lexicons in ``requires-lexi
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from commlint.document import Document
 from commlint.errors import ConfigError
-from commlint.ruletypes.base import CheckContext, Finding, RuleEnv, SuggestionSpec
+from commlint.ruletypes.base import CheckContext, Finding, OptionType, RuleEnv, SuggestionSpec
 from commlint.ruletypes.data import DataRule
 
 _ADD_MITIGATION = (
@@ -23,10 +22,8 @@ _ADD_MITIGATION = (
 
 class BalanceRule(DataRule):
     type = "balance"
-    KEYS = frozenset(
-        {"patterns", "exceptions", "requires", "requires-lexicons", "window", "look-behind"}
-    )
-    OPTIONS: ClassVar[Mapping[str, builtins.type | tuple[builtins.type, ...]]] = {
+    KEYS = frozenset({"patterns", "exceptions", "requires", "requires-lexicons", "window", "look-behind"})
+    OPTIONS: ClassVar[Mapping[str, OptionType]] = {
         "window": int,
         "extend-requires": list,
         "look-behind": int,
@@ -71,9 +68,7 @@ class BalanceRule(DataRule):
                 continue
             lo = max(0, index - self.look_behind)
             hi = min(len(sentences) - 1, index + self.window)
-            if self.requires is not None and ctx.search(
-                self.requires, prose, sentences[lo][0], sentences[hi][1]
-            ):
+            if self.requires is not None and ctx.search(self.requires, prose, sentences[lo][0], sentences[hi][1]):
                 continue
             reported.add(index)
             yield Finding(m.start(), m.end(), suggestions=self._suggest(end))
@@ -88,7 +83,10 @@ class BalanceRule(DataRule):
                     SuggestionSpec(
                         text=" " + text.strip(),
                         safe=False,
-                        description="Add the mitigation your organisation uses (from config `mitigations`); confirm it applies here",
+                        description=(
+                            "Add the mitigation your organisation uses (from config `mitigations`); "
+                            "confirm it applies here"
+                        ),
                     ),
                 )
                 for text in self.mitigations
@@ -96,6 +94,9 @@ class BalanceRule(DataRule):
         spec = SuggestionSpec(
             text=" " + _ADD_MITIGATION,
             safe=False,
-            description="Add the mitigation you actually use after this sentence; set `mitigations` in config to get ready-made text",
+            description=(
+                "Add the mitigation you actually use after this sentence; "
+                "set `mitigations` in config to get ready-made text"
+            ),
         )
         return [(sentence_end, sentence_end, spec.text, spec)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import time
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
@@ -75,7 +76,9 @@ class CheckContext:
     #: where words occur in the text being checked (commlint.prefilter.WordIndex), shared by rules
     _index: Any = field(default=None, init=False, repr=False, compare=False)
 
-    def finditer(self, pattern: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> Iterator[regex.Match[str]]:
+    def finditer(
+        self, pattern: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
+    ) -> Iterator[regex.Match[str]]:
         """``pattern.finditer`` with the per-document timeout; raises RuleTimeout.
 
         When every match must start with one of a few words (see commlint.prefilter), the
@@ -104,7 +107,9 @@ class CheckContext:
         starts: list[int] | None = self._index.starts(found)
         return starts
 
-    def search(self, pattern: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
+    def search(
+        self, pattern: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
+    ) -> regex.Match[str] | None:
         """``pattern.search`` with the timeout (and the same word prefilter as finditer)."""
         end = len(text) if endpos is None else endpos
         starts = self._candidate_starts(pattern, text, end)
@@ -117,24 +122,23 @@ class CheckContext:
 
 
 _MID_WORD = regex_cache.compile(r"\w\w", 0)
-_FLAGS_WITHOUT_PREFILTER = (regex.VERBOSE | regex.WORD | regex.REVERSE | regex.FULLCASE
-                            | regex.ASCII | regex.LOCALE)
+_FLAGS_WITHOUT_PREFILTER = regex.VERBOSE | regex.WORD | regex.REVERSE | regex.FULLCASE | regex.ASCII | regex.LOCALE
 
 
 @lru_cache(maxsize=4096)
 def _leads(pattern: str) -> tuple[frozenset[tuple[str, bool]], bool] | None:
     from commlint.prefilter import VERSION, leads
 
-    found: tuple[frozenset[tuple[str, bool]], bool] | None = regex_cache.remember(
-        f"leads-v{VERSION}", pattern, leads)
+    found: tuple[frozenset[tuple[str, bool]], bool] | None = regex_cache.remember(f"leads-v{VERSION}", pattern, leads)
     return found
 
 
-def _finditer_at(pattern: regex.Pattern[str], text: str, starts: list[int], pos: int, end: int,
-                 timeout: float) -> Iterator[regex.Match[str]]:
+def _finditer_at(
+    pattern: regex.Pattern[str], text: str, starts: list[int], pos: int, end: int, timeout: float
+) -> Iterator[regex.Match[str]]:
     """What ``pattern.finditer(text, pos, end)`` yields, given every possible match start."""
     deadline = time.monotonic() + timeout
-    for start in starts[bisect_left(starts, pos):]:
+    for start in starts[bisect_left(starts, pos) :]:
         if start < pos:
             continue
         if start >= end:
@@ -146,6 +150,10 @@ def _finditer_at(pattern: regex.Pattern[str], text: str, starts: list[int], pos:
         if m is not None:
             yield m
             pos = m.end() if m.end() > start else start + 1
+
+
+#: the type (or types) a per-rule option must have; ``builtins.type`` because rules shadow ``type``
+OptionType = builtins.type | tuple[builtins.type, ...]
 
 
 class Rule:
@@ -166,7 +174,7 @@ class Rule:
 
     type: ClassVar[str] = "python"
     #: option name -> expected Python type, accepted under [rules.ID] in config
-    OPTIONS: ClassVar[Mapping[str, type | tuple[type, ...]]] = {}
+    OPTIONS: ClassVar[Mapping[str, OptionType]] = {}
 
     id: str = ""
     name: str = ""
@@ -201,9 +209,7 @@ class Rule:
             "rationale": self.rationale,
             "references": list(self.references),
             "examples": {"flag": list(self.examples_flag), "pass": list(self.examples_pass)},
-            "suggestions": [
-                {"text": s.text, "safe": s.safe, "description": s.description} for s in self.suggestions
-            ],
+            "suggestions": [{"text": s.text, "safe": s.safe, "description": s.description} for s in self.suggestions],
             "pack": self.pack,
             "enabled_by_default": self.default_enabled,
         }

@@ -12,8 +12,21 @@ from commlint.errors import ConfigError
 from commlint.ruletypes.base import CheckContext, Rule, SuggestionSpec, compile_patterns
 
 COMMON_KEYS = frozenset(
-    {"id", "name", "type", "category", "severity", "message", "rationale", "references",
-     "examples", "suggest", "enabled", "scope", "description"}
+    {
+        "id",
+        "name",
+        "type",
+        "category",
+        "severity",
+        "message",
+        "rationale",
+        "references",
+        "examples",
+        "suggest",
+        "enabled",
+        "scope",
+        "description",
+    }
 )
 _ID = regex.compile(r"^[A-Z][A-Z0-9]*[0-9]+$")
 _NAME = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -74,8 +87,9 @@ class DataRule(Rule):
             if not isinstance(value, expected) or isinstance(value, bool) and expected is not bool:
                 raise ConfigError(f"rule {self.id}: option {key!r} has the wrong type")
 
-    def sentence_exceptions_hit(self, exceptions: regex.Pattern[str] | None, doc_prose: str,
-                                span: tuple[int, int], ctx: CheckContext) -> bool:
+    def sentence_exceptions_hit(
+        self, exceptions: regex.Pattern[str] | None, doc_prose: str, span: tuple[int, int], ctx: CheckContext
+    ) -> bool:
         if exceptions is None:
             return False
         return ctx.search(exceptions, doc_prose, span[0], span[1]) is not None

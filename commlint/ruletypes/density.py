@@ -47,18 +47,12 @@ class DensityRule(DataRule):
         self.counter = DensityCounter({name: self.lexicon})
         ref = getattr(config, "baseline", None)
         self.baseline = baselines.resolve(ref, config) if ref else None
-        self.warning = (
-            self.baseline.lexicon_warning(self.lexicon) if self.baseline is not None else None
-        )
+        self.warning = self.baseline.lexicon_warning(self.lexicon) if self.baseline is not None else None
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterable[Finding]:
         from commlint.density import compare, comparison_text, fmt_rate, top_terms
 
-        if (
-            self.baseline is None
-            or self.counter is None
-            or doc.word_count < self.settings.min_words
-        ):
+        if self.baseline is None or self.counter is None or doc.word_count < self.settings.min_words:
             return
         name = self.lexicon.name
         measured = self.counter.measure(doc.prose, doc.word_count, doc.path or "")

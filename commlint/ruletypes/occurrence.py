@@ -7,23 +7,24 @@ from typing import Any, ClassVar
 
 from commlint.document import Document
 from commlint.errors import ConfigError
-from commlint.ruletypes.base import CheckContext, Finding, RuleEnv
+from commlint.ruletypes.base import CheckContext, Finding, OptionType, RuleEnv
 from commlint.ruletypes.data import DataRule
 
 
 class OccurrenceRule(DataRule):
     type = "occurrence"
     KEYS = frozenset({"patterns", "max", "per"})
-    OPTIONS: ClassVar[Mapping[str, type | tuple[type, ...]]] = {"max": int}
+    OPTIONS: ClassVar[Mapping[str, OptionType]] = {"max": int}
 
     def __init__(self, spec: Mapping[str, Any], where: str) -> None:
         super().__init__(spec, where)
         self.pattern = self.patterns("patterns")
         if self.pattern is None:
             raise ConfigError(f"{where}: an occurrence rule needs 'patterns'")
-        self.max = spec.get("max")
-        if not isinstance(self.max, int) or self.max < 0:
+        limit = spec.get("max")
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
             raise ConfigError(f"{where}: 'max' must be a whole number >= 0")
+        self.max: int = limit
         self.per = spec.get("per", "document")
         if self.per not in ("sentence", "paragraph", "document"):
             raise ConfigError(f"{where}: 'per' must be sentence, paragraph or document")

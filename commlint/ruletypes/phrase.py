@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 import regex
 
 from commlint.document import Document
-from commlint.ruletypes.base import CheckContext, Finding, RuleEnv, compile_patterns
+from commlint.ruletypes.base import CheckContext, Finding, OptionType, RuleEnv, compile_patterns
 from commlint.ruletypes.data import DataRule
 
 
@@ -26,9 +25,7 @@ class PhraseRule(DataRule):
     KEYS = frozenset({"patterns", "exceptions", "negations"})
     #: how far before a match (in characters, same sentence) a ``negations`` pattern is looked for
     NEGATION_WINDOW: ClassVar[int] = 60
-    OPTIONS: ClassVar[Mapping[str, builtins.type | tuple[builtins.type, ...]]] = {
-        "extend-exceptions": list
-    }
+    OPTIONS: ClassVar[Mapping[str, OptionType]] = {"extend-exceptions": list}
 
     def __init__(self, spec: Mapping[str, Any], where: str) -> None:
         spec, self.when = _split_when(spec, where)
@@ -87,9 +84,7 @@ def _expand(match: Any, template: str) -> str:
 _GROUP_REF = regex.compile(r"\\g<(\w+)>|\\(\d+)")
 
 
-def _split_when(
-    spec: Mapping[str, Any], where: str
-) -> tuple[Mapping[str, Any], list[regex.Pattern[str] | None]]:
+def _split_when(spec: Mapping[str, Any], where: str) -> tuple[Mapping[str, Any], list[regex.Pattern[str] | None]]:
     """Take the optional ``when`` pattern off each suggestion (one that fits one phrasing only)."""
     raw = spec.get("suggest", [])
     if not isinstance(raw, list):

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from commlint.document import Document
 from commlint.errors import ConfigError
-from commlint.ruletypes.base import CheckContext, Finding, RuleEnv
+from commlint.ruletypes.base import CheckContext, Finding, OptionType, RuleEnv
 from commlint.ruletypes.data import DataRule
 
 METRICS = (
@@ -24,7 +24,7 @@ METRICS = (
 class ReadabilityRule(DataRule):
     type = "readability"
     KEYS = frozenset({"metric", "min", "max", "per", "min-words"})
-    OPTIONS: ClassVar[Mapping[str, type | tuple[type, ...]]] = {"min": (int, float), "max": (int, float), "min-words": int}
+    OPTIONS: ClassVar[Mapping[str, OptionType]] = {"min": (int, float), "max": (int, float), "min-words": int}
 
     def __init__(self, spec: Mapping[str, Any], where: str) -> None:
         super().__init__(spec, where)

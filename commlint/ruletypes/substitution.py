@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -10,7 +9,7 @@ import regex
 
 from commlint.document import Document
 from commlint.errors import ConfigError
-from commlint.ruletypes.base import DEFAULT_FLAGS, CheckContext, Finding, RuleEnv, SuggestionSpec
+from commlint.ruletypes.base import DEFAULT_FLAGS, CheckContext, Finding, OptionType, RuleEnv, SuggestionSpec
 from commlint.ruletypes.data import DataRule
 from commlint.ruletypes.phrase import _expand
 
@@ -20,9 +19,7 @@ class SubstitutionRule(DataRule):
 
     type = "substitution"
     KEYS = frozenset({"swap", "safe", "exceptions"})
-    OPTIONS: ClassVar[Mapping[str, builtins.type | tuple[builtins.type, ...]]] = {
-        "extend-swap": dict
-    }
+    OPTIONS: ClassVar[Mapping[str, OptionType]] = {"extend-swap": dict}
 
     def __init__(self, spec: Mapping[str, Any], where: str) -> None:
         super().__init__(spec, where)
@@ -43,9 +40,7 @@ class SubstitutionRule(DataRule):
             except regex.error as exc:
                 raise ConfigError(f"{self.where}: invalid pattern {p!r}: {exc}") from None
         # One alternation, one named group per entry, so a document is scanned once.
-        self.pattern = regex_cache.compile(
-            "|".join(f"(?P<s{i}>{p})" for i, p in enumerate(swap)), DEFAULT_FLAGS
-        )
+        self.pattern = regex_cache.compile("|".join(f"(?P<s{i}>{p})" for i, p in enumerate(swap)), DEFAULT_FLAGS)
         self.replacements = list(swap.values())
         self._single = [regex_cache.compile(p, DEFAULT_FLAGS) for p in swap]
 
@@ -65,10 +60,5 @@ class SubstitutionRule(DataRule):
             single = self._single[index].fullmatch(m.group())
             text = _expand(single, self.replacements[index]) if single else self.replacements[index]
             spec = SuggestionSpec(text=text, safe=self.safe, description=f"Replace with “{text}”")
-            extra = [
-                (m.start(), m.end(), _expand(single, s.text) if single else s.text, s)
-                for s in self.suggestions
-            ]
-            yield Finding(
-                m.start(), m.end(), suggestions=[(m.start(), m.end(), text, spec), *extra]
-            )
+            extra = [(m.start(), m.end(), _expand(single, s.text) if single else s.text, s) for s in self.suggestions]
+            yield Finding(m.start(), m.end(), suggestions=[(m.start(), m.end(), text, spec), *extra])

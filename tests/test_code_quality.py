@@ -1,0 +1,30 @@
+"""The project holds itself to its own standards: ruff and strict mypy on commlint/."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+
+
+def _run(*cmd: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=600)
+
+
+def test_ruff_lint_and_format_are_clean() -> None:
+    if shutil.which("ruff") is None and _run(sys.executable, "-m", "ruff", "--version").returncode:
+        pytest.skip("ruff is not installed (it is in the 'test' extra)")
+    lint = _run(sys.executable, "-m", "ruff", "check", "commlint")
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    fmt = _run(sys.executable, "-m", "ruff", "format", "--check", "commlint")
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+@pytest.mark.slow
+def test_mypy_strict_is_clean() -> None:
+    result = _run(sys.executable, "-m", "mypy")
+    assert result.returncode == 0, result.stdout + result.stderr
