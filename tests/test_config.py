@@ -10,46 +10,32 @@ import pytest
 from commlint.api import lint_text
 from commlint.config import Config, find_config_file
 from commlint.errors import ConfigError
+from helpers import bad_actors, pack_toml, rule_toml, totally_secure, write_pack
 
-PACK = r"""
-[pack]
-name = "cfgtest"
-
-[[rule]]
-id = "CFG001"
-name = "totally-secure"
-category = "absolute"
-severity = "error"
-message = "absolute claim"
-patterns = ['\btotally\s+secure\b']
-
-[[rule]]
-id = "CFG002"
-name = "bad-actors"
-category = "alarmist"
-severity = "warning"
-message = "bad actors"
-patterns = ['\bbad actors\b']
-
-[[rule]]
-id = "CFG003"
-name = "danger-count"
-type = "occurrence"
-category = "alarmist"
-severity = "info"
-message = "too many dangers"
-patterns = ['\bdanger\b']
-max = 2
-
-[[rule]]
-id = "CFG004"
-name = "off-by-default"
-category = "alarmist"
-severity = "info"
-message = "weaponize"
-enabled = false
-patterns = ['\bweaponi[sz]e\b']
-"""
+PACK = pack_toml(
+    "cfgtest",
+    totally_secure("CFG001", "absolute claim"),
+    bad_actors("CFG002", severity="warning"),
+    rule_toml(
+        id="CFG003",
+        name="danger-count",
+        type="occurrence",
+        category="alarmist",
+        severity="info",
+        message="too many dangers",
+        patterns=[r"\bdanger\b"],
+        max=2,
+    ),
+    rule_toml(
+        id="CFG004",
+        name="off-by-default",
+        category="alarmist",
+        severity="info",
+        message="weaponize",
+        enabled=False,
+        patterns=[r"\bweaponi[sz]e\b"],
+    ),
+)
 
 TEXT = "It is totally secure; bad actors; danger danger danger; weaponize.\n"
 #          1-based columns: totally 7-21, bad actors 23-33, 3rd danger 49-55, weaponize 57-66
@@ -57,10 +43,7 @@ TEXT = "It is totally secure; bad actors; danger danger danger; weaponize.\n"
 
 @pytest.fixture()
 def pack(tmp_path: Path) -> Path:
-    path = tmp_path / "rules" / "pack.toml"
-    path.parent.mkdir()
-    path.write_text(PACK, encoding="utf-8")
-    return path
+    return write_pack(tmp_path / "rules", PACK)
 
 
 def write(path: Path, text: str) -> Path:

@@ -3,44 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from helpers import Span, bad_actors, pack_config, pack_toml, totally_secure
+from helpers import spans as _spans
 
-from commlint.api import lint_text
 
-PACK = r"""
-[pack]
-name = "htmltest"
-
-[[rule]]
-id = "HTT001"
-name = "totally-secure"
-category = "absolute"
-severity = "error"
-message = "absolute claim: {match}"
-patterns = ['\btotally\s+secure\b']
-
-[[rule]]
-id = "HTT002"
-name = "bad-actors"
-category = "alarmist"
-message = "bad actors"
-patterns = ['\bbad actors\b']
-"""
+PACK = pack_toml("htmltest", totally_secure("HTT001"), bad_actors("HTT002"))
 
 
 @pytest.fixture(scope="module")
 def cfg(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
-    pack = tmp_path_factory.mktemp("htmlpack") / "pack.toml"
-    pack.write_text(PACK, encoding="utf-8")
-    return {"packs": [str(pack)], "select": ["HTT"]}
+    return pack_config(tmp_path_factory, PACK, "HTT", "htmlpack")
 
 
-def spans(
-    text: str, cfg: dict[str, list[str]], path: str = "page.html"
-) -> list[tuple[str, int, int, int, int]]:
-    return [
-        (d.rule, d.line, d.column, d.end_line, d.end_column)
-        for d in lint_text(text, path=path, config=cfg)
-    ]
+def spans(text: str, cfg: dict[str, list[str]], path: str = "page.html") -> list[Span]:
+    return _spans(text, cfg, path)
 
 
 PAGE = """<!DOCTYPE html>

@@ -12,43 +12,19 @@ import pytest
 
 from commlint.api import lint_result, lint_text
 from commlint.document import BLOCK_BREAK, PLACEHOLDER
+from helpers import Span, bad_actors, pack_config, pack_toml, totally_secure
+from helpers import spans as _spans
 
-PACK = r"""
-[pack]
-name = "mdtest"
-
-[[rule]]
-id = "MDT001"
-name = "totally-secure"
-category = "absolute"
-severity = "error"
-message = "absolute claim: {match}"
-patterns = ['\btotally\s+secure\b']
-
-[[rule]]
-id = "MDT002"
-name = "bad-actors"
-category = "alarmist"
-message = "bad actors"
-patterns = ['\bbad actors\b']
-"""
+PACK = pack_toml("mdtest", totally_secure("MDT001"), bad_actors("MDT002"))
 
 
 @pytest.fixture(scope="module")
 def cfg(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
-    pack = tmp_path_factory.mktemp("mdpack") / "pack.toml"
-    pack.write_text(PACK, encoding="utf-8")
-    return {"packs": [str(pack)], "select": ["MDT"]}
+    return pack_config(tmp_path_factory, PACK, "MDT", "mdpack")
 
 
-def spans(
-    text: str, cfg: dict[str, list[str]], path: str = "draft.md"
-) -> list[tuple[str, int, int, int, int]]:
-    """(rule, line, column, end_line, end_column) of every diagnostic."""
-    return [
-        (d.rule, d.line, d.column, d.end_line, d.end_column)
-        for d in lint_text(text, path=path, config=cfg)
-    ]
+def spans(text: str, cfg: dict[str, list[str]], path: str = "draft.md") -> list[Span]:
+    return _spans(text, cfg, path)
 
 
 def prose(text: str) -> str:

@@ -12,26 +12,14 @@ from hypothesis import strategies as st
 from commlint.api import lint_text
 from commlint.errors import InputError
 from commlint.source import decode, read_source
+from helpers import pack_toml, totally_secure, write_pack
 
-PACK = r"""
-[pack]
-name = "postest"
-
-[[rule]]
-id = "POS001"
-name = "totally-secure"
-category = "absolute"
-severity = "error"
-message = "absolute claim: {match}"
-patterns = ['\btotally\s+secure\b']
-"""
+PACK = pack_toml("postest", totally_secure("POS001"))
 
 
 @pytest.fixture(scope="module")
 def pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("pospack") / "pack.toml"
-    path.write_text(PACK, encoding="utf-8")
-    return path
+    return write_pack(tmp_path_factory.mktemp("pospack"), PACK)
 
 
 @pytest.fixture(scope="module")

@@ -4,44 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from commlint.api import lint_text
 from commlint.suppress import parse_suppressions
+from helpers import Span, bad_actors, pack_config, pack_toml, totally_secure
+from helpers import spans as _spans
 
-PACK = r"""
-[pack]
-name = "suptest"
-
-[[rule]]
-id = "SUP001"
-name = "totally-secure"
-category = "absolute"
-severity = "error"
-message = "absolute claim"
-patterns = ['\btotally\s+secure\b']
-
-[[rule]]
-id = "SUP002"
-name = "bad-actors"
-category = "alarmist"
-message = "bad actors"
-patterns = ['\bbad actors\b']
-"""
+PACK = pack_toml("suptest", totally_secure("SUP001", "absolute claim"), bad_actors("SUP002"))
 
 
 @pytest.fixture(scope="module")
 def cfg(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
-    pack = tmp_path_factory.mktemp("suppack") / "pack.toml"
-    pack.write_text(PACK, encoding="utf-8")
-    return {"packs": [str(pack)], "select": ["SUP"]}
+    return pack_config(tmp_path_factory, PACK, "SUP", "suppack")
 
 
-def spans(
-    text: str, cfg: dict[str, list[str]], path: str = "a.md"
-) -> list[tuple[str, int, int, int, int]]:
-    return [
-        (d.rule, d.line, d.column, d.end_line, d.end_column)
-        for d in lint_text(text, path=path, config=cfg)
-    ]
+def spans(text: str, cfg: dict[str, list[str]], path: str = "a.md") -> list[Span]:
+    return _spans(text, cfg, path)
 
 
 LINE = "totally secure, bad actors\n"  # SUP001 at 1-15, SUP002 at 17-27

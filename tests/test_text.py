@@ -6,35 +6,19 @@ import pytest
 
 from commlint.api import lint_result, lint_text
 from commlint.document import BLOCK_BREAK
+from helpers import Span, bad_actors, pack_config, pack_toml, totally_secure
+from helpers import spans as _spans
 
-PACK = r"""
-[pack]
-name = "texttest"
-
-[[rule]]
-id = "TXT001"
-name = "totally-secure"
-category = "absolute"
-severity = "error"
-message = "absolute claim: {match}"
-patterns = ['\btotally\s+secure\b']
-"""
+PACK = pack_toml("texttest", totally_secure("TXT001"))
 
 
 @pytest.fixture(scope="module")
 def cfg(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
-    pack = tmp_path_factory.mktemp("textpack") / "pack.toml"
-    pack.write_text(PACK, encoding="utf-8")
-    return {"packs": [str(pack)], "select": ["TXT"]}
+    return pack_config(tmp_path_factory, PACK, "TXT", "textpack")
 
 
-def spans(
-    text: str, cfg: dict[str, list[str]], path: str = "note.txt"
-) -> list[tuple[str, int, int, int, int]]:
-    return [
-        (d.rule, d.line, d.column, d.end_line, d.end_column)
-        for d in lint_text(text, path=path, config=cfg)
-    ]
+def spans(text: str, cfg: dict[str, list[str]], path: str = "note.txt") -> list[Span]:
+    return _spans(text, cfg, path)
 
 
 def test_markup_characters_are_prose_in_text(cfg):

@@ -1,0 +1,109 @@
+"""Shared test helpers: small rule packs built from Python values, pack writers, span lists.
+
+Test modules describe their own tiny packs with :func:`pack_toml` and the rule builders below,
+so the same ``[[rule]]`` boilerplate is not written out again in every file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from commlint.api import lint_text
+
+Span = tuple[str, int, int, int, int]
+
+
+def toml_value(value: Any) -> str:
+    """``value`` as a TOML value; strings are literal ('...') when that is possible."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        if "'" not in value and "\n" not in value and "\r" not in value:
+            return f"'{value}'"
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        inner = ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items())
+        return "{ " + inner + " }"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    raise TypeError(f"no TOML form for {value!r}")
+
+
+def toml_key(key: str) -> str:
+    """A bare key when possible, else a quoted one (swap tables are keyed by regexes)."""
+    if key.replace("-", "").replace("_", "").isalnum():
+        return key
+    return toml_value(key)
+
+
+def rule_toml(**keys: Any) -> str:
+    """One ``[[rule]]`` table; Python names with ``_`` become TOML keys with ``-``."""
+    lines = ["[[rule]]"]
+    lines += [f"{k.replace('_', '-')} = {toml_value(v)}" for k, v in keys.items() if v is not None]
+    return "\n".join(lines) + "\n"
+
+
+def pack_toml(name: str, *rules: str) -> str:
+    """A whole pack: the ``[pack]`` header and the given rule tables."""
+    return f'[pack]\nname = "{name}"\n\n' + "\n".join(rules)
+
+
+def totally_secure(
+    rule_id: str, message: str = "absolute claim: {match}", severity: str | None = "error", **extra: Any
+) -> str:
+    """The phrase rule most tests use: 'totally secure' is an absolute claim."""
+    return rule_toml(
+        id=rule_id,
+        name="totally-secure",
+        **({"type": extra.pop("type")} if "type" in extra else {}),
+        category="absolute",
+        severity=severity,
+        message=message,
+        patterns=extra.pop("patterns", [r"\btotally\s+secure\b"]),
+        **extra,
+    )
+
+
+def bad_actors(
+    rule_id: str, message: str = "bad actors", severity: str | None = None, **extra: Any
+) -> str:
+    """The second phrase rule most tests use: 'bad actors' is alarmist."""
+    return rule_toml(
+        id=rule_id,
+        name="bad-actors",
+        **({"type": extra.pop("type")} if "type" in extra else {}),
+        category="alarmist",
+        severity=severity,
+        message=message,
+        patterns=extra.pop("patterns", [r"\bbad actors\b"]),
+        **extra,
+    )
+
+
+def write_pack(folder: Path, text: str, name: str = "pack.toml") -> Path:
+    """Write ``text`` as ``folder/name`` (creating the folder); return the file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def pack_config(
+    factory: pytest.TempPathFactory, text: str, select: str, folder: str = "pack"
+) -> dict[str, list[str]]:
+    """Write a pack to a fresh temp folder; return a config mapping selecting ``select``."""
+    return {"packs": [str(write_pack(factory.mktemp(folder), text))], "select": [select]}
+
+
+def spans(text: str, cfg: Any, path: str = "a.md") -> list[Span]:
+    """(rule, line, column, end_line, end_column) of every diagnostic."""
+    return [
+        (d.rule, d.line, d.column, d.end_line, d.end_column)
+        for d in lint_text(text, path=path, config=cfg)
+    ]
