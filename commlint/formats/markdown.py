@@ -326,7 +326,9 @@ def _special(builder: ProseBuilder, text: str, pos: int, end: int) -> int:
     return pos + 1
 
 
-def _matching_bracket(text: str, pos: int, end: int) -> int | None:
+def _matching(text: str, pos: int, end: int, opener: str, closer: str, code_spans: bool) -> int | None:
+    """Index of the ``closer`` that balances the ``opener`` at ``pos`` (escapes skipped, and
+    code spans too when ``code_spans``); None when it is not closed before ``end``."""
     depth = 0
     i = pos
     while i < end:
@@ -334,13 +336,13 @@ def _matching_bracket(text: str, pos: int, end: int) -> int | None:
         if c == "\\":
             i += 2
             continue
-        if c == "`":
+        if code_spans and c == "`":
             close = text.find("`", i + 1, end)
             i = close + 1 if close != -1 else i + 1
             continue
-        if c == "[":
+        if c == opener:
             depth += 1
-        elif c == "]":
+        elif c == closer:
             depth -= 1
             if depth == 0:
                 return i
@@ -348,24 +350,15 @@ def _matching_bracket(text: str, pos: int, end: int) -> int | None:
     return None
 
 
+def _matching_bracket(text: str, pos: int, end: int) -> int | None:
+    return _matching(text, pos, end, "[", "]", code_spans=True)
+
+
 def _link_tail(text: str, pos: int, end: int) -> int | None:
     """After ``]``: the end of ``(dest "title")`` or ``[ref]``; None for a bare bracket."""
     if pos < end and text[pos] == "(":
-        depth = 0
-        i = pos
-        while i < end:
-            c = text[i]
-            if c == "\\":
-                i += 2
-                continue
-            if c == "(":
-                depth += 1
-            elif c == ")":
-                depth -= 1
-                if depth == 0:
-                    return i + 1
-            i += 1
-        return None
+        close = _matching(text, pos, end, "(", ")", code_spans=False)
+        return None if close is None else close + 1
     if pos < end and text[pos] == "[":
         close = text.find("]", pos, end)
         return close + 1 if close != -1 else None

@@ -237,35 +237,9 @@ def compile_patterns(patterns: Iterable[str], where: str, flags: int = DEFAULT_F
         raise ConfigError(f"{where}: patterns do not combine into one alternation: {exc}") from None
 
 
-def _closed(pattern: str) -> bool:
-    """True if the pattern's groups open and close within it (so it cannot reach into its
-    neighbours once alternated); escapes and character classes are skipped."""
-    depth, i, n = 0, 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            i += 1
-            if i < n and pattern[i] == "^":
-                i += 1
-            if i < n and pattern[i] == "]":
-                i += 1
-            while i < n and pattern[i] != "]":
-                i += 2 if pattern[i] == "\\" else 1
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth < 0:
-                return False
-        i += 1
-    return depth == 0
-
-
-def _group_end(pattern: str, start: int) -> int:
-    """Index just past the group opening at ``start`` (escapes and classes skipped); -1 if open."""
+def _parens(pattern: str, start: int = 0) -> Iterator[tuple[int, int]]:
+    """(index, depth after it) for each group parenthesis from ``start``, skipping escapes and
+    character classes, where a parenthesis is literal."""
     depth, i, n = 0, start, len(pattern)
     while i < n:
         c = pattern[i]
@@ -280,14 +254,25 @@ def _group_end(pattern: str, start: int) -> int:
                 i += 1
             while i < n and pattern[i] != "]":
                 i += 2 if pattern[i] == "\\" else 1
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
+        elif c in "()":
+            depth += 1 if c == "(" else -1
+            yield i, depth
         i += 1
-    return -1
+
+
+def _closed(pattern: str) -> bool:
+    """True if the pattern's groups open and close within it (so it cannot reach into its
+    neighbours once alternated)."""
+    depth = 0
+    for _, depth in _parens(pattern):
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """Index just past the group opening at ``start``; -1 if it never closes."""
+    return next((i + 1 for i, depth in _parens(pattern, start) if depth == 0), -1)
 
 
 _CAPTURE = regex_cache.compile(r"\\.|\[(?:\\.|[^\]])*\]|\((?!\?)|\(\?P<\w+>", 0)
