@@ -107,3 +107,15 @@ def spans(text: str, cfg: Any, path: str = "a.md") -> list[Span]:
         (d.rule, d.line, d.column, d.end_line, d.end_column)
         for d in lint_text(text, path=path, config=cfg)
     ]
+
+
+def write_project(folder: Path, text: str, name: str, select: list[str]) -> dict[str, list[str]]:
+    """Write pack ``name`` and a commlint.toml selecting ``select`` in ``folder``.
+
+    Returns the same configuration as a mapping, for the Python API.
+    """
+    pack = write_pack(folder, text, name)
+    (folder / "commlint.toml").write_text(
+        f"packs = [{toml_value(name)}]\nselect = {toml_value(select)}\n", encoding="utf-8"
+    )
+    return {"packs": [str(pack)], "select": list(select)}

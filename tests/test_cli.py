@@ -11,41 +11,27 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import bad_actors, pack_toml, rule_toml, totally_secure, write_project
 
 REPO = Path(__file__).resolve().parent.parent
 
-PACK = r"""
-[pack]
-name = "clitest"
-
-[[rule]]
-id = "CLI001"
-name = "totally-secure"
-category = "absolute"
-severity = "error"
-message = "Absolute security claim"
-patterns = ['\btotally\s+secure\b']
-[[rule.suggest]]
-text = "designed to be secure"
-safe = true
-description = "Describe the design"
-
-[[rule]]
-id = "CLI002"
-name = "bad-actors"
-category = "alarmist"
-severity = "warning"
-message = "Alarmist phrase"
-patterns = ['\bbad actors\b']
-
-[[rule]]
-id = "CLI003"
-name = "soon"
-category = "style"
-severity = "info"
-message = "Vague timing"
-patterns = ['\bsoon\b']
-"""
+PACK = pack_toml(
+    "clitest",
+    totally_secure(
+        "CLI001",
+        "Absolute security claim",
+        suggest=[{"text": "designed to be secure", "safe": True, "description": "Describe the design"}],
+    ),
+    bad_actors("CLI002", "Alarmist phrase", severity="warning"),
+    rule_toml(
+        id="CLI003",
+        name="soon",
+        category="style",
+        severity="info",
+        message="Vague timing",
+        patterns=[r"\bsoon\b"],
+    ),
+)
 
 DRAFT = "# Launch\n\nIt is totally secure.\nBad actors, soon.\n"
 
@@ -53,10 +39,7 @@ DRAFT = "# Launch\n\nIt is totally secure.\nBad actors, soon.\n"
 @pytest.fixture()
 def project(tmp_path: Path) -> Path:
     """A folder with a config selecting the test pack, and one draft."""
-    (tmp_path / "pack.toml").write_text(PACK, encoding="utf-8")
-    (tmp_path / "commlint.toml").write_text(
-        "packs = ['pack.toml']\nselect = ['CLI']\n", encoding="utf-8"
-    )
+    write_project(tmp_path, PACK, "pack.toml", ["CLI"])
     (tmp_path / "draft.md").write_text(DRAFT, encoding="utf-8")
     return tmp_path
 

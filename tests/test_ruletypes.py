@@ -16,97 +16,98 @@ from commlint.api import lint_text
 from commlint.hookspecs import hookimpl
 from commlint.plugins import plugin_manager
 from commlint.ruletypes.base import Finding, Rule
+from helpers import pack_toml, rule_toml, write_pack
 
-PACK = r"""
-[pack]
-name = "typestest"
-
-[[rule]]
-id = "RTP001"
-name = "never-fails"
-type = "phrase"
-category = "absolute"
-message = "Absolute claim: {match}"
-patterns = ['\bnever\s+fails?\b', '\b100% accurate\b']
-exceptions = ['\bclaims?\b', '\bno system\b']
-
-[[rule]]
-id = "RTS001"
-name = "absolute-safety"
-type = "substitution"
-category = "absolute"
-message = "Absolute safety claim: {match}"
-swap = {'\b(fully|totally) (safe|secure)\b' = 'designed to be \2', '\bguarantee(s)?\b' = 'aim\1'}
-
-[[rule]]
-id = "RTB001"
-name = "unmitigated-risk"
-type = "balance"
-category = "unmitigated"
-message = "Risk with no mitigation nearby"
-patterns = ['\bposes?\s+(?:\w+\s+)?risks?\b']
-requires = ['\bmonitor\w*', '\bsafeguards?\b']
-window = 1
-look-behind = 0
-
-[[rule]]
-id = "RTO001"
-name = "danger-count"
-type = "occurrence"
-category = "alarmist"
-message = "Too many alarm words"
-patterns = ['\bdanger(?:ous)?\b', '\bcatastroph\w*']
-max = 1
-per = "paragraph"
-
-[[rule]]
-id = "RTO002"
-name = "danger-per-sentence"
-type = "occurrence"
-category = "alarmist"
-message = "Alarm words pile up"
-patterns = ['\bdanger(?:ous)?\b']
-max = 1
-per = "sentence"
-
-[[rule]]
-id = "RTR001"
-name = "hard-paragraph"
-type = "readability"
-category = "readability"
-severity = "info"
-message = "Paragraph is hard to read"
-metric = "flesch_kincaid_grade"
-max = 12
-per = "paragraph"
-min-words = 20
-
-[[rule]]
-id = "RTR002"
-name = "hard-document"
-type = "readability"
-category = "readability"
-severity = "info"
-message = "Document is hard to read"
-metric = "flesch_reading_ease"
-min = 30
-min-words = 20
-
-[[rule]]
-id = "RTX001"
-name = "catastrophic-user-pattern"
-type = "phrase"
-category = "style"
-message = "slow"
-patterns = ['(a|aa|aaa)+$']
-"""
+PACK = pack_toml(
+    "typestest",
+    rule_toml(
+        id="RTP001",
+        name="never-fails",
+        type="phrase",
+        category="absolute",
+        message="Absolute claim: {match}",
+        patterns=[r"\bnever\s+fails?\b", r"\b100% accurate\b"],
+        exceptions=[r"\bclaims?\b", r"\bno system\b"],
+    ),
+    rule_toml(
+        id="RTS001",
+        name="absolute-safety",
+        type="substitution",
+        category="absolute",
+        message="Absolute safety claim: {match}",
+        swap={
+            r"\b(fully|totally) (safe|secure)\b": r"designed to be \2",
+            r"\bguarantee(s)?\b": r"aim\1",
+        },
+    ),
+    rule_toml(
+        id="RTB001",
+        name="unmitigated-risk",
+        type="balance",
+        category="unmitigated",
+        message="Risk with no mitigation nearby",
+        patterns=[r"\bposes?\s+(?:\w+\s+)?risks?\b"],
+        requires=[r"\bmonitor\w*", r"\bsafeguards?\b"],
+        window=1,
+        look_behind=0,
+    ),
+    rule_toml(
+        id="RTO001",
+        name="danger-count",
+        type="occurrence",
+        category="alarmist",
+        message="Too many alarm words",
+        patterns=[r"\bdanger(?:ous)?\b", r"\bcatastroph\w*"],
+        max=1,
+        per="paragraph",
+    ),
+    rule_toml(
+        id="RTO002",
+        name="danger-per-sentence",
+        type="occurrence",
+        category="alarmist",
+        message="Alarm words pile up",
+        patterns=[r"\bdanger(?:ous)?\b"],
+        max=1,
+        per="sentence",
+    ),
+    rule_toml(
+        id="RTR001",
+        name="hard-paragraph",
+        type="readability",
+        category="readability",
+        severity="info",
+        message="Paragraph is hard to read",
+        metric="flesch_kincaid_grade",
+        max=12,
+        per="paragraph",
+        min_words=20,
+    ),
+    rule_toml(
+        id="RTR002",
+        name="hard-document",
+        type="readability",
+        category="readability",
+        severity="info",
+        message="Document is hard to read",
+        metric="flesch_reading_ease",
+        min=30,
+        min_words=20,
+    ),
+    rule_toml(
+        id="RTX001",
+        name="catastrophic-user-pattern",
+        type="phrase",
+        category="style",
+        message="slow",
+        patterns=["(a|aa|aaa)+$"],
+    ),
+)
 
 
 @pytest.fixture(scope="module")
 def pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("typespack") / "pack.toml"
-    path.write_text(PACK, encoding="utf-8")
-    return path
+    return write_pack(tmp_path_factory.mktemp("typespack"), PACK)
 
 
 def run(pack: Path, text: str, select: str, path: str = "a.md", **keys):
