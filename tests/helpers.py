@@ -54,19 +54,25 @@ def pack_toml(name: str, *rules: str) -> str:
     return f'[pack]\nname = "{name}"\n\n' + "\n".join(rules)
 
 
+def phrase_rule(
+    rule_id: str, name: str, category: str, message: str, severity: str | None, pattern: str,
+    **extra: Any,
+) -> str:
+    """A rule matching ``pattern`` unless ``extra`` gives other patterns (None: no patterns)."""
+    rule_type = {"type": extra.pop("type")} if "type" in extra else {}
+    patterns = extra.pop("patterns", [pattern])
+    return rule_toml(
+        id=rule_id, name=name, **rule_type, category=category, severity=severity,
+        message=message, patterns=patterns, **extra,
+    )
+
+
 def totally_secure(
     rule_id: str, message: str = "absolute claim: {match}", severity: str | None = "error", **extra: Any
 ) -> str:
     """The phrase rule most tests use: 'totally secure' is an absolute claim."""
-    return rule_toml(
-        id=rule_id,
-        name="totally-secure",
-        **({"type": extra.pop("type")} if "type" in extra else {}),
-        category="absolute",
-        severity=severity,
-        message=message,
-        patterns=extra.pop("patterns", [r"\btotally\s+secure\b"]),
-        **extra,
+    return phrase_rule(
+        rule_id, "totally-secure", "absolute", message, severity, r"\btotally\s+secure\b", **extra
     )
 
 
@@ -74,16 +80,7 @@ def bad_actors(
     rule_id: str, message: str = "bad actors", severity: str | None = None, **extra: Any
 ) -> str:
     """The second phrase rule most tests use: 'bad actors' is alarmist."""
-    return rule_toml(
-        id=rule_id,
-        name="bad-actors",
-        **({"type": extra.pop("type")} if "type" in extra else {}),
-        category="alarmist",
-        severity=severity,
-        message=message,
-        patterns=extra.pop("patterns", [r"\bbad actors\b"]),
-        **extra,
-    )
+    return phrase_rule(rule_id, "bad-actors", "alarmist", message, severity, r"\bbad actors\b", **extra)
 
 
 def write_pack(folder: Path, text: str, name: str = "pack.toml") -> Path:
