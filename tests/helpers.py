@@ -106,13 +106,37 @@ def spans(text: str, cfg: Any, path: str = "a.md") -> list[Span]:
     ]
 
 
-def write_project(folder: Path, text: str, name: str, select: list[str]) -> dict[str, list[str]]:
-    """Write pack ``name`` and a commlint.toml selecting ``select`` in ``folder``.
+def write_project(
+    folder: Path, text: str, name: str, select: list[str], extra: str = ""
+) -> dict[str, list[str]]:
+    """Write pack ``name`` and a commlint.toml selecting ``select`` (then ``extra``) in ``folder``.
 
     Returns the same configuration as a mapping, for the Python API.
     """
     pack = write_pack(folder, text, name)
     (folder / "commlint.toml").write_text(
-        f"packs = [{toml_value(name)}]\nselect = {toml_value(select)}\n", encoding="utf-8"
+        f"packs = [{toml_value(name)}]\nselect = {toml_value(select)}\n{extra}", encoding="utf-8"
     )
     return {"packs": [str(pack)], "select": list(select)}
+
+
+# -- the editor tests' rules (test_lsp.py, test_nvim.py) -----------------------------------------
+
+
+def absolute_claim(patterns: list[str], suggest: list[dict[str, Any]], **extra: Any) -> str:
+    """TST101: an absolute security claim, with examples the rule must flag and pass."""
+    return rule_toml(
+        id="TST101", name="absolute-claim", type="phrase", category="absolute", severity="error",
+        message="Absolute claim: \u201c{match}\u201d.", **extra, patterns=patterns,
+        examples={"flag": ["It is totally secure."], "pass": ["It is secure."]}, suggest=suggest,
+    )
+
+
+def unmitigated_risk(**extra: Any) -> str:
+    """TST102: a risk named with no mitigation beside it."""
+    return rule_toml(
+        id="TST102", name="unmitigated-risk", type="phrase", category="unmitigated",
+        severity="warning", message="A risk with no mitigation.", **extra,
+        patterns=[r"\bserious risks\b"],
+        examples={"flag": ["It poses serious risks."], "pass": ["It poses risks, which we mitigate."]},
+    )

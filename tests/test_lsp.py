@@ -21,6 +21,8 @@ pytest_lsp = pytest.importorskip("pytest_lsp")
 from lsprotocol import types as lsp  # noqa: E402
 from pygls.exceptions import JsonRpcException  # noqa: E402
 
+from helpers import absolute_claim, pack_toml, rule_toml, unmitigated_risk, write_project  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 PUBLISH = lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
 TIMEOUT = 60
@@ -34,64 +36,38 @@ RISKY = textwrap.dedent("""\
     """)
 
 #: The rules these tests lint with: their own pack, so the built-in packs can evolve freely.
-PACK = r"""
-[pack]
-name = "lsptest"
-
-[[rule]]
-id = "TST101"
-name = "absolute-claim"
-type = "phrase"
-category = "absolute"
-severity = "error"
-message = "Absolute claim: “{match}”."
-rationale = "Absolute claims become the plaintiff's exhibit after the first incident."
-patterns = ['\btotally secure\b', '\bunhackable\b', '\b100% secure\b']
-examples.flag = ["It is totally secure."]
-examples.pass = ["It is secure."]
-[[rule.suggest]]
-text = "designed to be secure"
-safe = true
-description = "Describe the design, not a guarantee"
-[[rule.suggest]]
-text = "hardened against known attacks"
-
-[[rule]]
-id = "TST102"
-name = "unmitigated-risk"
-type = "phrase"
-category = "unmitigated"
-severity = "warning"
-message = "A risk with no mitigation."
-rationale = "Say what you do about a risk in the same breath."
-patterns = ['\bserious risks\b']
-examples.flag = ["It poses serious risks."]
-examples.pass = ["It poses risks, which we mitigate."]
-[[rule.suggest]]
-text = "serious risks, which we address by {name the safeguard}"
-
-[[rule]]
-id = "TST103"
-name = "perfectly-safe"
-type = "phrase"
-category = "absolute"
-severity = "info"
-message = "“{match}” is an absolute."
-rationale = "Nothing is perfectly safe."
-patterns = ['\bperfectly safe\b']
-examples.flag = ["It is perfectly safe."]
-examples.pass = ["It is safe to use."]
-[[rule.suggest]]
-text = "carefully tested"
-safe = true
-"""
-CONFIG = 'packs = ["lsptest.toml"]\nselect = ["TST"]\n'
+PACK = pack_toml(
+    "lsptest",
+    absolute_claim(
+        [r"\btotally secure\b", r"\bunhackable\b", r"\b100% secure\b"],
+        [
+            {"text": "designed to be secure", "safe": True, "description": "Describe the design, not a guarantee"},
+            {"text": "hardened against known attacks"},
+        ],
+        rationale="Absolute claims become the plaintiff's exhibit after the first incident.",
+    ),
+    unmitigated_risk(
+        rationale="Say what you do about a risk in the same breath.",
+        suggest=[{"text": "serious risks, which we address by {name the safeguard}"}],
+    ),
+    rule_toml(
+        id="TST103",
+        name="perfectly-safe",
+        type="phrase",
+        category="absolute",
+        severity="info",
+        message="\u201c{match}\u201d is an absolute.",
+        rationale="Nothing is perfectly safe.",
+        patterns=[r"\bperfectly safe\b"],
+        examples={"flag": ["It is perfectly safe."], "pass": ["It is safe to use."]},
+        suggest=[{"text": "carefully tested", "safe": True}],
+    ),
+)
 
 
 def workspace(root: Path, extra: str = "") -> Path:
     """A workspace folder whose commlint.toml selects only the test pack."""
-    (root / "lsptest.toml").write_text(PACK, encoding="utf-8")
-    (root / "commlint.toml").write_text(CONFIG + extra, encoding="utf-8")
+    write_project(root, PACK, "lsptest.toml", ["TST"], extra)
     return root
 
 

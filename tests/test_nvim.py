@@ -19,38 +19,18 @@ import pytest
 
 pytest.importorskip("pygls")
 
+from helpers import absolute_claim, pack_toml, unmitigated_risk, write_project  # noqa: E402
+
 NVIM = shutil.which("nvim")
 pytestmark = pytest.mark.skipif(NVIM is None, reason="nvim is not installed")
 
-PACK = r"""
-[pack]
-name = "nvimtest"
-
-[[rule]]
-id = "TST101"
-name = "absolute-claim"
-type = "phrase"
-category = "absolute"
-severity = "error"
-message = "Absolute claim: “{match}”."
-patterns = ['\btotally secure\b', '\bunhackable\b']
-examples.flag = ["It is totally secure."]
-examples.pass = ["It is secure."]
-[[rule.suggest]]
-text = "designed to be secure"
-safe = true
-
-[[rule]]
-id = "TST102"
-name = "unmitigated-risk"
-type = "phrase"
-category = "unmitigated"
-severity = "warning"
-message = "A risk with no mitigation."
-patterns = ['\bserious risks\b']
-examples.flag = ["It poses serious risks."]
-examples.pass = ["It poses risks, which we mitigate."]
-"""
+PACK = pack_toml(
+    "nvimtest",
+    absolute_claim(
+        [r"\btotally secure\b", r"\bunhackable\b"], [{"text": "designed to be secure", "safe": True}]
+    ),
+    unmitigated_risk(),
+)
 
 DRAFT = "# Launch\n\n🚀 Our AI is totally secure, says the café.\n\nThe system poses serious risks. Naïve users think it is unhackable.\n"
 
@@ -83,8 +63,7 @@ vim.cmd("qa!")
 
 
 def test_neovim_receives_the_diagnostics(tmp_path):
-    (tmp_path / "nvimtest.toml").write_text(PACK, encoding="utf-8")
-    (tmp_path / "commlint.toml").write_text('packs = ["nvimtest.toml"]\nselect = ["TST"]\n', encoding="utf-8")
+    write_project(tmp_path, PACK, "nvimtest.toml", ["TST"])
     (tmp_path / "draft.md").write_text(DRAFT, encoding="utf-8")
     out = tmp_path / "out.json"
     script = tmp_path / "client.lua"
