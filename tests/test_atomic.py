@@ -6,6 +6,7 @@ import argparse
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fixpack import write_pack
@@ -100,25 +101,20 @@ def test_atomic_write_unchanged_file_is_replaced(tmp_path: Path):
     assert leftovers(tmp_path) == []
 
 
-def test_file_changed_during_the_fix_run_is_refused_and_left_intact(
-    tmp_path: Path, monkeypatch, capsys
-):
-    """Drive check's fix step in-process, editing the file while the fixes are computed."""
-    from commlint import api, fix, fix_cli
+def linted_draft(tmp_path: Path, monkeypatch) -> tuple[Path, Any]:
+    """A draft with one TFX001 finding in ``tmp_path`` (now the cwd), and its lint report."""
+    from commlint import api
 
     write_pack(tmp_path)
     doc = tmp_path / "a.md"
     doc.write_text("It is totally secure.\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    report = api.run([str(doc)])
-    real = fix.fix_source
+    return doc, api.run([str(doc)])
 
-    def editing_fix_source(*args, **kwargs):
-        doc.write_text("The author rewrote this meanwhile. Totally secure.\n", encoding="utf-8")
-        return real(*args, **kwargs)
 
-    monkeypatch.setattr(fix, "fix_source", editing_fix_source)
-    args = argparse.Namespace(
+def fix_args(doc: Path) -> argparse.Namespace:
+    """The parsed ``check --fix <doc>`` options that check's fix step reads."""
+    return argparse.Namespace(
         fix=True,
         diff=False,
         unsafe_fixes=False,
@@ -130,7 +126,23 @@ def test_file_changed_during_the_fix_run_is_refused_and_left_intact(
         ignore=None,
         fail_level=None,
     )
-    out = fix_cli.after_lint(args, report)
+
+
+def test_file_changed_during_the_fix_run_is_refused_and_left_intact(
+    tmp_path: Path, monkeypatch, capsys
+):
+    """Drive check's fix step in-process, editing the file while the fixes are computed."""
+    from commlint import fix, fix_cli
+
+    doc, report = linted_draft(tmp_path, monkeypatch)
+    real = fix.fix_source
+
+    def editing_fix_source(*args, **kwargs):
+        doc.write_text("The author rewrote this meanwhile. Totally secure.\n", encoding="utf-8")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(fix, "fix_source", editing_fix_source)
+    out = fix_cli.after_lint(fix_args(doc), report)
     assert out is not None
     assert doc.read_text(encoding="utf-8") == "The author rewrote this meanwhile. Totally secure.\n"
     assert len(out.errors) == 1 and "changed on disk" in out.errors[0] and str(doc) in out.errors[0]
@@ -140,27 +152,11 @@ def test_file_changed_during_the_fix_run_is_refused_and_left_intact(
 
 
 def test_file_changed_between_lint_and_fix_is_not_fixed(tmp_path: Path, monkeypatch):
-    from commlint import api, fix_cli
+    from commlint import fix_cli
 
-    write_pack(tmp_path)
-    doc = tmp_path / "a.md"
-    doc.write_text("It is totally secure.\n", encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    report = api.run([str(doc)])
+    doc, report = linted_draft(tmp_path, monkeypatch)
     doc.write_text("New text, totally secure.\n", encoding="utf-8")
-    args = argparse.Namespace(
-        fix=True,
-        diff=False,
-        unsafe_fixes=False,
-        paths=[str(doc)],
-        stdin_filename=None,
-        config=None,
-        select=None,
-        extend_select=None,
-        ignore=None,
-        fail_level=None,
-    )
-    out = fix_cli.after_lint(args, report)
+    out = fix_cli.after_lint(fix_args(doc), report)
     assert out is not None and out.exit_code() == 2
     assert "changed on disk" in out.errors[0]
     assert doc.read_text(encoding="utf-8") == "New text, totally secure.\n"

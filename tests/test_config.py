@@ -161,15 +161,20 @@ def test_fail_level(pack, tmp_path, cli, monkeypatch):
 # -- discovery ----------------------------------------------------------------------------------
 
 
-def test_discovery_walks_upward_and_the_first_file_wins(tmp_path, pack):
+def write_team_configs(root: Path) -> None:
+    """pyproject.toml at ``root`` selects CFG001; team/.commlint.toml below it selects CFG002."""
     write(
-        tmp_path / "pyproject.toml",
+        root / "pyproject.toml",
         "[tool.commlint]\nselect = ['CFG001']\npacks = ['rules/pack.toml']\n",
     )
     write(
-        tmp_path / "team" / ".commlint.toml",
+        root / "team" / ".commlint.toml",
         "select = ['CFG002']\npacks = ['../rules/pack.toml']\n",
     )
+
+
+def test_discovery_walks_upward_and_the_first_file_wins(tmp_path, pack):
+    write_team_configs(tmp_path)
     write(
         tmp_path / "team" / "sub" / "pyproject.toml", "[project]\nname = 'x'\n"
     )  # no [tool.commlint]
@@ -193,14 +198,7 @@ def test_discovery_walks_upward_and_the_first_file_wins(tmp_path, pack):
 
 
 def test_cli_uses_the_nearest_config_for_each_file_and_config_overrides(tmp_path, pack, cli):
-    write(
-        tmp_path / "pyproject.toml",
-        "[tool.commlint]\nselect = ['CFG001']\npacks = ['rules/pack.toml']\n",
-    )
-    write(
-        tmp_path / "team" / ".commlint.toml",
-        "select = ['CFG002']\npacks = ['../rules/pack.toml']\n",
-    )
+    write_team_configs(tmp_path)
     write(tmp_path / "other.toml", "select = ['CFG003']\npacks = ['rules/pack.toml']\n")
     write(tmp_path / "top.md", TEXT)
     write(tmp_path / "team" / "deep" / "t.md", TEXT)
