@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import bad_actors, pack_toml, rule_toml, totally_secure, write_project
+from helpers import (
+    bad_actors,
+    pack_toml,
+    rule_toml,
+    substitution_rule,
+    totally_secure,
+    write_project,
+)
 
 PACK = pack_toml(
     "fixtest",
@@ -15,14 +22,9 @@ PACK = pack_toml(
         patterns=None,
         swap={r"\btotally\s+secure\b": "well protected", r"\bunhackable\b": "strongly protected"},
     ),
-    rule_toml(
-        id="TFX002",
-        name="secure-systems",
-        type="substitution",
-        category="absolute",
-        severity="warning",
-        message="systems: {match}",
-        swap={r"\bsecure\s+systems\b": "protected systems"},
+    substitution_rule(
+        "TFX002", "secure-systems", r"\bsecure\s+systems\b", "protected systems",
+        severity="warning", message="systems: {match}",
     ),
     rule_toml(
         id="TFX003",
@@ -44,15 +46,7 @@ PACK = pack_toml(
         patterns=[r"\brisky\b"],
         suggest=[{"text": "{describe the risk and its safeguard}", "safe": True}],
     ),
-    rule_toml(
-        id="TFX005",
-        name="never-fails",
-        type="substitution",
-        category="absolute",
-        severity="error",
-        message="absolute: {match}",
-        swap={r"\bnever\s+fails\.": "rarely fails."},
-    ),
+    substitution_rule("TFX005", "never-fails", r"\bnever\s+fails\.", "rarely fails."),
     bad_actors(
         "TFX006",
         "alarmist: {match}",
@@ -65,33 +59,14 @@ PACK = pack_toml(
 
 #: a rule whose fix produces another rule's match: needs a second pass
 CHAIN = pack_toml(
-    "fixchain",
-    rule_toml(
-        id="TCH001",
-        name="flawless",
-        type="substitution",
-        category="absolute",
-        severity="error",
-        message="absolute: {match}",
-        swap={r"\bflawless\b": "totally secure"},
-    ),
+    "fixchain", substitution_rule("TCH001", "flawless", r"\bflawless\b", "totally secure")
 )
 
 #: two rules undoing each other: the fixer must stop on its own
 LOOP = pack_toml(
     "fixloop",
-    *(
-        rule_toml(
-            id=rule_id,
-            name=word,
-            type="substitution",
-            category="style",
-            severity="warning",
-            message=word,
-            swap={rf"\b{word}\b": other},
-        )
-        for rule_id, word, other in [("TLP001", "ping", "pong"), ("TLP002", "pong", "ping")]
-    ),
+    substitution_rule("TLP001", "ping", r"\bping\b", "pong", category="style", severity="warning", message="ping"),
+    substitution_rule("TLP002", "pong", r"\bpong\b", "ping", category="style", severity="warning", message="pong"),
 )
 
 

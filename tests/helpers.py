@@ -83,6 +83,17 @@ def bad_actors(
     return phrase_rule(rule_id, "bad-actors", "alarmist", message, severity, r"\bbad actors\b", **extra)
 
 
+def substitution_rule(
+    rule_id: str, name: str, pattern: str, replacement: str, *, category: str = "absolute",
+    severity: str = "error", message: str = "absolute: {match}",
+) -> str:
+    """A substitution rule with one ``pattern -> replacement`` swap."""
+    return rule_toml(
+        id=rule_id, name=name, type="substitution", category=category, severity=severity,
+        message=message, swap={pattern: replacement},
+    )
+
+
 def write_pack(folder: Path, text: str, name: str = "pack.toml") -> Path:
     """Write ``text`` as ``folder/name`` (creating the folder); return the file."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from fixpack import CHAIN, LOOP, write_pack
+from helpers import pack_toml, substitution_rule
 
 import commlint
 from commlint.fix import MAX_PASSES
@@ -51,26 +52,17 @@ def test_overlap_higher_severity_wins(cfg):
 
 
 def test_overlap_same_severity_earlier_wins(tmp_path: Path):
-    pack = r"""
-[pack]
-name = "ov"
-[[rule]]
-id = "TOV001"
-name = "ab"
-type = "substitution"
-category = "style"
-severity = "warning"
-message = "ab"
-swap = { '\balpha beta\b' = "one" }
-[[rule]]
-id = "TOV002"
-name = "bg"
-type = "substitution"
-category = "style"
-severity = "warning"
-message = "bg"
-swap = { '\bbeta gamma\b' = "two" }
-"""
+    pack = pack_toml(
+        "ov",
+        *(
+            substitution_rule(rule_id, name, rf"\b{phrase}\b", swap, category="style",
+                              severity="warning", message=name)
+            for rule_id, name, phrase, swap in [
+                ("TOV001", "ab", "alpha beta", "one"),
+                ("TOV002", "bg", "beta gamma", "two"),
+            ]
+        ),
+    )
     cfg = write_pack(tmp_path, pack, select="TOV")
     result = commlint.fix_text("so alpha beta gamma\n", path="a.txt", config=cfg)
     assert result.text == "so one gamma\n"

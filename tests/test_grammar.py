@@ -18,36 +18,23 @@ from commlint.errors import ConfigError
 from commlint.fix import fix_text
 from commlint.hookspecs import hookimpl
 from commlint.plugins import plugin_manager
+from helpers import pack_toml, rule_toml, substitution_rule
 
-PACK = r"""
-[pack]
-name = "gram"
-[[rule]]
-id = "TGR001"
-name = "flawless"
-type = "substitution"
-category = "absolute"
-severity = "error"
-message = "absolute: {match}"
-swap = { '\bflawless\b' = "an robust" }
-[[rule]]
-id = "TGR002"
-name = "guaranteed"
-type = "substitution"
-category = "absolute"
-severity = "error"
-message = "absolute: {match}"
-swap = { '\bguaranteed\b' = "expected" }
-[[rule]]
-id = "TGR003"
-name = "perfect"
-type = "phrase"
-category = "absolute"
-severity = "warning"
-message = "perfect"
-patterns = ['\bperfect\b']
-suggest = [{ text = "an strong", safe = false }]
-"""
+PACK = pack_toml(
+    "gram",
+    substitution_rule("TGR001", "flawless", r"\bflawless\b", "an robust"),
+    substitution_rule("TGR002", "guaranteed", r"\bguaranteed\b", "expected"),
+    rule_toml(
+        id="TGR003",
+        name="perfect",
+        type="phrase",
+        category="absolute",
+        severity="warning",
+        message="perfect",
+        patterns=[r"\bperfect\b"],
+        suggest=[{"text": "an strong", "safe": False}],
+    ),
+)
 
 _AN_CONSONANT = regex.compile(r"\ban (?=[bcdfgjklmnpqrstvwxz])", regex.I)
 

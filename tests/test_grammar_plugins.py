@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import pack_toml, substitution_rule
 
 REPO = Path(__file__).resolve().parent.parent
 PLUGINS = REPO / "plugins"
@@ -17,26 +18,11 @@ FAKELT = PLUGINS / "commlint-languagetool" / "tests" / "fakelt.py"
 
 pytestmark = pytest.mark.slow
 
-PACK = r"""
-[pack]
-name = "e2e"
-[[rule]]
-id = "TEE001"
-name = "flawless"
-type = "substitution"
-category = "absolute"
-severity = "error"
-message = "absolute: {match}"
-swap = { '\bflawless\b' = "an robust design" }
-[[rule]]
-id = "TEE002"
-name = "guaranteed"
-type = "substitution"
-category = "absolute"
-severity = "error"
-message = "absolute: {match}"
-swap = { '\bguaranteed to be\b' = "designed to be" }
-"""
+PACK = pack_toml(
+    "e2e",
+    substitution_rule("TEE001", "flawless", r"\bflawless\b", "an robust design"),
+    substitution_rule("TEE002", "guaranteed", r"\bguaranteed to be\b", "designed to be"),
+)
 
 
 def _pip_install(python: Path, project: Path) -> None:
