@@ -36,41 +36,41 @@ def prose(text: str) -> str:
 # -- what is not prose ---------------------------------------------------------------------
 
 
-def test_front_matter_is_not_prose(cfg):
-    text = "---\ntitle: totally secure\n---\nBody is totally secure.\n"
-    assert spans(text, cfg) == [("MDT001", 4, 9, 4, 23)]
-
-
-def test_toml_front_matter_is_not_prose(cfg):
-    text = "+++\ntitle = 'totally secure'\n+++\n\ntotally secure\n"
-    assert spans(text, cfg) == [("MDT001", 5, 1, 5, 15)]
-
-
-def test_fenced_and_indented_code_are_not_prose(cfg):
-    text = (
+# (test id, document, expected spans)
+NOT_PROSE = [
+    (
+        "front_matter_is_not_prose",
+        "---\ntitle: totally secure\n---\nBody is totally secure.\n",
+        [("MDT001", 4, 9, 4, 23)],
+    ),
+    (
+        "toml_front_matter_is_not_prose",
+        "+++\ntitle = 'totally secure'\n+++\n\ntotally secure\n",
+        [("MDT001", 5, 1, 5, 15)],
+    ),
+    (
+        "fenced_and_indented_code_are_not_prose",
         "```text\ntotally secure\n```\n"
         "\n"
         "~~~\nbad actors\n~~~\n"
         "\n"
         "    totally secure in indented code\n"
         "\n"
-        "After the code, totally secure.\n"
-    )
-    assert spans(text, cfg) == [("MDT001", 11, 17, 11, 31)]
-
-
-def test_code_inside_list_item_is_not_prose(cfg):
-    text = "- item\n\n      totally secure\n\n  ```\n  bad actors\n  ```\n"
-    assert spans(text, cfg) == []
-
-
-def test_inline_code_is_not_prose_and_does_not_join_a_phrase(cfg):
-    text = "Run `totally secure` now; bad `x` actors; `a\nb` totally secure.\n"
-    assert spans(text, cfg) == [("MDT001", 2, 4, 2, 18)]
-
-
-def test_html_comments_and_raw_tags_are_not_prose(cfg):
-    text = (
+        "After the code, totally secure.\n",
+        [("MDT001", 11, 17, 11, 31)],
+    ),
+    (
+        "code_inside_list_item_is_not_prose",
+        "- item\n\n      totally secure\n\n  ```\n  bad actors\n  ```\n",
+        [],
+    ),
+    (
+        "inline_code_is_not_prose_and_does_not_join_a_phrase",
+        "Run `totally secure` now; bad `x` actors; `a\nb` totally secure.\n",
+        [("MDT001", 2, 4, 2, 18)],
+    ),
+    (
+        "html_comments_and_raw_tags_are_not_prose",
         "<!-- totally secure -->\n"
         "\n"
         'A <span title="totally secure">tag</span> and a '
@@ -78,28 +78,34 @@ def test_html_comments_and_raw_tags_are_not_prose(cfg):
         "\n"
         "<div>\ntotally secure inside an HTML block\n</div>\n"
         "\n"
-        "It is <b>totally</b> secure.\n"
-    )
-    # Inline tags are dropped but do not split the phrase: start on "totally", end after "secure".
-    assert spans(text, cfg) == [("MDT001", 10, 10, 10, 28)]
-
-
-def test_urls_autolinks_and_link_targets_are_not_prose(cfg):
-    text = (
+        "It is <b>totally</b> secure.\n",
+        # Inline tags are dropped but do not split the phrase: start on "totally", end after "secure".
+        [("MDT001", 10, 10, 10, 28)],
+    ),
+    (
+        "urls_autolinks_and_link_targets_are_not_prose",
         "See https://example.com/totally secure and www.totally-secure.example.\n"
         "Mail <https://bad.example/bad actors> or <me@totally.secure>.\n"
         '[a link](https://example.com/totally%20secure "totally secure") '
         "and ![totally secure](img.png) and [ref][bad actors].\n"
         "\n"
-        '[bad actors]: https://example.com/totally-secure "totally secure"\n'
-    )
-    # Only the bare "secure" after the URL remains; no phrase is complete.
-    assert spans(text, cfg) == []
+        '[bad actors]: https://example.com/totally-secure "totally secure"\n',
+        # Only the bare "secure" after the URL remains; no phrase is complete.
+        [],
+    ),
+    (
+        "link_text_is_prose",
+        "We are [totally secure](https://example.com) today.\n",
+        [("MDT001", 1, 9, 1, 23)],
+    ),
+]
 
 
-def test_link_text_is_prose(cfg):
-    text = "We are [totally secure](https://example.com) today.\n"
-    assert spans(text, cfg) == [("MDT001", 1, 9, 1, 23)]
+@pytest.mark.parametrize(
+    ("text", "expected"), [c[1:] for c in NOT_PROSE], ids=[c[0] for c in NOT_PROSE]
+)
+def test_what_is_and_is_not_prose(cfg, text, expected):
+    assert spans(text, cfg) == expected
 
 
 # -- markup never splits a phrase ------------------------------------------------------------
