@@ -109,6 +109,25 @@ def pack_config(
     return {"packs": [str(write_pack(factory.mktemp(folder), text))], "select": [select]}
 
 
+def pack_fixture(text: str, select: str, folder: str = "pack") -> Any:
+    """A module-scoped ``cfg`` fixture: the config mapping from :func:`pack_config`."""
+
+    @pytest.fixture(scope="module")
+    def cfg(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+        return pack_config(tmp_path_factory, text, select, folder)
+
+    return cfg
+
+
+def spans_for(default_path: str) -> Any:
+    """:func:`spans` with another default file name (which picks the format)."""
+
+    def bound(text: str, cfg: Any, path: str = default_path) -> list[Span]:
+        return spans(text, cfg, path)
+
+    return bound
+
+
 def spans(text: str, cfg: Any, path: str = "a.md") -> list[Span]:
     """(rule, line, column, end_line, end_column) of every diagnostic."""
     return [

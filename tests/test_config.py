@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import bad_actors, pack_toml, rule_toml, totally_secure, write_pack
 
 from commlint.api import lint_text
 from commlint.config import Config, find_config_file
 from commlint.errors import ConfigError
-from helpers import bad_actors, pack_toml, rule_toml, totally_secure, write_pack
 
 PACK = pack_toml(
     "cfgtest",

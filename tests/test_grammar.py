@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import regex
+from helpers import pack_toml, rule_toml, substitution_rule
 
 from commlint import grammar
 from commlint.api import lint_text
@@ -18,7 +19,6 @@ from commlint.errors import ConfigError
 from commlint.fix import fix_text
 from commlint.hookspecs import hookimpl
 from commlint.plugins import plugin_manager
-from helpers import pack_toml, rule_toml, substitution_rule
 
 PACK = pack_toml(
     "gram",

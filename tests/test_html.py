@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from helpers import Span, bad_actors, pack_config, pack_toml, totally_secure
-from helpers import spans as _spans
-
+from helpers import bad_actors, pack_fixture, pack_toml, spans_for, totally_secure
 
 PACK = pack_toml("htmltest", totally_secure("HTT001"), bad_actors("HTT002"))
 
 
-@pytest.fixture(scope="module")
-def cfg(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
-    return pack_config(tmp_path_factory, PACK, "HTT", "htmlpack")
-
-
-def spans(text: str, cfg: dict[str, list[str]], path: str = "page.html") -> list[Span]:
-    return _spans(text, cfg, path)
+cfg = pack_fixture(PACK, "HTT", "htmlpack")
+spans = spans_for("page.html")
 
 
 PAGE = """<!DOCTYPE html>

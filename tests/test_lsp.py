@@ -18,10 +18,9 @@ import pytest
 
 pytest.importorskip("pygls")
 pytest_lsp = pytest.importorskip("pytest_lsp")
+from helpers import absolute_claim, pack_toml, rule_toml, unmitigated_risk, write_project  # noqa: E402
 from lsprotocol import types as lsp  # noqa: E402
 from pygls.exceptions import JsonRpcException  # noqa: E402
-
-from helpers import absolute_claim, pack_toml, rule_toml, unmitigated_risk, write_project  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 PUBLISH = lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS

@@ -9,22 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import bad_actors, pack_fixture, pack_toml, spans_for, totally_secure
 
 from commlint.api import lint_result, lint_text
 from commlint.document import BLOCK_BREAK, PLACEHOLDER
-from helpers import Span, bad_actors, pack_config, pack_toml, totally_secure
-from helpers import spans as _spans
 
 PACK = pack_toml("mdtest", totally_secure("MDT001"), bad_actors("MDT002"))
 
 
-@pytest.fixture(scope="module")
-def cfg(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
-    return pack_config(tmp_path_factory, PACK, "MDT", "mdpack")
-
-
-def spans(text: str, cfg: dict[str, list[str]], path: str = "draft.md") -> list[Span]:
-    return _spans(text, cfg, path)
+cfg = pack_fixture(PACK, "MDT", "mdpack")
+spans = spans_for("draft.md")
 
 
 def prose(text: str) -> str:

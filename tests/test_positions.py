@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import pack_toml, totally_secure, write_pack
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from commlint.api import lint_text
 from commlint.errors import InputError
 from commlint.source import decode, read_source
-from helpers import pack_toml, totally_secure, write_pack
 
 PACK = pack_toml("postest", totally_secure("POS001"))
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 import regex
+from helpers import pack_toml, rule_toml, write_pack
 
 from commlint.api import lint_text
 from commlint.hookspecs import hookimpl
 from commlint.plugins import plugin_manager
 from commlint.ruletypes.base import Finding, Rule
-from helpers import pack_toml, rule_toml, write_pack
 
 PACK = pack_toml(
     "typestest",

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from helpers import bad_actors, pack_fixture, pack_toml, spans_for, totally_secure
 
 from commlint.suppress import parse_suppressions
-from helpers import Span, bad_actors, pack_config, pack_toml, totally_secure
-from helpers import spans as _spans
 
 PACK = pack_toml("suptest", totally_secure("SUP001", "absolute claim"), bad_actors("SUP002"))
 
 
-@pytest.fixture(scope="module")
-def cfg(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
-    return pack_config(tmp_path_factory, PACK, "SUP", "suppack")
-
-
-def spans(text: str, cfg: dict[str, list[str]], path: str = "a.md") -> list[Span]:
-    return _spans(text, cfg, path)
+cfg = pack_fixture(PACK, "SUP", "suppack")
+spans = spans_for("a.md")
 
 
 LINE = "totally secure, bad actors\n"  # SUP001 at 1-15, SUP002 at 17-27

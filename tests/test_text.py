@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from helpers import pack_fixture, pack_toml, spans_for, totally_secure
 
-from commlint.api import lint_result, lint_text
+from commlint.api import lint_result
 from commlint.document import BLOCK_BREAK
-from helpers import Span, bad_actors, pack_config, pack_toml, totally_secure
-from helpers import spans as _spans
 
 PACK = pack_toml("texttest", totally_secure("TXT001"))
 
 
-@pytest.fixture(scope="module")
-def cfg(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
-    return pack_config(tmp_path_factory, PACK, "TXT", "textpack")
-
-
-def spans(text: str, cfg: dict[str, list[str]], path: str = "note.txt") -> list[Span]:
-    return _spans(text, cfg, path)
+cfg = pack_fixture(PACK, "TXT", "textpack")
+spans = spans_for("note.txt")
 
 
 def test_markup_characters_are_prose_in_text(cfg):
