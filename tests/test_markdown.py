@@ -166,26 +166,36 @@ def test_prose_view_of_visible_non_prose_and_blocks():
 # -- containers ---------------------------------------------------------------------------------
 
 
-def test_lists(cfg):
-    text = "- first\n- it is totally secure\n  and bad\n  actors\n1. one totally\n   secure\n"
-    assert spans(text, cfg) == [
-        ("MDT001", 2, 9, 2, 23),
-        ("MDT002", 3, 7, 4, 9),
-        ("MDT001", 5, 8, 6, 10),
-    ]
+# (test id, document, expected spans)
+CONTAINERS = [
+    (
+        "lists",
+        "- first\n- it is totally secure\n  and bad\n  actors\n1. one totally\n   secure\n",
+        [("MDT001", 2, 9, 2, 23), ("MDT002", 3, 7, 4, 9), ("MDT001", 5, 8, 6, 10)],
+    ),
+    ("task_list_items", "- [x] totally secure\n", [("MDT001", 1, 7, 1, 21)]),
+    (
+        "blockquotes_nested_and_lazy",
+        "> It is totally\n> secure.\n>\n> > bad\n> > actors\n\n> lazy totally\nsecure\n",
+        [("MDT001", 1, 9, 2, 9), ("MDT002", 4, 5, 5, 11), ("MDT001", 7, 8, 8, 7)],
+    ),
+    (
+        "tables",
+        "| Claim | Note |\n"
+        "|-------|------|\n"
+        "| totally secure | `bad actors` |\n"
+        "| ok | bad actors \\| x |\n",
+        [("MDT001", 3, 3, 3, 17), ("MDT002", 4, 8, 4, 18)],
+    ),
+    ("table_cells_are_separate_blocks", "| a | b |\n|---|---|\n| totally | secure |\n", []),
+]
 
 
-def test_task_list_items(cfg):
-    assert spans("- [x] totally secure\n", cfg) == [("MDT001", 1, 7, 1, 21)]
-
-
-def test_blockquotes_nested_and_lazy(cfg):
-    text = "> It is totally\n> secure.\n>\n> > bad\n> > actors\n\n> lazy totally\nsecure\n"
-    assert spans(text, cfg) == [
-        ("MDT001", 1, 9, 2, 9),
-        ("MDT002", 4, 5, 5, 11),
-        ("MDT001", 7, 8, 8, 7),
-    ]
+@pytest.mark.parametrize(
+    ("text", "expected"), [c[1:] for c in CONTAINERS], ids=[c[0] for c in CONTAINERS]
+)
+def test_containers(cfg, text, expected):
+    assert spans(text, cfg) == expected
 
 
 def test_atx_and_setext_headings(cfg):
@@ -199,20 +209,6 @@ def test_atx_and_setext_headings(cfg):
         ("MDT001", 5, 8, 6, 7),
     ]
     assert "=" not in prose(text)
-
-
-def test_tables(cfg):
-    text = (
-        "| Claim | Note |\n"
-        "|-------|------|\n"
-        "| totally secure | `bad actors` |\n"
-        "| ok | bad actors \\| x |\n"
-    )
-    assert spans(text, cfg) == [("MDT001", 3, 3, 3, 17), ("MDT002", 4, 8, 4, 18)]
-
-
-def test_table_cells_are_separate_blocks(cfg):
-    assert spans("| a | b |\n|---|---|\n| totally | secure |\n", cfg) == []
 
 
 def test_message_shows_the_prose_not_the_markup(cfg):
