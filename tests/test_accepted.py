@@ -84,13 +84,17 @@ def test_edits_elsewhere_keep_findings_accepted(project: Path) -> None:
     assert rules_of(report) == [] and report["summary"]["accepted"]["stale"] == []
 
 
-def test_new_findings_still_fail(project: Path) -> None:
+def accept_then_edit(project: Path, text: str) -> tuple[dict, int, str]:
+    """Accept every finding in docs/, rewrite docs/a.md as ``text``, check again as JSON."""
     check(project, "docs", "--write-accepted", "accepted.json")
+    (project / "docs" / "a.md").write_text(text, encoding="utf-8")
+    return check_json(project, "docs", "--accepted", "accepted.json")
+
+
+def test_new_findings_still_fail(project: Path) -> None:
     doc = project / "docs" / "a.md"
-    doc.write_text(
-        doc.read_text(encoding="utf-8") + "\nThe app is totally secure too.\n", encoding="utf-8"
-    )
-    report, code, _ = check_json(project, "docs", "--accepted", "accepted.json")
+    added = doc.read_text(encoding="utf-8") + "\nThe app is totally secure too.\n"
+    report, code, _ = accept_then_edit(project, added)
     assert code == 1
     (diag,) = [d for f in report["files"] for d in f["diagnostics"]]
     assert (diag["rule"], diag["line"]) == ("CIT101", 7)
@@ -98,13 +102,9 @@ def test_new_findings_still_fail(project: Path) -> None:
 
 
 def test_changed_phrase_reappears_and_old_entry_is_stale(project: Path) -> None:
-    check(project, "docs", "--write-accepted", "accepted.json")
-    doc = project / "docs" / "a.md"
     # the words right before the flagged phrase change: a different finding
-    doc.write_text(
-        DRAFT.replace("model is totally secure", "system is totally secure"), encoding="utf-8"
-    )
-    report, code, err = check_json(project, "docs", "--accepted", "accepted.json")
+    edited = DRAFT.replace("model is totally secure", "system is totally secure")
+    report, code, err = accept_then_edit(project, edited)
     assert code == 1
     assert rules_of(report) == ["CIT101"]
     (stale,) = report["summary"]["accepted"]["stale"]
@@ -116,12 +116,8 @@ def test_changed_phrase_reappears_and_old_entry_is_stale(project: Path) -> None:
 
 
 def test_stale_entries_do_not_change_the_exit_code(project: Path) -> None:
-    check(project, "docs", "--write-accepted", "accepted.json")
-    doc = project / "docs" / "a.md"
-    doc.write_text(
-        DRAFT.replace("totally secure, and a game-changer", "well protected"), encoding="utf-8"
-    )
-    report, code, err = check_json(project, "docs", "--accepted", "accepted.json")
+    edited = DRAFT.replace("totally secure, and a game-changer", "well protected")
+    report, code, err = accept_then_edit(project, edited)
     assert code == 0 and rules_of(report) == []
     assert sorted(s["rule"] for s in report["summary"]["accepted"]["stale"]) == ["CIT101", "CIT102"]
     assert err.count("stale accepted finding") == 2
