@@ -6,13 +6,16 @@ so the same ``[[rule]]`` boilerplate is not written out again in every file.
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from commlint.api import lint_text
+from commlint.plugins import plugin_manager
 
 Span = tuple[str, int, int, int, int]
 
@@ -92,6 +95,17 @@ def substitution_rule(
         id=rule_id, name=name, type="substitution", category=category, severity=severity,
         message=message, swap={pattern: replacement},
     )
+
+
+@contextlib.contextmanager
+def registered_plugin(plugin: object, name: str) -> Iterator[object]:
+    """``plugin`` registered with commlint's plugin manager for the ``with`` block only."""
+    pm = plugin_manager()
+    pm.register(plugin, name=name)
+    try:
+        yield plugin
+    finally:
+        pm.unregister(name=name)
 
 
 def write_pack(folder: Path, text: str, name: str = "pack.toml") -> Path:

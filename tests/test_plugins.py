@@ -12,12 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import registered_plugin
 
 from commlint import api
 from commlint.config import Config
 from commlint.document import Document, ProseBuilder
 from commlint.hookspecs import hookimpl
-from commlint.plugins import formatters, plugin_manager
+from commlint.plugins import formatters
 from commlint.report import Report
 from commlint.source import Source
 
@@ -72,12 +73,8 @@ class _HooksPlugin:
 
 @pytest.fixture()
 def hooks_plugin() -> Iterator[None]:
-    pm = plugin_manager()
-    pm.register(_HooksPlugin(), name="test-hooks")
-    try:
+    with registered_plugin(_HooksPlugin(), "test-hooks"):
         yield
-    finally:
-        pm.unregister(name="test-hooks")
 
 
 def test_format_extension_formatter_and_configure_hooks(hooks_plugin, tmp_path):

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 import regex
-from helpers import pack_toml, rule_toml, write_pack
+from helpers import pack_toml, registered_plugin, rule_toml, write_pack
 
 from commlint.api import lint_text
 from commlint.hookspecs import hookimpl
-from commlint.plugins import plugin_manager
 from commlint.ruletypes.base import Finding, Rule
 
 PACK = pack_toml(
@@ -404,12 +403,8 @@ class _TestPlugin:
 
 @pytest.fixture()
 def python_rules() -> Iterator[None]:
-    pm = plugin_manager()
-    pm.register(_TestPlugin(), name="test-python-rules")
-    try:
+    with registered_plugin(_TestPlugin(), "test-python-rules"):
         yield
-    finally:
-        pm.unregister(name="test-python-rules")
 
 
 def test_python_class_rule(python_rules):
@@ -489,9 +484,7 @@ def test_writing_rules_python_rule_runs(tmp_path):
         def commlint_rules(self, config):
             return [shouting()]  # type: ignore[operator]
 
-    pm = plugin_manager()
-    pm.register(_Plugin(), name="test-writing-rules")
-    try:
+    with registered_plugin(_Plugin(), "test-writing-rules"):
         (d,) = lint_text("This is REALLY important to NASA.", config={"select": ["ACME201"]})
         assert (d.rule, d.line, d.column, d.end_column, d.message) == (
             "ACME201",
@@ -510,5 +503,3 @@ def test_writing_rules_python_rule_runs(tmp_path):
             "Ask NASA.", config={"select": ["ACME201"], "rules": {"ACME201": {"min-length": 4}}}
         )
         assert [(x.column, x.end_column) for x in got] == [(5, 9)]
-    finally:
-        pm.unregister(name="test-writing-rules")
