@@ -290,4 +290,4 @@ def apply(accepted: AcceptedFile, results: list[LintResult]) -> Applied:
 
 
 def _with_diagnostics(result: LintResult, diagnostics: list[Diagnostic]) -> LintResult:
-    return LintResult(result.path, result.source, result.document, diagnostics, result.extras)
+    return LintResult(result.path, result.source, result.document, diagnostics, result.extras, result.config)

@@ -24,12 +24,9 @@ def commlint_rule_types() -> dict[str, type]:
         "occurrence": OccurrenceRule,
         "readability": ReadabilityRule,
     }
-    try:
-        from commlint.ruletypes.density import DensityRule
-    except ImportError:  # pragma: no cover - density arrives with its own module
-        pass
-    else:
-        types["density"] = DensityRule
+    from commlint.ruletypes.density import DensityRule
+
+    types["density"] = DensityRule
     return types
 
 

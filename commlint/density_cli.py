@@ -41,21 +41,6 @@ def config_overrides(args: argparse.Namespace) -> dict[str, Any]:
     return {"baseline": str(path.resolve()) if path.is_file() else ref}
 
 
-def _config_for(args: argparse.Namespace, path: str | None) -> Any:
-    """The configuration check used for ``path`` (same discovery and overrides as api.run)."""
-    from commlint.commands.check import overrides_from
-    from commlint.config import Config, find_config_file
-
-    if args.config:
-        cfg = Config.from_file(args.config)
-    else:
-        near = Path(path) if path and path != "-" else Path.cwd()
-        found = find_config_file(near)
-        cfg = Config.from_file(found) if found else Config.default()
-    overrides = {**overrides_from(args, cfg), **config_overrides(args)}
-    return cfg.replace(**overrides) if overrides else cfg
-
-
 def density_entry(
     measured: DocDensity,
     settings: DensitySettings,
@@ -105,12 +90,13 @@ def after_lint(args: argparse.Namespace, report: Any) -> None:
     if not getattr(args, "density", False):
         return None
     from commlint import baseline as baselines
+    from commlint.config import Config
     from commlint.engine import linter_for
 
     counters: dict[str, tuple[DensitySettings, DensityCounter, Any, str | None]] = {}
     warned: set[str] = set()
     for result in report.results:
-        cfg = _config_for(args, result.path)
+        cfg = result.config or Config.default()
         key = cfg.cache_key()
         if key not in counters:
             linter = linter_for(cfg)

@@ -37,6 +37,8 @@ class LintResult:
     document: Document
     diagnostics: list[Diagnostic]
     extras: dict[str, Any] = field(default_factory=dict)
+    #: the configuration the document was linted with (command-line overrides included)
+    config: Config | None = None
 
     @property
     def words(self) -> int:
@@ -187,7 +189,7 @@ class Linter:
                 if not suppressions.is_suppressed(diag.rule, diag.name, diag.line):
                     out.append(diag)
         out.sort(key=lambda d: (d.start, d.end, d.rule))
-        result = LintResult(source.path, source, doc, out)
+        result = LintResult(source.path, source, doc, out, config=self.config)
         result.extras["suppressions"] = suppressions
         return result
 

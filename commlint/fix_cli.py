@@ -6,7 +6,6 @@ import argparse
 import difflib
 import sys
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 from commlint.atomic import Snapshot, atomic_write
@@ -37,6 +36,7 @@ def after_lint(args: argparse.Namespace, report: Report) -> Report | None:
     """Fix every linted document; return the report of what remains (the exit code's basis)."""
     if not (getattr(args, "fix", False) or getattr(args, "diff", False)):
         return None
+    from commlint.config import Config
     from commlint.engine import linter_for
     from commlint.fix import fix_source
 
@@ -48,7 +48,7 @@ def after_lint(args: argparse.Namespace, report: Report) -> Report | None:
     for result in report.results:
         is_stdin = stdin_pending and result.path == stdin_name
         stdin_pending = stdin_pending and not is_stdin
-        linter = linter_for(_config_for(args, result.path, is_stdin))
+        linter = linter_for(result.config or Config.default())
         snapshot = None
         if not is_stdin and not args.diff:
             try:
@@ -87,27 +87,6 @@ def after_lint(args: argparse.Namespace, report: Report) -> Report | None:
         args._suppress_report = True
     _write_summary(out, remaining_before, sys.stderr, would=bool(args.diff))
     return out
-
-
-def _config_for(args: argparse.Namespace, path: str | None, is_stdin: bool) -> Any:
-    """The configuration ``api.run`` used for this document (same overrides, same cache key)."""
-    from commlint.commands.check import _hooks, overrides_from
-    from commlint.config import Config, find_config_file
-
-    explicit = Config.from_file(args.config) if args.config else None
-    if explicit is not None:
-        cfg = explicit
-    else:
-        if is_stdin:
-            near = Path(args.stdin_filename).parent if args.stdin_filename else Path.cwd()
-        else:
-            near = Path(path or ".")
-        found = find_config_file(near)
-        cfg = Config.from_file(found) if found else Config.default()
-    overrides = overrides_from(args, explicit or Config())
-    for hook in _hooks(args):
-        overrides.update(getattr(hook, "config_overrides", lambda a: {})(args))
-    return cfg.replace(**overrides) if overrides else cfg
 
 
 def unified_diff(before: str, after: str, name: str) -> str:

@@ -30,14 +30,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _add_extension_arguments(p: argparse.ArgumentParser) -> None:
-    """Options of features that live in their own modules (fix, density, accepted findings)."""
-    import importlib
-
-    for module in ("commlint.fix_cli", "commlint.density_cli", "commlint.accepted_cli"):
-        try:
-            mod = importlib.import_module(module)
-        except ImportError:
-            continue
+    """Options of the features that live in their own modules (fix, density, accepted findings)."""
+    for mod in _hooks():
         mod.add_check_arguments(p)
 
 
@@ -45,7 +39,8 @@ def _split(value: str | None) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()] if value else []
 
 
-def overrides_from(args: argparse.Namespace, base: Any) -> dict[str, Any]:
+def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
+    """Config overrides from the command line: rule selection, fail level, and each feature's own."""
     out: dict[str, Any] = {}
     if args.select:
         out["select"] = _split(args.select)
@@ -56,6 +51,8 @@ def overrides_from(args: argparse.Namespace, base: Any) -> dict[str, Any]:
         out["ignore+"] = _split(args.ignore)
     if args.fail_level:
         out["fail_level"] = args.fail_level
+    for hook in _hooks():
+        out.update(getattr(hook, "config_overrides", lambda a: {})(args))
     return out
 
 
@@ -72,10 +69,8 @@ def run(args: argparse.Namespace) -> int:
     config = Config.from_file(args.config) if args.config else None
     # Bytes, so a BOM, CRLF and a bad encoding reach decode() exactly as a file's would.
     stdin_text = sys.stdin.buffer.read() if "-" in args.paths else None
-    overrides = overrides_from(args, config or Config())
-    hooks = _hooks(args)
-    for hook in hooks:
-        overrides.update(getattr(hook, "config_overrides", lambda a: {})(args))
+    overrides = overrides_from(args)
+    hooks = _hooks()
     report = api.run(
         args.paths, config=config, stdin=stdin_text, stdin_filename=args.stdin_filename, overrides=overrides or None
     )
@@ -101,15 +96,9 @@ def run(args: argparse.Namespace) -> int:
     return report.exit_code()
 
 
-def _hooks(args: argparse.Namespace) -> list[Any]:
-    """Modules that act on a check run (fix, density, accepted findings), when present."""
-    import importlib
+def _hooks() -> list[Any]:
+    """Modules that act on a check run, in the order they act."""
+    from commlint import accepted_cli, density_cli, fix_cli
 
-    found = []
     # accepted_cli last: --fix re-lints, so accepted findings are hidden from what remains after it.
-    for module in ("commlint.density_cli", "commlint.fix_cli", "commlint.accepted_cli"):
-        try:
-            found.append(importlib.import_module(module))
-        except ImportError:
-            continue
-    return found
+    return [density_cli, fix_cli, accepted_cli]

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from commlint.output.extra import EXTRA_FORMATTERS
 from commlint.output.json_format import write_json
 from commlint.output.text import write_text
 
 FORMATTERS: dict[str, Any] = {"text": write_text, "json": write_json}
 
-try:  # formats that arrive in their own modules register when present
-    from commlint.output.extra import EXTRA_FORMATTERS
-except ImportError:  # pragma: no cover
-    EXTRA_FORMATTERS = {}
 FORMATTERS.update(EXTRA_FORMATTERS)
