@@ -80,6 +80,18 @@ class Measure:
         self.bad_examples: list[dict[str, str]] = []
         self.demoted = 0
 
+    def figures(self) -> dict[str, Any]:
+        """What was applied, and what Harper thought of it, over everything measured so far."""
+        return {
+            "fixes_applied": self.edits,
+            "fixes_harper_clean": self.clean_edits,
+            "share_harper_clean": self.harper_share(),
+            "suggestions_demoted": self.demoted,
+            "fixes_by_rule": dict(self.by_rule),
+            "harper_problems_by_rule": dict(self.bad_by_rule),
+            "harper_problem_examples": self.bad_examples,
+        }
+
     def _observe(self, result: Any, edits: list[Any]) -> None:
         from commlint.grammar import first_new, sentence_pair
 
@@ -154,13 +166,7 @@ def measure_labeled(path: Path, harper: Any, unsafe: bool, validate: bool) -> di
         "flagged_without_applicable_fix": no_fix,
         "true_flag_flagged": labeled_flagged,
         "true_flag_left_clean": labeled_clean,
-        "fixes_applied": m.edits,
-        "fixes_harper_clean": m.clean_edits,
-        "share_harper_clean": m.harper_share(),
-        "suggestions_demoted": m.demoted,
-        "fixes_by_rule": dict(m.by_rule),
-        "harper_problems_by_rule": dict(m.bad_by_rule),
-        "harper_problem_examples": m.bad_examples,
+        **m.figures(),
     }
 
 
@@ -179,13 +185,7 @@ def measure_corpus(
         "findings": before,
         "findings_left": after,
         "share_findings_gone": (before - after) / before if before else None,
-        "fixes_applied": m.edits,
-        "fixes_harper_clean": m.clean_edits,
-        "share_harper_clean": m.harper_share(),
-        "suggestions_demoted": m.demoted,
-        "fixes_by_rule": dict(m.by_rule),
-        "harper_problems_by_rule": dict(m.bad_by_rule),
-        "harper_problem_examples": m.bad_examples,
+        **m.figures(),
     }
 
 
@@ -204,13 +204,7 @@ def measure_examples(harper: Any, unsafe: bool, validate: bool) -> dict[str, Any
         "flagged": sentences,
         "left_clean": clean,
         "share_left_clean": clean / sentences if sentences else None,
-        "fixes_applied": m.edits,
-        "fixes_harper_clean": m.clean_edits,
-        "share_harper_clean": m.harper_share(),
-        "suggestions_demoted": m.demoted,
-        "fixes_by_rule": dict(m.by_rule),
-        "harper_problems_by_rule": dict(m.bad_by_rule),
-        "harper_problem_examples": m.bad_examples,
+        **m.figures(),
     }
 
 
