@@ -233,3 +233,13 @@ def test_markdown_markup_never_moves_positions(pack, prefix, wrap, sep, suffix):
         *_line_col(text, start),
         *_line_col(text, end),
     )
+
+
+def test_text_summary_never_says_all_clear_when_a_file_could_not_be_read(tmp_path, pack, cli):
+    (tmp_path / "commlint.toml").write_text(f"packs = [{json.dumps(str(pack))}]\nselect = ['POS']\n")
+    (tmp_path / "a_latin1.md").write_bytes("Caf\xe9\n".encode("latin-1"))
+    (tmp_path / "b_clean.md").write_text("Nothing to see.\n", encoding="utf-8")
+    proc = cli("check", ".", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "All clear" not in proc.stdout
+    assert proc.stdout.strip().splitlines()[-1] == "1 file(s) could not be checked (see the errors above)."

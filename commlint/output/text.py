@@ -39,8 +39,11 @@ def write_text(report: Report, stream: IO[str], options: dict[str, Any]) -> None
         fixable = sum(1 for d in report.diagnostics if any(s.safe for s in d.suggestions))
         if fixable:
             stream.write(f"[*] {fixable} fixable with `commlint check --fix`.\n")
-    else:
+    elif not report.errors:
         stream.write(paint(_BOLD, f"All clear: {len(report.results)} file(s) checked.") + "\n")
+    if report.errors:
+        # The one-line errors themselves go to stderr; say here that the check is incomplete.
+        stream.write(paint(_BOLD, f"{len(report.errors)} file(s) could not be checked (see the errors above).") + "\n")
 
 
 def _write_one(stream: IO[str], result: LintResult, diag: Diagnostic, paint: Any, quiet: bool) -> None:
