@@ -60,6 +60,8 @@ class Config:
     density: dict[str, Any] = field(default_factory=dict)
     grammar: dict[str, Any] = field(default_factory=dict)
     plugins: dict[str, Any] = field(default_factory=dict)
+    #: rule selectors given on the command line (so errors can name the flag, not the file)
+    cli_selectors: frozenset[str] = frozenset()
 
     # -- construction -------------------------------------------------------------------
     @classmethod

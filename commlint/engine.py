@@ -136,7 +136,8 @@ class Linter:
         ):
             for sel in selectors:
                 if not any(selector_matches(sel, r) for r in rules):
-                    raise ConfigError(f"{where}: {key}: unknown rule id or selector {sel!r}")
+                    origin = f"command line: --{key}" if sel in cfg.cli_selectors else f"{where}: {key}"
+                    raise ConfigError(f"{origin}: unknown rule id or selector {sel!r}")
         for globs in cfg.per_file_ignores.values():
             for sel in globs:
                 if not any(selector_matches(sel, r) for r in rules):

@@ -149,10 +149,8 @@ def test_select_and_ignore_options(project, cli):
     ]
     bad = cli("check", "draft.md", "--select", "NOPE1", cwd=project)
     assert (bad.returncode, bad.stdout) == (2, "")
-    assert (
-        bad.stderr == f"commlint: error: {project / 'commlint.toml'}: select: "
-        "unknown rule id or selector 'NOPE1'\n"
-    )
+    # The selector came from the command line, so the error names the flag, not the config file.
+    assert bad.stderr == "commlint: error: command line: --select: unknown rule id or selector 'NOPE1'\n"
 
 
 @pytest.mark.parametrize(
@@ -419,3 +417,10 @@ max = 1
         "fail_level": "warning",
         "failed": True,
     }
+
+
+def test_unknown_selector_on_the_command_line_names_the_flag(tmp_path, cli):
+    (tmp_path / "draft.md").write_text("Nothing to see.\n", encoding="utf-8")
+    proc = cli("check", "--ignore", "ABS,NOPE", "draft.md", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == ["commlint: error: command line: --ignore: unknown rule id or selector 'NOPE'"]

@@ -49,6 +49,9 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
         out["extend_select+"] = _split(args.extend_select)
     if args.ignore:
         out["ignore+"] = _split(args.ignore)
+    given = _split(args.select) + _split(args.extend_select) + _split(args.ignore)
+    if given:
+        out["cli_selectors"] = frozenset(given)
     if args.fail_level:
         out["fail_level"] = args.fail_level
     for hook in _hooks():
