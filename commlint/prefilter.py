@@ -149,6 +149,32 @@ def _quantifier(p: str, i: int) -> tuple[bool, int]:
     return optional, i
 
 
+def _word_run(p: str, i: int, end: int) -> tuple[int, int]:
+    """(end of the literal letters/digits starting at ``i``, index after any quantifier on them)."""
+    j = i
+    while j < end and p[j].isalnum():
+        j += 1
+    return j, _quantifier(p, j)[1]
+
+
+def _group_opening(p: str, i: int) -> tuple[str, int]:
+    """What the group at ``p[i] == "("`` is, and where its body starts: "look" (a look-around),
+    "group" (capturing, non-capturing, atomic or named), "comment", or "other" (inline flags,
+    conditionals)."""
+    body = i + 1
+    if not p.startswith("?", body):
+        return "group", body
+    if p.startswith(("?=", "?!", "?<=", "?<!"), body):
+        return "look", body
+    if p.startswith(("?:", "?>"), body):
+        return "group", body + 2
+    if p.startswith("?P<", body):
+        return "group", p.index(">", body) + 1
+    if p.startswith("?#", body):
+        return "comment", body
+    return "other", body
+
+
 def _sequence(p: str, start: int, end: int) -> set[str] | None:
     """Anchor words of a concatenation: those of its most selective required element.
 
@@ -166,10 +192,7 @@ def _sequence(p: str, start: int, end: int) -> set[str] | None:
     while i < end:
         c = p[i]
         if c.isalnum():
-            j = i
-            while j < end and p[j].isalnum():
-                j += 1
-            _, after = _quantifier(p, j)
+            j, after = _word_run(p, i, end)
             word = p[i : j - 1] if after > j else p[i:j]  # a quantifier binds to the last letter
             if word:
                 offer({word.casefold()})
@@ -190,20 +213,15 @@ def _sequence(p: str, start: int, end: int) -> set[str] | None:
             close = _group_close(p, i)
             if close >= end:
                 raise _Unsure
-            body = i + 1
-            if p.startswith("?", body):
-                if p.startswith(("?=", "?!", "?<=", "?<!"), body):
-                    _, i = _quantifier(p, close + 1)  # zero-width: contributes no words
-                    continue
-                if p.startswith(("?:", "?>"), body):
-                    body += 2
-                elif p.startswith("?P<", body):
-                    body = p.index(">", body) + 1
-                elif p.startswith("?#", body):
-                    i = close + 1
-                    continue
-                else:
-                    raise _Unsure  # inline flags (verbose mode changes the syntax), conditionals
+            kind, body = _group_opening(p, i)
+            if kind == "look":
+                _, i = _quantifier(p, close + 1)  # zero-width: contributes no words
+                continue
+            if kind == "comment":
+                i = close + 1
+                continue
+            if kind == "other":
+                raise _Unsure  # inline flags (verbose mode changes the syntax), conditionals
             optional, after = _quantifier(p, close + 1)
             if not optional:
                 offer(_alternation(p, body, close))
@@ -274,10 +292,7 @@ def _leading_sequence(p: str, start: int, end: int, bounded: bool, tail: bool) -
     while i < end:
         c = p[i]
         if c.isalnum():
-            j = i
-            while j < end and p[j].isalnum():
-                j += 1
-            _, after = _quantifier(p, j)
+            j, after = _word_run(p, i, end)
             if after > j:  # a quantifier binds to the last letter
                 word, whole = p[i : j - 1], False
             else:
@@ -301,19 +316,14 @@ def _leading_sequence(p: str, start: int, end: int, bounded: bool, tail: bool) -
             close = _group_close(p, i)
             if close >= end:
                 raise _Unsure
-            body = i + 1
-            if p.startswith("?", body):
-                if p.startswith(("?=", "?!", "?<=", "?<!"), body):
-                    if _quantifier(p, close + 1)[1] != close + 1:
-                        return None
-                    i = close + 1
-                    continue
-                if p.startswith(("?:", "?>"), body):
-                    body += 2
-                elif p.startswith("?P<", body):
-                    body = p.index(">", body) + 1
-                else:
+            kind, body = _group_opening(p, i)
+            if kind == "look":
+                if _quantifier(p, close + 1)[1] != close + 1:
                     return None
+                i = close + 1
+                continue
+            if kind != "group":
+                return None
             optional, after = _quantifier(p, close + 1)
             # Words ending the group end their token only if what follows the group ends it.
             group_tail = after == close + 1 and _ends_token(p, close + 1, end, tail)
