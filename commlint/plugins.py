@@ -1,12 +1,20 @@
-"""The pluggy plugin manager: built-ins first, then the ``commlint`` entry-point group."""
+"""The pluggy plugin manager: built-ins first, then the ``commlint`` entry-point group.
+
+Hooks are called through :func:`call_each` and :func:`call_first`, which run each plugin's
+implementation on its own, so a plugin that raises is reported (``PluginFailure``) and the
+others still contribute. Calling ``plugin_manager().hook.NAME()`` directly would let the first
+exception end the whole hook call.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import pluggy
 
 from commlint import hookspecs
+from commlint.plugin_errors import PluginFailure, report
 
 ENTRY_POINT_GROUP = "commlint"
 
@@ -23,22 +31,115 @@ def plugin_manager() -> pluggy.PluginManager:
     return pm
 
 
-def rule_types() -> dict[str, type]:
-    merged: dict[str, type] = {}
-    for table in reversed(plugin_manager().hook.commlint_rule_types()):
+def plugin_label(plugin: object) -> str:
+    """How messages name a plugin: its registered name, and its distribution when installed."""
+    pm = plugin_manager()
+    name = pm.get_name(plugin) or repr(plugin)
+    for registered, dist in pm.list_plugin_distinfo():
+        if registered is plugin:
+            return f"{name!r} ({dist.project_name} {dist.version})"
+    return repr(name)
+
+
+def _implementations(hook_name: str) -> tuple[list[Any], list[PluginFailure]]:
+    """The hook's implementations in pluggy's call order (tryfirst first, trylast last)."""
+    impls: list[Any] = []
+    failures: list[PluginFailure] = []
+    for impl in reversed(getattr(plugin_manager().hook, hook_name).get_hookimpls()):
+        if impl.wrapper or impl.hookwrapper:
+            # Each implementation is called on its own, so there is no call chain to wrap.
+            failures.append(
+                PluginFailure(plugin_label(impl.plugin), hook_name, "hook wrappers are not supported", "was not run")
+            )
+            continue
+        impls.append(impl)
+    return impls, failures
+
+
+def _call(impl: Any, kwargs: dict[str, Any]) -> Any:
+    return impl.function(*[kwargs[name] for name in impl.argnames])
+
+
+def call_each_from(
+    hook_name: str, *, passthrough: tuple[type[BaseException], ...] = (), **kwargs: Any
+) -> tuple[list[tuple[str, Any]], list[PluginFailure]]:
+    """Each plugin's non-None answer with the plugin's label, and the failures of those that raised.
+
+    Exceptions of the ``passthrough`` types are part of the hook's protocol and propagate
+    (a ``ConfigError`` about the plugin's own settings is the user's to fix, not a crash).
+    """
+    impls, failures = _implementations(hook_name)
+    results: list[tuple[str, Any]] = []
+    for impl in impls:
+        try:
+            result = _call(impl, kwargs)
+        except passthrough:
+            raise
+        except Exception as exc:  # a broken plugin must not take the others down
+            failures.append(PluginFailure.from_exception(plugin_label(impl.plugin), hook_name, exc))
+            continue
+        if result is not None:
+            results.append((plugin_label(impl.plugin), result))
+    return results, failures
+
+
+def call_each(
+    hook_name: str, *, passthrough: tuple[type[BaseException], ...] = (), **kwargs: Any
+) -> tuple[list[Any], list[PluginFailure]]:
+    """Every plugin's non-None answer, in call order, and the failures of those that raised."""
+    answers, failures = call_each_from(hook_name, passthrough=passthrough, **kwargs)
+    return [answer for _, answer in answers], failures
+
+
+def call_first(
+    hook_name: str, *, passthrough: tuple[type[BaseException], ...] = (), **kwargs: Any
+) -> tuple[Any, list[PluginFailure]]:
+    """The first non-None answer (a ``firstresult`` hook); a plugin that raises is skipped.
+
+    ``passthrough`` as for :func:`call_each_from`.
+    """
+    impls, failures = _implementations(hook_name)
+    for impl in impls:
+        try:
+            result = _call(impl, kwargs)
+        except passthrough:
+            raise
+        except Exception as exc:
+            failures.append(PluginFailure.from_exception(plugin_label(impl.plugin), hook_name, exc))
+            continue
+        if result is not None:
+            return result, failures
+    return None, failures
+
+
+def merged_tables(hook_name: str, **kwargs: Any) -> tuple[dict[str, Any], list[PluginFailure]]:
+    """Merge the ``{name: value}`` tables plugins return; earlier plugins in call order win.
+
+    A plugin that returns something other than a table is reported like one that raised.
+    """
+    answers, failures = call_each_from(hook_name, **kwargs)
+    merged: dict[str, Any] = {}
+    for plugin, table in reversed(answers):
+        if not isinstance(table, dict):
+            failures.append(PluginFailure(plugin, hook_name, f"returned {type(table).__name__}, not a dict"))
+            continue
         merged.update(table)
-    return merged
+    return merged, failures
+
+
+def rule_types() -> dict[str, type]:
+    types, failures = merged_tables("commlint_rule_types")
+    report(failures)
+    return types
 
 
 def file_extensions() -> dict[str, str]:
-    merged: dict[str, str] = {}
-    for table in reversed(plugin_manager().hook.commlint_file_extensions()):
-        merged.update(table)
-    return merged
+    extensions, failures = merged_tables("commlint_file_extensions")
+    report(failures)
+    return extensions
 
 
 def formatters() -> dict[str, object]:
-    merged: dict[str, object] = {}
-    for table in reversed(plugin_manager().hook.commlint_formatters()):
-        merged.update(table)
-    return merged
+    table, failures = merged_tables("commlint_formatters")
+    report(failures)
+    return table

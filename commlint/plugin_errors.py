@@ -1,0 +1,89 @@
+"""Plugin failures: what a hook or rule that raised becomes (a CL901 finding), and where it goes.
+
+A failure is caught where the plugin is called (``commlint.plugins.call_each``/``call_first``,
+the engine's rule loop) and reported against the documents it affects, so one broken plugin
+never stops the run or hides the other plugins' findings.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from commlint.diagnostics import Diagnostic
+
+RULE_ID, RULE_NAME = "CL901", "plugin-error"
+SKIPPED = "its contribution was skipped"
+
+
+@dataclass(frozen=True)
+class PluginFailure:
+    """One plugin that raised (or answered nonsense) in one hook."""
+
+    #: the plugin as pluggy names it, with its distribution when it was installed
+    plugin: str
+    #: the hook (``commlint_rules``) or, for a rule, ``check`` / ``span``
+    hook: str
+    #: ``ValueError: boom``
+    error: str
+    #: what commlint did about it (shown after the error)
+    consequence: str = SKIPPED
+
+    @classmethod
+    def from_exception(
+        cls, plugin: str, hook: str, exc: BaseException, consequence: str = SKIPPED
+    ) -> PluginFailure:
+        error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return cls(plugin, hook, error, consequence)
+
+    @property
+    def message(self) -> str:
+        return f"plugin {self.plugin} failed in {self.hook} and {self.consequence}: {self.error}"
+
+
+def as_diagnostic(failure: PluginFailure, path: str | None) -> Diagnostic:
+    """The CL901 finding for ``failure``, about the whole document at ``path``."""
+    return Diagnostic(
+        rule=RULE_ID,
+        name=RULE_NAME,
+        category="internal",
+        severity="error",
+        scope="document",
+        message=failure.message,
+        line=1,
+        column=1,
+        end_line=1,
+        end_column=1,
+        start=0,
+        end=0,
+        path=path,
+    )
+
+
+# Failures found deep inside a lint (a grammar backend asked from a suggestion) have no
+# caller that could return them: they go to the innermost collector instead.
+_collector: ContextVar[list[PluginFailure] | None] = ContextVar("commlint_plugin_failures", default=None)
+
+
+@contextmanager
+def collecting() -> Iterator[list[PluginFailure]]:
+    """Collect the failures reported with :func:`report` inside the ``with`` block."""
+    found: list[PluginFailure] = []
+    token = _collector.set(found)
+    try:
+        yield found
+    finally:
+        _collector.reset(token)
+
+
+def report(failures: Iterable[PluginFailure]) -> None:
+    """Hand failures to the active collector; with none (``commlint rules``), warn on stderr."""
+    found = _collector.get()
+    for failure in failures:
+        if found is not None:
+            found.append(failure)
+        else:
+            sys.stderr.write(f"commlint: warning: {failure.message}\n")
