@@ -19,6 +19,50 @@ class WriteError(CommlintError):
     """The fixed file could not be written; the original is intact."""
 
 
+class NotWritable(WriteError):
+    """Replacing the file would change who may write it, or break a hard link: refused."""
+
+
+def refusal(st: os.stat_result) -> str | None:
+    """Why a file with this stat must not be replaced by a rename, or None when it may be.
+
+    The mode bits and owner are checked themselves, not ``os.access``: as root, access()
+    says yes to a read-only file or to anybody's file, and the rename would then make root
+    its owner (in a world-writable folder) or lift its read-only protection.
+    """
+    euid = os.geteuid() if hasattr(os, "geteuid") else None
+    if euid is not None and st.st_uid != euid:
+        return f"owned by uid {st.st_uid}, not by you (uid {euid}); rewriting it would change its owner"
+    if not st.st_mode & stat.S_IWUSR:
+        return f"read-only (mode {stat.S_IMODE(st.st_mode):04o})"
+    if st.st_nlink > 1:
+        # A rename gives the name a new inode; the other names would keep the old text.
+        return f"has {st.st_nlink} hard links; replacing it would split them"
+    return None
+
+
+def _identity_of(st: os.stat_result) -> tuple[int, ...]:
+    return (st.st_ino, st.st_dev, st.st_mode, st.st_uid, st.st_gid, st.st_nlink)
+
+
+def _identity(target: Path) -> tuple[int, ...] | None:
+    try:
+        return _identity_of(target.stat())
+    except OSError:
+        return None
+
+
+def _copy_group_and_mode(tmp: str, st: os.stat_result, path: str | Path) -> None:
+    """Give the temp file the original's group, then its mode (a chown can clear set-id bits)."""
+    if hasattr(os, "chown") and os.stat(tmp).st_gid != st.st_gid:
+        try:
+            os.chown(tmp, -1, st.st_gid)
+        except OSError:
+            # Group bits granted to another group would expose the file: refuse instead.
+            raise NotWritable(f"{path}: cannot keep its group (gid {st.st_gid}); not fixed") from None
+    os.chmod(tmp, stat.S_IMODE(st.st_mode))
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """What a file held when it was read: compared again just before the write."""
@@ -54,9 +98,10 @@ class Snapshot:
 def atomic_write(path: str | Path, data: bytes, expected: Snapshot | None = None) -> None:
     """Replace ``path`` with ``data``: temp file in the same folder, fsync, rename over it.
 
-    Permission bits (and owner, where allowed) are kept. With ``expected``, the write is
-    refused with ChangedOnDisk if the file no longer matches it. A symlink's target is
-    replaced, not the link.
+    Mode bits and group are kept. A file that the rename could not replace faithfully is
+    refused with NotWritable (see ``refusal``). With ``expected``, the write is refused
+    with ChangedOnDisk if the file no longer matches it. A symlink's target is replaced,
+    not the link.
     """
     target = Path(os.path.realpath(path))
     if expected is not None and not expected.unchanged():
@@ -64,9 +109,13 @@ def atomic_write(path: str | Path, data: bytes, expected: Snapshot | None = None
             f"{path}: changed on disk since commlint read it; not writing fixes (run again to fix the new version)"
         )
     try:
-        st = target.stat()
+        st: os.stat_result | None = target.stat()
     except OSError:
         st = None
+    if st is not None:
+        reason = refusal(st)
+        if reason:
+            raise NotWritable(f"{path}: {reason}; not fixed")
     import tempfile  # here, not at the top: it imports shutil (and lzma), ~5 ms of every start
 
     try:
@@ -79,12 +128,14 @@ def atomic_write(path: str | Path, data: bytes, expected: Snapshot | None = None
             fh.flush()
             os.fsync(fh.fileno())
         if st is not None:
-            os.chmod(tmp, stat.S_IMODE(st.st_mode))
-            with contextlib.suppress(OSError):  # only root may give a file away
-                os.chown(tmp, st.st_uid, st.st_gid)
+            _copy_group_and_mode(tmp, st, path)
         # Last look right before the rename, to keep the race window as small as possible.
         if expected is not None and not expected.unchanged():
             raise ChangedOnDisk(f"{path}: changed on disk while commlint was fixing it; not writing fixes (run again)")
+        if st is not None and _identity(target) != _identity_of(st):
+            raise ChangedOnDisk(
+                f"{path}: its owner, mode or links changed while commlint was fixing it; not writing fixes (run again)"
+            )
         os.replace(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
