@@ -115,7 +115,7 @@ def run(
             linter = linter_near(file)
             report.fail_level = linter.config.fail_level
             try:
-                source = read_source(file)
+                source = read_source(file, linter.config.max_file_size)
                 report.results.append(
                     linter.lint(source, extensions.get(file.suffix.lower()) or format_for_path(str(file)))
                 )

@@ -10,6 +10,8 @@ from typing import Any
 from commlint.diagnostics import SEVERITIES
 from commlint.errors import ConfigError
 from commlint.packs import read_toml
+from commlint.plugin_errors import PluginFailure
+from commlint.source import DEFAULT_MAX_FILE_SIZE
 
 CONFIG_FILES = ("commlint.toml", ".commlint.toml", "pyproject.toml")
 
@@ -29,6 +31,7 @@ _KEYS: dict[str, tuple[str, type | tuple[type, ...], str]] = {
     "fail-level": ("fail_level", str, "lowest severity that fails a run"),
     "exclude": ("exclude", list, "gitignore-style patterns to skip when walking folders"),
     "timeout": ("timeout", (int, float), "seconds a rule's patterns may run per document"),
+    "max-file-size": ("max_file_size", int, "largest file, in bytes, that is read"),
     "baseline": ("baseline", str, "density baseline name or file"),
     "density": ("density", dict, "density measure settings"),
     "grammar": ("grammar", dict, "grammar backend settings"),
@@ -56,12 +59,15 @@ class Config:
     fail_level: str = "warning"
     exclude: list[str] = field(default_factory=list)
     timeout: float = 1.0
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
     baseline: str | None = None
     density: dict[str, Any] = field(default_factory=dict)
     grammar: dict[str, Any] = field(default_factory=dict)
     plugins: dict[str, Any] = field(default_factory=dict)
     #: rule selectors given on the command line (so errors can name the flag, not the file)
     cli_selectors: frozenset[str] = frozenset()
+    #: plugins that raised in ``commlint_configure`` (each linted document reports them as CL901)
+    plugin_failures: tuple[PluginFailure, ...] = ()
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -125,6 +131,8 @@ class Config:
                 raise ConfigError(f"{where}: rules.{rule} must be a table of options")
         if self.timeout <= 0:
             raise ConfigError(f"{where}: 'timeout' must be positive")
+        if self.max_file_size <= 0:
+            raise ConfigError(f"{where}: 'max-file-size' must be a positive number of bytes")
         for key, paths in (("packs", self.packs), ("lexicon-paths", self.lexicon_paths)):
             for raw in paths:
                 if not self.resolve(raw).exists():
@@ -156,7 +164,7 @@ class Config:
 
 
 def _kind(name: str) -> str:
-    return {"list": "list", "dict": "table", "str": "string"}.get(name, name)
+    return {"list": "list", "dict": "table", "str": "string", "int": "whole number"}.get(name, name)
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -182,6 +190,7 @@ def _has_tool_table(pyproject: Path) -> bool:
 
 
 def _run_configure_hook(cfg: Config) -> None:
-    from commlint.plugins import plugin_manager
+    from commlint.plugins import call_each
 
-    plugin_manager().hook.commlint_configure(config=cfg)
+    _, failures = call_each("commlint_configure", passthrough=(ConfigError,), config=cfg)
+    cfg.plugin_failures = (*cfg.plugin_failures, *failures)

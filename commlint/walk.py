@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from commlint.errors import InputError
+from commlint.source import display_name
 
 _ALWAYS_SKIP = {
     ".git",
@@ -51,17 +52,20 @@ def iter_documents(
 
     Walking skips VCS and virtualenv folders, anything a ``.gitignore`` or ``.commlintignore``
     on the way names, and the config's ``exclude`` patterns. Files named explicitly are
-    always linted (as pre-commit expects), whatever their extension.
+    always linted (as pre-commit expects), whatever their extension. Anything that is not a
+    regular file (a FIFO, a device, a socket) is yielded too, so reading it reports it.
     """
     excluded: Any = None  # built on the first folder: pathspec costs ~20 ms to import
     root = (exclude_root or Path.cwd()).resolve()
     for raw in paths:
         p = Path(raw)
-        if p.is_file():
+        if not p.exists():
+            raise InputError(f"{display_name(raw)}: no such file or directory")
+        if not p.is_dir():
+            # Named files are linted whatever they are: a FIFO or a device is then refused,
+            # by name, when it is read (read_source), rather than silently yielding nothing.
             yield p
             continue
-        if not p.exists():
-            raise InputError(f"{raw}: no such file or directory")
         if excluded is None:
             import pathspec
 

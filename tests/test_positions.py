@@ -108,7 +108,7 @@ def test_source_position_round_trip():
     ("data", "reason"),
     [
         ("café".encode("latin-1"), "not valid UTF-8 (byte 0xe9 at offset 3)"),
-        ("hi".encode("utf-16"), "not valid UTF-8"),
+        ("hi".encode("utf-16"), "UTF-16 text is not supported; save it as UTF-8"),
         (b"abc\x00def", "binary file"),
     ],
 )

@@ -81,10 +81,14 @@ class _ProseParser(HTMLParser):
         self.builder = ProseBuilder()
         self.skip_depth = 0
         self.skip_stack: list[str] = []
+        # HTMLParser counts lines at "\n" only, while Source also breaks them at a lone "\r";
+        # getpos() is mapped back through line starts counted the parser's way.
+        text = source.text
+        self._parser_starts = source.line_starts if "\r" not in text else _newline_starts(text)
 
     def _offset(self) -> int:
         line, col = self.getpos()
-        return self.source.line_starts[line - 1] + col
+        return self._parser_starts[line - 1] + col
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         at = self._offset()
@@ -158,6 +162,15 @@ class _ProseParser(HTMLParser):
             self.builder.space(start, end)
         else:
             self.builder.text(decoded, start, end)
+
+
+def _newline_starts(text: str) -> list[int]:
+    starts = [0]
+    pos = text.find("\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    return starts
 
 
 def parse_html(source: Source) -> Document:

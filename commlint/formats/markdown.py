@@ -31,13 +31,20 @@ _HTML_TAG = regex.compile(
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
+#: markdown-it drops everything inside containers nested deeper than this (its default, 20,
+#: hid lists 9 levels deep). Deeper content is scanned line by line instead (_deep_block);
+#: the limit stays modest because markdown-it recurses per level and slows with depth.
+MAX_NESTING = 40
+
+
 @lru_cache(maxsize=1)
 def _parser() -> Any:
     from markdown_it import MarkdownIt
 
     # Only block structure and line maps are read; inline markup is scanned here, with offsets,
     # so markdown-it's own inline pass (a third of the parse time) is switched off.
-    return MarkdownIt("commonmark").enable("table").disable("inline")
+    options = {"maxNesting": MAX_NESTING}
+    return MarkdownIt("commonmark", options).enable("table").disable("inline")
 
 
 def front_matter_lines(source: Source) -> int:
@@ -56,18 +63,26 @@ def front_matter_lines(source: Source) -> int:
 def parse_markdown(source: Source) -> Document:
     builder = ProseBuilder()
     skip = front_matter_lines(source)
-    lines = source.text.split("\n")
-    md_text = "\n".join([""] * skip + lines[skip:])
+    # Front matter becomes blank lines, so markdown-it's line numbers stay the source's own
+    # (it breaks lines at "\r\n", "\r" and "\n", as Source does).
+    starts = source.line_starts
+    md_text = source.text
+    if skip:
+        md_text = "\n" * skip + (source.text[starts[skip] :] if skip < len(starts) else "")
     tokens = _parser().parse(md_text)
     if skip:
         builder.code(0, source.line_starts[skip] if skip < len(source.line_starts) else len(source.text))
     in_table = 0
     in_container = 0  # inside a list item or blockquote: table rows carry their markers
     heading = False
-    for token in tokens:
+    for index, token in enumerate(tokens):
         kind = token.type
         if kind in ("blockquote_open", "list_item_open"):
             in_container += 1
+            closer = kind.replace("_open", "_close")
+            if token.map and index + 1 < len(tokens) and tokens[index + 1].type == closer:
+                # Nothing inside: an empty item, or one nested past markdown-it's limit.
+                _deep_block(builder, source, token.map[0] + 1, token.map[1])
         elif kind in ("blockquote_close", "list_item_close"):
             in_container -= 1
         elif kind in ("fence", "code_block", "html_block") and token.map:
@@ -175,6 +190,32 @@ def _block(builder: ProseBuilder, source: Source, first: int, last: int, heading
     builder.block_break(stop)
 
 
+def _deep_block(builder: ProseBuilder, source: Source, first: int, last: int) -> None:
+    """Emit the prose of lines first..last (1-based) of a container markdown-it left empty.
+
+    Past MAX_NESTING markdown-it stops parsing, so the lines are read here: container markers
+    are stripped from each line, a list marker or a blank line starts a new block, and the
+    rest is prose (a code fence that deep is read as prose too: rare, and safer than silence).
+    """
+    text = source.text
+    group_start: int | None = None
+    for line in range(first, last + 2):
+        if line <= last:
+            start, end = _line_span(source, line)
+            prefix = _CONTAINER_PREFIX.match(text, start, end)
+            marker_end = prefix.end() if prefix else start
+            blank = not text[marker_end:end].strip()
+            new_item = any(c in "-+*0123456789" for c in text[start:marker_end])
+        else:
+            blank = True
+            new_item = False
+        if group_start is not None and (blank or new_item):
+            _block(builder, source, group_start, line - 1, heading=False)
+            group_start = None
+        if not blank and group_start is None:
+            group_start = line
+
+
 def _table_row(builder: ProseBuilder, source: Source, line: int, contained: bool) -> None:
     start, end = _line_span(source, line)
     text = source.text
@@ -225,11 +266,12 @@ def _plain(builder: ProseBuilder, text: str, start: int, end: int) -> None:
     whitespace right after a removed token, so "bad <!-- x --> actors" reads "bad actors"."""
     pos = start
     for m in _WHITESPACE.finditer(text, start, end):
-        if m.start() > pos and "\n" not in m.group():
+        broken = "\n" in m.group() or "\r" in m.group()
+        if m.start() > pos and not broken:
             continue  # a space between words: stays in the verbatim run (one emit per run)
         if m.start() > pos:
             builder.text(text[pos : m.start()], pos)
-        if "\n" in m.group() or builder.ends_with_space():
+        if broken or builder.ends_with_space():
             builder.space(m.start(), m.end())
         else:
             builder.text(m.group(), m.start())

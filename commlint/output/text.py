@@ -8,6 +8,7 @@ from typing import IO, Any
 from commlint.diagnostics import Diagnostic
 from commlint.engine import LintResult
 from commlint.report import Report
+from commlint.source import display_name
 
 _COLOURS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "info": "\x1b[1;36m"}
 _BOLD, _DIM, _RESET, _CYAN = "\x1b[1m", "\x1b[2m", "\x1b[0m", "\x1b[36m"
@@ -24,7 +25,8 @@ def write_text(report: Report, stream: IO[str], options: dict[str, Any]) -> None
         for diag in result.diagnostics:
             _write_one(stream, result, diag, paint, quiet)
         if options.get("density") and "density" in result.extras:
-            stream.write(f"{result.path}: density: {result.extras['density'].get('summary', '')}\n")
+            summary = result.extras["density"].get("summary", "")
+            stream.write(f"{display_name(result.path or '-')}: density: {summary}\n")
     if options.get("statistics"):
         _write_statistics(report, stream)
     if quiet:
@@ -48,7 +50,7 @@ def write_text(report: Report, stream: IO[str], options: dict[str, Any]) -> None
 
 def _write_one(stream: IO[str], result: LintResult, diag: Diagnostic, paint: Any, quiet: bool) -> None:
     fixable = "[*] " if any(s.safe for s in diag.suggestions) else ""
-    location = f"{diag.path or '-'}:{diag.line}:{diag.column}:"
+    location = f"{display_name(diag.path or '-')}:{diag.line}:{diag.column}:"  # one line, whatever the name
     stream.write(
         f"{paint(_BOLD, location)} "
         f"{paint(_COLOURS[diag.severity], diag.rule)} [{diag.severity}] {fixable}{diag.message}\n"
