@@ -24,8 +24,9 @@ def builtin_rules_dir() -> Path:
 def read_toml(path: Path) -> dict[str, Any]:
     """Read a TOML file; errors name the file and the problem.
 
-    Parsed files are cached by content (commlint.regex_cache): the packs are read on every
-    start, and parsing them was a tenth of a pre-commit hook's cold start.
+    Files shipped with commlint are cached by content (commlint.regex_cache): the packs are
+    read on every start, and parsing them was a tenth of a pre-commit hook's cold start.
+    Anything else (user configuration, user packs and lexicons) is always parsed afresh.
     """
     try:
         with open(path, "rb") as fh:
@@ -34,13 +35,28 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: no such file") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if not _shipped(path):
+        return _parse_toml(raw, path)
     from commlint import regex_cache
 
-    packed = regex_cache.remember("toml", hashlib.sha1(raw).hexdigest(), lambda _: _packed(raw, path))
+    packed = regex_cache.remember("toml", hashlib.sha256(raw).hexdigest(), lambda _: _packed(raw, path))
     if packed is None:  # holds values marshal cannot store (TOML dates): parse every time
         return _parse_toml(raw, path)
     data: dict[str, Any] = marshal.loads(packed)  # a fresh copy: callers may change it
     return data
+
+
+def _shipped(path: Path) -> bool:
+    """True for a file inside commlint's own rules folder (packs and lexicons it ships)."""
+    try:
+        return path.resolve().is_relative_to(_builtin_resolved())
+    except OSError:
+        return False
+
+
+@lru_cache(maxsize=1)
+def _builtin_resolved() -> Path:
+    return builtin_rules_dir().resolve()
 
 
 def _parse_toml(raw: bytes, path: Path) -> dict[str, Any]:

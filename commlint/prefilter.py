@@ -9,13 +9,16 @@ contain, it yields ``None`` and the rule always runs.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 import regex
 
-#: bump when the analysis changes: results are cached on disk under this version
-VERSION = 3
+#: results are cached on disk under this version: a digest of this file, so any change to
+#: the analysis retires what older versions cached
+VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 
 
 class _Unsure(Exception):

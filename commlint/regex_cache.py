@@ -1,14 +1,24 @@
 """Compiled rule patterns kept on disk, so a cold start does not re-parse every pattern.
 
 The ``regex`` module parses and optimises a pattern in Python before handing a code list to
-its C engine; for the built-in packs that is ~100-200 ms, most of a pre-commit hook's start.
-The first process to compile a pattern records what it handed to the engine; later
+its C engine; for the built-in packs that is about two seconds, most of a pre-commit hook's
+start. The first process to compile a pattern records what it handed to the engine; later
 processes rebuild the same pattern object from that record in microseconds.
 
-The cache holds rule patterns only (never document text), lives in
-``$COMMLINT_CACHE_DIR`` or ``$XDG_CACHE_HOME/commlint`` (default ``~/.cache/commlint``),
-is keyed by the exact ``regex`` build, and is written atomically. ``COMMLINT_NO_CACHE=1``
-turns it off. Any problem reading or writing it means patterns are simply compiled.
+The engine trusts a code list completely (a changed integer can crash or hang it), and
+nothing short of parsing the pattern again could check one. So a record is used only when:
+
+- the folder and the file belong to this user and nobody else can write them;
+- the file's SHA-256 over its contents and the exact ``regex`` build matches, and so does
+  each entry's over its key and value (checked before anything is unmarshalled);
+- the rebuilt pattern has the source and at least the flags that were asked for.
+
+Anything else means the pattern is simply compiled (and the file rewritten). A checksum
+cannot stop someone who can already write as this user from recomputing it; the folder's
+ownership is what keeps other users out. The cache holds rule patterns and facts derived
+from commlint's own files (never document text or user configuration). It lives in
+``$COMMLINT_CACHE_DIR`` or ``$XDG_CACHE_HOME/commlint`` (default ``~/.cache/commlint``);
+``COMMLINT_NO_CACHE=1`` turns it off.
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ import atexit
 import hashlib
 import marshal
 import os
+import stat
 import sys
 import threading
 from array import array
@@ -27,7 +38,11 @@ from typing import Any
 import regex
 
 _LOCK = threading.Lock()
-_FORMAT = 3
+_FORMAT = 4
+_MAGIC = b"commlint-pattern-cache\n"
+_DIGEST = 32  # bytes of a SHA-256 digest
+
+Key = tuple[str, int]
 
 
 def _engine() -> Any:
@@ -45,8 +60,8 @@ def _build_key() -> str:
     engine = _engine()._regex
     where = getattr(engine, "__file__", "") or ""
     try:
-        stat = os.stat(where)
-        stamp = f"{stat.st_size}:{int(stat.st_mtime)}"
+        info = os.stat(where)
+        stamp = f"{info.st_size}:{info.st_mtime_ns}"
     except OSError:
         stamp = "?"
     raw = f"{_FORMAT}|{regex.__version__}|{where}|{stamp}|{sys.version_info[:3]}"
@@ -66,39 +81,105 @@ def cache_file() -> Path | None:
     return folder / f"patterns-{_build_key()}.marshal"
 
 
+def owned_safely(info: os.stat_result) -> bool:
+    """True if only the current user can change this file or folder: it is theirs and is
+    not group- or world-writable. (Without POSIX owners, the per-user profile folder is
+    what guards it.)"""
+    if not hasattr(os, "geteuid"):  # pragma: no cover - Windows
+        return True
+    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _digest(*parts: bytes) -> bytes:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))  # lengths first: no two splits hash alike
+        h.update(part)
+    return h.digest()
+
+
+def _seal(key: Key, content: bytes) -> bytes:
+    """``content`` prefixed with a checksum of its key and itself."""
+    return _digest(repr(key).encode(), content) + content
+
+
+def _unseal(key: Key, sealed: Any) -> bytes | None:
+    """The content of a sealed entry, or None if it is not the one written under ``key``."""
+    if not isinstance(sealed, bytes) or len(sealed) < _DIGEST:
+        return None
+    content = sealed[_DIGEST:]
+    return content if _digest(repr(key).encode(), content) == sealed[:_DIGEST] else None
+
+
+def _read(path: Path) -> dict[Key, bytes]:
+    """The entries of the cache file, or none if it is missing, foreign or damaged."""
+    try:
+        if not owned_safely(os.stat(path.parent)):
+            return {}
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())  # the file opened, not whatever the path names now
+            if not stat.S_ISREG(info.st_mode) or not owned_safely(info):
+                return {}
+            raw = fh.read()
+    except OSError:
+        return {}
+    head = len(_MAGIC) + _DIGEST
+    if not raw.startswith(_MAGIC) or len(raw) < head:
+        return {}
+    body = raw[head:]
+    if _digest(_build_key().encode(), body) != raw[len(_MAGIC) : head]:
+        return {}  # marshal is never handed bytes this code did not write
+    try:
+        data = marshal.loads(body)
+    except (EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        k: v
+        for k, v in data.items()
+        if isinstance(k, tuple) and len(k) == 2 and isinstance(k[0], str) and type(k[1]) is int and isinstance(v, bytes)
+    }
+
+
 class PatternCache:
     """(pattern, flags) -> the arguments the regex engine needs to rebuild it, plus facts
-    derived from patterns or rule files (``remember``). Each value is kept marshalled and
-    decoded only when asked for, so loading the file stays cheap however much it holds."""
+    derived from patterns or commlint's own files (``remember``). Each value is kept sealed
+    and marshalled, and checked and decoded only when asked for."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._entries: dict[tuple[str, int], bytes] | None = None
+        self._entries: dict[Key, bytes] | None = None
         self._dirty = False
         self._saver_registered = False
-        self._used: set[tuple[str, int]] = set()
+        self._used: set[Key] = set()
 
-    def entries(self) -> dict[tuple[str, int], bytes]:
+    def entries(self) -> dict[Key, bytes]:
         if self._entries is None:
-            self._entries = {}
-            if self.path is not None:
-                try:
-                    with open(self.path, "rb") as fh:
-                        data = marshal.load(fh)
-                    if isinstance(data, dict):
-                        self._entries = data
-                except (OSError, EOFError, ValueError, TypeError):
-                    pass  # no cache yet, or an unreadable one: compile as usual
+            self._entries = _read(self.path) if self.path is not None else {}
         return self._entries
 
-    def _store(self, key: tuple[str, int], value: Any) -> None:
+    def _load(self, key: Key) -> bytes | None:
+        """The checked content stored under ``key``; a bad entry is dropped (and rewritten)."""
+        entries = self.entries()
+        sealed = entries.get(key)
+        if sealed is None:
+            return None
+        content = _unseal(key, sealed)
+        if content is None:
+            del entries[key]
+            self._dirty = True
+        return content
+
+    def _store(self, key: Key, value: Any) -> None:
         if self.path is None:
             return
         try:
             packed = marshal.dumps(value)
         except ValueError:
             return  # not marshallable: just not cached
-        self.entries()[key] = packed
+        self.entries()[key] = _seal(key, packed)
         self._dirty = True
         if not self._saver_registered:
             atexit.register(self.save)
@@ -109,14 +190,12 @@ class PatternCache:
         key = (pattern, int(flags))
         with _LOCK:
             self._used.add(key)
-            entries = self.entries()
-            stored = entries.get(key)
+            stored = self._load(key)
             if stored is not None:
-                try:
-                    compiled: regex.Pattern[str] = _engine()._regex.compile(*_unpack(marshal.loads(stored)))
-                    return compiled
-                except Exception:  # a stale or damaged entry: rebuild it
-                    entries.pop(key, None)
+                rebuilt = _rebuild(stored, pattern, int(flags))
+                if rebuilt is not None:
+                    return rebuilt
+                self.entries().pop(key, None)  # stale for this build: record it again
             compiled, recorded = _compile_recording(pattern, flags)
             if recorded is not None:
                 self._store(key, recorded)
@@ -128,7 +207,7 @@ class PatternCache:
         key = (f"{kind}:{text}", -1)
         with _LOCK:
             self._used.add(key)
-            stored = self.entries().get(key)
+            stored = self._load(key)
             if stored is not None:
                 try:
                     return marshal.loads(stored)
@@ -143,19 +222,24 @@ class PatternCache:
         """Write the cache atomically if this process added to it (errors are ignored).
 
         Entries this process did not use are dropped once they outnumber the used ones, so
-        edited packs and old analyses do not pile up."""
+        edited packs and old analyses do not pile up. Nothing is written into a folder that
+        another user could change."""
         if not self._dirty or self.path is None or self._entries is None:
             return
         if len(self._entries) > 2 * len(self._used) + 64:
             self._entries = {k: v for k, v in self._entries.items() if k in self._used}
         import tempfile
 
+        folder = self.path.parent
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".patterns-")
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not owned_safely(os.stat(folder)):
+                return
+            body = marshal.dumps(self._entries)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".patterns-")  # mode 0600
             try:
                 with os.fdopen(fd, "wb") as fh:
-                    marshal.dump(self._entries, fh)
+                    fh.write(_MAGIC + _digest(_build_key().encode(), body) + body)
                 os.replace(tmp, self.path)
             finally:
                 if os.path.exists(tmp):
@@ -163,6 +247,24 @@ class PatternCache:
             self._dirty = False
         except (OSError, ValueError):
             pass
+
+
+def _rebuild(stored: bytes, pattern: str, flags: int) -> regex.Pattern[str] | None:
+    """The pattern object a checked record describes, or None if it does not describe
+    ``pattern`` compiled with ``flags`` (or this engine rejects it)."""
+    try:
+        args = list(marshal.loads(stored))
+        if len(args) < 3 or args[0] != pattern or type(args[1]) is not int or flags & ~args[1]:
+            return None
+        code = array("q")
+        code.frombytes(args[2])
+        args[2] = code.tolist()
+        compiled: regex.Pattern[str] = _engine()._regex.compile(*args)
+    except Exception:  # a record from another layout of the engine's arguments
+        return None
+    if compiled.pattern != pattern or compiled.flags != args[1]:
+        return None
+    return compiled
 
 
 def _compile_recording(pattern: str, flags: int) -> tuple[regex.Pattern[str], tuple[Any, ...] | None]:
@@ -194,15 +296,9 @@ def _compile_recording(pattern: str, flags: int) -> tuple[regex.Pattern[str], tu
         marshal.dumps(packed)
     except (ValueError, TypeError, OverflowError):
         return compiled, None
+    if compiled.pattern != pattern or compiled.flags != args[1]:
+        return compiled, None  # not the record of this pattern object: do not keep it
     return compiled, packed
-
-
-def _unpack(stored: tuple[Any, ...]) -> tuple[Any, ...]:
-    args = list(stored)
-    code = array("q")
-    code.frombytes(args[2])
-    args[2] = code.tolist()
-    return tuple(args)
 
 
 _CACHE: PatternCache | None = None
@@ -216,7 +312,7 @@ def _cache() -> PatternCache:
 
 
 def remember(kind: str, text: str, compute: Callable[[str], Any]) -> Any:
-    """A derived fact about a pattern (e.g. its leading words), cached beside it."""
+    """A derived fact about a pattern or one of commlint's own files, cached beside it."""
     return _cache().remember(kind, text, compute)
 
 
