@@ -19,13 +19,15 @@ from commlint.formats import format_for_path
 from commlint.grammar import review_suggestions
 from commlint.lexicon import Lexicon, lexicon_files, load_lexicon
 from commlint.packs import iter_rule_specs
-from commlint.plugins import plugin_manager, rule_types
+from commlint.plugin_errors import PluginFailure, as_diagnostic, collecting, describe, report
+from commlint.plugins import call_each_from, call_first, merged_tables_from, plugin_paths
 from commlint.ruletypes.base import CheckContext, Finding, Rule, RuleEnv, RuleTimeout
 from commlint.source import Source
 from commlint.suggest import make_suggestion
 from commlint.suppress import parse_suppressions
 
 log = logging.getLogger("commlint")
+BUILTIN = "plugin 'commlint.builtin'"
 
 
 @dataclass
@@ -47,7 +49,8 @@ class LintResult:
 
 def configured_lexicons(cfg: Config) -> dict[str, Lexicon]:
     """The lexicons a configuration sees: built-ins and plugins, then its own paths and tables."""
-    paths = [Path(p) for group in plugin_manager().hook.commlint_lexicon_paths() for p in group]
+    paths, failures = plugin_paths("commlint_lexicon_paths")
+    report(failures)
     paths += [cfg.resolve(p) for p in cfg.lexicon_paths]
     lexicons = {name: load_lexicon(path) for name, path in lexicon_files(paths).items()}
     for name, table in cfg.lexicons.items():
@@ -76,8 +79,14 @@ class Linter:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self.lexicons = configured_lexicons(config)
-        self.all_rules = self._build_rules()
+        #: who contributed each rule (by id(rule)), so a rule that fails names its plugin
+        self._origin: dict[int, str] = {}
+        # Plugins that failed while the configuration and its rules were built: reported
+        # on every document linted with them (CL901), since none of them is to blame.
+        with collecting() as failures:
+            self.lexicons = configured_lexicons(config)
+            self.all_rules = self._build_rules()
+        self.plugin_failures: list[PluginFailure] = [*config.plugin_failures, *failures]
         self.rules = self._select(self.all_rules)
         env = RuleEnv(
             lexicons={name: lex.patterns() for name, lex in self.lexicons.items()},
@@ -101,19 +110,34 @@ class Linter:
     # -- building -----------------------------------------------------------------------
     def _build_rules(self) -> list[Rule]:
         cfg = self.config
-        types = rule_types()
-        pack_paths = [Path(p) for group in plugin_manager().hook.commlint_rule_packs() for p in group]
+        types, failures = merged_tables_from("commlint_rule_types")
+        report(failures)
+        pack_paths, failures = plugin_paths("commlint_rule_packs")
+        report(failures)
         pack_paths += [cfg.resolve(p) for p in cfg.packs]
         rules: list[Rule] = []
         for pack, where, spec in iter_rule_specs(pack_paths):
             kind = spec.get("type", "phrase")
-            cls = types.get(kind)
-            if cls is None:
+            if kind not in types:
                 raise ConfigError(f"{where}: unknown rule type {kind!r} (known: {', '.join(sorted(types))})")
-            rule = cls(spec, where)
+            plugin, cls = types[kind]
+            try:
+                rule = cls(spec, where)
+            except ConfigError:
+                raise
+            except Exception as exc:  # the type's plugin is broken, not the pack
+                report([PluginFailure.from_exception(plugin, f"rule type {kind!r} building {where}", exc)])
+                continue
             rule.pack = pack
+            self._origin[id(rule)] = plugin if plugin != BUILTIN else f"rule pack {pack!r}"
             rules.append(rule)
-        for group in plugin_manager().hook.commlint_rules(config=cfg):
+        answers, failures = call_each_from("commlint_rules", passthrough=(ConfigError,), config=cfg)
+        report(failures)
+        for plugin, group in answers:
+            if not isinstance(group, (list, tuple)) or not all(isinstance(r, Rule) for r in group):
+                report([PluginFailure(plugin, "commlint_rules", f"returned {group!r}, not a list of Rule instances")])
+                continue
+            self._origin.update({id(rule): plugin for rule in group})
             rules.extend(group)
         seen: dict[str, Rule] = {}
         for rule in rules:
@@ -169,13 +193,23 @@ class Linter:
 
     # -- linting ------------------------------------------------------------------------
     def document(self, source: Source, fmt: str | None = None) -> Document:
+        """The prose view of ``source``; a format plugin that raises is reported (CL901)."""
         fmt = fmt or format_for_path(source.path)
-        doc = plugin_manager().hook.commlint_document_format(source=source, format=fmt)
-        if doc is None:
-            raise ConfigError(f"{source.path or '<stdin>'}: no parser for format {fmt!r}")
-        return doc  # type: ignore[no-any-return]
+        doc, failures = call_first("commlint_document_format", source=source, format=fmt)
+        if not isinstance(doc, Document):
+            failed = "".join(f"; {f.plugin} failed: {f.error}" for f in failures)
+            raise ConfigError(f"{source.path or '<stdin>'}: no parser for format {fmt!r}{failed}")
+        report(failures)
+        return doc
 
     def lint(self, source: Source, fmt: str | None = None) -> LintResult:
+        with collecting() as failures:
+            result = self._lint(source, fmt)
+        # Not subject to suppressions or per-file-ignores: they are about a plugin, not the text.
+        result.diagnostics[:0] = [as_diagnostic(f, source.path) for f in [*self.plugin_failures, *failures]]
+        return result
+
+    def _lint(self, source: Source, fmt: str | None) -> LintResult:
         doc = self.document(source, fmt)
         style = "html" if doc.format in ("markdown", "html") else "text"
         suppressions = parse_suppressions(source.text, source.line_starts, style, doc.meta.get("code", ()))  # type: ignore[arg-type]
@@ -209,18 +243,27 @@ class Linter:
             )
             return
         except Exception as exc:  # a broken plugin rule must not take the run down
-            log.exception("rule %s failed", rule.id)
-            yield self._internal(
-                doc,
-                "CL901",
-                "rule-error",
-                f"rule {rule.id} ({rule.name}) failed and was skipped: {type(exc).__name__}: {exc}",
-            )
+            log.debug("rule %s failed", rule.id, exc_info=True)  # the traceback, for --log-level debug
+            yield self._rule_failure(rule, doc, describe(exc), "the rule was skipped on this document")
             return
         for finding in findings:
+            problem = _span_problem(finding, len(doc.prose))
+            if problem:
+                yield self._rule_failure(rule, doc, problem, "the finding was dropped")
+                continue
             if finding.scope == "span" and accepted and _overlaps(finding, accepted):
                 continue
-            yield self.to_diagnostic(rule, doc, finding)
+            try:
+                yield self.to_diagnostic(rule, doc, finding)
+            except Exception as exc:  # a bad suggestion span or message template
+                log.debug("rule %s: bad finding", rule.id, exc_info=True)
+                yield self._rule_failure(rule, doc, describe(exc), "the finding was dropped")
+
+    def _rule_failure(self, rule: Rule, doc: Document, error: str, consequence: str) -> Diagnostic:
+        """CL901 for a rule that raised or returned a bad finding, naming the plugin it came from."""
+        who = self._origin.get(id(rule)) or f"rule pack {rule.pack!r}"
+        failure = PluginFailure(who, f"the check of rule {rule.id} ({rule.name})", error, consequence)
+        return as_diagnostic(failure, doc.source.path)
 
     def to_diagnostic(self, rule: Rule, doc: Document, finding: Finding) -> Diagnostic:
         source = doc.source
@@ -289,6 +332,18 @@ class Linter:
     @cached_property
     def rule_ids(self) -> list[str]:
         return [r.id for r in self.rules]
+
+
+def _span_problem(finding: Finding, length: int) -> str | None:
+    """Why a finding's span cannot be mapped to the source, or None when it can."""
+    start, end = finding.start, finding.end
+    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
+        return f"returned a finding with a non-integer span ({start!r}, {end!r})"
+    if finding.scope == "document":
+        return None
+    if not 0 <= start <= end <= length:
+        return f"returned a finding with an invalid span ({start}, {end}) for a prose view of {length} characters"
+    return None
 
 
 def _overlaps(finding: Finding, spans: list[tuple[int, int]]) -> bool:

@@ -23,9 +23,9 @@ SKIPPED = "its contribution was skipped"
 class PluginFailure:
     """One plugin that raised (or answered nonsense) in one hook."""
 
-    #: the plugin as pluggy names it, with its distribution when it was installed
+    #: who failed: ``plugin 'acme' (commlint-acme 1.0.0)``, as pluggy names it, or ``rule pack 'x'``
     plugin: str
-    #: the hook (``commlint_rules``) or, for a rule, ``check`` / ``span``
+    #: the hook (``commlint_rules``), or ``the check of rule X (name)``
     hook: str
     #: ``ValueError: boom``
     error: str
@@ -36,12 +36,16 @@ class PluginFailure:
     def from_exception(
         cls, plugin: str, hook: str, exc: BaseException, consequence: str = SKIPPED
     ) -> PluginFailure:
-        error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        return cls(plugin, hook, error, consequence)
+        return cls(plugin, hook, describe(exc), consequence)
 
     @property
     def message(self) -> str:
-        return f"plugin {self.plugin} failed in {self.hook} and {self.consequence}: {self.error}"
+        return f"{self.plugin} failed in {self.hook} and {self.consequence}: {self.error}"
+
+
+def describe(exc: BaseException) -> str:
+    """``ValueError: boom`` (the class alone when the message is empty)."""
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def as_diagnostic(failure: PluginFailure, path: str | None) -> Diagnostic:

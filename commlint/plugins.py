@@ -8,7 +8,9 @@ exception end the whole hook call.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import pluggy
@@ -37,8 +39,8 @@ def plugin_label(plugin: object) -> str:
     name = pm.get_name(plugin) or repr(plugin)
     for registered, dist in pm.list_plugin_distinfo():
         if registered is plugin:
-            return f"{name!r} ({dist.project_name} {dist.version})"
-    return repr(name)
+            return f"plugin {name!r} ({dist.project_name} {dist.version})"
+    return f"plugin {name!r}"
 
 
 def _implementations(hook_name: str) -> tuple[list[Any], list[PluginFailure]]:
@@ -112,19 +114,38 @@ def call_first(
     return None, failures
 
 
-def merged_tables(hook_name: str, **kwargs: Any) -> tuple[dict[str, Any], list[PluginFailure]]:
-    """Merge the ``{name: value}`` tables plugins return; earlier plugins in call order win.
+def merged_tables_from(hook_name: str) -> tuple[dict[str, tuple[str, Any]], list[PluginFailure]]:
+    """Merge the ``{name: value}`` tables plugins return, each value with its plugin's label.
 
-    A plugin that returns something other than a table is reported like one that raised.
+    Earlier plugins in call order win. A plugin that returns something other than a table
+    is reported like one that raised.
     """
-    answers, failures = call_each_from(hook_name, **kwargs)
-    merged: dict[str, Any] = {}
+    answers, failures = call_each_from(hook_name)
+    merged: dict[str, tuple[str, Any]] = {}
     for plugin, table in reversed(answers):
         if not isinstance(table, dict):
             failures.append(PluginFailure(plugin, hook_name, f"returned {type(table).__name__}, not a dict"))
             continue
-        merged.update(table)
+        merged.update({key: (plugin, value) for key, value in table.items()})
     return merged, failures
+
+
+def merged_tables(hook_name: str) -> tuple[dict[str, Any], list[PluginFailure]]:
+    """:func:`merged_tables_from` without the labels."""
+    merged, failures = merged_tables_from(hook_name)
+    return {key: value for key, (_, value) in merged.items()}, failures
+
+
+def plugin_paths(hook_name: str) -> tuple[list[Path], list[PluginFailure]]:
+    """The paths every plugin's list hook returns (``commlint_rule_packs``, ``commlint_lexicon_paths``)."""
+    answers, failures = call_each_from(hook_name)
+    paths: list[Path] = []
+    for plugin, group in answers:
+        if not isinstance(group, (list, tuple)) or not all(isinstance(p, (str, os.PathLike)) for p in group):
+            failures.append(PluginFailure(plugin, hook_name, f"returned {group!r}, not a list of paths"))
+            continue
+        paths += [Path(p) for p in group]
+    return paths, failures
 
 
 def rule_types() -> dict[str, type]:

@@ -425,7 +425,10 @@ def test_a_failing_python_rule_is_a_diagnostic_not_a_crash(python_rules):
         ("PYR001", "span"),
         ("PYR001", "span"),
     ]
-    assert diags[0].message == "rule PYR002 (broken) failed and was skipped: ValueError: boom"
+    assert diags[0].message == (
+        "plugin 'test-python-rules' failed in the check of rule PYR002 (broken) "
+        "and the rule was skipped on this document: ValueError: boom"
+    )
 
 
 # -- docs/writing-rules.md -----------------------------------------------------------------------
