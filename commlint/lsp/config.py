@@ -26,6 +26,8 @@ from commlint.packs import read_toml
 DEFAULT_DEBOUNCE_MS = 200
 #: the default pause before the full pass re-checks the whole document (milliseconds)
 DEFAULT_FULL_LINT_DELAY_MS = 500
+#: the default time one lint of one document may take before it is stopped (milliseconds)
+DEFAULT_LINT_BUDGET_MS = 10_000
 
 
 @dataclass
@@ -35,45 +37,62 @@ class ServerSettings:
     debounce_ms: int = DEFAULT_DEBOUNCE_MS
     #: the pause after which the full pass (cross-sentence and document rules) runs
     full_lint_delay_ms: int = DEFAULT_FULL_LINT_DELAY_MS
+    #: how long one lint of one document may run before it is stopped (fail closed)
+    lint_budget_ms: int = DEFAULT_LINT_BUDGET_MS
     #: config keys as in commlint.toml (``select``, ``ignore``, ``severity`` ...)
     overrides: dict[str, Any] = field(default_factory=dict)
+    #: where ``overrides`` came from, so errors in them name it and not a config file
+    origin: str = "initializationOptions"
 
 
-def parse_settings(raw: Any, base: ServerSettings | None = None) -> ServerSettings:
+#: setting key -> (ServerSettings attribute, smallest value allowed)
+_NUMBERS = {
+    "debounceMs": ("debounce_ms", 0),
+    "fullLintDelayMs": ("full_lint_delay_ms", 0),
+    "lintBudgetMs": ("lint_budget_ms", 1),
+}
+
+
+def parse_settings(
+    raw: Any, base: ServerSettings | None = None, origin: str = "initializationOptions"
+) -> ServerSettings:
     """Settings from ``initializationOptions`` or ``didChangeConfiguration`` params.
 
     Accepts ``{"commlint": {...}}`` or the inner table itself, whose keys are
-    ``debounceMs`` and ``fullLintDelayMs`` (milliseconds) and ``config`` (a table of
-    config keys). Unknown or ill-typed
-    values raise ValueError naming them.
+    ``debounceMs``, ``fullLintDelayMs`` and ``lintBudgetMs`` (milliseconds) and ``config``
+    (a table of config keys). Unknown or ill-typed values raise ValueError naming them
+    and ``origin``, the message that carried them.
     """
     settings = ServerSettings(
         debounce_ms=base.debounce_ms if base else DEFAULT_DEBOUNCE_MS,
         full_lint_delay_ms=base.full_lint_delay_ms if base else DEFAULT_FULL_LINT_DELAY_MS,
+        lint_budget_ms=base.lint_budget_ms if base else DEFAULT_LINT_BUDGET_MS,
         overrides=dict(base.overrides) if base else {},
+        origin=base.origin if base else origin,
     )
     if raw is None:
         return settings
     if not isinstance(raw, Mapping):
-        raise ValueError("commlint settings must be an object")
+        raise ValueError(f"{origin}: commlint settings must be an object")
     table = raw.get("commlint", raw)
     if table is None:
         return settings
     if not isinstance(table, Mapping):
-        raise ValueError("commlint settings must be an object")
-    unknown = set(table) - {"debounceMs", "fullLintDelayMs", "config"}
+        raise ValueError(f"{origin}: commlint settings must be an object")
+    unknown = set(table) - {*_NUMBERS, "config"}
     if unknown:
-        raise ValueError(f"unknown commlint setting(s): {', '.join(sorted(unknown))}")
-    for key, attr in (("debounceMs", "debounce_ms"), ("fullLintDelayMs", "full_lint_delay_ms")):
+        raise ValueError(f"{origin}: unknown commlint setting(s): {', '.join(sorted(map(str, unknown)))}")
+    for key, (attr, least) in _NUMBERS.items():
         if key in table:
             value = table[key]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ValueError(f"commlint setting {key!r} must be a number >= 0")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < least:
+                raise ValueError(f"{origin}: commlint setting {key!r} must be a number >= {least}")
             setattr(settings, attr, int(value))
     if "config" in table:
         if not isinstance(table["config"], Mapping):
-            raise ValueError("commlint setting 'config' must be an object of config keys")
+            raise ValueError(f"{origin}: commlint setting 'config' must be an object of config keys")
         settings.overrides = dict(table["config"])
+        settings.origin = origin
     return settings
 
 
@@ -141,7 +160,7 @@ class WorkspaceConfigs:
             if linter is not None:
                 return linter
             try:
-                linter = Linter(self._build(found, path))
+                linter = self._linter(found, path)
                 self._last_good[found] = linter
             except CommlintError as exc:
                 # Mid-edit typos in a config must not flood the document: keep the last
@@ -151,18 +170,25 @@ class WorkspaceConfigs:
             self._linters[found] = linter
             return linter
 
-    def _build(self, found: Path | None, path: Path | None) -> Config:
+    def _linter(self, found: Path | None, path: Path | None) -> Linter:
+        """The Linter of a config file with the client's overrides laid over it. An error
+        the file alone does not have is the overrides' and names their origin."""
         overrides = self.settings.overrides
+        try:
+            return Linter(self._build(found, path, overrides))
+        except CommlintError as exc:
+            if not overrides:
+                raise
+            Linter(self._build(found, path, {}))  # the file's own error names the file
+            where = str(found) if found is not None else "<config>"
+            detail = str(exc).removeprefix(f"{where}: ")
+            raise CommlintError(f"{self.settings.origin} commlint.config: {detail}") from None
+
+    def _build(self, found: Path | None, path: Path | None, overrides: dict[str, Any]) -> Config:
         if found is None:
             root = self.root_for(path) or (path.parent if path else Path.cwd())
             return Config.from_dict(overrides, root=root) if overrides else Config.default(root)
         data = read_toml(found)
         if found.name == "pyproject.toml":
             data = data.get("tool", {}).get("commlint", {})
-        merged = {**data, **overrides}
-        if not overrides:
-            return Config.from_dict(merged, path=found)
-        try:
-            return Config.from_dict(merged, path=found)
-        except CommlintError as exc:
-            raise CommlintError(f"{exc} (with the editor's commlint.config overrides)") from None
+        return Config.from_dict({**data, **overrides}, path=found)

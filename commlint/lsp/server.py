@@ -1,8 +1,11 @@
 """The commlint language server: state, scheduling, and the wiring of each LSP feature.
 
-Linting runs on one worker thread so the event loop keeps reading messages; a document
-change cancels the pending lint of that document (debounce), and a lint whose document
-has moved on to a newer version by the time it finishes is dropped, not published.
+Each lint runs as its own job on its own thread (``jobs.Job``), so the event loop keeps
+reading messages and a huge document never delays another one's diagnostics. A document
+change cancels the pending lint of that document (debounce) and stops a running one; a
+lint whose document has moved on to a newer version by the time it finishes is dropped,
+not published. A lint that runs past ``lintBudgetMs`` is stopped and the document gets an
+error diagnostic saying it was not fully checked: silence would read as "all clear".
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +28,7 @@ from pygls.exceptions import (
     JsonRpcInternalError,
     JsonRpcInvalidParams,
 )
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import to_fs_path
@@ -32,9 +37,10 @@ from commlint import __version__
 from commlint.engine import Linter
 from commlint.errors import CommlintError
 from commlint.formats import format_for_path
-from commlint.lsp import code_actions, density, hover
+from commlint.lsp import code_actions, density, hover, transport
 from commlint.lsp.config import ServerSettings, WorkspaceConfigs, is_config_file, parse_settings
-from commlint.lsp.diagnostics import to_lsp
+from commlint.lsp.diagnostics import SOURCE, to_lsp
+from commlint.lsp.jobs import Job
 from commlint.lsp.positions import PositionMap, choose_encoding
 from commlint.lsp.state import DocState
 
@@ -117,7 +123,8 @@ class CommlintServer(LanguageServer):
         self.languages: dict[str, str] = {}
         self._pending: dict[str, asyncio.TimerHandle] = {}
         self._pending_full: dict[str, asyncio.Handle] = {}
-        self._lint_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="commlint-lint")
+        #: the running lint of each document, and the timer that enforces its budget
+        self._jobs: dict[str, tuple[Job[DocState | None], asyncio.TimerHandle]] = {}
         self._shown_errors: set[str] = set()
         self._logged: set[tuple[str, str, str]] = set()
         #: documents whose next lint is published even if nothing changed (after a save)
@@ -157,6 +164,7 @@ class CommlintServer(LanguageServer):
             pending[uri] = loop.call_later(delay_ms / 1000, self._start_lint, uri, full)
 
     def _cancel(self, uri: str) -> None:
+        self._stop_job(uri)
         for pending in (self._pending, self._pending_full):
             handle = pending.pop(uri, None)
             if handle is not None:
@@ -171,12 +179,48 @@ class CommlintServer(LanguageServer):
         version, text, fmt = doc.version, doc.source, self.format_of(uri)
         if fmt is None:
             return
+        self._stop_job(uri)  # its text is older than this one: its result would be dropped
         loop = asyncio.get_running_loop()
         previous = self.documents.get(uri)
-        future = loop.run_in_executor(
-            self._lint_pool, self._lint, uri, version, text, fmt, self.encoding, full, previous
+        encoding = self.encoding
+        job: Job[DocState | None] = Job(
+            lambda: self._lint(uri, version, text, fmt, encoding, full, previous), name=f"commlint-lint {uri}"
         )
-        future.add_done_callback(lambda f: self._finish(uri, version, f))
+        budget = self.configs.settings.lint_budget_ms
+        timer = loop.call_later(budget / 1000, self._over_budget, uri, version, job)
+        self._jobs[uri] = (job, timer)
+        future = asyncio.wrap_future(job.start().future, loop=loop)
+        future.add_done_callback(lambda f: self._job_done(uri, version, job, f))
+
+    def _stop_job(self, uri: str) -> None:
+        running = self._jobs.pop(uri, None)
+        if running is not None:
+            running[1].cancel()
+            running[0].cancel()
+
+    def _job_done(self, uri: str, version: int | None, job: Job[DocState | None], future: asyncio.Future[Any]) -> None:
+        running = self._jobs.get(uri)
+        if running is not None and running[0] is job:
+            running[1].cancel()
+            del self._jobs[uri]
+        self._finish(uri, version, future)
+
+    def _over_budget(self, uri: str, version: int | None, job: Job[DocState | None]) -> None:
+        """Fail closed: stop the lint and say the document was not fully checked."""
+        running = self._jobs.get(uri)
+        if running is None or running[0] is not job or job.future.done():
+            return
+        del self._jobs[uri]
+        job.cancel()
+        budget = self.configs.settings.lint_budget_ms
+        log.warning("linting %s took over %d ms; stopped", uri, budget)
+        if uri not in self.languages or self._current_version(uri) != version:
+            return
+        self._publish_anyway.add(uri)  # the next lint that finishes replaces this notice
+        self.documents.pop(uri, None)
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=[not_checked(budget)])
+        )
 
     def _lint(
         self, uri: str, version: int | None, text: str, fmt: str, encoding: str, full: bool, previous: DocState | None
@@ -280,11 +324,14 @@ class CommlintServer(LanguageServer):
                 )
                 self.log(lsp.MessageType.Error, f"commlint: {error}")
 
-    def apply_settings(self, raw: Any) -> None:
+    def apply_settings(self, raw: Any, origin: str) -> None:
+        """Take settings from ``origin`` (initializationOptions or didChangeConfiguration)."""
         try:
-            settings = parse_settings(raw, self.configs.settings)
+            settings = parse_settings(raw, self.configs.settings, origin=origin)
         except ValueError as exc:
-            self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Error, message=f"commlint: {exc}"))
+            message = f"commlint: {exc} (ignored; the previous settings stay in use)"
+            self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Error, message=message))
+            self.log(lsp.MessageType.Error, message)
             return
         self.configs.update(settings)
         self._shown_errors.clear()
@@ -299,6 +346,35 @@ class CommlintServer(LanguageServer):
 
     def linter_for_uri(self, uri: str) -> Linter:
         return self.configs.linter_for(_path(uri))
+
+    def start_io(self, stdin: Any = None, stdout: Any = None) -> None:
+        """Serve over stdio with commlint's own framing (``transport``), not pygls' reader."""
+        self._stop_event = stop = threading.Event()
+        reader = transport.MessageReader(stdin or sys.stdin.buffer)
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(transport.serve(stop, reader, self.protocol, self.report_server_error))
+        except BrokenPipeError:
+            log.error("the connection to the client is lost; shutting down")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()  # type: ignore[no-untyped-call]
+
+
+def not_checked(budget_ms: int) -> lsp.Diagnostic:
+    """The diagnostic of a document whose lint was stopped: an error, on the first line."""
+    seconds = f"{budget_ms / 1000:g}"
+    return lsp.Diagnostic(
+        range=lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=1, character=0)),
+        message=(
+            f"commlint stopped checking this document after {seconds} s: it has NOT been fully checked. "
+            "Split it, or raise the lintBudgetMs setting."
+        ),
+        severity=lsp.DiagnosticSeverity.Error,
+        code="CL902",
+        source=SOURCE,
+    )
 
 
 def _path(uri: str) -> Path | None:
@@ -329,7 +405,7 @@ def build_server(settings: ServerSettings | None = None) -> CommlintServer:
             roots = [Path(params.root_path)]
         ls.configs.roots = [r.resolve() for r in roots]
         if params.initialization_options is not None:
-            ls.apply_settings(params.initialization_options)
+            ls.apply_settings(params.initialization_options, "initializationOptions")
 
     @server.feature(lsp.INITIALIZED)
     async def initialized(ls: CommlintServer, params: lsp.InitializedParams) -> None:
@@ -399,7 +475,7 @@ def build_server(settings: ServerSettings | None = None) -> CommlintServer:
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def did_change_configuration(ls: CommlintServer, params: lsp.DidChangeConfigurationParams) -> None:
-        ls.apply_settings(params.settings)
+        ls.apply_settings(params.settings, "workspace/didChangeConfiguration settings")
         ls.relint_all()
 
     @server.feature(

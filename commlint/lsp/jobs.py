@@ -1,0 +1,97 @@
+"""One lint in its own thread, which can be stopped: the language server's unit of work.
+
+Each job runs on a daemon thread of its own, so a huge document never queues the others
+behind it and an unfinished lint never holds the process open at exit. Python cannot kill
+a thread; ``cancel()`` raises ``Cancelled`` inside it (CPython's
+``PyThreadState_SetAsyncExc``), which takes effect at its next Python instruction. Lint
+code is plain Python over short C calls (regex searches have their own timeout), so that
+is soon. ``Cancelled`` derives from BaseException so the engine's per-rule ``except
+Exception`` cannot swallow it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Cancelled(BaseException):
+    """Raised inside a job's thread to stop it."""
+
+
+def _set_async_exc(ident: int, exc: type[BaseException] | None) -> bool:
+    """Raise ``exc`` in thread ``ident`` at its next instruction (None: clear a pending one)."""
+    api = getattr(ctypes, "pythonapi", None)
+    if api is None or not hasattr(api, "PyThreadState_SetAsyncExc"):
+        return False  # not CPython: the job runs to its end and its result is dropped
+    obj = ctypes.py_object(exc) if exc is not None else None
+    return bool(api.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), obj) == 1)
+
+
+class Job(Generic[T]):
+    """``fn()`` on a daemon thread; ``future`` gets its result, exception, or is cancelled."""
+
+    def __init__(self, fn: Callable[[], T], name: str) -> None:
+        self.future: Future[T] = Future()
+        self._fn = fn
+        self._lock = threading.Lock()
+        self._armed = False  # the thread is inside fn(): a Cancelled may be raised in it
+        self._cancelled = False
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def start(self) -> Job[T]:
+        self._thread.start()
+        return self
+
+    def cancel(self) -> bool:
+        """Stop the job (once); False when it had already been asked to."""
+        with self._lock:
+            if self._cancelled:
+                return False
+            self._cancelled = True
+            if self._armed and self._thread.ident is not None:
+                _set_async_exc(self._thread.ident, Cancelled)
+            return True
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled
+
+    def _arm(self) -> None:
+        with self._lock:
+            if self._cancelled:
+                raise Cancelled  # stopped before it started
+            self._armed = True
+
+    def _disarm(self) -> None:
+        # After this no Cancelled can arrive: the flag stops new ones, the clear drops one
+        # requested while fn() was returning.
+        with self._lock:
+            if self._armed:
+                self._armed = False
+                if self._cancelled and self._thread.ident is not None:
+                    _set_async_exc(self._thread.ident, None)
+
+    def _run(self) -> None:
+        try:
+            try:
+                self._arm()
+                value = self._fn()
+            finally:
+                self._disarm()
+        except Cancelled:
+            self._disarm()  # it may have arrived inside the first _disarm, before the flag
+            self.future.cancel()
+            return
+        except BaseException as exc:  # the server reports it; the thread must not die silently
+            self.future.set_exception(exc)
+            return
+        if self._cancelled:
+            self.future.cancel()  # asked to stop as it finished: its result is not wanted
+        else:
+            self.future.set_result(value)
