@@ -72,19 +72,27 @@ def check(text: str, config: Config) -> list[Problem] | None:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    from commlint.plugins import plugin_manager
+    from commlint.plugin_errors import report
+    from commlint.plugins import call_first
 
     try:
-        found = plugin_manager().hook.commlint_grammar_check(text=text, config=config)
+        # A backend that raises is skipped (the next one answers) and reported as CL901 on
+        # the document being linted; unavailable and refused are answers, not failures.
+        found, failures = call_first(
+            "commlint_grammar_check", passthrough=(GrammarUnavailable, ConfigError), text=text, config=config
+        )
+        problems = None if found is None else [dict(p) for p in found]
     except GrammarUnavailable as exc:
         _disable(str(exc))
         return None
     except ConfigError:
         raise  # a refused server URL is the user's to fix, not a warning to scroll past
-    except Exception as exc:  # a broken backend must not take the lint down
+    except Exception as exc:  # an answer that is not a list of problems
         _disable(f"grammar backend failed: {type(exc).__name__}: {exc}")
         return None
-    problems = None if found is None else [dict(p) for p in found]
+    if failures:
+        report(failures)
+        return problems  # not cached: each document it fails on says so
     with _cache_lock:
         _cache[key] = problems
         if len(_cache) > _CACHE_SIZE:

@@ -138,3 +138,39 @@ def test_run_lints_a_file_once_however_often_it_is_named(project, monkeypatch):
     report = run(["docs/a.md", "docs", "./docs/a.md"])
     assert [r.path for r in report.results] == ["docs/a.md"]
     assert [(d.line, d.column) for d in report.diagnostics] == [(1, 1)]
+
+
+# -- types at the boundary -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: commlint.lint_text(None), "text must be a str, not NoneType"),
+        (lambda: commlint.lint_text(b"totally secure"), r"text must be a str, not bytes \(decode bytes first"),
+        (lambda: commlint.lint_text("x", path=5), "path must be a str, an os.PathLike or None, not int"),
+        (lambda: commlint.lint_text("x", format=["md"]), "format must be a str or None, not list"),
+        (lambda: commlint.lint_text("x", config=5), "config must be a commlint.Config, a mapping .* not int"),
+        (lambda: commlint.lint_paths(5), r"paths must be a path \(str or os.PathLike\) or an iterable .* not int"),
+        (lambda: commlint.lint_paths(b"draft.md"), "paths must be a path .* not bytes"),
+        (lambda: commlint.lint_paths(["a.md", 7]), r"paths\[1\] must be a str or os.PathLike, not int"),
+        (lambda: commlint.lint_paths(["a.md"], config=5), "config must be a commlint.Config.* not int"),
+        (lambda: run(["-"], stdin=5), "stdin must be a str, bytes or None, not int"),
+        (lambda: run(["a.md"], overrides=["ignore"]), "overrides must be a mapping or None, not list"),
+    ],
+)
+def test_wrong_types_are_clear_type_errors(call, message):
+    with pytest.raises(TypeError, match=message):
+        call()
+
+
+def test_lint_paths_takes_one_path_as_a_str_or_a_pathlike(project, monkeypatch):
+    (project / "draft.md").write_text("We are totally secure.\n", encoding="utf-8")
+    (project / "other.md").write_text("Also totally secure.\n", encoding="utf-8")
+    monkeypatch.chdir(project)
+    for one in ("draft.md", Path("draft.md"), project / "draft.md"):
+        diags = commlint.lint_paths(one)
+        # One file, not the letters of its name (which would walk '/', 'd', 'r', ...).
+        assert [(Path(d.path or "").name, d.rule, d.column) for d in diags] == [("draft.md", "API001", 8)]
+    assert len(commlint.lint_paths(project)) == 2  # a folder, as one PathLike
+    assert len(run("draft.md").results) == 1

@@ -62,13 +62,14 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     from commlint import api
     from commlint.config import Config
-    from commlint.plugins import formatters
+    from commlint.plugins import merged_tables_from
 
     if not args.paths:
         raise UsageError("check: give at least one PATH (or '-' for stdin)")
-    fmts = formatters()
+    fmts, plugin_failures = merged_tables_from("commlint_formatters")
     if args.format not in fmts:
-        raise UsageError(f"check: unknown --format {args.format!r} (known: {', '.join(sorted(fmts))})")
+        failed = "".join(f"; {f.plugin} failed in {f.hook}: {f.error}" for f in plugin_failures)
+        raise UsageError(f"check: unknown --format {args.format!r} (known: {', '.join(sorted(fmts))}){failed}")
     config = Config.from_file(args.config) if args.config else None
     # Bytes, so a BOM, CRLF and a bad encoding reach decode() exactly as a file's would.
     stdin_text = sys.stdin.buffer.read() if "-" in args.paths else None
@@ -79,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
     )
     for hook in hooks:
         report = hook.after_lint(args, report) or report
+    report.add_plugin_failures(plugin_failures)
     for error in report.errors:
         sys.stderr.write(f"commlint: error: {error}\n")
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
@@ -91,8 +93,15 @@ def run(args: argparse.Namespace) -> int:
             "args": args,
         }
         if not getattr(args, "_suppress_report", False):
-            write: Any = fmts[args.format]
-            write(report, out, options)
+            plugin, write = fmts[args.format]
+            try:
+                write(report, out, options)
+            except Exception as exc:  # a plugin's formatter: name it, no traceback
+                from commlint.plugin_errors import describe
+
+                problem = f"{plugin} failed in its {args.format!r} formatter: {describe(exc)}"
+                sys.stderr.write(f"commlint: error: {problem}\n")
+                return 2
     finally:
         if args.output:
             out.close()
