@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,18 @@ def test_exit_code_does_not_depend_on_argument_order(tmp_path, flagged, expected
         summary = json.loads(proc.stdout)["summary"]
         results.append((proc.returncode, summary["failed"], summary["fail_level"]))
     assert results == [(expected, bool(expected), "warning")] * 2
+
+
+def test_junit_fails_each_file_at_its_own_level(tmp_path):
+    for name, level in (("lax", "error"), ("strict", "warning")):
+        project(tmp_path / name, f"fail-level = '{level}'\nseverity = {{ FLT101 = 'warning' }}\n")
+    proc = run_cli("check", "--format", "junit", "strict", "lax", cwd=tmp_path)
+    assert proc.returncode == 1
+    cases = {c.get("name"): c for c in ET.fromstring(proc.stdout).iter("testcase")}
+    assert sorted(cases) == ["lax/draft.md", "strict/draft.md"]
+    assert cases["strict/draft.md"].find("failure") is not None
+    assert cases["lax/draft.md"].find("failure") is None  # its warning is below 'error'
+    assert "FLT101" in (cases["lax/draft.md"].findtext("system-out") or "")
 
 
 # -- plugins that raise ------------------------------------------------------------------------------

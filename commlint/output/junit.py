@@ -48,8 +48,9 @@ def junit_tree(report: Report) -> ET.Element:
         tests += 1
         path = xml_text(display_path(result.path))
         case = ET.SubElement(suite, "testcase", classname="commlint", name=path, file=path)
-        failing = [d for d in result.diagnostics if at_least(d.severity, report.fail_level)]
-        passing = [d for d in result.diagnostics if not at_least(d.severity, report.fail_level)]
+        level = report.fail_level_of(result)  # each file fails at its own config's level
+        failing = [d for d in result.diagnostics if at_least(d.severity, level)]
+        passing = [d for d in result.diagnostics if not at_least(d.severity, level)]
         if failing:
             failures += 1
             rules = ", ".join(sorted({d.rule for d in failing}))
@@ -57,7 +58,7 @@ def junit_tree(report: Report) -> ET.Element:
                 case,
                 "failure",
                 type="commlint",
-                message=xml_text(f"{len(failing)} finding(s) at or above {report.fail_level}: {rules}"),
+                message=xml_text(f"{len(failing)} finding(s) at or above {level}: {rules}"),
             )
             failure.text = "\n".join(_line(d) for d in failing) + "\n"
         if passing:
