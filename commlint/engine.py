@@ -232,14 +232,18 @@ class Linter:
         self, rule: Rule, doc: Document, ctx: CheckContext, accepted: list[tuple[int, int]]
     ) -> Iterable[Diagnostic]:
         try:
+            ctx.begin()  # each rule gets the whole budget
             findings = list(rule.check(doc, ctx))
         except RuleTimeout:
+            # Fail closed: the rule's findings on this document are unknown, so this is an error
+            # whatever the fail level, never a skipped warning that lets the check pass.
             yield self._internal(
                 doc,
                 "CL900",
                 "rule-timeout",
-                f"rule {rule.id} ({rule.name}) timed out after {ctx.timeout:g}s on this document and was skipped; "
-                "simplify its patterns or raise `timeout`",
+                f"rule {rule.id} ({rule.name}) timed out after {ctx.timeout:g}s on this document, so its findings "
+                "are missing and the check fails; simplify its patterns or raise `timeout`",
+                severity="error",
             )
             return
         except Exception as exc:  # a broken plugin rule must not take the run down
@@ -298,12 +302,12 @@ class Linter:
             data=finding.data,
         )
 
-    def _internal(self, doc: Document, ident: str, name: str, message: str) -> Diagnostic:
+    def _internal(self, doc: Document, ident: str, name: str, message: str, severity: str = "warning") -> Diagnostic:
         return Diagnostic(
             rule=ident,
             name=name,
             category="internal",
-            severity="warning",
+            severity=severity,
             scope="document",
             message=message,
             line=1,

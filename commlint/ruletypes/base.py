@@ -69,30 +69,73 @@ class RuleEnv:
 
 @dataclass
 class CheckContext:
-    """What a rule may use while checking one document."""
+    """What a rule may use while checking one document.
+
+    ``timeout`` is each rule's time budget on the document (the engine calls :meth:`begin`
+    before each rule). Running past it raises RuleTimeout, which the engine reports as a
+    CL900 error: a rule that could not finish fails the check rather than passing it.
+    """
 
     timeout: float = 1.0
     settings: Mapping[str, Any] = field(default_factory=dict)
+    #: characters handed to the regex engine (the sum of every call's window): a deterministic
+    #: measure of a rule's work, which tests/test_linear.py checks grows linearly
+    scanned: int = field(default=0, compare=False)
+    #: regex calls made (one per match attempt, search or scan)
+    calls: int = field(default=0, compare=False)
     #: where words occur in the text being checked (commlint.prefilter.WordIndex), shared by rules
     _index: Any = field(default=None, init=False, repr=False, compare=False)
+    _deadline: float = field(default=0.0, init=False, repr=False, compare=False)
+    #: begin() was called: one budget for the whole rule, not one per call
+    _per_rule: bool = field(default=False, init=False, repr=False, compare=False)
+
+    def begin(self) -> None:
+        """Start a rule's time budget (the engine calls this before each rule; without it,
+        each finditer or search call gets the whole budget)."""
+        self._deadline = time.monotonic() + self.timeout
+        self._per_rule = True
+
+    def _left(self) -> float:
+        """Seconds left in the budget; raises RuleTimeout when none are."""
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise RuleTimeout(f"ran past the {self.timeout:g}s budget")
+        return left
 
     def finditer(
-        self, pattern: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
+        self,
+        pattern: regex.Pattern[str],
+        text: str,
+        pos: int = 0,
+        endpos: int | None = None,
+        *,
+        overlapped: bool = False,
     ) -> Iterator[regex.Match[str]]:
-        """``pattern.finditer`` with the per-document timeout; raises RuleTimeout.
+        """``pattern.finditer`` within the rule's time budget; raises RuleTimeout.
 
         When every match must start with one of a few words (see commlint.prefilter), the
         pattern is tried only where those words occur: the same matches, found 5-20x faster.
         """
+        if not self._per_rule:
+            self._deadline = time.monotonic() + self.timeout
         end = len(text) if endpos is None else endpos
         starts = self._candidate_starts(pattern, text, end)
+        guard = _guarded(pattern.pattern)
         try:
             if starts is None:
-                yield from pattern.finditer(text, pos, end, timeout=self.timeout)
+                self.calls += 1
+                self.scanned += max(0, end - pos)
+                found = pattern.finditer(
+                    text, pos, end, overlapped=overlapped, timeout=self._left() if guard else None
+                )
+                for count, m in enumerate(found, 1):
+                    if count % _CHECK_EVERY == 0:
+                        self._left()
+                    yield m
             else:
-                yield from _finditer_at(pattern, text, starts, pos, end, self.timeout)
-        except TimeoutError as exc:
-            raise RuleTimeout(str(exc)) from None
+                yield from self._finditer_at(pattern, text, starts, pos, end, guard, overlapped)
+        except TimeoutError:
+            raise RuleTimeout(f"ran past the {self.timeout:g}s budget") from None
 
     def _candidate_starts(self, pattern: regex.Pattern[str], text: str, end: int) -> list[int] | None:
         if pattern.flags & _FLAGS_WITHOUT_PREFILTER:
@@ -110,19 +153,70 @@ class CheckContext:
     def search(
         self, pattern: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
     ) -> regex.Match[str] | None:
-        """``pattern.search`` with the timeout (and the same word prefilter as finditer)."""
-        end = len(text) if endpos is None else endpos
-        starts = self._candidate_starts(pattern, text, end)
-        try:
-            if starts is None:
-                return pattern.search(text, pos, end, timeout=self.timeout)
-            return next(_finditer_at(pattern, text, starts, pos, end, self.timeout), None)
-        except TimeoutError as exc:
-            raise RuleTimeout(str(exc)) from None
+        """``pattern.search`` within the time budget (and the same word prefilter as finditer)."""
+        return next(self.finditer(pattern, text, pos, endpos), None)
+
+    def _finditer_at(
+        self,
+        pattern: regex.Pattern[str],
+        text: str,
+        starts: list[int],
+        pos: int,
+        end: int,
+        guard: bool,
+        overlapped: bool,
+    ) -> Iterator[regex.Match[str]]:
+        """What ``pattern.finditer(text, pos, end)`` yields, given every possible match start.
+
+        Each attempt sees at most MATCH_WINDOW characters: ``regex`` scans ahead for a string
+        the pattern requires, so an unbounded attempt costs the rest of the text, and one
+        attempt per candidate made a scan quadratic. A match reaching near the window's edge
+        is tried again on the whole text, so only a match longer than the window is missed.
+        """
+        i = bisect_left(starts, pos)  # an index, not a slice: a copy per call was quadratic
+        n = len(starts)
+        while i < n:
+            start = starts[i]
+            i += 1
+            if start < pos:
+                continue
+            if start >= end:
+                break
+            if self.calls % _CHECK_EVERY == 0:
+                self._left()
+            window = min(end, start + MATCH_WINDOW)
+            self.calls += 1
+            self.scanned += window - start
+            timeout = self._left() if guard else None
+            m = pattern.match(text, start, window, timeout=timeout)
+            if m is not None and window < end and m.end() > window - _EDGE:
+                self.calls += 1
+                self.scanned += end - start
+                m = pattern.match(text, start, end, timeout=timeout)
+            if m is not None:
+                yield m
+                pos = start + 1 if overlapped else m.end() if m.end() > start else start + 1
 
 
+#: characters after its start a match attempt sees (a longer match is not found)
+MATCH_WINDOW = 1000
+#: a match ending this close to the window's edge is tried again on the whole text (the edge
+#: reads as the end of the text to ``\b``, ``$`` and look-aheads)
+_EDGE = 200
+#: the time budget is checked every this many regex calls (a clock read costs ~50 ns, but a
+#: ``timeout=`` on every call cost ~1.4 us)
+_CHECK_EVERY = 64
 _MID_WORD = regex_cache.compile(r"\w\w", 0)
 _FLAGS_WITHOUT_PREFILTER = regex.VERBOSE | regex.WORD | regex.REVERSE | regex.FULLCASE | regex.ASCII | regex.LOCALE
+#: an unbounded gap: ``.``, a negated class or a group under ``*``, ``+`` or ``{n,}`` (not
+#: possessive). Such a pattern can backtrack for a long time inside one call, so only it gets
+#: the regex-level timeout; the budget checks between calls bound every other pattern.
+_GAP = regex_cache.compile(r"(?:\)|(?<!\\)\.|\[\^(?:\\.|[^\]])*\])(?:[*+]|\{\d+,\})(?![+])", 0)
+
+
+@lru_cache(maxsize=4096)
+def _guarded(pattern: str) -> bool:
+    return _GAP.search(pattern) is not None
 
 
 @lru_cache(maxsize=4096)
@@ -131,25 +225,6 @@ def _leads(pattern: str) -> tuple[frozenset[tuple[str, bool]], bool] | None:
 
     found: tuple[frozenset[tuple[str, bool]], bool] | None = regex_cache.remember(f"leads-v{VERSION}", pattern, leads)
     return found
-
-
-def _finditer_at(
-    pattern: regex.Pattern[str], text: str, starts: list[int], pos: int, end: int, timeout: float
-) -> Iterator[regex.Match[str]]:
-    """What ``pattern.finditer(text, pos, end)`` yields, given every possible match start."""
-    deadline = time.monotonic() + timeout
-    for start in starts[bisect_left(starts, pos) :]:
-        if start < pos:
-            continue
-        if start >= end:
-            break
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError("regex timed out")
-        m = pattern.match(text, start, end, timeout=left)
-        if m is not None:
-            yield m
-            pos = m.end() if m.end() > start else start + 1
 
 
 #: the type (or types) a per-rule option must have; ``builtins.type`` because rules shadow ``type``

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 import regex
 
 from commlint.diagnostics import SEVERITIES
+from commlint.document import Document
 from commlint.errors import ConfigError
 from commlint.ruletypes.base import CheckContext, Rule, SuggestionSpec, compile_patterns
 
@@ -30,12 +31,19 @@ COMMON_KEYS = frozenset(
 )
 _ID = regex.compile(r"^[A-Z][A-Z0-9]*[0-9]+$")
 _NAME = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: how far (characters, same sentence) an exception may be from a match and still cancel it
+EXCEPTIONS_WINDOW = 200
+#: how far past that window an exception's own text may run (a longer exception is not seen)
+EXCEPTION_REACH = 200
+_WORD_TAIL = regex.compile(r"\w{0,64}")
 
 
 class DataRule(Rule):
     """A rule built from a TOML table. Subclasses add their own keys in KEYS."""
 
     KEYS: ClassVar[frozenset[str]] = frozenset()
+    #: see exception_near (rule types with ``exceptions`` read it from ``exceptions-window``)
+    exceptions_window: int = EXCEPTIONS_WINDOW
 
     def __init__(self, spec: Mapping[str, Any], where: str) -> None:
         self.spec = dict(spec)
@@ -87,9 +95,41 @@ class DataRule(Rule):
             if not isinstance(value, expected) or isinstance(value, bool) and expected is not bool:
                 raise ConfigError(f"rule {self.id}: option {key!r} has the wrong type")
 
-    def sentence_exceptions_hit(
-        self, exceptions: regex.Pattern[str] | None, doc_prose: str, span: tuple[int, int], ctx: CheckContext
+    def char_window(self, spec: Mapping[str, Any], key: str, default: int, where: str | None = None) -> int:
+        """A window size in characters from ``spec`` (a whole number >= 0)."""
+        value = spec.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ConfigError(f"{where or self.where}: '{key}' must be a whole number of characters >= 0")
+        return value
+
+    def exception_near(
+        self, exceptions: regex.Pattern[str] | None, doc: Document, start: int, end: int, ctx: CheckContext
     ) -> bool:
+        """True when an exception overlaps the match ``[start, end)`` or comes within
+        ``exceptions_window`` characters of it, in the same sentence.
+
+        Only a bounded stretch is searched, so a rule's work per match does not grow with the
+        sentence (searching the whole sentence for every match was quadratic), and an
+        exception elsewhere in a long sentence no longer cancels an unrelated match.
+        """
         if exceptions is None:
             return False
-        return ctx.search(exceptions, doc_prose, span[0], span[1]) is not None
+        prose = doc.prose
+        sentence = doc.sentences[doc.sentence_index(start)] if doc.sentences else (0, len(prose))
+        near_lo, near_hi = start - self.exceptions_window, end + self.exceptions_window
+        lo = max(sentence[0], near_lo - EXCEPTION_REACH)
+        hi = word_end(prose, min(sentence[1], near_hi + EXCEPTION_REACH), sentence[1])
+        for e in ctx.finditer(exceptions, prose, lo, hi, overlapped=True):
+            if e.start() >= near_hi:
+                break
+            if e.end() > near_lo:
+                return True
+        return False
+
+
+
+def word_end(text: str, at: int, limit: int) -> int:
+    """``at`` moved to the end of the word it falls in (at most 64 characters, not past
+    ``limit``), so a search window ending there keeps the word prefilter and whole words."""
+    m = _WORD_TAIL.match(text, at, limit)
+    return m.end() if m else at

@@ -1,4 +1,4 @@
-"""phrase: flag any match of the patterns, unless an exception matches in the same sentence."""
+"""phrase: flag any match of the patterns, unless an exception matches near it."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ import regex
 
 from commlint.document import Document
 from commlint.ruletypes.base import CheckContext, Finding, OptionType, RuleEnv, compile_patterns
-from commlint.ruletypes.data import DataRule
+from commlint.ruletypes.data import EXCEPTIONS_WINDOW, DataRule
 
 
 class PhraseRule(DataRule):
-    """Existence of a phrase. Keys: ``patterns``, ``exceptions`` (searched in the sentence),
-    ``negations`` (searched only in the sentence just before the match).
+    """Existence of a phrase. Keys: ``patterns``, ``exceptions`` (overlapping the match or within
+    ``exceptions-window`` characters of it, same sentence), ``negations`` (searched only in the
+    sentence just before the match).
 
     A suggestion may carry ``when`` (a pattern the matched text must contain) and is skipped when a
     group it refers to (``\\g<name>``) did not take part in the match: one rule, several phrasings,
@@ -22,10 +23,10 @@ class PhraseRule(DataRule):
     """
 
     type = "phrase"
-    KEYS = frozenset({"patterns", "exceptions", "negations"})
+    KEYS = frozenset({"patterns", "exceptions", "negations", "exceptions-window"})
     #: how far before a match (in characters, same sentence) a ``negations`` pattern is looked for
     NEGATION_WINDOW: ClassVar[int] = 60
-    OPTIONS: ClassVar[Mapping[str, OptionType]] = {"extend-exceptions": list}
+    OPTIONS: ClassVar[Mapping[str, OptionType]] = {"extend-exceptions": list, "exceptions-window": int}
 
     def __init__(self, spec: Mapping[str, Any], where: str) -> None:
         spec, self.when = _split_when(spec, where)
@@ -36,6 +37,7 @@ class PhraseRule(DataRule):
 
             raise ConfigError(f"{where}: a phrase rule needs 'patterns'")
         self.exceptions = self.patterns("exceptions")
+        self.exceptions_window = self.char_window(spec, "exceptions-window", EXCEPTIONS_WINDOW)
         # Negations ("does not", "cannot") only cancel a match they come before: "the model does
         # not write exploits" is fine, "writes exploits that do not trigger alerts" is not.
         self.negations = self.patterns("negations")
@@ -44,6 +46,8 @@ class PhraseRule(DataRule):
         self.check_option(options)
         if options.get("extend-exceptions"):
             self.exceptions = self.patterns("exceptions", options["extend-exceptions"])
+        where = f"rule {self.id}"
+        self.exceptions_window = self.char_window(options, "exceptions-window", self.exceptions_window, where)
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterable[Finding]:
         assert self.pattern is not None
@@ -51,16 +55,14 @@ class PhraseRule(DataRule):
         for m in ctx.finditer(self.pattern, prose):
             if m.end() == m.start():
                 continue
-            if self.exceptions is not None or self.negations is not None:
+            if self.exception_near(self.exceptions, doc, m.start(), m.end(), ctx):
+                continue
+            if self.negations is not None:
                 sentences = doc.sentences
-                whole = (0, len(prose))
-                sentence = sentences[doc.sentence_index(m.start())] if sentences else whole
-                if self.sentence_exceptions_hit(self.exceptions, prose, sentence, ctx):
+                sentence_start = sentences[doc.sentence_index(m.start())][0] if sentences else 0
+                lo = max(sentence_start, m.start() - self.NEGATION_WINDOW)
+                if ctx.search(self.negations, prose, lo, m.start()) is not None:
                     continue
-                if self.negations is not None:
-                    lo = max(sentence[0], m.start() - self.NEGATION_WINDOW)
-                    if ctx.search(self.negations, prose, lo, m.start()) is not None:
-                        continue
             yield Finding(
                 m.start(),
                 m.end(),

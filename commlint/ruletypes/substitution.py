@@ -10,16 +10,17 @@ import regex
 from commlint.document import Document
 from commlint.errors import ConfigError
 from commlint.ruletypes.base import DEFAULT_FLAGS, CheckContext, Finding, OptionType, RuleEnv, SuggestionSpec
-from commlint.ruletypes.data import DataRule
+from commlint.ruletypes.data import EXCEPTIONS_WINDOW, DataRule
 from commlint.ruletypes.phrase import _expand
 
 
 class SubstitutionRule(DataRule):
-    """Keys: ``swap`` (pattern -> replacement), ``safe`` (default true), ``exceptions``."""
+    """Keys: ``swap`` (pattern -> replacement), ``safe`` (default true), ``exceptions`` (near the
+    match, as in phrase rules; ``exceptions-window``)."""
 
     type = "substitution"
-    KEYS = frozenset({"swap", "safe", "exceptions"})
-    OPTIONS: ClassVar[Mapping[str, OptionType]] = {"extend-swap": dict}
+    KEYS = frozenset({"swap", "safe", "exceptions", "exceptions-window"})
+    OPTIONS: ClassVar[Mapping[str, OptionType]] = {"extend-swap": dict, "exceptions-window": int}
 
     def __init__(self, spec: Mapping[str, Any], where: str) -> None:
         super().__init__(spec, where)
@@ -29,6 +30,7 @@ class SubstitutionRule(DataRule):
         self.safe = bool(spec.get("safe", True))
         self._build(dict(swap))
         self.exceptions = self.patterns("exceptions")
+        self.exceptions_window = self.char_window(spec, "exceptions-window", EXCEPTIONS_WINDOW)
 
     def _build(self, swap: dict[str, str]) -> None:
         from commlint import regex_cache  # compiled patterns cached on disk: start-up time
@@ -48,15 +50,15 @@ class SubstitutionRule(DataRule):
         self.check_option(options)
         if options.get("extend-swap"):
             self._build({**self.swap, **options["extend-swap"]})
+        where = f"rule {self.id}"
+        self.exceptions_window = self.char_window(options, "exceptions-window", self.exceptions_window, where)
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterable[Finding]:
         prose = doc.prose
         for m in ctx.finditer(self.pattern, prose):
             index = next(i for i in range(len(self.replacements)) if m.group(f"s{i}") is not None)
-            if self.exceptions is not None:
-                sentence = doc.sentences[doc.sentence_index(m.start())]
-                if self.sentence_exceptions_hit(self.exceptions, prose, sentence, ctx):
-                    continue
+            if self.exception_near(self.exceptions, doc, m.start(), m.end(), ctx):
+                continue
             single = self._single[index].fullmatch(m.group())
             text = _expand(single, self.replacements[index]) if single else self.replacements[index]
             spec = SuggestionSpec(text=text, safe=self.safe, description=f"Replace with “{text}”")
