@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import marshal
 import os
+import shutil
 import subprocess
 import sys
+from array import array
 from pathlib import Path
 
+import pytest
 import regex
+from conftest import REPO, run_cli
 
-from commlint.regex_cache import PatternCache
+from commlint.regex_cache import _MAGIC, PatternCache, _build_key, _digest, _seal
 from commlint.ruletypes.base import DEFAULT_FLAGS
 
 PATTERN = (
@@ -71,3 +78,186 @@ def test_cli_runs_fill_and_reuse_the_cache_with_patterns_only(tmp_path: Path) ->
         timeout=120,
     )
     assert off.stdout == runs[0].stdout and not (tmp_path / "c2").exists()
+
+
+# -- tampering: every damaged or foreign cache gives the findings of a run without one --------
+
+DRAFT = REPO / "examples" / "risky-press-release.md"
+OTHER_UID = 54321
+
+
+def _check(draft: Path, cache: Path | None) -> subprocess.CompletedProcess[str]:
+    """``commlint check --format json`` with the cache in ``cache`` (None: no cache at all)."""
+    env = {"COMMLINT_NO_CACHE": "1"} if cache is None else {"COMMLINT_NO_CACHE": "", "COMMLINT_CACHE_DIR": str(cache)}
+    return run_cli("check", "--format", "json", str(draft), env=env)
+
+
+def _findings(proc: subprocess.CompletedProcess[str]) -> list[tuple[str, int, int]]:
+    assert proc.returncode in (0, 1) and proc.stdout, proc.stderr
+    return _findings_of(proc.stdout)
+
+
+def _findings_of(report: str) -> list[tuple[str, int, int]]:
+    return [(d["rule"], d["line"], d["column"]) for f in json.loads(report)["files"] for d in f["diagnostics"]]
+
+
+@pytest.fixture(scope="module")
+def uncached() -> str:
+    """The JSON report of a run that uses no cache: what every tampered run must print."""
+    proc = _check(DRAFT, None)
+    assert proc.returncode == 1 and _findings(proc), proc.stderr
+    return proc.stdout
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory: pytest.TempPathFactory, uncached: str) -> Path:
+    """A cache folder filled by one run (the run itself prints the uncached report)."""
+    folder = tmp_path_factory.mktemp("warm") / "cache"
+    assert _check(DRAFT, folder).stdout == uncached
+    return folder
+
+
+def _cache_copy(warm: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "cache"
+    shutil.copytree(warm, folder)
+    os.chmod(folder, 0o700)
+    return folder
+
+
+def _open(folder: Path) -> tuple[Path, bytes, dict[tuple[str, int], bytes]]:
+    """(file, its stored file checksum, its entries) of the one cache file in ``folder``."""
+    (path,) = folder.glob("patterns-*")
+    raw = path.read_bytes()
+    head = len(_MAGIC) + 32
+    assert raw.startswith(_MAGIC)
+    return path, raw[len(_MAGIC) : head], marshal.loads(raw[head:])
+
+
+def _write(path: Path, checksum: bytes | None, entries: dict[tuple[str, int], bytes]) -> None:
+    """Write entries back under ``checksum`` (None: a correct one, as a same-user writer could)."""
+    body = marshal.dumps(entries)
+    path.write_bytes(_MAGIC + (checksum or _digest(_build_key().encode(), body)) + body)
+
+
+def _flip_code(entries: dict[tuple[str, int], bytes]) -> None:
+    """Change a few integers in every stored code list, keeping each entry's old checksum."""
+    flipped = 0
+    for key, sealed in entries.items():
+        if key[1] == -1:
+            continue
+        args = list(marshal.loads(sealed[32:]))
+        code = array("q")
+        code.frombytes(args[2])
+        for i in range(3, len(code), 7):
+            code[i] = code[i] + 3
+        args[2] = code.tobytes()
+        entries[key] = sealed[:32] + marshal.dumps(tuple(args))
+        flipped += 1
+    assert flipped > 50
+
+
+def _bogus_leads(entries: dict[tuple[str, int], bytes], reseal: bool) -> None:
+    """Every pattern's lead words replaced by one that never occurs."""
+    bogus = marshal.dumps((frozenset({("zzqxv", True)}), True))
+    keys = [k for k in entries if k[1] == -1 and k[0].startswith("leads-")]
+    assert len(keys) > 20
+    for key in keys:
+        entries[key] = _seal(key, bogus) if reseal else entries[key][:32] + bogus
+
+
+def _empty_packs(entries: dict[tuple[str, int], bytes]) -> None:
+    """Every cached rule file parsed as empty (keeping the old checksums)."""
+    keys = [k for k in entries if k[0].startswith("toml:")]
+    assert keys
+    for key in keys:
+        entries[key] = entries[key][:32] + marshal.dumps(marshal.dumps({}))
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "code-list-integers",
+        "code-list-integers-file-checksum-redone",
+        "bogus-lead-words",
+        "packs-emptied",
+        "packs-removed",
+    ],
+)
+def test_a_tampered_cache_gives_the_uncached_findings(tamper: str, warm: Path, uncached: str, tmp_path: Path) -> None:
+    folder = _cache_copy(warm, tmp_path)
+    path, checksum, entries = _open(folder)
+    if tamper.startswith("code-list"):
+        _flip_code(entries)
+        _write(path, None if tamper.endswith("redone") else checksum, entries)
+    elif tamper == "bogus-lead-words":
+        _bogus_leads(entries, reseal=False)
+        _write(path, None, entries)
+    elif tamper == "packs-emptied":
+        _empty_packs(entries)
+        _write(path, None, entries)
+    else:
+        _write(path, None, {k: v for k, v in entries.items() if not k[0].startswith("toml:")})
+    first, second = _check(DRAFT, folder), _check(DRAFT, folder)
+    assert first.stdout == uncached, first.stderr
+    assert second.stdout == uncached, "the damage outlived the first run"  # it was rewritten
+
+
+def _resealed_with_bogus_leads(warm: Path, tmp_path: Path) -> Path:
+    """A cache whose lead words are bogus but whose checksums all agree: only a writer who
+    can already act as this user could make it, so it is trusted if its owner is right."""
+    folder = _cache_copy(warm, tmp_path)
+    path, _, entries = _open(folder)
+    _bogus_leads(entries, reseal=True)
+    _write(path, None, entries)
+    return folder
+
+
+def test_a_consistent_cache_is_trusted_when_the_user_owns_it(warm: Path, uncached: str, tmp_path: Path) -> None:
+    # The control for the ownership tests below: this cache really would change findings.
+    folder = _resealed_with_bogus_leads(warm, tmp_path)
+    assert _findings(_check(DRAFT, folder)) != _findings_of(uncached)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown to another user needs root")
+@pytest.mark.parametrize("owner", ["file", "folder"])
+def test_a_cache_owned_by_another_user_is_ignored(owner: str, warm: Path, uncached: str, tmp_path: Path) -> None:
+    folder = _resealed_with_bogus_leads(warm, tmp_path)
+    (path,) = folder.glob("patterns-*")
+    os.chown(path if owner == "file" else folder, OTHER_UID, -1)
+    before = path.read_bytes()
+    assert _check(DRAFT, folder).stdout == uncached
+    if owner == "folder":
+        assert path.read_bytes() == before, "wrote into a folder another user owns"
+
+
+def test_a_cache_in_a_folder_others_can_write_is_ignored(warm: Path, uncached: str, tmp_path: Path) -> None:
+    folder = _resealed_with_bogus_leads(warm, tmp_path)
+    os.chmod(folder, 0o777)
+    (path,) = folder.glob("patterns-*")
+    before = path.read_bytes()
+    assert _check(DRAFT, folder).stdout == uncached
+    assert path.read_bytes() == before and list(folder.iterdir()) == [path]
+
+
+def test_a_group_writable_cache_file_is_ignored(warm: Path, uncached: str, tmp_path: Path) -> None:
+    folder = _resealed_with_bogus_leads(warm, tmp_path)
+    (path,) = folder.glob("patterns-*")
+    os.chmod(path, 0o664)
+    assert _check(DRAFT, folder).stdout == uncached
+
+
+def test_user_configuration_is_never_cached(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    config = project / "commlint.toml"
+    config.write_text('ignore = ["ABS101"]\n', encoding="utf-8")
+    draft = project / "draft.md"
+    draft.write_text("Our platform is totally secure and cannot be hacked.\n", encoding="utf-8")
+    folder = tmp_path / "cache"
+    first = _findings(_check(draft, folder))
+    _, _, entries = _open(folder)
+    kept = [k for k, _ in entries if k.startswith("toml:")]
+    assert kept and f"toml:{hashlib.sha256(config.read_bytes()).hexdigest()}" not in kept
+    config.write_text("", encoding="utf-8")
+    second = _findings(_check(draft, folder))
+    assert "ABS101" not in {r for r, _, _ in first} and "ABS101" in {r for r, _, _ in second}
