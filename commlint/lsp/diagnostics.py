@@ -41,7 +41,8 @@ def rule_doc_link(rule: str, name: str) -> str:
 
 
 def is_internal(d: Diagnostic) -> bool:
-    """CL9xx: commlint's own notices (a rule timed out or failed), logged, not published."""
+    """CL9xx: commlint's own notices (a rule failed), logged; the errors among them (CL900, a rule
+    that could not finish) are published as well."""
     return d.category == "internal"
 
 

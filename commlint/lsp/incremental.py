@@ -254,7 +254,7 @@ class IncrementalLinter:
         """Remember the non-local findings by block text, for the fast passes to come."""
         starts = [s for s, _ in blocks]
         for d in diags:
-            if d.category == "internal":
+            if d.category == "internal" and d.severity != "error":
                 continue
             if d.scope == "document":
                 snap.document_level.append(d)
@@ -279,7 +279,9 @@ class IncrementalLinter:
         for d in diags:
             if d.category == "internal":
                 internal.setdefault((d.rule, d.message), d)
-            elif not suppressions.is_suppressed(d.rule, d.name, d.line):
+                if d.severity != "error":
+                    continue  # a notice for the log; an error (CL900: a rule could not finish) is shown too
+            if not suppressions.is_suppressed(d.rule, d.name, d.line):
                 shown.append(d)
         shown.sort(key=lambda d: (d.start, d.end, d.rule))
         snap = Snapshot(text=text, diagnostics=shown, prose=prose, internal=list(internal.values()), full=full)

@@ -27,7 +27,7 @@ class DocState:
     #: the findings and prose ranges of this text (from a fast or a full pass)
     snapshot: Snapshot
     posmap: PositionMap
-    #: the published commlint diagnostics (internal CL9xx notices removed), in order
+    #: the published commlint diagnostics (internal CL9xx notices removed, except errors), in order
     diagnostics: list[Diagnostic] = field(default_factory=list)
     lsp_diagnostics: list[lsp.Diagnostic] = field(default_factory=list)
     #: the density figures of the last lint, when the density feature is available
