@@ -14,7 +14,7 @@ import regex
 from commlint.config import Config
 from commlint.diagnostics import Diagnostic
 from commlint.document import Document
-from commlint.errors import ConfigError
+from commlint.errors import ConfigError, UsageError
 from commlint.formats import format_for_path
 from commlint.grammar import review_suggestions
 from commlint.lexicon import Lexicon, lexicon_files, load_lexicon
@@ -160,8 +160,9 @@ class Linter:
         ):
             for sel in selectors:
                 if not any(selector_matches(sel, r) for r in rules):
-                    origin = f"command line: --{key}" if sel in cfg.cli_selectors else f"{where}: {key}"
-                    raise ConfigError(f"{origin}: unknown rule id or selector {sel!r}")
+                    if sel in cfg.cli_selectors:  # a bad flag fails the whole run, not one config's files
+                        raise UsageError(f"command line: --{key}: unknown rule id or selector {sel!r}")
+                    raise ConfigError(f"{where}: {key}: unknown rule id or selector {sel!r}")
         for globs in cfg.per_file_ignores.values():
             for sel in globs:
                 if not any(selector_matches(sel, r) for r in rules):
