@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,23 @@ def test_symlink_to_a_device_is_treated_as_the_device(tmp_path, cli, named):
     proc = cli("check", *(["zero.md", "good.md"] if named else ["."]), "--format", "json", cwd=tmp_path)
     assert proc.returncode == 2
     assert one_error(proc) == "zero.md: a character device, not a regular file; only regular files are read"
+    assert findings(proc) == GOOD
+
+
+@pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="no Unix sockets on this platform")
+def test_socket_in_a_walked_folder_is_skipped_by_name(tmp_path, cli):
+    project(tmp_path)
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        try:
+            server.bind(str(tmp_path / "s.md"))
+        except OSError:
+            pytest.skip("socket path too long here")
+        proc = cli("check", ".", "--format", "json", cwd=tmp_path)
+    finally:
+        server.close()
+    assert proc.returncode == 2
+    assert one_error(proc) == "s.md: a socket, not a regular file; only regular files are read"
     assert findings(proc) == GOOD
 
 
