@@ -49,7 +49,12 @@ def commlint_lexicon_paths() -> list[str]:
 def commlint_rules(config: Any) -> list[Any]:
     from commlint.grammar import grammar_rules
 
-    return grammar_rules(config)
+    rules = grammar_rules(config)
+    if getattr(config, "semantic", True):
+        from commlint.semantic.rules import learned_rules
+
+        rules = [*rules, *learned_rules()]
+    return rules
 
 
 @hookimpl

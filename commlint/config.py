@@ -36,6 +36,7 @@ _KEYS: dict[str, tuple[str, type | tuple[type, ...], str]] = {
     "density": ("density", dict, "density measure settings"),
     "grammar": ("grammar", dict, "grammar backend settings"),
     "plugins": ("plugins", dict, "settings for plugins, by plugin name"),
+    "semantic": ("semantic", bool, "run the learned sentence layer beside the rule packs"),
 }
 
 
@@ -64,6 +65,7 @@ class Config:
     density: dict[str, Any] = field(default_factory=dict)
     grammar: dict[str, Any] = field(default_factory=dict)
     plugins: dict[str, Any] = field(default_factory=dict)
+    semantic: bool = True
     #: rule selectors given on the command line (so errors can name the flag, not the file)
     cli_selectors: frozenset[str] = frozenset()
     #: plugins that raised in ``commlint_configure`` (each linted document reports them as CL901)
@@ -85,7 +87,7 @@ class Config:
             if key not in _KEYS:
                 raise ConfigError(f"{where}: unknown key {key!r}")
             attr, expected, _ = _KEYS[key]
-            if isinstance(value, bool) or not isinstance(value, expected):
+            if (isinstance(value, bool) and expected is not bool) or not isinstance(value, expected):
                 kind = expected.__name__ if isinstance(expected, type) else "number"
                 raise ConfigError(f"{where}: {key!r} must be a {_kind(kind)}")
             if isinstance(value, list) and not all(isinstance(v, str) for v in value):
@@ -164,7 +166,7 @@ class Config:
 
 
 def _kind(name: str) -> str:
-    return {"list": "list", "dict": "table", "str": "string", "int": "whole number"}.get(name, name)
+    return {"list": "list", "dict": "table", "str": "string", "int": "whole number", "bool": "boolean (true or false)"}.get(name, name)
 
 
 def find_config_file(start: Path) -> Path | None:

@@ -76,4 +76,6 @@ class Diagnostic:
         }
         if self.data:
             out["data"] = self.data
+            if "confidence" in self.data:  # the learned layer's probability, also at the top level
+                out["confidence"] = self.data["confidence"]
         return out

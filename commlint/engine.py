@@ -224,6 +224,7 @@ class Linter:
             for diag in self._run_rule(rule, doc, ctx, accepted):
                 if not suppressions.is_suppressed(diag.rule, diag.name, diag.line):
                     out.append(diag)
+        out = _drop_learned_duplicates(out)
         out.sort(key=lambda d: (d.start, d.end, d.rule))
         result = LintResult(source.path, source, doc, out, config=self.config)
         result.extras["suppressions"] = suppressions
@@ -233,7 +234,7 @@ class Linter:
         self, rule: Rule, doc: Document, ctx: CheckContext, accepted: list[tuple[int, int]]
     ) -> Iterable[Diagnostic]:
         try:
-            ctx.begin()  # each rule gets the whole budget
+            ctx.begin(doc)  # each rule gets the whole budget
             findings = list(rule.check(doc, ctx))
         except RuleTimeout:
             # Fail closed: the rule's findings on this document are unknown, so this is an error
@@ -242,7 +243,7 @@ class Linter:
                 doc,
                 "CL900",
                 "rule-timeout",
-                f"rule {rule.id} ({rule.name}) timed out after {ctx.timeout:g}s on this document, so its findings "
+                f"rule {rule.id} ({rule.name}) timed out after {ctx.budget:g}s on this document, so its findings "
                 "are missing and the check fails; simplify its patterns or raise `timeout`",
                 severity="error",
             )
@@ -257,6 +258,8 @@ class Linter:
                 yield self._rule_failure(rule, doc, problem, "the finding was dropped")
                 continue
             if finding.scope == "span" and accepted and _overlaps(finding, accepted):
+                continue
+            if finding.scope == "span" and rule.category not in NOT_CLAIMS and _is_mention(doc, finding):
                 continue
             try:
                 yield self.to_diagnostic(rule, doc, finding)
@@ -349,6 +352,37 @@ def _span_problem(finding: Finding, length: int) -> str | None:
     if not 0 <= start <= end <= length:
         return f"returned a finding with an invalid span ({start}, {end}) for a prose view of {length} characters"
     return None
+
+
+#: categories whose findings are about wording, not a claim the company makes
+NOT_CLAIMS = frozenset({"style", "grammar", "spelling", "readability", "density", "internal"})
+
+
+def _is_mention(doc: Document, finding: Finding) -> bool:
+    """True when the finding sits in a question, denial, retraction or reported speech."""
+    from commlint.mentions import mention_reason
+
+    sentences = doc.sentences
+    if not sentences:
+        return False
+    i = doc.sentence_index(finding.start)
+    sentence = sentences[i]
+    if not sentence[0] <= finding.start < sentence[1]:
+        return False
+    following = sentences[i + 1] if i + 1 < len(sentences) else None
+    span = None if finding.data.get("layer") == "semantic" else (finding.start, min(finding.end, sentence[1]))
+    return mention_reason(doc.prose, sentence, span, following) is not None
+
+
+def _drop_learned_duplicates(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """A learned sentence finding yields to a pack finding on the same sentence (narrower, fixable)."""
+    learned = [d for d in diagnostics if d.data.get("layer") == "semantic"]
+    if not learned:
+        return diagnostics
+    packs = [(d.start, d.end) for d in diagnostics
+             if d.scope == "span" and d.category not in NOT_CLAIMS and d.data.get("layer") != "semantic"]
+    drop = {id(d) for d in learned if any(s < d.end and d.start < e for s, e in packs)}
+    return [d for d in diagnostics if id(d) not in drop]
 
 
 def _overlaps(finding: Finding, spans: list[tuple[int, int]]) -> bool:

@@ -21,6 +21,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--extend-select", metavar="RULES", help="comma-separated rules to enable in addition")
     p.add_argument("--ignore", metavar="RULES", help="comma-separated rules to disable (added to config)")
     p.add_argument("--fail-level", choices=SEVERITIES, help="lowest severity that makes the exit code 1")
+    p.add_argument("--no-semantic", action="store_true",
+                   help="skip the learned sentence layer (rule packs only; see docs/semantic.md)")
     p.add_argument("--statistics", action="store_true", help="print counts per rule")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the diagnostics' first lines")
     p.add_argument("--stdin-filename", metavar="NAME", help="file name for stdin input (picks format and config)")
@@ -54,6 +56,8 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
         out["cli_selectors"] = frozenset(given)
     if args.fail_level:
         out["fail_level"] = args.fail_level
+    if getattr(args, "no_semantic", False):
+        out["semantic"] = False
     for hook in _hooks():
         out.update(getattr(hook, "config_overrides", lambda a: {})(args))
     return out

@@ -1,0 +1,68 @@
+"""Sentence features without heavy imports: word pieces and hashed word n-grams.
+
+The learned layer scores a sentence as the mean of per-piece rows plus hashed word uni- and
+bigrams (see docs/semantic.md). Training and checking use this one segmentation, so they
+always agree; it is a greedy longest match over the embedding model's piece vocabulary
+(SentencePiece's "▁word" convention), with UTF-8 byte pieces for anything unknown.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator, Sequence
+
+import regex
+
+MARK = "\u2581"  # SentencePiece's word-start marker
+#: longest piece tried; the vocabulary's longest useful pieces are shorter than this
+MAX_PIECE = 18
+HASH_BITS = 14
+
+_WORDS = regex.compile(r"[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*")
+_CHUNKS = regex.compile(r"\S+")
+
+
+class PieceVocab:
+    """Greedy longest-match segmentation over a fixed piece vocabulary (cached per chunk)."""
+
+    def __init__(self, pieces: Sequence[str]) -> None:
+        self.ids = {p: i for i, p in enumerate(pieces)}
+        self._byte_ids = [self.ids.get(f"<0x{b:02X}>", 0) for b in range(256)]
+        self._cache: dict[str, tuple[int, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def encode(self, text: str) -> list[int]:
+        """Piece ids of ``text`` (whitespace separates chunks; each chunk starts with ▁)."""
+        out: list[int] = []
+        cache = self._cache
+        for chunk in _CHUNKS.findall(text):
+            ids = cache.get(chunk)
+            if ids is None:
+                ids = cache[chunk] = tuple(self._segment(MARK + chunk))
+                if len(cache) > 200_000:  # bounded: a long-lived LSP server sees many words
+                    cache.clear()
+            out.extend(ids)
+        return out
+
+    def _segment(self, word: str) -> Iterator[int]:
+        ids, i, n = self.ids, 0, len(word)
+        while i < n:
+            for j in range(min(n, i + MAX_PIECE), i, -1):
+                found = ids.get(word[i:j])
+                if found is not None:
+                    yield found
+                    i = j
+                    break
+            else:
+                yield from (self._byte_ids[b] for b in word[i].encode("utf-8"))
+                i += 1
+
+
+def ngram_buckets(text: str, bits: int = HASH_BITS) -> list[int]:
+    """Hash buckets of the lower-cased word unigrams and bigrams of ``text`` (stable across runs)."""
+    words = [w.lower().replace("’", "'") for w in _WORDS.findall(text)]
+    mask = (1 << bits) - 1
+    grams = words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+    return sorted({zlib.crc32(g.encode("utf-8")) & mask for g in grams})
