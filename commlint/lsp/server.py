@@ -350,7 +350,7 @@ class CommlintServer(LanguageServer):
     def start_io(self, stdin: Any = None, stdout: Any = None) -> None:
         """Serve over stdio with commlint's own framing (``transport``), not pygls' reader."""
         self._stop_event = stop = threading.Event()
-        reader = transport.MessageReader(stdin or sys.stdin.buffer)
+        reader = transport.MessageReader(stdin or sys.stdin.buffer.raw)  # type: ignore[union-attr]
         self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
         try:
             asyncio.run(transport.serve(stop, reader, self.protocol, self.report_server_error))

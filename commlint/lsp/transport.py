@@ -46,19 +46,25 @@ class FramingError:
 
 
 class MessageReader:
-    """Yields message bodies (bytes), FramingErrors for skipped messages, None at EOF."""
+    """Yields message bodies (bytes), FramingErrors for skipped messages, None at EOF.
+
+    ``stream`` is unbuffered (``sys.stdin.buffer.raw``): each read returns what is there.
+    A buffered reader would wait to fill its request, and its lock, held by a blocked
+    daemon thread, aborts the interpreter at exit.
+    """
 
     def __init__(self, stream: BinaryIO, limit: int = MAX_MESSAGE_BYTES) -> None:
         self._stream = stream
         self._limit = limit
         self._buf = bytearray()
+        #: after a bad header: the input up to the next header is to be dropped
+        self._lost = False
         #: bytes read from the stream so far (the tests count them: nothing huge is read)
         self.bytes_read = 0
 
-    def _fill(self) -> bool:
-        """Read what is available (at most CHUNK bytes, never waiting for more); False at EOF."""
-        read1 = getattr(self._stream, "read1", None)
-        chunk = read1(CHUNK) if read1 is not None else self._stream.read(1)
+    def _fill(self, size: int = CHUNK) -> bool:
+        """Read what is available, up to ``size`` bytes; False at EOF."""
+        chunk = self._stream.read(size)
         if not chunk:
             return False
         self.bytes_read += len(chunk)
@@ -97,16 +103,17 @@ class MessageReader:
 
     def _body(self, length: int) -> bytes | None:
         while len(self._buf) < length:
-            more = self._stream.read(length - len(self._buf))
-            if not more:
+            if not self._fill(max(CHUNK, length - len(self._buf))):  # never above the limit
                 return None
-            self.bytes_read += len(more)
-            self._buf += more
         body = bytes(self._buf[:length])
         del self._buf[:length]
         return body
 
     def next(self) -> bytes | FramingError | None:
+        # The resync waits for the next message, so it comes after the error is answered.
+        if self._lost and not self._resync():
+            return None
+        self._lost = False
         length: str | None = None
         seen_header = False
         while True:
@@ -114,7 +121,8 @@ class MessageReader:
             if line is None:
                 return None
             if isinstance(line, FramingError):
-                return line if self._resync() else None
+                self._lost = True
+                return line
             if not line:
                 if seen_header:
                     break
@@ -136,8 +144,9 @@ class MessageReader:
             )
         return self._body(size)
 
-    def _skip(self, why: str) -> FramingError | None:
-        return FramingError(f"{why}; message skipped") if self._resync() else None
+    def _skip(self, why: str) -> FramingError:
+        self._lost = True
+        return FramingError(f"{why}; message skipped")
 
 
 def _show(raw: bytes) -> str:
