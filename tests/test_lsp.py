@@ -470,8 +470,8 @@ async def test_an_exception_inside_a_rule_is_logged_and_the_server_lives(tmp_pat
         has_brk = lambda p: any(d.code == "BRK002" for d in p.diagnostics)  # noqa: E731
         text = "A widget. kaboom. It is unhackable.\n"
         published = await next_diagnostics(client, uri, open_doc(client, uri, text), until=has_brk)
-        # The broken rule contributes nothing; the others still report.
-        assert sorted(d.code for d in published.diagnostics) == ["BRK002", "TST101"]
+        # The broken rule contributes nothing but a CL901 error naming it; the others still report.
+        assert sorted(d.code for d in published.diagnostics) == ["BRK002", "CL901", "TST101"]
         published = await next_diagnostics(client, uri, replace_all(client, uri, "A widget.\n", 2), until=has_brk)
         assert [d.code for d in published.diagnostics] == ["BRK002"]
     logged = [m.message for m in client.log_messages]
