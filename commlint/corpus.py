@@ -77,12 +77,15 @@ def read_any(path: str) -> Any:
 
 def measure_file(path: str, counter: DensityCounter) -> DocDensity:
     """Counts for one document file: its prose words and lexicon occurrences."""
-    from commlint.plugins import file_extensions, plugin_manager
+    from commlint.plugin_errors import report
+    from commlint.plugins import call_first, file_extensions
 
     source = read_any(path)
     suffix = PurePosixPath(path).suffix.lower()
     fmt = file_extensions().get(suffix) or format_for_path(path)
-    doc = plugin_manager().hook.commlint_document_format(source=source, format=fmt)
+    # A format plugin that raises is skipped (and named) rather than ending the measurement.
+    doc, failures = call_first("commlint_document_format", source=source, format=fmt)
+    report(failures)
     if doc is None:
         raise InputError(f"{path}: no parser for format {fmt!r}")
     return counter.measure(doc.prose, doc.word_count, path)
