@@ -436,3 +436,12 @@ def test_cli_a_formatter_that_raises_is_one_error_line(tmp_path):
     assert_one_clean_error_line(
         proc.stderr, "plugin 'acmefmt' (acme-fmt 1.0) failed in its 'acme' formatter: ValueError: cannot write"
     )
+
+
+def test_cli_rules_lists_the_other_rules_and_warns_about_the_broken_plugin(tmp_path, broken_dist):
+    proc = run_cli("rules", cwd=tmp_path, env=broken_dist)
+    assert proc.returncode == 0 and "ABS101" in proc.stdout
+    assert proc.stderr == (
+        "commlint: warning: plugin 'acme' (acme-broken 0.3) failed in commlint_rule_packs and its contribution "
+        "was skipped: RuntimeError: packs are broken\n"
+    )

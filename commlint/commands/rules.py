@@ -24,9 +24,12 @@ def add_rule_arguments(p: argparse.ArgumentParser) -> None:
 def _linter(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from commlint.config import Config
     from commlint.engine import linter_for
+    from commlint.plugin_errors import report
 
     config = Config.from_file(args.config) if args.config else Config.discover(".")
-    return linter_for(config)
+    linter = linter_for(config)
+    report(linter.plugin_failures)  # no document to carry them: a warning line each on stderr
+    return linter
 
 
 def run_rules(args: argparse.Namespace) -> int:
