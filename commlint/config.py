@@ -166,7 +166,13 @@ class Config:
 
 
 def _kind(name: str) -> str:
-    return {"list": "list", "dict": "table", "str": "string", "int": "whole number", "bool": "boolean (true or false)"}.get(name, name)
+    return {
+        "list": "list",
+        "dict": "table",
+        "str": "string",
+        "int": "whole number",
+        "bool": "boolean (true or false)",
+    }.get(name, name)
 
 
 def find_config_file(start: Path) -> Path | None:

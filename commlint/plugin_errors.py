@@ -33,9 +33,7 @@ class PluginFailure:
     consequence: str = SKIPPED
 
     @classmethod
-    def from_exception(
-        cls, plugin: str, hook: str, exc: BaseException, consequence: str = SKIPPED
-    ) -> PluginFailure:
+    def from_exception(cls, plugin: str, hook: str, exc: BaseException, consequence: str = SKIPPED) -> PluginFailure:
         return cls(plugin, hook, describe(exc), consequence)
 
     @property
