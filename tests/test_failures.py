@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -445,3 +447,18 @@ def test_cli_rules_lists_the_other_rules_and_warns_about_the_broken_plugin(tmp_p
         "commlint: warning: plugin 'acme' (acme-broken 0.3) failed in commlint_rule_packs and its contribution "
         "was skipped: RuntimeError: packs are broken\n"
     )
+
+
+def test_a_reader_that_goes_away_is_not_reported_as_a_formatter_failure(tmp_path):
+    """`commlint check ... | head -1`: the closed pipe ends the run quietly, as before."""
+    project(tmp_path, text=CLAIM * 400)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "commlint", "check", "draft.md"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().startswith(b"draft.md:1:32: FLT101")
+    proc.stdout.close()  # like `head -1` exiting
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 2
+    assert "formatter" not in stderr and "Traceback" not in stderr

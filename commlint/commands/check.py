@@ -100,6 +100,8 @@ def run(args: argparse.Namespace) -> int:
             plugin, write = fmts[args.format]
             try:
                 write(report, out, options)
+            except BrokenPipeError:
+                raise  # the reader went away (| head): the CLI ends quietly
             except Exception as exc:  # a plugin's formatter: name it, no traceback
                 from commlint.plugin_errors import describe
 
