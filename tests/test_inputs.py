@@ -121,7 +121,7 @@ def test_default_limit_refuses_a_50_mb_draft_without_reading_it(tmp_path, cli):
         fh.truncate(50 * 1024 * 1024)  # sparse: all NUL bytes, so reading it would say "binary"
     proc = cli("check", ".", "--format", "json", cwd=tmp_path)
     assert proc.returncode == 2
-    assert one_error(proc) == "huge.md: file is 52428800 bytes, over max-file-size (10485760)"
+    assert one_error(proc) == "huge.md: file is 52428800 bytes, over max-file-size (2097152)"
     assert findings(proc) == GOOD
 
 
