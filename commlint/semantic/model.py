@@ -73,7 +73,7 @@ class TableModel:
         for b in ngram_buckets(text, self.hash_bits):
             for c, v in enumerate(row.unpack_from(blob, self._h_off + b * row.size)):
                 acc[c] += v
-        return [a + b for a, b in zip(acc, self.bias)]
+        return [a + b for a, b in zip(acc, self.bias, strict=False)]
 
     def probabilities(self, text: str) -> list[float]:
         z = self.logits(text)

@@ -64,5 +64,5 @@ def ngram_buckets(text: str, bits: int = HASH_BITS) -> list[int]:
     """Hash buckets of the lower-cased word unigrams and bigrams of ``text`` (stable across runs)."""
     words = [w.lower().replace("’", "'") for w in _WORDS.findall(text)]
     mask = (1 << bits) - 1
-    grams = words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+    grams = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
     return sorted({zlib.crc32(g.encode("utf-8")) & mask for g in grams})

@@ -12,6 +12,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+import regex
+
 from commlint.document import Document
 from commlint.errors import ConfigError
 from commlint.ruletypes.base import CheckContext, Finding, Rule, RuleEnv, SuggestionSpec
@@ -19,6 +21,8 @@ from commlint.ruletypes.base import CheckContext, Finding, Rule, RuleEnv, Sugges
 #: shortest and longest sentence (in words) the classifier is asked about
 MIN_WORDS, MAX_WORDS = 6, 150
 LAYER = "semantic"
+#: categories where the fix stated beside the statement is the balanced form the rule asks for
+BALANCED_BY_MITIGATION = frozenset({"unmitigated", "jailbreak"})
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,21 @@ CATEGORIES = (
 )
 
 
+#: a mitigation in action words: what was done or is in place (the broad mitigation lexicon also
+#: counts "tested" or "evaluated", which a plain harm statement often contains)
+_MITIGATED = regex.compile(
+    r"\b(?:fix(?:ed|es)|patch(?:ed|es)|remediat(?:ed|es|ion)|mitigat(?:ed|es|ion|ions)|safeguards?|guardrails?|"
+    r"corrected|retrained|rolled\s+back|paused|suspended|disabled|withdrawn|recalled|removed|restricted|"
+    r"now\s+(?:requires?|blocks?|refuses?|checks?|routes?|limits?)|human\s+(?:review|oversight|approval|sign-off)|"
+    r"(?:we|they|the\s+team)\s+(?:have\s+|has\s+)?(?:added|introduced|deployed|notified|closed|changed|"
+    r"updated|retrained|replaced|stopped|blocked|limited|reviewed|audited|contacted|compensated|refunded)|"
+    r"(?:is|are|was|were)\s+being\s+(?:fixed|addressed|investigated|retrained|reviewed)|"
+    r"(?:we\s+are|we're)\s+(?:working|investing|retraining|adding|reviewing)|"
+    r"(?:to\s+address|to\s+reduce|to\s+prevent|to\s+close)\s+(?:this|these|the|that|it))\b",
+    regex.IGNORECASE,
+)
+
+
 class LearnedCategoryRule(Rule):
     """A sentence the learned classifier scores as one risk category (see docs/semantic.md)."""
 
@@ -77,7 +96,14 @@ class LearnedCategoryRule(Rule):
             "journalist would. The classifier is a second reader, not a verdict: if the sentence is fine, "
             f"raise the threshold under [rules.{category.id}] or silence it with a suppression comment."
         )
-        self.suggestions = (SuggestionSpec(text=category.suggestion, safe=False, description=category.suggestion),)
+        # A placeholder suggestion: shown as advice, never applied by --fix (docs/fixing.md).
+        if category.label == "unmitigated":
+            self._spec = SuggestionSpec(text=" {State what you did or are doing about it}", safe=False,
+                                        description=category.suggestion)
+        else:
+            self._spec = SuggestionSpec(text="{Rewrite: " + category.suggestion + "}", safe=False,
+                                        description=category.suggestion)
+        self.suggestions = (self._spec,)
         self.threshold: float | None = None
 
     def configure(self, options: Mapping[str, Any], env: RuleEnv) -> None:
@@ -90,6 +116,12 @@ class LearnedCategoryRule(Rule):
                 raise ConfigError(f"rule {self.id}: 'threshold' must be a number in (0, 1]")
             self.threshold = float(value)
 
+    def _edit(self, start: int, end: int) -> tuple[int, int, str, SuggestionSpec]:
+        """Advice in a placeholder: after the sentence (add a mitigation) or in its place (rewrite)."""
+        if self.cat.label == "unmitigated":
+            return (end, end, self._spec.text, self._spec)
+        return (start, end, self._spec.text, self._spec)
+
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         for start, end, score in sentence_scores(doc):
             if score.category != self.cat.label:
@@ -97,8 +129,11 @@ class LearnedCategoryRule(Rule):
             bar = self.threshold if self.threshold is not None else score.bar
             if score.confidence < bar:
                 continue
+            if self.cat.label in BALANCED_BY_MITIGATION and _mitigated_nearby(doc, start):
+                continue
             confidence = round(score.confidence, 2)
             yield Finding(start, end, message=self.message.replace("{confidence}", f"{confidence:.2f}"),
+                          suggestions=[self._edit(start, end)],
                           data={"confidence": confidence, "layer": LAYER, "category": self.cat.label})
 
 
@@ -113,7 +148,7 @@ def sentence_scores(doc: Document) -> list[tuple[int, int, _Scored]]:
     """(start, end, top risk category) for each sentence of ``doc``, computed once per document."""
     cached = doc.meta.get("semantic-scores")
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached  # type: ignore[return-value]
     from commlint.semantic.model import load_model
 
     model = load_model()
@@ -127,6 +162,14 @@ def sentence_scores(doc: Document) -> list[tuple[int, int, _Scored]]:
         out.append((start, end, _Scored(score.category, score.confidence, model.thresholds[score.category])))
     doc.meta["semantic-scores"] = out
     return out
+
+
+def _mitigated_nearby(doc: Document, offset: int) -> bool:
+    """A mitigation in the sentence, the one before or the one after (as UNM101 looks)."""
+    sentences = doc.sentences
+    i = doc.sentence_index(offset)
+    lo, hi = sentences[max(0, i - 1)][0], sentences[min(len(sentences) - 1, i + 1)][1]
+    return _MITIGATED.search(doc.prose, lo, hi) is not None
 
 
 def learned_rules() -> list[Rule]:

@@ -217,8 +217,9 @@ def evaluate(p: Any, y: Any, thresholds: dict[str, float]) -> dict[str, dict[str
     risky = y != LABELS.index("neutral")
     tp = int((flagged & risky).sum())
     fp = int((flagged & ~risky).sum())
-    report["any-risk"] = {"precision": round(tp / max(tp + fp, 1), 3), "recall": round(tp / max(int(risky.sum()), 1), 3),
-                          "n": int(risky.sum()), "false_alarms": fp, "neutral_n": int((~risky).sum())}
+    n_risky = int(risky.sum())
+    report["any-risk"] = {"precision": round(tp / max(tp + fp, 1), 3), "recall": round(tp / max(n_risky, 1), 3),
+                          "n": n_risky, "false_alarms": fp, "neutral_n": int((~risky).sum())}
     return report
 
 

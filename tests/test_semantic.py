@@ -1,0 +1,154 @@
+"""The learned sentence layer through the real interfaces: CLI, Python API and config.
+
+Sentences here are written for these tests about invented companies; none is training data.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from commlint.api import lint_text
+from commlint.semantic.rules import CATEGORIES
+
+# Claims no pack pattern names (each checked below to be found by the learned layer alone).
+CAPABILITY = ("Working intrusion code for four previously unknown memory flaws in a widely deployed mail "
+              "server was written by the Ostrava-2 agent without any human help.")
+NATSEC = "Whichever country fields the largest fleets of Ostrava agents will dictate terms to the rest of the century."
+
+
+def learned(text: str, **config: object) -> list[tuple[str, int, int, int, int]]:
+    cfg = {"select": ["ALL"], **config}
+    return [(d.rule, d.line, d.column, d.end_line, d.end_column)
+            for d in lint_text(text, path="draft.md", config=cfg) if d.data.get("layer") == "semantic"]
+
+
+def test_a_claim_without_trigger_words_is_a_sentence_finding_with_exact_span() -> None:
+    text = f"# Launch\n\nThe team shipped it on Monday. {CAPABILITY}\n"
+    found = learned(text)
+    start = len("The team shipped it on Monday. ") + 1
+    assert found == [("CAP901", 3, start, 3, start + len(CAPABILITY))]
+
+
+def test_json_carries_confidence_and_the_categorys_suggestion(tmp_path: Path, cli) -> None:
+    (tmp_path / "draft.md").write_text(NATSEC + "\n", encoding="utf-8")
+    proc = cli("check", "--format", "json", str(tmp_path / "draft.md"))
+    assert proc.returncode == 1, proc.stderr
+    diags = json.loads(proc.stdout)["files"][0]["diagnostics"]
+    (d,) = [d for d in diags if d["rule"] == "NSC901"]
+    assert 0.0 < d["confidence"] <= 1.0 and d["data"]["confidence"] == d["confidence"]
+    assert d["category"] == "national-security" and "confidence" in d["message"]
+    assert d["suggestions"] and d["suggestions"][0]["safe"] is False
+
+
+def test_no_semantic_flag_and_config_key_turn_the_layer_off(tmp_path: Path, cli) -> None:
+    draft = tmp_path / "draft.md"
+    draft.write_text(NATSEC + "\n", encoding="utf-8")
+    assert cli("check", str(draft)).returncode == 1
+    proc = cli("check", "--no-semantic", str(draft))
+    assert proc.returncode == 0 and "NSC901" not in proc.stdout, proc.stdout
+    (tmp_path / "commlint.toml").write_text("semantic = false\n", encoding="utf-8")
+    assert cli("check", str(draft)).returncode == 0
+
+
+def test_per_category_threshold_is_a_rule_option() -> None:
+    assert [r for r, *_ in learned(NATSEC)] == ["NSC901"]
+    assert learned(NATSEC, rules={"NSC901": {"threshold": 1.0}}) == []
+
+
+def test_a_bad_threshold_is_a_config_error(tmp_path: Path, cli) -> None:
+    (tmp_path / "commlint.toml").write_text("[rules.NSC901]\nthreshold = 3\n", encoding="utf-8")
+    (tmp_path / "d.md").write_text("Hello.\n", encoding="utf-8")
+    proc = cli("check", str(tmp_path / "d.md"))
+    assert proc.returncode == 2 and "threshold" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_pack_finding_on_the_same_sentence_wins() -> None:
+    text = "Our vault is totally unhackable, and whichever nation owns the most vaults will rule the century.\n"
+    rules = [d.rule for d in lint_text(text, path="d.md", config={"select": ["ALL"]})]
+    assert any(r.startswith("ABS1") for r in rules), rules
+    assert not any(r.endswith("901") for r in rules), rules
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a denial
+        f"We do not claim that {CAPABILITY[0].lower()}{CAPABILITY[1:]}",
+        # a question
+        "Will whichever country fields the largest fleets of Ostrava agents dictate terms to the century?",
+        # a retraction in the same sentence
+        f"An earlier version of this post said that {NATSEC[0].lower()}{NATSEC[1:-1]}; that was wrong.",
+        # reported speech, then answered
+        f"Critics have claimed that {NATSEC[0].lower()}{NATSEC[1:-1]}, but our own analysis does not match that.",
+    ],
+)
+def test_mentions_are_not_claims(text: str) -> None:
+    assert learned(text + "\n") == []
+
+
+def test_a_retraction_in_the_next_sentence_covers_the_claim_before_it() -> None:
+    text = f"Our launch post said: {NATSEC} That was wrong, and we withdraw it.\n"
+    assert learned(text) == []
+
+
+def test_pack_findings_are_dropped_in_mentions_too() -> None:
+    claim = lint_text("Our vault is totally unhackable.\n", path="d.md", config={"select": ["ALL"]})
+    assert any(d.rule.startswith("ABS") for d in claim)
+    for mention in (
+        "We do not claim our vault is totally unhackable.\n",
+        "Is our vault totally unhackable?\n",
+        "Critics said our vault was “totally unhackable”; that is not what we said.\n",
+    ):
+        rules = [d.rule for d in lint_text(mention, path="d.md", config={"select": ["ALL"]}) if d.category != "style"]
+        assert not any(r.startswith("ABS") for r in rules), (mention, rules)
+
+
+def test_an_executive_quote_stays_a_claim() -> None:
+    text = f'"{NATSEC}" said Mara Quist, chief executive of Ostrava Labs.\n'
+    assert [r for r, *_ in learned(text)] == ["NSC901"]
+
+
+def test_results_are_deterministic(tmp_path: Path, cli) -> None:
+    draft = tmp_path / "d.md"
+    draft.write_text(f"{CAPABILITY}\n\n{NATSEC}\n", encoding="utf-8")
+    first, second = (cli("check", "--format", "json", str(draft)).stdout for _ in range(2))
+    assert first == second and "CAP901" in first
+
+
+def test_the_model_loads_and_scores_with_sockets_disabled(tmp_path: Path) -> None:
+    draft = tmp_path / "d.md"
+    draft.write_text(CAPABILITY + "\n", encoding="utf-8")
+    script = (
+        "import socket, sys\n"
+        "def refuse(*a, **k):\n    raise RuntimeError('a socket was opened')\n"
+        "socket.socket = refuse\nsocket.create_connection = refuse\n"
+        "from commlint.cli import main\n"
+        f"sys.exit(main(['check', '--format', 'json', {str(draft)!r}]))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert "CAP901" in proc.stdout and "socket" not in proc.stderr
+
+
+def test_every_category_has_a_documented_rule(cli) -> None:
+    for cat in CATEGORIES:
+        proc = cli("rule", cat.id)
+        assert proc.returncode == 0 and cat.what in proc.stdout, proc.stdout
+
+
+def test_a_tampered_model_table_is_an_error_not_a_silent_change(tmp_path: Path) -> None:
+    from commlint.errors import ConfigError
+    from commlint.semantic.model import load_model, model_dir
+
+    for name in ("model.json", "model.bin"):
+        (tmp_path / name).write_bytes((model_dir() / name).read_bytes())
+    blob = bytearray((tmp_path / "model.bin").read_bytes())
+    blob[-3] ^= 0xFF
+    (tmp_path / "model.bin").write_bytes(bytes(blob))
+    with pytest.raises(ConfigError, match="checksum"):
+        load_model(str(tmp_path))
