@@ -218,8 +218,11 @@ def _nested_list(depth: int) -> str:
         (">" * 25 + " " + CLAIM + "\n", 1, 25 + 2 + 21),
         ("> " * 25 + CLAIM + "\n", 1, 50 + 1 + 21),
         ("> - " * 15 + CLAIM + "\n", 1, 60 + 1 + 21),
-        ("> " * 30 + "Launch news,\n" + "> " * 30 + "and then: " + CLAIM + "\n\nAfter: " + CLAIM + "\n",
-         2, 60 + 10 + 1 + 21),
+        (
+            "> " * 30 + "Launch news,\n" + "> " * 30 + "and then: " + CLAIM + "\n\nAfter: " + CLAIM + "\n",
+            2,
+            60 + 10 + 1 + 21,
+        ),
     ],
     ids=["list-12", "quote-25-tight", "quote-25-spaced", "quote-list-15", "quote-30-wrapped"],
 )
