@@ -5,11 +5,19 @@ match must then contain one of those words, so a substring test on the case-fold
 (done in C, microseconds) proves most rules cannot fire on most documents, and they are not
 run at all. The analysis is conservative: whenever a pattern has no word every match must
 contain, it yields ``None`` and the rule always runs.
+
+It models only plain syntax. A pattern using anything else anywhere is refused outright
+(the rule then scans the whole text): fuzzy matching (``{e<=1}``) or any brace that is not a
+plain repeat, inline or scoped flags, conditionals, recursion, branch reset, ``\\K``,
+``\\G``, named lists (``\\L<...>``), characters given by code or name (``\\N{...}``,
+``\\x``, ``\\u``, octal), and any non-ASCII character outside a character class that is a
+letter, a combining mark, a word character or has case (ſ, K, İ, é, a combining accent).
 """
 
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +38,7 @@ def anchors(patterns: Iterable[str]) -> frozenset[str] | None:
     found: set[str] = set()
     for pattern in patterns:
         try:
+            _structure(pattern)  # refuses syntax it does not model, wherever it is
             words = _alternation(pattern, 0, len(pattern))
         except _Unsure:
             return None
@@ -55,9 +64,31 @@ def _alternation(p: str, start: int, end: int) -> set[str] | None:
     return out
 
 
+#: escapes refused anywhere: match start/position (K, G), named lists (L), and characters
+#: given by name or code (N, x, u, U, octal 0), whose case the analysis would not see
+_REFUSED_ESCAPES = frozenset("KGLNxuU0")
+#: what may follow ``(?`` : non-capturing, atomic, look-arounds, named group, comment
+_GROUP_OPENERS = (":", ">", "=", "!", "<=", "<!", "P<", "#")
+_REPEAT = regex.compile(r"\{(?:\d+|\d*,\d*)\}")
+_WORD_CHAR = regex.compile(r"\w")
+
+
+@lru_cache(maxsize=4096)
+def _plain_char(c: str) -> bool:
+    """True for characters the analysis models: ASCII, or a non-ASCII character that is not
+    a word character or mark and has no case (dashes, curly quotes, spaces, symbols)."""
+    if c.isascii():
+        return True
+    if unicodedata.category(c)[0] == "M" or _WORD_CHAR.match(c):
+        return False
+    return c.lower() == c == c.upper() == c.casefold()
+
+
 @lru_cache(maxsize=512)
 def _structure(p: str) -> tuple[dict[int, int], dict[int, int]]:
-    """(group open -> its closing paren, class open -> index past it), in one linear pass."""
+    """(group open -> its closing paren, class open -> index past it), in one linear pass.
+
+    Raises _Unsure on syntax the analysis does not model (see the module docstring)."""
     groups: dict[int, int] = {}
     classes: dict[int, int] = {}
     stack: list[int] = []
@@ -65,8 +96,20 @@ def _structure(p: str) -> tuple[dict[int, int], dict[int, int]]:
     while i < n:
         c = p[i]
         if c == "\\":
+            if i + 1 >= n or p[i + 1] in _REFUSED_ESCAPES or not _plain_char(p[i + 1]):
+                raise _Unsure
+            if p[i + 1] in "pP" and p.startswith("{", i + 2):  # a property, \p{Lu}: not a repeat
+                close = p.find("}", i + 2)
+                if close < 0:
+                    raise _Unsure
+                i = close + 1
+                continue
             i += 2
             continue
+        if not _plain_char(c):
+            raise _Unsure
+        if c == "{" and not _REPEAT.match(p, i):
+            raise _Unsure  # fuzzy matching ({e<=1}) or a brace regex may read either way
         if c == "[":
             j = i + 1
             if j < n and p[j] == "^":
@@ -85,6 +128,8 @@ def _structure(p: str) -> tuple[dict[int, int], dict[int, int]]:
             i = j + 1
             continue
         if c == "(":
+            if p.startswith("?", i + 1) and not p.startswith(_GROUP_OPENERS, i + 2):
+                raise _Unsure  # inline flags, conditionals, recursion, branch reset...
             stack.append(i)
         elif c == ")":
             if not stack:
@@ -257,6 +302,7 @@ def leads(pattern: str) -> tuple[frozenset[Lead], bool] | None:
     words occurs instead of at every character.
     """
     try:
+        _structure(pattern)  # refuses syntax it does not model, wherever it is
         found = _leading_alternation(pattern, 0, len(pattern), False, False)
     except _Unsure:
         return None
@@ -305,7 +351,7 @@ def _leading_sequence(p: str, start: int, end: int, bounded: bool, tail: bool) -
                     return {((word + more).lower(), more_whole, bounded) for more, more_whole in longer}
             return {(word.lower(), whole, bounded)} if word else None
         if c == "\\":
-            if i + 1 < end and p[i + 1] in "bAG":  # zero-width at the front: skip
+            if i + 1 < end and p[i + 1] in "bA":  # zero-width at the front: skip
                 if _quantifier(p, i + 2)[1] != i + 2:
                     return None
                 bounded = bounded or p[i + 1] == "b"
@@ -415,6 +461,10 @@ class WordIndex:
         self._by_prefix: dict[str, list[str]] | None = None
         self._cache: dict[tuple[str, bool, bool], list[int]] = {}
         self._starts: dict[tuple[frozenset[Lead], bool], list[int]] = {}
+
+    def build(self) -> None:
+        """Index the text now (otherwise the first rule that needs it pays)."""
+        self._tokens()
 
     def _tokens(self) -> dict[str, list[int]]:
         """token -> its offsets."""

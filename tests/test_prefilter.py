@@ -8,10 +8,15 @@ look-behind. Both are speed-ups only: any difference in matches is a bug.
 from __future__ import annotations
 
 import random
+import unicodedata
+from collections.abc import Iterator
 
 import pytest
 import regex
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
+from commlint import regex_cache
 from commlint.config import Config
 from commlint.engine import Linter
 from commlint.prefilter import leads
@@ -111,3 +116,114 @@ def test_a_bad_pattern_is_still_named() -> None:
 
     with pytest.raises(ConfigError, match=r"invalid pattern 'a\)\|\(b'"):
         compile_patterns(["fine", "a)|(b"], "rule X")
+
+
+# -- generated patterns: whatever the syntax, the prefilter finds exactly what regex finds ----
+
+#: words with the letters where case folding is not one-to-one: the Kelvin sign, long s,
+#: dotted and dotless i, final sigma, sharp s, a ligature, and é both composed and decomposed
+WORDS = [
+    "secure", "it", "is", "risk", "k", "s", "i", "ss", "fi", "sigma",
+    "caf\u00e9", "cafe\u0301", "e\u0301", "\u00e9", "\u017fecure", "stra\u00dfe",
+    "\u0130t", "\u0131t", "\u212a", "\u03c3", "\u03c2", "\u03a3", "\ufb01",
+]
+TEXT_PIECES = [
+    *WORDS, "Secure", "SECURE", "IT", "It", "Risk", "CAFE\u0301", "Caf\u00c9", "STRASSE", "Fi",
+    "K", "S", "I", " ", " ", "  ", "\n", ".", ",", "-", "_", "'", "1", "\u0301", "x",
+]
+
+
+def _spelled(word: str) -> st.SearchStrategy[str]:
+    """``word``, sometimes written with escapes (by name, by code point)."""
+    if not all(unicodedata.name(c, "") for c in word):
+        return st.just(word)
+    by_name = "".join(f"\\N{{{unicodedata.name(c)}}}" for c in word)
+    by_code = "".join(f"\\u{ord(c):04x}" for c in word)
+    return st.sampled_from([word, word, word, word, by_name, by_code, f"\\x{{{ord(word[0]):x}}}{word[1:]}"])
+
+
+def _joined(*parts: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.tuples(*parts).map("".join)
+
+
+def _some(element: st.SearchStrategy[str], sep: str = "", most: int = 3) -> st.SearchStrategy[str]:
+    return st.lists(element, min_size=1, max_size=most).map(sep.join)
+
+
+_WORD = st.one_of(*[st.sampled_from(WORDS[:10])] * 5, st.sampled_from(WORDS).flatmap(_spelled))
+_LEAF = st.one_of(
+    *[_WORD] * 3,
+    st.sampled_from(["[a-z]", "[^.]", "[\u00e9e]", "[sS\u017f]", "[[:alpha:]]", ".", "[k-m]", r"\w", r"\s", r"\d"]),
+    st.sampled_from([r"\W", r"\p{L}", " ", r"\s+", r"\ ", r"[ \t]", "-", r"\.", ",", "'", "_"]),
+)
+_REPEAT = st.sampled_from(["", "", "", "", "?", "*", "+", "{2}", "{0,2}", "{1,}", "??", "+?", "{,2}"])
+_ZERO_WIDTH = st.sampled_from([r"\b", r"\b", r"\B", r"\m", r"\M", "^", "$", r"\A", r"\Z"])
+_INNER = _some(_some(st.one_of(_joined(_LEAF, _REPEAT), _ZERO_WIDTH)), "|")
+_GROUP = _joined(st.sampled_from(["(", "(?:", "(?>", "(?P<g>"]), _INNER, st.just(")"))
+_LOOK = _joined(st.sampled_from(["(?=", "(?!", "(?<=", "(?<!"]), _INNER, st.just(")"))
+#: syntax the prefilter must refuse; fuzzy matching only outside any repeat (exponential)
+_EXOTIC = st.one_of(
+    _joined(st.one_of(_LEAF, _GROUP), st.sampled_from(["{e<=1}", "{i<=1}", "{s<=1,d<=1}", "{1<=e<=2}", "{}", "{,}"])),
+    _joined(st.sampled_from(["(?i:", "(?-i:", "(?r:", "(?|", "(?<n>", "(?x:"]), _INNER, st.just(")")),
+    st.sampled_from(["(?i)", "(?-i)", "(?f)", "(?w)", "(?x)", "(?V1)", "(?a)", "(?s)", "(?r)", "(?b)", "(?(1)a|b)"]),
+    st.sampled_from([r"\G", r"\K", "\u0301", r"\X", r"\L<names>", r"\N{COMBINING ACUTE ACCENT}", "\u017f", "\u212a"]),
+)
+_PLAIN = st.one_of(*[_joined(_LEAF, _REPEAT)] * 8, *[_joined(_GROUP, _REPEAT)] * 2, _ZERO_WIDTH, _LOOK)
+
+
+def _branch(element: st.SearchStrategy[str], openers: list[str], fuzzy: list[str]) -> st.SearchStrategy[str]:
+    """What rule patterns look like: maybe ``\\b`` and a look-around, then a word or a group
+    of words (maybe optional or fuzzy), then anything."""
+    lead = st.one_of(
+        _joined(_WORD, st.sampled_from(["", "", "", "?", "s?", "+", *fuzzy])),
+        _joined(st.just("(?:"), _some(_WORD, "|"), st.sampled_from([")", ")", ")?", *(f"){f}" for f in fuzzy)])),
+    )
+    return _joined(
+        st.sampled_from(openers),
+        st.sampled_from(["", "", "", "(?<!-)", r"(?=\w)", r"(?<=\s)"]),
+        st.one_of(lead, lead, lead, element),
+        st.lists(element, max_size=3).map("".join),
+    )
+
+
+_PLAIN_BRANCH = _branch(_PLAIN, ["", r"\b", r"\b"], [])
+_ANY_BRANCH = _branch(
+    st.one_of(_PLAIN, _PLAIN, _EXOTIC), ["", r"\b", r"\b", "^", r"\G", "(?i)", "(?x)"], ["{e<=1}", "{i<=1}"]
+)
+_FLAG_SETS = st.sampled_from([*[DEFAULT_FLAGS] * 3, regex.VERSION0, DEFAULT_FLAGS | regex.BESTMATCH])
+
+
+@st.composite
+def _case(draw: st.DrawFn) -> tuple[str, int, str]:
+    """(pattern, flags, text): compiled by the test, so drawing never depends on regex."""
+    pattern = draw(_some(draw(st.sampled_from([_PLAIN_BRANCH, _ANY_BRANCH])), "|", most=2))
+    text = "".join(draw(st.lists(st.sampled_from(TEXT_PIECES), max_size=16)))
+    return pattern, int(draw(_FLAG_SETS)), text
+
+
+@pytest.fixture(scope="module")
+def no_disk_cache() -> Iterator[None]:
+    """Lead words of generated patterns stay out of the on-disk cache."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(regex_cache, "_CACHE", regex_cache.PatternCache(None))
+        yield
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(_case(), st.integers(0, 60), st.integers(0, 60))
+def test_generated_patterns_match_exactly_as_regex(
+    no_disk_cache: None, case: tuple[str, int, str], lo: int, width: int
+) -> None:
+    source, flags, text = case
+    lists = {"names": ["secure", "Risk", "caf\u00e9"]} if r"\L<names>" in source else {}
+    try:
+        pattern = regex.compile(source, flags, **lists)
+    except (regex.error, ValueError, OverflowError):  # e.g. (?V1) with VERSION0
+        assume(False)
+    ctx = CheckContext(timeout=10)
+    want = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+    assert [(m.span(), m.groups()) for m in ctx.finditer(pattern, text)] == want
+    lo = min(lo, len(text))
+    hi = min(len(text), lo + width)
+    plain, fast = pattern.search(text, lo, hi), ctx.search(pattern, text, lo, hi)
+    assert (fast and (fast.span(), fast.groups())) == (plain and (plain.span(), plain.groups()))
