@@ -71,9 +71,10 @@ class RuleEnv:
 class CheckContext:
     """What a rule may use while checking one document.
 
-    ``timeout`` is each rule's time budget on the document (the engine calls :meth:`begin`
-    before each rule). Running past it raises RuleTimeout, which the engine reports as a
-    CL900 error: a rule that could not finish fails the check rather than passing it.
+    ``timeout`` is each rule's time budget on a document of up to BUDGET_CHARS characters of
+    prose, and grows in proportion beyond that (the engine calls :meth:`begin` before each
+    rule). Running past it raises RuleTimeout, which the engine reports as a CL900 error: a
+    rule that could not finish fails the check rather than passing it.
     """
 
     timeout: float = 1.0
@@ -85,22 +86,43 @@ class CheckContext:
     calls: int = field(default=0, compare=False)
     #: where words occur in the text being checked (commlint.prefilter.WordIndex), shared by rules
     _index: Any = field(default=None, init=False, repr=False, compare=False)
+    #: the current rule's budget in seconds (``timeout``, scaled to the document's length)
+    budget: float = field(default=0.0, init=False, compare=False)
     _deadline: float = field(default=0.0, init=False, repr=False, compare=False)
     #: begin() was called: one budget for the whole rule, not one per call
     _per_rule: bool = field(default=False, init=False, repr=False, compare=False)
 
-    def begin(self) -> None:
+    def begin(self, doc: Document | None = None) -> None:
         """Start a rule's time budget (the engine calls this before each rule; without it,
-        each finditer or search call gets the whole budget)."""
-        self._deadline = time.monotonic() + self.timeout
+        each finditer or search call gets ``timeout``).
+
+        With ``doc``, what every rule shares (its sentences and word index) is built first,
+        outside any rule's budget, and the budget grows with the document: a rule's work is
+        linear in its length, so a long document must not fail for being long.
+        """
+        size = 0
+        if doc is not None:
+            size = len(doc.prose)
+            self._word_index(doc.prose)
+            _ = doc.sentences
+        self.budget = self.timeout * max(1.0, size / BUDGET_CHARS)
+        self._deadline = _clock() + self.budget
         self._per_rule = True
 
     def _left(self) -> float:
         """Seconds left in the budget; raises RuleTimeout when none are."""
-        left = self._deadline - time.monotonic()
+        left = self._deadline - _clock()
         if left <= 0:
-            raise RuleTimeout(f"ran past the {self.timeout:g}s budget")
+            raise RuleTimeout(f"ran past the {self.budget:g}s budget")
         return left
+
+    def _word_index(self, text: str) -> Any:
+        if self._index is None or self._index.text is not text:
+            from commlint.prefilter import WordIndex
+
+            self._index = WordIndex(text)
+            self._index.build()
+        return self._index
 
     def finditer(
         self,
@@ -117,14 +139,14 @@ class CheckContext:
         pattern is tried only where those words occur: the same matches, found 5-20x faster.
         """
         if not self._per_rule:
-            self._deadline = time.monotonic() + self.timeout
+            self.budget = self.timeout
+            self._deadline = _clock() + self.timeout
         end = len(text) if endpos is None else endpos
         starts = self._candidate_starts(pattern, text, end)
         guard = _guarded(pattern.pattern)
         try:
             if starts is None:
-                self.calls += 1
-                self.scanned += max(0, end - pos)
+                self._tick(end - pos)
                 found = pattern.finditer(
                     text, pos, end, overlapped=overlapped, timeout=self._left() if guard else None
                 )
@@ -135,19 +157,20 @@ class CheckContext:
             else:
                 yield from self._finditer_at(pattern, text, starts, pos, end, guard, overlapped)
         except TimeoutError:
-            raise RuleTimeout(f"ran past the {self.timeout:g}s budget") from None
+            raise RuleTimeout(f"ran past the {self.budget:g}s budget") from None
+
+    def _tick(self, chars: int) -> None:
+        """Count one regex call over ``chars`` characters; check the budget now and then."""
+        self.calls += 1
+        self.scanned += max(0, chars)
+        if self.calls % _CHECK_EVERY == 0:
+            self._left()
 
     def _candidate_starts(self, pattern: regex.Pattern[str], text: str, end: int) -> list[int] | None:
-        if pattern.flags & _FLAGS_WITHOUT_PREFILTER:
-            return None  # verbose syntax, other word rules or full case folding: scan it all
-        found = _leads(pattern.pattern)
+        found = _pattern_leads(pattern)
         if found is None or 0 < end < len(text) and _MID_WORD.match(text, end - 1):
             return None  # a window ending inside a word changes what "a whole word" is
-        if self._index is None or self._index.text is not text:
-            from commlint.prefilter import WordIndex
-
-            self._index = WordIndex(text)
-        starts: list[int] | None = self._index.starts(found)
+        starts: list[int] | None = self._word_index(text).starts(found)
         return starts
 
     def search(
@@ -168,10 +191,11 @@ class CheckContext:
     ) -> Iterator[regex.Match[str]]:
         """What ``pattern.finditer(text, pos, end)`` yields, given every possible match start.
 
-        Each attempt sees at most MATCH_WINDOW characters: ``regex`` scans ahead for a string
-        the pattern requires, so an unbounded attempt costs the rest of the text, and one
-        attempt per candidate made a scan quadratic. A match reaching near the window's edge
-        is tried again on the whole text, so only a match longer than the window is missed.
+        Each attempt sees a window of MATCH_WINDOW characters: ``regex`` scans ahead for a
+        string the pattern requires, so an unbounded attempt costs the rest of the text, and one
+        attempt per candidate made a scan quadratic. A match reaching near the window's edge is
+        tried again in a window twice as long (the edge reads as the end of the text), so only
+        a match longer than MATCH_WINDOW characters can be missed.
         """
         i = bisect_left(starts, pos)  # an index, not a slice: a copy per call was quadratic
         n = len(starts)
@@ -182,29 +206,30 @@ class CheckContext:
                 continue
             if start >= end:
                 break
-            if self.calls % _CHECK_EVERY == 0:
-                self._left()
             window = min(end, start + MATCH_WINDOW)
-            self.calls += 1
-            self.scanned += window - start
-            timeout = self._left() if guard else None
-            m = pattern.match(text, start, window, timeout=timeout)
-            if m is not None and window < end and m.end() > window - _EDGE:
-                self.calls += 1
-                self.scanned += end - start
-                m = pattern.match(text, start, end, timeout=timeout)
+            while True:
+                self._tick(window - start)
+                m = pattern.match(text, start, window, timeout=self._left() if guard else None)
+                if m is None or window >= end or m.end() <= window - _EDGE:
+                    break
+                window = min(end, start + 2 * (window - start))
             if m is not None:
                 yield m
                 pos = start + 1 if overlapped else m.end() if m.end() > start else start + 1
 
 
+#: the budget is processor time of the thread running the rule, not wall time: a loaded machine
+#: must not make a rule run out of time (and a check fail) where an idle one would not
+_clock = time.thread_time
+#: the length of prose (characters) ``timeout`` is the budget for; longer documents get more
+BUDGET_CHARS = 100_000
 #: characters after its start a match attempt sees (a longer match is not found)
 MATCH_WINDOW = 1000
-#: a match ending this close to the window's edge is tried again on the whole text (the edge
+#: a match ending this close to the window's edge is tried again in a longer window (the edge
 #: reads as the end of the text to ``\b``, ``$`` and look-aheads)
 _EDGE = 200
-#: the time budget is checked every this many regex calls (a clock read costs ~50 ns, but a
-#: ``timeout=`` on every call cost ~1.4 us)
+#: the time budget is checked every this many regex calls (a clock read costs ~1.4 us, as did a
+#: ``timeout=`` on every call)
 _CHECK_EVERY = 64
 _MID_WORD = regex_cache.compile(r"\w\w", 0)
 _FLAGS_WITHOUT_PREFILTER = regex.VERBOSE | regex.WORD | regex.REVERSE | regex.FULLCASE | regex.ASCII | regex.LOCALE
@@ -217,6 +242,14 @@ _GAP = regex_cache.compile(r"(?:\)|(?<!\\)\.|\[\^(?:\\.|[^\]])*\])(?:[*+]|\{\d+,
 @lru_cache(maxsize=4096)
 def _guarded(pattern: str) -> bool:
     return _GAP.search(pattern) is not None
+
+
+@lru_cache(maxsize=4096)
+def _pattern_leads(pattern: regex.Pattern[str]) -> tuple[frozenset[tuple[str, bool]], bool] | None:
+    """The words a match of ``pattern`` may start with (cached: rules ask once per match)."""
+    if pattern.flags & _FLAGS_WITHOUT_PREFILTER:
+        return None  # verbose syntax, other word rules or full case folding: scan it all
+    return _leads(pattern.pattern)
 
 
 @lru_cache(maxsize=4096)
