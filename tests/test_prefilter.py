@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 import regex
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from commlint import regex_cache
@@ -130,6 +130,7 @@ WORDS = [
 TEXT_PIECES = [
     *WORDS, "Secure", "SECURE", "IT", "It", "Risk", "CAFE\u0301", "Caf\u00c9", "STRASSE", "Fi",
     "K", "S", "I", " ", " ", "  ", "\n", ".", ",", "-", "_", "'", "1", "\u0301", "x",
+    "ecure", "securr", "secur", "sec", "ure", "cafe", "caf", "isk", "rsk",  # near misses, for fuzzy
 ]
 
 
@@ -150,7 +151,7 @@ def _some(element: st.SearchStrategy[str], sep: str = "", most: int = 3) -> st.S
     return st.lists(element, min_size=1, max_size=most).map(sep.join)
 
 
-_WORD = st.one_of(*[st.sampled_from(WORDS[:10])] * 5, st.sampled_from(WORDS).flatmap(_spelled))
+_WORD = st.one_of(st.sampled_from(WORDS[:10]), st.sampled_from(WORDS).flatmap(_spelled))
 _LEAF = st.one_of(
     *[_WORD] * 3,
     st.sampled_from(["[a-z]", "[^.]", "[\u00e9e]", "[sS\u017f]", "[[:alpha:]]", ".", "[k-m]", r"\w", r"\s", r"\d"]),
@@ -193,11 +194,17 @@ _ANY_BRANCH = _branch(
 _FLAG_SETS = st.sampled_from([*[DEFAULT_FLAGS] * 3, regex.VERSION0, DEFAULT_FLAGS | regex.BESTMATCH])
 
 
+def _near_miss(word: str) -> st.SearchStrategy[str]:
+    """``word`` one edit away (what fuzzy matching accepts), or upper-cased."""
+    return st.sampled_from([word[1:] or word, word + word[-1], word[:-1] + "x", "x" + word, word.upper()])
+
+
 @st.composite
 def _case(draw: st.DrawFn) -> tuple[str, int, str]:
     """(pattern, flags, text): compiled by the test, so drawing never depends on regex."""
     pattern = draw(_some(draw(st.sampled_from([_PLAIN_BRANCH, _ANY_BRANCH])), "|", most=2))
-    text = "".join(draw(st.lists(st.sampled_from(TEXT_PIECES), max_size=16)))
+    piece = st.one_of(st.sampled_from(TEXT_PIECES), st.sampled_from(WORDS).flatmap(_near_miss))
+    text = "".join(draw(st.lists(piece, max_size=16)))
     return pattern, int(draw(_FLAG_SETS)), text
 
 
@@ -211,6 +218,9 @@ def no_disk_cache() -> Iterator[None]:
 
 @settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(_case(), st.integers(0, 60), st.integers(0, 60))
+@example(case=("(?:secure){e<=1}", int(DEFAULT_FLAGS), "Totally securr."), lo=0, width=0)
+@example(case=("\\bcafe\u0301\\b", int(DEFAULT_FLAGS), "Caf\u00e9 cafe\u0301"), lo=0, width=0)
+@example(case=("\\b\u017fecure", int(DEFAULT_FLAGS), "secure"), lo=0, width=0)
 def test_generated_patterns_match_exactly_as_regex(
     no_disk_cache: None, case: tuple[str, int, str], lo: int, width: int
 ) -> None:
