@@ -38,7 +38,11 @@ def assert_refused(proc, doc: Path, before: os.stat_result, reason: str) -> None
     after = doc.stat()
     assert doc.read_bytes() == RISKY.encode()
     assert (after.st_ino, after.st_uid, after.st_gid, after.st_mode) == (
-        before.st_ino, before.st_uid, before.st_gid, before.st_mode)
+        before.st_ino,
+        before.st_uid,
+        before.st_gid,
+        before.st_mode,
+    )
 
 
 @needs_root

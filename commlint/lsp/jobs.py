@@ -6,7 +6,9 @@ a thread; ``cancel()`` raises ``Cancelled`` inside it (CPython's
 ``PyThreadState_SetAsyncExc``), which takes effect at its next Python instruction. Lint
 code is plain Python over short C calls (regex searches have their own timeout), so that
 is soon. ``Cancelled`` derives from BaseException so the engine's per-rule ``except
-Exception`` cannot swallow it.
+Exception`` cannot swallow it. (CPython 3.11 may skip the handlers of a ``try`` whose
+body opens with a ``while`` loop when such an exception arrives at the loop's jump back;
+commlint's lint code has no such block, and ``with`` blocks are not affected.)
 """
 
 from __future__ import annotations
