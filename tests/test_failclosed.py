@@ -30,16 +30,18 @@ def _diagnostics(stdout: str) -> list[dict]:
     return [d for f in json.loads(stdout)["files"] for d in f["diagnostics"]]
 
 
-def test_twenty_thousand_absolute_paragraphs_are_all_found_and_fail_the_gate(cli, tmp_path: Path) -> None:
-    # The reported case: with rules skipped on timeout this exited 0 at --fail-level error.
+@pytest.mark.parametrize("paragraphs", [2_000, pytest.param(20_000, marks=pytest.mark.slow)])
+def test_every_absolute_paragraph_is_found_and_fails_the_gate(cli, tmp_path: Path, paragraphs: int) -> None:
+    # The reported case (20,000 paragraphs, ~25 s of CPU, so CI's slow run): with rules
+    # skipped on timeout it exited 0 at --fail-level error.
     paragraph = "The vault is unhackable and risk-free."
-    (tmp_path / "vault.txt").write_text(f"{paragraph}\n\n" * 20_000, encoding="utf-8")
+    (tmp_path / "vault.txt").write_text(f"{paragraph}\n\n" * paragraphs, encoding="utf-8")
     proc = cli("check", "vault.txt", "--select", "ABS102", "--fail-level", "error", "--format", "json", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
     diags = _diagnostics(proc.stdout)
-    assert Counter(d["rule"] for d in diags) == {"ABS102": 40_000}  # two claims in each paragraph
+    assert Counter(d["rule"] for d in diags) == {"ABS102": 2 * paragraphs}  # two claims in each
     lines = Counter(d["line"] for d in diags)
-    assert set(lines) == set(range(1, 40_000, 2)) and set(lines.values()) == {2}
+    assert set(lines) == set(range(1, 2 * paragraphs, 2)) and set(lines.values()) == {2}
     assert {(d["column"], d["end_column"]) for d in diags} == {(14, 24), (29, 38)}  # the two words
 
 
