@@ -30,9 +30,12 @@ LABELS = ["capability", "jailbreak", "alarmist", "absolute", "ai-washing", "surv
           "national-security", "unmitigated", "neutral"]
 #: target precision when picking each category's threshold from out-of-fold scores
 TARGET_PRECISION = 0.9
-ITERATIONS = 300
-L2_EMBED = 1e-4
-L2_HASH = 3e-4
+#: lowest threshold (in hundredths) any category may get: below it, text unlike the training data
+#: (software documentation, say) is scored by chance
+FLOOR = 50
+ITERATIONS = 200
+L2_EMBED = 1e-5
+L2_HASH = 3e-5
 WEIGHTS_FILE = "weights/l2_supercat_256.safetensors"
 TOKENIZER_FILE = "tokenizers/l2_supercat_tokenizer_config.json"
 
@@ -193,7 +196,7 @@ def pick_thresholds(p: Any, y: Any) -> dict[str, float]:
     for c, label in enumerate(LABELS[:-1]):
         mine = best == c
         chosen = 0.9
-        for bar in [i / 100 for i in range(30, 96)]:
+        for bar in [i / 100 for i in range(FLOOR, 96)]:
             hit = mine & (conf >= bar)
             if hit.sum() >= 5 and (y[hit] == c).mean() >= TARGET_PRECISION:
                 chosen = bar
