@@ -100,9 +100,7 @@ def test_edge_patterns(pattern: str, text: str) -> None:
     plain = regex.compile(pattern, DEFAULT_FLAGS)
     ctx = CheckContext()
     assert [m.span() for m in ctx.finditer(p, text)] == [m.span() for m in plain.finditer(text)]
-    assert [m.span() for m in ctx.finditer(p, text, 0, 3)] == [
-        m.span() for m in plain.finditer(text, 0, 3)
-    ]
+    assert [m.span() for m in ctx.finditer(p, text, 0, 3)] == [m.span() for m in plain.finditer(text, 0, 3)]
 
 
 def test_lookbehind_is_moved_after_a_probe_only_when_variable_length() -> None:
@@ -123,14 +121,65 @@ def test_a_bad_pattern_is_still_named() -> None:
 #: words with the letters where case folding is not one-to-one: the Kelvin sign, long s,
 #: dotted and dotless i, final sigma, sharp s, a ligature, and é both composed and decomposed
 WORDS = [
-    "secure", "it", "is", "risk", "k", "s", "i", "ss", "fi", "sigma",
-    "caf\u00e9", "cafe\u0301", "e\u0301", "\u00e9", "\u017fecure", "stra\u00dfe",
-    "\u0130t", "\u0131t", "\u212a", "\u03c3", "\u03c2", "\u03a3", "\ufb01",
+    "secure",
+    "it",
+    "is",
+    "risk",
+    "k",
+    "s",
+    "i",
+    "ss",
+    "fi",
+    "sigma",
+    "caf\u00e9",
+    "cafe\u0301",
+    "e\u0301",
+    "\u00e9",
+    "\u017fecure",
+    "stra\u00dfe",
+    "\u0130t",
+    "\u0131t",
+    "\u212a",
+    "\u03c3",
+    "\u03c2",
+    "\u03a3",
+    "\ufb01",
 ]
 TEXT_PIECES = [
-    *WORDS, "Secure", "SECURE", "IT", "It", "Risk", "CAFE\u0301", "Caf\u00c9", "STRASSE", "Fi",
-    "K", "S", "I", " ", " ", "  ", "\n", ".", ",", "-", "_", "'", "1", "\u0301", "x",
-    "ecure", "securr", "secur", "sec", "ure", "cafe", "caf", "isk", "rsk",  # near misses, for fuzzy
+    *WORDS,
+    "Secure",
+    "SECURE",
+    "IT",
+    "It",
+    "Risk",
+    "CAFE\u0301",
+    "Caf\u00c9",
+    "STRASSE",
+    "Fi",
+    "K",
+    "S",
+    "I",
+    " ",
+    " ",
+    "  ",
+    "\n",
+    ".",
+    ",",
+    "-",
+    "_",
+    "'",
+    "1",
+    "\u0301",
+    "x",
+    "ecure",
+    "securr",
+    "secur",
+    "sec",
+    "ure",
+    "cafe",
+    "caf",
+    "isk",
+    "rsk",  # near misses, for fuzzy
 ]
 
 
