@@ -132,8 +132,12 @@ def test_rule_command_finds_a_rule_by_name_and_rejects_unknown_ids(builtin_rules
 
 
 def test_project_docs_pass_their_own_linter() -> None:
-    """commlint holds its own docs/ and README to its standards (examples need suppressions)."""
-    proc = run_cli("check", "--format", "json", "docs/", "README.md")
+    """commlint holds its own docs/ and README to its standards (examples need suppressions).
+
+    The learned sentence layer is for statements, not reference documentation: on these docs
+    it raises false alarms on about 3% of sentences (docs/semantic.md), so it is off here.
+    """
+    proc = run_cli("check", "--format", "json", "--no-semantic", "docs/", "README.md")
     assert proc.returncode in (0, 1), proc.stderr
     report = json.loads(proc.stdout)
     problems = [

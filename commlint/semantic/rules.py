@@ -14,12 +14,12 @@ from typing import Any, ClassVar
 
 import regex
 
-from commlint.document import Document
+from commlint.document import PLACEHOLDER, Document
 from commlint.errors import ConfigError
 from commlint.ruletypes.base import CheckContext, Finding, Rule, RuleEnv, SuggestionSpec
 
 #: shortest and longest sentence (in words) the classifier is asked about
-MIN_WORDS, MAX_WORDS = 6, 150
+MIN_WORDS, MAX_WORDS = 8, 150
 LAYER = "semantic"
 #: categories where the fix stated beside the statement is the balanced form the rule asks for
 BALANCED_BY_MITIGATION = frozenset({"unmitigated", "jailbreak"})
@@ -192,7 +192,8 @@ def sentence_scores(doc: Document) -> list[tuple[int, int, _Scored]]:
     out: list[tuple[int, int, _Scored]] = []
     prose = doc.prose
     for start, end in doc.sentences:
-        text = " ".join(prose[start:end].replace("\u00b6", " ").split())
+        # Code, URLs and images stand in the prose as U+FFFC; the classifier never saw them.
+        text = " ".join(prose[start:end].replace("\u00b6", " ").replace(PLACEHOLDER, " ").split())
         if not MIN_WORDS <= len(text.split()) <= MAX_WORDS:
             continue
         score = model.score(text)
