@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 import zlib
 from collections.abc import Iterable
@@ -290,6 +291,9 @@ def build(data: Path, shared: Path | None, out: Path) -> dict[str, Any]:
 
 
 def main(argv: Iterable[str] | None = None) -> int:
+    # One BLAS thread: summation order, and so the model's bytes, must not depend on the machine.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = "1"
     here = model_dir()
     ap = argparse.ArgumentParser(prog="python -m commlint.semantic.train", description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=here / "train", help="folder of training .jsonl files")
