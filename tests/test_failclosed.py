@@ -125,7 +125,12 @@ def test_a_trial_offer_no_longer_excuses_an_unhackable_claim(cli, tmp_path: Path
 
 
 FAR = phrase_rule(
-    "FCW001", "guaranteed", "absolute", "Guarantee: {match}", "warning", r"\bguaranteed\b",
+    "FCW001",
+    "guaranteed",
+    "absolute",
+    "Guarantee: {match}",
+    "warning",
+    r"\bguaranteed\b",
     exceptions=[r"\bno one can promise\b"],
 )
 #: the exception 40 words (about 250 characters) before the claim, in one long sentence

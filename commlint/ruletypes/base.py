@@ -147,9 +147,7 @@ class CheckContext:
         try:
             if starts is None:
                 self._tick(end - pos)
-                found = pattern.finditer(
-                    text, pos, end, overlapped=overlapped, timeout=self._left() if guard else None
-                )
+                found = pattern.finditer(text, pos, end, overlapped=overlapped, timeout=self._left() if guard else None)
                 for count, m in enumerate(found, 1):
                     if count % _CHECK_EVERY == 0:
                         self._left()

@@ -127,7 +127,6 @@ class DataRule(Rule):
         return False
 
 
-
 def word_end(text: str, at: int, limit: int) -> int:
     """``at`` moved to the end of the word it falls in (at most 64 characters, not past
     ``limit``), so a search window ending there keeps the word prefilter and whole words."""
