@@ -77,6 +77,12 @@ _CORRECTS_PREVIOUS = regex.compile(
     r"^\W*(?:we\s+(?:retract|withdraw|regret|apologi[sz]e\s+for)|we\s+were\s+wrong)",
     _F,
 )
+#: a question that makes a claim: "Why pay an accountant when our AI files your taxes?"
+_RHETORICAL = regex.compile(
+    r"^\W*(?:why\s+(?:pay|hire|bother|wait|spend|settle|risk|keep|trust|use)|who\s+needs|"
+    r"what\s+if\s+(?:you|your)\s+(?:could|never)|who\s+(?:else\s+)?(?:could|can)\s+(?:offer|promise))\b",
+    _F,
+)
 _HYPOTHETICAL = regex.compile(r"^\W*(?:suppose|imagine|what\s+if|hypothetically|picture\s+a\s+world)\b", _F)
 _QUESTION_END = regex.compile(r"\?[\"'”’)\]]*\s*$")
 
@@ -91,7 +97,7 @@ def mention_reason(text: str, sentence: tuple[int, int], span: tuple[int, int] |
     s_start, s_end = sentence
     sent = text[s_start:s_end]
     start, end = (span[0] - s_start, span[1] - s_start) if span else (0, len(sent))
-    if _QUESTION_END.search(sent):
+    if _QUESTION_END.search(sent) and not _RHETORICAL.search(sent):
         return "question"
     if _HYPOTHETICAL.search(sent):
         return "hypothetical"
@@ -105,11 +111,11 @@ def mention_reason(text: str, sentence: tuple[int, int], span: tuple[int, int] |
         return "retraction"
     quoted = any(q.start() <= start and end <= q.end() for q in _QUOTES.finditer(sent)) if span else False
     reported = _REPORTED.search(sent)
-    if reported and (not span or reported.start() <= start or quoted):
+    # Reported words the text leaves standing are amplified, not mentioned: only an answer
+    # makes them a mention ("critics said X; our evaluation found otherwise").
+    if reported and (not span or reported.start() <= start or quoted) and not _SAYS_BY_COMPANY.search(sent):
         if _REJECT.search(sent[reported.end():]) or _REJECT.search(after):
             return "reported and answered"
-        if not _SAYS_BY_COMPANY.search(sent):
-            return "reported speech"
     if quoted and (_REJECT.search(sent[end:]) or _REJECT.search(after)):
         return "quoted and rejected"
     return None
