@@ -379,8 +379,11 @@ def _drop_learned_duplicates(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     learned = [d for d in diagnostics if d.data.get("layer") == "semantic"]
     if not learned:
         return diagnostics
-    packs = [(d.start, d.end) for d in diagnostics
-             if d.scope == "span" and d.category not in NOT_CLAIMS and d.data.get("layer") != "semantic"]
+    packs = [
+        (d.start, d.end)
+        for d in diagnostics
+        if d.scope == "span" and d.category not in NOT_CLAIMS and d.data.get("layer") != "semantic"
+    ]
     drop = {id(d) for d in learned if any(s < d.end and d.start < e for s, e in packs)}
     return [d for d in diagnostics if id(d) not in drop]
 

@@ -87,8 +87,12 @@ _HYPOTHETICAL = regex.compile(r"^\W*(?:suppose|imagine|what\s+if|hypothetically|
 _QUESTION_END = regex.compile(r"\?[\"'”’)\]]*\s*$")
 
 
-def mention_reason(text: str, sentence: tuple[int, int], span: tuple[int, int] | None = None,
-                   next_sentence: tuple[int, int] | None = None) -> str | None:
+def mention_reason(
+    text: str,
+    sentence: tuple[int, int],
+    span: tuple[int, int] | None = None,
+    next_sentence: tuple[int, int] | None = None,
+) -> str | None:
     """Why the claim at ``span`` (or the whole sentence) is a mention, not a claim; None if it is a claim.
 
     ``text`` is the prose view; ``sentence`` the span of the sentence holding the finding;
@@ -113,9 +117,9 @@ def mention_reason(text: str, sentence: tuple[int, int], span: tuple[int, int] |
     reported = _REPORTED.search(sent)
     # Reported words the text leaves standing are amplified, not mentioned: only an answer
     # makes them a mention ("critics said X; our evaluation found otherwise").
-    if reported and (not span or reported.start() <= start or quoted) and not _SAYS_BY_COMPANY.search(sent):
-        if _REJECT.search(sent[reported.end():]) or _REJECT.search(after):
-            return "reported and answered"
+    answered = reported is not None and (_REJECT.search(sent[reported.end() :]) or _REJECT.search(after))
+    if answered and (not span or reported.start() <= start or quoted) and not _SAYS_BY_COMPANY.search(sent):
+        return "reported and answered"
     if quoted and (_REJECT.search(sent[end:]) or _REJECT.search(after)):
         return "quoted and rejected"
     return None

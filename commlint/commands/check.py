@@ -21,8 +21,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--extend-select", metavar="RULES", help="comma-separated rules to enable in addition")
     p.add_argument("--ignore", metavar="RULES", help="comma-separated rules to disable (added to config)")
     p.add_argument("--fail-level", choices=SEVERITIES, help="lowest severity that makes the exit code 1")
-    p.add_argument("--no-semantic", action="store_true",
-                   help="skip the learned sentence layer (rule packs only; see docs/semantic.md)")
+    p.add_argument(
+        "--no-semantic",
+        action="store_true",
+        help="skip the learned sentence layer (rule packs only; see docs/semantic.md)",
+    )
     p.add_argument("--statistics", action="store_true", help="print counts per rule")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the diagnostics' first lines")
     p.add_argument("--stdin-filename", metavar="NAME", help="file name for stdin input (picks format and config)")

@@ -116,8 +116,9 @@ def load_model(folder: str | None = None) -> TableModel:
         raise ConfigError(f"{meta_path}: cannot load the semantic model: {exc}") from None
     digest = hashlib.sha256(blob).hexdigest()
     if digest != meta.get("tables_sha256"):
-        raise ConfigError(f"{bin_path}: checksum does not match {MODEL_JSON}; rebuild with "
-                          "`python -m commlint.semantic.train`")
+        raise ConfigError(
+            f"{bin_path}: checksum does not match {MODEL_JSON}; rebuild with `python -m commlint.semantic.train`"
+        )
     try:
         return TableModel(meta, blob)
     except (KeyError, TypeError, ValueError) as exc:

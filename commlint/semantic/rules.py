@@ -38,59 +38,100 @@ class Category:
 
 
 CATEGORIES = (
-    Category("capability", "CAP901", "capability", "a dual-use capability admission",
-             "State the capability with its scope and conditions (what was tested, on which systems, with "
-             "what access), and say what limits its misuse.",
-             ("EU AI Act, Article 51 and Annex XIII (general-purpose AI models with systemic risk)",),
-             "Working intrusion code for two unknown flaws in a popular mail server was produced by the agent "
-             "on its own.",
-             "The agent helps maintainers find and fix bugs in code they own, and every report is reviewed."),
-    Category("jailbreak", "JBK901", "jailbreak", "an admission that safeguards can be bypassed",
-             "Give the measured result with its method and the fix: how often the safeguard held, what failed, "
-             "and what was changed.",
-             ("EU AI Act, Article 15(5) (resilience against attempts to alter use, outputs or performance)",),
-             "Anyone patient enough can talk the assistant out of its refusals within a few messages.",
-             "The assistant declined 99.2% of 4,000 adversarial prompts in an external evaluation."),
-    Category("alarmist", "ALM901", "alarmist", "alarmist or catastrophising language",
-             "Name the specific risk, its likelihood as you assess it, and what you are doing about it.",
-             ("FTC, Keep your AI claims in check (Feb. 2023)",),
-             "What we are building may well be the last thing our species ever gets to invent.",
-             "We publish the risks we assess for each release and what we do about each of them."),
-    Category("absolute", "ABS901", "absolute", "an absolute guarantee",
-             "Describe the design aim and the tested result instead of a promise (for example 'designed to', "
-             "'in our tests').",
-             ("FTC, Start with Security (2015); FTC v. Wyndham Worldwide Corp., 799 F.3d 236 (3d Cir. 2015)",),
-             "Whatever the weather or the load, the Tallis payment network simply does not go down.",
-             "The Tallis payment network was available 99.95% of the time last year."),
-    Category("ai-washing", "AIC901", "ai-claims", "an AI capability or performance overclaim",
-             "Say what the system does, how it was measured, and where a person stays in the loop.",
-             ("FTC, Keep your AI claims in check (Feb. 2023)",),
-             "Hiring managers can retire entirely, because the Tallis engine now picks the perfect candidate "
-             "every time.",
-             "The Tallis engine suggests an order for reading the case files, and a caseworker decides each case."),
-    Category("surveillance", "SRV901", "surveillance", "surveillance or targeting framing",
-             "Describe the lawful, consented use and the limits on identifying or tracking people.",
-             ("EU AI Act, Article 5(1)(e) and 5(1)(h); Annex III point 1(a)",),
-             "Every shopper who walks past our cameras is matched to a name and followed from store to store.",
-             "Store cameras count how many people enter each hour and keep no images."),
-    Category("cbrn", "CBR901", "cbrn", "chemical, biological, radiological or nuclear uplift",
-             "Report the evaluation and its result without operational detail, and state the safeguards.",
-             ("EU General-Purpose AI Code of Practice, Safety and Security chapter (2025): CBRN risk",),
-             "In testing, the model walked a novice through culturing and concentrating a dangerous pathogen.",
-             "In a controlled study with outside experts, the model gave no meaningful help beyond textbooks."),
-    Category("national-security", "NSC901", "national-security", "race, dominance or weapon-of-state framing",
-             "Describe the public benefit and the governance you support, not a contest between states.",
-             ("US Export Administration Regulations, 15 CFR Parts 734, 740, 744 (advanced computing and AI "
-              "model weights)",),
-             "Whichever nation owns the biggest compute clusters will set the terms for everyone else this century.",
-             "We support international agreements on testing large models before they are released."),
-    Category("unmitigated", "UNM901", "unmitigated", "a harm stated with no mitigation beside it",
-             "Add what you did or are doing about it in the same or the next sentence; never delete the "
-             "disclosure.",
-             ("NIST AI Risk Management Framework 1.0 (2023), MANAGE function",),
-             "For patients over seventy, the triage model's error rate was three times the average.",
-             "The triage model's error rate was higher for patients over seventy, so a nurse now reviews each "
-             "of their cases."),
+    Category(
+        "capability",
+        "CAP901",
+        "capability",
+        "a dual-use capability admission",
+        "State the capability with its scope and conditions (what was tested, on which systems, with "
+        "what access), and say what limits its misuse.",
+        ("EU AI Act, Article 51 and Annex XIII (general-purpose AI models with systemic risk)",),
+        "Working intrusion code for two unknown flaws in a popular mail server was produced by the agent on its own.",
+        "The agent helps maintainers find and fix bugs in code they own, and every report is reviewed.",
+    ),
+    Category(
+        "jailbreak",
+        "JBK901",
+        "jailbreak",
+        "an admission that safeguards can be bypassed",
+        "Give the measured result with its method and the fix: how often the safeguard held, what failed, "
+        "and what was changed.",
+        ("EU AI Act, Article 15(5) (resilience against attempts to alter use, outputs or performance)",),
+        "Anyone patient enough can talk the assistant out of its refusals within a few messages.",
+        "The assistant declined 99.2% of 4,000 adversarial prompts in an external evaluation.",
+    ),
+    Category(
+        "alarmist",
+        "ALM901",
+        "alarmist",
+        "alarmist or catastrophising language",
+        "Name the specific risk, its likelihood as you assess it, and what you are doing about it.",
+        ("FTC, Keep your AI claims in check (Feb. 2023)",),
+        "What we are building may well be the last thing our species ever gets to invent.",
+        "We publish the risks we assess for each release and what we do about each of them.",
+    ),
+    Category(
+        "absolute",
+        "ABS901",
+        "absolute",
+        "an absolute guarantee",
+        "Describe the design aim and the tested result instead of a promise (for example 'designed to', "
+        "'in our tests').",
+        ("FTC, Start with Security (2015); FTC v. Wyndham Worldwide Corp., 799 F.3d 236 (3d Cir. 2015)",),
+        "Whatever the weather or the load, the Tallis payment network simply does not go down.",
+        "The Tallis payment network was available 99.95% of the time last year.",
+    ),
+    Category(
+        "ai-washing",
+        "AIC901",
+        "ai-claims",
+        "an AI capability or performance overclaim",
+        "Say what the system does, how it was measured, and where a person stays in the loop.",
+        ("FTC, Keep your AI claims in check (Feb. 2023)",),
+        "Hiring managers can retire entirely, because the Tallis engine now picks the perfect candidate every time.",
+        "The Tallis engine suggests an order for reading the case files, and a caseworker decides each case.",
+    ),
+    Category(
+        "surveillance",
+        "SRV901",
+        "surveillance",
+        "surveillance or targeting framing",
+        "Describe the lawful, consented use and the limits on identifying or tracking people.",
+        ("EU AI Act, Article 5(1)(e) and 5(1)(h); Annex III point 1(a)",),
+        "Every shopper who walks past our cameras is matched to a name and followed from store to store.",
+        "Store cameras count how many people enter each hour and keep no images.",
+    ),
+    Category(
+        "cbrn",
+        "CBR901",
+        "cbrn",
+        "chemical, biological, radiological or nuclear uplift",
+        "Report the evaluation and its result without operational detail, and state the safeguards.",
+        ("EU General-Purpose AI Code of Practice, Safety and Security chapter (2025): CBRN risk",),
+        "In testing, the model walked a novice through culturing and concentrating a dangerous pathogen.",
+        "In a controlled study with outside experts, the model gave no meaningful help beyond textbooks.",
+    ),
+    Category(
+        "national-security",
+        "NSC901",
+        "national-security",
+        "race, dominance or weapon-of-state framing",
+        "Describe the public benefit and the governance you support, not a contest between states.",
+        ("US Export Administration Regulations, 15 CFR Parts 734, 740, 744 (advanced computing and AI model weights)",),
+        "Whichever nation owns the biggest compute clusters will set the terms for everyone else this century.",
+        "We support international agreements on testing large models before they are released.",
+    ),
+    Category(
+        "unmitigated",
+        "UNM901",
+        "unmitigated",
+        "a harm stated with no mitigation beside it",
+        "Add what you did or are doing about it in the same or the next sentence; never delete the disclosure.",
+        ("NIST AI Risk Management Framework 1.0 (2023), MANAGE function",),
+        "For patients over seventy, the triage model's error rate was three times the average.",
+        "The triage model's error rate was higher for patients over seventy, so a nurse now reviews each "
+        "of their cases.",
+    ),
 )
 
 
@@ -132,11 +173,13 @@ class LearnedCategoryRule(Rule):
         )
         # A placeholder suggestion: shown as advice, never applied by --fix (docs/fixing.md).
         if category.label == "unmitigated":
-            self._spec = SuggestionSpec(text=" {State what you did or are doing about it}", safe=False,
-                                        description=category.suggestion)
+            self._spec = SuggestionSpec(
+                text=" {State what you did or are doing about it}", safe=False, description=category.suggestion
+            )
         else:
-            self._spec = SuggestionSpec(text="{Rewrite: " + category.suggestion + "}", safe=False,
-                                        description=category.suggestion)
+            self._spec = SuggestionSpec(
+                text="{Rewrite: " + category.suggestion + "}", safe=False, description=category.suggestion
+            )
         self.suggestions = (self._spec,)
         self.references = category.references
         self.examples_flag = (category.flag,)
@@ -169,9 +212,13 @@ class LearnedCategoryRule(Rule):
             if self.cat.label in BALANCED_BY_MITIGATION and _mitigated_nearby(doc, start):
                 continue
             confidence = round(score.confidence, 2)
-            yield Finding(start, end, message=self.message.replace("{confidence}", f"{confidence:.2f}"),
-                          suggestions=[self._edit(start, end)],
-                          data={"confidence": confidence, "layer": LAYER, "category": self.cat.label})
+            yield Finding(
+                start,
+                end,
+                message=self.message.replace("{confidence}", f"{confidence:.2f}"),
+                suggestions=[self._edit(start, end)],
+                data={"confidence": confidence, "layer": LAYER, "category": self.cat.label},
+            )
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,18 @@ from typing import Any
 from commlint.semantic.model import MODEL_BIN, MODEL_JSON, model_dir
 from commlint.semantic.pieces import HASH_BITS, PieceVocab, ngram_buckets
 
-LABELS = ["capability", "jailbreak", "alarmist", "absolute", "ai-washing", "surveillance", "cbrn",
-          "national-security", "unmitigated", "neutral"]
+LABELS = [
+    "capability",
+    "jailbreak",
+    "alarmist",
+    "absolute",
+    "ai-washing",
+    "surveillance",
+    "cbrn",
+    "national-security",
+    "unmitigated",
+    "neutral",
+]
 #: target precision when picking each category's threshold from out-of-fold scores
 TARGET_PRECISION = 0.9
 #: lowest threshold (in hundredths) any category may get: below it, text unlike the training data
@@ -91,8 +101,7 @@ def embedding_files() -> tuple[Path, Path]:
 
     spec = importlib.util.find_spec("wordllama")
     if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("train: the embedding weights come from the `wordllama` package: "
-                         "pip install -e '.[train]'")
+        raise SystemExit("train: the embedding weights come from the `wordllama` package: pip install -e '.[train]'")
     root = Path(next(iter(spec.submodule_search_locations)))
     return root / WEIGHTS_FILE, root / TOKENIZER_FILE
 
@@ -155,8 +164,9 @@ def fit(x: Features, y: Any, weights: Any) -> tuple[Any, Any, Any]:
         nll = -(weights * np.log(np.maximum((p * onehot).sum(axis=1), 1e-12))).sum() / wsum
         reg = 0.5 * (L2_EMBED * (we * we).sum() + L2_HASH * (wh * wh).sum())
         g = (p - onehot) * weights[:, None] / wsum
-        grad = np.concatenate([(x.dense.T @ g + L2_EMBED * we).ravel(),
-                               np.asarray(x.hashed.T @ g + L2_HASH * wh).ravel(), g.sum(axis=0)])
+        grad = np.concatenate(
+            [(x.dense.T @ g + L2_EMBED * we).ravel(), np.asarray(x.hashed.T @ g + L2_HASH * wh).ravel(), g.sum(axis=0)]
+        )
         return float(nll + reg), grad
 
     theta0 = np.zeros((d + h + 1) * k)
@@ -216,14 +226,23 @@ def evaluate(p: Any, y: Any, thresholds: dict[str, float]) -> dict[str, dict[str
         fp = int(((best == c) & flagged & (y != c)).sum())
         pos = int((y == c).sum())
         caught = int((flagged & (y == c)).sum())  # flagged at all, whatever category
-        report[label] = {"precision": round(tp / max(tp + fp, 1), 3), "recall": round(tp / max(pos, 1), 3),
-                         "flagged_any": round(caught / max(pos, 1), 3), "n": pos}
+        report[label] = {
+            "precision": round(tp / max(tp + fp, 1), 3),
+            "recall": round(tp / max(pos, 1), 3),
+            "flagged_any": round(caught / max(pos, 1), 3),
+            "n": pos,
+        }
     risky = y != LABELS.index("neutral")
     tp = int((flagged & risky).sum())
     fp = int((flagged & ~risky).sum())
     n_risky = int(risky.sum())
-    report["any-risk"] = {"precision": round(tp / max(tp + fp, 1), 3), "recall": round(tp / max(n_risky, 1), 3),
-                          "n": n_risky, "false_alarms": fp, "neutral_n": int((~risky).sum())}
+    report["any-risk"] = {
+        "precision": round(tp / max(tp + fp, 1), 3),
+        "recall": round(tp / max(n_risky, 1), 3),
+        "n": n_risky,
+        "false_alarms": fp,
+        "neutral_n": int((~risky).sum()),
+    }
     return report
 
 
@@ -277,10 +296,21 @@ def build(data: Path, shared: Path | None, out: Path) -> dict[str, Any]:
         "hash_bits": HASH_BITS,
         "pieces": len(pieces),
         "layout": {"pieces_bytes": len(blob), "row": f"{len(LABELS)} float16 little-endian"},
-        "embedding": {"package": "wordllama", "weights": WEIGHTS_FILE, "weights_sha256": sha256(weights_path),
-                      "tokenizer": TOKENIZER_FILE, "tokenizer_sha256": sha256(tokenizer_path)},
-        "training": {"examples": len(examples), "held_out": int(held.sum()), "from_shared_corpus": len(extra),
-                     "data_sha256": data_digest, "iterations": ITERATIONS, "target_precision": TARGET_PRECISION},
+        "embedding": {
+            "package": "wordllama",
+            "weights": WEIGHTS_FILE,
+            "weights_sha256": sha256(weights_path),
+            "tokenizer": TOKENIZER_FILE,
+            "tokenizer_sha256": sha256(tokenizer_path),
+        },
+        "training": {
+            "examples": len(examples),
+            "held_out": int(held.sum()),
+            "from_shared_corpus": len(extra),
+            "data_sha256": data_digest,
+            "iterations": ITERATIONS,
+            "target_precision": TARGET_PRECISION,
+        },
         "held_out_report": held_report,
         "tables_sha256": hashlib.sha256(tables).hexdigest(),
     }
@@ -297,8 +327,12 @@ def main(argv: Iterable[str] | None = None) -> int:
     here = model_dir()
     ap = argparse.ArgumentParser(prog="python -m commlint.semantic.train", description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=here / "train", help="folder of training .jsonl files")
-    ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2].parent / "shared",
-                    help="the shared folder whose corpus/B and corpus/C add neutral sentences (if present)")
+    ap.add_argument(
+        "--shared",
+        type=Path,
+        default=Path(__file__).resolve().parents[2].parent / "shared",
+        help="the shared folder whose corpus/B and corpus/C add neutral sentences (if present)",
+    )
     ap.add_argument("--out", type=Path, default=here, help="where to write model.json and model.bin")
     args = ap.parse_args(list(argv) if argv is not None else None)
     meta = build(args.data, args.shared, args.out)
