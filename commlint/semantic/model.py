@@ -13,6 +13,7 @@ import hashlib
 import json
 import math
 import struct
+from operator import add
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -60,20 +61,40 @@ class TableModel:
             raise ValueError(f"model tables are {len(blob)} bytes, expected {expected}")
         self._blob = blob
         self._neutral = self.labels.index("neutral")
+        self._chunks: dict[str, tuple[tuple[float, ...], int]] = {}
+        self._buckets: dict[int, tuple[float, ...]] = {}
 
     def logits(self, text: str) -> list[float]:
-        k, row, blob = self._k, self._row, self._blob
-        acc = [0.0] * k
-        ids = self.vocab.encode(text)
-        if ids:
-            for i in ids:
-                for c, v in enumerate(row.unpack_from(blob, self._p_off + i * row.size)):
-                    acc[c] += v
-            acc = [a / len(ids) for a in acc]
+        chunks = self._chunks
+        rows: list[tuple[float, ...]] = []
+        n = 0
+        for chunk in text.split():
+            found = chunks.get(chunk)
+            if found is None:
+                found = chunks[chunk] = self._chunk_row(chunk)
+                if len(chunks) > 200_000:  # bounded: a long-lived LSP server sees many words
+                    chunks.clear()
+            rows.append(found[0])
+            n += found[1]
+        # Sum columns in one pass (zip(*rows) transposes in C): the mean piece row ...
+        acc = [sum(col) / n for col in zip(*rows)] if n else [0.0] * self._k
+        # ... plus the n-gram rows and the bias.
+        buckets, hashed = self._buckets, [acc, self.bias]
         for b in ngram_buckets(text, self.hash_bits):
-            for c, v in enumerate(row.unpack_from(blob, self._h_off + b * row.size)):
-                acc[c] += v
-        return [a + b for a, b in zip(acc, self.bias, strict=False)]
+            row = buckets.get(b)
+            if row is None:
+                row = buckets[b] = self._row.unpack_from(self._blob, self._h_off + b * self._row.size)
+            hashed.append(row)
+        return [sum(col) for col in zip(*hashed)]
+
+    def _chunk_row(self, chunk: str) -> tuple[tuple[float, ...], int]:
+        """The summed piece rows of one whitespace-separated chunk, and how many pieces it has."""
+        row, blob, off = self._row, self._blob, self._p_off
+        acc = [0.0] * self._k
+        ids = self.vocab.encode(chunk)
+        for i in ids:
+            acc = list(map(add, acc, row.unpack_from(blob, off + i * row.size)))
+        return tuple(acc), len(ids)
 
     def probabilities(self, text: str) -> list[float]:
         z = self.logits(text)
