@@ -13,10 +13,10 @@ import hashlib
 import json
 import math
 import struct
-from operator import add
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import add
 from pathlib import Path
 
 from commlint.errors import ConfigError
@@ -77,7 +77,7 @@ class TableModel:
             rows.append(found[0])
             n += found[1]
         # Sum columns in one pass (zip(*rows) transposes in C): the mean piece row ...
-        acc = [sum(col) / n for col in zip(*rows)] if n else [0.0] * self._k
+        acc = [sum(col) / n for col in zip(*rows, strict=True)] if n else [0.0] * self._k
         # ... plus the n-gram rows and the bias.
         buckets, hashed = self._buckets, [acc, self.bias]
         for b in ngram_buckets(text, self.hash_bits):
@@ -85,7 +85,7 @@ class TableModel:
             if row is None:
                 row = buckets[b] = self._row.unpack_from(self._blob, self._h_off + b * self._row.size)
             hashed.append(row)
-        return [sum(col) for col in zip(*hashed)]
+        return [sum(col) for col in zip(*hashed, strict=True)]
 
     def _chunk_row(self, chunk: str) -> tuple[tuple[float, ...], int]:
         """The summed piece rows of one whitespace-separated chunk, and how many pieces it has."""
