@@ -79,7 +79,8 @@ class TableModel:
         # Sum columns in one pass (zip(*rows) transposes in C): the mean piece row ...
         acc = [sum(col) / n for col in zip(*rows, strict=True)] if n else [0.0] * self._k
         # ... plus the n-gram rows and the bias.
-        buckets, hashed = self._buckets, [acc, self.bias]
+        buckets = self._buckets
+        hashed: list[Sequence[float]] = [acc, self.bias]
         for b in ngram_buckets(text, self.hash_bits):
             row = buckets.get(b)
             if row is None:
