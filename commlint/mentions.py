@@ -58,6 +58,12 @@ _DENIAL = regex.compile(
     r"\bmake\s+no\s+(?:claim|promise|representation)s?\b",
     _F,
 )
+#: "no system is [unhackable]": a general denial right before the flagged words
+_NO_SUBJECT = regex.compile(
+    r"\b(?:no|nothing|none\s+of\s+(?:our|the)\s+\w+)\s+(?:[\w-]+\s+){0,3}?(?:is|are|was|can\s+be|will\s+ever\s+be)"
+    r"\s+(?:(?:truly|completely|fully|totally|perfectly|ever|really)\s+)?$",
+    _F,
+)
 #: a retraction of an earlier claim
 _RETRACT = regex.compile(
     r"\b(?:an?\s+)?(?:earlier|previous|prior|original|initial|first)\s+(?:version|draft|edition|post|"
@@ -107,6 +113,8 @@ def mention_reason(
         return "hypothetical"
     before = sent[:start] if span else sent
     if _DENIAL.search(before if span else sent):
+        return "denial"
+    if span and _NO_SUBJECT.search(before):
         return "denial"
     if _RETRACT.search(sent):
         return "retraction"
