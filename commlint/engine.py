@@ -13,7 +13,7 @@ import regex
 
 from commlint.config import Config
 from commlint.diagnostics import Diagnostic
-from commlint.document import Document
+from commlint.document import BLOCK_BREAK, Document
 from commlint.errors import ConfigError, UsageError
 from commlint.formats import format_for_path
 from commlint.grammar import review_suggestions
@@ -224,7 +224,7 @@ class Linter:
             for diag in self._run_rule(rule, doc, ctx, accepted):
                 if not suppressions.is_suppressed(diag.rule, diag.name, diag.line):
                     out.append(diag)
-        out = _drop_learned_duplicates(out)
+        out = drop_learned_duplicates(out)
         out.sort(key=lambda d: (d.start, d.end, d.rule))
         result = LintResult(source.path, source, doc, out, config=self.config)
         result.extras["suppressions"] = suppressions
@@ -257,7 +257,9 @@ class Linter:
             if problem:
                 yield self._rule_failure(rule, doc, problem, "the finding was dropped")
                 continue
-            if finding.scope == "span" and accepted and _overlaps(finding, accepted):
+            # An accepted term (a product name) is not a reason to skip a whole learned sentence.
+            learned = isinstance(finding.data, dict) and finding.data.get("layer") == "semantic"
+            if finding.scope == "span" and accepted and not learned and _overlaps(finding, accepted):
                 continue
             if finding.scope == "span" and rule.category not in NOT_CLAIMS and _is_mention(doc, finding):
                 continue
@@ -359,8 +361,8 @@ NOT_CLAIMS = frozenset({"style", "grammar", "spelling", "readability", "density"
 
 
 def _is_mention(doc: Document, finding: Finding) -> bool:
-    """True when the finding sits in a question, denial, retraction or reported speech."""
-    from commlint.mentions import mention_reason
+    """True when the finding sits in a question, denial, retraction or answered report."""
+    from commlint.mentions import reason_for_span, sentence_facts
 
     sentences = doc.sentences
     if not sentences:
@@ -369,22 +371,40 @@ def _is_mention(doc: Document, finding: Finding) -> bool:
     sentence = sentences[i]
     if not sentence[0] <= finding.start < sentence[1]:
         return False
-    following = sentences[i + 1] if i + 1 < len(sentences) else None
-    span = None if finding.data.get("layer") == "semantic" else (finding.start, min(finding.end, sentence[1]))
-    return mention_reason(doc.prose, sentence, span, following) is not None
+    # One reading per sentence, shared by every finding in it (linear in the document).
+    cache = doc.meta.setdefault("mention-facts", {})
+    assert isinstance(cache, dict)
+    facts = cache.get(i)
+    if facts is None:
+        following = sentences[i + 1] if i + 1 < len(sentences) else None
+        if following is not None and doc.prose.find(BLOCK_BREAK, sentence[1], following[0]) >= 0:
+            following = None  # the next block is not this sentence's answer
+        facts = cache[i] = sentence_facts(doc.prose, sentence, following)
+    data = finding.data if isinstance(finding.data, dict) else {}
+    if data.get("layer") == "semantic":
+        return facts.whole is not None or facts.reported_at is not None or bool(facts.denial_ends)
+    return reason_for_span(facts, finding.start - sentence[0], min(finding.end, sentence[1]) - sentence[0]) is not None
 
 
-def _drop_learned_duplicates(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """A learned sentence finding yields to a pack finding on the same sentence (narrower, fixable)."""
+def drop_learned_duplicates(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """A learned sentence finding yields to a pack finding on the same sentence (narrower, fixable)
+    of its own category, or of any risk category at warning or above; an ``info`` pack finding
+    of another category does not hide it."""
     learned = [d for d in diagnostics if d.data.get("layer") == "semantic"]
     if not learned:
         return diagnostics
     packs = [
-        (d.start, d.end)
+        (d.start, d.end, d.category, d.severity)
         for d in diagnostics
         if d.scope == "span" and d.category not in NOT_CLAIMS and d.data.get("layer") != "semantic"
     ]
-    drop = {id(d) for d in learned if any(s < d.end and d.start < e for s, e in packs)}
+    drop = {
+        id(d)
+        for d in learned
+        if any(
+            s < d.end and d.start < e and (cat == d.category or sev in ("warning", "error")) for s, e, cat, sev in packs
+        )
+    }
     return [d for d in diagnostics if id(d) not in drop]
 
 

@@ -8,6 +8,8 @@ answered is dropped, and no fix is ever offered there. The tests pin each case w
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import regex
 
 _F = regex.IGNORECASE | regex.VERSION1
@@ -20,7 +22,7 @@ _THIRD_PARTY = (
     r"journalists?|reporters?|columnists?|pundits?|observers?|headlines?|press\s+reports?|news\s+reports?|"
     r"(?:an?|the|one|some)\s+(?:\w+\s+){0,3}(?:article|op-ed|editorial|newspaper|blog|post|report|story|"
     r"analyst|commentator|critic|researcher|academic|professor|headline|podcast|tweet)s?|"
-    r"some(?:\s+(?:people|observers|users|outlets|reports|media))?|others|many\s+people)"
+    r"(?:some|many|several)\s+(?:people|observers|outlets|reports|media|researchers|analysts|experts|critics))"
 )
 _SAYS = (
     r"(?:said|say|says|claimed|claim|claims|argued|argue|argues|suggested|suggests|called|calls|described|"
@@ -42,7 +44,7 @@ _REJECT = regex.compile(
     r"(?:that|this|which|the\s+claim|such\s+claims?)\s+(?:is|was|are|were)\s+(?:simply\s+)?"
     r"(?:not\s+(?:true|accurate|correct|the\s+case)|wrong|false|incorrect|inaccurate|misleading|overstated|"
     r"unfounded|mistaken|exaggerated)|"
-    r"in\s+fact|in\s+reality|actually|the\s+evidence\s+(?:does\s+not|doesn't)|our\s+(?:evaluations?|tests?|"
+    r"the\s+evidence\s+(?:does\s+not|doesn't)|our\s+(?:evaluations?|tests?|"
     r"data|audit|review|measurements?)\s+(?:found|show(?:ed|s)?|did\s+not)|does\s+not\s+(?:match|hold)|"
     r"not\s+(?:what|how)\s+(?:we|the)|there\s+is\s+no\s+evidence|we\s+think\s+(?:that|this)\s+overstates)",
     _F,
@@ -52,7 +54,7 @@ _DENIAL = regex.compile(
     r"\b(?:(?:we|i|the\s+company|\w+\s+(?:labs?|ai|inc|ltd))\s+(?:do|does|did|would|will|can|could)\s*(?:not|n't)|"
     r"(?:we|i)\s+(?:have\s+)?never|(?:nor|neither)\s+(?:do|does|did|would|will|can)\s+(?:we|i)|"
     r"(?:we|i)\s+(?:are|am)\s+not|(?:we|i)\s+make\s+no|no\s+one\s+(?:here\s+)?(?:is|was))\s+"
-    r"(?:\w+\s+){0,2}?(?:claim(?:ing)?|say(?:ing)?|said|promis(?:e|ing)|suggest(?:ing)?|mean|meant|believe|think|"
+    r"(?:\w+\s+){0,2}?(?:claim(?:ing)?|say(?:ing)?|said|promis(?:e|ing)|suggest(?:ing)?|"
     r"describe|call|market|advertise|pretend|guarantee|assert|represent|imply|implying|state|stated)\b|"
     r"\b(?:it\s+is|it's|this\s+is)\s+not\s+(?:true|the\s+case|accurate)\s+that\b|"
     r"\bmake\s+no\s+(?:claim|promise|representation)s?\b",
@@ -60,8 +62,8 @@ _DENIAL = regex.compile(
 )
 #: "no system is [unhackable]": a general denial right before the flagged words
 _NO_SUBJECT = regex.compile(
-    r"\b(?:no|nothing|none\s+of\s+(?:our|the)\s+\w+)\s+(?:[\w-]+\s+){0,3}?(?:is|are|was|can\s+be|will\s+ever\s+be)"
-    r"\s+(?:(?:truly|completely|fully|totally|perfectly|ever|really)\s+)?$",
+    r"\b(?:no|nothing|none\s+of\s+(?:our|the)\s+\w+)\s+(?!other\b|else\b)(?:[\w-]+\s+){0,3}?"
+    r"(?:is|are|was|can\s+be|will\s+ever\s+be)\s+(?:(?:truly|completely|fully|totally|perfectly|ever|really)\s+)?",
     _F,
 )
 #: a retraction of an earlier claim
@@ -73,24 +75,97 @@ _RETRACT = regex.compile(
     r"(?:said|stated|claimed|described|suggested|called|wrote|reported|advertised|marketed|promised)|"
     r"\b(?:incorrectly|wrongly|mistakenly|erroneously)\s+(?:said|stated|claimed|described|suggested|called|"
     r"reported|implied)|\bwe\s+(?:retract|withdraw|have\s+withdrawn|have\s+retracted|corrected|have\s+corrected)\b|"
-    r"^\s*(?:correction|clarification|update)\s*[:\-–—]",
+    r"^\s*correction\s*[:\-–—]",
     _F,
 )
 #: a sentence that corrects the one before it
 _CORRECTS_PREVIOUS = regex.compile(
     r"^\W*(?:that|this|the\s+(?:claim|statement|figure|description|comparison|wording))\s+(?:was|is)\s+"
-    r"(?:wrong|incorrect|inaccurate|false|misleading|a\s+mistake|an\s+error|not\s+(?:true|accurate|correct))|"
-    r"^\W*(?:we\s+(?:retract|withdraw|regret|apologi[sz]e\s+for)|we\s+were\s+wrong)",
+    r"(?:wrong|incorrect|inaccurate|false|misleading|a\s+mistake|an\s+error|not\s+(?:true|accurate|correct))"
+    r"(?!\s+(?:of|for|about|in)\b)|"
+    r"^\W*(?:we\s+(?:retract|withdraw|apologi[sz]e\s+for)|we\s+were\s+wrong)",
     _F,
 )
 #: a question that makes a claim: "Why pay an accountant when our AI files your taxes?"
 _RHETORICAL = regex.compile(
-    r"^\W*(?:why\s+(?:pay|hire|bother|wait|spend|settle|risk|keep|trust|use)|who\s+needs|"
+    r"^\W*(?:why\s+(?:pay|hire|bother|wait|spend|settle|risk|keep|trust|use|choose|look)|who\s+needs|"
+    r"did\s+you\s+know|ready\s+(?:for|to)|isn't\s+it\s+time|want\s+(?:a|an|to)|looking\s+for|"
     r"what\s+if\s+(?:you|your)\s+(?:could|never)|who\s+(?:else\s+)?(?:could|can)\s+(?:offer|promise))\b",
     _F,
 )
 _HYPOTHETICAL = regex.compile(r"^\W*(?:suppose|imagine|what\s+if|hypothetically|picture\s+a\s+world)\b", _F)
 _QUESTION_END = regex.compile(r"\?[\"'”’)\]]*\s*$")
+
+
+#: where one clause ends and another starts: a denial does not reach past it
+_CLAUSE_BREAK = regex.compile(r"[:;]|,\s+(?:but|yet|and\s+yet|however)\b|\s[-–—]\s|\.\s")
+#: how far before a flagged phrase a denial or "no X is" is looked for, in characters
+DENIAL_REACH = 160
+
+
+@dataclass(frozen=True)
+class SentenceFacts:
+    """What one sentence says about itself, read once however many findings it holds."""
+
+    whole: str | None  # a reason that covers the whole sentence (question, retraction, ...)
+    denial_ends: tuple[int, ...]
+    no_subject_ends: tuple[int, ...]
+    breaks: tuple[int, ...]
+    quotes: tuple[tuple[int, int], ...]
+    reported_at: int | None  # end of "critics said", when the text answers them
+    rebuttal_at: int | None  # where the answer starts (the sentence's end if the next one answers)
+    answered_after_quote: tuple[bool, ...]
+
+
+def sentence_facts(text: str, sentence: tuple[int, int], next_sentence: tuple[int, int] | None) -> SentenceFacts:
+    """Read the mention cues of one sentence (each pattern runs once over it: linear time)."""
+    sent = text[sentence[0] : sentence[1]]
+    after = text[next_sentence[0] : next_sentence[1]] if next_sentence else ""
+    whole = None
+    if _QUESTION_END.search(sent) and not _RHETORICAL.search(sent):
+        whole = "question"
+    elif _HYPOTHETICAL.search(sent):
+        whole = "hypothetical"
+    elif _RETRACT.search(sent) or (after and len(after.split()) <= 14 and _CORRECTS_PREVIOUS.search(after)):
+        whole = "retraction"
+    reported = _REPORTED.search(sent)
+    rebuttal_at = None
+    if reported is not None and not _SAYS_BY_COMPANY.search(sent):
+        answer = _REJECT.search(sent, reported.end())
+        if answer is not None:
+            rebuttal_at = answer.start()
+        elif _REJECT.search(after):
+            rebuttal_at = len(sent)
+    quotes = tuple(q.span() for q in _QUOTES.finditer(sent))
+    answered = tuple(bool(_REJECT.search(sent, q[1]) or _REJECT.search(after)) for q in quotes)
+    return SentenceFacts(
+        whole=whole,
+        denial_ends=tuple(m.end() for m in _DENIAL.finditer(sent)),
+        no_subject_ends=tuple(m.end() for m in _NO_SUBJECT.finditer(sent)),
+        breaks=tuple(m.start() for m in _CLAUSE_BREAK.finditer(sent)),
+        quotes=quotes,
+        reported_at=reported.end() if rebuttal_at is not None and reported is not None else None,
+        rebuttal_at=rebuttal_at,
+        answered_after_quote=answered,
+    )
+
+
+def reason_for_span(facts: SentenceFacts, start: int, end: int) -> str | None:
+    """Why the phrase at sentence-relative [start, end) is a mention; None if it is a claim."""
+    if facts.whole is not None:
+        return facts.whole
+    for d in facts.denial_ends:
+        if start - DENIAL_REACH <= d <= start and not any(d <= b < start for b in facts.breaks):
+            return "denial"
+    if any(start - 4 <= d <= start for d in facts.no_subject_ends):
+        return "denial"
+    reported, rebuttal = facts.reported_at, facts.rebuttal_at
+    if reported is not None and rebuttal is not None and reported <= start and end <= rebuttal:
+        return "reported and answered"
+    for (q_start, q_end), answered in zip(facts.quotes, facts.answered_after_quote, strict=True):
+        if q_start <= start and end <= q_end and answered:
+            return "quoted and rejected"
+    return None
 
 
 def mention_reason(
@@ -104,33 +179,12 @@ def mention_reason(
     ``text`` is the prose view; ``sentence`` the span of the sentence holding the finding;
     ``next_sentence`` the one after it, which may reject or retract what this one says.
     """
-    s_start, s_end = sentence
-    sent = text[s_start:s_end]
-    start, end = (span[0] - s_start, span[1] - s_start) if span else (0, len(sent))
-    if _QUESTION_END.search(sent) and not _RHETORICAL.search(sent):
-        return "question"
-    if _HYPOTHETICAL.search(sent):
-        return "hypothetical"
-    before = sent[:start] if span else sent
-    if _DENIAL.search(before if span else sent):
-        return "denial"
-    if span and _NO_SUBJECT.search(before):
-        return "denial"
-    if _RETRACT.search(sent):
-        return "retraction"
-    after = text[next_sentence[0] : next_sentence[1]] if next_sentence else ""
-    if after and _CORRECTS_PREVIOUS.search(after):
-        return "retraction"
-    quoted = any(q.start() <= start and end <= q.end() for q in _QUOTES.finditer(sent)) if span else False
-    reported = _REPORTED.search(sent)
-    # Reported words the text leaves standing are amplified, not mentioned: only an answer
-    # makes them a mention ("critics said X; our evaluation found otherwise").
-    answered = reported is not None and (_REJECT.search(sent[reported.end() :]) or _REJECT.search(after))
-    if answered and (not span or reported.start() <= start or quoted) and not _SAYS_BY_COMPANY.search(sent):
-        return "reported and answered"
-    if quoted and (_REJECT.search(sent[end:]) or _REJECT.search(after)):
-        return "quoted and rejected"
-    return None
+    facts = sentence_facts(text, sentence, next_sentence)
+    if span is None:  # the whole sentence, as the learned layer scores it
+        if facts.whole is None and facts.reported_at is not None:
+            return "reported and answered"
+        return facts.whole or ("denial" if facts.denial_ends else None)
+    return reason_for_span(facts, span[0] - sentence[0], span[1] - sentence[0])
 
 
 #: the company itself speaking ("said Dana Ruiz, chief executive") keeps a quoted claim a claim

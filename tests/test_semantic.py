@@ -16,15 +16,20 @@ from commlint.api import lint_text
 from commlint.semantic.rules import CATEGORIES
 
 # Claims no pack pattern names (each checked below to be found by the learned layer alone).
-CAPABILITY = ("Working intrusion code for four previously unknown memory flaws in a widely deployed mail "
-              "server was written by the Ostrava-2 agent without any human help.")
+CAPABILITY = (
+    "Working intrusion code for four previously unknown memory flaws in a widely deployed mail "
+    "server was written by the Ostrava-2 agent without any human help."
+)
 NATSEC = "Whichever country fields the largest fleets of Ostrava agents will dictate terms to the rest of the century."
 
 
 def learned(text: str, **config: object) -> list[tuple[str, int, int, int, int]]:
     cfg = {"select": ["ALL"], **config}
-    return [(d.rule, d.line, d.column, d.end_line, d.end_column)
-            for d in lint_text(text, path="draft.md", config=cfg) if d.data.get("layer") == "semantic"]
+    return [
+        (d.rule, d.line, d.column, d.end_line, d.end_column)
+        for d in lint_text(text, path="draft.md", config=cfg)
+        if d.data.get("layer") == "semantic"
+    ]
 
 
 def test_a_claim_without_trigger_words_is_a_sentence_finding_with_exact_span() -> None:
@@ -152,3 +157,46 @@ def test_a_tampered_model_table_is_an_error_not_a_silent_change(tmp_path: Path) 
     (tmp_path / "model.bin").write_bytes(bytes(blob))
     with pytest.raises(ConfigError, match="checksum"):
         load_model(str(tmp_path))
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Unlike others who claim to be secure, our vault actually is totally unhackable.",
+        "Some of our customers say our vault is totally unhackable, and in fact it is.",
+        "We don't say it lightly: our vault is totally unhackable.",
+        "Update: our vault is now totally unhackable.",
+        "Our vault is totally unhackable. This is not true of any rival vault.",
+        "Did you know our vault is totally unhackable?",
+        "No other vault is totally unhackable like ours.",
+    ],
+)
+def test_claims_that_look_like_mentions_stay_claims(claim: str) -> None:
+    rules = [d.rule for d in lint_text(claim + "\n", path="d.md", config={"semantic": False})]
+    assert "ABS102" in rules, (claim, rules)
+
+
+def test_mention_checks_stay_linear_on_one_huge_sentence() -> None:
+    from commlint import mentions
+
+    calls = {"n": 0}
+    real = mentions.sentence_facts
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        return real(*args, **kwargs)
+
+    text = "Our vault is totally unhackable and our vault is totally unhackable " * 300 + ".\n"
+    import commlint.engine
+
+    try:
+        mentions.sentence_facts = counting
+        found = lint_text(text, path="d.md", config={"semantic": False, "select": ["ABS102"]})
+    finally:
+        mentions.sentence_facts = real
+    assert len(found) == 600 and calls["n"] == 1  # one reading of the sentence for 600 findings
+    assert commlint.engine  # imported for the patch to take effect in the engine's lazy import
+
+
+def test_an_accepted_product_name_does_not_hide_a_learned_sentence() -> None:
+    assert [r for r, *_ in learned(NATSEC, accept=["Ostrava"])] == ["NSC901"]

@@ -25,7 +25,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 from commlint.diagnostics import Diagnostic
-from commlint.engine import Linter, LintResult
+from commlint.engine import Linter, LintResult, drop_learned_duplicates
 from commlint.source import Source
 from commlint.suppress import Suppressions, parse_suppressions
 
@@ -196,7 +196,7 @@ class IncrementalLinter:
                 diags += [shift(d, s, source) for d in previous.carried.get(text[s:e], ())]
             diags += previous.document_level
         suppressions = parse_suppressions(text, source.line_starts, _style(fmt), code)
-        return self._snapshot(text, diags, prose, suppressions, full=False, previous=previous)
+        return self._snapshot(text, drop_learned_duplicates(diags), prose, suppressions, full=False, previous=previous)
 
     def full(self, text: str, path: str | None, fmt: str) -> Snapshot:
         """Every rule: the other rules on the whole document, local ones from the cache
@@ -209,7 +209,8 @@ class IncrementalLinter:
         result = self.rest.lint(source, fmt)
         diags, prose, _ = self._local(source, fmt, blocks)
         suppressions = result.extras.get("suppressions") or Suppressions()
-        snap = self._snapshot(text, diags + result.diagnostics, prose, suppressions, full=True, previous=None)
+        merged = drop_learned_duplicates(diags + result.diagnostics)  # local and rest findings meet here
+        snap = self._snapshot(text, merged, prose, suppressions, full=True, previous=None)
         snap.result = result
         self._carry(snap, result.diagnostics, blocks, source)
         return snap

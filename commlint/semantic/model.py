@@ -72,7 +72,7 @@ class TableModel:
             found = chunks.get(chunk)
             if found is None:
                 found = chunks[chunk] = self._chunk_row(chunk)
-                if len(chunks) > 200_000:  # bounded: a long-lived LSP server sees many words
+                if len(chunks) > 50_000:  # bounded: a long-lived LSP server sees many words
                     chunks.clear()
             rows.append(found[0])
             n += found[1]
@@ -92,7 +92,7 @@ class TableModel:
         """The summed piece rows of one whitespace-separated chunk, and how many pieces it has."""
         row, blob, off = self._row, self._blob, self._p_off
         acc = [0.0] * self._k
-        ids = self.vocab.encode(chunk)
+        ids = self.vocab.segment(chunk)
         for i in ids:
             acc = list(map(add, acc, row.unpack_from(blob, off + i * row.size)))
         return tuple(acc), len(ids)

@@ -16,6 +16,8 @@ import regex
 MARK = "\u2581"  # SentencePiece's word-start marker
 #: longest piece tried; the vocabulary's longest useful pieces are shorter than this
 MAX_PIECE = 18
+#: longest chunk (characters between spaces) read: a 1 MB "word" is a paste, not prose
+MAX_CHUNK = 64
 HASH_BITS = 14
 
 _WORDS = regex.compile(r"[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*")
@@ -40,11 +42,15 @@ class PieceVocab:
         for chunk in _CHUNKS.findall(text):
             ids = cache.get(chunk)
             if ids is None:
-                ids = cache[chunk] = tuple(self._segment(MARK + chunk))
-                if len(cache) > 200_000:  # bounded: a long-lived LSP server sees many words
+                ids = cache[chunk] = self.segment(chunk)
+                if len(cache) > 50_000:  # bounded: a long-lived LSP server sees many words
                     cache.clear()
             out.extend(ids)
         return out
+
+    def segment(self, chunk: str) -> tuple[int, ...]:
+        """Piece ids of one chunk (no spaces), uncached; a chunk is cut at MAX_CHUNK characters."""
+        return tuple(self._segment(MARK + chunk[:MAX_CHUNK]))
 
     def _segment(self, word: str) -> Iterator[int]:
         ids, i, n = self.ids, 0, len(word)

@@ -137,12 +137,15 @@ CATEGORIES = (
 
 #: a mitigation in action words: what was done or is in place (the broad mitigation lexicon also
 #: counts "tested" or "evaluated", which a plain harm statement often contains)
-_MITIGATED = regex.compile(
-    r"\b(?:fix(?:ed|es)|patch(?:ed|es)|remediat(?:ed|es|ion)|mitigat(?:ed|es|ion|ions)|safeguards?|guardrails?|"
-    r"corrected|retrained|rolled\s+back|paused|suspended|disabled|withdrawn|recalled|removed|restricted|"
-    r"now\s+(?:requires?|blocks?|refuses?|checks?|routes?|limits?)|human\s+(?:review|oversight|approval|sign-off)|"
+MITIGATED = regex.compile(
+    # not after a negation: "was never patched", "without safeguards", "yet to be fixed"
+    r"(?<!\b(?:not|never|no|without|nor|yet\s+to\s+be|un)\s+(?:\w+\s+)?)"
+    r"\b(?:fix(?:ed|es)|patch(?:ed|es)|remediat(?:ed|es|ion)|mitigat(?:ed|es|ion|ions)|"
+    r"corrected|retrained|rolled\s+back|recalled|"
+    r"now\s+(?:requires?|blocks?|refuses?|checks?|routes?|limits?|reviews?|verifies|flags?|escalates?|asks?)|human\s+(?:review|oversight|approval|sign-off)|"
     r"(?:we|they|the\s+team)\s+(?:have\s+|has\s+)?(?:added|introduced|deployed|notified|closed|changed|"
-    r"updated|retrained|replaced|stopped|blocked|limited|reviewed|audited|contacted|compensated|refunded)|"
+    r"updated|retrained|replaced|stopped|blocked|limited|reviewed|audited|contacted|compensated|refunded|"
+    r"removed|disabled|paused|suspended|restricted|withdrew|strengthened|hardened)|"
     r"(?:is|are|was|were)\s+being\s+(?:fixed|addressed|investigated|retrained|reviewed)|"
     r"(?:we\s+are|we're)\s+(?:working|investing|retraining|adding|reviewing)|"
     r"(?:to\s+address|to\s+reduce|to\s+prevent|to\s+close)\s+(?:this|these|the|that|it))\b",
@@ -254,7 +257,7 @@ def _mitigated_nearby(doc: Document, offset: int) -> bool:
     sentences = doc.sentences
     i = doc.sentence_index(offset)
     lo, hi = sentences[max(0, i - 1)][0], sentences[min(len(sentences) - 1, i + 1)][1]
-    return _MITIGATED.search(doc.prose, lo, hi) is not None
+    return MITIGATED.search(doc.prose, lo, hi) is not None
 
 
 def learned_rules() -> list[Rule]:

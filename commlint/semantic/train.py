@@ -26,6 +26,7 @@ from typing import Any
 
 from commlint.semantic.model import MODEL_BIN, MODEL_JSON, model_dir
 from commlint.semantic.pieces import HASH_BITS, PieceVocab, ngram_buckets
+from commlint.semantic.rules import BALANCED_BY_MITIGATION, MITIGATED
 
 LABELS = [
     "capability",
@@ -47,6 +48,9 @@ FLOOR = 50
 ITERATIONS = 200
 L2_EMBED = 1e-5
 L2_HASH = 3e-5
+#: kinds trained as another label. A harm stated with its mitigation is still a harm statement
+#: to the classifier; UNM901 then looks for the mitigation beside it, as UNM101 does.
+TRAIN_AS = {"neutral-mitigated": "unmitigated"}
 WEIGHTS_FILE = "weights/l2_supercat_256.safetensors"
 TOKENIZER_FILE = "tokenizers/l2_supercat_tokenizer_config.json"
 
@@ -216,10 +220,15 @@ def pick_thresholds(p: Any, y: Any) -> dict[str, float]:
     return out
 
 
-def evaluate(p: Any, y: Any, thresholds: dict[str, float]) -> dict[str, dict[str, float]]:
+def evaluate(p: Any, y: Any, thresholds: dict[str, float], mitigated: Any) -> dict[str, dict[str, float]]:
+    """Held-out figures for the layer as the rules apply it (thresholds, then the mitigation check)."""
+    import numpy as np
+
     best, conf = top_risk(p)
     bars = [thresholds[label] for label in LABELS[:-1]]
     flagged = conf >= [bars[c] for c in best]
+    balanced_by = np.isin(best, [LABELS.index(c) for c in BALANCED_BY_MITIGATION])
+    flagged &= ~(balanced_by & mitigated)
     report: dict[str, dict[str, float]] = {}
     for c, label in enumerate(LABELS[:-1]):
         tp = int(((best == c) & flagged & (y == c)).sum())
@@ -267,10 +276,13 @@ def build(data: Path, shared: Path | None, out: Path) -> dict[str, Any]:
     examples += [e for e in extra if e.text not in known]
     texts = [e.text for e in examples]
     y = np.array([LABELS.index(e.label) for e in examples])
+    y_fit = np.array([LABELS.index(TRAIN_AS.get(e.kind, e.label)) for e in examples])
+    # What the rules do after the classifier: a mitigation nearby balances these categories.
+    balanced = np.array([bool(MITIGATED.search(t)) for t in texts])
     held = np.array([e.held_out for e in examples])
     feats = Features(texts, vocab, emb)
     train_idx, test_idx = np.flatnonzero(~held), np.flatnonzero(held)
-    xtr, ytr = feats.subset(train_idx), y[train_idx]
+    xtr, ytr = feats.subset(train_idx), y_fit[train_idx]
 
     # Thresholds from 5-fold out-of-fold scores on the training split only.
     oof = np.zeros((len(train_idx), len(LABELS)))
@@ -281,7 +293,7 @@ def build(data: Path, shared: Path | None, out: Path) -> dict[str, Any]:
         oof[val_idx] = predict(xtr.subset(val_idx), model)
     thresholds = pick_thresholds(oof, ytr)
     model = fit(xtr, ytr, class_weights(ytr))
-    held_report = evaluate(predict(feats.subset(test_idx), model), y[test_idx], thresholds)
+    held_report = evaluate(predict(feats.subset(test_idx), model), y[test_idx], thresholds, balanced[test_idx])
 
     we, wh, b = model
     projected = emb.astype(np.float32).astype(np.float64) @ we  # the piece table: E · W
@@ -308,6 +320,7 @@ def build(data: Path, shared: Path | None, out: Path) -> dict[str, Any]:
             "held_out": int(held.sum()),
             "from_shared_corpus": len(extra),
             "data_sha256": data_digest,
+            "train_as": TRAIN_AS,
             "iterations": ITERATIONS,
             "target_precision": TARGET_PRECISION,
         },
