@@ -57,6 +57,25 @@ class Diagnostic:
     #: extra machine-readable facts (for example the density figures)
     data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
+    @classmethod
+    def internal(cls, rule: str, name: str, message: str, path: str | None, severity: str = "warning") -> Diagnostic:
+        """A notice about the run on a whole document (CL9xx: a rule or a plugin failed)."""
+        return cls(
+            rule=rule,
+            name=name,
+            category="internal",
+            severity=severity,
+            scope="document",
+            message=message,
+            line=1,
+            column=1,
+            end_line=1,
+            end_column=1,
+            start=0,
+            end=0,
+            path=path,
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of docs/json.md."""
         out: dict[str, Any] = {

@@ -309,21 +309,7 @@ class Linter:
         )
 
     def _internal(self, doc: Document, ident: str, name: str, message: str, severity: str = "warning") -> Diagnostic:
-        return Diagnostic(
-            rule=ident,
-            name=name,
-            category="internal",
-            severity=severity,
-            scope="document",
-            message=message,
-            line=1,
-            column=1,
-            end_line=1,
-            end_column=1,
-            start=0,
-            end=0,
-            path=doc.source.path,
-        )
+        return Diagnostic.internal(ident, name, message, doc.source.path, severity)
 
     def _ignored_for(self, path: str | None) -> list[str]:
         if not path or not self._per_file:

@@ -48,21 +48,7 @@ def describe(exc: BaseException) -> str:
 
 def as_diagnostic(failure: PluginFailure, path: str | None) -> Diagnostic:
     """The CL901 finding for ``failure``, about the whole document at ``path``."""
-    return Diagnostic(
-        rule=RULE_ID,
-        name=RULE_NAME,
-        category="internal",
-        severity="error",
-        scope="document",
-        message=failure.message,
-        line=1,
-        column=1,
-        end_line=1,
-        end_column=1,
-        start=0,
-        end=0,
-        path=path,
-    )
+    return Diagnostic.internal(RULE_ID, RULE_NAME, failure.message, path, severity="error")
 
 
 # Failures found deep inside a lint (a grammar backend asked from a suggestion) have no
