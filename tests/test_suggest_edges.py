@@ -96,6 +96,7 @@ def test_through_the_linter(tmp_path):
     from commlint.api import lint_text
 
     cfg = write_pack(tmp_path)
-    diags = lint_text("Is it AN UNHACKABLE vault? An unhackable one.\n", path="a.md", config=cfg)
+    # A statement, not a question: a question is a mention, and mentions get no fix.
+    diags = lint_text("It is AN UNHACKABLE vault. An unhackable one.\n", path="a.md", config=cfg)
     texts = [(d.suggestions[0].text, d.suggestions[0].start, d.suggestions[0].end) for d in diags]
     assert texts == [("A STRONGLY PROTECTED", 6, 19), ("A strongly protected", 27, 40)]
