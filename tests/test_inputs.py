@@ -49,6 +49,13 @@ def one_error(proc: object) -> str:
     return str(lines[0].removeprefix("commlint: error: "))
 
 
+def assert_refused(proc, line: str) -> None:
+    """Exit 2, one error line naming the file, and the good file still linted."""
+    assert proc.returncode == 2
+    assert one_error(proc) == line
+    assert findings(proc) == GOOD
+
+
 # -- only regular files are read ------------------------------------------------------------
 
 
@@ -57,9 +64,7 @@ def test_fifo_in_a_walked_folder_is_skipped_by_name(tmp_path, cli):
     project(tmp_path)
     os.mkfifo(tmp_path / "pipe.md")  # nothing ever writes to it: opening it to read would block
     proc = cli("check", ".", "--format", "json", cwd=tmp_path)
-    assert proc.returncode == 2
-    assert one_error(proc) == "pipe.md: a FIFO (named pipe), not a regular file; only regular files are read"
-    assert findings(proc) == GOOD
+    assert_refused(proc, "pipe.md: a FIFO (named pipe), not a regular file; only regular files are read")
 
 
 @needs_fifo
@@ -80,9 +85,7 @@ def test_symlink_to_a_device_is_treated_as_the_device(tmp_path, cli, named):
     project(tmp_path)
     (tmp_path / "zero.md").symlink_to("/dev/zero")  # reading it would never end
     proc = cli("check", *(["zero.md", "good.md"] if named else ["."]), "--format", "json", cwd=tmp_path)
-    assert proc.returncode == 2
-    assert one_error(proc) == "zero.md: a character device, not a regular file; only regular files are read"
-    assert findings(proc) == GOOD
+    assert_refused(proc, "zero.md: a character device, not a regular file; only regular files are read")
 
 
 @pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="no Unix sockets on this platform")
@@ -97,9 +100,7 @@ def test_socket_in_a_walked_folder_is_skipped_by_name(tmp_path, cli):
         proc = cli("check", ".", "--format", "json", cwd=tmp_path)
     finally:
         server.close()
-    assert proc.returncode == 2
-    assert one_error(proc) == "s.md: a socket, not a regular file; only regular files are read"
-    assert findings(proc) == GOOD
+    assert_refused(proc, "s.md: a socket, not a regular file; only regular files are read")
 
 
 # -- sizes are checked before reading -------------------------------------------------------
@@ -110,9 +111,7 @@ def test_file_over_max_file_size_is_refused_up_front(tmp_path, cli):
     (tmp_path / "big.md").write_text(CLAIM + " padding" * 60 + "\n", encoding="utf-8")
     size = (tmp_path / "big.md").stat().st_size
     proc = cli("check", ".", "--format", "json", cwd=tmp_path)
-    assert proc.returncode == 2
-    assert one_error(proc) == f"big.md: file is {size} bytes, over max-file-size (100)"
-    assert findings(proc) == GOOD
+    assert_refused(proc, f"big.md: file is {size} bytes, over max-file-size (100)")
 
 
 def test_default_limit_refuses_a_50_mb_draft_without_reading_it(tmp_path, cli):
@@ -120,9 +119,7 @@ def test_default_limit_refuses_a_50_mb_draft_without_reading_it(tmp_path, cli):
     with open(tmp_path / "huge.md", "wb") as fh:
         fh.truncate(50 * 1024 * 1024)  # sparse: all NUL bytes, so reading it would say "binary"
     proc = cli("check", ".", "--format", "json", cwd=tmp_path)
-    assert proc.returncode == 2
-    assert one_error(proc) == "huge.md: file is 52428800 bytes, over max-file-size (2097152)"
-    assert findings(proc) == GOOD
+    assert_refused(proc, "huge.md: file is 52428800 bytes, over max-file-size (2097152)")
 
 
 @pytest.mark.skipif(not Path("/proc/cpuinfo").is_file(), reason="needs /proc (its files report size 0)")
@@ -133,9 +130,7 @@ def test_read_is_bounded_when_the_size_is_misreported(tmp_path, cli):
     (tmp_path / "lies.txt").symlink_to("/proc/cpuinfo")  # stat says 0 bytes; it holds more
     # --config: a symlink's config is looked for beside its target, here in /proc
     proc = cli("check", "lies.txt", "good.md", "--config", "commlint.toml", "--format", "json", cwd=tmp_path)
-    assert proc.returncode == 2
-    assert one_error(proc) == "lies.txt: file is over 100 bytes, over max-file-size (100)"
-    assert findings(proc) == GOOD
+    assert_refused(proc, "lies.txt: file is over 100 bytes, over max-file-size (100)")
 
 
 @pytest.mark.parametrize(
@@ -303,9 +298,7 @@ def test_wide_encodings_are_named(tmp_path, cli, data, kind):
     project(tmp_path)
     (tmp_path / "wide.md").write_bytes(data)
     proc = cli("check", ".", "--format", "json", cwd=tmp_path)
-    assert proc.returncode == 2
-    assert one_error(proc) == f"wide.md: {kind} text is not supported; save it as UTF-8"
-    assert findings(proc) == GOOD
+    assert_refused(proc, f"wide.md: {kind} text is not supported; save it as UTF-8")
 
 
 def test_binary_with_scattered_nuls_is_still_binary(tmp_path, cli):
