@@ -348,7 +348,7 @@ NOT_CLAIMS = frozenset({"style", "grammar", "spelling", "readability", "density"
 
 def _is_mention(doc: Document, finding: Finding) -> bool:
     """True when the finding sits in a question, denial, retraction or answered report."""
-    from commlint.mentions import reason_for_span, sentence_facts
+    from commlint.mentions import reason_for_sentence, reason_for_span, sentence_facts
 
     sentences = doc.sentences
     if not sentences:
@@ -368,7 +368,7 @@ def _is_mention(doc: Document, finding: Finding) -> bool:
         facts = cache[i] = sentence_facts(doc.prose, sentence, following)
     data = finding.data if isinstance(finding.data, dict) else {}
     if data.get("layer") == "semantic":
-        return facts.whole is not None or facts.reported_at is not None or bool(facts.denial_ends)
+        return reason_for_sentence(facts) is not None
     return reason_for_span(facts, finding.start - sentence[0], min(finding.end, sentence[1]) - sentence[0]) is not None
 
 

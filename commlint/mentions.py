@@ -168,23 +168,11 @@ def reason_for_span(facts: SentenceFacts, start: int, end: int) -> str | None:
     return None
 
 
-def mention_reason(
-    text: str,
-    sentence: tuple[int, int],
-    span: tuple[int, int] | None = None,
-    next_sentence: tuple[int, int] | None = None,
-) -> str | None:
-    """Why the claim at ``span`` (or the whole sentence) is a mention, not a claim; None if it is a claim.
-
-    ``text`` is the prose view; ``sentence`` the span of the sentence holding the finding;
-    ``next_sentence`` the one after it, which may reject or retract what this one says.
-    """
-    facts = sentence_facts(text, sentence, next_sentence)
-    if span is None:  # the whole sentence, as the learned layer scores it
-        if facts.whole is None and facts.reported_at is not None:
-            return "reported and answered"
-        return facts.whole or ("denial" if facts.denial_ends else None)
-    return reason_for_span(facts, span[0] - sentence[0], span[1] - sentence[0])
+def reason_for_sentence(facts: SentenceFacts) -> str | None:
+    """Why a whole sentence (as the learned layer scores it) is a mention; None if it is a claim."""
+    if facts.whole is None and facts.reported_at is not None:
+        return "reported and answered"
+    return facts.whole or ("denial" if facts.denial_ends else None)
 
 
 #: the company itself speaking ("said Dana Ruiz, chief executive") keeps a quoted claim a claim
