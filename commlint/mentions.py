@@ -21,7 +21,10 @@ _THIRD_PARTY = (
     r"(?:critics?|commentators?|sceptics?|skeptics?|detractors?|opponents?|campaigners?|activists?|"
     r"journalists?|reporters?|columnists?|pundits?|observers?|headlines?|press\s+reports?|news\s+reports?|"
     r"(?:an?|the|one|some)\s+(?:\w+\s+){0,3}(?:article|op-ed|editorial|newspaper|blog|post|report|story|"
-    r"analyst|commentator|critic|researcher|academic|professor|headline|podcast|tweet)s?|"
+    r"analyst|commentator|critic|researcher|academic|professor|headline|podcast|tweet|coalition|group|"
+    r"watchdog|regulator|lawmaker|legislator|union|advocate|ngo|charity|organi[sz]ation|campaign)s?|"
+    r"(?:\w+\s+){0,2}(?:advocacy|campaign|consumer|privacy|civil[- ]liberties|rights|parents')\s+groups|"
+    r"(?:regulators|lawmakers|legislators|watchdogs|advocates|unions|ngos)|"
     r"(?:some|many|several)\s+(?:people|observers|outlets|reports|media|researchers|analysts|experts|critics))"
 )
 _SAYS = (
@@ -46,16 +49,26 @@ _REJECT = regex.compile(
     r"unfounded|mistaken|exaggerated)|"
     r"the\s+evidence\s+(?:does\s+not|doesn't)|our\s+(?:evaluations?|tests?|"
     r"data|audit|review|measurements?)\s+(?:found|show(?:ed|s)?|did\s+not)|does\s+not\s+(?:match|hold)|"
-    r"not\s+(?:what|how)\s+(?:we|the)|there\s+is\s+no\s+evidence|we\s+think\s+(?:that|this)\s+overstates)",
+    r"not\s+(?:what|how)\s+(?:we|the)|there\s+is\s+no\s+evidence|we\s+think\s+(?:that|this)\s+overstates|"
+    # an answer by action: the company responds to what it reported rather than saying it
+    r"in\s+response(?:\s+to\s+(?:that|this|these|those|them|it))?,?\s+we|"
+    r"we\s+take\s+(?:that|this|these|those|the|such)\s+(?:\w+\s+)?(?:concerns?|criticisms?|points?|warnings?)\s+"
+    r"seriously|to\s+address\s+(?:that|this|these|those|such)\s+(?:concerns?|criticisms?|points?|worries)|"
+    r"we\s+have\s+since\s+(?:changed|switched|removed|added|limited|restricted|published|paused|disabled))",
     _F,
 )
 #: a denial of the claim: "we do not claim", "we never said", "nor do we promise"
 _DENIAL = regex.compile(
-    r"\b(?:(?:we|i|the\s+company|\w+\s+(?:labs?|ai|inc|ltd))\s+(?:do|does|did|would|will|can|could)\s*(?:not|n't)|"
+    r"\b(?:(?:we|i|the\s+company|our\s+(?:company|team|firm)|\w+\s+(?:labs?|ai|inc|ltd)|(?-i:[A-Z][\w-]+))\s+"
+    r"(?:do|does|did|would|will|can|could)\s*(?:not|n't)|"
     r"(?:we|i)\s+(?:have\s+)?never|(?:nor|neither)\s+(?:do|does|did|would|will|can)\s+(?:we|i)|"
     r"(?:we|i)\s+(?:are|am)\s+not|(?:we|i)\s+make\s+no|no\s+one\s+(?:here\s+)?(?:is|was))\s+"
     r"(?:\w+\s+){0,2}?(?:claim(?:ing)?|say(?:ing)?|said|promis(?:e|ing)|suggest(?:ing)?|"
-    r"describe|call|market|advertise|pretend|guarantee|assert|represent|imply|implying|state|stated)\b|"
+    r"describe|call|market|advertise|pretend|guarantee|assert|represent|imply|implying|state|stated|present|"
+    r"position|bill|sell|label|characteri[sz]e)\b|"
+    # "no vendor can guarantee …", "nobody can promise …": a general denial, not a claim
+    r"\b(?:(?:no|not\s+a\s+single)\s+(?!other\b|else\b)(?:[\w-]+\s+){0,2}?|nobody\s+|no\s+one\s+)"
+    r"(?:can|could|will|would|should)\s+(?:\w+\s+)?(?:guarantee|promise|claim|ensure|assure)\b|"
     r"\b(?:it\s+is|it's|this\s+is)\s+not\s+(?:true|the\s+case|accurate)\s+that\b|"
     r"\bmake\s+no\s+(?:claim|promise|representation)s?\b",
     _F,
@@ -68,9 +81,11 @@ _NO_SUBJECT = regex.compile(
 )
 #: a retraction of an earlier claim
 _RETRACT = regex.compile(
-    r"\b(?:an?\s+)?(?:earlier|previous|prior|original|initial|first)\s+(?:version|draft|edition|post|"
-    r"statement|release|announcement|summary|report|update)\b(?:\s+\w+){0,6}?\s+(?:said|stated|claimed|"
-    r"described|suggested|called|read|reported|incorrectly|wrongly|mistakenly)|"
+    r"\b(?:an?\s+)?(?:earlier|previous|prior|original|initial|first)\s+(?:[\w-]+\s+)?(?:version|draft|"
+    r"edition|post|statement|release|announcement|summary|report|update)\b(?:\s+\w+){0,6}?\s+(?:said|stated|"
+    r"claimed|described|suggested|called|read|reported|implied|incorrectly|wrongly|mistakenly)|"
+    r"\b(?:earlier|previous|prior|original)\s+(?:statement|claim|description|assertion|wording)\s+that\b|"
+    r"\bwe\s+(?:are|were)\s+(?:withdrawing|retracting|correcting)\b|\bwe\s+(?:withdrew|retracted)\b|"
     r"\b(?:we|it|this\s+(?:post|page|article))\s+(?:previously|originally|initially|earlier|once)\s+"
     r"(?:said|stated|claimed|described|suggested|called|wrote|reported|advertised|marketed|promised)|"
     r"\b(?:incorrectly|wrongly|mistakenly|erroneously)\s+(?:said|stated|claimed|described|suggested|called|"
@@ -108,7 +123,7 @@ class SentenceFacts:
     """What one sentence says about itself, read once however many findings it holds."""
 
     whole: str | None  # a reason that covers the whole sentence (question, retraction, ...)
-    denial_ends: tuple[int, ...]
+    denials: tuple[tuple[int, int], ...]  # (start, end) of each denial cue
     no_subject_ends: tuple[int, ...]
     breaks: tuple[int, ...]
     quotes: tuple[tuple[int, int], ...]
@@ -140,7 +155,7 @@ def sentence_facts(text: str, sentence: tuple[int, int], next_sentence: tuple[in
     answered = tuple(bool(_REJECT.search(sent, q[1]) or _REJECT.search(after)) for q in quotes)
     return SentenceFacts(
         whole=whole,
-        denial_ends=tuple(m.end() for m in _DENIAL.finditer(sent)),
+        denials=tuple(m.span() for m in _DENIAL.finditer(sent)),
         no_subject_ends=tuple(m.end() for m in _NO_SUBJECT.finditer(sent)),
         breaks=tuple(m.start() for m in _CLAUSE_BREAK.finditer(sent)),
         quotes=quotes,
@@ -154,8 +169,9 @@ def reason_for_span(facts: SentenceFacts, start: int, end: int) -> str | None:
     """Why the phrase at sentence-relative [start, end) is a mention; None if it is a claim."""
     if facts.whole is not None:
         return facts.whole
-    for d in facts.denial_ends:
-        if start - DENIAL_REACH <= d <= start and not any(d <= b < start for b in facts.breaks):
+    for d_start, d in facts.denials:
+        # the flagged word may be the denial's own verb: "no vendor can guarantee"
+        if d_start <= start and start - DENIAL_REACH <= d and not any(d <= b < start for b in facts.breaks):
             return "denial"
     if any(start - 4 <= d <= start for d in facts.no_subject_ends):
         return "denial"
@@ -172,7 +188,7 @@ def reason_for_sentence(facts: SentenceFacts) -> str | None:
     """Why a whole sentence (as the learned layer scores it) is a mention; None if it is a claim."""
     if facts.whole is None and facts.reported_at is not None:
         return "reported and answered"
-    return facts.whole or ("denial" if facts.denial_ends else None)
+    return facts.whole or ("denial" if facts.denials else None)
 
 
 #: the company itself speaking ("said Dana Ruiz, chief executive") keeps a quoted claim a claim

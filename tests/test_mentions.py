@@ -1,0 +1,92 @@
+"""A mention is not a claim: each mention form is pinned beside its claim twin, with exact spans.
+
+Every pair lints through the public API with both layers on. The claim twin proves the rule
+fires on those very words (rule id and span pinned), so the mention case cannot pass by
+accident; the mention twin must then give no risk finding at all.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from commlint.api import lint_text
+
+#: (claim, rule, flagged words, mention that must give no risk finding)
+PAIRS = [
+    # a denial, with a named company as the subject
+    (
+        "Vantor markets its triage aid as 100% accurate for every patient.",
+        "ABS105",
+        "100% accurate",
+        "Vantor does not market its triage aid as 100% accurate, and a nurse reviews every result.",
+    ),
+    # a general denial whose own verb is the flagged word
+    (
+        "Quillon can guarantee that every fraudulent payment will be stopped.",
+        "ABS106",
+        "guarantee",
+        "No bank can guarantee that every fraudulent payment will be stopped, so we ask customers to check.",
+    ),
+    # a retraction in progress ("we are withdrawing our earlier statement that …")
+    (
+        "Our ledger service is 100% secure.",
+        "ABS101",
+        "100% secure",
+        "We are withdrawing our earlier statement that our ledger service is 100% secure.",
+    ),
+    # a retraction of what an earlier post implied
+    (
+        "Our assistant was conscious of its users' moods.",
+        "AIC101",
+        "assistant was conscious",
+        "A previous launch post implied that our assistant was conscious; the post has been edited.",
+    ),
+    # reported speech answered by action in the same sentence
+    (
+        "Our agent could automate hacking of small business networks.",
+        "CAP101",
+        "automate hacking",
+        "Some researchers have argued that agents like ours could automate hacking; we take that concern "
+        "seriously, so the agent cannot run network tools.",
+    ),
+    # a question
+    (
+        "Our vault is totally unhackable.",
+        "ABS102",
+        "unhackable",
+        "Is our vault totally unhackable?",
+    ),
+    # a critic's quoted words, then rejected
+    (
+        "Our vault is “totally unhackable” now.",
+        "ABS102",
+        "unhackable",
+        "Critics said our vault was “totally unhackable”; that is not what we said.",
+    ),
+]
+
+
+def _risk(text: str) -> list[tuple[str, str]]:
+    found = lint_text(text + "\n", path="d.md", config={"select": ["ALL"]})
+    return [(d.rule, text[d.start : d.end]) for d in found if d.category not in {"style", "density"}]
+
+
+@pytest.mark.parametrize(("claim", "rule", "words", "mention"), PAIRS, ids=[f"{p[1]}-{i}" for i, p in enumerate(PAIRS)])
+def test_the_claim_is_flagged_and_the_mention_is_not(claim: str, rule: str, words: str, mention: str) -> None:
+    assert (rule, words) in _risk(claim), _risk(claim)
+    assert _risk(mention) == []
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # a company that is not denying anything, whatever its name looks like
+        "Vantor does say its triage aid is 100% accurate for every patient.",
+        # "no other" is a comparison, not a denial
+        "No other bank can guarantee that every fraudulent payment will be stopped, but we can.",
+        # a denial in an earlier clause does not reach past the break
+        "We do not sell to governments; our vault is totally unhackable.",
+    ],
+)
+def test_near_misses_stay_claims(claim: str) -> None:
+    assert _risk(claim), claim
