@@ -13,7 +13,7 @@ import regex
 
 from commlint.config import Config
 from commlint.diagnostics import Diagnostic
-from commlint.document import BLOCK_BREAK, Document
+from commlint.document import Document
 from commlint.errors import ConfigError, UsageError
 from commlint.formats import format_for_path
 from commlint.grammar import review_suggestions
@@ -348,7 +348,7 @@ NOT_CLAIMS = frozenset({"style", "grammar", "spelling", "readability", "density"
 
 def _is_mention(doc: Document, finding: Finding) -> bool:
     """True when the finding sits in a question, denial, retraction or answered report."""
-    from commlint.mentions import reason_for_sentence, reason_for_span, sentence_facts
+    from commlint.mentions import facts_at, reason_for_sentence, reason_for_span
 
     sentences = doc.sentences
     if not sentences:
@@ -358,14 +358,7 @@ def _is_mention(doc: Document, finding: Finding) -> bool:
     if not sentence[0] <= finding.start < sentence[1]:
         return False
     # One reading per sentence, shared by every finding in it (linear in the document).
-    cache = doc.meta.setdefault("mention-facts", {})
-    assert isinstance(cache, dict)
-    facts = cache.get(i)
-    if facts is None:
-        following = sentences[i + 1] if i + 1 < len(sentences) else None
-        if following is not None and doc.prose.find(BLOCK_BREAK, sentence[1], following[0]) >= 0:
-            following = None  # the next block is not this sentence's answer
-        facts = cache[i] = sentence_facts(doc.prose, sentence, following)
+    facts = facts_at(doc, i)
     data = finding.data if isinstance(finding.data, dict) else {}
     if data.get("layer") == "semantic":
         return reason_for_sentence(facts) is not None

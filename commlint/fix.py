@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from commlint.diagnostics import SEVERITY_RANK, Diagnostic, Suggestion
+from commlint.grammar import edit_problem
 from commlint.source import Source, decode
 
 if TYPE_CHECKING:
@@ -46,14 +47,37 @@ class AppliedFix:
         return dict(self.__dict__)
 
 
+@dataclass(frozen=True)
+class SkippedFix:
+    """A fix ``--fix`` chose and then did not apply, and why (a new finding, a grammar problem)."""
+
+    rule: str
+    line: int
+    column: int
+    old: str
+    new: str
+    reason: str
+    #: the rules of the findings the fix would have brought in (empty for a grammar problem)
+    introduces: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "introduces": list(self.introduces)}
+
+    def describe(self, path: str | None) -> str:
+        """One line: where, which rule's fix, and why it was not applied."""
+        where = f"{path or '-'}:{self.line}:{self.column}"
+        return f"{where}: {self.rule} fix “{self.old}” → “{self.new}” not applied: {self.reason}"
+
+
 @dataclass
 class FixResult:
-    """The fixed text, the fixes applied in order, and what is left after them."""
+    """The fixed text, the fixes applied in order, what was skipped, and what is left after them."""
 
     text: str
     applied: list[AppliedFix] = field(default_factory=list)
     remaining: list[Diagnostic] = field(default_factory=list)
     passes: int = 0
+    skipped: list[SkippedFix] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -78,17 +102,24 @@ def pick_suggestion(diag: Diagnostic, unsafe: bool = False) -> Suggestion | None
 
 
 def choose_edits(
-    diagnostics: list[Diagnostic], text: str, unsafe: bool = False, allowed: set[int] | None = None
+    diagnostics: list[Diagnostic],
+    text: str,
+    unsafe: bool = False,
+    allowed: set[int] | None = None,
+    refused: set[tuple[str, str, str]] | None = None,
 ) -> list[tuple[Diagnostic, Suggestion]]:
     """Non-overlapping edits for one pass: higher severity wins an overlap, then the earlier.
 
-    ``allowed`` (source offsets of prose characters) rejects any edit reaching outside prose.
-    Edits that would change nothing are dropped. The result is sorted by position.
+    ``allowed`` (source offsets of prose characters) rejects any edit reaching outside prose;
+    ``refused`` holds (rule, old, new) of fixes found wanting earlier. Edits that would change
+    nothing are dropped. The result is sorted by position.
     """
     candidates: list[tuple[Diagnostic, Suggestion]] = []
     for diag in diagnostics:
         s = pick_suggestion(diag, unsafe)
         if s is None or text[s.start : s.end] == s.text:
+            continue
+        if refused and (diag.rule, text[s.start : s.end], s.text) in refused:
             continue
         if allowed is not None and any(i not in allowed for i in range(s.start, s.end)):
             continue
@@ -151,19 +182,54 @@ def fix_source(
 
     ``first`` is a lint of ``source`` already made (saves one lint). Stops early when a
     pass changes nothing or brings back a text seen before (two rules undoing each other).
-    ``observer`` sees each pass's lint and the edits chosen from it (for measurements).
+    Every chosen fix is grammar-checked, and the text is linted again after it: a fix that
+    adds a grammar problem or brings in a finding that was not there is not applied, and is
+    reported in ``FixResult.skipped``. ``observer`` sees each pass's lint and the edits applied
+    from it (for measurements).
     """
     result = first if first is not None else linter.lint(source, fmt)
     text = source.text
     seen = {text}
     applied: list[AppliedFix] = []
+    skipped: list[SkippedFix] = []
+    refused: set[tuple[str, str, str]] = set()
     passes = 0
+    config = linter.config
+
+    def skip(diag: Diagnostic, s: Suggestion, reason: str, introduces: tuple[str, ...] = ()) -> None:
+        line, col = result.source.position(s.start)
+        old = text[s.start : s.end]
+        refused.add((diag.rule, old, s.text))
+        skipped.append(SkippedFix(diag.rule, line, col, old, s.text, reason, introduces))
+
     for round_no in range(1, max_passes + 1):
-        edits = choose_edits(result.diagnostics, text, unsafe, prose_offsets(result))
-        if not edits:
-            break
-        new_text = apply_edits(text, edits, source.newline)
-        if new_text in seen:
+        edits = choose_edits(result.diagnostics, text, unsafe, prose_offsets(result), refused)
+        kept = []
+        for diag, s in edits:
+            problem = edit_problem(result.document, s, config)
+            if problem is not None:
+                skip(diag, s, f"it would add a grammar problem ({problem})")
+            else:
+                kept.append((diag, s))
+        edits = kept
+        new_result = None
+        while edits:
+            new_text = apply_edits(text, edits, source.newline)
+            if new_text in seen:
+                break
+            new_result = linter.lint(
+                Source(text=new_text, path=source.path, bom=source.bom, newline=source.newline), fmt
+            )
+            bad = introduced_findings(result.diagnostics, new_result.diagnostics, edits)
+            if not bad:
+                break
+            for index, found in sorted(bad.items()):
+                diag, s = edits[index]
+                rules = tuple(sorted({d.rule for d in found}))
+                skip(diag, s, f"it would introduce {', '.join(rules)} ({found[0].message})", rules)
+            edits = [e for i, e in enumerate(edits) if i not in bad]
+            new_result = None
+        if not edits or new_result is None:
             break
         passes = round_no
         if observer is not None:
@@ -186,10 +252,47 @@ def fix_source(
                     round=round_no,
                 )
             )
-        seen.add(new_text)
-        text = new_text
-        result = linter.lint(Source(text=text, path=source.path, bom=source.bom, newline=source.newline), fmt)
-    return FixResult(text=text, applied=applied, remaining=list(result.diagnostics), passes=passes), result
+        text = apply_edits(text, edits, source.newline)
+        seen.add(text)
+        result = new_result
+    fixed = FixResult(text=text, applied=applied, remaining=list(result.diagnostics), passes=passes, skipped=skipped)
+    return fixed, result
+
+
+def introduced_findings(
+    before: list[Diagnostic], after: list[Diagnostic], edits: list[tuple[Diagnostic, Suggestion]]
+) -> dict[int, list[Diagnostic]]:
+    """Findings in the fixed text that were not there before, by the index of the edit they touch.
+
+    A finding after the fix touches an edit when it overlaps the edit's new text; it is new
+    when no finding of the same rule overlapped the edit's old text, or when it is the edit's
+    own rule (the fix did not fix it).
+    """
+    # Where each edit's new text lands in the fixed text.
+    landed: list[tuple[int, int]] = []
+    shift = 0
+    for _, s in edits:
+        start = s.start + shift
+        landed.append((start, start + len(s.text)))
+        shift += len(s.text) - (s.end - s.start)
+    out: dict[int, list[Diagnostic]] = {}
+    for d in after:
+        if d.scope != "span" or d.category == "internal":
+            continue
+        for i, ((diag, s), (lo, hi)) in enumerate(zip(edits, landed, strict=True)):
+            if not _touches(d.start, d.end, lo, hi):
+                continue
+            had = any(b.rule == d.rule and _touches(b.start, b.end, s.start, s.end) and b is not diag for b in before)
+            if d.rule == diag.rule or not had:
+                out.setdefault(i, []).append(d)
+    return out
+
+
+def _touches(start: int, end: int, lo: int, hi: int) -> bool:
+    """A span overlaps [lo, hi), or holds it when the edit is an insertion or a deletion."""
+    if lo == hi:
+        return start <= lo <= end
+    return start < hi and lo < end
 
 
 def fix_text(

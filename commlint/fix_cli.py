@@ -67,6 +67,8 @@ def after_lint(args: argparse.Namespace, report: Report) -> Report | None:
             for key, value in result.extras.items():
                 final.extras.setdefault(key, value)
         out.results.append(final)
+        for skipped in fixed.skipped:
+            sys.stderr.write(f"commlint: {skipped.describe(result.path)}\n")
         if args.diff:
             if fixed.changed:
                 sys.stdout.write(unified_diff(result.source.text, fixed.text, result.path or "-"))

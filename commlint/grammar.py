@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import sys
 import threading
+from bisect import bisect_left
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
+
+import regex
 
 from commlint.diagnostics import Suggestion
 from commlint.errors import CommlintError, ConfigError
@@ -114,6 +117,50 @@ def reset() -> None:
 # -- demoting suggestions ------------------------------------------------------------------
 
 
+#: what Harper and LanguageTool let through when a rewrite is dropped into a sentence
+_DET = r"(?:a|an|the|our|your|their|its|this|that|these|those|my|his|her)"
+_OWN_CHECKS: tuple[tuple[str, str, regex.Pattern[str]], ...] = (
+    (
+        "commlint:article-verb",
+        "an article followed by a verb phrase",
+        regex.compile(
+            r"\b(?:a|an|the)\s+(?:(?:is|are|was|were|be|been|can|cannot|could|will|would|should|must|does|did|has|have)"
+            r"\b|(?:\w+ly\s+)?\w+(?:ed|en)\s+(?:to|against|by|from|not)\b)",
+            regex.I,
+        ),
+    ),
+    (
+        "commlint:predicate-before-noun",
+        "a predicate adjective phrase standing before a noun",
+        regex.compile(
+            rf"\b{_DET}\s+(?:\w+ly\s+)?(?:\w+(?:ed|en|ble|ant|ent|ive|ous|ful|al|ic)|safe|secure|strong|immune)\s+"
+            r"(?:against|to\s+be|to|from|by)\s+[\w-]+\s+(?!(?:and|or|but|for|to|of|in|on|at|by|with|from|as|than|that|"
+            r"which|who|is|are|was|were|will|can)\b)[a-z][\w-]*(?=\s*[.,;:!?)]|\s*$|\s+(?:is|are|was|were|that|which|"
+            r"for|with|in|on|of|and|or)\b)",
+            regex.I,
+        ),
+    ),
+    (
+        "commlint:participle-subject",
+        "a sentence whose subject is a participle phrase",
+        regex.compile(
+            r"^[\W_]*(?:\w+ly\s+)?\w+(?:ed|en)\s+(?:to|against|by|for|from|with|not)\s[^,;:—–()]*?"
+            r"\b(?:is|are|was|were|remains|has|have|will|can)\b",
+            regex.I,
+        ),
+    ),
+)
+
+
+def own_problems(text: str) -> list[Problem]:
+    """Problems of the kinds a rewrite brings and grammar checkers miss, as backend problems are."""
+    return [
+        {"start": m.start(), "end": m.end(), "message": f"Reads badly: {what}", "rule": rule}
+        for rule, what, pattern in _OWN_CHECKS
+        for m in pattern.finditer(text)
+    ]
+
+
 def review_suggestions(
     doc: Document,
     raw: Sequence[tuple[int, int, str, SuggestionSpec]],
@@ -123,25 +170,24 @@ def review_suggestions(
     """The suggestions, with each safe one demoted to unsafe if it adds a grammar problem.
 
     ``raw`` are the finding's (prose start, prose end, text, spec), parallel to ``suggestions``.
-    Costs nothing unless a safe suggestion exists and a backend is installed.
+    commlint's own checks always run (they are cheap); the backend's when one is installed.
     """
     if not any(s.safe for s in suggestions) or not config.grammar.get("validate", True):
-        return suggestions
-    if not backend_installed() or _state["disabled"]:
         return suggestions
     out = []
     for (ps, pe, _text, _spec), sug in zip(raw, suggestions, strict=True):
         if sug.safe:
             problem = introduced_problem(doc, ps, pe, sug, config)
             if problem is not None:
-                why = f"demoted to unsafe: the rewrite would add a grammar problem ({problem})"
-                sug = replace(
-                    sug,
-                    safe=False,
-                    description=f"{sug.description} ({why})" if sug.description else why,
-                )
+                sug = demoted(sug, problem)
         out.append(sug)
     return tuple(out)
+
+
+def demoted(sug: Suggestion, problem: str) -> Suggestion:
+    """``sug`` as an unsafe suggestion whose description says which problem it would add."""
+    why = f"demoted to unsafe: the rewrite would add a grammar problem ({problem})"
+    return replace(sug, safe=False, description=f"{sug.description} ({why})" if sug.description else why)
 
 
 def sentence_pair(doc: Document, ps: int, pe: int, sug: Suggestion) -> tuple[str, str]:
@@ -161,8 +207,14 @@ def sentence_pair(doc: Document, ps: int, pe: int, sug: Suggestion) -> tuple[str
 
 
 def introduced_problem(doc: Document, ps: int, pe: int, sug: Suggestion, config: Config) -> str | None:
-    """A description of the first grammar problem the rewrite adds, or None."""
+    """A description of the first grammar problem the rewrite adds, or None.
+
+    commlint's own checks first, then the installed backend (Harper by default).
+    """
     before, after = sentence_pair(doc, ps, pe, sug)
+    found = first_new(before, own_problems(before), after, own_problems(after))
+    if found is not None or not backend_installed() or _state["disabled"]:
+        return found
     old = check(before, config)
     if old is None:
         return None
@@ -170,6 +222,13 @@ def introduced_problem(doc: Document, ps: int, pe: int, sug: Suggestion, config:
     if new is None:
         return None
     return first_new(before, old, after, new)
+
+
+def edit_problem(doc: Document, sug: Suggestion, config: Config) -> str | None:
+    """The grammar problem an edit (in source offsets) adds to its sentence, or None."""
+    ps = bisect_left(doc.starts, sug.start)
+    pe = max(ps, bisect_left(doc.starts, sug.end))
+    return introduced_problem(doc, ps, pe, sug, config)
 
 
 def first_new(before: str, old: Iterable[Problem], after: str, new: Iterable[Problem]) -> str | None:

@@ -9,8 +9,14 @@ answered is dropped, and no fix is ever offered there. The tests pin each case w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import regex
+
+from commlint.document import BLOCK_BREAK
+
+if TYPE_CHECKING:
+    from commlint.document import Document
 
 _F = regex.IGNORECASE | regex.VERSION1
 
@@ -182,6 +188,28 @@ def reason_for_span(facts: SentenceFacts, start: int, end: int) -> str | None:
         if q_start <= start and end <= q_end and answered:
             return "quoted and rejected"
     return None
+
+
+def facts_at(doc: Document, index: int) -> SentenceFacts:
+    """The facts of ``doc``'s sentence ``index``, read once per document and shared by every finding
+    (and every fix) in it. The next sentence answers it only within the same block."""
+    cache = doc.meta.setdefault("mention-facts", {})
+    assert isinstance(cache, dict)
+    facts = cache.get(index)
+    if facts is None:
+        sentences = doc.sentences
+        following = sentences[index + 1] if index + 1 < len(sentences) else None
+        if following is not None and doc.prose.find(BLOCK_BREAK, sentences[index][1], following[0]) >= 0:
+            following = None  # the next block is not this sentence's answer
+        facts = cache[index] = sentence_facts(doc.prose, sentences[index], following)
+    return facts
+
+
+def reported_speech_end(sentence: str) -> int | None:
+    """Where "critics said" (someone other than the company speaking) ends in ``sentence``, answered
+    or not; None when nobody else is reported. No fix rewrites what another party said."""
+    found = _REPORTED.search(sentence)
+    return found.end() if found is not None and not _SAYS_BY_COMPANY.search(sentence) else None
 
 
 def reason_for_sentence(facts: SentenceFacts) -> str | None:

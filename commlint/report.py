@@ -78,4 +78,5 @@ class Report:
             "errors": list(self.errors),
             "fail_level": self.fail_level,
             "failed": self.failed(),
+            "fixed": sum(self.fixed.values()),
         }

@@ -118,25 +118,65 @@ def _sentence_initial(doc: Document, start: int) -> bool:
     return not doc.prose[first:start].strip(_EDGE_OPEN + " *_")
 
 
+#: an intensifier left before a bounded rewrite contradicts it: "totally hardened" -> "hardened"
+_INTENSIFIER_BEFORE = regex.compile(
+    r"\b(?:totally|completely|fully|absolutely|entirely|utterly|perfectly|truly|100\s*%)[ \t]+$", regex.I
+)
+
+
+def _by_hand(text: str, description: str, why: str, start: int, end: int) -> Suggestion:
+    """Shown to the author, never applied: ``why`` says what stops it being a fix."""
+    return Suggestion(
+        text=text,
+        description=f"{description} ({why})" if description else why,
+        safe=False,
+        needs_input=True,
+        start=start,
+        end=end,
+    )
+
+
 def make_suggestion(doc: Document, start: int, end: int, text: str, spec: SuggestionSpec) -> Suggestion:
-    """A Suggestion whose edit replaces prose[start:end] (or inserts at ``start``)."""
-    needs_input = bool(PLACEHOLDER.search(text))
+    """A Suggestion whose edit replaces prose[start:end] (or inserts at ``start``).
+
+    A rewrite takes the form that fits where the phrase stands (commlint.fitting); one with no
+    fitting form, or one in a mention (a quotation, a negation, a question ...), is shown as
+    needing the author's input and never applied.
+    """
+    from commlint.fitting import choose, no_fix_reason
+
+    needs_input = spec.needs_input or bool(PLACEHOLDER.search(text))
     description = spec.description
     safe = spec.safe and not needs_input
     src = doc.source.text
     if start == end:
         at = doc.ends[start - 1] if start > 0 else (doc.starts[0] if doc.starts else 0)
         return Suggestion(text=text, description=description, safe=safe, needs_input=needs_input, start=at, end=at)
+    if not needs_input and text.strip():
+        why = no_fix_reason(doc, start, end)
+        if why is not None:
+            s_start, s_end = doc.source_span(start, end)
+            return _by_hand(
+                text,
+                description,
+                f"not applied: the phrase is in a {why}; a rewrite would change "
+                "words that are not your claim, or turn them around",
+                s_start,
+                s_end,
+            )
+        sentence = doc.sentences[doc.sentence_index(start)] if doc.sentences else (0, len(doc.prose))
+        lead = _INTENSIFIER_BEFORE.search(doc.prose, sentence[0], start)
+        if lead is not None and doc.is_contiguous(lead.start(), end):
+            start = lead.start()
+        before, after = doc.prose[sentence[0] : start], doc.prose[end : max(end, sentence[1])]
+        fit = choose(before, doc.prose[start:end], after, text, spec.forms)
+        if fit.text is None:
+            s_start, s_end = doc.source_span(start, end)
+            return _by_hand(text, description, f"not applied: {fit.reason}", s_start, s_end)
+        text = fit.text
     s_start, s_end = doc.source_span(start, end)
     if not doc.is_contiguous(start, end):
-        return Suggestion(
-            text=text,
-            description=(description + " " if description else "") + "(the phrase spans formatting; edit it by hand)",
-            safe=False,
-            needs_input=True,
-            start=s_start,
-            end=s_end,
-        )
+        return _by_hand(text, description, "the phrase spans formatting; edit it by hand", s_start, s_end)
     original = src[s_start:s_end]
     new = preserve_edges(original, match_case(original, text)) if not needs_input else text
     if not needs_input and _sentence_initial(doc, start):

@@ -416,6 +416,7 @@ max = 1
         ],
         "fail_level": "warning",
         "failed": True,
+        "fixed": 0,
     }
 
 

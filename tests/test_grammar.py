@@ -108,10 +108,12 @@ def test_results_are_cached(backend, cfg):
     assert len(backend.calls) == len(set(backend.calls)) == 2  # before and after, once each
 
 
-def test_fix_skips_demoted_unless_unsafe(backend, cfg):
+def test_fix_skips_demoted_even_with_unsafe(backend, cfg):
     text = "Our record is flawless.\n"
     assert fix_text(text, path="a.md", config=cfg).text == text
-    assert fix_text(text, path="a.md", config=cfg, unsafe=True).text == "Our record is an robust.\n"
+    unsafe = fix_text(text, path="a.md", config=cfg, unsafe=True)
+    assert unsafe.text == text  # every applied fix is checked: a demoted one fails again
+    assert [s.rule for s in unsafe.skipped] == ["TGR001"] and "grammar problem" in unsafe.skipped[0].reason
 
 
 def test_validation_off(backend, cfg):

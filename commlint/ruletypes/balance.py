@@ -114,6 +114,8 @@ class BalanceRule(DataRule):
                     SuggestionSpec(
                         text=" " + text.strip(),
                         safe=False,
+                        # the author confirms it fits this risk: configured text is never applied
+                        needs_input=True,
                         description=(
                             "Add the mitigation your organisation uses (from config `mitigations`); "
                             "confirm it applies here"

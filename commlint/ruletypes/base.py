@@ -23,13 +23,24 @@ class RuleTimeout(Exception):
     """A rule's pattern ran longer than the per-document timeout."""
 
 
+#: where a flagged phrase can stand, besides as a predicate: a rule may give a form for each
+FORM_KEYS = ("before-noun", "subject")
+
+
 @dataclass
 class SuggestionSpec:
-    """A suggestion as a rule declares it (text may use ``\\1`` or ``{placeholder}``)."""
+    """A suggestion as a rule declares it (text may use ``\\1`` or ``{placeholder}``).
+
+    ``forms`` are the same rewrite for other positions (``before-noun``: "a hardened vault";
+    ``subject``: "Secure by design is our motto"); see commlint.fitting. ``needs_input``
+    marks text the author must confirm (a configured mitigation): shown, never applied.
+    """
 
     text: str
     safe: bool = False
     description: str = ""
+    forms: dict[str, str] = field(default_factory=dict)
+    needs_input: bool = False
 
     @classmethod
     def parse(cls, raw: Any, where: str) -> SuggestionSpec:
@@ -37,10 +48,18 @@ class SuggestionSpec:
             return cls(text=raw)
         if not isinstance(raw, Mapping) or not isinstance(raw.get("text"), str):
             raise ConfigError(f"{where}: each suggestion needs a 'text' string")
-        unknown = set(raw) - {"text", "safe", "description"}
+        unknown = set(raw) - {"text", "safe", "description", *FORM_KEYS}
         if unknown:
             raise ConfigError(f"{where}: unknown suggestion key(s) {', '.join(sorted(unknown))}")
-        return cls(text=raw["text"], safe=bool(raw.get("safe", False)), description=str(raw.get("description", "")))
+        forms = {k: raw[k] for k in FORM_KEYS if k in raw}
+        if not all(isinstance(v, str) for v in forms.values()):
+            raise ConfigError(f"{where}: suggestion forms ({', '.join(FORM_KEYS)}) must be strings")
+        return cls(
+            text=raw["text"],
+            safe=bool(raw.get("safe", False)),
+            description=str(raw.get("description", "")),
+            forms=forms,
+        )
 
 
 @dataclass

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any, ClassVar
 
 import regex
 
 from commlint.document import Document
-from commlint.ruletypes.base import CheckContext, Finding, OptionType, RuleEnv, compile_patterns
+from commlint.ruletypes.base import CheckContext, Finding, OptionType, RuleEnv, SuggestionSpec, compile_patterns
 from commlint.ruletypes.data import EXCEPTIONS_WINDOW, DataRule
 
 
@@ -67,7 +68,7 @@ class PhraseRule(DataRule):
                 m.start(),
                 m.end(),
                 suggestions=[
-                    (m.start(), m.end(), _expand(m, s.text), s)
+                    (m.start(), m.end(), _expand(m, s.text), _with_forms(m, s))
                     for s, when in zip(self.suggestions, self.when, strict=True)
                     if _applies(m, s.text, when)
                 ],
@@ -81,6 +82,13 @@ def _expand(match: Any, template: str) -> str:
         return str(match.expand(template))
     except Exception:  # a bad group reference: show the template as written
         return template
+
+
+def _with_forms(match: Any, spec: SuggestionSpec) -> SuggestionSpec:
+    """The spec with its other positions' forms expanded for this match (group references)."""
+    if not spec.forms:
+        return spec
+    return replace(spec, forms={k: _expand(match, v) for k, v in spec.forms.items()})
 
 
 _GROUP_REF = regex.compile(r"\\g<(\w+)>|\\(\d+)")

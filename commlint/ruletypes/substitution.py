@@ -16,7 +16,11 @@ from commlint.ruletypes.phrase import _expand
 
 class SubstitutionRule(DataRule):
     """Keys: ``swap`` (pattern -> replacement), ``safe`` (default true), ``exceptions`` (near the
-    match, as in phrase rules; ``exceptions-window``)."""
+    match, as in phrase rules; ``exceptions-window``).
+
+    A replacement may be a table, ``{ text = "hardened against attack", before-noun = "hardened" }``,
+    giving the rewrite's form for other positions in the sentence (commlint.fitting).
+    """
 
     type = "substitution"
     KEYS = frozenset({"swap", "safe", "exceptions", "exceptions-window"})
@@ -28,9 +32,24 @@ class SubstitutionRule(DataRule):
         if not isinstance(swap, Mapping) or not swap:
             raise ConfigError(f"{where}: a substitution rule needs a 'swap' table")
         self.safe = bool(spec.get("safe", True))
-        self._build(dict(swap))
+        self.forms: dict[str, dict[str, str]] = {}
+        self._build(self._split_forms(dict(swap)))
         self.exceptions = self.patterns("exceptions")
         self.exceptions_window = self.char_window(spec, "exceptions-window", EXCEPTIONS_WINDOW)
+
+    def _split_forms(self, swap: dict[str, Any]) -> dict[str, str]:
+        """Replacements as text; a table's other forms go to ``self.forms`` (by pattern)."""
+        out: dict[str, str] = {}
+        for pattern, value in swap.items():
+            if isinstance(value, Mapping):
+                parsed = SuggestionSpec.parse(value, f"{self.where} swap {pattern!r}")
+                out[pattern] = parsed.text
+                self.forms[pattern] = parsed.forms
+            elif isinstance(value, str):
+                out[pattern] = value
+            else:
+                raise ConfigError(f"{self.where}: swap {pattern!r} must be a string or a table with 'text'")
+        return out
 
     def _build(self, swap: dict[str, str]) -> None:
         from commlint import regex_cache  # compiled patterns cached on disk: start-up time
@@ -45,11 +64,12 @@ class SubstitutionRule(DataRule):
         self.pattern = regex_cache.compile("|".join(f"(?P<s{i}>{p})" for i, p in enumerate(swap)), DEFAULT_FLAGS)
         self.replacements = list(swap.values())
         self._single = [regex_cache.compile(p, DEFAULT_FLAGS) for p in swap]
+        self._forms = [self.forms.get(p, {}) for p in swap]
 
     def configure(self, options: Mapping[str, Any], env: RuleEnv) -> None:
         self.check_option(options)
         if options.get("extend-swap"):
-            self._build({**self.swap, **options["extend-swap"]})
+            self._build(self._split_forms({**self.swap, **options["extend-swap"]}))
         where = f"rule {self.id}"
         self.exceptions_window = self.char_window(options, "exceptions-window", self.exceptions_window, where)
 
@@ -61,6 +81,7 @@ class SubstitutionRule(DataRule):
                 continue
             single = self._single[index].fullmatch(m.group())
             text = _expand(single, self.replacements[index]) if single else self.replacements[index]
-            spec = SuggestionSpec(text=text, safe=self.safe, description=f"Replace with “{text}”")
+            forms = {k: _expand(single, v) if single else v for k, v in self._forms[index].items()}
+            spec = SuggestionSpec(text=text, safe=self.safe, description=f"Replace with “{text}”", forms=forms)
             extra = [(m.start(), m.end(), _expand(single, s.text) if single else s.text, s) for s in self.suggestions]
             yield Finding(m.start(), m.end(), suggestions=[(m.start(), m.end(), text, spec), *extra])
