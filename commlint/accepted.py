@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import regex
-
+from commlint import regex_cache
 from commlint.diagnostics import Diagnostic
 from commlint.document import PLACEHOLDER
 from commlint.engine import LintResult
@@ -34,9 +33,9 @@ ABOUT = (
     "Regenerate with `commlint check --write-accepted FILE`."
 )
 
-_WORD = regex.compile(r"\w+(?:['’]\w+)*")
+_WORD = regex_cache.compile(r"\w+(?:['’]\w+)*")
 # A paragraph break: a block break of the prose view, or a line of nothing but whitespace.
-_PARA_BREAK = regex.compile(r"\n\u00b6\n|\n[ \t\r\f\v]*\n")
+_PARA_BREAK = regex_cache.compile(r"\n\u00b6\n|\n[ \t\r\f\v]*\n")
 
 
 def _norm(words: list[str]) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -104,12 +104,19 @@ def run(
     stdin: str | bytes | None = None,
     stdin_filename: str | None = None,
     overrides: Mapping[str, Any] | None = None,
+    jobs: int = 1,
+    keep_documents: bool = True,
 ) -> Report:
     """Lint paths (``-`` reads ``stdin``) into a Report; input and config errors are collected.
 
     A configuration that fails to load or build fails only the files it governs: its error
-    is reported once and the other files are linted.
+    is reported once and the other files are linted. ``jobs`` > 1 lints files in that many
+    processes (results stay in input order). ``keep_documents=False`` lets each result's
+    prose view go once it is linted (LintResult.released), so memory does not grow with
+    the number of files; it is implied when ``jobs`` > 1.
     """
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise TypeError(f"jobs must be a positive int, not {jobs!r}")
     names = as_path_list(paths)
     if stdin is not None and not isinstance(stdin, (str, bytes)):
         raise TypeError(f"stdin must be a str, bytes or None, not {_kind(stdin)}")
@@ -150,42 +157,55 @@ def run(
             report.errors.append(str(exc))
             report.exceptions.append(exc)
 
-    for raw in names:
-        if raw == "-":
-            name = stdin_filename or "-"
-            try:
-                linter = linter_near(Path(stdin_filename).parent if stdin_filename else Path.cwd())
-                data = stdin if isinstance(stdin, bytes) else (stdin or "").encode("utf-8", "surrogateescape")
-                source = decode(data, name)
-                report.results.append(linter.lint(source, format_for_path(stdin_filename)))
-            except (InputError, ConfigError) as exc:
-                fail(exc)
-            continue
-        try:
-            base_cfg = explicit or (Config.discover(raw) if Path(raw).exists() else Config.default())
-        except ConfigError as exc:
-            # The folder's own config is broken: walk it without its excludes; the files it
-            # governs fail below, files under another (good) config are still linted.
-            fail(exc)
-            base_cfg = Config.default()
-        try:
-            files = list(iter_documents([raw], extensions, base_cfg.exclude, base_cfg.root))
-        except InputError as exc:
-            fail(exc)
-            continue
-        for file in files:
-            resolved = file.resolve()
-            if resolved in seen:  # named twice, or named and found in a walked folder
+    def work() -> Iterator[LintResult | CommlintError | tuple[Linter, Path, str | None]]:
+        """In input order: a result or error made here, or a file still to lint."""
+        for raw in names:
+            if raw == "-":
+                name = stdin_filename or "-"
+                try:
+                    linter = linter_near(Path(stdin_filename).parent if stdin_filename else Path.cwd())
+                    data = stdin if isinstance(stdin, bytes) else (stdin or "").encode("utf-8", "surrogateescape")
+                    yield linter.lint(decode(data, name), format_for_path(stdin_filename))
+                except (InputError, ConfigError) as exc:
+                    yield exc
                 continue
-            seen.add(resolved)
             try:
-                linter = linter_near(file)
-                source = read_source(file, linter.config.max_file_size)
-                report.results.append(
-                    linter.lint(source, extensions.get(file.suffix.lower()) or format_for_path(str(file)))
-                )
-            except (InputError, ConfigError) as exc:
-                fail(exc)
+                base_cfg = explicit or (Config.discover(raw) if Path(raw).exists() else Config.default())
+            except ConfigError as exc:
+                # The folder's own config is broken: walk it without its excludes; the files it
+                # governs fail below, files under another (good) config are still linted.
+                yield exc
+                base_cfg = Config.default()
+            try:
+                files = list(iter_documents([raw], extensions, base_cfg.exclude, base_cfg.root))
+            except InputError as exc:
+                yield exc
+                continue
+            for file in files:
+                resolved = file.resolve()
+                if resolved in seen:  # named twice, or named and found in a walked folder
+                    continue
+                seen.add(resolved)
+                try:
+                    yield linter_near(file), file, extensions.get(file.suffix.lower()) or format_for_path(str(file))
+                except ConfigError as exc:
+                    yield exc
+
+    def in_process(task: tuple[Linter, Path, str | None]) -> LintResult | CommlintError:
+        linter, file, fmt = task
+        try:
+            result = linter.lint(read_source(file, linter.config.max_file_size), fmt)
+        except (InputError, ConfigError) as exc:
+            return exc
+        return result if keep_documents else result.released()
+
+    from commlint.parallel import lint_in_order
+
+    for item in lint_in_order(work(), in_process, jobs):
+        if isinstance(item, CommlintError):
+            fail(item)
+        else:
+            report.results.append(item)
     report.set_fail_level(linter.config.fail_level for linter in used)
     report.add_plugin_failures(plugin_failures)
     return report

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import regex
 
+from commlint import regex_cache
 from commlint.ruletypes.base import Rule, SuggestionSpec
 
 HEADER = """# Rule reference
@@ -33,8 +34,8 @@ applied automatically. `commlint rule ID` prints any section below in the termin
 
 """
 
-_PLACEHOLDER = regex.compile(r"\{[^{}]+\}")
-_GROUP_REF = regex.compile(r"\\g<(\w+)>|\\(\d+)")
+_PLACEHOLDER = regex_cache.compile(r"\{[^{}]+\}")
+_GROUP_REF = regex_cache.compile(r"\\g<(\w+)>|\\(\d+)")
 
 
 def _shown(text: str) -> str:

@@ -46,6 +46,25 @@ class LintResult:
     def words(self) -> int:
         return self.document.word_count
 
+    def released(self) -> LintResult:
+        """This result without its prose view (the largest part of it: two offsets per
+        character), for a run that only reports: what formatters read stays (source,
+        diagnostics, extras, format, word count). Keeps a long run's memory flat."""
+        doc = self.document
+        summary = ReleasedDocument(source=doc.source, format=doc.format, prose="", starts=[], ends=[])
+        summary.word_total = doc.word_count
+        return LintResult(self.path, self.source, summary, self.diagnostics, self.extras, self.config)
+
+
+class ReleasedDocument(Document):
+    """A linted document's format and word count, its prose view let go (LintResult.released)."""
+
+    word_total: int = 0
+
+    @property
+    def word_count(self) -> int:
+        return self.word_total
+
 
 def configured_lexicons(cfg: Config) -> dict[str, Lexicon]:
     """The lexicons a configuration sees: built-ins and plugins, then its own paths and tables."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from commlint import regex_cache
 from commlint.document import BLOCK_BREAK
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 _F = regex.IGNORECASE | regex.VERSION1
 
-_QUOTES = regex.compile(r"“[^”]{1,400}”|\"[^\"]{1,400}\"|‘[^’]{1,400}’(?!\w)", _F)
+_QUOTES = regex_cache.compile(r"“[^”]{1,400}”|\"[^\"]{1,400}\"|‘[^’]{1,400}’(?!\w)", _F)
 
 #: a speaker who is not the company: critics, the press, "some"
 _THIRD_PARTY = (
@@ -40,7 +41,7 @@ _SAYS = (
     r"speculated|speculate|worried|worry|worries|predicted|predict|predicts)"
 )
 #: reported speech before the span: "critics said …", "some have argued that …"
-_REPORTED = regex.compile(
+_REPORTED = regex_cache.compile(
     rf"\b{_THIRD_PARTY}\s+(?:\w+\s+){{0,4}}?(?:have\s+|has\s+|had\s+)?{_SAYS}\b|"
     rf"\baccording\s+to\s+(?:{_THIRD_PARTY}|(?:\w+\s+){{0,3}}(?:critics?|reports?|articles?))\b|"
     r"\b(?:it\s+has\s+been|has\s+been|have\s+been|was|were)\s+(?:widely\s+)?(?:claimed|alleged|suggested|"
@@ -48,7 +49,7 @@ _REPORTED = regex.compile(
     _F,
 )
 #: the text answering or rejecting what it reported
-_REJECT = regex.compile(
+_REJECT = regex_cache.compile(
     r"\b(?:we\s+(?:strongly\s+)?(?:disagree|reject|dispute|do\s+not\s+agree|don't\s+agree)|"
     r"(?:that|this|which|the\s+claim|such\s+claims?)\s+(?:is|was|are|were)\s+(?:simply\s+)?"
     r"(?:not\s+(?:true|accurate|correct|the\s+case)|wrong|false|incorrect|inaccurate|misleading|overstated|"
@@ -64,7 +65,7 @@ _REJECT = regex.compile(
     _F,
 )
 #: a denial of the claim: "we do not claim", "we never said", "nor do we promise"
-_DENIAL = regex.compile(
+_DENIAL = regex_cache.compile(
     r"\b(?:(?:we|i|the\s+company|our\s+(?:company|team|firm)|\w+\s+(?:labs?|ai|inc|ltd)|(?-i:[A-Z][\w-]+))\s+"
     r"(?:do|does|did|would|will|can|could)\s*(?:not|n't)|"
     r"(?:we|i)\s+(?:have\s+)?never|(?:nor|neither)\s+(?:do|does|did|would|will|can)\s+(?:we|i)|"
@@ -80,13 +81,13 @@ _DENIAL = regex.compile(
     _F,
 )
 #: "no system is [unhackable]": a general denial right before the flagged words
-_NO_SUBJECT = regex.compile(
+_NO_SUBJECT = regex_cache.compile(
     r"\b(?:no|nothing|none\s+of\s+(?:our|the)\s+\w+)\s+(?!other\b|else\b)(?:[\w-]+\s+){0,3}?"
     r"(?:is|are|was|can\s+be|will\s+ever\s+be)\s+(?:(?:truly|completely|fully|totally|perfectly|ever|really)\s+)?",
     _F,
 )
 #: a retraction of an earlier claim
-_RETRACT = regex.compile(
+_RETRACT = regex_cache.compile(
     r"\b(?:an?\s+)?(?:earlier|previous|prior|original|initial|first)\s+(?:[\w-]+\s+)?(?:version|draft|"
     r"edition|post|statement|release|announcement|summary|report|update)\b(?:\s+\w+){0,6}?\s+(?:said|stated|"
     r"claimed|described|suggested|called|read|reported|implied|incorrectly|wrongly|mistakenly)|"
@@ -100,7 +101,7 @@ _RETRACT = regex.compile(
     _F,
 )
 #: a sentence that corrects the one before it
-_CORRECTS_PREVIOUS = regex.compile(
+_CORRECTS_PREVIOUS = regex_cache.compile(
     r"^\W*(?:that|this|the\s+(?:claim|statement|figure|description|comparison|wording))\s+(?:was|is)\s+"
     r"(?:wrong|incorrect|inaccurate|false|misleading|a\s+mistake|an\s+error|not\s+(?:true|accurate|correct))"
     r"(?!\s+(?:of|for|about|in)\b)|"
@@ -108,18 +109,18 @@ _CORRECTS_PREVIOUS = regex.compile(
     _F,
 )
 #: a question that makes a claim: "Why pay an accountant when our AI files your taxes?"
-_RHETORICAL = regex.compile(
+_RHETORICAL = regex_cache.compile(
     r"^\W*(?:why\s+(?:pay|hire|bother|wait|spend|settle|risk|keep|trust|use|choose|look)|who\s+needs|"
     r"did\s+you\s+know|ready\s+(?:for|to)|isn't\s+it\s+time|want\s+(?:a|an|to)|looking\s+for|"
     r"what\s+if\s+(?:you|your)\s+(?:could|never)|who\s+(?:else\s+)?(?:could|can)\s+(?:offer|promise))\b",
     _F,
 )
-_HYPOTHETICAL = regex.compile(r"^\W*(?:suppose|imagine|what\s+if|hypothetically|picture\s+a\s+world)\b", _F)
-_QUESTION_END = regex.compile(r"\?[\"'”’)\]]*\s*$")
+_HYPOTHETICAL = regex_cache.compile(r"^\W*(?:suppose|imagine|what\s+if|hypothetically|picture\s+a\s+world)\b", _F)
+_QUESTION_END = regex_cache.compile(r"\?[\"'”’)\]]*\s*$")
 
 
 #: where one clause ends and another starts: a denial does not reach past it
-_CLAUSE_BREAK = regex.compile(r"[:;]|,\s+(?:but|yet|and\s+yet|however)\b|\s[-–—]\s|\.\s")
+_CLAUSE_BREAK = regex_cache.compile(r"[:;]|,\s+(?:but|yet|and\s+yet|however)\b|\s[-–—]\s|\.\s")
 #: how far before a flagged phrase a denial or "no X is" is looked for, in characters
 DENIAL_REACH = 160
 
@@ -220,7 +221,7 @@ def reason_for_sentence(facts: SentenceFacts) -> str | None:
 
 
 #: the company itself speaking ("said Dana Ruiz, chief executive") keeps a quoted claim a claim
-_SAYS_BY_COMPANY = regex.compile(
+_SAYS_BY_COMPANY = regex_cache.compile(
     r"\b(?:our|the\s+company's)\s+(?:chief|ceo|founder|president|head|director|spokesperson)|"
     r"\b(?:chief\s+\w+\s+officer|chief\s+executive|ceo|cto|coo|founder|co-founder|president|spokesperson|"
     r"spokeswoman|spokesman)\b",

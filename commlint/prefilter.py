@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-import regex
+from commlint import regex_cache
 
 #: results are cached on disk under this version: a digest of this file, so any change to
 #: the analysis retires what older versions cached
@@ -69,8 +69,8 @@ def _alternation(p: str, start: int, end: int) -> set[str] | None:
 _REFUSED_ESCAPES = frozenset("KGLNxuU0")
 #: what may follow ``(?`` : non-capturing, atomic, look-arounds, named group, comment
 _GROUP_OPENERS = (":", ">", "=", "!", "<=", "<!", "P<", "#")
-_REPEAT = regex.compile(r"\{(?:\d+|\d*,\d*)\}")
-_WORD_CHAR = regex.compile(r"\w")
+_REPEAT = regex_cache.compile(r"\{(?:\d+|\d*,\d*)\}")
+_WORD_CHAR = regex_cache.compile(r"\w")
 
 
 @lru_cache(maxsize=4096)
@@ -448,7 +448,7 @@ def occurrences(low: str, word: str) -> list[int]:
     return out
 
 
-_TOKEN = regex.compile(r"\w+")
+_TOKEN = regex_cache.compile(r"\w+")
 
 
 class WordIndex:

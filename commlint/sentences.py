@@ -7,14 +7,14 @@ Punctuation, symbols and markup are not words.
 
 from __future__ import annotations
 
-import regex
+from commlint import regex_cache
 
-_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’\-][\p{L}\p{M}\p{N}]+)*")
+_WORD = regex_cache.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’\-][\p{L}\p{M}\p{N}]+)*")
 # A block break: "\n¶\n" from the built-in formats (see document.BLOCK_BREAK), or a blank line.
-_PARA = regex.compile(r"\n[ \t]*(?:\u00b6[ \t]*)?\n")
+_PARA = regex_cache.compile(r"\n[ \t]*(?:\u00b6[ \t]*)?\n")
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a likely start.
 # U+FFFC (code, an image) may start a sentence too: "Done. `commlint` runs next."
-_END = regex.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[\p{Lu}\p{N}\ufffc])|[.!?…]+[\"'”’)\]]*$")
+_END = regex_cache.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[\p{Lu}\p{N}\ufffc])|[.!?…]+[\"'”’)\]]*$")
 _ABBREV = frozenset(
     """mr mrs ms dr prof sr jr st inc ltd co corp vs etc e.g i.e u.s u.k u.n no fig al approx
     dept est gov jan feb mar apr jun jul aug sep sept oct nov dec""".split()  # noqa: SIM905
@@ -57,7 +57,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 #: the letters and dots just before a full stop, searched backwards from it (a forward search
 #: over the whole block before every full stop was quadratic in the paragraph's length)
-_TRAILING_WORD = regex.compile(r"(?r)([\p{L}.]+)$")
+_TRAILING_WORD = regex_cache.compile(r"(?r)([\p{L}.]+)$")
 
 
 def _is_abbreviation(block: str, dot: int) -> bool:

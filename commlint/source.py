@@ -10,6 +10,7 @@ from pathlib import Path
 
 import regex
 
+from commlint import regex_cache
 from commlint.errors import InputError
 
 _BOM = "\ufeff"
@@ -18,10 +19,10 @@ _BOM = "\ufeff"
 #: after six minutes of CPU and 1.1 GB, so the default stays well below that.
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
 # "\r\n", a lone "\r" and "\n" each end a line, as in the LSP's position map.
-_EOL = regex.compile(r"\r\n?|\n")
+_EOL = regex_cache.compile(r"\r\n?|\n")
 # Control characters, lone surrogates (undecodable bytes in a file name) and bidi overrides
 # would break a one-line error or recolour the terminal, so names show them escaped.
-_UNPRINTABLE = regex.compile(r"[\p{Cc}\p{Cs}\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE = regex_cache.compile(r"[\p{Cc}\p{Cs}\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import regex
 
+from commlint import regex_cache
 from commlint.diagnostics import Suggestion
 from commlint.document import Document
 from commlint.ruletypes.base import SuggestionSpec
 
-PLACEHOLDER = regex.compile(r"\{[^{}]+\}")
-_ARTICLE_BEFORE = regex.compile(r"\b(a|an|A|An|AN)([ \t]+)$")
-_VOWEL_SOUND_EXCEPTIONS = regex.compile(
+PLACEHOLDER = regex_cache.compile(r"\{[^{}]+\}")
+_ARTICLE_BEFORE = regex_cache.compile(r"\b(a|an|A|An|AN)([ \t]+)$")
+_VOWEL_SOUND_EXCEPTIONS = regex_cache.compile(
     # "a unique", "a user", "a one-off", "a European", "a urologist" (but "an unimportant")
     r"^(?:uni(?![nm])|use|usu|uti|ubiq|one(?!r)|once|eu|ewe|ur[aeiou])",
     regex.I,
 )
-_SILENT_H = regex.compile(r"^(?:hour|honest|honou?r|heir)", regex.I)
-_ACRONYM = regex.compile(r"^[A-Z][A-Z0-9]+(?:s|'s|’s)?$")
+_SILENT_H = regex_cache.compile(r"^(?:hour|honest|honou?r|heir)", regex.I)
+_ACRONYM = regex_cache.compile(r"^[A-Z][A-Z0-9]+(?:s|'s|’s)?$")
 #: letters whose English names start with a vowel sound: "an FBI", "an LLM", "an SDK"
 _VOWEL_NAMED_LETTERS = frozenset("AEFHILMNORSX")
 _VOWELS = frozenset("AEIOU")

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 
 import regex
 
+from commlint import regex_cache
+
 _WORDS = r"commlint-(disable-next-line|disable-line|disable|enable)\b[ \t]*([A-Za-z0-9_,\- \t]*?)"
-HTML_DIRECTIVE = regex.compile(r"<!--[ \t]*" + _WORDS + r"[ \t]*-->")
-TEXT_DIRECTIVE = regex.compile(r"^[ \t]*" + _WORDS + r"[ \t]*$")
+HTML_DIRECTIVE = regex_cache.compile(r"<!--[ \t]*" + _WORDS + r"[ \t]*-->")
+TEXT_DIRECTIVE = regex_cache.compile(r"^[ \t]*" + _WORDS + r"[ \t]*$")
 
 ALL = "*"
 

@@ -27,6 +27,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="skip the learned sentence layer (rule packs only; see docs/semantic.md)",
     )
     p.add_argument("--statistics", action="store_true", help="print counts per rule")
+    p.add_argument(
+        "--jobs", "-j", type=_jobs, default=1, metavar="N", help="lint files in N processes (0: one per core)"
+    )
     p.add_argument("--quiet", "-q", action="store_true", help="print only the diagnostics' first lines")
     p.add_argument("--stdin-filename", metavar="NAME", help="file name for stdin input (picks format and config)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
@@ -38,6 +41,22 @@ def _add_extension_arguments(p: argparse.ArgumentParser) -> None:
     """Options of the features that live in their own modules (fix, density, accepted findings)."""
     for mod in _hooks():
         mod.add_check_arguments(p)
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = -1
+    if jobs < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, not {value!r}")
+    import os
+
+    return jobs or os.cpu_count() or 1
+
+
+#: options whose features read each linted document's prose view after the run
+_NEEDS_DOCUMENTS = ("fix", "diff", "density", "accepted", "write_accepted")
 
 
 def _split(value: str | None) -> list[str]:
@@ -69,6 +88,7 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     from commlint import api
     from commlint.config import Config
+    from commlint.engine import BUILTIN
     from commlint.plugins import merged_tables_from
 
     if not args.paths:
@@ -82,8 +102,17 @@ def run(args: argparse.Namespace) -> int:
     stdin_text = sys.stdin.buffer.read() if "-" in args.paths else None
     overrides = overrides_from(args)
     hooks = _hooks()
+    # A run that only reports lets each document's prose view go once linted (flat memory),
+    # unless a feature or a plugin's formatter may read it afterwards; --jobs then runs in one process.
+    keep = fmts[args.format][0] != BUILTIN or any(getattr(args, a, None) for a in _NEEDS_DOCUMENTS)
     report = api.run(
-        args.paths, config=config, stdin=stdin_text, stdin_filename=args.stdin_filename, overrides=overrides or None
+        args.paths,
+        config=config,
+        stdin=stdin_text,
+        stdin_filename=args.stdin_filename,
+        overrides=overrides or None,
+        jobs=1 if keep else args.jobs,
+        keep_documents=keep,
     )
     for hook in hooks:
         report = hook.after_lint(args, report) or report

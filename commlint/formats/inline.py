@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import html
 
-import regex
+from commlint import regex_cache
 
-URL = regex.compile(r"(?:https?://|www\.)[^\s<>\"'`]+?(?=[.,;:!?)\]]*(?:\s|$|[<>\"'`]))")
-ENTITY = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+URL = regex_cache.compile(r"(?:https?://|www\.)[^\s<>\"'`]+?(?=[.,;:!?)\]]*(?:\s|$|[<>\"'`]))")
+ENTITY = regex_cache.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
 def decode_entity(entity: str) -> str:

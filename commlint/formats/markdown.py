@@ -11,6 +11,7 @@ from typing import Any
 
 import regex
 
+from commlint import regex_cache
 from commlint.document import Document, ProseBuilder
 from commlint.formats.inline import ENTITY, URL, decode_entity
 from commlint.source import Source
@@ -19,12 +20,12 @@ _FRONT_MATTER_OPEN = {"---": ("---", "..."), "+++": ("+++",)}
 # Container markers on a block's first line, nested in any order ("> - ", "- > ", "1. - "),
 # then an optional task-list box.
 _MARKERS = r"(?:[ \t]*(?:>[ \t]?|(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)))*[ \t]*"
-_CONTAINER_PREFIX = regex.compile(_MARKERS + r"(?:\[[ xX]\][ \t]+)?")
-_HEADING_PREFIX = regex.compile(_MARKERS + r"#{1,6}(?:[ \t]+|$)")
-_HEADING_SUFFIX = regex.compile(r"(?:[ \t]+#+)?[ \t]*$")
-_SPECIAL = regex.compile(r"[\\`<!\[*_~&]|(?<![\w./])(?:https?://|www\.)")
-_AUTOLINK = regex.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>")
-_HTML_TAG = regex.compile(
+_CONTAINER_PREFIX = regex_cache.compile(_MARKERS + r"(?:\[[ xX]\][ \t]+)?")
+_HEADING_PREFIX = regex_cache.compile(_MARKERS + r"#{1,6}(?:[ \t]+|$)")
+_HEADING_SUFFIX = regex_cache.compile(r"(?:[ \t]+#+)?[ \t]*$")
+_SPECIAL = regex_cache.compile(r"[\\`<!\[*_~&]|(?<![\w./])(?:https?://|www\.)")
+_AUTOLINK = regex_cache.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>")
+_HTML_TAG = regex_cache.compile(
     r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9\-]*(?:\s+[^<>]*?)?/?>|<\?.*?\?>|<![A-Z]+[^>]*>",
     regex.DOTALL,
 )
@@ -116,8 +117,8 @@ def _line_span(source: Source, line: int) -> tuple[int, int]:
     return start, start + len(source.line_text(line))
 
 
-_FOOTNOTE_DEFINITION = regex.compile(r"\[\^[^\]\s]+\]:[ \t]*")
-_QUOTE_PREFIX = regex.compile(r"[ \t]*(?:>[ \t]?[ \t]*)*")
+_FOOTNOTE_DEFINITION = regex_cache.compile(r"\[\^[^\]\s]+\]:[ \t]*")
+_QUOTE_PREFIX = regex_cache.compile(r"[ \t]*(?:>[ \t]?[ \t]*)*")
 
 
 class _Shifted:
@@ -258,7 +259,7 @@ def scan_inline(builder: ProseBuilder, text: str, start: int, end: int) -> None:
         pos = _special(builder, text, m.start(), end)
 
 
-_WHITESPACE = regex.compile(r"[ \t\r\n]+")
+_WHITESPACE = regex_cache.compile(r"[ \t\r\n]+")
 
 
 def _plain(builder: ProseBuilder, text: str, start: int, end: int) -> None:

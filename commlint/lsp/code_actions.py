@@ -13,15 +13,16 @@ from typing import Any
 import regex
 from lsprotocol import types as lsp
 
+from commlint import regex_cache
 from commlint.diagnostics import Suggestion
 from commlint.lsp.diagnostics import SOURCE, lsp_range, range_from_json
 from commlint.lsp.state import DocState
 
 FIX_ALL_KIND = "source.fixAll.commlint"
-_NEXT_LINE = regex.compile(
+_NEXT_LINE = regex_cache.compile(
     r"^([ \t]*)<!--[ \t]*commlint-disable-next-line\b[ \t]*([A-Za-z0-9_,\- \t]*?)[ \t]*-->[ \t]*$"
 )
-_NEXT_LINE_TEXT = regex.compile(r"^([ \t]*)commlint-disable-next-line\b[ \t]*([A-Za-z0-9_,\- \t]*?)[ \t]*$")
+_NEXT_LINE_TEXT = regex_cache.compile(r"^([ \t]*)commlint-disable-next-line\b[ \t]*([A-Za-z0-9_,\- \t]*?)[ \t]*$")
 
 
 def _quote(text: str, limit: int = 60) -> str:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 
-import regex
+from commlint import regex_cache
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 #: the server's preference: UTF-32 is the identity on Python offsets, UTF-8 is cheap too
 PREFERENCE = (UTF32, UTF8)
 
-_EOL = regex.compile(r"\r\n|\r|\n")
+_EOL = regex_cache.compile(r"\r\n|\r|\n")
 
 
 def choose_encoding(offered: Sequence[str] | None) -> str:

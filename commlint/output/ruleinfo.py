@@ -7,14 +7,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import regex
-
+from commlint import regex_cache
 from commlint.diagnostics import Diagnostic
 
 DOCS_FALLBACK = "https://github.com/commlint/commlint/tree/main/docs"
 INFORMATION_URI = "https://github.com/commlint/commlint"
 
-_MATCH = regex.compile(r"[“\"'‘«]?\{match\}[”\"'’»]?")
+_MATCH = regex_cache.compile(r"[“\"'‘«]?\{match\}[”\"'’»]?")
 
 
 @lru_cache(maxsize=1)

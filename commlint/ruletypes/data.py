@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 import regex
 
+from commlint import regex_cache
 from commlint.diagnostics import SEVERITIES
 from commlint.document import Document
 from commlint.errors import ConfigError
@@ -29,13 +30,13 @@ COMMON_KEYS = frozenset(
         "description",
     }
 )
-_ID = regex.compile(r"^[A-Z][A-Z0-9]*[0-9]+$")
-_NAME = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ID = regex_cache.compile(r"^[A-Z][A-Z0-9]*[0-9]+$")
+_NAME = regex_cache.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: how far (characters, same sentence) an exception may be from a match and still cancel it
 EXCEPTIONS_WINDOW = 200
 #: how far past that window an exception's own text may run (a longer exception is not seen)
 EXCEPTION_REACH = 200
-_WORD_TAIL = regex.compile(r"\w{0,64}")
+_WORD_TAIL = regex_cache.compile(r"\w{0,64}")
 
 
 class DataRule(Rule):

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 import regex
 
+from commlint import regex_cache
 from commlint.document import Document
 from commlint.ruletypes.base import CheckContext, Finding, OptionType, RuleEnv, SuggestionSpec, compile_patterns
 from commlint.ruletypes.data import EXCEPTIONS_WINDOW, DataRule
@@ -91,7 +92,7 @@ def _with_forms(match: Any, spec: SuggestionSpec) -> SuggestionSpec:
     return replace(spec, forms={k: _expand(match, v) for k, v in spec.forms.items()})
 
 
-_GROUP_REF = regex.compile(r"\\g<(\w+)>|\\(\d+)")
+_GROUP_REF = regex_cache.compile(r"\\g<(\w+)>|\\(\d+)")
 
 
 def _split_when(spec: Mapping[str, Any], where: str) -> tuple[Mapping[str, Any], list[regex.Pattern[str] | None]]:

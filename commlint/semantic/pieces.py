@@ -11,7 +11,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterator, Sequence
 
-import regex
+from commlint import regex_cache
 
 MARK = "\u2581"  # SentencePiece's word-start marker
 #: longest piece tried; the vocabulary's longest useful pieces are shorter than this
@@ -20,8 +20,8 @@ MAX_PIECE = 18
 MAX_CHUNK = 64
 HASH_BITS = 14
 
-_WORDS = regex.compile(r"[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*")
-_CHUNKS = regex.compile(r"\S+")
+_WORDS = regex_cache.compile(r"[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*")
+_CHUNKS = regex_cache.compile(r"\S+")
 
 
 class PieceVocab:

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 import regex
 
+from commlint import regex_cache
 from commlint.document import PLACEHOLDER, Document
 from commlint.errors import ConfigError
 from commlint.ruletypes.base import CheckContext, Finding, Rule, RuleEnv, SuggestionSpec
@@ -137,7 +138,7 @@ CATEGORIES = (
 
 #: a mitigation in action words: what was done or is in place (the broad mitigation lexicon also
 #: counts "tested" or "evaluated", which a plain harm statement often contains)
-MITIGATED = regex.compile(
+MITIGATED = regex_cache.compile(
     # not after a negation: "was never patched", "without safeguards", "yet to be fixed"
     r"(?<!\b(?:not|never|no|without|nor|yet\s+to\s+be|un)\s+(?:\w+\s+)?)"
     r"\b(?:fix(?:ed|es)|patch(?:ed|es)|remediat(?:ed|es|ion)|mitigat(?:ed|es|ion|ions)|"
