@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import regex
 
+from commlint import regex_cache
 from commlint.document import Document
 
 #: positions a flagged phrase can take
@@ -28,8 +29,8 @@ _PRONOUNS = frozenset(
     "it them us you him her me everything anything nothing something everyone anyone all both".split()  # noqa: SIM905
 )
 #: a phrase ending in a plural noun ("bad actors") is not an adjective before the next word
-_PLURAL_NOUN_END = regex.compile(r"(?<!ou|les|s)s\W*$", regex.I)
-_LAST_WORDS = regex.compile(r"([\p{L}\p{N}][\p{L}\p{N}'’-]*)[^\p{L}\p{N}]*$")
+_PLURAL_NOUN_END = regex_cache.compile(r"(?<!ou|les|s)s\W*$", regex.I)
+_LAST_WORDS = regex_cache.compile(r"([\p{L}\p{N}][\p{L}\p{N}'’-]*)[^\p{L}\p{N}]*$")
 
 _DETERMINERS = frozenset(
     [
@@ -220,18 +221,18 @@ _FINITE = frozenset(
     ]
 )
 _PLURAL_PRONOUNS = frozenset(["we", "they", "you", "these", "those", "both", "all", "many", "several"])
-_SINGULAR_S = regex.compile(r"(?:ss|us|is|ics|ness|news|series|its|this|always|gas|has|was|does)$", regex.I)
+_SINGULAR_S = regex_cache.compile(r"(?:ss|us|is|ics|ness|news|series|its|this|always|gas|has|was|does)$", regex.I)
 #: a participle or adjective with a complement after it: cannot stand before a noun or be a subject
-_POSTMODIFIED = regex.compile(
+_POSTMODIFIED = regex_cache.compile(
     r"^\W*(?:\w+ly\s+)?[\w-]+\s+(?:to|against|from|by|for|with|of|in|on|at|under|as|not|but)\b", regex.I
 )
 #: an auxiliary or modal first: a verb phrase ("is designed to", "cannot easily be")
-_AUX_LEAD = regex.compile(
+_AUX_LEAD = regex_cache.compile(
     r"^\W*(?:is|are|was|were|be|been|has|have|had|will|would|can|cannot|could|should|may|might|must|does|do|did)\b",
     regex.I,
 )
 #: a participle first (after an adverb): "designed to be safe", "strongly protected"
-_PARTICIPLE_LEAD = regex.compile(r"^\W*(?:\w+ly\s+)?\w+(?:ed|en)\b", regex.I)
+_PARTICIPLE_LEAD = regex_cache.compile(r"^\W*(?:\w+ly\s+)?\w+(?:ed|en)\b", regex.I)
 _AGREE = {"is": "are", "was": "were", "has": "have", "does": "do"}
 
 
@@ -334,7 +335,7 @@ def _agree(before: str, text: str) -> str:
 
 # -- where no fix is offered ---------------------------------------------------------------
 
-_LOCAL_NEGATION = regex.compile(
+_LOCAL_NEGATION = regex_cache.compile(
     r"(?:\b(?:not|never|no|nor|neither|without|hardly|cannot)|n['’]t)(?:\s+(?:\w+ly|be|been|being|is|are|so|that|as|"
     r"too|quite|even|ever|always|exactly|fully|at\s+all)){0,3}\s*$",
     regex.I,

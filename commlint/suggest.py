@@ -120,7 +120,7 @@ def _sentence_initial(doc: Document, start: int) -> bool:
 
 
 #: an intensifier left before a bounded rewrite contradicts it: "totally hardened" -> "hardened"
-_INTENSIFIER_BEFORE = regex.compile(
+_INTENSIFIER_BEFORE = regex_cache.compile(
     r"\b(?:totally|completely|fully|absolutely|entirely|utterly|perfectly|truly|100\s*%)[ \t]+$", regex.I
 )
 
