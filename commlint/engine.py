@@ -134,6 +134,7 @@ class Linter:
         pack_paths, failures = plugin_paths("commlint_rule_packs")
         report(failures)
         pack_paths += [cfg.resolve(p) for p in cfg.packs]
+        self.pack_paths: list[Path] = [Path(p) for p in pack_paths]  # for `commlint rules --check`
         rules: list[Rule] = []
         for pack, where, spec in iter_rule_specs(pack_paths):
             kind = spec.get("type", "phrase")

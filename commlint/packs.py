@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from commlint.errors import ConfigError
+from commlint.vocab import Vocabularies
 
 
 def builtin_rules_dir() -> Path:
@@ -90,10 +91,33 @@ def pack_files(path: Path) -> list[Path]:
     raise ConfigError(f"{path}: rule pack not found")
 
 
+#: rule keys holding lists of patterns, where ``{vocabulary}`` names are expanded
+PATTERN_LISTS = ("patterns", "exceptions", "negations", "requires")
+#: keys a rule never takes from the rule it ``extends`` (a rule's identity and its own examples)
+_OWN_KEYS = frozenset({"id", "name", "examples", "extends"})
+#: list keys that add to what the rule it ``extends`` has, rather than replace it
+_ADDED_KEYS = ("exceptions", "negations")
+
+
 @lru_cache(maxsize=64)
-def _load_pack(path: Path, mtime: float) -> tuple[str, tuple[tuple[str, dict[str, Any]], ...]]:
+def _load_pack(
+    path: Path, mtime: float, vocab_stamp: tuple[tuple[str, float], ...]
+) -> tuple[str, tuple[tuple[str, dict[str, Any]], ...]]:
+    name, raw, vocab = read_pack(path)
+    out = []
+    for where, spec in raw:
+        out.append((where, expand_spec(spec, vocab, where)))
+    return name, tuple(out)
+
+
+def read_pack(path: Path) -> tuple[str, list[tuple[str, dict[str, Any]]], Vocabularies]:
+    """(pack name, [(where, rule table after ``extends``)], vocabularies it can use) for one pack.
+
+    Patterns still say ``{name}`` here: :func:`expand_spec` replaces them (the pack linter
+    reads them as written).
+    """
     data = read_toml(path)
-    unknown = set(data) - {"pack", "rule"}
+    unknown = set(data) - {"pack", "rule", "vocab", "template"}
     if unknown:
         raise ConfigError(f"{path}: unknown top-level key(s) {', '.join(sorted(unknown))}")
     meta = data.get("pack", {})
@@ -101,16 +125,111 @@ def _load_pack(path: Path, mtime: float) -> tuple[str, tuple[tuple[str, dict[str
     rules = data.get("rule", [])
     if not isinstance(rules, list):
         raise ConfigError(f"{path}: 'rule' must be an array of tables ([[rule]])")
+    vocab = pack_vocabularies(path).child(data.get("vocab"), str(path))
+    templates = data.get("template", {})
+    if not isinstance(templates, dict) or not all(isinstance(t, dict) for t in templates.values()):
+        raise ConfigError(f"{path}: 'template' must hold named tables ([template.NAME])")
+    bases: dict[str, dict[str, Any]] = {k: dict(v) for k, v in templates.items()}
+    bases.update({str(r["id"]): r for r in rules if isinstance(r, dict) and "id" in r})
     out = []
     for index, spec in enumerate(rules):
         ident = spec.get("id", f"#{index + 1}")
-        out.append((f"{path}: rule {ident}", spec))
-    return name, tuple(out)
+        where = f"{path}: rule {ident}"
+        out.append((where, inherit(spec, bases, where)))
+    return name, out, vocab
+
+
+def inherit(spec: dict[str, Any], bases: dict[str, dict[str, Any]], where: str) -> dict[str, Any]:
+    """``spec`` with what it ``extends`` filled in: keys it does not set come from the base, and
+    its ``exceptions`` and ``negations`` come after the base's (a shared exception list is
+    written once)."""
+    parent = spec.get("extends")
+    if parent is None:
+        return dict(spec)
+    chain: list[str] = []
+    merged = dict(spec)
+    while parent is not None:
+        if not isinstance(parent, str) or parent not in bases:
+            known = ", ".join(sorted(bases)) or "none"
+            raise ConfigError(f"{where}: extends {parent!r}, which is no template or rule of this pack ({known})")
+        if parent in chain:
+            raise ConfigError(f"{where}: extends itself ({' -> '.join([*chain, parent])})")
+        chain.append(parent)
+        base = bases[parent]
+        for key, value in base.items():
+            if key in _OWN_KEYS:
+                continue
+            if key in _ADDED_KEYS and key in merged:
+                merged[key] = _as_list(value) + _as_list(merged[key])
+            elif key not in merged:
+                merged[key] = value
+        parent = base.get("extends")
+    merged.pop("extends", None)
+    return merged
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else [value]
+
+
+def expand_spec(spec: dict[str, Any], vocab: Vocabularies, where: str) -> dict[str, Any]:
+    """``spec`` with every ``{vocabulary}`` in its patterns, swap keys and suggestion ``when``
+    replaced by the vocabulary's terms."""
+    out = dict(spec)
+    for key in PATTERN_LISTS:
+        value = out.get(key)
+        if isinstance(value, str):
+            out[key] = vocab.expand(value, f"{where} {key}")
+        elif isinstance(value, list):
+            out[key] = [vocab.expand(p, f"{where} {key}") if isinstance(p, str) else p for p in value]
+    swap = out.get("swap")
+    if isinstance(swap, dict):
+        out["swap"] = {vocab.expand(k, f"{where} swap"): v for k, v in swap.items()}
+    suggest = out.get("suggest")
+    if isinstance(suggest, list):
+        out["suggest"] = [
+            {**s, "when": vocab.expand(s["when"], f"{where} suggest when")}
+            if isinstance(s, dict) and isinstance(s.get("when"), str)
+            else s
+            for s in suggest
+        ]
+    return out
+
+
+def pack_vocabularies(path: Path) -> Vocabularies:
+    """The shared vocabularies a pack file can use: commlint's own, then its folder's."""
+    return _shared(_vocab_stamp(path.parent))
+
+
+def vocab_folders(folder: Path) -> list[Path]:
+    """The ``vocabularies/`` folders a pack in ``folder`` reads: commlint's own, then its own."""
+    own = builtin_rules_dir() / "vocabularies"
+    mine = folder / "vocabularies"
+    return [own] if mine.resolve() == own.resolve() else [own, mine]
+
+
+def _vocab_stamp(folder: Path) -> tuple[tuple[str, float], ...]:
+    """(file, mtime) of every shared vocabulary file a pack in ``folder`` reads (a cache key)."""
+    return tuple(
+        (str(f), f.stat().st_mtime) for d in vocab_folders(folder) if d.is_dir() for f in sorted(d.glob("*.toml"))
+    )
+
+
+@lru_cache(maxsize=16)
+def _shared(stamp: tuple[tuple[str, float], ...]) -> Vocabularies:
+    vocab = Vocabularies()
+    for file, _ in stamp:
+        data = read_toml(Path(file))
+        unknown = set(data) - {"vocab"}
+        if unknown:
+            raise ConfigError(f"{file}: unknown top-level key(s) {', '.join(sorted(unknown))} (only [vocab])")
+        vocab.add(data.get("vocab", {}), file)
+    return vocab
 
 
 def load_pack(path: Path) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
     """(pack name, [(where, rule table)]) for one TOML pack file; cached by mtime."""
-    name, rules = _load_pack(path, path.stat().st_mtime)
+    name, rules = _load_pack(path, path.stat().st_mtime, _vocab_stamp(path.parent))
     return name, list(rules)
 
 

@@ -54,18 +54,14 @@ def pattern_rules(linter: Linter | None = None) -> list[Rule]:
 
 
 def examples(rules: list[Rule]) -> list[tuple[str, str]]:
-    """(name, text) for every example of every rule, flag and pass (flag marks removed)."""
+    """(name, text) for every example of every rule, flag and pass."""
     return [
-        (f"{r.id} {kind} {i}", _unmarked(text))
+        (f"{r.id} {kind} {i}", text)
         for r in rules
         for kind, texts in (("flag", r.examples_flag), ("pass", r.examples_pass))
         for i, text in enumerate(texts)
     ]
 
-
-def _unmarked(example: str) -> str:
-    """A flag example without its ``[[span]]`` marks."""
-    return example.replace("[[", "").replace("]]", "")
 
 
 def generated(rules: list[Rule], words: int = GENERATED_WORDS, seed: int = 12) -> str:

@@ -13,6 +13,12 @@ def add_rules_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     p.add_argument("--config", metavar="FILE", help="config whose packs and plugins to include")
     p.add_argument("--all", action="store_true", help="include rules that are off by default")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="lint the rule packs: long lines, duplicated alternations, unknown vocabularies, "
+        "patterns that never fire on an example (exit 1 if any)",
+    )
 
 
 def add_rule_arguments(p: argparse.ArgumentParser) -> None:
@@ -36,6 +42,8 @@ def run_rules(args: argparse.Namespace) -> int:
     from commlint.docgen import rules_markdown
 
     linter = _linter(args)
+    if args.check:
+        return _check(linter)
     rules = linter.all_rules if args.all else [r for r in linter.all_rules if r.default_enabled or r in linter.rules]
     if args.format == "json":
         json.dump([r.describe() for r in rules], sys.stdout, indent=2, ensure_ascii=False)
@@ -46,6 +54,21 @@ def run_rules(args: argparse.Namespace) -> int:
         for r in rules:
             on = "" if r in linter.rules else "  (off)"
             sys.stdout.write(f"{r.id:<8} {r.severity:<8} {r.category:<18} {r.name}{on}\n")
+    return 0
+
+
+def _check(linter) -> int:  # type: ignore[no-untyped-def]
+    from commlint.packcheck import check_packs
+
+    problems = check_packs(linter.pack_paths)
+    for line in problems:
+        sys.stdout.write(line + "\n")
+    packs = sum(1 for _ in {r.pack for r in linter.all_rules if r.pack})
+    rules = sum(1 for r in linter.all_rules if r.pack)
+    if problems:
+        sys.stdout.write(f"{len(problems)} problem(s) in {packs} packs\n")
+        return 1
+    sys.stdout.write(f"{packs} packs, {rules} rules: no problems\n")
     return 0
 
 

@@ -11,6 +11,7 @@ from commlint import regex_cache
 from commlint.diagnostics import SEVERITIES
 from commlint.document import Document
 from commlint.errors import ConfigError
+from commlint.examples import marked_spans, plain_example
 from commlint.ruletypes.base import CheckContext, Rule, SuggestionSpec, compile_patterns
 
 COMMON_KEYS = frozenset(
@@ -72,7 +73,10 @@ class DataRule(Rule):
         examples = spec.get("examples", {})
         if not isinstance(examples, Mapping) or set(examples) - {"flag", "pass"}:
             raise ConfigError(f"{where}: 'examples' takes 'flag' and 'pass' lists")
-        self.examples_flag = tuple(examples.get("flag", ()))
+        flag = examples.get("flag", ())
+        #: flag examples as text to lint, and the spans each marks with ``[[...]]`` (may be none)
+        self.examples_flag = tuple(plain_example(t) for t in flag)
+        self.examples_flag_spans = tuple(tuple(marked_spans(t)) for t in flag)
         self.examples_pass = tuple(examples.get("pass", ()))
         raw_suggest = spec.get("suggest", [])
         if isinstance(raw_suggest, (str, Mapping)):
