@@ -26,7 +26,7 @@ from commlint.errors import ConfigError
 from commlint.examples import plain_example
 from commlint.packs import PATTERN_LISTS, expand_spec, pack_files, read_pack, read_toml, vocab_folders
 from commlint.ruletypes.base import DEFAULT_FLAGS
-from commlint.vocab import Vocabularies
+from commlint.vocab import REFERENCE, Vocabularies
 
 #: the longest line a pack or vocabulary file may have
 MAX_LINE = 200
@@ -60,7 +60,8 @@ def check_packs(paths: Iterable[Path]) -> list[str]:
         for index, raw in enumerate(data.get("rule", [])):
             where = f"{file}: rule {raw.get('id', f'#{index + 1}')}"
             for key, pattern in _raw_patterns(raw):
-                copies[pattern].append(where)
+                if not REFERENCE.fullmatch(pattern):  # naming a vocabulary is how a pattern is shared
+                    copies[pattern].append(where)
                 for group in _alternations(pattern):
                     problems += _repeated_terms(group, f"{where} {key}")
                     if len(group) >= SHARED_GROUP and len(_split_top(group[3:-1])) >= 3:
