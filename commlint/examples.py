@@ -9,7 +9,7 @@ _MARK = regex.compile(r"\[\[(.+?)\]\]")
 
 def plain_example(text: str) -> str:
     """``text`` without its ``[[...]]`` marks."""
-    return _MARK.sub(r"\1", text)
+    return str(_MARK.sub(r"\1", text))
 
 
 def marked_spans(text: str) -> list[tuple[int, int]]:

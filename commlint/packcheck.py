@@ -68,16 +68,16 @@ def check_packs(paths: Iterable[Path]) -> list[str]:
                         groups[group].append(where)
         for where, spec in rules:
             problems += _never_fire(spec, vocab, where, guards)
-    for pattern, where in copies.items():
-        if len(where) > 1:
-            problems.append(f"{where[1]}: pattern {_short(pattern)} is copied from {where[0]}; share it (extends)")
-    for group, where in groups.items():
-        if len(where) > 1:
-            problems.append(f"{where[1]}: alternation {_short(group)} is also written in {where[0]}; name it in [vocab]")
-    for pattern, (examples, where) in guards.items():
+    for pattern, places in copies.items():
+        if len(places) > 1:
+            problems.append(f"{places[1]}: pattern {_short(pattern)} is copied from {places[0]}; share it (extends)")
+    for group, places in groups.items():
+        if len(places) > 1:
+            problems.append(f"{places[1]}: alternation {_short(group)} is also in {places[0]}; name it in [vocab]")
+    for pattern, (examples, first) in guards.items():
         compiled = regex.compile(pattern, DEFAULT_FLAGS)
         if not any(compiled.search(t) for t in examples):
-            problems.append(f"{where}: {_short(pattern)} never fires on an example of the rules using it")
+            problems.append(f"{first}: {_short(pattern)} never fires on an example of the rules using it")
     return problems
 
 

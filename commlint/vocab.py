@@ -144,16 +144,24 @@ class Vocabularies:
         return out
 
     def expand(self, pattern: str, where: str, _seen: tuple[str, ...] = ()) -> str:
-        """``pattern`` with every ``{name}`` replaced by its vocabulary as one group."""
+        """``pattern`` with every ``{name}`` replaced by its vocabulary as one group.
 
-        def one(m: regex.Match[str]) -> str:
-            name = m.group(1)
-            if name in _seen:
-                raise ConfigError(f"{where}: vocabulary {name!r} uses itself ({' -> '.join((*_seen, name))})")
-            found = self.terms.get(name)
-            if found is None:
-                raise ConfigError(f"{where}: unknown vocabulary {{{name}}} (known: {', '.join(sorted(self.terms))})")
-            inner = [self.expand(t, f"{found[0]}: vocabulary {name!r}", (*_seen, name)) for t in found[1]]
-            return "(?:" + "|".join(inner) + ")"
+        A pattern that is one ``{name}`` alone becomes the bare alternation of its terms: a
+        rule's pattern is a group already, and its terms keep their own leading look-behind
+        (which the compiler reorders for speed, commlint.ruletypes.base.lookbehind_last).
+        """
+        whole = REFERENCE.fullmatch(pattern)
+        if whole and not _seen:
+            group = REFERENCE.sub(lambda m: self._group(m, where, _seen), pattern)
+            return str(group)[3:-1]
+        return str(REFERENCE.sub(lambda m: self._group(m, where, _seen), pattern))
 
-        return REFERENCE.sub(one, pattern)
+    def _group(self, m: regex.Match[str], where: str, _seen: tuple[str, ...]) -> str:
+        name = m.group(1)
+        if name in _seen:
+            raise ConfigError(f"{where}: vocabulary {name!r} uses itself ({' -> '.join((*_seen, name))})")
+        found = self.terms.get(name)
+        if found is None:
+            raise ConfigError(f"{where}: unknown vocabulary {{{name}}}")
+        inner = [self.expand(t, f"{found[0]}: vocabulary {name!r}", (*_seen, name)) for t in found[1]]
+        return "(?:" + "|".join(inner) + ")"

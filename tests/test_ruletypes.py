@@ -443,7 +443,7 @@ def _blocks(lang: str) -> list[str]:
 
 
 def test_writing_rules_pack_loads_and_its_examples_hold(tmp_path):
-    (pack_text,) = [b for b in _blocks("toml") if "[[rule]]" in b]
+    (pack_text,) = [b for b in _blocks("toml") if b.startswith("[pack]")]
     pack = tmp_path / "acme.toml"
     pack.write_text(pack_text, encoding="utf-8")
     from commlint.config import Config
@@ -474,6 +474,27 @@ def test_writing_rules_pack_loads_and_its_examples_hold(tmp_path):
     )
     assert (d.line, d.column, d.end_line, d.end_column) == (1, 11, 2, 6)
     assert d.suggestions[0].needs_input
+
+
+@pytest.mark.parametrize("number", [0, 1])
+def test_writing_rules_vocabulary_and_extends_examples_hold(tmp_path, number):
+    """The page's vocabulary and ``extends`` examples load, and flag exactly the marked spans."""
+    blocks = [b for b in _blocks("toml") if "[[rule]]" in b and not b.startswith("[pack]")]
+    assert len(blocks) == 2
+    pack = tmp_path / "acme.toml"
+    pack.write_text(blocks[number], encoding="utf-8")
+    from commlint.config import Config
+    from commlint.engine import linter_for
+    from commlint.packcheck import check_packs
+
+    config = {"packs": [str(pack)], "select": ["ACME"]}
+    (rule,) = linter_for(Config.from_dict(config)).rules
+    assert rule.examples_flag and rule.examples_pass
+    for text, spans in zip(rule.examples_flag, rule.examples_flag_spans, strict=True):
+        assert [(d.start, d.end) for d in lint_text(text, config=config)] == list(spans), text
+    for text in rule.examples_pass:
+        assert lint_text(text, config=config) == [], text
+    assert [p for p in check_packs([pack]) if str(pack) in p] == []
 
 
 def test_writing_rules_python_rule_runs(tmp_path):
