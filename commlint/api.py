@@ -11,10 +11,10 @@ from commlint.config import Config, find_config_file
 from commlint.diagnostics import Diagnostic
 from commlint.engine import Linter, LintResult, linter_for
 from commlint.errors import CommlintError, ConfigError, InputError
-from commlint.formats import format_for_path
+from commlint.formats import decode_document, format_for_path, read_document
 from commlint.plugins import merged_tables
 from commlint.report import Report
-from commlint.source import decode, read_source
+from commlint.source import decode
 from commlint.walk import iter_documents
 
 ConfigLike = Config | Mapping[str, Any] | str | os.PathLike[str] | None
@@ -165,7 +165,8 @@ def run(
                 try:
                     linter = linter_near(Path(stdin_filename).parent if stdin_filename else Path.cwd())
                     data = stdin if isinstance(stdin, bytes) else (stdin or "").encode("utf-8", "surrogateescape")
-                    yield linter.lint(decode(data, name), format_for_path(stdin_filename))
+                    fmt = format_for_path(stdin_filename, {**extensions, **linter.config.extensions})
+                    yield linter.lint(decode_document(data, name, fmt), fmt)
                 except (InputError, ConfigError) as exc:
                     yield exc
                 continue
@@ -177,7 +178,8 @@ def run(
                 yield exc
                 base_cfg = Config.default()
             try:
-                files = list(iter_documents([raw], extensions, base_cfg.exclude, base_cfg.root))
+                walked = {**extensions, **base_cfg.extensions}
+                files = list(iter_documents([raw], walked, base_cfg.exclude, base_cfg.root))
             except InputError as exc:
                 yield exc
                 continue
@@ -187,14 +189,15 @@ def run(
                     continue
                 seen.add(resolved)
                 try:
-                    yield linter_near(file), file, extensions.get(file.suffix.lower()) or format_for_path(str(file))
+                    linter = linter_near(file)
+                    yield linter, file, format_for_path(str(file), {**extensions, **linter.config.extensions})
                 except ConfigError as exc:
                     yield exc
 
     def in_process(task: tuple[Linter, Path, str | None]) -> LintResult | CommlintError:
         linter, file, fmt = task
         try:
-            result = linter.lint(read_source(file, linter.config.max_file_size), fmt)
+            result = linter.lint(read_document(file, fmt or "text", linter.config.max_file_size), fmt)
         except (InputError, ConfigError) as exc:
             return exc
         return result if keep_documents else result.released()

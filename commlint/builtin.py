@@ -78,6 +78,18 @@ def commlint_document_format(source: Source, format: str) -> Document | None:
         from commlint.formats.text import parse_text
 
         return parse_text(source)
+    if format == "mdx":
+        from commlint.formats.mdx import parse_mdx
+
+        return parse_mdx(source)
+    if format == "rst":
+        from commlint.formats.rst import parse_rst
+
+        return parse_rst(source)
+    if format == "docx":
+        from commlint.formats.docx import parse_docx
+
+        return parse_docx(source)
     return None
 
 

@@ -37,6 +37,7 @@ _KEYS: dict[str, tuple[str, type | tuple[type, ...], str]] = {
     "grammar": ("grammar", dict, "grammar backend settings"),
     "plugins": ("plugins", dict, "settings for plugins, by plugin name"),
     "semantic": ("semantic", bool, "run the learned sentence layer beside the rule packs"),
+    "extensions": ("extensions", dict, 'file extension -> format to read it as (".mdx" = "mdx")'),
 }
 
 
@@ -66,6 +67,8 @@ class Config:
     grammar: dict[str, Any] = field(default_factory=dict)
     plugins: dict[str, Any] = field(default_factory=dict)
     semantic: bool = True
+    #: file extension (lower case, with its dot) -> format name; adds to the built-in table
+    extensions: dict[str, str] = field(default_factory=dict)
     #: rule selectors given on the command line (so errors can name the flag, not the file)
     cli_selectors: frozenset[str] = frozenset()
     #: plugins that raised in ``commlint_configure`` (each linted document reports them as CL901)
@@ -131,6 +134,7 @@ class Config:
         for rule, options in self.rules.items():
             if not isinstance(options, dict):
                 raise ConfigError(f"{where}: rules.{rule} must be a table of options")
+        self.extensions = _extensions(self.extensions, where)
         if self.timeout <= 0:
             raise ConfigError(f"{where}: 'timeout' must be positive")
         if self.max_file_size <= 0:
@@ -163,6 +167,19 @@ class Config:
         import json
 
         return json.dumps({f.name: getattr(self, f.name) for f in fields(self)}, default=str, sort_keys=True)
+
+
+def _extensions(table: dict[str, Any], where: str) -> dict[str, str]:
+    """``extensions`` with each key as ``.ext`` in lower case; values must be format names."""
+    out: dict[str, str] = {}
+    for ext, fmt in table.items():
+        if not isinstance(fmt, str) or not fmt:
+            raise ConfigError(f'{where}: extensions.{ext!r} must be a format name such as "markdown"')
+        key = ext.lower() if ext.startswith(".") else f".{ext.lower()}"
+        if len(key) < 2 or "/" in key:
+            raise ConfigError(f'{where}: extensions: {ext!r} is not a file extension (write ".mdx")')
+        out[key] = fmt
+    return out
 
 
 def _kind(name: str) -> str:

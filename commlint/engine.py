@@ -232,7 +232,7 @@ class Linter:
 
     def _lint(self, source: Source, fmt: str | None) -> LintResult:
         doc = self.document(source, fmt)
-        style = "html" if doc.format in ("markdown", "html") else "text"
+        style = "html" if doc.format in ("markdown", "mdx", "html") else "text"
         suppressions = parse_suppressions(source.text, source.line_starts, style, doc.meta.get("code", ()))  # type: ignore[arg-type]
         ignored = self._ignored_for(source.path)
         accepted = self._accepted_spans(doc)

@@ -65,11 +65,11 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
 def lint_job(config: Config, file: str, fmt: str | None) -> LintResult | CommlintError:
     """Lint one file in a worker; input and config errors come back as values, in order."""
     from commlint.engine import linter_for
-    from commlint.source import read_source
+    from commlint.formats import read_document
 
     try:
         linter = linter_for(config)
-        source = read_source(Path(file), linter.config.max_file_size)
+        source = read_document(Path(file), fmt or "text", linter.config.max_file_size)
         return linter.lint(source, fmt).released()
     except (InputError, ConfigError) as exc:
         return exc

@@ -7,6 +7,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import regex
 
@@ -49,6 +50,8 @@ class Source:
     path: str | None = None
     bom: bool = False
     newline: str = "\n"
+    #: the file this text was taken from when it is not plain text (a .docx): it writes fixes back
+    container: Any = field(default=None, repr=False, compare=False)
     _line_starts: list[int] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -87,7 +90,13 @@ class Source:
         return bisect.bisect_right(self._line_starts, offset) - 1 + 1
 
     def encode(self, text: str | None = None) -> bytes:
-        """Encode ``text`` (default: this source) back in the form this source was read in."""
+        """Encode ``text`` (default: this source) back in the form this source was read in.
+
+        A source taken from a container (a .docx) is written back through it, which keeps the
+        document's formatting or raises InputError saying why it cannot.
+        """
+        if self.container is not None:
+            return bytes(self.container.encode(self.text if text is None else text))
         body = self.text if text is None else text
         return ((_BOM if self.bom else "") + body).encode("utf-8")
 
@@ -169,7 +178,12 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY
 
 
 def read_source(path: str | Path, max_size: int = DEFAULT_MAX_FILE_SIZE) -> Source:
-    """Read and decode a regular file of at most ``max_size`` bytes; problems are InputErrors.
+    """Read and decode a regular UTF-8 file of at most ``max_size`` bytes; problems are InputErrors."""
+    return decode(read_bytes(path, max_size), str(path))
+
+
+def read_bytes(path: str | Path, max_size: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
+    """The bytes of a regular file of at most ``max_size`` bytes; problems are InputErrors.
 
     FIFOs, devices and sockets are refused before they are opened (reading one can block
     forever or never end), and the read itself is bounded, so a file that grows while it is
@@ -197,7 +211,7 @@ def read_source(path: str | Path, max_size: int = DEFAULT_MAX_FILE_SIZE) -> Sour
         raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
     if len(data) > max_size:
         raise InputError(f"{name}: file is over {max_size} bytes, over max-file-size ({max_size})")
-    return decode(data, str(path))
+    return data
 
 
 def _read_at_most(fd: int, limit: int) -> bytes:

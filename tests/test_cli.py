@@ -236,6 +236,7 @@ def test_directories_are_walked_for_supported_extensions(project, cli):
         "docs/c.txt",
         "docs/d.html",
         "docs/e.htm",
+        "docs/notes.rst",  # reStructuredText is read too; script.py is not
         "docs/drafts/new.md",
         "docs/sub/keep.md",
     ]

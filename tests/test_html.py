@@ -43,9 +43,32 @@ def test_script_style_code_and_comments_are_not_prose(cfg):
     text = (
         "<head><meta name='x' content='bad actors'></head><script>bad actors</script>"
         "<style>/* bad actors */</style>"
-        "<pre>bad actors</pre><kbd>bad actors</kbd><!-- bad actors --><p title='bad actors'>ok</p>"
+        "<pre>bad actors</pre><kbd>bad actors</kbd><!-- bad actors --><p data-x='bad actors'>ok</p>"
+        "<script title='bad actors'></script>"
     )
     assert spans(text, cfg) == []
+
+
+ATTRIBUTES = """<html><head>
+<meta name="description" content="Our platform is totally secure.">
+<meta property="og:title" content='bad actors beware'>
+<meta name="keywords" content="totally secure">
+</head><body>
+<p>Logo: <img src="a.png" alt="totally secure"> and <span title="bad &amp;actors">x</span>.</p>
+<a href="/x" title="bad
+actors">link</a>
+</body></html>
+"""
+
+
+def test_meta_descriptions_alt_and_title_attributes_are_prose(cfg):
+    # Each value is a block of its own, at its exact position (entities decoded, line breaks kept).
+    assert spans(ATTRIBUTES, cfg) == [
+        ("HTT001", 2, 51, 2, 65),  # <meta name="description">: search results quote it
+        ("HTT002", 3, 36, 3, 46),  # Open Graph title: link previews show it
+        ("HTT001", 6, 32, 6, 46),  # alt text
+        ("HTT002", 7, 21, 8, 7),  # a title attribute across a line break
+    ]
 
 
 def test_block_elements_split_phrases(cfg):

@@ -64,7 +64,7 @@ NOT_PROSE = [
         [("MDT001", 2, 4, 2, 18)],
     ),
     (
-        "html_comments_and_raw_tags_are_not_prose",
+        "html_comments_and_tags_are_not_prose_but_their_text_and_titles_are",
         "<!-- totally secure -->\n"
         "\n"
         'A <span title="totally secure">tag</span> and a '
@@ -73,8 +73,9 @@ NOT_PROSE = [
         "<div>\ntotally secure inside an HTML block\n</div>\n"
         "\n"
         "It is <b>totally</b> secure.\n",
-        # Inline tags are dropped but do not split the phrase: start on "totally", end after "secure".
-        [("MDT001", 10, 10, 10, 28)],
+        # The title attribute and the raw-HTML block's text are prose; inline tags are dropped but
+        # do not split the phrase: start on "totally", end after "secure".
+        [("MDT001", 3, 16, 3, 30), ("MDT001", 7, 1, 7, 15), ("MDT001", 10, 10, 10, 28)],
     ),
     (
         "urls_autolinks_and_link_targets_are_not_prose",
@@ -84,8 +85,16 @@ NOT_PROSE = [
         "and ![totally secure](img.png) and [ref][bad actors].\n"
         "\n"
         '[bad actors]: https://example.com/totally-secure "totally secure"\n',
-        # Only the bare "secure" after the URL remains; no phrase is complete.
-        [],
+        # Only the bare "secure" after the URL remains; no phrase is complete. The link's title
+        # and the image's alt text are read (as blocks of their own): readers see them.
+        [("MDT001", 3, 48, 3, 62), ("MDT001", 3, 71, 3, 85)],
+    ),
+    (
+        "alt_text_and_titles_are_prose_but_do_not_join_the_sentence",
+        'Bad ![totally secure](a.png "bad actors") actors.\n'
+        "\n"
+        '<img src="b.png" alt="We are totally secure."> and <abbr title="bad &amp; actors">x</abbr>\n',
+        [("MDT001", 1, 7, 1, 21), ("MDT002", 1, 30, 1, 40), ("MDT001", 3, 30, 3, 44)],
     ),
     (
         "link_text_is_prose",
@@ -158,8 +167,9 @@ def test_backslash_escapes_do_not_break_positions(cfg):
 
 def test_prose_view_of_visible_non_prose_and_blocks():
     text = "# Title\n\nSee `code`, ![img](a.png) and https://x.example now.\n"
-    assert (
-        prose(text) == f"Title{BLOCK_BREAK}See {PLACEHOLDER}, {PLACEHOLDER} and {PLACEHOLDER} now."
+    # The image's alt text is a block of its own, so the sentence around it is split there.
+    assert prose(text) == (
+        f"Title{BLOCK_BREAK}See {PLACEHOLDER}, {PLACEHOLDER}{BLOCK_BREAK}img{BLOCK_BREAK}and {PLACEHOLDER} now."
     )
 
 

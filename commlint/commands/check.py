@@ -114,6 +114,10 @@ def run(args: argparse.Namespace) -> int:
         jobs=1 if keep else args.jobs,
         keep_documents=keep,
     )
+    if not report.results and not report.errors:
+        # A CI gate must never pass on nothing: say so, and fail.
+        sys.stderr.write(f"commlint: error: {_nothing_checked(args.paths)}\n")
+        return 2
     for hook in hooks:
         report = hook.after_lint(args, report) or report
     report.add_plugin_failures(plugin_failures)
@@ -144,6 +148,18 @@ def run(args: argparse.Namespace) -> int:
         if args.output:
             out.close()
     return report.exit_code()
+
+
+def _nothing_checked(paths: list[str]) -> str:
+    from commlint.plugins import file_extensions
+    from commlint.source import display_name
+
+    named = ", ".join(display_name(p) for p in paths)
+    known = " ".join(sorted(file_extensions()))
+    return (
+        f"0 files checked: no file in {named} has a known extension ({known}); "
+        "name files directly, or map more extensions to formats with 'extensions' in commlint.toml"
+    )
 
 
 def _hooks() -> list[Any]:

@@ -1,12 +1,25 @@
-"""HTML: the text of the page, minus scripts, styles, code, comments and tags."""
+"""HTML: the text of the page, minus scripts, styles, code, comments and tags.
+
+Text a reader or a search engine sees outside the page body is prose too: the ``<title>``,
+``<meta>`` descriptions (and their Open Graph / Twitter forms), and ``alt`` and ``title``
+attributes. Each attribute value is its own block, at its exact source position.
+"""
 
 from __future__ import annotations
 
 from html.parser import HTMLParser
 
+import regex
+
 from commlint.document import Document, ProseBuilder
-from commlint.formats.inline import URL, decode_entity
+from commlint.formats.inline import ENTITY, URL, decode_entity
 from commlint.source import Source
+
+#: attributes whose values readers see (tooltips, screen readers, image fallbacks)
+PROSE_ATTRIBUTES = frozenset({"alt", "title"})
+#: <meta name=… / property=…> whose content search results and link previews quote
+META_PROSE = frozenset({"description", "og:description", "og:title", "twitter:description", "twitter:title", "title"})
+_ATTRIBUTE = regex.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
 # <head> is not skipped: its <title> is prose, since search results and news aggregators quote
 # it; its scripts and styles are skipped like any other.
@@ -75,23 +88,40 @@ _VOID = frozenset(
 
 
 class _ProseParser(HTMLParser):
-    def __init__(self, source: Source) -> None:
+    """Feeds the prose of ``source.text[base:]`` (or a fragment of it) into ``builder``."""
+
+    def __init__(
+        self, source: Source, builder: ProseBuilder | None = None, base: int = 0, end: int | None = None
+    ) -> None:
         super().__init__(convert_charrefs=False)
         self.source = source
-        self.builder = ProseBuilder()
+        self.builder = builder or ProseBuilder()
         self.skip_depth = 0
         self.skip_stack: list[str] = []
+        self.base = base
         # HTMLParser counts lines at "\n" only, while Source also breaks them at a lone "\r";
         # getpos() is mapped back through line starts counted the parser's way.
         text = source.text
-        self._parser_starts = source.line_starts if "\r" not in text else _newline_starts(text)
+        if base or end is not None:
+            self.fragment = text[base:end]
+            self._parser_starts = _newline_starts(self.fragment)
+        else:
+            self.fragment = text
+            self._parser_starts = source.line_starts if "\r" not in text else _newline_starts(text)
 
     def _offset(self) -> int:
         line, col = self.getpos()
-        return self._parser_starts[line - 1] + col
+        return self.base + self._parser_starts[line - 1] + col
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         at = self._offset()
+        if not self.skip_stack and tag not in _SKIP:
+            spans = prose_attributes(tag, self.get_starttag_text() or "", at)
+            if spans:
+                for start, end in spans:
+                    emit_attribute(self.builder, self.source.text, start, end)
+                if tag in _VOID:
+                    return
         if tag in _SKIP and tag not in _VOID:
             self.skip_stack.append(tag)
         elif tag in _BREAKS:
@@ -171,6 +201,62 @@ def _newline_starts(text: str) -> list[int]:
         starts.append(pos + 1)
         pos = text.find("\n", pos + 1)
     return starts
+
+
+def prose_attributes(tag: str, raw: str, at: int) -> list[tuple[int, int]]:
+    """Source spans of the reader-visible attribute values in start tag ``raw`` found at ``at``."""
+    found: dict[str, tuple[int, int]] = {}
+    names: dict[str, str] = {}
+    name_end = len(tag) + 1  # after "<tag"
+    for m in _ATTRIBUTE.finditer(raw, name_end):
+        key = m.group(1).lower()
+        group = next((g for g in (2, 3, 4) if m.group(g) is not None), None)
+        if group is None:
+            continue
+        found[key] = (at + m.start(group), at + m.end(group))
+        names[key] = m.group(group).strip().lower()
+    spans = [found[k] for k in ("alt", "title") if k in found and k in PROSE_ATTRIBUTES]
+    if tag == "meta" and "content" in found:
+        kind = names.get("name") or names.get("property") or ""
+        if kind in META_PROSE:
+            spans.append(found["content"])
+    return sorted(s for s in spans if s[1] > s[0])
+
+
+def emit_attribute(builder: ProseBuilder, text: str, start: int, end: int) -> None:
+    """Emit an attribute value text[start:end] as a block of its own (entities decoded)."""
+    builder.block_break(start)
+    pos = start
+    for m in ENTITY.finditer(text, start, end):
+        _emit_words(builder, text, pos, m.start())
+        decoded = decode_entity(m.group())
+        if decoded.isspace():
+            builder.space(m.start(), m.end())
+        else:
+            builder.text(decoded, m.start(), m.end())
+        pos = m.end()
+    _emit_words(builder, text, pos, end)
+    builder.block_break(end)
+
+
+def _emit_words(builder: ProseBuilder, text: str, start: int, end: int) -> None:
+    pos = start
+    for m in regex.finditer(r"\s+", text[start:end]):
+        a, b = start + m.start(), start + m.end()
+        if a > pos:
+            builder.text(text[pos:a], pos)
+        builder.space(a, b)
+        pos = b
+    if end > pos:
+        builder.text(text[pos:end], pos)
+
+
+def parse_html_fragment(builder: ProseBuilder, source: Source, start: int, end: int) -> None:
+    """Add the prose of the HTML in source.text[start:end] (a raw-HTML block in Markdown)."""
+    parser = _ProseParser(source, builder, start, end)
+    parser.feed(parser.fragment)
+    parser.close()
+    builder.block_break(end)
 
 
 def parse_html(source: Source) -> Document:

@@ -1,7 +1,9 @@
-"""Markdown (CommonMark + GFM tables): prose without code, markup, HTML, URLs or front matter.
+"""Markdown (CommonMark + GFM tables): prose without code, markup, URLs or front matter.
 
 markdown-it-py gives block structure with line maps; inline markup is scanned here so that
-every prose character keeps its exact source offset.
+every prose character keeps its exact source offset. Raw-HTML blocks are read as HTML (their
+text, ``alt`` and ``title`` attributes are prose); image alt text, link and image titles and
+the ``alt``/``title`` of inline tags are prose too, each a block of its own.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import regex
 
 from commlint import regex_cache
 from commlint.document import Document, ProseBuilder
+from commlint.formats.html import emit_attribute, parse_html_fragment, prose_attributes
 from commlint.formats.inline import ENTITY, URL, decode_entity
 from commlint.source import Source
 
@@ -86,9 +89,11 @@ def parse_markdown(source: Source) -> Document:
                 _deep_block(builder, source, token.map[0] + 1, token.map[1])
         elif kind in ("blockquote_close", "list_item_close"):
             in_container -= 1
-        elif kind in ("fence", "code_block", "html_block") and token.map:
-            if kind != "html_block":
-                builder.code(*_lines_range(source, token.map[0] + 1, token.map[1]))
+        elif kind in ("fence", "code_block") and token.map:
+            builder.code(*_lines_range(source, token.map[0] + 1, token.map[1]))
+        elif kind == "html_block" and token.map:
+            start, end = _lines_range(source, token.map[0] + 1, token.map[1])
+            parse_html_fragment(builder, source, start, end)
         elif kind == "table_open":
             in_table += 1
         elif kind == "table_close":
@@ -142,6 +147,9 @@ class _Shifted:
 
     def placeholder(self, start: int, end: int) -> None:
         self.builder.placeholder(start + self.base, end + self.base)
+
+    def block_break(self, at: int) -> None:
+        self.builder.block_break(at + self.base)
 
 
 def _block(builder: ProseBuilder, source: Source, first: int, last: int, heading: bool) -> None:
@@ -315,6 +323,10 @@ def _special(builder: ProseBuilder, text: str, pos: int, end: int) -> int:
             return int(m.end())
         m = _HTML_TAG.match(text, pos, end)
         if m:
+            tag = _TAG_NAME.match(m.group())
+            if tag:  # an inline tag's alt/title is read as its own block
+                for a, b in prose_attributes(tag.group(1).lower(), m.group(), m.start()):
+                    emit_attribute(builder, text, a, b)
             return int(m.end())  # tags and comments are invisible: the words around them join
         builder.text(ch, pos)
         return pos + 1
@@ -323,7 +335,12 @@ def _special(builder: ProseBuilder, text: str, pos: int, end: int) -> int:
         if bracket is not None:
             after = _link_tail(text, bracket + 1, end)
             if after is not None:
-                builder.placeholder(pos, after)  # images are not prose
+                builder.placeholder(pos, after)  # the image itself is not prose …
+                if bracket > pos + 2:  # … but its alt text and title are, each a block of their own
+                    builder.block_break(pos)
+                    scan_inline(builder, text, pos + 2, bracket)
+                    builder.block_break(bracket)
+                _title(builder, text, bracket + 1, after)
                 return after
         builder.text(ch, pos)
         return pos + 1
@@ -335,6 +352,7 @@ def _special(builder: ProseBuilder, text: str, pos: int, end: int) -> int:
             after = _link_tail(text, bracket + 1, end)
             if after is not None:
                 scan_inline(builder, text, pos + 1, bracket)
+                _title(builder, text, bracket + 1, after)
                 return after
         builder.text(ch, pos)
         return pos + 1
@@ -369,6 +387,19 @@ def _special(builder: ProseBuilder, text: str, pos: int, end: int) -> int:
         return int(m.end())
     builder.text(ch, pos)
     return pos + 1
+
+
+_LINK_TITLE = regex.compile(r"""\(\s*(?:<[^>\n]*>|\S+)\s+(?:"([^"]*)"|'([^']*)'|\(([^()]*)\))\s*\)""")
+_TAG_NAME = regex.compile(r"<([A-Za-z][A-Za-z0-9\-]*)")
+
+
+def _title(builder: ProseBuilder, text: str, start: int, end: int) -> None:
+    """Emit the title of a link or image tail text[start:end] (``(dest "title")``) as a block."""
+    m = _LINK_TITLE.fullmatch(text, start, end)
+    if m:
+        group = next(g for g in (1, 2, 3) if m.group(g) is not None)
+        if m.end(group) > m.start(group):
+            emit_attribute(builder, text, m.start(group), m.end(group))
 
 
 def _matching(text: str, pos: int, end: int, opener: str, closer: str, code_spans: bool) -> int | None:
