@@ -8,7 +8,6 @@ document text. Built-in baselines live in ``rules/baselines/*.json`` and are nam
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -138,27 +137,15 @@ def build(
 
 
 def _manifest_rows(manifest: str, docs: Sequence[DocDensity]) -> dict[str, dict[str, Any]]:
-    """Source facts (repo, path, commit, description) from a MANIFEST.tsv, by document path.
+    """Source facts (repo, path, commit, description) from a manifest, by document path."""
+    from commlint.manifest import read_manifest
 
-    A manifest row's ``file`` (like ``C/go-1.21-release.md``) matches a document whose path
-    ends with it.
-    """
-    try:
-        with open(manifest, encoding="utf-8", newline="") as fh:
-            rows = list(csv.DictReader(fh, delimiter="\t"))
-    except OSError as exc:
-        raise InputError(f"{manifest}: cannot read ({exc.strerror or exc})") from None
-    if rows and "file" not in rows[0]:
-        raise InputError(f"{manifest}: a manifest needs a 'file' column")
+    table = read_manifest(manifest)
     out: dict[str, dict[str, Any]] = {}
     for d in docs:
-        posix = PurePosixPath(Path(d.path).as_posix())
-        for row in rows:
-            if posix.as_posix().endswith("/" + row["file"]) or posix.as_posix() == row["file"]:
-                out[d.path] = {
-                    "source": {k: v for k, v in row.items() if k in ("repo", "path", "commit", "description")}
-                }
-                break
+        row = table.row_for(d.path)
+        if row is not None:
+            out[d.path] = {"source": {k: v for k, v in row.items() if k in ("repo", "path", "commit", "description")}}
     return out
 
 

@@ -136,6 +136,7 @@ def time_series(
                 [x for x, _ in band], [v[1] for _, v in band], [v[2] for _, v in band], color=colour, alpha=0.15
             )
     ax.set_xticks(xs, list(periods))
+    ax.set_ylim(bottom=0)
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)

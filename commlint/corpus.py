@@ -88,7 +88,12 @@ def measure_file(path: str, counter: DensityCounter) -> DocDensity:
     report(failures)
     if doc is None:
         raise InputError(f"{path}: no parser for format {fmt!r}")
-    return counter.measure(doc.prose, doc.word_count, path)
+    measured = counter.measure(doc.prose, doc.word_count, path)
+    if counter.keep_hits:
+        from commlint.density import hit_records
+
+        measured.hits = hit_records(doc, counter, path)
+    return measured
 
 
 def measure_many(paths: Sequence[str], counter: DensityCounter) -> list[DocDensity]:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import regex
 
-from commlint.lexicon import Family, Lexicon
+from commlint.lexicon import Family, Lexicon, Name
 
 FLAGS = regex.IGNORECASE | regex.VERSION0
 PER = 1000.0
@@ -32,6 +32,10 @@ class DocDensity:
     families: dict[str, dict[str, int]] = field(default_factory=dict)
     #: lexicon -> term as written (lower-cased) -> occurrences
     terms: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: lexicon -> counted occurrences the density budget leaves alone (the lexicon's [protect])
+    protected: dict[str, int] = field(default_factory=dict)
+    #: every occurrence in context (``Hit.record``), when the counter was asked to keep them
+    hits: list[dict[str, Any]] | None = None
 
     def count(self, lexicon: str) -> int:
         return sum(self.families.get(lexicon, {}).values())
@@ -39,22 +43,57 @@ class DocDensity:
     def rate(self, lexicon: str) -> float:
         return rate(self.count(lexicon), self.words)
 
+    def rephrasable(self, lexicon: str) -> int:
+        """Occurrences a writer could rephrase: all but mitigation and disclosure language."""
+        return self.count(lexicon) - self.protected.get(lexicon, 0)
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "path": self.path,
             "words": self.words,
             "families": self.families,
             "terms": self.terms,
+            "protected": self.protected,
         }
+        if self.hits is not None:
+            out["hits"] = self.hits
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DocDensity:
-        return cls(str(data["path"]), int(data["words"]), dict(data["families"]), dict(data["terms"]))
+        return cls(
+            str(data["path"]),
+            int(data["words"]),
+            dict(data["families"]),
+            dict(data["terms"]),
+            dict(data.get("protected", {})),
+            data.get("hits"),
+        )
 
 
 def rate(count: int | float, words: int) -> float:
     """Occurrences per 1,000 words (0 for an empty document)."""
     return count * PER / words if words else 0.0
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One term occurrence in prose; ``excluded_by`` says why it does not count (or None)."""
+
+    start: int
+    end: int
+    family: str
+    term: str
+    excluded_by: str | None = None
+    #: why the density budget leaves it alone (mitigation or disclosure language), or None
+    protected_by: str | None = None
+
+
+def _name_pattern(name: Name) -> str:
+    body = r"\s+".join(regex.escape(part) for part in name.text.split())
+    left = r"\b" if name.text[:1].isalnum() else ""
+    right = r"\b" if name.text[-1:].isalnum() else ""
+    return f"(?{'i' if name.ignore_case else '-i'}:{left}{body}{right})"
 
 
 class _CompiledFamily:
@@ -65,50 +104,147 @@ class _CompiledFamily:
             regex.compile("|".join(rf"\b(?:{t})\b" for t in family.exclude), FLAGS) if family.exclude else None
         )
 
-    def matches(self, prose: str) -> list[tuple[int, int, str]]:
-        """(start, end, term) of every occurrence not inside an exclusion."""
-        excluded = [m.span() for m in self.exclude.finditer(prose)] if self.exclude else []
+    def scan(self, prose: str, names: list[tuple[int, int, str]]) -> list[Hit]:
+        """Every occurrence, counted or not: inside a name or an exclusion it is marked excluded."""
+        excluded = (
+            [(*m.span(), f"exclusion {m.group()!r}") for m in self.exclude.finditer(prose)] if self.exclude else []
+        )
         out = []
         for m in self.terms.finditer(prose):
             s, e = m.span()
-            if any(xs <= s and e <= xe for xs, xe in excluded):
-                continue
-            out.append((s, e, " ".join(m.group().lower().split())))
+            why = next((w for xs, xe, w in names if xs <= s and e <= xe), None)
+            why = why or next((w for xs, xe, w in excluded if xs <= s and e <= xe), None)
+            out.append(Hit(s, e, self.name, " ".join(m.group().lower().split()), why))
         return out
+
+    def matches(self, prose: str, names: list[tuple[int, int, str]] | None = None) -> list[tuple[int, int, str]]:
+        """(start, end, term) of every occurrence not inside a name or an exclusion."""
+        return [(h.start, h.end, h.term) for h in self.scan(prose, names or []) if h.excluded_by is None]
+
+
+class _CompiledLexicon:
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.families = [_CompiledFamily(f) for f in lexicon.families]
+        self.names = [(n.text, regex.compile(_name_pattern(n), regex.VERSION0)) for n in lexicon.names]
+        self.protect_families = set(lexicon.protect.families)
+        self.protect_sentences = (
+            regex.compile("|".join(f"(?:{p})" for p in lexicon.protect.sentences), FLAGS)
+            if lexicon.protect.sentences
+            else None
+        )
+
+    def name_spans(self, prose: str) -> list[tuple[int, int, str]]:
+        return [(*m.span(), f"name {text!r}") for text, pat in self.names for m in pat.finditer(prose)]
+
+    def hits(self, prose: str) -> list[Hit]:
+        """Every occurrence in prose order, with why it is excluded or protected."""
+        names = self.name_spans(prose)
+        found = sorted((h for fam in self.families for h in fam.scan(prose, names)), key=lambda h: (h.start, h.family))
+        if not found:
+            return found
+        sentences: list[tuple[int, int]] | None = None
+        out = []
+        for h in found:
+            why = None
+            if h.excluded_by is None and h.family in self.protect_families:
+                why = f"mitigation family {h.family!r}"
+            elif h.excluded_by is None and self.protect_sentences is not None:
+                if sentences is None:
+                    from commlint.sentences import split_sentences
+
+                    sentences = split_sentences(prose)
+                s, e = sentence_around(sentences, h.start, len(prose))
+                m = self.protect_sentences.search(prose, s, e)
+                why = f"disclosure sentence ({m.group()!r})" if m else None
+            out.append(replace(h, protected_by=why) if why else h)
+        return out
+
+
+def sentence_around(sentences: list[tuple[int, int]], offset: int, size: int) -> tuple[int, int]:
+    """The (start, end) of the sentence holding ``offset`` (the whole text when none does)."""
+    import bisect
+
+    i = bisect.bisect_right([s for s, _ in sentences], offset) - 1
+    if i >= 0 and sentences[i][0] <= offset < max(sentences[i][1], offset + 1):
+        return sentences[i]
+    return 0, size
 
 
 class DensityCounter:
     """Counts the families of several lexicons over prose; build once, reuse per document."""
 
-    def __init__(self, lexicons: Mapping[str, Lexicon]) -> None:
+    def __init__(self, lexicons: Mapping[str, Lexicon], keep_hits: bool = False) -> None:
         self.lexicons = dict(lexicons)
-        self._compiled = {name: [_CompiledFamily(f) for f in lex.families] for name, lex in self.lexicons.items()}
+        self.keep_hits = keep_hits
+        self._compiled = {name: _CompiledLexicon(lex) for name, lex in self.lexicons.items()}
 
     def __getstate__(self) -> dict[str, Any]:  # compiled patterns are rebuilt in worker processes
-        return {"lexicons": self.lexicons}
+        return {"lexicons": self.lexicons, "keep_hits": self.keep_hits}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["lexicons"])  # type: ignore[misc]
+        self.__init__(state["lexicons"], state.get("keep_hits", False))  # type: ignore[misc]
 
     def measure(self, prose: str, words: int, path: str = "") -> DocDensity:
         """Per-lexicon, per-family and per-term counts for one prose string of ``words`` words."""
         doc = DocDensity(path=path, words=words)
-        for name, families in self._compiled.items():
-            fam_counts: dict[str, int] = {}
+        for name, compiled in self._compiled.items():
+            fam_counts = {fam.name: 0 for fam in compiled.families}
             term_counts: dict[str, int] = {}
-            for fam in families:
-                hits = fam.matches(prose)
-                fam_counts[fam.name] = len(hits)
-                for _, _, term in hits:
-                    term_counts[term] = term_counts.get(term, 0) + 1
+            protected = 0
+            for h in compiled.hits(prose):
+                if h.excluded_by is not None:
+                    continue
+                fam_counts[h.family] += 1
+                term_counts[h.term] = term_counts.get(h.term, 0) + 1
+                protected += h.protected_by is not None
             doc.families[name] = fam_counts
             doc.terms[name] = dict(sorted(term_counts.items()))
+            doc.protected[name] = protected
         return doc
 
+    def hits(self, prose: str, lexicon: str) -> list[Hit]:
+        """Every occurrence of ``lexicon`` in prose order, excluded ones included and marked."""
+        return self._compiled[lexicon].hits(prose)
+
     def occurrences(self, prose: str, lexicon: str) -> list[tuple[int, int, str, str]]:
-        """(start, end, family, term) of every occurrence of ``lexicon``, in prose order."""
-        out = [(s, e, fam.name, t) for fam in self._compiled[lexicon] for s, e, t in fam.matches(prose)]
-        return sorted(out)
+        """(start, end, family, term) of every counted occurrence of ``lexicon``, in prose order."""
+        return [(h.start, h.end, h.family, h.term) for h in self.hits(prose, lexicon) if h.excluded_by is None]
+
+
+def hit_records(doc: Any, counter: DensityCounter, path: str) -> list[dict[str, Any]]:
+    """Every occurrence of every lexicon of ``counter`` in ``doc`` (a Document), in context.
+
+    Each record has the source ``line`` and ``col`` (1-based), the term, its family, the
+    sentence with whitespace collapsed, the term's ``mark`` [start, end) in that sentence, and
+    ``excluded_by`` / ``protected_by`` (None for an ordinary counted occurrence).
+    """
+    out: list[dict[str, Any]] = []
+    for lexicon in counter.lexicons:
+        for h in counter.hits(doc.prose, lexicon):
+            s, _ = doc.source_span(h.start, h.end)
+            line, col = doc.source.position(s)
+            ss, se = sentence_around(doc.sentences, h.start, len(doc.prose))
+            before = " ".join(doc.prose[ss : h.start].split())
+            word = " ".join(doc.prose[h.start : h.end].split())
+            after = " ".join(doc.prose[h.end : se].split())
+            lead = before + (" " if before and doc.prose[h.start - 1].isspace() else "")
+            tail = (" " if after and doc.prose[h.end : h.end + 1].isspace() else "") + after
+            out.append(
+                {
+                    "path": path,
+                    "line": line,
+                    "col": col,
+                    "lexicon": lexicon,
+                    "family": h.family,
+                    "term": h.term,
+                    "text": word,
+                    "sentence": lead + word + tail,
+                    "mark": [len(lead), len(lead) + len(word)],
+                    "excluded_by": h.excluded_by,
+                    "protected_by": h.protected_by,
+                }
+            )
+    return out
 
 
 def top_terms(terms: Mapping[str, int], n: int = 3) -> list[tuple[str, int]]:

@@ -17,7 +17,7 @@ from commlint.document import Document
 from commlint.errors import ConfigError, UsageError
 from commlint.formats import format_for_path
 from commlint.grammar import review_suggestions
-from commlint.lexicon import Lexicon, lexicon_files, load_lexicon
+from commlint.lexicon import Lexicon, lexicon_files, load_lexicon, resolve_bases
 from commlint.packs import iter_rule_specs
 from commlint.plugin_errors import PluginFailure, as_diagnostic, collecting, describe, report
 from commlint.plugins import call_each_from, call_first, merged_tables_from, plugin_paths
@@ -71,12 +71,12 @@ def configured_lexicons(cfg: Config) -> dict[str, Lexicon]:
     paths, failures = plugin_paths("commlint_lexicon_paths")
     report(failures)
     paths += [cfg.resolve(p) for p in cfg.lexicon_paths]
-    lexicons = {name: load_lexicon(path) for name, path in lexicon_files(paths).items()}
+    lexicons = resolve_bases({name: load_lexicon(path) for name, path in lexicon_files(paths).items()})
     for name, table in cfg.lexicons.items():
         where = f"{cfg.path or '<config>'}: lexicons.{name}"
         if not isinstance(table, dict):
             raise ConfigError(f"{where} must be a table")
-        unknown = set(table) - {"path", "extend"}
+        unknown = set(table) - {"path", "extend", "names"}
         if unknown:
             raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
         if "path" in table:
@@ -85,6 +85,8 @@ def configured_lexicons(cfg: Config) -> dict[str, Lexicon]:
             raise ConfigError(f"{where}: no lexicon named {name!r} (give a 'path')")
         if "extend" in table:
             lexicons[name] = lexicons[name].extended(list(table["extend"]), where)
+        if "names" in table:
+            lexicons[name] = lexicons[name].with_names(table["names"], where)
     return lexicons
 
 

@@ -18,9 +18,7 @@ from commlint.engine import Linter
 DRAFT_TERMS = ["risk", "risk", "risk", "harm", "harm", "safety"]  # 6 occurrences
 
 
-def _measure(
-    text: str, path: str = "draft.md", lexicon: str = "risk"
-) -> tuple[int, dict[str, int], dict[str, int]]:
+def _measure(text: str, path: str = "draft.md", lexicon: str = "risk") -> tuple[int, dict[str, int], dict[str, int]]:
     result = api.lint_result(text, path=path, config=Config.from_dict({"select": ["DEN"]}))
     linter = Linter(Config.default())
     counts = DensityCounter({lexicon: linter.lexicons[lexicon]}).measure(
@@ -45,9 +43,36 @@ def test_inflections_multiword_terms_and_exclusions() -> None:
     assert terms["threat actors"] == 1 and terms["risks"] == 1
 
 
-def test_proper_noun_exclusion_is_case_sensitive() -> None:
-    _, fams, _ = _measure("Read the Risk Factors. The risk factors are many.", "d.txt")
-    assert fams["risk"] == 1
+def test_names_are_not_risk_talk_in_any_case() -> None:
+    text = (
+        "Read the Risk Factors. The risk factors are many. We released GPT-OSS-Safeguard-20b and "
+        "gpt-oss-safeguard, tested with Safety Reasoner under AI Safety Level 3. Our Trust & Safety "
+        "team and trust and safety staff met the AI  Safety\nInstitute. The safeguard held."
+    )
+    _, fams, _ = _measure(text, "d.txt")
+    assert fams["risk"] == 0
+    assert fams["safeguard"] == 1  # "The safeguard held"; none of the model names
+    assert fams["safety"] == 0
+
+
+def test_a_match_case_name_needs_its_capitals() -> None:
+    _, fams, _ = _measure("Our Safety Systems team built safety systems.", "d.txt")
+    assert fams["safety"] == 1
+
+
+def test_names_extend_from_config_and_excluded_hits_are_listed(tmp_path: Path) -> None:
+    (tmp_path / "commlint.toml").write_text('[lexicons.risk]\nnames = ["Northwind Safety Board"]\n')
+    (tmp_path / "a.txt").write_text("The northwind safety board met. Safety first.\n")
+    r = run_cli("stats", "a.txt", "--hits", "--excluded", "--format", "json", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    hits = json.loads(r.stdout)["hits"]
+    assert [(h["line"], h["col"], h["term"], h["excluded_by"]) for h in hits] == [
+        (1, 15, "safety", "name 'Northwind Safety Board'"),
+        (1, 33, "safety", None),
+    ]
+    (tmp_path / "commlint.toml").write_text('[lexicons.risk]\nnames = { ignore-case = "oops" }\n')
+    bad = run_cli("stats", "a.txt", cwd=tmp_path)
+    assert bad.returncode == 2 and "names.ignore-case must be a list" in bad.stderr, bad.stderr
 
 
 def test_only_prose_words_count() -> None:
@@ -79,11 +104,7 @@ def test_poisson_interval_matches_exact_tables() -> None:
 
 def test_distribution_uses_linear_interpolation() -> None:
     dist = distribution([3.0, 0.0, 2.0, 1.0])
-    assert (
-        dist["median"] == 1.5
-        and dist["p90"] == pytest.approx(2.7)
-        and dist["p10"] == pytest.approx(0.3)
-    )
+    assert dist["median"] == 1.5 and dist["p90"] == pytest.approx(2.7) and dist["p10"] == pytest.approx(0.3)
     assert dist["sd"] == pytest.approx(math.sqrt(5 / 3), abs=1e-6)
     assert percentile([5.0], 90) == 5.0 and percentile([], 50) == 0.0
 
@@ -154,10 +175,7 @@ def test_target_and_ratio_come_from_config(tiny: Path, tmp_path: Path) -> None:
         str(tmp_path / "commlint.toml"),
     )
     # p95 = 2.85, x2 = 5.7; floor(5.7 * 0.5) = 2 may stay -> 4 of 6; 12/2.85 = 4.2
-    assert (
-        "12.0 risk terms per 1,000 words; peer median 1.5, p90 2.7 (baseline: tiny); 4.2× the p95."
-        in r.stdout
-    )
+    assert "12.0 risk terms per 1,000 words; peer median 1.5, p90 2.7 (baseline: tiny); 4.2× the p95." in r.stdout
     assert "rephrase 4 of 6 occurrences to reach 2× the p95 (5.7 per 1,000 words)" in r.stdout
 
 
@@ -166,10 +184,7 @@ def test_no_finding_below_min_words_or_at_target(tiny: Path, tmp_path: Path) -> 
     base = ("--select", "DEN101", "--baseline", str(tiny / "tiny.json"))
     assert "DEN101" not in run_cli("check", str(short), *base).stdout  # 150 < min-words 200
     (tmp_path / "commlint.toml").write_text("[density]\nmin-words = 100\n", encoding="utf-8")
-    assert (
-        "DEN101"
-        in run_cli("check", str(short), *base, "--config", str(tmp_path / "commlint.toml")).stdout
-    )
+    assert "DEN101" in run_cli("check", str(short), *base, "--config", str(tmp_path / "commlint.toml")).stdout
     calm = write_doc(tmp_path / "calm.txt", 1000, ["risk", "harm"])  # 2.0 <= p90 2.7
     assert "DEN101" not in run_cli("check", str(calm), *base).stdout
 
@@ -183,16 +198,13 @@ def test_aggregate_only_baseline_compares_with_the_peer_rate(tiny: Path) -> None
     r = run_cli("check", str(tiny / "draft.txt"), "--select", "DEN101", "--baseline", "ft-2026")
     # 12.0 / 0.6 = 20; floor(0.6 * 0.5) = 0 may stay
     assert (
-        "12.0 risk terms per 1,000 words; peer rate 0.6 (baseline: ft-2026, aggregate only); "
-        "20.0× the peer rate."
+        "12.0 risk terms per 1,000 words; peer rate 0.6 (baseline: ft-2026, aggregate only); 20.0× the peer rate."
     ) in r.stdout
     assert "rephrase 6 of 6 occurrences to reach the peer rate (0.6 per 1,000 words)" in r.stdout
 
 
 def test_lexicon_mismatch_warns(tiny: Path, tmp_path: Path) -> None:
-    (tmp_path / "commlint.toml").write_text(
-        '[lexicons.risk]\nextend = ["hazards?"]\n', encoding="utf-8"
-    )
+    (tmp_path / "commlint.toml").write_text('[lexicons.risk]\nextend = ["hazards?"]\n', encoding="utf-8")
     r = run_cli(
         "check",
         str(tiny / "draft.txt"),
@@ -242,12 +254,8 @@ def test_check_density_text_and_json(tiny: Path) -> None:
     )
     line = next(x for x in r.stdout.splitlines() if ": density: " in x)
     assert line.startswith(f"{short}: density: 12.0 risk terms per 1,000 words (6 in 500 words)")
-    assert (
-        "peer median 1.5, p90 2.7 (baseline: tiny); 4.4× the p90; budget: rephrase 5 of 6" in line
-    )
-    data = json.loads(
-        run_cli("check", str(short), "--select", "DEN101", "--density", "--format", "json").stdout
-    )
+    assert "peer median 1.5, p90 2.7 (baseline: tiny); 4.4× the p90; budget: rephrase 5 of 6" in line
+    data = json.loads(run_cli("check", str(short), "--select", "DEN101", "--density", "--format", "json").stdout)
     density = data["files"][0]["density"]
     assert density["count"] == 6 and density["words"] == 500 and density["rate"] == 12.0
     assert density["families"] == {"risk": 3, "harm": 2, "safety": 1}
@@ -260,15 +268,11 @@ def test_check_density_text_and_json(tiny: Path) -> None:
         if ": density: " in x
     )
     # 2 in 150 words = 13.3; exact Poisson 95% interval 0.2422-7.2247 events -> 1.6-48.2 per 1,000
-    assert line.endswith(
-        "13.3 risk terms per 1,000 words (2 in 150 words), 95% interval 1.6-48.2 (short document)"
-    )
+    assert line.endswith("13.3 risk terms per 1,000 words (2 in 150 words), 95% interval 1.6-48.2 (short document)")
 
 
 def test_check_without_density_has_no_density_object(tiny: Path) -> None:
-    data = json.loads(
-        run_cli("check", str(tiny / "draft.txt"), "--select", "DEN101", "--format", "json").stdout
-    )
+    data = json.loads(run_cli("check", str(tiny / "draft.txt"), "--select", "DEN101", "--format", "json").stdout)
     assert "density" not in data["files"][0]
 
 

@@ -92,3 +92,84 @@ def test_a_missing_matplotlib_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(UsageError, match=r"pip install 'commlint\[report\]'"):
         charts.count_bars(["DEN101"], [3])
+
+
+def _dated_corpus(root: Path) -> Path:
+    from density_helpers import write_doc
+
+    rows = ["file\tdate"]
+    for i in range(8):
+        write_doc(root / "northwind" / f"n{i}.txt", 300 + 40 * i, ["risk", "harm", "safety"][: i % 4])
+        rows.append(f"northwind/n{i}.txt\t{2023 + i % 3}-05-0{i + 1}")
+        write_doc(root / "bluebell" / f"b{i}.txt", 350, ["risk"] * (i % 2) + ["misuse"] * (i % 3 == 0))
+        rows.append(f"bluebell/b{i}.txt\t{2023 + i % 3}-06-0{i + 1}")
+    (root / "MANIFEST.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return root
+
+
+def test_stats_report_draws_every_chart_in_chromium(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    root = _dated_corpus(tmp_path / "corpus")
+    page = tmp_path / "stats-report.html"
+    r = run_cli(
+        "stats",
+        str(root / "northwind"),
+        "--vs",
+        str(root / "bluebell"),
+        "--manifest",
+        str(root / "MANIFEST.tsv"),
+        "--format",
+        "html",
+        "-o",
+        str(page),
+    )
+    assert r.returncode == 0, r.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "Ratio northwind/bluebell" in html and "Top hits in context" in html and "<mark>" in html
+    seen = render(page, tmp_path)
+    keep(seen.screenshot)
+    names = [f["name"] for f in seen.figures]
+    assert names == ["family-rates-risk", "spread", "series-risk"]
+    for fig in seen.figures:
+        assert fig["width"] > 300 and fig["height"] > 150 and fig["marks"] > 10, fig
+    assert "2024" in seen.figures[2]["text"] and "northwind" in seen.figures[0]["text"]
+    assert seen.resources == [] and seen.violations == [] and seen.page_requests == []
+
+
+def test_labs_report_passes_the_browser_check(tmp_path: Path) -> None:
+    from conftest import SHARED, run_cli
+
+    labs = SHARED / "corpus-labs"
+    if not labs.is_dir():
+        pytest.skip("../shared/corpus-labs is not present")
+    page = tmp_path / "labs-report.html"
+    r = run_cli(
+        "stats",
+        str(labs / "anthropic"),
+        "--vs",
+        str(labs / "openai"),
+        "--manifest",
+        str(labs / "MANIFEST.tsv"),
+        "--group-by",
+        "year",
+        "--format",
+        "html",
+        "-o",
+        str(page),
+    )
+    assert r.returncode == 0, r.stderr
+    seen = render(page, tmp_path, height=5200)
+    keep(seen.screenshot)
+    assert [f["name"] for f in seen.figures] == ["family-rates-risk", "spread", "series-risk"]
+    assert all(f["width"] > 300 and f["marks"] > 10 for f in seen.figures)
+    assert seen.resources == [] and seen.violations == [] and seen.page_requests == []
+
+
+def test_html_needs_an_output_file(tmp_path: Path) -> None:
+    from conftest import run_cli
+    from density_helpers import write_doc
+
+    write_doc(tmp_path / "a.txt", 20, [])
+    r = run_cli("stats", "a.txt", "--format", "html", cwd=tmp_path)
+    assert r.returncode == 2 and "--format html needs --output FILE" in r.stderr

@@ -26,8 +26,12 @@ def article(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _rows(text: str) -> dict[str, list[str]]:
-    return {line[:22].strip(): line[22:].split() for line in text.splitlines() if line[:22].strip()}
+def _row(text: str, label: str) -> list[str]:
+    """The cells after ``label`` on the first text-table line that starts with it."""
+    for line in text.splitlines():
+        if line.startswith(label + "  "):
+            return line[len(label) :].split()
+    raise AssertionError(f"no row {label!r} in:\n{text}")
 
 
 def test_text_table_prints_the_articles_counts(article: Path) -> None:
@@ -42,17 +46,19 @@ def test_text_table_prints_the_articles_counts(article: Path) -> None:
         "OpenAI",
     )
     assert r.returncode == 0, r.stderr
-    rows = _rows(r.stdout)
     assert "Anthropic/OpenAI" in r.stdout
-    assert rows["risk"][0] == "336" and rows["risk"][2] == "30"
-    assert rows["safeguard"][0] == "121" and rows["safeguard"][2] == "33"
-    assert rows["vulnerability"][0] == "128" and rows["vulnerability"][2] == "10"
-    assert rows["all risk terms"] == ["585", "5.00", "73", "0.60", "8.3×"]
-    assert rows["documents"] == ["6", "6"]
-    assert rows["words"] == ["117000", "121667"]
+    risk = _row(r.stdout, "risk")
+    assert risk[0] == "336" and risk[3] == "30"
+    assert _row(r.stdout, "safeguard")[0] == "121" and _row(r.stdout, "safeguard")[3] == "33"
+    assert _row(r.stdout, "vulnerability")[0] == "128" and _row(r.stdout, "vulnerability")[3] == "10"
+    total = _row(r.stdout, "all risk terms")
+    assert (total[0], total[1], total[3], total[4], total[6]) == ("585", "5.00", "73", "0.60", "8.33×")
+    assert _row(r.stdout, "documents") == ["6", "6"]
+    # Thousands are grouped in every text table.
+    assert _row(r.stdout, "prose words") == ["117,000", "121,667"]
     # risk: (336/117000) / (30/121667) = 11.65
-    assert rows["risk"][4] == "11.6×"
-    assert rows["threat"][-1] == "-"
+    assert risk[6] == "11.65×"
+    assert _row(r.stdout, "threat")[-2:] == ["-", "-"]
 
 
 def test_json_and_csv_carry_the_same_numbers(article: Path) -> None:
@@ -64,17 +70,16 @@ def test_json_and_csv_carry_the_same_numbers(article: Path) -> None:
         assert a["lexicons"]["risk"]["families"][fam]["count"] == n
     for fam, n in ARTICLE_B.items():
         assert b["lexicons"]["risk"]["families"][fam]["count"] == n
-    assert a["lexicons"]["risk"]["all"] == {"count": 585, "rate": 5.0}
+    assert (a["lexicons"]["risk"]["all"]["count"], a["lexicons"]["risk"]["all"]["rate"]) == (585, 5.0)
     assert b["lexicons"]["risk"]["all"]["rate"] == pytest.approx(0.6, abs=1e-5)
-    assert data["ratio"]["lexicons"]["risk"]["all"] == pytest.approx(
-        5.0 / (73 * 1000 / 121_667), rel=1e-5
-    )
-    assert data["ratio"]["lexicons"]["risk"]["families"]["threat"] is None
+    assert data["ratio"]["lexicons"]["risk"]["all"]["ratio"] == pytest.approx(5.0 / (73 * 1000 / 121_667), rel=1e-5)
+    assert data["ratio"]["lexicons"]["risk"]["families"]["threat"]["ratio"] is None
     rows = list(csv.DictReader(io.StringIO(run_cli(*args, "--format", "csv").stdout)))
     by_family = {r["family"]: r for r in rows if r["lexicon"] == "risk"}
     assert by_family["vulnerability"]["anthropic_count"] == "128"
     assert by_family["vulnerability"]["openai_count"] == "10"
     assert by_family["ALL"]["anthropic_rate"] == "5.0000"
+    assert by_family["ALL"]["anthropic_words"] == "117000"  # CSV numbers are plain
     assert float(by_family["ALL"]["ratio_anthropic/openai"]) == pytest.approx(8.33, abs=0.01)
 
 
@@ -94,13 +99,12 @@ def test_jobs_gives_the_same_table(article: Path) -> None:
 
 def test_several_lexicons_side_by_side_and_short_document_interval(tmp_path: Path) -> None:
     write_doc(tmp_path / "short.txt", 100, ["risk", "dual-use", "harm"])
-    r = run_cli(
-        "stats", str(tmp_path), "--lexicon", "risk", "--lexicon", "capability", "--format", "json"
-    )
+    r = run_cli("stats", str(tmp_path), "--lexicon", "risk", "--lexicon", "capability", "--format", "json")
     assert r.returncode == 0, r.stderr
     group = json.loads(r.stdout)["groups"][0]
-    assert group["lexicons"]["risk"]["all"] == {"count": 2, "rate": 20.0}
-    assert group["lexicons"]["capability"]["all"] == {"count": 1, "rate": 10.0}
+    # One document: every resample is that document, so the interval is the rate itself.
+    assert group["lexicons"]["risk"]["all"] == {"count": 2, "rate": 20.0, "low": 20.0, "high": 20.0}
+    assert group["lexicons"]["capability"]["all"] == {"count": 1, "rate": 10.0, "low": 10.0, "high": 10.0}
     interval = group["per_document"][0]["interval"]
     # Exact Poisson 95% interval for 2 events is 0.2422-7.2247; per 1,000 of 100 words x10.
     assert interval["low"] == pytest.approx(2.422, abs=1e-3)
@@ -139,9 +143,7 @@ def test_corpus_a_is_far_denser_than_c(shared: Path) -> None:
     a, c = (g["lexicons"]["risk"]["all"]["rate"] for g in data["groups"])
     assert a > 5 * c and a > 5.0
     assert data["groups"][0]["documents"] == 13 and data["groups"][1]["documents"] == 8
-    text = run_cli(
-        "stats", str(shared / "corpus" / "A"), "--vs", str(shared / "corpus" / "C")
-    ).stdout
+    text = run_cli("stats", str(shared / "corpus" / "A"), "--vs", str(shared / "corpus" / "C")).stdout
     assert "all risk terms" in text and "A/C" in text
 
 
