@@ -10,9 +10,15 @@ from commlint.engine import Linter
 
 LINTER = Linter(Config.default())
 RULES = [r for r in LINTER.all_rules if r.pack]
-CASES = [(r.id, "flag", ex) for r in RULES for ex in r.examples_flag] + [
-    (r.id, "pass", ex) for r in RULES for ex in r.examples_pass
-]
+#: flag examples of data rules mark their spans; a Python rule's examples (the learned layer's)
+#: only have to be flagged somewhere
+CASES = [
+    (r.id, "flag", text, spans)
+    for r in RULES
+    for text, spans in zip(
+        r.examples_flag, getattr(r, "examples_flag_spans", [None] * len(r.examples_flag)), strict=True
+    )
+] + [(r.id, "pass", text, ()) for r in RULES for text in r.examples_pass]
 
 
 def _hits(rule_id: str, text: str) -> list[commlint.Diagnostic]:
@@ -20,11 +26,20 @@ def _hits(rule_id: str, text: str) -> list[commlint.Diagnostic]:
     return [d for d in commlint.lint_text(text, path="example.txt", config=config) if d.rule == rule_id]
 
 
-@pytest.mark.parametrize(("rule_id", "kind", "text"), CASES, ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(CASES)])
-def test_rule_example(rule_id: str, kind: str, text: str) -> None:
+@pytest.mark.parametrize(
+    ("rule_id", "kind", "text", "spans"), CASES, ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(CASES)]
+)
+def test_rule_example(rule_id: str, kind: str, text: str, spans: tuple[tuple[int, int], ...] | None) -> None:
+    """A flag example is flagged at exactly the spans its ``[[...]]`` marks; a pass example not at all."""
     hits = _hits(rule_id, text)
-    if kind == "flag":
+    if kind == "flag" and spans is None:
         assert hits, f"{rule_id} should flag: {text!r}"
+    elif kind == "flag":
+        assert spans, f"{rule_id}: mark what this flag example must flag with [[...]]: {text!r}"
+        got = sorted({(h.start, h.end) for h in hits})
+        assert got == sorted(spans), (
+            f"{rule_id} should flag {[text[s:e] for s, e in spans]} in {text!r}, flagged {[text[s:e] for s, e in got]}"
+        )
     else:
         assert not hits, f"{rule_id} should not flag: {text!r} (got {[h.text for h in hits]})"
 
