@@ -1,4 +1,4 @@
-"""The command line: ``commlint check|rules|rule|lsp|stats|baseline``."""
+"""The command line: ``commlint check|rules|rule|lsp|stats|baseline|diff``."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lsp": ("commlint.commands.lsp", "run the language server over stdio"),
     "stats": ("commlint.commands.stats", "risk-term statistics for groups of documents"),
     "baseline": ("commlint.commands.baseline", "build and show density baselines"),
+    "diff": ("commlint.commands.diff", "findings a revision added, removed and kept, and its density change"),
 }
 
 
