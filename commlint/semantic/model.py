@@ -16,7 +16,6 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import add
 from pathlib import Path
 
 from commlint.errors import ConfigError
@@ -91,11 +90,11 @@ class TableModel:
     def _chunk_row(self, chunk: str) -> tuple[tuple[float, ...], int]:
         """The summed piece rows of one whitespace-separated chunk, and how many pieces it has."""
         row, blob, off = self._row, self._blob, self._p_off
-        acc = [0.0] * self._k
         ids = self.vocab.segment(chunk)
-        for i in ids:
-            acc = list(map(add, acc, row.unpack_from(blob, off + i * row.size)))
-        return tuple(acc), len(ids)
+        if len(ids) == 1:  # the common case: one piece, no column sums
+            return row.unpack_from(blob, off + ids[0] * row.size), 1
+        rows = [row.unpack_from(blob, off + i * row.size) for i in ids]
+        return tuple(map(sum, zip(*rows, strict=True))) if rows else (0.0,) * self._k, len(ids)
 
     def probabilities(self, text: str) -> list[float]:
         z = self.logits(text)

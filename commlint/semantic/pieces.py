@@ -50,7 +50,9 @@ class PieceVocab:
 
     def segment(self, chunk: str) -> tuple[int, ...]:
         """Piece ids of one chunk (no spaces), uncached; a chunk is cut at MAX_CHUNK characters."""
-        return tuple(self._segment(MARK + chunk[:MAX_CHUNK]))
+        word = MARK + chunk[:MAX_CHUNK]
+        whole = self.ids.get(word)  # most chunks are one piece: skip the search
+        return (whole,) if whole is not None and len(word) <= MAX_PIECE else tuple(self._segment(word))
 
     def _segment(self, word: str) -> Iterator[int]:
         ids, i, n = self.ids, 0, len(word)
@@ -66,9 +68,22 @@ class PieceVocab:
                 i += 1
 
 
+def words_of(chunk: str) -> list[str]:
+    """The normalised words of a text or of one chunk (lower case, one apostrophe)."""
+    return [w.lower().replace("’", "'") for w in _WORDS.findall(chunk)]
+
+
+def gram_bucket(gram: str, bits: int = HASH_BITS) -> int:
+    """The hash bucket of one word or word pair (CRC-32: stable across runs and platforms)."""
+    return zlib.crc32(gram.encode("utf-8")) & ((1 << bits) - 1)
+
+
 def ngram_buckets(text: str, bits: int = HASH_BITS) -> list[int]:
-    """Hash buckets of the lower-cased word unigrams and bigrams of ``text`` (stable across runs)."""
-    words = [w.lower().replace("’", "'") for w in _WORDS.findall(text)]
-    mask = (1 << bits) - 1
+    """Hash buckets of the word unigrams and bigrams of ``text``, one per occurrence.
+
+    Occurrences, not a set: the checker then sums cached per-chunk rows without deduplicating
+    (commlint.semantic.model), and training counts the same way.
+    """
+    words = words_of(text)
     grams = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
-    return sorted({zlib.crc32(g.encode("utf-8")) & mask for g in grams})
+    return [gram_bucket(g, bits) for g in grams]

@@ -15,12 +15,16 @@ from typing import Any, ClassVar
 import regex
 
 from commlint import regex_cache
-from commlint.document import PLACEHOLDER, Document
+from commlint.document import BLOCK_BREAK, PLACEHOLDER, Document
 from commlint.errors import ConfigError
 from commlint.ruletypes.base import CheckContext, Finding, Rule, RuleEnv, SuggestionSpec
 
 #: shortest and longest sentence (in words) the classifier is asked about
 MIN_WORDS, MAX_WORDS = 8, 150
+#: the bar for a block with no closing punctuation (a heading, a link title, a table cell): the
+#: classifier was trained on sentences, and titles of related posts read to it like claims
+TITLE_BAR = 0.9
+_CLOSES = regex_cache.compile(r"[.!?:;…\"”’)\]*_]\s*$")
 LAYER = "semantic"
 #: categories where the fix stated beside the statement is the balanced form the rule asks for
 BALANCED_BY_MITIGATION = frozenset({"unmitigated", "jailbreak"})
@@ -211,6 +215,8 @@ class LearnedCategoryRule(Rule):
             if score.category != self.cat.label:
                 continue
             bar = self.threshold if self.threshold is not None else score.bar
+            if score.title:
+                bar = max(bar, TITLE_BAR)
             if score.confidence < bar:
                 continue
             if self.cat.label in BALANCED_BY_MITIGATION and _mitigated_nearby(doc, start):
@@ -230,6 +236,7 @@ class _Scored:
     category: str
     confidence: float
     bar: float
+    title: bool  # a whole block with no closing punctuation
 
 
 def sentence_scores(doc: Document) -> list[tuple[int, int, _Scored]]:
@@ -248,9 +255,19 @@ def sentence_scores(doc: Document) -> list[tuple[int, int, _Scored]]:
         if not MIN_WORDS <= len(text.split()) <= MAX_WORDS:
             continue
         score = model.score(text)
-        out.append((start, end, _Scored(score.category, score.confidence, model.thresholds[score.category])))
+        title = not _CLOSES.search(text) and _whole_block(prose, start, end)
+        out.append((start, end, _Scored(score.category, score.confidence, model.thresholds[score.category], title)))
     doc.meta["semantic-scores"] = out
     return out
+
+
+def _whole_block(prose: str, start: int, end: int) -> bool:
+    """True when [start, end) is all of its block: nothing but a block break or the edge around it."""
+    before = prose[max(0, start - len(BLOCK_BREAK)) : start]
+    after = prose[end : end + len(BLOCK_BREAK)]
+    return (start == 0 or not before.strip() or before.endswith("\u00b6\n") or before.endswith("\n")) and (
+        end >= len(prose.rstrip()) or not after.strip() or after.lstrip(" ").startswith("\n")
+    )
 
 
 def _mitigated_nearby(doc: Document, offset: int) -> bool:
