@@ -43,6 +43,9 @@ REPO = BENCH.parent
 CORPUS = REPO.parent / "shared" / "corpus"
 PROSELINT, WRITE_GOOD = "proselint==0.16.0", "write-good@1.0.8"
 PY = sys.executable
+# Installed Python packages have their bytecode compiled at install time; a shell that sets
+# this would make every tool recompile its sources on each start instead.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 # -- the peers --------------------------------------------------------------------------

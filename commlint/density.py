@@ -16,6 +16,7 @@ from typing import Any
 
 import regex
 
+from commlint import regex_cache
 from commlint.lexicon import Family, Lexicon, Name
 
 FLAGS = regex.IGNORECASE | regex.VERSION0
@@ -99,9 +100,9 @@ def _name_pattern(name: Name) -> str:
 class _CompiledFamily:
     def __init__(self, family: Family) -> None:
         self.name = family.name
-        self.terms = regex.compile("|".join(rf"\b(?:{t})\b" for t in family.terms), FLAGS)
+        self.terms = regex_cache.compile("|".join(rf"\b(?:{t})\b" for t in family.terms), FLAGS)
         self.exclude = (
-            regex.compile("|".join(rf"\b(?:{t})\b" for t in family.exclude), FLAGS) if family.exclude else None
+            regex_cache.compile("|".join(rf"\b(?:{t})\b" for t in family.exclude), FLAGS) if family.exclude else None
         )
 
     def scan(self, prose: str, names: list[tuple[int, int, str]]) -> list[Hit]:

@@ -345,10 +345,13 @@ def compile_patterns(patterns: Iterable[str], where: str, flags: int = DEFAULT_F
     items = list(patterns)
     if not items:
         return None
-    if all(_closed(p) for p in items):
+    # The scan of the pattern text (closed groups, look-behinds moved last) is remembered
+    # with the compiled patterns: it is pure Python over every pattern, on every start.
+    joined = regex_cache.remember("alternation", "\0".join(items), lambda _: _alternation(items))
+    if joined is not None:
         # One compile, not one per pattern as well: compiling is most of the start-up time.
         try:
-            return regex_cache.compile("|".join(f"(?:{lookbehind_last(p)})" for p in items), flags)
+            return regex_cache.compile(joined, flags)
         except regex.error:
             pass  # compile one by one to name the bad pattern
     for p in items:
@@ -360,6 +363,13 @@ def compile_patterns(patterns: Iterable[str], where: str, flags: int = DEFAULT_F
         return regex.compile("|".join(f"(?:{p})" for p in items), flags)
     except regex.error as exc:
         raise ConfigError(f"{where}: patterns do not combine into one alternation: {exc}") from None
+
+
+def _alternation(items: list[str]) -> str | None:
+    """The patterns as one alternation, or None when one of them is not closed."""
+    if all(_closed(p) for p in items):
+        return "|".join(f"(?:{lookbehind_last(p)})" for p in items)
+    return None
 
 
 def _parens(pattern: str, start: int = 0) -> Iterator[tuple[int, int]]:
