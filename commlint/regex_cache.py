@@ -13,6 +13,11 @@ nothing short of parsing the pattern again could check one. So a record is used 
   each entry's over its key and value (checked before anything is unmarshalled);
 - the rebuilt pattern has the source and at least the flags that were asked for.
 
+The records of the built-in patterns are also prepared when the wheel is built
+(commlint/prepare.py) and shipped beside this module, read only: used on a miss in the user's
+cache when that file and folder belong to the user or root and nobody else can write them,
+and the file's checksum, keyed by the regex release and Python version, matches.
+
 Anything else means the pattern is simply compiled (and the file rewritten). A checksum
 cannot stop someone who can already write as this user from recomputing it; the folder's
 ownership is what keeps other users out. The cache holds rule patterns and facts derived
@@ -41,6 +46,9 @@ _LOCK = threading.Lock()
 _FORMAT = 4
 _MAGIC = b"commlint-pattern-cache\n"
 _DIGEST = 32  # bytes of a SHA-256 digest
+_PREPARED_MAGIC = b"commlint-prepared-patterns\n"
+#: the patterns prepared when the wheel was built (commlint/prepare.py), beside this module
+PREPARED = Path(__file__).resolve().parent / "_prepared" / "patterns.marshal"
 
 Key = tuple[str, int]
 
@@ -65,6 +73,17 @@ def _build_key() -> str:
     except OSError:
         stamp = "?"
     raw = f"{_FORMAT}|{regex.__version__}|{where}|{stamp}|{sys.version_info[:3]}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def _portable_key() -> str:
+    """Identifies what a prepared record depends on, without this machine's file paths: the
+    regex release and its engine's code format, the Python version and byte order."""
+    engine = _engine()._regex
+    raw = (
+        f"{_FORMAT}|prepared|{regex.__version__}|{getattr(engine, 'MAGIC', '?')}|{getattr(engine, 'CODE_SIZE', '?')}"
+        f"|{sys.version_info[:2]}|{sys.byteorder}|{sys.maxunicode}"
+    )
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
@@ -111,24 +130,35 @@ def _unseal(key: Key, sealed: Any) -> bytes | None:
     return content if _digest(repr(key).encode(), content) == sealed[:_DIGEST] else None
 
 
-def _read(path: Path) -> dict[Key, bytes]:
+def installed_safely(info: os.stat_result) -> bool:
+    """True if only the current user or the administrator can change this file or folder
+    (where an installed package lives): theirs or root's, not group- or world-writable."""
+    if not hasattr(os, "geteuid"):  # pragma: no cover - Windows
+        return True
+    return info.st_uid in (0, os.geteuid()) and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _read(
+    path: Path, build: Callable[[], str] | None = None, safe: Callable[[os.stat_result], bool] = owned_safely
+) -> dict[Key, bytes]:
     """The entries of the cache file, or none if it is missing, foreign or damaged."""
+    magic = _MAGIC if build is None else _PREPARED_MAGIC
     try:
-        if not owned_safely(os.stat(path.parent)):
+        if not safe(os.stat(path.parent)):
             return {}
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(fd, "rb") as fh:
             info = os.fstat(fh.fileno())  # the file opened, not whatever the path names now
-            if not stat.S_ISREG(info.st_mode) or not owned_safely(info):
+            if not stat.S_ISREG(info.st_mode) or not safe(info):
                 return {}
             raw = fh.read()
     except OSError:
         return {}
-    head = len(_MAGIC) + _DIGEST
-    if not raw.startswith(_MAGIC) or len(raw) < head:
+    head = len(magic) + _DIGEST
+    if not raw.startswith(magic) or len(raw) < head:
         return {}
     body = raw[head:]
-    if _digest(_build_key().encode(), body) != raw[len(_MAGIC) : head]:
+    if _digest((build or _build_key)().encode(), body) != raw[len(magic) : head]:
         return {}  # marshal is never handed bytes this code did not write
     try:
         data = marshal.loads(body)
@@ -154,23 +184,41 @@ class PatternCache:
         self._dirty = False
         self._saver_registered = False
         self._used: set[Key] = set()
+        self._prepared: dict[Key, bytes] | None = None
 
     def entries(self) -> dict[Key, bytes]:
         if self._entries is None:
             self._entries = _read(self.path) if self.path is not None else {}
         return self._entries
 
+    def prepared(self) -> dict[Key, bytes]:
+        """The records prepared when commlint was built and installed (read on the first miss
+        in the user's cache, so the first run after installing needs no compiling either)."""
+        if self._prepared is None:
+            self._prepared = {} if self.path is None else _read(PREPARED, _portable_key, installed_safely)
+        return self._prepared
+
     def _load(self, key: Key) -> bytes | None:
         """The checked content stored under ``key``; a bad entry is dropped (and rewritten)."""
         entries = self.entries()
         sealed = entries.get(key)
         if sealed is None:
-            return None
+            sealed = self.prepared().get(key)
+            return None if sealed is None else _unseal(key, sealed)
         content = _unseal(key, sealed)
         if content is None:
             del entries[key]
             self._dirty = True
         return content
+
+    def write_prepared(self, path: Path) -> int:
+        """Write the records this process used as a prepared file (at build time); their count."""
+        self.entries()
+        keep = {k: v for k, v in (self._entries or {}).items() if k in self._used}
+        body = marshal.dumps(keep)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(_PREPARED_MAGIC + _digest(_portable_key().encode(), body) + body)
+        return len(keep)
 
     def _store(self, key: Key, value: Any) -> None:
         if self.path is None:

@@ -106,3 +106,33 @@ def test_installed_check_finds_risk_and_exits_1(installed: tuple[Path, Path, Pat
     report = json.loads(as_json.stdout)
     spans = {(d["line"], d["column"]) for f in report["files"] for d in f["diagnostics"]}
     assert (4, 13) in spans  # "Our AI is **totally secure**": the match starts after the "**"
+
+
+FIRST_RUN = """
+import sys
+from commlint import regex_cache
+from commlint.config import Config
+from commlint.engine import Linter
+from commlint.source import decode
+linter = Linter(Config.default())
+linter.lint(decode(sys.stdin.buffer.read(), "risky.md"))
+cache = regex_cache._cache()
+compiled = [key for key in cache.entries() if key[1] != -1]
+print(len(cache.prepared()), len(compiled))
+"""
+
+
+def test_the_first_run_after_installing_compiles_no_pattern(installed: tuple[Path, Path, Path]) -> None:
+    """The wheel carries the patterns prepared at build time (hatch_build.py): a user whose
+    cache is empty gets every built-in pattern from there, none from regex's slow parser."""
+    bindir, work, _ = installed
+    site = run([str(bindir / "python"), "-c", "import commlint, os; print(os.path.dirname(commlint.__file__))"], work)
+    assert (Path(site.stdout.strip()) / "_prepared" / "patterns.marshal").is_file(), site.stderr
+    empty = work / "empty-cache"
+    env = {**clean_env(), "COMMLINT_CACHE_DIR": str(empty)}
+    proc = subprocess.run(
+        [str(bindir / "python"), "-c", FIRST_RUN], cwd=work, env=env, input=RISKY.encode(), capture_output=True
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    prepared, compiled = map(int, proc.stdout.split())
+    assert prepared > 100 and compiled == 0, proc.stdout
