@@ -126,10 +126,10 @@ class _CompiledFamily:
 class _CompiledLexicon:
     def __init__(self, lexicon: Lexicon) -> None:
         self.families = [_CompiledFamily(f) for f in lexicon.families]
-        self.names = [(n.text, regex.compile(_name_pattern(n), regex.VERSION0)) for n in lexicon.names]
+        self.names = [(n.text, regex_cache.compile(_name_pattern(n), regex.VERSION0)) for n in lexicon.names]
         self.protect_families = set(lexicon.protect.families)
         self.protect_sentences = (
-            regex.compile("|".join(f"(?:{p})" for p in lexicon.protect.sentences), FLAGS)
+            regex_cache.compile("|".join(f"(?:{p})" for p in lexicon.protect.sentences), FLAGS)
             if lexicon.protect.sentences
             else None
         )
