@@ -23,6 +23,13 @@ from commlint.document import Document
 
 #: positions a flagged phrase can take
 PREDICATE, BEFORE_NOUN, SUBJECT = "predicate", "before-noun", "subject"
+#: after a verb and its object ("keeps your files secure"): not a form a rule declares
+COMPLEMENT = "complement"
+_COPULAS = frozenset(
+    "is are was were be been being am 's 're remain remains remained stay stays stayed seem seems seemed "  # noqa: SIM905
+    "become becomes became prove proves proved look looks feel feels sound sounds".split()
+)
+_WORDS = regex_cache.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
 
 #: object pronouns and the like: after a verb, not a noun the phrase describes
 _PRONOUNS = frozenset(
@@ -290,6 +297,9 @@ def choose(before: str, original: str, after: str, text: str, forms: dict[str, s
     """The form of a rewrite for ``original`` that fits between ``before`` and ``after`` (its
     sentence), or why none does."""
     where = position_of(before, original, after)
+    if where == BEFORE_NOUN and _last(original) == _last(text) and len(_WORDS.findall(original)) >= 3:
+        # "cannot produce biased results": a longer phrase whose last word keeps its noun
+        where = PREDICATE
     if where == BEFORE_NOUN:
         for candidate in (forms.get(BEFORE_NOUN), text):
             if candidate is not None and fits_before_noun(candidate):
@@ -302,7 +312,25 @@ def choose(before: str, original: str, after: str, text: str, forms: dict[str, s
         return _no(where, "it cannot be the subject of the sentence")
     if _clause_clash(text, after):
         return _no(where, "its second clause would run into the rest of the sentence")
+    if _PARTICIPLE_LEAD.match(text) and _postmodified(text) and not _after_copula(before):
+        # "keeps your files totally secure": a participle phrase there would describe the files
+        other = forms.get(SUBJECT)
+        if other is not None and fits_subject(other):
+            return Fit(other, COMPLEMENT)
+        return _no(COMPLEMENT, "it would read as describing the word before it")
     return Fit(_agree(before, text), where)
+
+
+def _last(text: str) -> str:
+    words = _WORDS.findall(text.lower())
+    return words[-1] if words else ""
+
+
+def _after_copula(before: str) -> bool:
+    """The clause before the span links a subject to it ("is", "are", "will be", "remains")."""
+    clause = regex.split(r"[,;:()—–]|\s-\s", before)[-1]
+    words = _WORDS.findall(clause.lower())[-6:]
+    return any(w in _COPULAS for w in words) or not words
 
 
 def _no(where: str, why: str) -> Fit:
@@ -335,11 +363,30 @@ def _agree(before: str, text: str) -> str:
 
 # -- where no fix is offered ---------------------------------------------------------------
 
-_LOCAL_NEGATION = regex_cache.compile(
-    r"(?:\b(?:not|never|no|nor|neither|without|hardly|cannot)|n['’]t)(?:\s+(?:\w+ly|be|been|being|is|are|so|that|as|"
-    r"too|quite|even|ever|always|exactly|fully|at\s+all)){0,3}\s*$",
+#: a negation earlier in the clause turns a rewrite around ("Nobody should call it unhackable")
+_NEGATION = regex_cache.compile(
+    r"(?:\b(?:not|never|no|nobody|no-one|none|nothing|neither|nor|without|hardly|cannot)\b|n['’]t\b)", regex.I
+)
+_CLAUSE_END = regex_cache.compile(r"[,;:()—–]|\s-\s|\b(?:but|yet|however|while|whereas)\b", regex.I)
+#: "some call it", "many say": speech of others without a named speaker
+_OTHERS_SAY = regex_cache.compile(
+    r"\b(?:some|many|others|several|a\s+few|analysts|experts|researchers|reporters|journalists|critics|"
+    r"commentators|observers|sceptics|skeptics|people|users|customers|rivals|competitors)\s+"
+    r"(?:people\s+|have\s+|had\s+)?(?:call|called|say|said|describe|"
+    r"described|claim|claimed|fear|feared|argue|argued|think|thought|believe|believed|warn|warned|label|labelled|labeled)\b",
     regex.I,
 )
+#: "If the vault were unhackable, ...": the clause up to its comma is not a claim
+_COUNTERFACTUAL = regex_cache.compile(r"^[\W_]*(?:if|even\s+if|as\s+if|as\s+though)\b[^,;]*?\bwere\b[^,;]*", regex.I)
+#: how far back in the clause a negation counts, in characters
+NEGATION_REACH = 80
+
+
+def _negated(before: str) -> bool:
+    """A negation in the same clause, not too far before the span."""
+    tail = before[-NEGATION_REACH:]
+    clause_start = max((m.end() for m in _CLAUSE_END.finditer(tail)), default=0)
+    return _NEGATION.search(tail, clause_start) is not None
 
 
 def no_fix_reason(doc: Document, start: int, end: int) -> str | None:
@@ -369,8 +416,12 @@ def no_fix_reason(doc: Document, start: int, end: int) -> str | None:
     if any(q_start <= rel_start and rel_end <= q_end for q_start, q_end in facts.quotes):
         return "quotation"
     reported = reported_speech_end(sentence)
-    if reported is not None and reported <= rel_start:
+    others = _OTHERS_SAY.search(sentence, 0, rel_start)
+    if (reported is not None and reported <= rel_start) or others is not None:
         return "reported speech"
-    if _LOCAL_NEGATION.search(sentence, 0, rel_start):
+    if _negated(sentence[:rel_start]):
         return "negation"
+    counterfactual = _COUNTERFACTUAL.match(sentence)
+    if counterfactual is not None and rel_start < counterfactual.end():
+        return "hypothetical"
     return None

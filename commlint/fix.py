@@ -266,7 +266,9 @@ def introduced_findings(
 
     A finding after the fix touches an edit when it overlaps the edit's new text; it is new
     when no finding of the same rule overlapped the edit's old text, or when it is the edit's
-    own rule (the fix did not fix it).
+    own rule (the fix did not fix it). A learned-layer finding of the fixed rule's own category
+    is not new: the pack finding hid it (commlint.engine.drop_learned_duplicates), and it is
+    reported as left.
     """
     # Where each edit's new text lands in the fixed text.
     landed: list[tuple[int, int]] = []
@@ -281,6 +283,8 @@ def introduced_findings(
             continue
         for i, ((diag, s), (lo, hi)) in enumerate(zip(edits, landed, strict=True)):
             if not _touches(d.start, d.end, lo, hi):
+                continue
+            if d.data.get("layer") == "semantic" and d.category == diag.category:
                 continue
             had = any(b.rule == d.rule and _touches(b.start, b.end, s.start, s.end) and b is not diag for b in before)
             if d.rule == diag.rule or not had:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import regex
 
+from commlint import regex_cache
 from commlint.diagnostics import Suggestion
 from commlint.errors import CommlintError, ConfigError
 from commlint.ruletypes.base import CheckContext, Finding, Rule, SuggestionSpec
@@ -123,7 +124,7 @@ _OWN_CHECKS: tuple[tuple[str, str, regex.Pattern[str]], ...] = (
     (
         "commlint:article-verb",
         "an article followed by a verb phrase",
-        regex.compile(
+        regex_cache.compile(
             r"\b(?:a|an|the)\s+(?:(?:is|are|was|were|be|been|can|cannot|could|will|would|should|must|does|did|has|have)"
             r"\b|(?:\w+ly\s+)?\w+(?:ed|en)\s+(?:to|against|by|from|not)\b)",
             regex.I,
@@ -132,7 +133,7 @@ _OWN_CHECKS: tuple[tuple[str, str, regex.Pattern[str]], ...] = (
     (
         "commlint:predicate-before-noun",
         "a predicate adjective phrase standing before a noun",
-        regex.compile(
+        regex_cache.compile(
             rf"\b{_DET}\s+(?:\w+ly\s+)?(?:\w+(?:ed|en|ble|ant|ent|ive|ous|ful|al|ic)|safe|secure|strong|immune)\s+"
             r"(?:against|to\s+be|to|from|by)\s+[\w-]+\s+(?!(?:and|or|but|for|to|of|in|on|at|by|with|from|as|than|that|"
             r"which|who|is|are|was|were|will|can)\b)[a-z][\w-]*(?=\s*[.,;:!?)]|\s*$|\s+(?:is|are|was|were|that|which|"
@@ -143,7 +144,7 @@ _OWN_CHECKS: tuple[tuple[str, str, regex.Pattern[str]], ...] = (
     (
         "commlint:participle-subject",
         "a sentence whose subject is a participle phrase",
-        regex.compile(
+        regex_cache.compile(
             r"^[\W_]*(?:\w+ly\s+)?\w+(?:ed|en)\s+(?:to|against|by|for|from|with|not)\s[^,;:—–()]*?"
             r"\b(?:is|are|was|were|remains|has|have|will|can)\b",
             regex.I,
@@ -152,13 +153,29 @@ _OWN_CHECKS: tuple[tuple[str, str, regex.Pattern[str]], ...] = (
 )
 
 
+_ARTICLE_WORD = regex_cache.compile(r"\b(a|an)\s+[*_]*([\w-]+)", regex.I)
+
+
 def own_problems(text: str) -> list[Problem]:
     """Problems of the kinds a rewrite brings and grammar checkers miss, as backend problems are."""
-    return [
+    from commlint.suggest import article_for
+
+    found = [
         {"start": m.start(), "end": m.end(), "message": f"Reads badly: {what}", "rule": rule}
         for rule, what, pattern in _OWN_CHECKS
         for m in pattern.finditer(text)
     ]
+    for m in _ARTICLE_WORD.finditer(text):
+        if article_for(m.group(2)) != m.group(1).lower():
+            found.append(
+                {
+                    "start": m.start(),
+                    "end": m.end(),
+                    "message": "Reads badly: a/an before this word",
+                    "rule": "commlint:a-an",
+                }
+            )
+    return found
 
 
 def review_suggestions(
@@ -209,19 +226,17 @@ def sentence_pair(doc: Document, ps: int, pe: int, sug: Suggestion) -> tuple[str
 def introduced_problem(doc: Document, ps: int, pe: int, sug: Suggestion, config: Config) -> str | None:
     """A description of the first grammar problem the rewrite adds, or None.
 
-    commlint's own checks first, then the installed backend (Harper by default).
+    The installed backend's (Harper by default), then commlint's own checks for what backends miss.
     """
     before, after = sentence_pair(doc, ps, pe, sug)
-    found = first_new(before, own_problems(before), after, own_problems(after))
-    if found is not None or not backend_installed() or _state["disabled"]:
-        return found
-    old = check(before, config)
-    if old is None:
-        return None
-    new = check(after, config)
-    if new is None:
-        return None
-    return first_new(before, old, after, new)
+    if backend_installed() and not _state["disabled"]:
+        old = check(before, config)
+        new = check(after, config) if old is not None else None
+        if old is not None and new is not None:
+            found = first_new(before, old, after, new)
+            if found is not None:
+                return found
+    return first_new(before, own_problems(before), after, own_problems(after))
 
 
 def edit_problem(doc: Document, sug: Suggestion, config: Config) -> str | None:

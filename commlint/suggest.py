@@ -11,6 +11,7 @@ from commlint.ruletypes.base import SuggestionSpec
 
 PLACEHOLDER = regex_cache.compile(r"\{[^{}]+\}")
 _ARTICLE_BEFORE = regex_cache.compile(r"\b(a|an|A|An|AN)([ \t]+)$")
+_ARTICLE_ACROSS_MARKUP = regex_cache.compile(r"\b(a|an|A|An|AN)[ \t]+[*_]+$")
 _VOWEL_SOUND_EXCEPTIONS = regex_cache.compile(
     # "a unique", "a user", "a one-off", "a European", "a urologist" (but "an unimportant")
     r"^(?:uni(?![nm])|use|usu|uti|ubiq|one(?!r)|once|eu|ewe|ur[aeiou])",
@@ -64,7 +65,8 @@ def match_case(original: str, replacement: str) -> str:
         # "NEVER FAILS" is shouting and stays so; "AI" is an acronym, and says nothing of case
         return replacement.upper() if (len(letters) > 3 or len(words) > 1) else replacement
     first = next((c for c in original if c.isalpha()), "")
-    if len(words) > 1 and all(w[:1].isupper() for w in words if w[:1].isalpha()) and len(replacement.split()) > 1:
+    multi = len(replacement.split()) > 1 or "-" in replacement
+    if len(words) > 1 and all(w[:1].isupper() for w in words if w[:1].isalpha()) and multi:
         return _title(replacement)
     if first.isupper():
         return _capitalise(replacement)
@@ -84,10 +86,27 @@ def _capitalise(text: str) -> str:
 
 
 def _title(text: str) -> str:
+    """Title Case: each word (and each part of a hyphenated one) capitalised, small words apart."""
     out = []
     for i, w in enumerate(text.split(" ")):
-        out.append(w if (i and w.lower() in _SMALL_WORDS) or w[:2].isupper() else _capitalise(w))
+        parts = w.split("-")
+        out.append(
+            "-".join(
+                p if ((i or j) and p.lower() in _SMALL_WORDS) or p[:2].isupper() else _capitalise(p)
+                for j, p in enumerate(parts)
+            )
+        )
     return " ".join(out)
+
+
+def _in_title(doc: Document, start: int) -> bool:
+    """The phrase stands in a Title Case line ("The Kestrel Vault Is Unhackable")."""
+    if not doc.sentences:
+        return False
+    a, b = doc.sentences[doc.sentence_index(start)]
+    words = [w for w in doc.prose[a:b].split() if w[:1].isalpha()]
+    big = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return len(big) >= 3 and all(w[:1].isupper() for w in big)
 
 
 def preserve_edges(original: str, replacement: str) -> str:
@@ -182,6 +201,14 @@ def make_suggestion(doc: Document, start: int, end: int, text: str, spec: Sugges
     new = preserve_edges(original, match_case(original, text)) if not needs_input else text
     if not needs_input and _sentence_initial(doc, start):
         new = _capitalise(new)
+    if not needs_input and original[:1].isupper() and _in_title(doc, start):
+        new = _title(new)
+    across = _ARTICLE_ACROSS_MARKUP.search(src, max(0, s_start - 12), s_start)
+    if across and not needs_input and article_for(text) != across.group(1).lower():
+        # "an **unhackable** vault": the article is outside the edit, past markup a fix may not touch
+        return _by_hand(
+            new, description, f"not applied: the “{across.group(1)}” before it must change too", s_start, s_end
+        )
     article = _ARTICLE_BEFORE.search(src, max(0, s_start - 4), s_start)
     if article and new and new.split()[0] != original.split()[0]:
         # Judge the sound from the rule's own spelling: "STRONGLY" shouted is not an acronym.

@@ -266,7 +266,7 @@ def test_gitignore_above_the_walked_folder_applies_inside_a_repository(project, 
     ("name", "expected"),
     [
         ("note.md", []),  # inline code is not prose in Markdown
-        ("note.txt", ["note.txt:1:6: CLI001 [error] [*] Absolute security claim"]),
+        ("note.txt", ["note.txt:1:8: CLI001 [error] [*] Absolute security claim"]),
         ("page.html", ["page.html:1:8: CLI001 [error] [*] Absolute security claim"]),
     ],
 )
@@ -275,7 +275,7 @@ def test_stdin_with_stdin_filename_picks_the_format(project, cli, name, expected
         "<b>`totally secure`</b>\n" if name != "page.html" else "<p>`<i>totally secure</i>`</p>\n"
     )
     if name == "note.txt":
-        text = "Say `totally secure`.\n"
+        text = "It is `totally secure`.\n"
     proc = cli(
         "check", "-", "--stdin-filename", name, "-q", "--select", "CLI001", input=text, cwd=project
     )
@@ -284,8 +284,8 @@ def test_stdin_with_stdin_filename_picks_the_format(project, cli, name, expected
 
 
 def test_stdin_without_a_name_is_text_named_dash(project, cli):
-    proc = cli("check", "-", "-q", input="so totally secure\n", cwd=project)
-    assert proc.stdout.splitlines() == ["-:1:4: CLI001 [error] [*] Absolute security claim"]
+    proc = cli("check", "-", "-q", input="it is totally secure\n", cwd=project)
+    assert proc.stdout.splitlines() == ["-:1:7: CLI001 [error] [*] Absolute security claim"]
 
 
 def test_python_m_commlint_works_like_commlint(project, cli):

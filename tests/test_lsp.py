@@ -264,6 +264,21 @@ async def test_unsafe_suggestion_is_labelled_and_not_preferred(tmp_path):
 
 
 @pytest.mark.asyncio
+async def test_no_quick_fix_where_the_words_are_not_a_claim(tmp_path):
+    # a quotation nobody answers, and a negation: still reported, but nothing to apply there
+    uri = (tmp_path / "draft.md").as_uri()
+    text = 'A columnist wrote that our vault is "totally secure".\n\nThe vault is not unhackable.\n'
+    async with session(tmp_path) as client:
+        published = await next_diagnostics(client, uri, open_doc(client, uri, text))
+        assert [d.code for d in published.diagnostics] == ["TST101", "TST101"]
+        for diag in published.diagnostics:
+            actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri), range=diag.range,
+                context=lsp.CodeActionContext(diagnostics=[diag])))
+            assert [a.title for a in actions] == ["Disable TST101 for this line"]
+
+
+@pytest.mark.asyncio
 async def test_fix_all_applies_every_safe_fix(tmp_path):
     uri = (tmp_path / "draft.md").as_uri()
     text = "Our AI is totally secure.\n\nThe vault is unhackable and perfectly safe. It poses serious risks.\n"
