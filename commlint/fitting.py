@@ -227,6 +227,8 @@ _FINITE = frozenset(
         "sound",
     ]
 )
+#: a rewrite ending in one of these wants the noun after it ("aim for accuracy")
+_TAKES_OBJECT = frozenset(["for", "of", "to", "against", "with", "about", "on", "in", "from", "ensure"])
 _PLURAL_PRONOUNS = frozenset(["we", "they", "you", "these", "those", "both", "all", "many", "several"])
 _SINGULAR_S = regex_cache.compile(r"(?:ss|us|is|ics|ness|news|series|its|this|always|gas|has|was|does)$", regex.I)
 #: a participle or adjective with a complement after it: cannot stand before a noun or be a subject
@@ -269,11 +271,15 @@ def position_of(before: str, original: str, after: str) -> str:
     lead = not before.strip(" \t\"'“‘(*_")
     low = nxt.lower() if nxt is not None else ""
     noun_next = low and low not in _NOT_NOUN | _DETERMINERS | _PRONOUNS and not low.endswith("ly")
-    if noun_next and not _PLURAL_NOUN_END.search(original):
+    if noun_next and not _PLURAL_NOUN_END.search(original) and not _VERB_AFTER_SUBJECT.search(before + original):
         return BEFORE_NOUN
     if lead and nxt is not None and nxt.lower() in _FINITE:
         return SUBJECT
     return PREDICATE
+
+
+#: "We guarantee accuracy": a word right after a subject pronoun is a verb, and the noun its object
+_VERB_AFTER_SUBJECT = regex_cache.compile(r"\b(?:we|i|you|they|he|she|it|who|which)\s+[\w'’-]+\W*$", regex.I)
 
 
 def _postmodified(text: str) -> bool:
@@ -304,6 +310,8 @@ def choose(before: str, original: str, after: str, text: str, forms: dict[str, s
         for candidate in (forms.get(BEFORE_NOUN), text):
             if candidate is not None and fits_before_noun(candidate):
                 return Fit(candidate, where)
+        if _last(text) in _TAKES_OBJECT:
+            return Fit(_agree(before, text), PREDICATE)  # "aim for" + the noun: a verb and its object
         return _no(where, "it cannot stand before a noun")
     if where == SUBJECT:
         for candidate in (forms.get(SUBJECT), text):
