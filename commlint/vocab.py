@@ -69,13 +69,14 @@ def _literal(text: str) -> str:
 
 
 def alternation(forms: list[str]) -> str:
-    """Plain ``forms`` of one word as one regex: a shared prefix, then the endings, longest first
-    (so a longer form is tried before a shorter one, as ``exploit(?:s|ed|ing)?`` does)."""
+    """Plain ``forms`` of one word as one regex: a shared prefix, then the endings in the order of
+    ``forms``, as an author writes them (``exploit(?:s|ed|ing)?``, ``identif(?:y|ies|ied|ying)``).
+    Followed by a word boundary, as vocabulary terms are, the order does not change a match."""
     prefix = forms[0]
     for f in forms[1:]:
         while not f.startswith(prefix):
             prefix = prefix[:-1]
-    endings = sorted({f[len(prefix) :] for f in forms}, key=lambda e: (-len(e), forms.index(prefix + e)))
+    endings = list(dict.fromkeys(f[len(prefix) :] for f in forms))
     optional = "" in endings
     endings = [e for e in endings if e]
     head = _literal(prefix) if prefix.strip() else ""

@@ -15,7 +15,9 @@ Usage::
     python tests/pack_findings.py compare before.txt     # after it: lists every difference
 
 ``compare`` exits 1 and prints each finding that appeared or disappeared, with its text, so
-a reviewer can say why each one is intended. tests/test_pack_findings.py runs the same
+a reviewer can say why each one is intended. ``save`` also keeps the example sentences the
+generated text mixed in (``before.pool.txt``), and ``compare`` mixes in those, so adding an
+example to a pack does not change the generated text. tests/test_pack_findings.py runs the same
 collection on the examples and checks it against tests/data/pack_findings.txt.
 """
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,25 +66,29 @@ def examples(rules: list[Rule]) -> list[tuple[str, str]]:
     ]
 
 
-
-def generated(rules: list[Rule], words: int = GENERATED_WORDS, seed: int = 12) -> str:
-    """About ``words`` words of press-release prose with every example shuffled in."""
+def generated(pool: list[str], words: int = GENERATED_WORDS, seed: int = 12) -> str:
+    """About ``words`` words of press-release prose with the sentences of ``pool`` shuffled in
+    (three after every third paragraph or so)."""
     sys.path.insert(0, str(ROOT / "bench"))
     from prose import press_release  # type: ignore[import-not-found]
 
     rng = random.Random(seed)
-    samples = [text for _, text in examples(rules)]
     parts: list[str] = []
     count = 0
     while count < words:
         release = press_release(5_000, seed=rng.randrange(1 << 30)).split("\n\n")
         for _ in range(len(release) // 3):
             at = rng.randrange(1, len(release))
-            release[at] += " " + " ".join(rng.sample(samples, 3))
+            release[at] += " " + " ".join(rng.sample(pool, 3))
         text = "\n\n".join(release)
         parts.append(text)
         count += len(text.split())
     return "\n\n".join(parts)
+
+
+def example_pool(rules: list[Rule]) -> list[str]:
+    """The sentences the generated text mixes in: every example of every rule."""
+    return [text for _, text in examples(rules)]
 
 
 def findings(linter: Linter, rules: list[Rule], text: str, path: str = "doc.md") -> list[Finding]:
@@ -95,14 +102,20 @@ def findings(linter: Linter, rules: list[Rule], text: str, path: str = "doc.md")
     return sorted(out)
 
 
-def collect(corpus: Path | None = CORPUS, words: int = GENERATED_WORDS) -> Iterator[tuple[str, str, list[Finding]]]:
-    """(source name, prose, findings) for every example, the generated text and the corpus."""
+def collect(
+    corpus: Path | None = CORPUS, words: int = GENERATED_WORDS, pool: list[str] | None = None
+) -> Iterator[tuple[str, str, list[Finding]]]:
+    """(source name, prose, findings) for every example, the generated text and the corpus.
+
+    The generated text mixes in ``pool`` (by default today's examples): give the pool the
+    earlier run used, and the text is the same even where examples were added since.
+    """
     linter = _linter()
     rules = pattern_rules(linter)
     for name, text in examples(rules):
         yield name, text, findings(linter, rules, text, "example.txt")
     if words:
-        text = generated(rules, words)
+        text = generated(pool or example_pool(rules), words)
         name = f"generated {words} words"
         yield name, linter.document(decode(text.encode(), "g.md")).prose, findings(linter, rules, text)
     if corpus is not None and corpus.is_dir():
@@ -116,8 +129,35 @@ def collect(corpus: Path | None = CORPUS, words: int = GENERATED_WORDS) -> Itera
 
 
 def render(rows: Iterator[tuple[str, str, list[Finding]]]) -> list[str]:
-    """One line per finding: ``source<TAB>rule<TAB>start<TAB>end``."""
-    return [f"{name}\t{rule}\t{start}\t{end}" for name, _, found in rows for rule, start, end in found]
+    """One line per finding: ``source<TAB>rule<TAB>where<TAB>text``.
+
+    ``where`` is the span in an example or corpus file; in the generated text, which changes
+    wherever an example is added, it is the finding's surroundings (30 characters each side).
+    """
+    out = []
+    for name, prose, found in rows:
+        for rule, start, end in found:
+            if name.startswith("generated"):
+                where = _flat(f"{prose[max(0, start - 30) : start]}[{prose[start:end]}]{prose[end : end + 30]}")
+            else:
+                where = f"{start}-{end}"
+            out.append(f"{name}\t{rule}\t{where}\t{_flat(prose[start:end])}")
+    return out
+
+
+def _flat(text: str) -> str:
+    return text.replace("\t", " ").replace("\n", " ")
+
+
+def compare(before: list[str], now: list[str]) -> tuple[list[str], list[str]]:
+    """(lines gone, lines new), counting repeats."""
+    old, new = Counter(before), Counter(now)
+    return sorted((old - new).elements()), sorted((new - old).elements())
+
+
+def pool_path(snapshot: Path) -> Path:
+    """Where the sentences a snapshot's generated text mixed in are kept (beside it)."""
+    return snapshot.with_name(snapshot.stem + ".pool.txt")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,23 +166,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("file", type=Path)
     parser.add_argument("--words", type=int, default=GENERATED_WORDS, help="size of the generated text")
     parser.add_argument("--no-corpus", action="store_true", help="leave out ../shared/corpus")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="the corpus folder (default ../shared/corpus)")
     args = parser.parse_args(argv)
-    rows = list(collect(None if args.no_corpus else CORPUS, args.words))
+    pool_file = pool_path(args.file)
+    pool = pool_file.read_text(encoding="utf-8").splitlines() if args.action == "compare" else None
+    rows = list(collect(None if args.no_corpus else args.corpus, args.words, pool))
     lines = render(iter(rows))
     if args.action == "save":
         args.file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        pool_file.write_text("\n".join(example_pool(pattern_rules())) + "\n", encoding="utf-8")
         print(f"{len(lines)} findings from {len(rows)} sources written to {args.file}")
         return 0
-    before = set(args.file.read_text(encoding="utf-8").splitlines())
-    now = set(lines)
-    prose = {name: text for name, text, _ in rows}
-    for sign, changed in (("-", before - now), ("+", now - before)):
-        for line in sorted(changed):
-            name, rule, start, end = line.split("\t")
-            text = prose.get(name, "")[int(start) : int(end)]
-            print(f"{sign} {name}: {rule} [{start}, {end}) {text!r}")
-    print(f"{len(now)} findings now, {len(before)} before; {len(before - now)} gone, {len(now - before)} new")
-    return 0 if before == now else 1
+    gone, new = compare(args.file.read_text(encoding="utf-8").splitlines(), lines)
+    for sign, changed in (("-", gone), ("+", new)):
+        for line in changed:
+            print(f"{sign} {line}")
+    print(f"{len(lines)} findings now; {len(gone)} gone, {len(new)} new")
+    return 0 if not gone and not new else 1
 
 
 if __name__ == "__main__":

@@ -11,24 +11,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pack_findings import collect, render
+from pack_findings import collect, compare, pool_path, render
 
 SNAPSHOT = Path(__file__).parent / "data" / "pack_findings.txt"
 WORDS = 20_000
 
 
 def test_pack_findings_match_the_snapshot() -> None:
-    rows = list(collect(corpus=None, words=WORDS))
-    now = set(render(iter(rows)))
-    before = set(SNAPSHOT.read_text(encoding="utf-8").splitlines())
-    prose = {name: text for name, text, _ in rows}
-
-    def show(line: str) -> str:
-        name, rule, start, end = line.split("\t")
-        return f"{name}: {rule} {prose.get(name, '')[int(start) : int(end)]!r}"
-
-    gone = sorted(show(line) for line in before - now)
-    new = sorted(show(line) for line in now - before)
+    pool = pool_path(SNAPSHOT).read_text(encoding="utf-8").splitlines()
+    now = render(iter(collect(corpus=None, words=WORDS, pool=pool)))
+    gone, new = compare(SNAPSHOT.read_text(encoding="utf-8").splitlines(), now)
     assert not gone and not new, f"findings gone: {gone[:20]}; findings new: {new[:20]}"
 
 
