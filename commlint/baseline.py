@@ -71,16 +71,27 @@ class Baseline:
         return target, float(dist[target])
 
     def lexicon_warning(self, lexicon: Lexicon) -> str | None:
-        """A one-line warning when the baseline was built with a different lexicon."""
+        """A one-line warning when the baseline counted other terms than ``lexicon``, else None.
+
+        A hand-made baseline that records no fingerprint is checked by lexicon name only.
+        """
         if self.fingerprint is None:
+            if self.lexicon_name == lexicon.name:
+                return None
+            theirs = f"lexicon {self.lexicon_name!r} (no fingerprint)"
+        elif self.fingerprint == lexicon.fingerprint():
             return None
-        if self.fingerprint != lexicon.fingerprint():
-            return (
-                f"baseline {self.name!r} was built with lexicon {self.lexicon_name!r} "
-                f"{self.fingerprint}, but the {lexicon.name!r} lexicon in use is {lexicon.fingerprint()}; "
-                "rates are not comparable - rebuild it with `commlint baseline build`"
-            )
-        return None
+        else:
+            theirs = f"lexicon {self.lexicon_name!r} {self.fingerprint}"
+        fix = (
+            f'measure with [density] lexicon = "{self.lexicon_name}"'
+            if self.lexicon_name != lexicon.name
+            else "rebuild it with `commlint baseline build`"
+        )
+        return (
+            f"baseline {self.name!r} was built with {theirs}, but the {lexicon.name!r} lexicon in use is "
+            f"{lexicon.fingerprint()}; rates are not comparable, so no density budget is given - {fix}"
+        )
 
 
 def build(

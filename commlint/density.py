@@ -441,22 +441,40 @@ def fmt_rate(value: float) -> str:
     return f"{value:.1f}"
 
 
-def compare(doc: DocDensity, lexicon: str, baseline: Any, settings: DensitySettings) -> dict[str, Any]:
-    """How a document's rate stands against a baseline: the figures behind the density finding."""
+def compare(
+    doc: DocDensity, lexicon: str, baseline: Any, settings: DensitySettings, measured_with: Lexicon | None = None
+) -> dict[str, Any]:
+    """How a document's rate stands against a baseline: the figures behind the density finding.
+
+    ``budget`` counts only rephrasable occurrences (not the lexicon's protected mitigation and
+    disclosure language), and is None when the baseline counted a different lexicon than
+    ``measured_with``: rates of different term lists are not comparable. ``covers_target`` is
+    True when the document's own Poisson interval reaches down to the target.
+    """
     count, words = doc.count(lexicon), doc.words
     r = rate(count, words)
     label, value = baseline.value(settings.target)
     target_rate = value * settings.ratio
+    lo, hi = rate_interval(count, words, settings.confidence)
+    warning = baseline.lexicon_warning(measured_with) if measured_with is not None else None
+    rephrasable = doc.rephrasable(lexicon)
     out: dict[str, Any] = {
         "baseline": baseline.name,
         "aggregate_only": baseline.aggregate_only,
+        "comparable": warning is None,
         "target": label,
         "target_value": round(value, 6),
         "target_rate": round(target_rate, 6),
         "ratio_to_target": round(r / value, 6) if value else None,
         "above": r > target_rate,
-        "budget": budget(count, words, target_rate),
+        "interval": {"confidence": settings.confidence, "low": round(lo, 6), "high": round(hi, 6)},
+        "covers_target": lo <= target_rate,
+        "rephrasable": rephrasable,
+        "protected": count - rephrasable,
+        "budget": min(budget(count, words, target_rate), rephrasable) if warning is None else None,
     }
+    if warning is not None:
+        out["lexicon_warning"] = warning
     if not baseline.aggregate_only:
         dist = baseline.data["distribution"]
         out["median"], out["p90"] = dist["median"], dist["p90"]

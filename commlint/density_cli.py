@@ -46,6 +46,7 @@ def density_entry(
     settings: DensitySettings,
     baseline: Any,
     lexicon_warning: str | None = None,
+    lexicon: Any = None,
 ) -> dict[str, Any]:
     """The per-file ``density`` object: counts, rates, interval, comparison and a summary line."""
     name = settings.lexicon
@@ -71,11 +72,18 @@ def density_entry(
         }
         summary += f", {settings.confidence:.0%} interval {fmt_rate(lo)}-{fmt_rate(hi)} (short document)"
     if baseline is not None:
-        cmp = compare(measured, name, baseline, settings)
+        cmp = compare(measured, name, baseline, settings, lexicon)
         entry["baseline"] = cmp
-        summary = summary + "; " + comparison_text(r, name, baseline, cmp).split("; ", 1)[1]
-        if cmp["above"] and cmp["budget"]:
-            summary += f"; budget: rephrase {cmp['budget']} of {count}"
+        if not cmp["comparable"]:
+            summary += f"; not comparable with baseline {baseline.name!r} (it counts other terms), no budget"
+        else:
+            summary = summary + "; " + comparison_text(r, name, baseline, cmp).split("; ", 1)[1]
+            if cmp["above"] and cmp["covers_target"]:
+                summary += "; within this document's interval"
+            elif cmp["above"] and cmp["budget"]:
+                summary += f"; budget: rephrase {cmp['budget']} of {cmp['rephrasable']}"
+                if cmp["protected"]:
+                    summary += f" rephrasable ({cmp['protected']} mitigation or disclosure kept)"
     if lexicon_warning:
         entry["lexicon_warning"] = lexicon_warning
     others = [f"{n} {fmt_rate(v['rate'])}" for n, v in entry["lexicons"].items() if n != name]
@@ -116,5 +124,5 @@ def after_lint(args: argparse.Namespace, report: Any) -> None:
             sys.stderr.write(f"commlint: warning: {warning}\n")
         doc = result.document
         measured = counter.measure(doc.prose, doc.word_count, result.path or "-")
-        result.extras["density"] = density_entry(measured, settings, base, warning)
+        result.extras["density"] = density_entry(measured, settings, base, warning, counter.lexicons[settings.lexicon])
     return None

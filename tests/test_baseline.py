@@ -106,6 +106,11 @@ def test_article_baseline_is_aggregate_only_and_cites_its_source() -> None:
         "rate": 0.6,
         "families": {"risk": 30, "safeguard": 33, "vulnerability": 10},
     }
+    # Recorded against the three terms the FT named, so only ft-terms measurements compare.
+    ft_terms = Linter(Config.default()).lexicons["ft-terms"]
+    assert data["lexicon"]["name"] == "ft-terms"
+    assert data["lexicon"]["fingerprint"] == ft_terms.fingerprint(), "ft-terms changed: update ft-2026's fingerprint"
+    assert [f.name for f in ft_terms.families] == ["risk", "safeguard", "vulnerability"]
 
 
 @pytest.mark.parametrize(
@@ -150,11 +155,13 @@ def test_builtin_rebuilds_identically_from_the_corpus(shared: Path, tmp_path: Pa
 
 
 def test_config_baseline_by_name(tmp_path: Path) -> None:
-    (tmp_path / "commlint.toml").write_text('baseline = "ft-2026"\n', encoding="utf-8")
-    write_doc(tmp_path / "draft.txt", 300, ["risk", "harm", "safety"])
+    (tmp_path / "commlint.toml").write_text(
+        'baseline = "ft-2026"\n[density]\nlexicon = "ft-terms"\n', encoding="utf-8"
+    )
+    write_doc(tmp_path / "draft.txt", 300, ["risk", "harm", "safety", "risk", "safeguards"])
     r = run_cli("check", "draft.txt", "--select", "DEN101", cwd=tmp_path)
     assert (
-        "10.0 risk terms per 1,000 words; peer rate 0.6 (baseline: ft-2026, aggregate only)"
+        "10.0 ft-terms terms per 1,000 words; peer rate 0.6 (baseline: ft-2026, aggregate only)"
         in r.stdout
     )
 

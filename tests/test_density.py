@@ -81,10 +81,11 @@ def test_only_prose_words_count() -> None:
         '```\nrisk = harm(risk)\n```\n\n<div class="risk">A harm</div>\n\nInline `risk()` code.\n'
     )
     words, fams, _ = _measure(text)
-    # Front matter, the URL, the code block, the raw HTML block and inline code are not prose.
-    assert fams["risk"] == 2 and fams["harm"] == 0
-    # Our risk note / One risk here see / Inline code
-    assert words == 3 + 4 + 2
+    # Front matter, the URL, the code block, HTML tags and their attributes, and inline code are
+    # not prose; the text inside a raw HTML block is (it is read as HTML).
+    assert fams["risk"] == 2 and fams["harm"] == 1
+    # Our risk note / One risk here see / A harm / Inline code
+    assert words == 3 + 4 + 2 + 2
 
 
 def test_word_tokenisation_counts_hyphenated_and_apostrophes_as_one() -> None:
@@ -166,17 +167,12 @@ def test_target_and_ratio_come_from_config(tiny: Path, tmp_path: Path) -> None:
         f'baseline = "{tiny / "tiny.json"}"\n[density]\ntarget = "p95"\nratio = 2\n',
         encoding="utf-8",
     )
-    r = run_cli(
-        "check",
-        str(tiny / "draft.txt"),
-        "--select",
-        "DEN101",
-        "--config",
-        str(tmp_path / "commlint.toml"),
-    )
-    # p95 = 2.85, x2 = 5.7; floor(5.7 * 0.5) = 2 may stay -> 4 of 6; 12/2.85 = 4.2
+    # 12 in 1,000 words: its 95% interval (6.2-21.0) stays above 2 x p95 = 5.7.
+    draft = write_doc(tmp_path / "long.txt", 1000, DRAFT_TERMS * 2)
+    r = run_cli("check", str(draft), "--select", "DEN101", "--config", str(tmp_path / "commlint.toml"))
+    # floor(5.7 * 1.0) = 5 may stay -> 7 of 12; 12/2.85 = 4.2
     assert "12.0 risk terms per 1,000 words; peer median 1.5, p90 2.7 (baseline: tiny); 4.2× the p95." in r.stdout
-    assert "rephrase 4 of 6 occurrences to reach 2× the p95 (5.7 per 1,000 words)" in r.stdout
+    assert "rephrase 7 of 12 occurrences to reach 2× the p95 (5.7 per 1,000 words)" in r.stdout
 
 
 def test_no_finding_below_min_words_or_at_target(tiny: Path, tmp_path: Path) -> None:
@@ -194,13 +190,28 @@ def test_quiet_without_a_baseline(tiny: Path) -> None:
     assert r.returncode == 0 and "DEN101" not in r.stdout
 
 
-def test_aggregate_only_baseline_compares_with_the_peer_rate(tiny: Path) -> None:
-    r = run_cli("check", str(tiny / "draft.txt"), "--select", "DEN101", "--baseline", "ft-2026")
-    # 12.0 / 0.6 = 20; floor(0.6 * 0.5) = 0 may stay
+def test_aggregate_only_baseline_compares_with_the_peer_rate(tiny: Path, tmp_path: Path) -> None:
+    # ft-2026 is recorded against the ft-terms lexicon: measured with it, 'risk' x3 in 500 words.
+    (tmp_path / "commlint.toml").write_text('[density]\nlexicon = "ft-terms"\n', encoding="utf-8")
+    args = ("check", str(tiny / "draft.txt"), "--select", "DEN101", "--baseline", "ft-2026")
+    r = run_cli(*args, "--config", str(tmp_path / "commlint.toml"))
+    # 6.0 / 0.6 = 10; floor(0.6 * 0.5) = 0 may stay
     assert (
-        "12.0 risk terms per 1,000 words; peer rate 0.6 (baseline: ft-2026, aggregate only); 20.0× the peer rate."
+        "6.0 ft-terms terms per 1,000 words; peer rate 0.6 (baseline: ft-2026, aggregate only); 10.0× the peer rate."
     ) in r.stdout
-    assert "rephrase 6 of 6 occurrences to reach the peer rate (0.6 per 1,000 words)" in r.stdout
+    assert "rephrase 3 of 3 occurrences to reach the peer rate (0.6 per 1,000 words)" in r.stdout
+
+
+def test_a_baseline_of_another_lexicon_gives_no_budget(tiny: Path) -> None:
+    # The risk lexicon's ten families against the FT's three-term figure: not like with like.
+    args = ("check", str(tiny / "draft.txt"), "--select", "DEN101", "--baseline", "ft-2026")
+    r = run_cli(*args, "--density")
+    assert "DEN101" not in r.stdout and "rephrase" not in r.stdout
+    assert "not comparable with baseline 'ft-2026' (it counts other terms), no budget" in r.stdout
+    assert "baseline 'ft-2026' was built with lexicon 'ft-terms'" in r.stderr
+    assert 'measure with [density] lexicon = "ft-terms"' in r.stderr
+    density = json.loads(run_cli(*args, "--density", "--format", "json").stdout)["files"][0]["density"]
+    assert density["baseline"]["comparable"] is False and density["baseline"]["budget"] is None
 
 
 def test_lexicon_mismatch_warns(tiny: Path, tmp_path: Path) -> None:
@@ -218,7 +229,68 @@ def test_lexicon_mismatch_warns(tiny: Path, tmp_path: Path) -> None:
     )
     assert "commlint: warning: baseline 'tiny' was built with lexicon 'risk'" in r.stderr
     assert "rebuild it with `commlint baseline build`" in r.stderr
-    assert "Warning: baseline 'tiny' was built with lexicon" in r.stdout
+    assert "DEN101" not in r.stdout and "not comparable with baseline 'tiny'" in r.stdout
+
+
+# -- DEN101 stays honest ----------------------------------------------------------------------
+RELEASE_NOTE = (
+    "Version 4.2 of the Northwind sync client is out today. "
+    + "It speeds up large folder uploads and trims start-up time on older laptops. " * 22
+    + "Setup is quicker too. " * 9
+    + "This release fixes CVE-2026-10423, a vulnerability in the proxy parser reported through our bug bounty. "
+)
+
+
+def test_den101_is_quiet_when_the_documents_interval_covers_the_target(tmp_path: Path) -> None:
+    note = tmp_path / "release.txt"
+    note.write_text(RELEASE_NOTE, encoding="utf-8")
+    args = ("check", str(note), "--select", "DEN101", "--baseline", "product-announcements")
+    r = run_cli(*args, "--density")
+    # One 'vulnerability' in 348 words is 2.9 per 1,000, above the p90 of 2.3, but its own
+    # 95% interval (0.1-16.0) covers the p90: one word cannot show the note is unusual.
+    assert "(1 in 348 words), 95% interval 0.1-16.0 (short document)" in r.stdout
+    assert "within this document's interval" in r.stdout
+    assert "DEN101" not in r.stdout and r.returncode == 0
+
+
+def _disclosure_draft(path: Path) -> Path:
+    filler = "Northwind ships the new release to customers in the spring with a cleaner design. " * 60
+    text = (
+        filler
+        + "The vulnerability CVE-2026-0001 is fixed in this security update. "
+        + "A second vulnerability, CVE-2026-0002, affected older clients and is patched. "
+        + "The risk factors below describe the risks of our business. "
+        + "We added safeguards, and the safeguards are tested. "
+        + "There is a risk of outages and a risk of harm to trust, and the risk is real. "
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_den101_budget_never_asks_to_rephrase_disclosure_or_mitigation(tiny: Path, tmp_path: Path) -> None:
+    draft = _disclosure_draft(tmp_path / "disclosure.txt")
+    r = run_cli("check", str(draft), "--select", "DEN101", "--baseline", str(tiny / "tiny.json"), "--format", "json")
+    [diag] = _den(r)
+    data = diag["data"]
+    # Counted: 2 vulnerability (CVE sentences), 1 'risks' (risk-factor sentence), 2 safeguards,
+    # 3 risk + 1 harm in the last sentence = 9. Only the last sentence's 4 can be rephrased.
+    assert (data["count"], data["protected"], data["rephrasable"]) == (9, 5, 4)
+    words = data["words"]
+    assert data["budget"] == min(4, 9 - math.floor(2.7 * words / 1000))
+    assert "(the other 5 are mitigation or disclosure language and stay)" in diag["message"]
+    hits = json.loads(run_cli("stats", str(draft), "--hits", "--format", "json").stdout)["hits"]
+    kept = {h["text"]: h["protected_by"] for h in hits if h["protected_by"]}
+    assert kept["safeguards"] == "mitigation family 'safeguard'"
+    assert kept["vulnerability"].startswith("disclosure sentence ('CVE-2026-")
+    assert kept["risks"] == "disclosure sentence ('risk factors')"
+
+
+def test_den101_is_quiet_when_nothing_can_be_rephrased(tiny: Path, tmp_path: Path) -> None:
+    filler = "Northwind ships the new release to customers in the spring with a cleaner design. " * 30
+    text = filler + "We fixed CVE-2026-0003, a vulnerability in the updater. Our safeguards held. " * 3
+    (tmp_path / "fixes.txt").write_text(text, encoding="utf-8")
+    r = run_cli("check", str(tmp_path / "fixes.txt"), "--select", "DEN101", "--baseline", str(tiny / "tiny.json"))
+    assert "DEN101" not in r.stdout
 
 
 @pytest.mark.parametrize(

@@ -74,7 +74,7 @@ def summary(state: DocState) -> dict[str, Any] | None:
             "baseline": None,
         }
         if base is not None:
-            figures.update(compare(measured, name, base, settings))
+            figures.update(compare(measured, name, base, settings, counter.lexicons[name]))
         return figures
     except Exception as exc:  # density is an extra view: a failure must not stop diagnostics
         log.warning("density for %s failed: %s", state.uri, exc)
@@ -88,7 +88,9 @@ def message(f: dict[str, Any]) -> str:
         f"Risk-term density: {f['rate']:.1f} {f['lexicon']} terms per 1,000 words "
         f"({f['count']} in {f['words']:,} words)" + (f"; top: {top}" if top else "")
     )
-    if f.get("baseline"):
+    if f.get("baseline") and f.get("comparable") is False:
+        line += f"; baseline {f['baseline']} counts other terms: not comparable"
+    elif f.get("baseline"):
         verdict = "above" if f.get("above") else "within"
         line += f"; {verdict} the {f['target']} of baseline {f['baseline']} ({f['target_rate']:.1f} per 1,000 words)"
         if f.get("above") and f.get("budget"):

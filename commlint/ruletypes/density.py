@@ -56,8 +56,11 @@ class DensityRule(DataRule):
             return
         name = self.lexicon.name
         measured = self.counter.measure(doc.prose, doc.word_count, doc.path or "")
-        cmp = compare(measured, name, self.baseline, self.settings)
-        if not cmp["above"]:
+        cmp = compare(measured, name, self.baseline, self.settings, self.lexicon)
+        # Quiet unless the comparison means something and there is advice to give: the
+        # baseline counts the same terms, the rate is above the target even at the low end
+        # of the document's own interval, and some occurrences can be rephrased.
+        if not cmp["comparable"] or not cmp["above"] or cmp["covers_target"] or not cmp["budget"]:
             return
         count = measured.count(name)
         r = measured.rate(name)
@@ -65,14 +68,19 @@ class DensityRule(DataRule):
         goal = "the peer rate" if cmp["target"] == "peer rate" else f"the {cmp['target']}"
         if self.settings.ratio != 1:
             goal = f"{self.settings.ratio:g}× {goal}"
+        if cmp["protected"]:
+            pool = (
+                f"{cmp['rephrasable']} rephrasable occurrences (the other {cmp['protected']} are mitigation "
+                "or disclosure language and stay)"
+            )
+        else:
+            pool = f"{count} occurrences"
         message = (
             f"{comparison_text(r, name, self.baseline, cmp)}. "
             f"Top terms: {', '.join(f'{t!r} ({n})' for t, n in top)}. "
-            f"Density budget: rephrase {cmp['budget']} of {count} occurrences to reach {goal} "
+            f"Density budget: rephrase {cmp['budget']} of {pool} to reach {goal} "
             f"({fmt_rate(cmp['target_rate'])} per 1,000 words)."
         )
-        if self.warning:
-            message += f" Warning: {self.warning}."
         data = {
             "lexicon": name,
             "words": measured.words,
@@ -81,6 +89,4 @@ class DensityRule(DataRule):
             "top_terms": [[t, n] for t, n in top],
             **cmp,
         }
-        if self.warning:
-            data["lexicon_warning"] = self.warning
         yield Finding(0, len(doc.prose), message=message, scope="document", data=data)
