@@ -61,6 +61,20 @@ def ensure_peers(folder: Path) -> dict[str, Path]:
     return {"proselint": folder / "py" / "bin" / "proselint", "peer-python": py, "write-good": wg}
 
 
+def install_wheel(folder: Path) -> None:
+    """Build a wheel of this checkout and install it into a venv of its own under ``folder``;
+    the figures are then those of what a user installs (compiled patterns included)."""
+    global PY
+    dist, venv = folder / "dist", folder / "commlint"
+    shutil.rmtree(dist, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(REPO)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+    wheel = next(dist.glob("commlint-*.whl"))
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", f"{wheel}[lsp]"], check=True)
+    PY = str(venv / "bin" / "python")
+    os.environ.pop("PYTHONPATH", None)  # the installed copy, not this checkout
+
+
 def commlint_cmd() -> list[str]:
     script = shutil.which("commlint", path=str(Path(PY).parent))
     return [script] if script else [PY, "-m", "commlint"]
@@ -209,7 +223,9 @@ def inproc(peers: dict[str, Path], rounds: int, tmp: Path, docs: int) -> dict[st
             if not batch.exists():  # fresh drafts each round, the same for both tools
                 texts = [press_release(1000, seed=10_000 + r * (docs + 1) + i) for i in range(docs + 1)]
                 batch.write_text(json.dumps(texts), encoding="utf-8")
-            out = subprocess.run([python, "-c", script, str(batch)], capture_output=True, text=True, check=True)
+            out = subprocess.run(
+                [python, "-c", script, str(batch)], capture_output=True, text=True, check=True, cwd=tmp
+            )
             got = json.loads(out.stdout.strip().splitlines()[-1])
             return {"ms_per_1000": got["cpu"] * 1000 * 1000 / got["words"]}
 
@@ -300,10 +316,15 @@ def main() -> int:
     ap.add_argument("--docs", type=int, default=10, help="fresh 1,000-word drafts per in-process round")
     ap.add_argument("--peers", type=Path, default=BENCH / ".venv-peers")
     ap.add_argument("--only", default="cold,first,inproc,corpus,lsp")
+    ap.add_argument(
+        "--wheel", action="store_true", help="measure a wheel built from this checkout, installed in a venv of its own"
+    )
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
     args = ap.parse_args()
     want = set(args.only.split(","))
     peers = ensure_peers(args.peers)
+    if args.wheel:
+        install_wheel(args.peers)
     figures = []
     print(f"commlint: {' '.join(commlint_cmd())}; load {load()}; {os.cpu_count()} cores", flush=True)
     with tempfile.TemporaryDirectory() as name:
