@@ -104,17 +104,21 @@ def run_measured(
     cmd: list[str], env: dict[str, str] | None = None, sample: bool = False, ok: tuple[int, ...] | None = (0, 1)
 ) -> dict[str, float]:
     """Wall seconds, child CPU seconds, and peak RSS (own maxrss; whole tree when ``sample``)."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
-    if sample:
-        while proc.poll() is None:
+    # stderr to a file, not a pipe: a chatty tool cannot block on it
+    with tempfile.TemporaryFile() as errors:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        peak = 0
+        while True:  # wait4, not poll(): the child's own resource usage comes with its exit status
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG if sample else 0)
+            if pid:
+                break
             peak = max(peak, _tree_rss(proc.pid))
             time.sleep(0.02)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        err = errors.read().decode(errors="replace")
     if ok is not None and proc.returncode not in ok:
         raise SystemExit(f"{' '.join(cmd[:6])} ... exited {proc.returncode}: {err[-600:]}")
     return {
@@ -178,8 +182,10 @@ def cold(peers: dict[str, Path], rounds: int, tmp: Path, first: bool) -> dict[st
         "figure": "cold start, `check` on one file" + (" (first run after install)" if first else ""),
         "words": words,
         "ms": {n: round(med(v, "wall") * 1000, 1) for n, v in res.items()},
+        "cpu_ms": {n: round(med(v, "cpu") * 1000, 1) for n, v in res.items()},
         "ratio_proselint": round(ratio(res, "commlint", "proselint"), 3),
         "ratio_write_good": round(ratio(res, "commlint", "write-good"), 3),
+        "cpu_ratio_proselint": round(ratio(res, "commlint", "proselint", "cpu"), 3),
         "target": "<= 0.8x proselint",
         "load": f"{before} -> {load()}",
     }
@@ -285,6 +291,7 @@ def corpus(peers: dict[str, Path], rounds: int, tmp: Path, copies: int) -> dict[
     return {
         "figure": f"whole process, {copies} copies of ../shared/corpus ({len(all_files)} files, {words} words)",
         "words_per_s": {n: round(med(v, "rate")) for n, v in res.items()},
+        "cpu_s": {n: round(med(v, "cpu"), 1) for n, v in res.items()},
         "peak_mib": {n: round(max(r["rss"] for r in v) / 2**20, 1) for n, v in res.items()},
         "ratio_proselint": round(ratio(res, one, "proselint (1 core)", "rate"), 3),
         "ratio_write_good": round(ratio(res, one, "write-good (1 core)", "rate"), 3),

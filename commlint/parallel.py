@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from commlint.errors import CommlintError, ConfigError, InputError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # multiprocessing and concurrent.futures cost start-up time: only for --jobs > 1
+    from concurrent.futures import ProcessPoolExecutor
+
     from commlint.config import Config
     from commlint.engine import Linter, LintResult
 
@@ -51,10 +51,15 @@ def _is_task(item: object) -> bool:
 
 
 def _ready(item: Any) -> Any:
+    from concurrent.futures import Future
+
     return item.result() if isinstance(item, Future) else item
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # fork where there is one: workers start with the parent's imports, pattern cache and
     # built linters instead of paying the start-up again.
     methods = multiprocessing.get_all_start_methods()
