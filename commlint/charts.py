@@ -156,6 +156,9 @@ def count_bars(labels: Sequence[str], counts: Sequence[int], *, xlabel: str = "c
     ax.set_yticks(ys, list(labels))
     for y, c in zip(ys, counts, strict=True):
         ax.annotate(f"{c:,}", (c, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=9)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.5 findings
     ax.set_xlabel(xlabel)
     if title:
         ax.set_title(title)

@@ -173,3 +173,18 @@ def test_html_needs_an_output_file(tmp_path: Path) -> None:
     write_doc(tmp_path / "a.txt", 20, [])
     r = run_cli("stats", "a.txt", "--format", "html", cwd=tmp_path)
     assert r.returncode == 2 and "--format html needs --output FILE" in r.stderr
+
+
+def test_check_report_charts_findings_by_category_and_rule(tmp_path: Path) -> None:
+    from conftest import REPO, run_cli
+
+    page = tmp_path / "check-report.html"
+    r = run_cli("check", str(REPO / "examples"), "--format", "html", "--density", "-o", str(page))
+    assert r.returncode == 1, r.stderr  # the risky example has findings
+    html = page.read_text(encoding="utf-8")
+    assert "Findings by category and rule" in html and "<h2>Density</h2>" in html
+    seen = render(page, tmp_path)
+    keep(seen.screenshot)
+    assert [f["name"] for f in seen.figures] == ["by-category", "by-rule"]
+    assert all(f["width"] > 300 and f["marks"] > 3 for f in seen.figures)
+    assert seen.resources == [] and seen.violations == [] and seen.page_requests == []
