@@ -28,9 +28,14 @@ def cli():
     return run_cli
 
 
+def require_shared() -> Path:
+    """The shared folder beside the checkout, or a skip that says what is not measured and why."""
+    if not SHARED.is_dir():
+        pytest.skip(f"needs the shared eval sets and corpora in {SHARED} (not present): not measured here")
+    return SHARED
+
+
 @pytest.fixture
 def shared() -> Path:
-    """The shared folder beside the checkout; tests using it skip cleanly without it."""
-    if not SHARED.is_dir():
-        pytest.skip("../shared is not present")
-    return SHARED
+    """The shared folder beside the checkout; tests using it skip, saying why, without it."""
+    return require_shared()
