@@ -5,7 +5,7 @@ resampled with replacement, ``resamples`` times, and the pooled rate (and the ra
 groups' pooled rates) is recomputed each time. Documents, not words, are resampled because
 a group's words are not independent: one long post full of risk terms moves the rate a lot,
 and the interval should show it. The random generator is seeded from ``seed`` and the
-group's name, so a run's figures are the same every time and do not depend on option order.
+group's position, so a run's figures are the same every time, whatever the labels.
 """
 
 from __future__ import annotations
@@ -214,7 +214,8 @@ def build_table(
     ratio_ivs: dict[str, Any] = {}
     for name, lex in lexicons.items():
         fams = [f.name for f in lex.families]
-        per_group, ratio_iv = bootstrap(groups, labels, name, fams, boot)
+        # Seeded by position, not label: renaming a group does not move its interval.
+        per_group, ratio_iv = bootstrap(groups, [f"group{i}" for i in range(len(groups))], name, fams, boot)
         figures[name] = [_group_figures(docs, lex, iv) for docs, iv in zip(groups, per_group, strict=True)]
         ratio_ivs[name] = ratio_iv
     for i, (label, paths, docs) in enumerate(zip(labels, inputs, groups, strict=True)):
@@ -314,7 +315,7 @@ def _series(
         rows = []
         for value in values:
             parts = [[docs[i] for i in split.get(value, [])] for docs, split in zip(groups, splits, strict=True)]
-            keys = [f"{label}:{column}={value}" for label in labels]
+            keys = [f"group{i}:{column}={value}" for i in range(len(labels))]
             per_group, ratio_iv = bootstrap(parts, keys, name, [], boot)
             cells = []
             for docs, iv in zip(parts, per_group, strict=True):

@@ -88,7 +88,7 @@ def write_text(table: dict[str, Any], out: IO[str], tables: Sequence[str] = DEFA
             out.write(_families_text(name, groups, ratio) + "\n")
         if "groups" in tables:
             out.write(_groups_text(name, groups) + "\n")
-        if ratio:
+        if ratio and ("families" in tables or "groups" in tables):
             out.write(
                 ratio_sentence(ratio["label"], ratio["lexicons"][name]["all"], boot["confidence"], groups) + "\n\n"
             )

@@ -113,6 +113,10 @@ def test_labels_name_every_column(mixed: Path) -> None:
     header = run_cli(*args, "--format", "csv").stdout.splitlines()[0]
     assert "N_count" in header and "S_rate" in header and "ratio_N/S" in header
     assert "N/S" in run_cli(*args).stdout.splitlines()[2]
+    # Labels name the columns only: the seeded intervals do not move with them.
+    named = _json(*args[1:])["groups"][0]["lexicons"]["risk"]["all"]
+    plain = _json(str(mixed / "north"), "--vs", str(mixed / "south"))["groups"][0]["lexicons"]["risk"]["all"]
+    assert named == plain
 
 
 def test_csv_holds_one_table(mixed: Path) -> None:
