@@ -51,8 +51,10 @@ def after_lint(args: argparse.Namespace, report: Report) -> Report | None:
         file = acc.record(report.results, args.write_accepted)
         file.write()
         total = sum(e.count for e in file.entries)
+        entries = len(file.entries)
         sys.stderr.write(
-            f"commlint: accepted {total} finding(s) ({len(file.entries)} entries) in {args.write_accepted}\n"
+            f"commlint: {total} {'finding' if total == 1 else 'findings'} accepted "
+            f"({entries} {'entry' if entries == 1 else 'entries'}) in {args.write_accepted}\n"
         )
         # Everything found is accepted now, so the run passes unless a file could not be read.
         empty = [acc._with_diagnostics(r, []) for r in report.results]
@@ -71,7 +73,8 @@ def after_lint(args: argparse.Namespace, report: Report) -> Report | None:
                 f"{e.context}{times} no longer occurs; refresh with --write-accepted\n"
             )
         if applied.hidden:
-            sys.stderr.write(f"commlint: {applied.hidden} accepted finding(s) hidden ({args.accepted})\n")
+            n = applied.hidden
+            sys.stderr.write(f"commlint: {n} accepted {'finding' if n == 1 else 'findings'} hidden ({args.accepted})\n")
         return _rebuild(
             report,
             applied.results,

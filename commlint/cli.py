@@ -27,7 +27,24 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # one line, exit 2, no usage dump
-        raise UsageError(f"{self.prog}: {message}")
+        # main() prefixes "commlint: error: "; a subcommand's parser names the subcommand.
+        where = self.prog.removeprefix("commlint").strip()
+        if "invalid choice" in message and not where:
+            message = _did_you_mean(message)
+        raise UsageError(f"{where}: {message}" if where else message)
+
+
+def _did_you_mean(message: str) -> str:
+    """'argument COMMAND: invalid choice: 'chek' (…)' -> 'unknown command 'chek'; did you mean 'check'?'"""
+    import difflib
+    import re
+
+    m = re.search(r"invalid choice: '([^']*)'", message)
+    if not m:
+        return message
+    close = difflib.get_close_matches(m.group(1), list(COMMANDS), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else f" (commands: {', '.join(COMMANDS)})"
+    return f"unknown command '{m.group(1)}'{hint}"
 
 
 class _Formatter(argparse.HelpFormatter):

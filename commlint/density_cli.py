@@ -38,7 +38,15 @@ def config_overrides(args: argparse.Namespace) -> dict[str, Any]:
         return {}
     # A file named on the command line is relative to the working folder, not the config's.
     path = Path(ref)
-    return {"baseline": str(path.resolve()) if path.is_file() else ref}
+    if path.is_file():
+        return {"baseline": str(path.resolve())}
+    from commlint.baseline import builtin_names
+    from commlint.errors import UsageError
+
+    known = builtin_names()
+    if ref not in known:  # named here, so the error names the flag, not a config key
+        raise UsageError(f"--baseline {ref}: no such file and not a built-in baseline (built-ins: {', '.join(known)})")
+    return {"baseline": ref}
 
 
 def density_entry(

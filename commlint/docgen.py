@@ -60,6 +60,41 @@ def _swaps(rule: Rule) -> list[tuple[str, str]]:
     return [(str(k), str(v)) for k, v in swap.items()] if isinstance(swap, dict) else []
 
 
+def plain_phrase(rule: Rule, index: int, pattern: str) -> str | None:
+    """A plain phrase that swap ``index`` of ``rule`` flags: from its flag examples, else the
+    pattern read as text when it is a simple one; None when neither gives one."""
+    compiled = getattr(rule, "_single", None)
+    rx = compiled[index] if isinstance(compiled, list) and index < len(compiled) else None
+    if rx is None:
+        try:
+            rx = regex.compile(pattern, regex.IGNORECASE)
+        except regex.error:
+            rx = None
+    if rx is not None:
+        for example in rule.examples_flag:
+            m = rx.search(example.replace("[[", "").replace("]]", ""))
+            if m and m.group().strip():
+                return " ".join(m.group().split())
+    return _pattern_as_text(pattern)
+
+
+_LOOKAROUND = regex.compile(r"\(\?<?[=!](?:[^()]|\([^()]*\))*\)")
+_FIRST_ALTERNATIVE = regex.compile(r"\((?:\?(?::|P<\w+>))?([^()|]*)(?:\|[^()]*)?\)")
+
+
+def _pattern_as_text(pattern: str) -> str | None:
+    """``\\bun-?hackable\\b`` -> ``un-hackable``: simple patterns only (None otherwise)."""
+    text = _LOOKAROUND.sub("", pattern).replace("\\b", "")
+    text = regex.sub(r"\\s[+*]?", " ", text)
+    for _ in range(5):
+        text = _FIRST_ALTERNATIVE.sub(lambda m: m.group(1), text)
+    text = regex.sub(r"\[(.)[^\]]*\]", lambda m: m.group(1), text)  # a class: its first character
+    text = regex.sub(r"(.)\?", lambda m: m.group(1), text)  # optional characters: kept
+    if regex.search(r"[\\\[\](){}|*+?^$]", text) or not text.strip():
+        return None
+    return " ".join(text.split())
+
+
 def fix_safety(rule: Rule) -> str:
     """The rule's fix in one word: safe, unsafe, manual (placeholders only) or none."""
     swaps = _swaps(rule)
@@ -162,8 +197,11 @@ def rule_markdown(rule: Rule, level: int = 1) -> str:
     if rule.suggestions or swaps:
         lines += [f"{sub} Use instead", ""]
         safe = bool(getattr(rule, "safe", True))
-        for pattern, replacement in swaps:
-            lines.append(f"- `{pattern}` → `{_shown(replacement)}` ({'safe' if safe else 'unsafe'})")
+        for index, (pattern, replacement) in enumerate(swaps):
+            # A reader wants the wording, not the regex: a phrase from the rule's own examples.
+            phrase = plain_phrase(rule, index, pattern)
+            shown = f"“{phrase}”" if phrase else f"`{pattern}`"
+            lines.append(f"- {shown} → “{_shown(replacement)}” ({'safe' if safe else 'unsafe'})")
         for s in rule.suggestions:
             desc = f" — {s.description}" if s.description else ""
             lines.append(f"- `{_shown(s.text)}` ({_suggestion_kind(s)}){desc}")

@@ -301,10 +301,12 @@ class Linter:
         source = doc.source
         if finding.scope == "document":
             start, end = 0, 0
+            # No span of its own: it points at the document's first sentence (start = end = 0).
+            line, col, end_line, end_col = _first_sentence(doc)
         else:
             start, end = doc.source_span(finding.start, finding.end)
-        line, col = source.position(start)
-        end_line, end_col = source.position(end)
+            line, col = source.position(start)
+            end_line, end_col = source.position(end)
         suggestions = tuple(make_suggestion(doc, s, e, text, spec) for s, e, text, spec in finding.suggestions)
         suggestions = review_suggestions(doc, finding.suggestions, suggestions, self.config)
         matched = source.text[start:end]
@@ -350,6 +352,15 @@ class Linter:
     @cached_property
     def rule_ids(self) -> list[str]:
         return [r.id for r in self.rules]
+
+
+def _first_sentence(doc: Document) -> tuple[int, int, int, int]:
+    """(line, column, end_line, end_column) of the first sentence with a word in it; 1:1 when none."""
+    for a, b in doc.sentences:
+        if any(ch.isalnum() for ch in doc.prose[a:b]):
+            start, end = doc.source_span(a, b)
+            return (*doc.source.position(start), *doc.source.position(end))
+    return 1, 1, 1, 1
 
 
 def _span_problem(finding: Finding, length: int) -> str | None:

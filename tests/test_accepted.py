@@ -43,7 +43,7 @@ def test_write_records_current_findings(project: Path) -> None:
     assert check(project, "docs").returncode == 1
     proc = check(project, "docs", "--write-accepted", "accepted.json")
     assert proc.returncode == 0, proc.stderr
-    assert "accepted 4 finding(s) (4 entries) in accepted.json" in proc.stderr
+    assert "4 findings accepted (4 entries) in accepted.json" in proc.stderr
     data = json.loads((project / "accepted.json").read_text(encoding="utf-8"))
     assert data["version"] == 1
     entries = data["entries"]
@@ -64,7 +64,7 @@ def test_accepted_findings_are_hidden_and_exit_is_clean(project: Path) -> None:
     report, code, err = check_json(project, "docs", "--accepted", "accepted.json")
     assert code == 0 and rules_of(report) == []
     assert report["summary"]["accepted"] == {"file": "accepted.json", "hidden": 4, "stale": []}
-    assert "4 accepted finding(s) hidden" in err and "stale" not in err
+    assert "4 accepted findings hidden" in err and "stale" not in err
     text = check(project, "docs", "--accepted", "accepted.json")
     assert text.returncode == 0 and "All clear" in text.stdout
 
@@ -184,7 +184,7 @@ def test_fix_then_accepted(project: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "well protected" in doc.read_text(encoding="utf-8")
     assert proc.stderr.count("stale accepted finding") == 1 and ": CIT101 " in proc.stderr
-    assert "1 accepted finding(s) hidden" in proc.stderr
+    assert "1 accepted finding hidden" in proc.stderr
 
 
 @pytest.mark.parametrize(

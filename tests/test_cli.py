@@ -70,7 +70,7 @@ def test_text_output_is_like_ruff(project, cli):
         "4 | Bad actors, soon.\n"
         "  |             ^^^^\n"
         "\n"
-        "Found 3 finding(s) in 1 file(s) (1 error, 1 warning, 1 info).\n"
+        "Found 3 findings in 1 file (1 error, 1 warning, 1 info).\n"
         "[*] 1 fixable with `commlint check --fix`.\n"
     )
     assert "\x1b[" not in proc.stdout  # not a TTY: no colour
@@ -170,7 +170,7 @@ def test_exit_codes_follow_the_fail_level(project, cli, args, code):
 def test_clean_file_exits_0(project, cli):
     write(project / "clean.md", "We test the system and publish the results.\n")
     proc = cli("check", "clean.md", cwd=project)
-    assert (proc.returncode, proc.stdout) == (0, "All clear: 1 file(s) checked.\n")
+    assert (proc.returncode, proc.stdout) == (0, "All clear: 1 file checked.\n")
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ def test_check_examples_flags_the_risky_draft_and_exits_1() -> None:
         proc.stdout
     )
     assert BALANCED not in proc.stdout
-    assert "Found " in proc.stdout and "in 2 file(s)" in proc.stdout
+    assert "Found " in proc.stdout and "in 2 files" in proc.stdout
 
 
 def test_risky_draft_triggers_many_categories_at_exact_spans() -> None:

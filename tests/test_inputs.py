@@ -76,7 +76,7 @@ def test_fifo_named_on_the_command_line_is_not_silently_skipped(tmp_path, cli):
     assert one_error(proc).startswith("pipe.md: a FIFO (named pipe), not a regular file")
     assert "good.md:3:22: INP001 [error]" in proc.stdout
     assert "All clear" not in proc.stdout
-    assert "1 file(s) could not be checked" in proc.stdout
+    assert "1 file could not be checked" in proc.stdout
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero on this platform")

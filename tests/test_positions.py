@@ -242,4 +242,4 @@ def test_text_summary_never_says_all_clear_when_a_file_could_not_be_read(tmp_pat
     proc = cli("check", ".", cwd=tmp_path)
     assert proc.returncode == 2
     assert "All clear" not in proc.stdout
-    assert proc.stdout.strip().splitlines()[-1] == "1 file(s) could not be checked (see the errors above)."
+    assert proc.stdout.strip().splitlines()[-1] == "1 file could not be checked (see the errors above)."

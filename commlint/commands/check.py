@@ -13,7 +13,7 @@ from commlint.errors import UsageError
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; '-' reads stdin")
-    p.add_argument("--format", default="text", help="output format: text, json (and any a plugin adds)")
+    p.add_argument("--format", default="text", help=f"output format: {', '.join(_format_names())}")
     p.add_argument("--config", metavar="FILE", help="use this config file instead of discovering one")
     p.add_argument(
         "--select", metavar="RULES", help="comma-separated rule ids/prefixes/names to enable (replaces config)"
@@ -35,6 +35,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     _add_extension_arguments(p)
+
+
+def _format_names() -> list[str]:
+    """Every --format value, from the registry of formatters (built-in and plugins')."""
+    from commlint.plugins import merged_tables
+
+    names, _ = merged_tables("commlint_formatters")  # a failing plugin is reported by run()
+    return ["text", *sorted(n for n in names if n != "text")]
 
 
 def _add_extension_arguments(p: argparse.ArgumentParser) -> None:

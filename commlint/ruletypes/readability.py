@@ -66,6 +66,11 @@ class ReadabilityRule(DataRule):
             high = self.max is not None and value > self.max
             if low or high:
                 bound = f"at least {self.min}" if low else f"at most {self.max}"
+                if self.scope != "document":
+                    # The paragraph is the finding, but underlining all of it hides the text:
+                    # point at its first sentence.
+                    end = next((e for s, e in doc.sentences if s <= start < e or s >= start), end)
+                    end = min(end, start + len(text.rstrip()))
                 yield Finding(
                     start,
                     end,
