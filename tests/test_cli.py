@@ -124,11 +124,9 @@ def test_color_always_into_a_pipe(project, cli):
 
 
 def test_quiet_and_statistics(project, cli):
+    # --statistics prints the table alone, as ruff does
     proc = cli("check", "draft.md", "--quiet", "--statistics", cwd=project)
     assert proc.stdout.splitlines() == [
-        "draft.md:3:7: CLI001 [error] [*] Absolute security claim",
-        "draft.md:4:1: CLI002 [warning] Alarmist phrase",
-        "draft.md:4:13: CLI003 [info] Vague timing",
         "    1  CLI001   error    totally-secure",
         "    1  CLI002   warning  bad-actors",
         "    1  CLI003   info     soon",
@@ -184,11 +182,11 @@ def test_clean_file_exits_0(project, cli):
         (("check", "nowhere.md"), "commlint: error: nowhere.md: no such file or directory\n"),
         (
             ("check", "draft.md", "--fail-level", "loud"),
-            "commlint: error: commlint check: argument --fail-level",
+            "commlint: error: check: argument --fail-level",
         ),
         (
             ("frobnicate",),
-            "commlint: error: commlint: argument COMMAND: invalid choice: 'frobnicate'",
+            "commlint: error: unknown command 'frobnicate' (commands: check, rules",
         ),
     ],
 )
