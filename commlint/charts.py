@@ -25,7 +25,9 @@ def _figure(width: float, height: float) -> Any:
         import matplotlib
         from matplotlib.figure import Figure
     except ImportError:
-        raise UsageError("HTML charts need matplotlib: pip install 'commlint[report]'") from None
+        from commlint.install import pip_hint
+
+        raise UsageError(f"HTML charts need matplotlib: {pip_hint('report')}") from None
     matplotlib.rcParams.update(
         {
             "svg.fonttype": "none",  # text stays text: smaller, searchable, selectable

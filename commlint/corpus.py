@@ -50,7 +50,9 @@ def _url_files(url: str, extensions: dict[str, str]) -> list[str]:
     try:
         import fsspec
     except ImportError:
-        raise UsageError(f"{url}: reading URLs needs fsspec (pip install 'commlint[dask]')") from None
+        from commlint.install import pip_hint
+
+        raise UsageError(f"{url}: reading URLs needs fsspec ({pip_hint('dask')})") from None
     fs, _, [root] = fsspec.get_fs_token_paths(url)
     protocol = url.split("://", 1)[0]
     if fs.isfile(root):

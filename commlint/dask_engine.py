@@ -32,7 +32,9 @@ def _client(scheduler: str | None, workers: int) -> tuple[Any, Any]:
         # Typed as Any: distributed ships no annotations for Client and LocalCluster.
         distributed: Any = importlib.import_module("distributed")
     except ImportError:
-        raise UsageError("--engine dask needs Dask: pip install 'commlint[dask]'") from None
+        from commlint.install import pip_hint
+
+        raise UsageError(f"--engine dask needs Dask: {pip_hint('dask')}") from None
     if scheduler:
         try:
             return distributed.Client(scheduler, timeout="30s"), None

@@ -316,11 +316,13 @@ def grammar_rules(config: Config) -> list[Rule]:
             raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(GRAMMAR_KEYS)})")
         if not isinstance(value, expected):
             raise ConfigError(f"{where}.{key} has the wrong type ({type(value).__name__})")
+    from commlint.install import pip_hint
+
     rule = GrammarRule()
     rule.default_enabled = bool(config.grammar.get("enabled", False))
     if rule.default_enabled and not backend_installed():
         raise ConfigError(
             f"{where}.enabled is true but no grammar backend is installed "
-            "(pip install commlint-harper, or commlint-languagetool)"
+            f"({pip_hint(plugin='commlint-harper')}; or commlint-languagetool the same way)"
         )
     return [rule]

@@ -136,3 +136,28 @@ def test_the_first_run_after_installing_compiles_no_pattern(installed: tuple[Pat
     assert proc.returncode == 0, proc.stderr.decode()
     prepared, compiled = map(int, proc.stdout.split())
     assert prepared > 100 and compiled == 0, proc.stdout
+
+
+def test_readme_install_commands_build_from_the_repository_url(tmp_path: Path) -> None:
+    """The README's install-without-a-checkout commands, run as written: git is told to fetch
+    the repository URL from a local snapshot (url.<snapshot>.insteadOf), nothing else changes."""
+    import re
+
+    from checkout import git
+
+    from commlint.install import RELEASE, REPOSITORY
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    specs = re.findall(r"^pip install '([^']+ @ git\+[^']+)'$", readme, flags=re.M)
+    assert len(specs) == 3 and all(f"git+{REPOSITORY}@{RELEASE}" in s for s in specs), specs
+    src, _ = snapshot(tmp_path / "src")
+    git("tag", RELEASE, cwd=src)
+    redirect = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": f"url.{src}.insteadOf", "GIT_CONFIG_VALUE_0": REPOSITORY}
+    dist = tmp_path / "dist"
+    for spec in specs:
+        built = subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), spec],
+            cwd=tmp_path, env=clean_env(**redirect), capture_output=True, text=True, timeout=600,
+        )
+        assert built.returncode == 0, built.stderr
+    assert sorted(p.name.split("-")[0] for p in dist.glob("*.whl")) == ["commlint", "commlint_harper"]

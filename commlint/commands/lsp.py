@@ -32,7 +32,9 @@ def run(args: argparse.Namespace) -> int:
         import lsprotocol  # noqa: F401
         import pygls  # noqa: F401  (pygls is the optional extra `lsp`)
     except ImportError:
-        sys.stderr.write("commlint: error: the language server needs pygls: pip install 'commlint[lsp]'\n")
+        from commlint.install import pip_hint
+
+        sys.stderr.write(f"commlint: error: the language server needs pygls: {pip_hint('lsp')}\n")
         return 2
     if args.debounce_ms is not None and args.debounce_ms < 0:
         raise UsageError("lsp: --debounce-ms must be 0 or more")
