@@ -13,6 +13,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import regex
 
@@ -60,9 +61,20 @@ def _swaps(rule: Rule) -> list[tuple[str, str]]:
     return [(str(k), str(v)) for k, v in swap.items()] if isinstance(swap, dict) else []
 
 
-def plain_phrase(rule: Rule, index: int, pattern: str) -> str | None:
-    """A plain phrase that swap ``index`` of ``rule`` flags: from its flag examples, else the
-    pattern read as text when it is a simple one; None when neither gives one."""
+def plain_swap(rule: Rule, index: int, pattern: str, replacement: str) -> tuple[str | None, str]:
+    """(a plain phrase swap ``index`` flags, what it becomes): from the rule's flag examples,
+    else the pattern read as text when it is a simple one (the phrase is None when neither)."""
+    m = _example_match(rule, index, pattern)
+    if m is None:
+        return _pattern_as_text(pattern), _shown(replacement)
+    try:
+        result = m.expand(replacement)
+    except (regex.error, IndexError):
+        result = _shown(replacement)
+    return " ".join(m.group().split()), result
+
+
+def _example_match(rule: Rule, index: int, pattern: str) -> Any:
     compiled = getattr(rule, "_single", None)
     rx = compiled[index] if isinstance(compiled, list) and index < len(compiled) else None
     if rx is None:
@@ -74,8 +86,8 @@ def plain_phrase(rule: Rule, index: int, pattern: str) -> str | None:
         for example in rule.examples_flag:
             m = rx.search(example.replace("[[", "").replace("]]", ""))
             if m and m.group().strip():
-                return " ".join(m.group().split())
-    return _pattern_as_text(pattern)
+                return m
+    return None
 
 
 _LOOKAROUND = regex.compile(r"\(\?<?[=!](?:[^()]|\([^()]*\))*\)")
@@ -199,9 +211,9 @@ def rule_markdown(rule: Rule, level: int = 1) -> str:
         safe = bool(getattr(rule, "safe", True))
         for index, (pattern, replacement) in enumerate(swaps):
             # A reader wants the wording, not the regex: a phrase from the rule's own examples.
-            phrase = plain_phrase(rule, index, pattern)
+            phrase, result = plain_swap(rule, index, pattern, replacement)
             shown = f"“{phrase}”" if phrase else f"`{pattern}`"
-            lines.append(f"- {shown} → “{_shown(replacement)}” ({'safe' if safe else 'unsafe'})")
+            lines.append(f"- {shown} → “{result}” ({'safe' if safe else 'unsafe'})")
         for s in rule.suggestions:
             desc = f" — {s.description}" if s.description else ""
             lines.append(f"- `{_shown(s.text)}` ({_suggestion_kind(s)}){desc}")
