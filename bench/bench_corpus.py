@@ -82,9 +82,7 @@ def generate(folder: Path, words: int, docs: int, seed: int = 7) -> int:
     for i in range(docs):
         paras, n = [f"# Update {i}\n"], 2
         while n < per_doc:
-            sentence = [
-                rng.choice(RISK) if rng.random() < 0.004 else rng.choice(WORDS) for _ in range(14)
-            ]
+            sentence = [rng.choice(RISK) if rng.random() < 0.004 else rng.choice(WORDS) for _ in range(14)]
             paras.append(" ".join(sentence).capitalize() + ".")
             n += 14
         (folder / f"doc{i:04d}.md").write_text("\n\n".join(paras) + "\n", encoding="utf-8")
@@ -148,23 +146,15 @@ def main() -> None:
     headroom = available_speedup()
     base = results[0]["words_per_second"]
     if args.json:
-        print(
-            json.dumps(
-                {"results": results, "cpu_loop_speedup_2_procs": round(headroom, 2)}, indent=2
-            )
-        )
+        print(json.dumps({"results": results, "cpu_loop_speedup_2_procs": round(headroom, 2)}, indent=2))
         return
-    print(
-        f"{'engine':<8}{'jobs':>5}{'docs':>7}{'words':>10}{'seconds':>9}{'words/s':>11}{'vs 1 proc':>11}"
-    )
+    print(f"{'engine':<8}{'jobs':>5}{'docs':>7}{'words':>10}{'seconds':>9}{'words/s':>11}{'vs 1 proc':>11}")
     for r in results:
         print(
             f"{r['engine']:<8}{r['jobs']:>5}{r['documents']:>7}{r['words']:>10}{r['seconds']:>9.2f}"
             f"{r['words_per_second']:>11,}{r['words_per_second'] / base:>10.2f}×"
         )
-    print(
-        f"control: a pure CPU loop ran {headroom:.2f}× faster in 2 processes than in 1 (machine headroom)"
-    )
+    print(f"control: a pure CPU loop ran {headroom:.2f}× faster in 2 processes than in 1 (machine headroom)")
 
 
 if __name__ == "__main__":

@@ -81,9 +81,7 @@ def corpus_throughput(linter: Linter, corpus: Path, repeats: int) -> tuple[int, 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=200)
-    ap.add_argument(
-        "--docs", type=int, default=20, help="distinct generated documents to cycle through"
-    )
+    ap.add_argument("--docs", type=int, default=20, help="distinct generated documents to cycle through")
     ap.add_argument("--words", type=int, default=1000)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--corpus-repeats", type=int, default=3)
@@ -107,8 +105,10 @@ def main() -> int:
         )
     ref = reference_ms()
     per_1000_cpu = statistics.median(cpu) * 1000 * 1000 / max(sample.words, 1)
-    print(f"  reference workload (sum of 200,000 squares): {ref:.2f} ms CPU; "
-          f"lint per 1,000 words = {per_1000_cpu / ref:.2f}x reference")
+    print(
+        f"  reference workload (sum of 200,000 squares): {ref:.2f} ms CPU; "
+        f"lint per 1,000 words = {per_1000_cpu / ref:.2f}x reference"
+    )
     if args.corpus.is_dir():
         n, words, cpu_s, wall_s = corpus_throughput(linter, args.corpus, args.corpus_repeats)
         print(

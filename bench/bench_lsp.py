@@ -69,14 +69,21 @@ class Client(LanguageClient):
 async def measure(root: Path, text: str, edits: int, debounce_ms: int) -> dict[str, Any]:
     client = Client()
     await client.start_io(sys.executable, "-m", "commlint", "lsp")
-    await client.initialize_async(lsp.InitializeParams(
-        capabilities=lsp.ClientCapabilities(), root_uri=root.as_uri(),
-        initialization_options={"commlint": {"debounceMs": debounce_ms}}))
+    await client.initialize_async(
+        lsp.InitializeParams(
+            capabilities=lsp.ClientCapabilities(),
+            root_uri=root.as_uri(),
+            initialization_options={"commlint": {"debounceMs": debounce_ms}},
+        )
+    )
     client.initialized(lsp.InitializedParams())
     uri = (root / "draft.md").as_uri()
     t_open = time.perf_counter()
-    client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(
-        uri=uri, language_id="markdown", version=1, text=text)))
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(
+            text_document=lsp.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text)
+        )
+    )
     await client.version_published(1, timeout=120)
     first = (client.arrived[1][0] - t_open) * 1000
     findings = client.arrived[1][1]
@@ -87,21 +94,33 @@ async def measure(root: Path, text: str, edits: int, debounce_ms: int) -> dict[s
     for n in range(edits):
         version = n + 2
         at = lsp.Position(line=line, character=0)
-        change = (lsp.TextDocumentContentChangePartial(range=lsp.Range(start=at, end=at), text="Today ")
-                  if n % 2 == 0 else
-                  lsp.TextDocumentContentChangePartial(range=lsp.Range(start=at, end=lsp.Position(line=line, character=6)),
-                                                       text=""))
+        change = (
+            lsp.TextDocumentContentChangePartial(range=lsp.Range(start=at, end=at), text="Today ")
+            if n % 2 == 0
+            else lsp.TextDocumentContentChangePartial(
+                range=lsp.Range(start=at, end=lsp.Position(line=line, character=6)), text=""
+            )
+        )
         t0 = time.perf_counter()
-        client.text_document_did_change(lsp.DidChangeTextDocumentParams(
-            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version), content_changes=[change]))
+        client.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(
+                text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version), content_changes=[change]
+            )
+        )
         await client.version_published(version)
         latencies.append((client.arrived[version][0] - t0) * 1000)
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()
-    return {"debounce_ms": debounce_ms, "edits": edits, "findings": findings, "first_publish_ms": round(first, 1),
-            "p50_ms": round(statistics.median(latencies), 1), "p95_ms": round(percentile(latencies, 0.95), 1),
-            "max_ms": round(max(latencies), 1)}
+    return {
+        "debounce_ms": debounce_ms,
+        "edits": edits,
+        "findings": findings,
+        "first_publish_ms": round(first, 1),
+        "p50_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(percentile(latencies, 0.95), 1),
+        "max_ms": round(max(latencies), 1),
+    }
 
 
 def main() -> int:
@@ -136,16 +155,29 @@ def main() -> int:
         if args.default_edits:
             results.append(asyncio.run(measure(root, text, args.default_edits, DEFAULT_DEBOUNCE_MS)))
     if args.json:
-        print(json.dumps({"words": sample.words, "whole_lint_ms": round(whole_ms, 1),
-                          "full_pass_ms": round(full_ms, 1), "results": results}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "words": sample.words,
+                    "whole_lint_ms": round(whole_ms, 1),
+                    "full_pass_ms": round(full_ms, 1),
+                    "results": results,
+                },
+                indent=2,
+            )
+        )
     else:
         print(f"document: {sample.words} prose words, {len(sample.diagnostics)} findings, all built-in rules")
-        print(f"in-process: one whole-document lint {whole_ms:.0f} ms; the server's full pass after a one-block "
-              f"edit {full_ms:.0f} ms (runs after a pause in typing, not per keystroke)")
+        print(
+            f"in-process: one whole-document lint {whole_ms:.0f} ms; the server's full pass after a one-block "
+            f"edit {full_ms:.0f} ms (runs after a pause in typing, not per keystroke)"
+        )
         for r in results:
-            print(f"debounce {r['debounce_ms']:>3} ms: didChange -> publishDiagnostics p50 {r['p50_ms']:.1f} ms, "
-                  f"p95 {r['p95_ms']:.1f} ms, max {r['max_ms']:.1f} ms over {r['edits']} edits "
-                  f"(first publish after didOpen {r['first_publish_ms']:.0f} ms)")
+            print(
+                f"debounce {r['debounce_ms']:>3} ms: didChange -> publishDiagnostics p50 {r['p50_ms']:.1f} ms, "
+                f"p95 {r['p95_ms']:.1f} ms, max {r['max_ms']:.1f} ms over {r['edits']} edits "
+                f"(first publish after didOpen {r['first_publish_ms']:.0f} ms)"
+            )
         verdict = "meets" if results[0]["p95_ms"] <= TARGET_P95_MS else "MISSES"
         print(f"p95 at debounce 0 {verdict} the {TARGET_P95_MS:.0f} ms target")
     return 0 if results[0]["p95_ms"] <= TARGET_P95_MS else 1

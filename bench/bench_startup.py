@@ -30,22 +30,16 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def median_seconds(
-    cmd: list[str], runs: int, cwd: str, ok: tuple[int, ...] = (0,)
-) -> tuple[float, float]:
+def median_seconds(cmd: list[str], runs: int, cwd: str, ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
     """(median wall, median CPU) seconds of ``cmd`` over ``runs`` fresh processes."""
     env = {**os.environ, "NO_COLOR": "1"}
     wall, cpu = [], []
     for i in range(runs + 1):
         c0, t0 = _children_cpu(), time.perf_counter()
-        proc = subprocess.run(
-            cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
+        proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         elapsed, used = time.perf_counter() - t0, _children_cpu() - c0
         if proc.returncode not in ok:
-            raise SystemExit(
-                f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr.decode()[-500:]}"
-            )
+            raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr.decode()[-500:]}")
         if i:
             wall.append(elapsed)
             cpu.append(used)
@@ -55,9 +49,7 @@ def median_seconds(
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=15)
-    ap.add_argument(
-        "--file", type=Path, help="lint this file instead of a generated 1,000-word draft"
-    )
+    ap.add_argument("--file", type=Path, help="lint this file instead of a generated 1,000-word draft")
     args = ap.parse_args()
 
     py = sys.executable
@@ -76,9 +68,7 @@ def main() -> int:
             ),
         ]
         if script:
-            rows.append(
-                ("commlint check one.md (console script)", [script, "check", str(target)], (0, 1))
-            )
+            rows.append(("commlint check one.md (console script)", [script, "check", str(target)], (0, 1)))
         results = [(label, median_seconds(cmd, args.runs, tmp, ok)) for label, cmd, ok in rows]
     (base, _), (regex_base, regex_cpu) = results[0][1], results[1][1]
     print(f"cold start, median of {args.runs} runs ({py}):")

@@ -56,11 +56,7 @@ def _use_harper_validator(module: Any) -> None:
 
 def counted(diag: Any) -> bool:
     """A finding as score.py counts it: span scope, warning or error, not a style category."""
-    return (
-        diag.scope == "span"
-        and diag.severity in ("warning", "error")
-        and diag.category not in STYLE_CATEGORIES
-    )
+    return diag.scope == "span" and diag.severity in ("warning", "error") and diag.category not in STYLE_CATEGORIES
 
 
 class Measure:
@@ -123,15 +119,8 @@ class Measure:
 
         source = decode(text.encode("utf-8"), path)
         first = self.linter.lint(source)
-        self.demoted += sum(
-            1
-            for d in first.diagnostics
-            for s in d.suggestions
-            if "demoted to unsafe" in s.description
-        )
-        _, final = fix_source(
-            self.linter, source, unsafe=self.unsafe, first=first, observer=self._observe
-        )
+        self.demoted += sum(1 for d in first.diagnostics for s in d.suggestions if "demoted to unsafe" in s.description)
+        _, final = fix_source(self.linter, source, unsafe=self.unsafe, first=first, observer=self._observe)
         return first, final
 
     def harper_share(self) -> float | None:
@@ -139,9 +128,7 @@ class Measure:
 
 
 def measure_labeled(path: Path, harper: Any, unsafe: bool, validate: bool) -> dict[str, Any]:
-    rows = [
-        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     m = Measure(harper, unsafe, validate)
     flagged = clean = 0
     labeled_flagged = labeled_clean = 0
@@ -170,9 +157,7 @@ def measure_labeled(path: Path, harper: Any, unsafe: bool, validate: bool) -> di
     }
 
 
-def measure_corpus(
-    folders: list[Path], harper: Any, unsafe: bool, validate: bool
-) -> dict[str, Any]:
+def measure_corpus(folders: list[Path], harper: Any, unsafe: bool, validate: bool) -> dict[str, Any]:
     m = Measure(harper, unsafe, validate)
     before = after = 0
     files = sorted(p for folder in folders for p in folder.glob("*.md"))
@@ -267,11 +252,7 @@ def main(argv: list[str] | None = None) -> int:
             f"problem in {ex_['fixes_harper_clean']} ({_pct(ex_['share_harper_clean'])}); "
             f"{ex_['suggestions_demoted']} demoted"
         )
-        problems = (
-            lab["harper_problem_examples"]
-            + cor["harper_problem_examples"]
-            + ex_["harper_problem_examples"]
-        )
+        problems = lab["harper_problem_examples"] + cor["harper_problem_examples"] + ex_["harper_problem_examples"]
         for ex in problems[: args.examples]:
             print(f"    {ex['rule']}: {ex['after'][:140]!r}: {ex['problem'][:120]}")
     return 0

@@ -50,8 +50,7 @@ PLAIN = [
     "Pricing starts at $20 per seat per month, with discounts for non-profit organisations.",
     "Early partners reported that {product} reduced the time needed to {task} by {pct}.",
     "We publish the results of our *safety evaluations* alongside each major release.",
-    "Our usage policy prohibits harmful uses, and we monitor usage and suspend accounts "
-    "that break it.",
+    "Our usage policy prohibits harmful uses, and we monitor usage and suspend accounts that break it.",
     "{company} will share more details at its developer conference next month.",
     "The model runs in the customer's own cloud region, and data is not used for training.",
     "Feedback from {audience} shaped the **new review interface** and the export options.",
@@ -92,8 +91,7 @@ def press_release(words: int = 1000, seed: int = 0, risky_every: int = 9) -> str
         "",
         f"# Introducing {product}",
         "",
-        f"**{rng.choice(CITIES)}, December 1, 2026** — "
-        f"{rng.choice(COMPANIES)} today announced {product}.",
+        f"**{rng.choice(CITIES)}, December 1, 2026** — {rng.choice(COMPANIES)} today announced {product}.",
         "",
     ]
     count = sum(len(p.split()) for p in parts)

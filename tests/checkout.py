@@ -41,9 +41,7 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 
 def git(*args: str, cwd: Path) -> str:
-    proc = subprocess.run(
-        ["git", *args], cwd=cwd, env=clean_env(), capture_output=True, text=True, timeout=120
-    )
+    proc = subprocess.run(["git", *args], cwd=cwd, env=clean_env(), capture_output=True, text=True, timeout=120)
     if proc.returncode:
         raise AssertionError(f"git {' '.join(args)} failed in {cwd}: {proc.stderr}")
     return proc.stdout

@@ -13,13 +13,19 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
 
-def run_cli(*args: str, cwd: Path | str | None = None, input: str | None = None,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | str | None = None, input: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m commlint ARGS`` in a subprocess, exactly as a user would."""
     full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "commlint", *args],
-        cwd=cwd or REPO, input=input, capture_output=True, text=True, env=full_env, timeout=300,
+        cwd=cwd or REPO,
+        input=input,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=300,
     )
 
 

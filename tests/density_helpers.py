@@ -5,7 +5,32 @@ from __future__ import annotations
 from pathlib import Path
 
 # Neutral words: none is in any built-in lexicon, and each is one word to the tokeniser.
-FILLER = ["team", "product", "release", "customers", "today", "new", "faster", "search", "design", "people", "offices", "maps", "cleaner", "version", "shipped", "and", "with", "for", "of", "a", "garden", "river", "morning", "library"]
+FILLER = [
+    "team",
+    "product",
+    "release",
+    "customers",
+    "today",
+    "new",
+    "faster",
+    "search",
+    "design",
+    "people",
+    "offices",
+    "maps",
+    "cleaner",
+    "version",
+    "shipped",
+    "and",
+    "with",
+    "for",
+    "of",
+    "a",
+    "garden",
+    "river",
+    "morning",
+    "library",
+]
 
 
 def doc_text(words: int, terms: list[str]) -> str:

@@ -23,8 +23,12 @@ PACK = pack_toml(
         swap={r"\btotally\s+secure\b": "well protected", r"\bunhackable\b": "strongly protected"},
     ),
     substitution_rule(
-        "TFX002", "secure-systems", r"\bsecure\s+systems\b", "protected systems",
-        severity="warning", message="systems: {match}",
+        "TFX002",
+        "secure-systems",
+        r"\bsecure\s+systems\b",
+        "protected systems",
+        severity="warning",
+        message="systems: {match}",
     ),
     rule_toml(
         id="TFX003",
@@ -58,9 +62,7 @@ PACK = pack_toml(
 )
 
 #: a rule whose fix produces another rule's match: needs a second pass
-CHAIN = pack_toml(
-    "fixchain", substitution_rule("TCH001", "flawless", r"\bflawless\b", "totally secure")
-)
+CHAIN = pack_toml("fixchain", substitution_rule("TCH001", "flawless", r"\bflawless\b", "totally secure"))
 
 #: two rules undoing each other: the fixer must stop on its own
 LOOP = pack_toml(
@@ -70,8 +72,6 @@ LOOP = pack_toml(
 )
 
 
-def write_pack(
-    folder: Path, text: str = PACK, name: str = "fixpack.toml", select: str = "TFX"
-) -> dict:
+def write_pack(folder: Path, text: str = PACK, name: str = "fixpack.toml", select: str = "TFX") -> dict:
     """Write a pack and a commlint.toml selecting it; return the config as a mapping."""
     return write_project(folder, text, name, [select])

@@ -58,15 +58,26 @@ def pack_toml(name: str, *rules: str) -> str:
 
 
 def phrase_rule(
-    rule_id: str, name: str, category: str, message: str, severity: str | None, pattern: str,
+    rule_id: str,
+    name: str,
+    category: str,
+    message: str,
+    severity: str | None,
+    pattern: str,
     **extra: Any,
 ) -> str:
     """A rule matching ``pattern`` unless ``extra`` gives other patterns (None: no patterns)."""
     rule_type = {"type": extra.pop("type")} if "type" in extra else {}
     patterns = extra.pop("patterns", [pattern])
     return rule_toml(
-        id=rule_id, name=name, **rule_type, category=category, severity=severity,
-        message=message, patterns=patterns, **extra,
+        id=rule_id,
+        name=name,
+        **rule_type,
+        category=category,
+        severity=severity,
+        message=message,
+        patterns=patterns,
+        **extra,
     )
 
 
@@ -74,26 +85,33 @@ def totally_secure(
     rule_id: str, message: str = "absolute claim: {match}", severity: str | None = "error", **extra: Any
 ) -> str:
     """The phrase rule most tests use: 'totally secure' is an absolute claim."""
-    return phrase_rule(
-        rule_id, "totally-secure", "absolute", message, severity, r"\btotally\s+secure\b", **extra
-    )
+    return phrase_rule(rule_id, "totally-secure", "absolute", message, severity, r"\btotally\s+secure\b", **extra)
 
 
-def bad_actors(
-    rule_id: str, message: str = "bad actors", severity: str | None = None, **extra: Any
-) -> str:
+def bad_actors(rule_id: str, message: str = "bad actors", severity: str | None = None, **extra: Any) -> str:
     """The second phrase rule most tests use: 'bad actors' is alarmist."""
     return phrase_rule(rule_id, "bad-actors", "alarmist", message, severity, r"\bbad actors\b", **extra)
 
 
 def substitution_rule(
-    rule_id: str, name: str, pattern: str, replacement: str, *, category: str = "absolute",
-    severity: str = "error", message: str = "absolute: {match}",
+    rule_id: str,
+    name: str,
+    pattern: str,
+    replacement: str,
+    *,
+    category: str = "absolute",
+    severity: str = "error",
+    message: str = "absolute: {match}",
 ) -> str:
     """A substitution rule with one ``pattern -> replacement`` swap."""
     return rule_toml(
-        id=rule_id, name=name, type="substitution", category=category, severity=severity,
-        message=message, swap={pattern: replacement},
+        id=rule_id,
+        name=name,
+        type="substitution",
+        category=category,
+        severity=severity,
+        message=message,
+        swap={pattern: replacement},
     )
 
 
@@ -116,9 +134,7 @@ def write_pack(folder: Path, text: str, name: str = "pack.toml") -> Path:
     return path
 
 
-def pack_config(
-    factory: pytest.TempPathFactory, text: str, select: str, folder: str = "pack"
-) -> dict[str, list[str]]:
+def pack_config(factory: pytest.TempPathFactory, text: str, select: str, folder: str = "pack") -> dict[str, list[str]]:
     """Write a pack to a fresh temp folder; return a config mapping selecting ``select``."""
     return {"packs": [str(write_pack(factory.mktemp(folder), text))], "select": [select]}
 
@@ -144,15 +160,10 @@ def spans_for(default_path: str) -> Any:
 
 def spans(text: str, cfg: Any, path: str = "a.md") -> list[Span]:
     """(rule, line, column, end_line, end_column) of every diagnostic."""
-    return [
-        (d.rule, d.line, d.column, d.end_line, d.end_column)
-        for d in lint_text(text, path=path, config=cfg)
-    ]
+    return [(d.rule, d.line, d.column, d.end_line, d.end_column) for d in lint_text(text, path=path, config=cfg)]
 
 
-def write_project(
-    folder: Path, text: str, name: str, select: list[str], extra: str = ""
-) -> dict[str, list[str]]:
+def write_project(folder: Path, text: str, name: str, select: list[str], extra: str = "") -> dict[str, list[str]]:
     """Write pack ``name`` and a commlint.toml selecting ``select`` (then ``extra``) in ``folder``.
 
     Returns the same configuration as a mapping, for the Python API.
@@ -170,17 +181,29 @@ def write_project(
 def absolute_claim(patterns: list[str], suggest: list[dict[str, Any]], **extra: Any) -> str:
     """TST101: an absolute security claim, with examples the rule must flag and pass."""
     return rule_toml(
-        id="TST101", name="absolute-claim", type="phrase", category="absolute", severity="error",
-        message="Absolute claim: \u201c{match}\u201d.", **extra, patterns=patterns,
-        examples={"flag": ["It is totally secure."], "pass": ["It is secure."]}, suggest=suggest,
+        id="TST101",
+        name="absolute-claim",
+        type="phrase",
+        category="absolute",
+        severity="error",
+        message="Absolute claim: \u201c{match}\u201d.",
+        **extra,
+        patterns=patterns,
+        examples={"flag": ["It is totally secure."], "pass": ["It is secure."]},
+        suggest=suggest,
     )
 
 
 def unmitigated_risk(**extra: Any) -> str:
     """TST102: a risk named with no mitigation beside it."""
     return rule_toml(
-        id="TST102", name="unmitigated-risk", type="phrase", category="unmitigated",
-        severity="warning", message="A risk with no mitigation.", **extra,
+        id="TST102",
+        name="unmitigated-risk",
+        type="phrase",
+        category="unmitigated",
+        severity="warning",
+        message="A risk with no mitigation.",
+        **extra,
         patterns=[r"\bserious risks\b"],
         examples={"flag": ["It poses serious risks."], "pass": ["It poses risks, which we mitigate."]},
     )

@@ -74,9 +74,7 @@ def test_edits_elsewhere_keep_findings_accepted(project: Path) -> None:
     doc = project / "docs" / "a.md"
     text = doc.read_text(encoding="utf-8")
     # paragraphs inserted above, a heading changed, the line endings and spacing moved about
-    edited = text.replace(
-        "# Statement\n", "# A new title\n\nTwo new paragraphs.\n\nOf plain prose.\n"
-    )
+    edited = text.replace("# Statement\n", "# A new title\n\nTwo new paragraphs.\n\nOf plain prose.\n")
     edited = edited.replace("We love synergy. We love", "We love  synergy.\nWe love")
     doc.write_text(edited, encoding="utf-8")
     report, code, err = check_json(project, "docs", "--accepted", "accepted.json")
@@ -109,10 +107,7 @@ def test_changed_phrase_reappears_and_old_entry_is_stale(project: Path) -> None:
     assert rules_of(report) == ["CIT101"]
     (stale,) = report["summary"]["accepted"]["stale"]
     assert (stale["rule"], stale["path"], stale["count"]) == ("CIT101", "docs/a.md", 1)
-    assert (
-        "stale accepted finding in accepted.json: docs/a.md: CIT101 café model is [totally secure]"
-        in err
-    )
+    assert "stale accepted finding in accepted.json: docs/a.md: CIT101 café model is [totally secure]" in err
 
 
 def test_stale_entries_do_not_change_the_exit_code(project: Path) -> None:
@@ -166,18 +161,16 @@ def test_other_formats_respect_accepted_findings(project: Path) -> None:
     sarif = check(project, "docs", "--accepted", "accepted.json", "--format", "sarif")
     assert sarif.returncode == 1
     results = json.loads(sarif.stdout)["runs"][0]["results"]
-    assert [
-        (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results
-    ] == [("CIT102", 7)]
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results] == [
+        ("CIT102", 7)
+    ]
     github = check(project, "docs", "--accepted", "accepted.json", "--format", "github")
     assert github.stdout.count("::") == 2 and "line=7" in github.stdout
 
 
 def test_fix_then_accepted(project: Path) -> None:
     doc = project / "docs" / "a.md"
-    doc.write_text(
-        "Our model is totally secure today.\n\nIt is a game-changer for banks.\n", encoding="utf-8"
-    )
+    doc.write_text("Our model is totally secure today.\n\nIt is a game-changer for banks.\n", encoding="utf-8")
     check(project, "docs", "--write-accepted", "accepted.json")
     proc = check(project, "docs", "--fix", "--accepted", "accepted.json")
     # the safe fix is applied; what remains is accepted; the fixed finding's entry is stale
@@ -198,15 +191,12 @@ def test_fix_then_accepted(project: Path) -> None:
             "entries[0]: 'path' must be a non-empty string",
         ),
         (
-            '{"version": 1, "entries": '
-            '[{"rule": "X", "path": "a", "fingerprint": "f", "count": 0}]}',
+            '{"version": 1, "entries": [{"rule": "X", "path": "a", "fingerprint": "f", "count": 0}]}',
             "'count' must be a positive integer",
         ),
     ],
 )
-def test_bad_accepted_files_are_one_line_errors(
-    project: Path, content: str | None, message: str
-) -> None:
+def test_bad_accepted_files_are_one_line_errors(project: Path, content: str | None, message: str) -> None:
     if content is not None:
         (project / "acc.json").write_text(content, encoding="utf-8")
     proc = check(project, "docs", "--accepted", "acc.json")
@@ -222,18 +212,13 @@ def test_write_and_read_together_is_a_usage_error(project: Path) -> None:
 
 def test_markup_is_not_part_of_the_fingerprint(tmp_path: Path) -> None:
     make_project(tmp_path)
-    (tmp_path / "a.html").write_text(
-        "<p>Our model is totally secure today.</p>\n", encoding="utf-8"
-    )
-    (tmp_path / "b.md").write_text(
-        "Our [model](https://a.example/1) is totally secure.\n", encoding="utf-8"
-    )
+    (tmp_path / "a.html").write_text("<p>Our model is totally secure today.</p>\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("Our [model](https://a.example/1) is totally secure.\n", encoding="utf-8")
     check(tmp_path, "a.html", "b.md", "--write-accepted", "acc.json")
     contexts = [e["context"] for e in json.loads((tmp_path / "acc.json").read_text())["entries"]]
     assert contexts == ["Our model is [totally secure] today", "Our model is [totally secure]"]
     (tmp_path / "a.html").write_text(
-        "<h1>New</h1>\n<p>Intro.</p>\n"
-        '<p>Our <em class="x">model</em> is\n  totally secure today.</p>\n',
+        '<h1>New</h1>\n<p>Intro.</p>\n<p>Our <em class="x">model</em> is\n  totally secure today.</p>\n',
         encoding="utf-8",
     )
     (tmp_path / "b.md").write_text(

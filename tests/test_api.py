@@ -28,13 +28,9 @@ def test_docs_api_md_examples_run(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     for index, code in enumerate(api_examples()):
         try:
-            exec(
-                compile(code, f"docs/api.md example {index + 1}", "exec"), {"__name__": "__docs__"}
-            )
+            exec(compile(code, f"docs/api.md example {index + 1}", "exec"), {"__name__": "__docs__"})
         except Exception as exc:  # name the example that broke
-            raise AssertionError(
-                f"docs/api.md example {index + 1} failed: {exc!r}\n{code}"
-            ) from exc
+            raise AssertionError(f"docs/api.md example {index + 1} failed: {exc!r}\n{code}") from exc
     assert "draft.md:1:18:" in capsys.readouterr().out
 
 
@@ -55,9 +51,7 @@ patterns = ['\btotally\s+secure\b']
 @pytest.fixture()
 def project(tmp_path: Path) -> Path:
     (tmp_path / "pack.toml").write_text(PACK, encoding="utf-8")
-    (tmp_path / "commlint.toml").write_text(
-        "packs = ['pack.toml']\nselect = ['API']\n", encoding="utf-8"
-    )
+    (tmp_path / "commlint.toml").write_text("packs = ['pack.toml']\nselect = ['API']\n", encoding="utf-8")
     return tmp_path
 
 
@@ -84,18 +78,16 @@ def test_public_names_and_types():
 def test_lint_text_discovers_config_from_path(project):
     text = "It is totally\nsecure.\n"
     diags = commlint.lint_text(text, path=str(project / "sub" / "draft.md"))
-    assert [
-        (d.rule, d.line, d.column, d.end_line, d.end_column, d.start, d.end) for d in diags
-    ] == [("API001", 1, 7, 2, 7, 6, 20)]
+    assert [(d.rule, d.line, d.column, d.end_line, d.end_column, d.start, d.end) for d in diags] == [
+        ("API001", 1, 7, 2, 7, 6, 20)
+    ]
     assert diags[0].path == str(project / "sub" / "draft.md")
 
 
 def test_lint_text_config_as_a_file_path_and_format_override(project):
     text = "`totally secure`\n"
     assert commlint.lint_text(text, path="x.md", config=project / "commlint.toml") == []
-    (d,) = commlint.lint_text(
-        text, path="x.md", config=str(project / "commlint.toml"), format="text"
-    )
+    (d,) = commlint.lint_text(text, path="x.md", config=str(project / "commlint.toml"), format="text")
     assert (d.line, d.column) == (1, 2)
 
 

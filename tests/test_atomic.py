@@ -128,9 +128,7 @@ def fix_args(doc: Path) -> argparse.Namespace:
     )
 
 
-def test_file_changed_during_the_fix_run_is_refused_and_left_intact(
-    tmp_path: Path, monkeypatch, capsys
-):
+def test_file_changed_during_the_fix_run_is_refused_and_left_intact(tmp_path: Path, monkeypatch, capsys):
     """Drive check's fix step in-process, editing the file while the fixes are computed."""
     from commlint import fix, fix_cli
 

@@ -25,21 +25,13 @@ def peers(tmp_path: Path) -> Path:
     return tmp_path / "peers"
 
 
-def test_build_writes_counts_distribution_terms_lexicon_and_provenance(
-    peers: Path, tmp_path: Path
-) -> None:
+def test_build_writes_counts_distribution_terms_lexicon_and_provenance(peers: Path, tmp_path: Path) -> None:
     out = tmp_path / "b.json"
-    r = run_cli(
-        "baseline", "build", "peers", str(peers), "-o", str(out), "--description", "four test notes"
-    )
+    r = run_cli("baseline", "build", "peers", str(peers), "-o", str(out), "--description", "four test notes")
     assert r.returncode == 0, r.stderr
     assert "4 documents, 4,000 words" in r.stderr
     data = json.loads(out.read_text())
-    assert (
-        data["format"] == "commlint-baseline/1"
-        and data["name"] == "peers"
-        and not data["aggregate_only"]
-    )
+    assert data["format"] == "commlint-baseline/1" and data["name"] == "peers" and not data["aggregate_only"]
     assert (data["documents"], data["words"], data["count"], data["rate"]) == (4, 4000, 6, 1.5)
     # per-document rates 0, 1, 2, 3 per 1,000 words
     dist = data["distribution"]
@@ -70,9 +62,7 @@ def test_build_writes_counts_distribution_terms_lexicon_and_provenance(
     prov = data["provenance"]
     assert prov["inputs"] == [str(peers)] and prov["description"] == "four test notes"
     assert prov["built_at"].startswith("20") and prov["built_with"].startswith("commlint ")
-    assert [d["path"] for d in prov["documents"]] == [
-        str(peers / f) for f in ("p0.txt", "p1.txt", "p2.txt", "p3.md")
-    ]
+    assert [d["path"] for d in prov["documents"]] == [str(peers / f) for f in ("p0.txt", "p1.txt", "p2.txt", "p3.md")]
     assert [d["count"] for d in prov["documents"]] == [0, 1, 2, 3]
 
 
@@ -82,9 +72,7 @@ def test_show_prints_a_baseline_file_and_a_builtin(peers: Path, tmp_path: Path) 
     text = run_cli("baseline", "show", str(out)).stdout
     assert "baseline peers" in text and "documents:   4   words: 4,000" in text
     assert "median 1.50" in text and "p90 2.70" in text
-    shown = json.loads(
-        run_cli("baseline", "show", "product-announcements", "--format", "json").stdout
-    )
+    shown = json.loads(run_cli("baseline", "show", "product-announcements", "--format", "json").stdout)
     assert shown == json.loads((BUILTIN / "product-announcements.json").read_text())
     listing = run_cli("baseline", "list").stdout
     for name in ("ft-2026", "ai-lab-statements", "security-advisories", "product-announcements"):
@@ -113,22 +101,17 @@ def test_article_baseline_is_aggregate_only_and_cites_its_source() -> None:
     assert [f.name for f in ft_terms.families] == ["risk", "safeguard", "vulnerability"]
 
 
-@pytest.mark.parametrize(
-    "name", ["ai-lab-statements", "security-advisories", "product-announcements"]
-)
+@pytest.mark.parametrize("name", ["ai-lab-statements", "security-advisories", "product-announcements"])
 def test_distributional_builtins_hold_figures_and_sources_not_text(name: str) -> None:
     data = json.loads((BUILTIN / f"{name}.json").read_text())
-    assert (
-        data["lexicon"]["fingerprint"] == Linter(Config.default()).lexicons["risk"].fingerprint()
-    ), "the risk lexicon changed: rebuild the built-in baselines (docs/density.md)"
+    assert data["lexicon"]["fingerprint"] == Linter(Config.default()).lexicons["risk"].fingerprint(), (
+        "the risk lexicon changed: rebuild the built-in baselines (docs/density.md)"
+    )
     docs = data["provenance"]["documents"]
     assert len(docs) == data["documents"] and sum(d["words"] for d in docs) == data["words"]
     for d in docs:
         assert set(d) == {"path", "words", "count", "rate", "source"}
-        assert (
-            set(d["source"]) == {"repo", "path", "commit", "description"}
-            and len(d["source"]["commit"]) == 40
-        )
+        assert set(d["source"]) == {"repo", "path", "commit", "description"} and len(d["source"]["commit"]) == 40
 
 
 def test_builtin_rebuilds_identically_from_the_corpus(shared: Path, tmp_path: Path) -> None:
@@ -155,15 +138,10 @@ def test_builtin_rebuilds_identically_from_the_corpus(shared: Path, tmp_path: Pa
 
 
 def test_config_baseline_by_name(tmp_path: Path) -> None:
-    (tmp_path / "commlint.toml").write_text(
-        'baseline = "ft-2026"\n[density]\nlexicon = "ft-terms"\n', encoding="utf-8"
-    )
+    (tmp_path / "commlint.toml").write_text('baseline = "ft-2026"\n[density]\nlexicon = "ft-terms"\n', encoding="utf-8")
     write_doc(tmp_path / "draft.txt", 300, ["risk", "harm", "safety", "risk", "safeguards"])
     r = run_cli("check", "draft.txt", "--select", "DEN101", cwd=tmp_path)
-    assert (
-        "10.0 ft-terms terms per 1,000 words; peer rate 0.6 (baseline: ft-2026, aggregate only)"
-        in r.stdout
-    )
+    assert "10.0 ft-terms terms per 1,000 words; peer rate 0.6 (baseline: ft-2026, aggregate only)" in r.stdout
 
 
 @pytest.mark.parametrize(
@@ -179,9 +157,7 @@ def test_bad_baseline_file_is_one_line(content: str, needle: str, tmp_path: Path
     for args in (("baseline", "show", "b.json"), ("check", "x.txt", "--baseline", "b.json")):
         write_doc(tmp_path / "x.txt", 10, [])
         r = run_cli(*args, cwd=tmp_path)
-        assert r.returncode == 2 and needle in r.stderr and str(Path("b.json")) in r.stderr, (
-            r.stderr
-        )
+        assert r.returncode == 2 and needle in r.stderr and str(Path("b.json")) in r.stderr, r.stderr
         assert len(r.stderr.strip().splitlines()) == 1
 
 

@@ -117,10 +117,7 @@ def test_colour_only_on_a_tty(project):
 
 
 def test_color_always_into_a_pipe(project, cli):
-    assert (
-        "\x1b[1;33mCLI002\x1b[0m"
-        in cli("check", "draft.md", "--color", "always", cwd=project).stdout
-    )
+    assert "\x1b[1;33mCLI002\x1b[0m" in cli("check", "draft.md", "--color", "always", cwd=project).stdout
 
 
 def test_quiet_and_statistics(project, cli):
@@ -134,15 +131,11 @@ def test_quiet_and_statistics(project, cli):
 
 
 def test_select_and_ignore_options(project, cli):
-    assert cli(
-        "check", "draft.md", "-q", "--select", "CLI002,soon", cwd=project
-    ).stdout.splitlines() == [
+    assert cli("check", "draft.md", "-q", "--select", "CLI002,soon", cwd=project).stdout.splitlines() == [
         "draft.md:4:1: CLI002 [warning] Alarmist phrase",
         "draft.md:4:13: CLI003 [info] Vague timing",
     ]
-    assert cli(
-        "check", "draft.md", "-q", "--ignore", "CLI001,CLI002", cwd=project
-    ).stdout.splitlines() == [
+    assert cli("check", "draft.md", "-q", "--ignore", "CLI001,CLI002", cwd=project).stdout.splitlines() == [
         "draft.md:4:13: CLI003 [info] Vague timing",
     ]
     bad = cli("check", "draft.md", "--select", "NOPE1", cwd=project)
@@ -238,9 +231,7 @@ def test_directories_are_walked_for_supported_extensions(project, cli):
         "docs/drafts/new.md",
         "docs/sub/keep.md",
     ]
-    assert (
-        proc.stdout.splitlines()[3] == "docs/d.html:1:4: CLI001 [error] [*] Absolute security claim"
-    )
+    assert proc.stdout.splitlines()[3] == "docs/d.html:1:4: CLI001 [error] [*] Absolute security claim"
     # A file named explicitly is linted whatever its extension or ignore status (pre-commit).
     proc = cli("check", "docs/notes.rst", "docs/build/out.md", "-q", cwd=project)
     assert [line.split(":")[0] for line in proc.stdout.splitlines()] == [
@@ -255,9 +246,7 @@ def test_gitignore_above_the_walked_folder_applies_inside_a_repository(project, 
     write(project / "docs" / "generated" / "g.md", "totally secure\n")
     write(project / "docs" / "kept.md", "totally secure\n")
     proc = cli("check", "docs", "-q", "--select", "CLI001", cwd=project)
-    assert proc.stdout.splitlines() == [
-        "docs/kept.md:1:1: CLI001 [error] [*] Absolute security claim"
-    ]
+    assert proc.stdout.splitlines() == ["docs/kept.md:1:1: CLI001 [error] [*] Absolute security claim"]
 
 
 @pytest.mark.parametrize(
@@ -269,14 +258,10 @@ def test_gitignore_above_the_walked_folder_applies_inside_a_repository(project, 
     ],
 )
 def test_stdin_with_stdin_filename_picks_the_format(project, cli, name, expected):
-    text = (
-        "<b>`totally secure`</b>\n" if name != "page.html" else "<p>`<i>totally secure</i>`</p>\n"
-    )
+    text = "<b>`totally secure`</b>\n" if name != "page.html" else "<p>`<i>totally secure</i>`</p>\n"
     if name == "note.txt":
         text = "It is `totally secure`.\n"
-    proc = cli(
-        "check", "-", "--stdin-filename", name, "-q", "--select", "CLI001", input=text, cwd=project
-    )
+    proc = cli("check", "-", "--stdin-filename", name, "-q", "--select", "CLI001", input=text, cwd=project)
     assert proc.stdout.splitlines() == expected
     assert proc.returncode == (1 if expected else 0)
 
@@ -342,9 +327,9 @@ def check_object(obj: dict, table: dict[str, tuple[str, bool]], where: str) -> N
             assert isinstance(value, str)
         else:
             expected = _TYPES[kind]
-            assert isinstance(value, expected) and not (
-                expected is int and isinstance(value, bool)
-            ), f"{where}.{key}: {value!r} is not {kind}"
+            assert isinstance(value, expected) and not (expected is int and isinstance(value, bool)), (
+                f"{where}.{key}: {value!r} is not {kind}"
+            )
 
 
 def test_json_output_matches_docs_json_md(project, cli):

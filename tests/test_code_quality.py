@@ -1,4 +1,4 @@
-"""The project holds itself to its own standards: ruff and strict mypy on commlint/."""
+"""The project holds itself to its own standards: ruff on all its Python, strict mypy on commlint/."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import REPO
+
+#: every folder of Python the repository holds: the package, its tests, the plugins, the benchmarks
+PYTHON_TREES = ("commlint", "tests", "plugins", "bench")
 
 
 def _run(*cmd: str) -> subprocess.CompletedProcess[str]:
@@ -18,9 +20,9 @@ def _run(*cmd: str) -> subprocess.CompletedProcess[str]:
 def test_ruff_lint_and_format_are_clean() -> None:
     if shutil.which("ruff") is None and _run(sys.executable, "-m", "ruff", "--version").returncode:
         pytest.skip("ruff is not installed (it is in the 'test' extra)")
-    lint = _run(sys.executable, "-m", "ruff", "check", "commlint")
+    lint = _run(sys.executable, "-m", "ruff", "check", *PYTHON_TREES)
     assert lint.returncode == 0, lint.stdout + lint.stderr
-    fmt = _run(sys.executable, "-m", "ruff", "format", "--check", "commlint")
+    fmt = _run(sys.executable, "-m", "ruff", "format", "--check", *PYTHON_TREES)
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
 
 

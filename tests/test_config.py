@@ -56,9 +56,7 @@ def found(diags) -> list[tuple[str, str, int, int, int, int]]:
     return [(d.rule, d.severity, d.line, d.column, d.end_line, d.end_column) for d in diags]
 
 
-def lint(
-    pack: Path, text: str = TEXT, path: str = "a.md", **keys
-) -> list[tuple[str, str, int, int, int, int]]:
+def lint(pack: Path, text: str = TEXT, path: str = "a.md", **keys) -> list[tuple[str, str, int, int, int, int]]:
     return found(lint_text(text, path=path, config={"packs": [str(pack)], **keys}))
 
 
@@ -87,21 +85,17 @@ def test_select_by_id_name_and_category(pack):
 
 
 def test_extend_select_turns_on_an_off_by_default_rule(pack):
-    assert lint(
-        pack, select=["CFG001", "CFG002", "CFG003"], **{"extend-select": ["CFG004"]}
-    ) == ALL_DEFAULT + [("CFG004", "info", 1, 57, 1, 66)]
+    assert lint(pack, select=["CFG001", "CFG002", "CFG003"], **{"extend-select": ["CFG004"]}) == ALL_DEFAULT + [
+        ("CFG004", "info", 1, 57, 1, 66)
+    ]
 
 
 def test_ignore_beats_select(pack):
-    assert (
-        lint(pack, select=["CFG"], ignore=["CFG002", "danger-count", "CFG004"]) == ALL_DEFAULT[:1]
-    )
+    assert lint(pack, select=["CFG"], ignore=["CFG002", "danger-count", "CFG004"]) == ALL_DEFAULT[:1]
 
 
 def test_severity_overrides_most_specific_wins(pack):
-    got = lint(
-        pack, select=["CFG00"], ignore=["CFG004"], severity={"CFG": "info", "CFG001": "warning"}
-    )
+    got = lint(pack, select=["CFG00"], ignore=["CFG004"], severity={"CFG": "info", "CFG001": "warning"})
     assert [(r, s) for r, s, *_ in got] == [
         ("CFG001", "warning"),
         ("CFG002", "info"),
@@ -136,9 +130,7 @@ def test_accepted_terms_never_flag(pack):
 
 def test_per_rule_options(pack):
     assert lint(pack, select=["CFG003"], rules={"CFG003": {"max": 3}}) == []
-    assert lint(pack, select=["CFG003"], rules={"danger-count": {"max": 1}}) == [
-        ("CFG003", "info", 1, 42, 1, 48)
-    ]
+    assert lint(pack, select=["CFG003"], rules={"danger-count": {"max": 1}}) == [("CFG003", "info", 1, 42, 1, 48)]
 
 
 def test_fail_level(pack, tmp_path, cli, monkeypatch):
@@ -175,24 +167,16 @@ def write_team_configs(root: Path) -> None:
 
 def test_discovery_walks_upward_and_the_first_file_wins(tmp_path, pack):
     write_team_configs(tmp_path)
-    write(
-        tmp_path / "team" / "sub" / "pyproject.toml", "[project]\nname = 'x'\n"
-    )  # no [tool.commlint]
+    write(tmp_path / "team" / "sub" / "pyproject.toml", "[project]\nname = 'x'\n")  # no [tool.commlint]
     write(
         tmp_path / "team" / "press" / "commlint.toml",
         "select = ['CFG003']\npacks = ['../../rules/pack.toml']\n",
     )
     write(tmp_path / "team" / "press" / ".commlint.toml", "select = ['CFG001']\n")
     assert find_config_file(tmp_path / "a.md") == tmp_path / "pyproject.toml"
-    assert (
-        find_config_file(tmp_path / "team" / "sub" / "deep" / "a.md")
-        == tmp_path / "team" / ".commlint.toml"
-    )
+    assert find_config_file(tmp_path / "team" / "sub" / "deep" / "a.md") == tmp_path / "team" / ".commlint.toml"
     # commlint.toml beats .commlint.toml in the same folder
-    assert (
-        find_config_file(tmp_path / "team" / "press")
-        == tmp_path / "team" / "press" / "commlint.toml"
-    )
+    assert find_config_file(tmp_path / "team" / "press") == tmp_path / "team" / "press" / "commlint.toml"
     cfg = Config.discover(tmp_path / "team" / "sub" / "a.md")
     assert cfg.select == ["CFG002"] and cfg.root == (tmp_path / "team").resolve()
 
@@ -262,9 +246,7 @@ def test_bad_values_name_the_file_the_key_and_the_reason(tmp_path, body, message
     cfg_file = write(tmp_path / "commlint.toml", body)
     with pytest.raises(ConfigError) as info:
         Config.from_file(cfg_file)
-    expected = message.format(
-        file=cfg_file.resolve() if "TOML" not in message else cfg_file, dir=tmp_path.resolve()
-    )
+    expected = message.format(file=cfg_file.resolve() if "TOML" not in message else cfg_file, dir=tmp_path.resolve())
     assert str(info.value).startswith(expected)
 
 
@@ -299,17 +281,14 @@ def test_unknown_rules_and_options_name_the_file_and_key(tmp_path, pack, body, m
 
 
 def test_config_errors_are_one_cli_line_and_exit_2(tmp_path, pack, cli):
-    cfg_file = write(
-        tmp_path / "commlint.toml", "packs = ['rules/pack.toml']\n[rules.CFG003]\nmaximum = 1\n"
-    )
+    cfg_file = write(tmp_path / "commlint.toml", "packs = ['rules/pack.toml']\n[rules.CFG003]\nmaximum = 1\n")
     write(tmp_path / "a.md", TEXT)
     proc = cli("check", "a.md", cwd=tmp_path)
     # The file the config governs is not linted (no findings, no "All clear"); exit 2.
     assert proc.returncode == 2
     assert "a.md" not in proc.stdout and "All clear" not in proc.stdout
     assert (
-        proc.stderr == f"commlint: error: {cfg_file.resolve()}: rules.CFG003: "
-        "rule CFG003: unknown option 'maximum'\n"
+        proc.stderr == f"commlint: error: {cfg_file.resolve()}: rules.CFG003: rule CFG003: unknown option 'maximum'\n"
     )
 
 
@@ -333,9 +312,7 @@ def test_docs_configuration_md_documents_every_key():
 
     from commlint.config import _KEYS
 
-    doc = (Path(__file__).resolve().parent.parent / "docs" / "configuration.md").read_text(
-        encoding="utf-8"
-    )
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "configuration.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^\| `([a-z-]+)` \|", doc, flags=re.MULTILINE))
     assert set(_KEYS) <= documented, f"undocumented config keys: {set(_KEYS) - documented}"
 
@@ -343,8 +320,7 @@ def test_docs_configuration_md_documents_every_key():
 def test_config_flag_accepts_a_pyproject(tmp_path, pack, cli):
     write(
         tmp_path / "settings" / "pyproject.toml",
-        "[project]\nname = 'x'\n[tool.commlint]\nselect = ['CFG002']\n"
-        f"packs = [{json.dumps(str(pack))}]\n",
+        f"[project]\nname = 'x'\n[tool.commlint]\nselect = ['CFG002']\npacks = [{json.dumps(str(pack))}]\n",
     )
     write(tmp_path / "a.md", TEXT)
     proc = cli("check", "a.md", "-q", "--config", "settings/pyproject.toml", cwd=tmp_path)
@@ -364,12 +340,8 @@ def test_docs_configuration_md_example_is_a_valid_config(tmp_path):
 
     from commlint.engine import Linter
 
-    doc = (Path(__file__).resolve().parent.parent / "docs" / "configuration.md").read_text(
-        encoding="utf-8"
-    )
-    example = next(
-        b for b in re.findall(r"```toml\n(.*?)```", doc, flags=re.DOTALL) if "select" in b
-    )
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "configuration.md").read_text(encoding="utf-8")
+    example = next(b for b in re.findall(r"```toml\n(.*?)```", doc, flags=re.DOTALL) if "select" in b)
     write(tmp_path / "style" / "our-rules.toml", PACK)
     cfg = Config.from_file(write(tmp_path / "commlint.toml", example))
     linter = Linter(cfg)

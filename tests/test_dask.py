@@ -36,9 +36,7 @@ def _without_timestamp(path: Path) -> dict[str, object]:
 def test_baseline_build_dask_equals_local(corpus: Path, tmp_path: Path) -> None:
     local, dask = tmp_path / "local.json", tmp_path / "dask.json"
     r1 = run_cli("baseline", "build", "x", str(corpus), "-o", str(local), "--jobs", "2")
-    r2 = run_cli(
-        "baseline", "build", "x", str(corpus), "-o", str(dask), "--engine", "dask", "--jobs", "2"
-    )
+    r2 = run_cli("baseline", "build", "x", str(corpus), "-o", str(dask), "--engine", "dask", "--jobs", "2")
     assert r1.returncode == 0 and r2.returncode == 0, r1.stderr + r2.stderr
     assert _without_timestamp(local) == _without_timestamp(dask)
     assert json.loads(dask.read_text())["documents"] == 24

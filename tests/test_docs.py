@@ -52,9 +52,7 @@ def test_reference_documents_every_builtin_rule(builtin_rules: list) -> None:
         assert section in text
 
 
-def test_docgen_check_mode_reports_a_stale_file(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_docgen_check_mode_reports_a_stale_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "rules.md"
     target.write_text("# old\n", encoding="utf-8")
     assert docgen_main(["--check", str(target)]) == 1

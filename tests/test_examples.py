@@ -22,9 +22,7 @@ def test_readme_first_command_is_the_one_tested_here() -> None:
 def test_check_examples_flags_the_risky_draft_and_exits_1() -> None:
     proc = run_cli("check", "examples/")
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert re.search(rf"^{re.escape(RISKY)}:\d+:\d+: [A-Z]+\d+ \[error\]", proc.stdout, re.M), (
-        proc.stdout
-    )
+    assert re.search(rf"^{re.escape(RISKY)}:\d+:\d+: [A-Z]+\d+ \[error\]", proc.stdout, re.M), proc.stdout
     assert BALANCED not in proc.stdout
     assert "Found " in proc.stdout and "in 2 files" in proc.stdout
 
@@ -42,9 +40,7 @@ def test_risky_draft_triggers_many_categories_at_exact_spans() -> None:
         if d["scope"] != "span":
             continue
         # The offsets, the line/column pair and the message's quoted phrase all agree.
-        assert lines[d["line"] - 1][d["column"] - 1 :].startswith(
-            text[d["start"] : d["end"]].split("\n")[0]
-        )
+        assert lines[d["line"] - 1][d["column"] - 1 :].startswith(text[d["start"] : d["end"]].split("\n")[0])
         quoted = re.search(r"“([^”]+)”", d["message"])
         if quoted and "\n" not in text[d["start"] : d["end"]]:
             assert " ".join(text[d["start"] : d["end"]].replace("*", "").split()) == quoted.group(1)

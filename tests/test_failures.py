@@ -354,17 +354,19 @@ def test_a_rule_with_bad_spans_is_cl901_per_bad_finding_and_its_good_ones_stay(t
         f"raisers.toml: rule FLT102 and its contribution was skipped: Boom: {pack}: rule FLT102: cannot build"
     )
     bad = "plugin 'acme-rules' failed in the check of rule FLT201 (bad-spans) and the finding was dropped: "
-    assert sorted(messages[1:]) == sorted([
-        bad + f"returned a finding with an invalid span ({length - 3}, {length + 40}) "
-        f"for a prose view of {length} characters",
-        bad + f"returned a finding with an invalid span (9, 2) for a prose view of {length} characters",
-        bad + "returned a finding with a non-integer span ('3', 5)",
-    ])
+    assert sorted(messages[1:]) == sorted(
+        [
+            bad + f"returned a finding with an invalid span ({length - 3}, {length + 40}) "
+            f"for a prose view of {length} characters",
+            bad + f"returned a finding with an invalid span (9, 2) for a prose view of {length} characters",
+            bad + "returned a finding with a non-integer span ('3', 5)",
+        ]
+    )
 
 
 # -- through the CLI, with a plugin installed from an entry point ------------------------------------
 
-BROKEN_DIST = '''
+BROKEN_DIST = """
 from commlint.hookspecs import hookimpl
 
 
@@ -381,7 +383,7 @@ def commlint_formatters():
 @hookimpl
 def commlint_file_extensions():
     return {".memo": "text"}
-'''
+"""
 
 
 @pytest.fixture()
@@ -454,7 +456,10 @@ def test_a_reader_that_goes_away_is_not_reported_as_a_formatter_failure(tmp_path
     project(tmp_path, text=CLAIM * 400)
     proc = subprocess.Popen(
         [sys.executable, "-m", "commlint", "check", "draft.md"],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "NO_COLOR": "1"},
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NO_COLOR": "1"},
     )
     assert proc.stdout is not None and proc.stderr is not None
     assert proc.stdout.readline().startswith(b"draft.md:1:32: FLT101")

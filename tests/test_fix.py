@@ -55,8 +55,7 @@ def test_overlap_same_severity_earlier_wins(tmp_path: Path):
     pack = pack_toml(
         "ov",
         *(
-            substitution_rule(rule_id, name, rf"\b{phrase}\b", swap, category="style",
-                              severity="warning", message=name)
+            substitution_rule(rule_id, name, rf"\b{phrase}\b", swap, category="style", severity="warning", message=name)
             for rule_id, name, phrase, swap in [
                 ("TOV001", "ab", "alpha beta", "one"),
                 ("TOV002", "bg", "beta gamma", "two"),
@@ -123,10 +122,7 @@ def test_case_and_punctuation_at_edges(cfg):
     assert fix("It is “totally secure”.\n", cfg).text == "It is “totally secure”.\n"
     # the pattern swallowed the full stop: the replacement keeps it
     assert fix("It never fails.\n", cfg).text == "It rarely fails.\n"
-    assert (
-        fix("The Vault Is Totally Secure\n", cfg, path="a.txt").text
-        == "The Vault Is Well Protected\n"
-    )
+    assert fix("The Vault Is Totally Secure\n", cfg, path="a.txt").text == "The Vault Is Well Protected\n"
 
 
 def test_nothing_outside_prose_is_touched(cfg):

@@ -87,9 +87,7 @@ md_block = st.one_of(
     st.builds(lambda t: f"- {t}\n- {t}", paragraph),
     st.builds(lambda t: f"> {t}", paragraph),
 )
-front_matter = st.one_of(
-    st.just(""), st.builds(lambda t: f"---\ntitle: {t}\n---\n\n", st.sampled_from(TRIGGERS))
-)
+front_matter = st.one_of(st.just(""), st.builds(lambda t: f"---\ntitle: {t}\n---\n\n", st.sampled_from(TRIGGERS)))
 
 
 @st.composite
@@ -103,25 +101,17 @@ def markdown_docs(draw) -> str:
 
 @st.composite
 def text_docs(draw) -> str:
-    paras = draw(
-        st.lists(
-            st.builds(" ".join, st.lists(sentence, min_size=1, max_size=4)), min_size=1, max_size=4
-        )
-    )
+    paras = draw(st.lists(st.builds(" ".join, st.lists(sentence, min_size=1, max_size=4)), min_size=1, max_size=4))
     return "\n\n".join(paras) + draw(st.sampled_from(["\n", ""]))
 
 
-docs = st.one_of(
-    st.tuples(markdown_docs(), st.just("doc.md")), st.tuples(text_docs(), st.just("doc.txt"))
-)
+docs = st.one_of(st.tuples(markdown_docs(), st.just("doc.md")), st.tuples(text_docs(), st.just("doc.txt")))
 PROPS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def reported_spans(text: str, path: str, cfg: dict) -> list[tuple[int, int]]:
     """Source spans (offsets into ``text`` without BOM) of every suggestion reported."""
-    spans = sorted(
-        (s.start, s.end) for d in lint_text(text, path=path, config=cfg) for s in d.suggestions
-    )
+    spans = sorted((s.start, s.end) for d in lint_text(text, path=path, config=cfg) for s in d.suggestions)
     merged: list[list[int]] = []
     for s, e in spans:
         if merged and s <= merged[-1][1]:
@@ -214,9 +204,7 @@ def test_non_prose_markdown_tokens_are_identical(cfg, text):
 
 def test_generators_do_reach_fixes(cfg):
     """Guard: the generated documents really exercise fixes (else the properties are empty)."""
-    sample = (
-        "It is totally secure. `totally secure` and [bad actors](https://x.example/bad-actors)\n"
-    )
+    sample = "It is totally secure. `totally secure` and [bad actors](https://x.example/bad-actors)\n"
     fixed = commlint.fix_text(sample, path="doc.md", config=cfg)
     assert (
         fixed.text

@@ -93,11 +93,7 @@ def test_document_scope_and_input_errors(tmp_path: Path) -> None:
         "title": "CIT104 whole-draft-check",
     }
     cmd, props, data = parse(error_line)
-    assert (
-        cmd == "error"
-        and props == {"title": "commlint"}
-        and data.startswith("bad.md: not valid UTF-8")
-    )
+    assert cmd == "error" and props == {"title": "commlint"} and data.startswith("bad.md: not valid UTF-8")
 
 
 def test_clean_run_prints_nothing(tmp_path: Path) -> None:

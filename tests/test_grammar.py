@@ -129,10 +129,7 @@ def test_failing_backend_warns_once_and_changes_nothing(backend, cfg, capsys):
         diags = lint_text("It is guaranteed.\n", path="a.md", config=cfg)
         assert diags[0].suggestions[0].safe is True
     err = capsys.readouterr().err
-    assert (
-        err.count("commlint: warning: TestTool is unavailable (no server); grammar checks are off")
-        == 1
-    )
+    assert err.count("commlint: warning: TestTool is unavailable (no server); grammar checks are off") == 1
     assert len(backend.calls) == 1
 
 
@@ -157,9 +154,7 @@ def test_no_backend_is_a_no_op_and_enabling_is_a_clear_error(cfg):
     # commlint's own checks need no backend: "an robust" is still caught
     assert by["TGR001"].safe is False and "[commlint:a-an]" in by["TGR001"].description
     with pytest.raises(ConfigError, match="no grammar backend is installed"):
-        lint_text(
-            "x\n", path="a.md", config={"grammar": {"enabled": True, "spelling": False}}
-        )  # uncached config
+        lint_text("x\n", path="a.md", config={"grammar": {"enabled": True, "spelling": False}})  # uncached config
 
 
 def test_grammar_table_is_validated():
@@ -179,8 +174,5 @@ def test_cli_enabling_without_backend_is_one_line(cli, tmp_path: Path):
     (tmp_path / "a.md").write_text("Hello.\n", encoding="utf-8")
     proc = cli("check", "a.md", cwd=tmp_path)
     assert proc.returncode == 2
-    assert (
-        proc.stderr.startswith("commlint: error: ")
-        and "no grammar backend is installed" in proc.stderr
-    )
+    assert proc.stderr.startswith("commlint: error: ") and "no grammar backend is installed" in proc.stderr
     assert "Traceback" not in proc.stderr

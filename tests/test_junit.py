@@ -45,10 +45,7 @@ def test_structure_and_counts(tmp_path: Path) -> None:
         "bad.md:3:37: CIT102 [warning] Hype: game-changer",
     ]
     # below the fail level: listed, not failing
-    assert (
-        cases["bad.md"].find("system-out").text.strip()
-        == "bad.md:5:9: CIT103 [info] Jargon: synergy."
-    )
+    assert cases["bad.md"].find("system-out").text.strip() == "bad.md:5:9: CIT103 [info] Jargon: synergy."
     assert cases["info.md"].find("failure") is None
     assert "CIT103" in cases["info.md"].find("system-out").text
     assert list(cases["clean.md"]) == []

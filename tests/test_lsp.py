@@ -79,8 +79,13 @@ def _capabilities(encodings: list[str] | None = None) -> lsp.ClientCapabilities:
 
 
 @contextlib.asynccontextmanager
-async def session(root: Path, *, options: dict[str, Any] | None = None, env: dict[str, str] | None = None,
-                  encodings: list[str] | None = None) -> AsyncIterator[Any]:
+async def session(
+    root: Path,
+    *,
+    options: dict[str, Any] | None = None,
+    env: dict[str, str] | None = None,
+    encodings: list[str] | None = None,
+) -> AsyncIterator[Any]:
     """A pytest-lsp client talking to a fresh ``python -m commlint lsp`` rooted at ``root``."""
     if not (root / "commlint.toml").exists():
         workspace(root)
@@ -90,10 +95,14 @@ async def session(root: Path, *, options: dict[str, Any] | None = None, env: dic
     )
     client = await config.start()
     init = {"commlint": {"debounceMs": 0, "fullLintDelayMs": 0, **(options or {})}}
-    result = await client.initialize_session(lsp.InitializeParams(
-        capabilities=_capabilities(encodings), root_uri=root.as_uri(),
-        workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name="ws")],
-        initialization_options=init))
+    result = await client.initialize_session(
+        lsp.InitializeParams(
+            capabilities=_capabilities(encodings),
+            root_uri=root.as_uri(),
+            workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name="ws")],
+            initialization_options=init,
+        )
+    )
     client.init_result = result
     try:
         yield client
@@ -103,8 +112,7 @@ async def session(root: Path, *, options: dict[str, Any] | None = None, env: dic
         await client.stop()
 
 
-async def next_diagnostics(client: Any, uri: str, send: Any = None,
-                           until: Any = None) -> lsp.PublishDiagnosticsParams:
+async def next_diagnostics(client: Any, uri: str, send: Any = None, until: Any = None) -> lsp.PublishDiagnosticsParams:
     """Run ``send()`` and wait for the next publishDiagnostics for ``uri`` (for which
     ``until(params)`` holds: the full pass may publish after the fast one)."""
     while True:
@@ -118,14 +126,20 @@ async def next_diagnostics(client: Any, uri: str, send: Any = None,
 
 
 def open_doc(client: Any, uri: str, text: str, language: str = "markdown", version: int = 1) -> Any:
-    return lambda: client.text_document_did_open(lsp.DidOpenTextDocumentParams(
-        text_document=lsp.TextDocumentItem(uri=uri, language_id=language, version=version, text=text)))
+    return lambda: client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(
+            text_document=lsp.TextDocumentItem(uri=uri, language_id=language, version=version, text=text)
+        )
+    )
 
 
 def replace_all(client: Any, uri: str, text: str, version: int) -> Any:
-    return lambda: client.text_document_did_change(lsp.DidChangeTextDocumentParams(
-        text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
-        content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)]))
+    return lambda: client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
 
 
 # -- applying edits the way an editor does (UTF-16 positions, independent of the server) ---------
@@ -140,8 +154,9 @@ def _offset(text: str, pos: lsp.Position, encoding: str = "utf-16") -> int:
 
 
 def apply_edits(text: str, edits: list[lsp.TextEdit]) -> str:
-    spans = sorted(((_offset(text, e.range.start), _offset(text, e.range.end), e.new_text) for e in edits),
-                   reverse=True)
+    spans = sorted(
+        ((_offset(text, e.range.start), _offset(text, e.range.end), e.new_text) for e in edits), reverse=True
+    )
     for start, end, new in spans:
         text = text[:start] + new + text[end:]
     return text
@@ -158,12 +173,15 @@ def edits_of(action: lsp.CodeAction, uri: str) -> list[lsp.TextEdit]:
 
 
 # -- tests ------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("encodings", "expected", "start", "end"), [
-    (None, "utf-16", 13, 27),                        # 🚀 is two UTF-16 units
-    (["utf-8", "utf-16"], "utf-8", 15, 29),          # ... and four UTF-8 bytes
-    (["utf-32", "utf-8", "utf-16"], "utf-32", 12, 26),
-    (["utf-16", "utf-8"], "utf-8", 15, 29),          # the server prefers UTF-8 over UTF-16
-])
+@pytest.mark.parametrize(
+    ("encodings", "expected", "start", "end"),
+    [
+        (None, "utf-16", 13, 27),  # 🚀 is two UTF-16 units
+        (["utf-8", "utf-16"], "utf-8", 15, 29),  # ... and four UTF-8 bytes
+        (["utf-32", "utf-8", "utf-16"], "utf-32", 12, 26),
+        (["utf-16", "utf-8"], "utf-8", 15, 29),  # the server prefers UTF-8 over UTF-16
+    ],
+)
 @pytest.mark.asyncio
 async def test_open_publishes_diagnostics_with_exact_ranges(tmp_path, encodings, expected, start, end):
     uri = (tmp_path / "draft.md").as_uri()
@@ -174,8 +192,9 @@ async def test_open_publishes_diagnostics_with_exact_ranges(tmp_path, encodings,
     by_code = {d.code: d for d in published.diagnostics}
     assert set(by_code) == {"TST101", "TST102"}
     tst101 = by_code["TST101"]
-    assert tst101.range == lsp.Range(start=lsp.Position(line=2, character=start),
-                                     end=lsp.Position(line=2, character=end))
+    assert tst101.range == lsp.Range(
+        start=lsp.Position(line=2, character=start), end=lsp.Position(line=2, character=end)
+    )
     assert tst101.severity == lsp.DiagnosticSeverity.Error
     assert tst101.source == "commlint"
     assert tst101.code_description.href.endswith("/docs/rules.md#tst101-absolute-claim")
@@ -183,7 +202,10 @@ async def test_open_publishes_diagnostics_with_exact_ranges(tmp_path, encodings,
     assert tst101.data["suggestions"][0]["text"] == "designed to be secure"
     assert by_code["TST102"].severity == lsp.DiagnosticSeverity.Warning
     # A suggestion that needs the author's input is shown in the message, not offered as an edit.
-    assert "Suggestion (needs your input): serious risks, which we address by {name the safeguard}" in by_code["TST102"].message
+    assert (
+        "Suggestion (needs your input): serious risks, which we address by {name the safeguard}"
+        in by_code["TST102"].message
+    )
 
 
 @pytest.mark.asyncio
@@ -193,9 +215,12 @@ async def test_change_relints_and_only_the_newest_version_is_published(tmp_path)
         await next_diagnostics(client, uri, open_doc(client, uri, "Nothing to see here.\n"))
 
         def burst() -> None:
-            for version, text in enumerate(["Our AI is unhackable.\n", "Our AI is totally safe.\n",
-                                            "Hello 👋🏽 — our model is 100% secure.\n"], start=2):
+            for version, text in enumerate(
+                ["Our AI is unhackable.\n", "Our AI is totally safe.\n", "Hello 👋🏽 — our model is 100% secure.\n"],
+                start=2,
+            ):
                 replace_all(client, uri, text, version)()
+
         published = await next_diagnostics(client, uri, burst)
         assert published.version == 4
         (diag,) = published.diagnostics
@@ -205,17 +230,25 @@ async def test_change_relints_and_only_the_newest_version_is_published(tmp_path)
 
         # An incremental edit (the range is in UTF-16 units) that removes the claim.
         def edit() -> None:
-            client.text_document_did_change(lsp.DidChangeTextDocumentParams(
-                text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=5),
-                content_changes=[lsp.TextDocumentContentChangePartial(
-                    range=diag.range, text="designed with care")]))
+            client.text_document_did_change(
+                lsp.DidChangeTextDocumentParams(
+                    text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=5),
+                    content_changes=[lsp.TextDocumentContentChangePartial(range=diag.range, text="designed with care")],
+                )
+            )
+
         published = await next_diagnostics(client, uri, edit)
         assert published.version == 5
         assert list(published.diagnostics) == []
 
         # Saving publishes again (a full pass) even when nothing changed.
-        again = await next_diagnostics(client, uri, lambda: client.text_document_did_save(
-            lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri))))
+        again = await next_diagnostics(
+            client,
+            uri,
+            lambda: client.text_document_did_save(
+                lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+            ),
+        )
         assert again.version == 5 and list(again.diagnostics) == []
 
 
@@ -225,9 +258,13 @@ async def test_quick_fix_applies_through_the_returned_edit(tmp_path):
     async with session(tmp_path) as client:
         published = await next_diagnostics(client, uri, open_doc(client, uri, RISKY))
         tst101 = next(d for d in published.diagnostics if d.code == "TST101")
-        actions = await client.text_document_code_action_async(lsp.CodeActionParams(
-            text_document=lsp.TextDocumentIdentifier(uri=uri), range=tst101.range,
-            context=lsp.CodeActionContext(diagnostics=[tst101])))
+        actions = await client.text_document_code_action_async(
+            lsp.CodeActionParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri),
+                range=tst101.range,
+                context=lsp.CodeActionContext(diagnostics=[tst101]),
+            )
+        )
         titles = [a.title for a in actions]
         fix = next(a for a in actions if a.kind == lsp.CodeActionKind.QuickFix and a.title.startswith("Replace"))
         assert fix.title == "Replace “totally secure” with “designed to be secure”"
@@ -240,9 +277,13 @@ async def test_quick_fix_applies_through_the_returned_edit(tmp_path):
 
         # The finding that needs author input offers no edit, only the disable action.
         unm = published.diagnostics[0]
-        actions = await client.text_document_code_action_async(lsp.CodeActionParams(
-            text_document=lsp.TextDocumentIdentifier(uri=uri), range=unm.range,
-            context=lsp.CodeActionContext(diagnostics=[unm])))
+        actions = await client.text_document_code_action_async(
+            lsp.CodeActionParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri),
+                range=unm.range,
+                context=lsp.CodeActionContext(diagnostics=[unm]),
+            )
+        )
         assert [a.title for a in actions] == ["Disable TST102 for this line"]
 
 
@@ -252,9 +293,13 @@ async def test_unsafe_suggestion_is_labelled_and_not_preferred(tmp_path):
     async with session(tmp_path) as client:
         published = await next_diagnostics(client, uri, open_doc(client, uri, "It is unhackable.\n"))
         (diag,) = published.diagnostics
-        actions = await client.text_document_code_action_async(lsp.CodeActionParams(
-            text_document=lsp.TextDocumentIdentifier(uri=uri), range=diag.range,
-            context=lsp.CodeActionContext(diagnostics=[diag])))
+        actions = await client.text_document_code_action_async(
+            lsp.CodeActionParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri),
+                range=diag.range,
+                context=lsp.CodeActionContext(diagnostics=[diag]),
+            )
+        )
     assert [(a.title, a.is_preferred) for a in actions] == [
         ("Replace “unhackable” with “designed to be secure”", True),
         ("Replace “unhackable” with “hardened against known attacks” (unsafe)", False),
@@ -272,9 +317,13 @@ async def test_no_quick_fix_where_the_words_are_not_a_claim(tmp_path):
         published = await next_diagnostics(client, uri, open_doc(client, uri, text))
         assert [d.code for d in published.diagnostics] == ["TST101", "TST101"]
         for diag in published.diagnostics:
-            actions = await client.text_document_code_action_async(lsp.CodeActionParams(
-                text_document=lsp.TextDocumentIdentifier(uri=uri), range=diag.range,
-                context=lsp.CodeActionContext(diagnostics=[diag])))
+            actions = await client.text_document_code_action_async(
+                lsp.CodeActionParams(
+                    text_document=lsp.TextDocumentIdentifier(uri=uri),
+                    range=diag.range,
+                    context=lsp.CodeActionContext(diagnostics=[diag]),
+                )
+            )
             assert [a.title for a in actions] == ["Disable TST101 for this line"]
 
 
@@ -285,28 +334,36 @@ async def test_fix_all_applies_every_safe_fix(tmp_path):
     async with session(tmp_path) as client:
         published = await next_diagnostics(client, uri, open_doc(client, uri, text))
         assert [d.code for d in published.diagnostics] == ["TST101", "TST101", "TST103", "TST102"]
-        actions = await client.text_document_code_action_async(lsp.CodeActionParams(
-            text_document=lsp.TextDocumentIdentifier(uri=uri),
-            range=lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=0, character=0)),
-            context=lsp.CodeActionContext(diagnostics=[], only=[lsp.CodeActionKind.SourceFixAll])))
+        actions = await client.text_document_code_action_async(
+            lsp.CodeActionParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri),
+                range=lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=0, character=0)),
+                context=lsp.CodeActionContext(diagnostics=[], only=[lsp.CodeActionKind.SourceFixAll]),
+            )
+        )
         (fix_all,) = actions
         assert fix_all.kind == "source.fixAll.commlint"
         new_text = apply_edits(text, edits_of(fix_all, uri))
         published = await next_diagnostics(client, uri, replace_all(client, uri, new_text, 2))
     # Only the finding that needs the author's input is left.
     assert [d.code for d in published.diagnostics] == ["TST102"]
-    assert new_text.startswith("Our AI is designed to be secure.\n\nThe vault is designed to be secure and carefully tested.")
+    assert new_text.startswith(
+        "Our AI is designed to be secure.\n\nThe vault is designed to be secure and carefully tested."
+    )
     # The same text `commlint check --fix` produces.
     from commlint.fix import fix_text
 
     assert new_text == fix_text(text, path=str(tmp_path / "draft.md")).text
 
 
-@pytest.mark.parametrize(("name", "language", "directive"), [
-    ("draft.md", "markdown", "  <!-- commlint-disable-next-line TST101 -->"),
-    ("draft.html", "html", "  <!-- commlint-disable-next-line TST101 -->"),
-    ("draft.txt", "plaintext", "  commlint-disable-next-line TST101"),
-])
+@pytest.mark.parametrize(
+    ("name", "language", "directive"),
+    [
+        ("draft.md", "markdown", "  <!-- commlint-disable-next-line TST101 -->"),
+        ("draft.html", "html", "  <!-- commlint-disable-next-line TST101 -->"),
+        ("draft.txt", "plaintext", "  commlint-disable-next-line TST101"),
+    ],
+)
 @pytest.mark.asyncio
 async def test_disable_for_this_line_inserts_the_suppression(tmp_path, name, language, directive):
     uri = (tmp_path / name).as_uri()
@@ -315,9 +372,13 @@ async def test_disable_for_this_line_inserts_the_suppression(tmp_path, name, lan
     async with session(tmp_path) as client:
         published = await next_diagnostics(client, uri, open_doc(client, uri, text, language))
         (diag,) = published.diagnostics
-        actions = await client.text_document_code_action_async(lsp.CodeActionParams(
-            text_document=lsp.TextDocumentIdentifier(uri=uri), range=diag.range,
-            context=lsp.CodeActionContext(diagnostics=[diag])))
+        actions = await client.text_document_code_action_async(
+            lsp.CodeActionParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri),
+                range=diag.range,
+                context=lsp.CodeActionContext(diagnostics=[diag]),
+            )
+        )
         disable = next(a for a in actions if a.title == "Disable TST101 for this line")
         new_text = apply_edits(text, edits_of(disable, uri))
         lines = new_text.splitlines()
@@ -328,9 +389,13 @@ async def test_disable_for_this_line_inserts_the_suppression(tmp_path, name, lan
         newer = new_text.replace("totally secure.", "totally secure and perfectly safe.")
         published = await next_diagnostics(client, uri, replace_all(client, uri, newer, 3))
         (diag,) = published.diagnostics
-        actions = await client.text_document_code_action_async(lsp.CodeActionParams(
-            text_document=lsp.TextDocumentIdentifier(uri=uri), range=diag.range,
-            context=lsp.CodeActionContext(diagnostics=[diag])))
+        actions = await client.text_document_code_action_async(
+            lsp.CodeActionParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri),
+                range=diag.range,
+                context=lsp.CodeActionContext(diagnostics=[diag]),
+            )
+        )
         disable = next(a for a in actions if a.title == "Disable TST103 for this line")
         merged = apply_edits(newer, edits_of(disable, uri))
         assert directive.replace("TST101", "TST101, TST103") in merged.splitlines()
@@ -345,18 +410,23 @@ async def test_hover_shows_rationale_and_suggestions(tmp_path):
         published = await next_diagnostics(client, uri, open_doc(client, uri, RISKY))
         by_code = {d.code: d for d in published.diagnostics}
         inside = lsp.Position(line=2, character=by_code["TST101"].range.start.character + 3)
-        result = await client.text_document_hover_async(lsp.HoverParams(
-            text_document=lsp.TextDocumentIdentifier(uri=uri), position=inside))
+        result = await client.text_document_hover_async(
+            lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=uri), position=inside)
+        )
         value = result.contents.value
         assert "**TST101**" in value
         assert "**Why:** Absolute claims become the plaintiff's exhibit" in value
         assert "designed to be secure (safe)" in value
         unm = by_code["TST102"].range.start
-        result = await client.text_document_hover_async(lsp.HoverParams(
-            text_document=lsp.TextDocumentIdentifier(uri=uri), position=unm))
+        result = await client.text_document_hover_async(
+            lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=uri), position=unm)
+        )
         assert "(needs your input)" in result.contents.value
-        nothing = await client.text_document_hover_async(lsp.HoverParams(
-            text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(line=1, character=0)))
+        nothing = await client.text_document_hover_async(
+            lsp.HoverParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(line=1, character=0)
+            )
+        )
     assert nothing is None
 
 
@@ -372,14 +442,20 @@ async def test_config_reloads_on_watched_file_change_and_settings(tmp_path):
         # A config file appears nearer the document: it is found and used.
         config = tmp_path / "drafts" / "commlint.toml"
         config.write_text('packs = ["../lsptest.toml"]\nselect = ["TST"]\nignore = ["TST101"]\n', encoding="utf-8")
-        changed = lambda: client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(  # noqa: E731
-            changes=[lsp.FileEvent(uri=config.as_uri(), type=lsp.FileChangeType.Created)]))
+        changed = lambda: client.workspace_did_change_watched_files(  # noqa: E731
+            lsp.DidChangeWatchedFilesParams(
+                changes=[lsp.FileEvent(uri=config.as_uri(), type=lsp.FileChangeType.Created)]
+            )
+        )
         published = await next_diagnostics(client, uri, changed)
         assert [d.code for d in published.diagnostics] == ["TST102"]
 
         # workspace/didChangeConfiguration overrides lie over the file, key by key.
-        settings = lambda: client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(  # noqa: E731
-            settings={"commlint": {"config": {"ignore": ["TST102"], "severity": {"TST101": "info"}}}}))
+        settings = lambda: client.workspace_did_change_configuration(  # noqa: E731
+            lsp.DidChangeConfigurationParams(
+                settings={"commlint": {"config": {"ignore": ["TST102"], "severity": {"TST101": "info"}}}}
+            )
+        )
         published = await next_diagnostics(client, uri, settings)
         assert [(d.code, d.severity) for d in published.diagnostics] == [("TST101", lsp.DiagnosticSeverity.Information)]
 
@@ -387,13 +463,18 @@ async def test_config_reloads_on_watched_file_change_and_settings(tmp_path):
         # (so the diagnostics do not change and are not published again).
         config.write_text('packs = ["../lsptest.toml"]\nselect = ["NOPE999"]\n', encoding="utf-8")
         shown = asyncio.wrap_future(client.protocol.wait_for_notification(lsp.WINDOW_SHOW_MESSAGE))
-        client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(
-            changes=[lsp.FileEvent(uri=config.as_uri(), type=lsp.FileChangeType.Changed)]))
+        client.workspace_did_change_watched_files(
+            lsp.DidChangeWatchedFilesParams(
+                changes=[lsp.FileEvent(uri=config.as_uri(), type=lsp.FileChangeType.Changed)]
+            )
+        )
         await asyncio.wait_for(shown, TIMEOUT)
         # A later edit is still linted with the last good configuration.
         published = await next_diagnostics(client, uri, replace_all(client, uri, RISKY + "It is unhackable.\n", 2))
         assert [(d.code, d.severity) for d in published.diagnostics] == [
-            ("TST101", lsp.DiagnosticSeverity.Information), ("TST101", lsp.DiagnosticSeverity.Information)]
+            ("TST101", lsp.DiagnosticSeverity.Information),
+            ("TST101", lsp.DiagnosticSeverity.Information),
+        ]
     errors = [m.message for m in client.messages if m.type == lsp.MessageType.Error]
     assert len(errors) == 1 and "NOPE999" in errors[0] and str(config) in errors[0]
 
@@ -417,8 +498,12 @@ async def test_invalid_params_get_an_error_response(tmp_path):
         assert "textDocument/hover" in info.value.message
         # A command with the wrong arguments is an invalid-params error too.
         with pytest.raises(JsonRpcException) as info:
-            await asyncio.wait_for(client.workspace_execute_command_async(lsp.ExecuteCommandParams(
-                command="commlint.showDensity", arguments=[])), TIMEOUT)
+            await asyncio.wait_for(
+                client.workspace_execute_command_async(
+                    lsp.ExecuteCommandParams(command="commlint.showDensity", arguments=[])
+                ),
+                TIMEOUT,
+            )
         assert info.value.code == -32602
         # ... and the server is still alive.
         uri = (tmp_path / "draft.md").as_uri()
@@ -434,7 +519,7 @@ def send_raw_request(client: Any, msg_id: str, method: str, params: Any) -> Any:
     return asyncio.wrap_future(future)
 
 
-BROKEN_PLUGIN = '''
+BROKEN_PLUGIN = """
 import regex
 from commlint.hookspecs import hookimpl
 from commlint.ruletypes.base import Finding, Rule
@@ -466,7 +551,7 @@ class Works(Rule):
 @hookimpl
 def commlint_rules(config):
     return [Explodes(), Works()]
-'''
+"""
 
 
 @pytest.mark.asyncio
@@ -475,9 +560,11 @@ async def test_an_exception_inside_a_rule_is_logged_and_the_server_lives(tmp_pat
     (site / "brokenplugin-0.1.dist-info").mkdir(parents=True)
     (site / "brokenplugin.py").write_text(BROKEN_PLUGIN, encoding="utf-8")
     (site / "brokenplugin-0.1.dist-info" / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: brokenplugin\nVersion: 0.1\n", encoding="utf-8")
+        "Metadata-Version: 2.1\nName: brokenplugin\nVersion: 0.1\n", encoding="utf-8"
+    )
     (site / "brokenplugin-0.1.dist-info" / "entry_points.txt").write_text(
-        "[commlint]\nbroken = brokenplugin\n", encoding="utf-8")
+        "[commlint]\nbroken = brokenplugin\n", encoding="utf-8"
+    )
     env = {"PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
     workspace(tmp_path, 'extend-select = ["BRK"]\n')
     uri = (tmp_path / "draft.md").as_uri()
@@ -494,11 +581,29 @@ async def test_an_exception_inside_a_rule_is_logged_and_the_server_lives(tmp_pat
 
 
 def _baseline_file(path: Path) -> Path:
-    path.write_text(json.dumps({
-        "format": "commlint-baseline/1", "name": "test-peers", "rate": 1.0, "documents": 10, "words": 10000, "count": 10,
-        "distribution": {"mean": 1.0, "p10": 0.2, "p25": 0.5, "median": 0.8, "p75": 1.2, "p90": 1.5, "p95": 2.0},
-        "lexicon": {"name": "risk"},
-    }), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "format": "commlint-baseline/1",
+                "name": "test-peers",
+                "rate": 1.0,
+                "documents": 10,
+                "words": 10000,
+                "count": 10,
+                "distribution": {
+                    "mean": 1.0,
+                    "p10": 0.2,
+                    "p25": 0.5,
+                    "median": 0.8,
+                    "p75": 1.2,
+                    "p90": 1.5,
+                    "p95": 2.0,
+                },
+                "lexicon": {"name": "risk"},
+            }
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -515,14 +620,20 @@ async def test_density_on_demand(tmp_path):
     text = "# Risks\n\n" + "We discuss risk and danger and threats to safety in detail. " * 40 + "\n"
     words = lint_result(text, path=str(tmp_path / "draft.md")).words
     async with session(tmp_path) as client:
-        published = await next_diagnostics(client, uri, open_doc(client, uri, text),
-                                           until=lambda p: any(d.code == "DEN101" for d in p.diagnostics))
-        figures = await client.workspace_execute_command_async(lsp.ExecuteCommandParams(
-            command="commlint.showDensity", arguments=[uri]))
-        lenses = await client.text_document_code_lens_async(lsp.CodeLensParams(
-            text_document=lsp.TextDocumentIdentifier(uri=uri)))
-        hover = await client.text_document_hover_async(lsp.HoverParams(
-            text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(line=0, character=2)))
+        published = await next_diagnostics(
+            client, uri, open_doc(client, uri, text), until=lambda p: any(d.code == "DEN101" for d in p.diagnostics)
+        )
+        figures = await client.workspace_execute_command_async(
+            lsp.ExecuteCommandParams(command="commlint.showDensity", arguments=[uri])
+        )
+        lenses = await client.text_document_code_lens_async(
+            lsp.CodeLensParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+        )
+        hover = await client.text_document_hover_async(
+            lsp.HoverParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(line=0, character=2)
+            )
+        )
         await asyncio.sleep(0.2)
     assert figures["words"] == words
     assert figures["baseline"] == "test-peers"
@@ -543,8 +654,15 @@ def test_without_pygls_the_command_says_how_to_install_it(tmp_path):
     (blocker / "pygls").mkdir(parents=True)
     (blocker / "pygls" / "__init__.py").write_text("raise ImportError('no pygls here')\n", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(blocker)}
-    proc = subprocess.run([sys.executable, "-m", "commlint", "lsp"], capture_output=True, text=True,
-                          env=env, cwd=REPO, timeout=60, input="")
+    proc = subprocess.run(
+        [sys.executable, "-m", "commlint", "lsp"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=60,
+        input="",
+    )
     assert proc.returncode == 2
     assert proc.stderr.strip() == "commlint: error: the language server needs pygls: pip install 'commlint[lsp]'"
 
@@ -601,12 +719,18 @@ def test_full_pass_equals_a_whole_document_lint(name):
     from commlint.source import Source
 
     linter = Linter(Config.default(REPO).replace(select=["ALL"]))
-    texts = {"risky": [RISKY], "tricky": [TRICKY],
-             "examples": [p.read_text(encoding="utf-8") for p in sorted((REPO / "examples").glob("*.md"))]}[name]
+    texts = {
+        "risky": [RISKY],
+        "tricky": [TRICKY],
+        "examples": [p.read_text(encoding="utf-8") for p in sorted((REPO / "examples").glob("*.md"))],
+    }[name]
     inc = IncrementalLinter(linter)
     for text in texts:
-        whole = [d for d in linter.lint(Source(text=text, path="draft.md"), "markdown").diagnostics
-                 if d.category != "internal"]
+        whole = [
+            d
+            for d in linter.lint(Source(text=text, path="draft.md"), "markdown").diagnostics
+            if d.category != "internal"
+        ]
         assert inc.full(text, "draft.md", "markdown").diagnostics == whole
         # After an edit, the fast pass agrees with a full pass on every sentence-local rule.
         edited = text.replace("\n\n", "\n\nIt is unhackable. ", 2)

@@ -104,9 +104,7 @@ NOT_PROSE = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"), [c[1:] for c in NOT_PROSE], ids=[c[0] for c in NOT_PROSE]
-)
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in NOT_PROSE], ids=[c[0] for c in NOT_PROSE])
 def test_what_is_and_is_not_prose(cfg, text, expected):
     assert spans(text, cfg) == expected
 
@@ -191,28 +189,20 @@ CONTAINERS = [
     ),
     (
         "tables",
-        "| Claim | Note |\n"
-        "|-------|------|\n"
-        "| totally secure | `bad actors` |\n"
-        "| ok | bad actors \\| x |\n",
+        "| Claim | Note |\n|-------|------|\n| totally secure | `bad actors` |\n| ok | bad actors \\| x |\n",
         [("MDT001", 3, 3, 3, 17), ("MDT002", 4, 8, 4, 18)],
     ),
     ("table_cells_are_separate_blocks", "| a | b |\n|---|---|\n| totally | secure |\n", []),
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"), [c[1:] for c in CONTAINERS], ids=[c[0] for c in CONTAINERS]
-)
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in CONTAINERS], ids=[c[0] for c in CONTAINERS])
 def test_containers(cfg, text, expected):
     assert spans(text, cfg) == expected
 
 
 def test_atx_and_setext_headings(cfg):
-    text = (
-        "# A totally secure heading #\n\n## bad actors\n\n"
-        "Setext totally\nsecure\n======\n\nAnother\n-------\n"
-    )
+    text = "# A totally secure heading #\n\n## bad actors\n\nSetext totally\nsecure\n======\n\nAnother\n-------\n"
     assert spans(text, cfg) == [
         ("MDT001", 1, 5, 1, 19),
         ("MDT002", 3, 4, 3, 14),
@@ -235,9 +225,7 @@ def test_markdown_extensions_pick_markdown(cfg, tmp_path: Path):
 
 
 def test_tables_inside_blockquotes_and_lists(cfg):
-    text = (
-        "> | a | b |\n> |---|---|\n> | totally secure | x |\n\n- | c |\n  |---|\n  | bad actors |\n"
-    )
+    text = "> | a | b |\n> |---|---|\n> | totally secure | x |\n\n- | c |\n  |---|\n  | bad actors |\n"
     assert spans(text, cfg) == [("MDT001", 3, 5, 3, 19), ("MDT002", 7, 5, 7, 15)]
     assert ">" not in prose(text) and "-" not in prose(text)
 
@@ -250,9 +238,7 @@ def test_footnote_labels_are_not_prose(cfg):
 
 def test_url_must_start_a_word():
     text = "awww.example stays, xhttps://also stays, www.x.example and (https://y.example/a) go.\n"
-    assert prose(text) == (
-        f"awww.example stays, xhttps://also stays, {PLACEHOLDER} and ({PLACEHOLDER}) go."
-    )
+    assert prose(text) == (f"awww.example stays, xhttps://also stays, {PLACEHOLDER} and ({PLACEHOLDER}) go.")
 
 
 def test_sentences_over_the_prose_view():

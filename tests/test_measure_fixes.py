@@ -25,12 +25,21 @@ def test_measure_fixes_figures_add_up(tmp_path: Path):
     for group in ("A", "B"):
         (shared / "corpus" / group).mkdir(parents=True)
     (shared / "corpus" / "A" / "a.md").write_text("# News\n\nOur vault is totally secure.\n")
-    proc = subprocess.run([sys.executable, str(REPO / "bench" / "measure_fixes.py"), "--shared", str(shared), "--json"],
-                          capture_output=True, text=True, cwd=REPO, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "measure_fixes.py"), "--shared", str(shared), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     runs = json.loads(proc.stdout)
-    assert set(runs) == {"no-validator/fix", "no-validator/fix+unsafe", "harper-validated/fix",
-                         "harper-validated/fix+unsafe"}
+    assert set(runs) == {
+        "no-validator/fix",
+        "no-validator/fix+unsafe",
+        "harper-validated/fix",
+        "harper-validated/fix+unsafe",
+    }
     for run in runs.values():
         for part in ("labeled", "corpus_AB"):
             r = run[part]

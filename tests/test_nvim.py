@@ -26,13 +26,14 @@ pytestmark = pytest.mark.skipif(NVIM is None, reason="nvim is not installed")
 
 PACK = pack_toml(
     "nvimtest",
-    absolute_claim(
-        [r"\btotally secure\b", r"\bunhackable\b"], [{"text": "designed to be secure", "safe": True}]
-    ),
+    absolute_claim([r"\btotally secure\b", r"\bunhackable\b"], [{"text": "designed to be secure", "safe": True}]),
     unmitigated_risk(),
 )
 
-DRAFT = "# Launch\n\n🚀 Our AI is totally secure, says the café.\n\nThe system poses serious risks. Naïve users think it is unhackable.\n"
+DRAFT = (
+    "# Launch\n\n🚀 Our AI is totally secure, says the café.\n\n"
+    "The system poses serious risks. Naïve users think it is unhackable.\n"
+)
 
 SCRIPT = r"""
 local out_path, python = OUT_PATH, PYTHON
@@ -67,18 +68,26 @@ def test_neovim_receives_the_diagnostics(tmp_path):
     (tmp_path / "draft.md").write_text(DRAFT, encoding="utf-8")
     out = tmp_path / "out.json"
     script = tmp_path / "client.lua"
-    script.write_text(SCRIPT.replace("OUT_PATH", json.dumps(str(out))).replace("PYTHON", json.dumps(sys.executable)),
-                      encoding="utf-8")
-    proc = subprocess.run([NVIM, "--headless", "--clean", "-n", "-c", f"luafile {script}"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    script.write_text(
+        SCRIPT.replace("OUT_PATH", json.dumps(str(out))).replace("PYTHON", json.dumps(sys.executable)), encoding="utf-8"
+    )
+    proc = subprocess.run(
+        [NVIM, "--headless", "--clean", "-n", "-c", f"luafile {script}"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
     assert out.exists(), proc.stderr
     report = json.loads(out.read_text(encoding="utf-8"))
     diags = sorted((json.loads(line) for line in report["diagnostics"]), key=lambda d: (d["lnum"], d["col"]))
     # What Neovim received, for the record (pytest -s shows it).
     for d in diags:
-        print(f"nvim: {d['lnum'] + 1}:{d['col'] + 1}-{d['end_lnum'] + 1}:{d['end_col'] + 1} "
-              f"{d['code']} severity={d['severity']} source={d['source']}: {d['message']}")
+        print(
+            f"nvim: {d['lnum'] + 1}:{d['col'] + 1}-{d['end_lnum'] + 1}:{d['end_col'] + 1} "
+            f"{d['code']} severity={d['severity']} source={d['source']}: {d['message']}"
+        )
     assert report["done"] is True
     assert report["encoding"] == "utf-16"
     lines = DRAFT.split("\n")

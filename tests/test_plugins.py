@@ -81,15 +81,12 @@ def test_format_extension_formatter_and_configure_hooks(hooks_plugin, tmp_path):
     (tmp_path / "pack.toml").write_text(PACK, encoding="utf-8")
     (tmp_path / "a.note").write_text("% totally secure\nIt is totally secure.\n", encoding="utf-8")
     (tmp_path / "b.unknown").write_text("totally secure\n", encoding="utf-8")
-    cfg = Config.from_dict(
-        {"packs": [str(tmp_path / "pack.toml")], "select": ["PLG"]}, root=tmp_path
-    )
+    cfg = Config.from_dict({"packs": [str(tmp_path / "pack.toml")], "select": ["PLG"]}, root=tmp_path)
     report = api.run([str(tmp_path)], config=cfg)
     # The folder walk picked up ".note" (and not ".unknown"), parsed by the plugin's format.
-    assert [
-        (Path(d.path or "").name, d.line, d.column, d.end_line, d.end_column)
-        for d in report.diagnostics
-    ] == [("a.note", 2, 7, 2, 21)]
+    assert [(Path(d.path or "").name, d.line, d.column, d.end_line, d.end_column) for d in report.diagnostics] == [
+        ("a.note", 2, 7, 2, 21)
+    ]
     out = io.StringIO()
     formatters()["count"](report, out, {})
     assert out.getvalue() == "1\n"
@@ -137,9 +134,7 @@ def test_example_plugin_installed_in_a_fresh_venv_fires_through_the_cli(tmp_path
     # Install from a copy, so the build leaves nothing behind in the checkout. --no-deps: commlint
     # itself comes from the system site-packages; pip fetches only the build backend (setuptools).
     source = tmp_path / "commlint-example"
-    shutil.copytree(
-        EXAMPLE, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__")
-    )
+    shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
     install = subprocess.run(
         [
             str(python),
@@ -160,9 +155,7 @@ def test_example_plugin_installed_in_a_fresh_venv_fires_through_the_cli(tmp_path
     env.pop("PYTHONPATH", None)
     (tmp_path / "work").mkdir()
     draft = tmp_path / "work" / "draft.md"
-    draft.write_text(
-        "# News\n\nOur revolutionary model ships\nsoon. See `soon`.\n", encoding="utf-8"
-    )
+    draft.write_text("# News\n\nOur revolutionary model ships\nsoon. See `soon`.\n", encoding="utf-8")
 
     def commlint(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -178,8 +171,7 @@ def test_example_plugin_installed_in_a_fresh_venv_fires_through_the_cli(tmp_path
     assert proc.stderr == ""
     assert proc.stdout.splitlines() == [
         "draft.md:3:5: EXA101 [info] Hype word: “revolutionary”. Say what is new instead.",
-        "draft.md:4:1: EXA001 [warning] Vague timeline: “soon”. "
-        "Give a date or a quarter, or leave the timing out.",
+        "draft.md:4:1: EXA001 [warning] Vague timeline: “soon”. Give a date or a quarter, or leave the timing out.",
     ]
     assert proc.returncode == 1  # EXA001 is a warning, the default fail level
     listing = commlint("rules")

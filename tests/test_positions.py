@@ -27,12 +27,9 @@ def cfg(pack: Path) -> dict[str, list[str]]:
     return {"packs": [str(pack)], "select": ["POS"]}
 
 
-def spans(
-    text: str, cfg: dict[str, list[str]], path: str = "a.md"
-) -> list[tuple[int, int, int, int, int, int]]:
+def spans(text: str, cfg: dict[str, list[str]], path: str = "a.md") -> list[tuple[int, int, int, int, int, int]]:
     return [
-        (d.line, d.column, d.end_line, d.end_column, d.start, d.end)
-        for d in lint_text(text, path=path, config=cfg)
+        (d.line, d.column, d.end_line, d.end_column, d.start, d.end) for d in lint_text(text, path=path, config=cfg)
     ]
 
 
@@ -75,9 +72,7 @@ def test_bom_is_removed_and_offsets_index_the_decoded_text(cfg):
 def test_crlf_line_endings(cfg, path):
     text = "First line.\r\nIt is totally\r\nsecure.\r\n\r\nAnd totally secure.\r\n"
     if path.endswith(".html"):
-        text = (
-            "<p>First line.\r\nIt is totally\r\nsecure.</p>\r\n\r\n<p>And totally secure.</p>\r\n"
-        )
+        text = "<p>First line.\r\nIt is totally\r\nsecure.</p>\r\n\r\n<p>And totally secure.</p>\r\n"
         assert spans(text, cfg, path) == [(2, 7, 3, 7, 22, 37), (5, 8, 5, 22, 53, 67)]
         return
     assert spans(text, cfg, path) == [(2, 7, 3, 7, 19, 34), (5, 5, 5, 19, 43, 57)]
@@ -122,9 +117,7 @@ def test_other_encodings_are_one_clear_error(tmp_path, data, reason):
 
 
 def test_cli_bad_file_is_reported_and_the_others_are_still_linted(tmp_path, pack, cli):
-    (tmp_path / "commlint.toml").write_text(
-        f"packs = [{json.dumps(str(pack))}]\nselect = ['POS']\n"
-    )
+    (tmp_path / "commlint.toml").write_text(f"packs = [{json.dumps(str(pack))}]\nselect = ['POS']\n")
     (tmp_path / "a_latin1.md").write_bytes("Caf\xe9 totally secure\n".encode("latin-1"))
     (tmp_path / "b_good.md").write_text("Café: totally secure\n", encoding="utf-8")
     (tmp_path / "c_bom_crlf.txt").write_bytes("\ufeffOK\r\nIt is totally secure\r\n".encode())
@@ -137,24 +130,18 @@ def test_cli_bad_file_is_reported_and_the_others_are_still_linted(tmp_path, pack
     ]
     report = json.loads(proc.stdout)
     got = {
-        f["path"]: [
-            (d["line"], d["column"], d["end_line"], d["end_column"]) for d in f["diagnostics"]
-        ]
+        f["path"]: [(d["line"], d["column"], d["end_line"], d["end_column"]) for d in f["diagnostics"]]
         for f in report["files"]
     }
     assert got == {"b_good.md": [(1, 7, 1, 21)], "c_bom_crlf.txt": [(2, 7, 2, 21)]}
-    assert report["summary"]["errors"] == [
-        proc.stderr.splitlines()[0].removeprefix("commlint: error: ")
-    ]
+    assert report["summary"]["errors"] == [proc.stderr.splitlines()[0].removeprefix("commlint: error: ")]
 
 
 def test_cli_stdin_bytes_keep_bom_crlf_and_reject_bad_encodings(tmp_path, pack, cli):
     import subprocess
     import sys
 
-    (tmp_path / "commlint.toml").write_text(
-        f"packs = [{json.dumps(str(pack))}]\nselect = ['POS']\n"
-    )
+    (tmp_path / "commlint.toml").write_text(f"packs = [{json.dumps(str(pack))}]\nselect = ['POS']\n")
 
     def run(data: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(
@@ -167,9 +154,7 @@ def test_cli_stdin_bytes_keep_bom_crlf_and_reject_bad_encodings(tmp_path, pack, 
 
     ok = run("\ufeffCafé\r\ntotally secure\r\n".encode(), "--stdin-filename", "note.txt", "-q")
     assert ok.returncode == 1
-    assert ok.stdout.decode().splitlines() == [
-        "note.txt:2:1: POS001 [error] absolute claim: totally secure"
-    ]
+    assert ok.stdout.decode().splitlines() == ["note.txt:2:1: POS001 [error] absolute claim: totally secure"]
     bad = run("caf\xe9".encode("latin-1"))
     assert bad.returncode == 2
     assert bad.stderr.decode().splitlines() == [

@@ -72,10 +72,7 @@ def try_repo(project: tuple[Path, Path, str], *files: str) -> subprocess.Complet
 def test_hook_definition_is_valid() -> None:
     from pre_commit.clientlib import load_manifest
 
-    hooks = {
-        h["id"]: h
-        for h in load_manifest(str(Path(__file__).parent.parent / ".pre-commit-hooks.yaml"))
-    }
+    hooks = {h["id"]: h for h in load_manifest(str(Path(__file__).parent.parent / ".pre-commit-hooks.yaml"))}
     assert hooks["commlint"]["types_or"] == ["markdown", "plain-text", "html"]
 
 

@@ -72,9 +72,7 @@ def labeled_run(
     for row in rows:
         (folder / f"{row['id']}.txt").write_text(row["text"] + "\n", encoding="utf-8")
     report = _check_json(folder)
-    hits = {
-        Path(f["path"]).stem: [d for d in f["diagnostics"] if _counted(d)] for f in report["files"]
-    }
+    hits = {Path(f["path"]).stem: [d for d in f["diagnostics"] if _counted(d)] for f in report["files"]}
     return rows, hits
 
 
@@ -96,13 +94,8 @@ def test_labeled_suggestion_coverage(shared: Path, labeled_run) -> None:
     flagged = [r for r in rows if r["flag"] and hits.get(r["id"])]
     assert flagged
     with_any = [r for r in flagged if any(d["suggestions"] for d in hits[r["id"]])]
-    with_safe = [
-        r for r in flagged if any(s["safe"] for d in hits[r["id"]] for s in d["suggestions"])
-    ]
-    print(
-        f"suggestion coverage: any {len(with_any)}/{len(flagged)},"
-        f" safe {len(with_safe)}/{len(flagged)}"
-    )
+    with_safe = [r for r in flagged if any(s["safe"] for d in hits[r["id"]] for s in d["suggestions"])]
+    print(f"suggestion coverage: any {len(with_any)}/{len(flagged)}, safe {len(with_safe)}/{len(flagged)}")
     assert len(with_any) == len(flagged), [r["text"] for r in flagged if r not in with_any]
     # A safe suggestion never carries a placeholder: it must be applicable as is.
     for r in with_safe:
@@ -115,12 +108,7 @@ def test_labeled_suggestion_coverage(shared: Path, labeled_run) -> None:
 def test_neutral_corpus_false_alarm_rate(shared: Path) -> None:
     report = _check_json(shared / "corpus" / "C")
     words = sum(f["words"] for f in report["files"])
-    findings = [
-        (f["path"], d["line"], d["rule"])
-        for f in report["files"]
-        for d in f["diagnostics"]
-        if _counted(d)
-    ]
+    findings = [(f["path"], d["line"], d["rule"]) for f in report["files"] for d in f["diagnostics"] if _counted(d)]
     assert words > 1000
     rate = len(findings) / words * 2000
     assert rate <= 1.0, f"{rate:.2f} findings per 2,000 words on group C: {findings}"
@@ -136,18 +124,12 @@ def test_every_area_has_its_pack() -> None:
 
 @pytest.mark.parametrize("rule", PACK_RULES, ids=[r.id for r in PACK_RULES])
 def test_rule_shape(rule) -> None:
-    assert (
-        rule.id.startswith(PACK_PREFIX[rule.pack]) and len(rule.id) == 6 and rule.id[3:].isdigit()
-    ), rule.id
+    assert rule.id.startswith(PACK_PREFIX[rule.pack]) and len(rule.id) == 6 and rule.id[3:].isdigit(), rule.id
     assert rule.category == rule.pack
     if rule.severity in ("warning", "error"):
         # Substitution and balance rules build their own suggestion; phrase rules must declare one.
-        assert rule.suggestions or rule.type in ("substitution", "balance"), (
-            f"{rule.id} offers no suggestion"
-        )
-        assert len(rule.examples_flag) >= 3 and len(rule.examples_pass) >= 2, (
-            f"{rule.id} needs varied examples"
-        )
+        assert rule.suggestions or rule.type in ("substitution", "balance"), f"{rule.id} offers no suggestion"
+        assert len(rule.examples_flag) >= 3 and len(rule.examples_pass) >= 2, f"{rule.id} needs varied examples"
 
 
 @pytest.mark.parametrize("pack", sorted(PACK_PREFIX))
@@ -162,10 +144,7 @@ def test_pack_examples_through_cli(pack: str, tmp_path: Path) -> None:
                 cases[name] = (rule.id, kind, text)
     proc = run_cli("check", "--format", "json", "--select", PACK_PREFIX[pack], str(tmp_path))
     assert proc.returncode in (0, 1), proc.stderr
-    fired = {
-        Path(f["path"]).stem: {d["rule"] for d in f["diagnostics"]}
-        for f in json.loads(proc.stdout)["files"]
-    }
+    fired = {Path(f["path"]).stem: {d["rule"] for d in f["diagnostics"]} for f in json.loads(proc.stdout)["files"]}
     wrong = [
         (rule_id, kind, text)
         for name, (rule_id, kind, text) in cases.items()

@@ -122,8 +122,7 @@ def spans(diags) -> list[tuple[str, int, int, int, int]]:
 
 def test_phrase_matches_and_sentence_exceptions(pack):
     text = (
-        "Our filter never fails. We never claim it never fails.\n"
-        "No system is 100% accurate; ours is 100% accurate.\n"
+        "Our filter never fails. We never claim it never fails.\nNo system is 100% accurate; ours is 100% accurate.\n"
     )
     diags = run(pack, text, "RTP001")
     # Exceptions are searched in the match's sentence: the second sentence holds "claim" and the
@@ -135,9 +134,7 @@ def test_phrase_matches_and_sentence_exceptions(pack):
 def test_phrase_extend_exceptions_option(pack):
     text = "It never fails in tests.\n"
     assert spans(run(pack, text, "RTP001")) == [("RTP001", 1, 4, 1, 15)]
-    assert (
-        run(pack, text, "RTP001", rules={"RTP001": {"extend-exceptions": [r"\bin tests\b"]}}) == []
-    )
+    assert run(pack, text, "RTP001", rules={"RTP001": {"extend-exceptions": [r"\bin tests\b"]}}) == []
 
 
 # -- substitution --------------------------------------------------------------------------------
@@ -307,8 +304,7 @@ def test_textstat_readability_works_offline(tmp_path, pack):
         [
             sys.executable,
             "-c",
-            "import socket\ntry:\n socket.create_connection(('pypi.org', 443))\n"
-            "except OSError:\n print('blocked')",
+            "import socket\ntry:\n socket.create_connection(('pypi.org', 443))\nexcept OSError:\n print('blocked')",
         ],
         capture_output=True,
         text=True,
@@ -412,9 +408,7 @@ def test_python_class_rule(python_rules):
     diags = lint_text(text, path="a.md", config={"select": ["PYR001"]})
     assert spans(diags) == [("PYR001", 3, 13, 3, 17), ("PYR001", 3, 18, 3, 22)]
     assert diags[0].message == "Shouting: VERY"
-    diags = lint_text(
-        text, path="a.md", config={"select": ["shouting"], "rules": {"shouting": {"min-length": 2}}}
-    )
+    diags = lint_text(text, path="a.md", config={"select": ["shouting"], "rules": {"shouting": {"min-length": 2}}})
     assert spans(diags)[-1] == ("PYR001", 3, 27, 3, 29)
 
 
@@ -437,9 +431,7 @@ WRITING_RULES = Path(__file__).resolve().parent.parent / "docs" / "writing-rules
 
 
 def _blocks(lang: str) -> list[str]:
-    return regex.findall(
-        rf"```{lang}\n(.*?)```", WRITING_RULES.read_text(encoding="utf-8"), flags=regex.DOTALL
-    )
+    return regex.findall(rf"```{lang}\n(.*?)```", WRITING_RULES.read_text(encoding="utf-8"), flags=regex.DOTALL)
 
 
 def test_writing_rules_pack_loads_and_its_examples_hold(tmp_path):
@@ -523,7 +515,5 @@ def test_writing_rules_python_rule_runs(tmp_path):
             {"letters": 6},
         )
         assert lint_text("This is important to NASA.", config={"select": ["ACME201"]}) == []
-        got = lint_text(
-            "Ask NASA.", config={"select": ["ACME201"], "rules": {"ACME201": {"min-length": 4}}}
-        )
+        got = lint_text("Ask NASA.", config={"select": ["ACME201"], "rules": {"ACME201": {"min-length": 4}}})
         assert [(x.column, x.end_column) for x in got] == [(5, 9)]

@@ -35,9 +35,7 @@ def _uri_reference(value: object) -> bool:
 
 @FORMATS.checks("uri")
 def _uri(value: object) -> bool:
-    return not isinstance(value, str) or (
-        bool(_URI.fullmatch(value)) and bool(urlsplit(value).scheme)
-    )
+    return not isinstance(value, str) or (bool(_URI.fullmatch(value)) and bool(urlsplit(value).scheme))
 
 
 @pytest.fixture(scope="module")
@@ -53,18 +51,14 @@ def _sarif(cwd: Path, *args: str, input: str | None = None) -> tuple[dict, int, 
 
 
 def _errors(validator: jsonschema.Draft7Validator, log: dict) -> list[str]:
-    return [
-        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(log)
-    ]
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(log)]
 
 
 def test_vendored_schema_is_the_oasis_document(validator) -> None:
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     assert schema["title"] == "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
     assert schema["id"].startswith("https://docs.oasis-open.org/sarif/sarif/v2.1.0/")
-    assert {"result", "region", "fix", "reportingDescriptor", "toolComponent"} <= set(
-        schema["definitions"]
-    )
+    assert {"result", "region", "fix", "reportingDescriptor", "toolComponent"} <= set(schema["definitions"])
     # The validator is not vacuous: a broken log is rejected.
     bad = {
         "version": "2.1.0",
@@ -100,10 +94,7 @@ def test_cli_output_validates_against_the_official_schema(tmp_path: Path, valida
         "CIT103",
         "CIT104",
     }
-    uris = {
-        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-        for r in log["runs"][0]["results"]
-    }
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
     assert uris == {"docs/a%20b.md"}
 
 
@@ -111,10 +102,7 @@ def test_stdin_and_clean_runs_validate(tmp_path: Path, validator) -> None:
     make_project(tmp_path)
     log, code, _ = _sarif(tmp_path, "-", "--stdin-filename", "draft.md", input=DRAFT)
     assert _errors(validator, log) == [] and code == 1
-    assert (
-        log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-        == "draft.md"
-    )
+    assert log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "draft.md"
     log, code, _ = _sarif(tmp_path, "-", input="Nothing to see here.\n")
     assert _errors(validator, log) == [] and code == 0
     assert log["runs"][0]["results"] == [] and log["runs"][0]["tool"]["driver"]["rules"] == []
@@ -127,11 +115,7 @@ def test_driver_rules_and_results(tmp_path: Path) -> None:
     assert code == 1
     run = log["runs"][0]
     driver = run["tool"]["driver"]
-    assert (
-        driver["name"] == "commlint"
-        and driver["version"]
-        and driver["informationUri"].startswith("https://")
-    )
+    assert driver["name"] == "commlint" and driver["version"] and driver["informationUri"].startswith("https://")
     rules = {r["id"]: r for r in driver["rules"]}
     assert list(rules) == ["CIT101", "CIT102", "CIT103"]
     r101 = rules["CIT101"]
@@ -192,8 +176,7 @@ def test_fingerprints_ignore_line_numbers(tmp_path: Path) -> None:
     doc.write_text(DRAFT, encoding="utf-8")
     before, _, _ = _sarif(tmp_path, "a.md")
     doc.write_text(
-        "# Launch note\n\nA new opening paragraph.\n\nAnd another one.\n"
-        + DRAFT[len("# Launch note\n") :],
+        "# Launch note\n\nA new opening paragraph.\n\nAnd another one.\n" + DRAFT[len("# Launch note\n") :],
         encoding="utf-8",
     )
     after, _, _ = _sarif(tmp_path, "a.md")

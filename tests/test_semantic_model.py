@@ -24,7 +24,10 @@ def test_committed_model_matches_a_rebuild_from_its_data(tmp_path: Path) -> None
         pytest.skip("../shared/corpus is not present: the model also trains on its neutral sentences")
     proc = subprocess.run(
         [sys.executable, "-m", "commlint.semantic.train", "--out", str(tmp_path), "--shared", str(SHARED)],
-        capture_output=True, text=True, timeout=1800, cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        cwd=REPO,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     built = json.loads((tmp_path / "model.json").read_text(encoding="utf-8"))

@@ -34,10 +34,7 @@ CASES = [
     (
         "disable_a_list_by_id_and_name_and_enable_one",
         "a.md",
-        "<!-- commlint-disable SUP001,bad-actors -->\n"
-        + LINE
-        + "<!-- commlint-enable bad-actors -->\n"
-        + LINE,
+        "<!-- commlint-disable SUP001,bad-actors -->\n" + LINE + "<!-- commlint-enable bad-actors -->\n" + LINE,
         [("SUP002", 4, 17, 4, 27)],
     ),
     (
@@ -54,18 +51,13 @@ CASES = [
     (
         "disable_next_line",
         "a.md",
-        "<!-- commlint-disable-next-line -->\n"
-        + LINE
-        + LINE
-        + "<!-- commlint-disable-next-line SUP002 -->\n"
-        + LINE,
+        "<!-- commlint-disable-next-line -->\n" + LINE + LINE + "<!-- commlint-disable-next-line SUP002 -->\n" + LINE,
         [("SUP001", 3, 1, 3, 15), ("SUP002", 3, 17, 3, 27), ("SUP001", 5, 1, 5, 15)],
     ),
     (
         "disable_next_line_applies_to_where_the_finding_starts",
         "a.md",
-        "<!-- commlint-disable-next-line SUP001 -->\n"
-        "It is totally\nsecure. It is totally\nsecure.\n",
+        "<!-- commlint-disable-next-line SUP001 -->\nIt is totally\nsecure. It is totally\nsecure.\n",
         [("SUP001", 3, 15, 4, 7)],
     ),
     (
@@ -77,9 +69,7 @@ CASES = [
     (
         "two_directives_on_one_line",
         "a.md",
-        "<!-- commlint-disable SUP001 --> <!-- commlint-disable-next-line SUP002 -->\n"
-        + LINE
-        + LINE,
+        "<!-- commlint-disable SUP001 --> <!-- commlint-disable-next-line SUP002 -->\n" + LINE + LINE,
         [("SUP002", 3, 17, 3, 27)],
     ),
     (

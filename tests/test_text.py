@@ -29,9 +29,7 @@ def test_wrapped_phrase_and_paragraphs(cfg):
 
 
 def test_prose_view_of_text():
-    doc = lint_result(
-        "One line\nwrapped.\n\n  Second.\n", path="a.txt", config={"select": []}
-    ).document
+    doc = lint_result("One line\nwrapped.\n\n  Second.\n", path="a.txt", config={"select": []}).document
     assert doc.prose == f"One line wrapped.{BLOCK_BREAK}  Second.{BLOCK_BREAK}"
     assert [doc.prose[a:b] for a, b in doc.sentences] == ["One line wrapped.", "Second."]
     assert doc.word_count == 4

@@ -27,9 +27,7 @@ Our AI is **totally secure** and cannot be hacked.
 
 
 def run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        cmd, cwd=cwd, env=clean_env(), capture_output=True, text=True, timeout=600
-    )
+    return subprocess.run(cmd, cwd=cwd, env=clean_env(), capture_output=True, text=True, timeout=600)
 
 
 @pytest.fixture(scope="module")
@@ -71,9 +69,7 @@ def test_wheel_ships_packs_and_lexicons(installed: tuple[Path, Path, Path]) -> N
     rules_dir, files = json.loads(probe.stdout)
     assert Path(rules_dir).parts[-2:] == ("commlint", "_rules")
     assert str(REPO) not in rules_dir  # the installed copy, not this checkout
-    expected = sorted(
-        p.relative_to(src / "rules").as_posix() for p in (src / "rules").rglob("*.toml")
-    )
+    expected = sorted(p.relative_to(src / "rules").as_posix() for p in (src / "rules").rglob("*.toml"))
     assert files == expected
     assert any(f.startswith("lexicons/") for f in files)
 
@@ -87,11 +83,7 @@ def test_installed_rules_command_lists_every_builtin_rule(
     proc = run([str(bindir / "commlint"), "rules", "--all", "--format", "json"], cwd=work)
     assert proc.returncode == 0, proc.stderr
     listed = {r["id"] for r in json.loads(proc.stdout)}
-    in_packs = {
-        rule["id"]
-        for pack in (src / "rules").glob("*.toml")
-        for rule in read_toml(pack).get("rule", [])
-    }
+    in_packs = {rule["id"] for pack in (src / "rules").glob("*.toml") for rule in read_toml(pack).get("rule", [])}
     assert in_packs and in_packs <= listed
     text = run([str(bindir / "commlint"), "rules"], cwd=work)
     assert text.returncode == 0 and "absolute" in text.stdout

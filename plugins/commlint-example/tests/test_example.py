@@ -16,9 +16,7 @@ def spans(text: str, path: str = "a.md", **config) -> list[tuple[str, int, int, 
 
 
 def test_python_rule_and_word_list_rule():
-    text = (
-        "# Update\n\nOur *revolutionary* model ships soon,\nin the near\nfuture: `soon` is code.\n"
-    )
+    text = "# Update\n\nOur *revolutionary* model ships soon,\nin the near\nfuture: `soon` is code.\n"
     assert spans(text) == [
         ("EXA101", 3, 6, 3, 19),
         ("EXA001", 3, 33, 3, 37),
@@ -33,9 +31,7 @@ def test_suggestions():
 
 
 def test_extra_words_option():
-    assert spans("Imminently, yes.", rules={"EXA001": {"extra-words": ["imminently"]}}) == [
-        ("EXA001", 1, 1, 1, 11)
-    ]
+    assert spans("Imminently, yes.", rules={"EXA001": {"extra-words": ["imminently"]}}) == [("EXA001", 1, 1, 1, 11)]
     with pytest.raises(ConfigError, match="EXA001.*extra-words"):
         linter_for(Config.from_dict({"select": ["EXA"], "rules": {"EXA001": {"extra-words": "x"}}}))
 
@@ -46,8 +42,6 @@ def test_pack_examples():
     assert set(rules) == {"EXA001", "EXA101"}
     for rule in rules.values():
         for example in rule.examples_flag:
-            assert any(
-                d.rule == rule.id for d in lint_text(example, config={"select": [rule.id]})
-            ), example
+            assert any(d.rule == rule.id for d in lint_text(example, config={"select": [rule.id]})), example
         for example in rule.examples_pass:
             assert lint_text(example, config={"select": [rule.id]}) == [], example

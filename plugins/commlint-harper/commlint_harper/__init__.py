@@ -29,9 +29,7 @@ def linter(dialect: str = "american") -> Any:
                 from commlint.errors import ConfigError
 
                 known = ", ".join(d.name.lower() for d in harper.Dialect)
-                raise ConfigError(
-                    f"grammar.dialect: unknown Harper dialect {dialect!r} (known: {known})"
-                ) from None
+                raise ConfigError(f"grammar.dialect: unknown Harper dialect {dialect!r} (known: {known})") from None
             found = _linters[key] = harper.Linter(value)
         return found
 
@@ -69,6 +67,4 @@ def commlint_grammar_check(text: str, config: Any) -> list[dict[str, Any]] | Non
         import harper  # noqa: F401
     except ImportError:
         return None
-    return check(
-        text, str(settings.get("dialect", "american")), bool(settings.get("spelling", False))
-    )
+    return check(text, str(settings.get("dialect", "american")), bool(settings.get("spelling", False)))

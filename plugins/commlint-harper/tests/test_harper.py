@@ -76,9 +76,7 @@ def test_unknown_dialect_is_a_config_error():
 def test_safe_suggestion_that_adds_a_problem_is_demoted(registered, tmp_path: Path):
     (tmp_path / "pack.toml").write_text(PACK, encoding="utf-8")
     config = {"packs": [str(tmp_path / "pack.toml")], "select": ["HPT"]}
-    diags = lint_text(
-        "Our process is flawless. It is guaranteed to be safe.\n", path="a.md", config=config
-    )
+    diags = lint_text("Our process is flawless. It is guaranteed to be safe.\n", path="a.md", config=config)
     by_rule = {d.rule: d for d in diags}
     bad = by_rule["HPT001"].suggestions[0]
     assert bad.safe is False
@@ -102,11 +100,7 @@ def test_grammar_findings_are_opt_in(registered):
     text = "We offer an robust plan.\n"
     off = [d for d in lint_text(text, path="a.md", config={}) if d.category == "grammar"]
     assert off == []
-    on = [
-        d
-        for d in lint_text(text, path="a.md", config={"grammar": {"enabled": True}})
-        if d.category == "grammar"
-    ]
+    on = [d for d in lint_text(text, path="a.md", config={"grammar": {"enabled": True}}) if d.category == "grammar"]
     assert [(d.rule, d.text, d.severity) for d in on] == [("GRM001", "an", "info")]
     assert on[0].suggestions[0].text == "a" and on[0].suggestions[0].safe is False
     selected = lint_text(text, path="a.md", config={"select": ["GRM001"]})
@@ -116,9 +110,4 @@ def test_grammar_findings_are_opt_in(registered):
 def test_other_backend_chosen_means_harper_stays_quiet(registered):
     from commlint.config import Config
 
-    assert (
-        ch.commlint_grammar_check(
-            "We offer an robust plan.", Config(grammar={"backend": "languagetool"})
-        )
-        is None
-    )
+    assert ch.commlint_grammar_check("We offer an robust plan.", Config(grammar={"backend": "languagetool"})) is None

@@ -75,9 +75,7 @@ def tool(language: str, url: str | None) -> Any:
         except ImportError:
             raise unavailable("language-tool-python is not installed") from None
         if url is None and shutil.which("java") is None:
-            raise unavailable(
-                "local LanguageTool needs Java 17+; install it, or set grammar.languagetool-url"
-            )
+            raise unavailable("local LanguageTool needs Java 17+; install it, or set grammar.languagetool-url")
         try:
             if url is None:
                 found = language_tool_python.LanguageTool(language)

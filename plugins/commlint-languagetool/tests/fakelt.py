@@ -24,9 +24,7 @@ class FakeLanguageTool:
     """Serves GET /v2/languages and POST /v2/check; unknown texts get no matches."""
 
     def __init__(self) -> None:
-        self.checks: dict[str, Any] = json.loads(
-            (RECORDED / "check.json").read_text(encoding="utf-8")
-        )
+        self.checks: dict[str, Any] = json.loads((RECORDED / "check.json").read_text(encoding="utf-8"))
         self.languages = json.loads((RECORDED / "languages.json").read_text(encoding="utf-8"))
         self.requests: list[dict[str, str]] = []
         fake = self
@@ -54,9 +52,7 @@ class FakeLanguageTool:
                     self._send({"error": "not found"}, 404)
                     return
                 length = int(self.headers.get("Content-Length", "0"))
-                form = urllib.parse.parse_qs(
-                    self.rfile.read(length).decode("utf-8"), keep_blank_values=True
-                )
+                form = urllib.parse.parse_qs(self.rfile.read(length).decode("utf-8"), keep_blank_values=True)
                 params = {k: v[0] for k, v in form.items()}
                 fake.requests.append(params)
                 text = params.get("text", "")
@@ -74,9 +70,7 @@ class FakeLanguageTool:
         """
         if text in self.checks:
             return self.checks[text]
-        prefixes = [
-            k for k in self.checks if text.startswith(k) and not text[len(k) : len(k) + 1].isalnum()
-        ]
+        prefixes = [k for k in self.checks if text.startswith(k) and not text[len(k) : len(k) + 1].isalnum()]
         return self.checks[max(prefixes, key=len)] if prefixes else _empty(text)
 
     def __enter__(self) -> FakeLanguageTool:

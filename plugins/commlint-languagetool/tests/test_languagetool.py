@@ -76,27 +76,21 @@ def test_request_carries_text_and_language(fake):
     assert fake.requests[-1]["language"] == "en-GB"
 
 
-@pytest.mark.parametrize(
-    "url", ["https://api.languagetool.org", "http://10.0.0.5:8081", "http://lt.example.com"]
-)
+@pytest.mark.parametrize("url", ["https://api.languagetool.org", "http://10.0.0.5:8081", "http://lt.example.com"])
 def test_remote_server_refused_without_opt_in(url):
     with pytest.raises(ConfigError, match="not on this machine.*allow-remote"):
         lt.validate({"languagetool-url": url})
     lt.validate({"languagetool-url": url, "allow-remote": True})  # opted in: accepted
 
 
-@pytest.mark.parametrize(
-    "url", ["http://localhost:8081", "http://127.0.0.1:8081", "http://[::1]:8081"]
-)
+@pytest.mark.parametrize("url", ["http://localhost:8081", "http://127.0.0.1:8081", "http://[::1]:8081"])
 def test_localhost_needs_no_opt_in(url):
     lt.validate({"languagetool-url": url})
 
 
 def test_config_refuses_remote_url_at_load(registered):
     with pytest.raises(ConfigError, match="allow-remote"):
-        Config.from_dict(
-            {"grammar": {"backend": "languagetool", "languagetool-url": "https://lt.example.com"}}
-        )
+        Config.from_dict({"grammar": {"backend": "languagetool", "languagetool-url": "https://lt.example.com"}})
     with pytest.raises(ConfigError, match="http"):
         Config.from_dict({"grammar": {"languagetool-url": "ftp://localhost/"}})
 
@@ -145,9 +139,7 @@ def test_unreachable_server_warns_once_and_lint_goes_on(registered, tmp_path: Pa
     assert "Traceback" not in err
 
 
-@pytest.mark.skipif(
-    not os.environ.get(lt.ENV_URL), reason=f"set {lt.ENV_URL} to test a real LanguageTool server"
-)
+@pytest.mark.skipif(not os.environ.get(lt.ENV_URL), reason=f"set {lt.ENV_URL} to test a real LanguageTool server")
 def test_real_server():
     url = os.environ[lt.ENV_URL]
     settings = {"languagetool-url": url, "allow-remote": True}
