@@ -149,7 +149,11 @@ def test_readme_install_commands_build_from_the_repository_url(tmp_path: Path) -
     for spec in specs:
         built = subprocess.run(
             [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), spec],
-            cwd=tmp_path, env=clean_env(**redirect), capture_output=True, text=True, timeout=600,
+            cwd=tmp_path,
+            env=clean_env(**redirect),
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         assert built.returncode == 0, built.stderr
     assert sorted(p.name.split("-")[0] for p in dist.glob("*.whl")) == ["commlint", "commlint_harper"]
