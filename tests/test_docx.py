@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import bad_actors, pack_toml, totally_secure, write_project
+from helpers import bad_actors, pack_toml, phrase_rule, totally_secure, write_project
 
 docx = pytest.importorskip("docx")
 
@@ -15,6 +15,15 @@ PACK = pack_toml(
     "docxtest",
     totally_secure("DOC001", suggest=[{"text": "well protected", "safe": True}]),
     bad_actors("DOC002"),
+    phrase_rule(
+        "DOC003",
+        "fully-safe",
+        "absolute",
+        "absolute: {match}",
+        "error",
+        r"\bfully\s+safe\b",
+        suggest=[{"text": "designed to be safe", "safe": True}],
+    ),
 )
 
 
@@ -82,6 +91,19 @@ def test_fix_keeps_every_runs_formatting(project, cli):
         (", say our ", None, True),
         ("engineers.", None, None),
     ]
+
+
+def test_a_fix_sharing_words_with_the_phrase_stays_in_its_run(project, cli):
+    document = docx.Document()
+    p = document.add_paragraph("It is ")
+    p.add_run("fully safe").italic = True
+    p.add_run(", we said.")
+    document.save(str(project / "safe.docx"))
+    proc = cli("check", "--no-semantic", "--fix", "safe.docx", cwd=project)
+    assert "1 fixed" in proc.stderr, proc.stderr
+    runs = docx.Document(str(project / "safe.docx")).paragraphs[0].runs
+    # "fully safe" -> "designed to be safe": all of the new words take the italic run's formatting
+    assert [(r.text, r.italic) for r in runs] == [("It is ", None), ("designed to be safe", True), (", we said.", None)]
 
 
 def test_fix_across_differently_formatted_runs_is_refused_in_one_line(project, cli):

@@ -112,9 +112,7 @@ def _edit_runs(paragraph: Any, old: str, new: str, where: str) -> None:
         bounds.append((at, at + len(t)))
         at += len(t)
     edits: dict[int, list[tuple[int, int, str]]] = {}
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if op == "equal":
-            continue
+    for i1, i2, j1, j2 in _changes(old, new):
         index = _run_holding(bounds, i1, i2)
         if index is None:
             raise InputError(
@@ -128,6 +126,40 @@ def _edit_runs(paragraph: Any, old: str, new: str, where: str) -> None:
         for a, b, repl in sorted(changes, reverse=True):
             value = value[:a] + repl + value[b:]
         runs[index].text = value  # replaces the run's text elements, keeps its properties (w:rPr)
+
+
+def _changes(old: str, new: str) -> list[tuple[int, int, int, int]]:
+    """The changed stretches old[i1:i2] -> new[j1:j2], each as whole as a fix made it.
+
+    A character-level diff would split "totally secure" -> "designed to be secure" around the
+    shared "secure", putting half of the new words in the run before; so the common prefix
+    and suffix are trimmed first, and what remains is split only at unchanged stretches of
+    a few words.
+    """
+    prefix = 0
+    while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < min(len(old), len(new)) - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    a, b = old[prefix : len(old) - suffix], new[prefix : len(new) - suffix]
+    regions: list[list[int]] = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal" and i2 - i1 >= _SPLIT_AT and i1 > 0 and i2 < len(a):
+            regions.append([])  # a long unchanged stretch between two fixes
+        elif op != "equal":
+            if not regions:
+                regions.append([])
+            regions[-1] += [i1, i2, j1, j2]
+    out = []
+    for r in regions:
+        if r:
+            out.append((prefix + min(r[0::4]), prefix + max(r[1::4]), prefix + min(r[2::4]), prefix + max(r[3::4])))
+    return out
+
+
+#: unchanged characters between two edits that make them separate edits (two fixes, not one)
+_SPLIT_AT = 12
 
 
 def _run_holding(bounds: list[tuple[int, int]], start: int, end: int) -> int | None:
