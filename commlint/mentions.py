@@ -115,6 +115,15 @@ _RHETORICAL = regex_cache.compile(
     r"what\s+if\s+(?:you|your)\s+(?:could|never)|who\s+(?:else\s+)?(?:could|can)\s+(?:offer|promise))\b",
     _F,
 )
+#: a law or rule described as the subject: "The Ruritania AI Act prohibits social scoring …"
+_LAW_SAYS = regex_cache.compile(
+    r"^\W*(?:the|a|an|this|that|its|our|new|proposed)\s+(?:[\w'’.-]+\s+){0,6}?(?:act|regulation|law|convention|"
+    r"treaty|directive|statute|code\s+of\s+practice|bill|ordinance|rules|guidance|protocol)\b(?:\s*\([^)]{0,40}\))?"
+    r",?\s+(?:(?:also|already|now|expressly|explicitly)\s+)?(?:prohibits?|bans?|forbids?|outlaws?|restricts?|"
+    r"requires?|classif(?:y|ies)|obliges?|limits?|lists?|defines?|regulates?|governs?|criminali[sz]es?|"
+    r"makes?\s+it\s+(?:illegal|unlawful))\b",
+    _F,
+)
 _HYPOTHETICAL = regex_cache.compile(r"^\W*(?:suppose|imagine|what\s+if|hypothetically|picture\s+a\s+world)\b", _F)
 _QUESTION_END = regex_cache.compile(r"\?[\"'”’)\]]*\s*$")
 
@@ -148,6 +157,8 @@ def sentence_facts(text: str, sentence: tuple[int, int], next_sentence: tuple[in
         whole = "question"
     elif _HYPOTHETICAL.search(sent):
         whole = "hypothetical"
+    elif _LAW_SAYS.search(sent):
+        whole = "law described"
     elif _RETRACT.search(sent) or (after and len(after.split()) <= 14 and _CORRECTS_PREVIOUS.search(after)):
         whole = "retraction"
     reported = _REPORTED.search(sent)

@@ -56,6 +56,19 @@ PAIRS = [
         "unhackable",
         "Is our vault totally unhackable?",
     ),
+    # a law described as the subject
+    (
+        "Our platform performs emotion recognition on workers in the workplace.",
+        "SRV102",
+        "emotion recognition on workers",
+        "The Ruritania Workplace Act prohibits emotion recognition on workers in the workplace.",
+    ),
+    (
+        "Our cameras use emotion recognition to score every employee on shift.",
+        "SRV901",
+        "Our cameras use emotion recognition to score every employee on shift.",
+        "The proposed Ruritania Workplace Act bans cameras that use emotion recognition to score employees on shift.",
+    ),
     # a critic's quoted words, then rejected
     (
         "Our vault is “totally unhackable” now.",
@@ -86,6 +99,8 @@ def test_the_claim_is_flagged_and_the_mention_is_not(claim: str, rule: str, word
         "No other bank can guarantee that every fraudulent payment will be stopped, but we can.",
         # a denial in an earlier clause does not reach past the break
         "We do not sell to governments; our vault is totally unhackable.",
+        # a law that is not the subject does not make the sentence a mention
+        "To comply with the act, our platform performs emotion recognition on workers in the workplace.",
     ],
 )
 def test_near_misses_stay_claims(claim: str) -> None:

@@ -17,12 +17,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from commlint.errors import ConfigError
-from commlint.semantic.pieces import PieceVocab, ngram_buckets
+from commlint.semantic.pieces import PieceVocab, normal, tokens
 
 MODEL_JSON = "model.json"
 MODEL_BIN = "model.bin"
+
+
+class _Token(NamedTuple):
+    """What one token adds to a sentence's logits."""
+
+    pieces: tuple[float, ...]  # its summed piece rows
+    n_pieces: int
+    normal: str  # its n-gram form
+    gram: tuple[float, ...] | None  # its unigram row, if it has one
 
 
 @dataclass(frozen=True)
@@ -42,59 +52,80 @@ class TableModel:
         self.labels: list[str] = list(meta["labels"])  # type: ignore[call-overload]
         self.thresholds: dict[str, float] = dict(meta["thresholds"])  # type: ignore[call-overload]
         self.bias: list[float] = list(meta["bias"])  # type: ignore[call-overload]
-        self.hash_bits = int(meta["hash_bits"])  # type: ignore[call-overload]
         k = len(self.labels)
         n_pieces = int(meta["pieces"])  # type: ignore[call-overload]
+        n_grams = int(meta["grams"])  # type: ignore[call-overload]
         layout = meta["layout"]
         pieces_len = int(layout["pieces_bytes"])  # type: ignore[index]
+        grams_len = int(layout["grams_bytes"])  # type: ignore[index]
         pieces = blob[:pieces_len].decode("utf-8").split("\n")
-        if len(pieces) != n_pieces:
-            raise ValueError("piece count does not match the model's metadata")
+        grams = blob[pieces_len : pieces_len + grams_len].decode("utf-8").split("\n") if n_grams else []
+        if len(pieces) != n_pieces or len(grams) != n_grams:
+            raise ValueError("piece or n-gram count does not match the model's metadata")
         self.vocab = PieceVocab(pieces)
         self._k = k
         self._row = struct.Struct(f"<{k}e")
-        self._p_off = pieces_len
-        self._h_off = pieces_len + n_pieces * self._row.size
-        expected = self._h_off + (1 << self.hash_bits) * self._row.size
+        self._p_off = pieces_len + grams_len
+        self._g_off = self._p_off + n_pieces * self._row.size
+        expected = self._g_off + n_grams * self._row.size
         if len(blob) != expected:
             raise ValueError(f"model tables are {len(blob)} bytes, expected {expected}")
         self._blob = blob
+        self._gram_ids = {g: i for i, g in enumerate(grams)}
         self._neutral = self.labels.index("neutral")
-        self._chunks: dict[str, tuple[tuple[float, ...], int]] = {}
-        self._buckets: dict[int, tuple[float, ...]] = {}
+        self._tokens: dict[str, _Token] = {}
+        self._gram_rows: dict[int, tuple[float, ...]] = {}
+        self._zero = (0.0,) * k
 
     def logits(self, text: str) -> list[float]:
-        chunks = self._chunks
-        rows: list[tuple[float, ...]] = []
-        n = 0
-        for chunk in text.split():
-            found = chunks.get(chunk)
-            if found is None:
-                found = chunks[chunk] = self._chunk_row(chunk)
-                if len(chunks) > 50_000:  # bounded: a long-lived LSP server sees many words
-                    chunks.clear()
-            rows.append(found[0])
-            n += found[1]
-        # Sum columns in one pass (zip(*rows) transposes in C): the mean piece row ...
-        acc = [sum(col) / n for col in zip(*rows, strict=True)] if n else [0.0] * self._k
-        # ... plus the n-gram rows and the bias.
-        buckets = self._buckets
-        hashed: list[Sequence[float]] = [acc, self.bias]
-        for b in ngram_buckets(text, self.hash_bits):
-            row = buckets.get(b)
-            if row is None:
-                row = buckets[b] = self._row.unpack_from(self._blob, self._h_off + b * self._row.size)
-            hashed.append(row)
-        return [sum(col) for col in zip(*hashed, strict=True)]
+        """``bias + mean(piece rows) + sum(n-gram rows)`` over the tokens of ``text``.
 
-    def _chunk_row(self, chunk: str) -> tuple[tuple[float, ...], int]:
-        """The summed piece rows of one whitespace-separated chunk, and how many pieces it has."""
+        Each distinct token's piece rows and unigram row are read once and cached; a sentence
+        then costs one dictionary lookup per token and one per token pair.
+        """
+        cache, gram_ids, gram_row = self._tokens, self._gram_ids, self._gram_row
+        piece_rows: list[tuple[float, ...]] = []
+        gram_rows: list[Sequence[float]] = [self.bias]
+        n = 0
+        prev = ""
+        for token in tokens(text):
+            t = cache.get(token)
+            if t is None:
+                t = cache[token] = self._token(token)
+                if len(cache) > 50_000:  # bounded: a long-lived LSP server sees many words
+                    cache.clear()
+            piece_rows.append(t.pieces)
+            n += t.n_pieces
+            if t.gram is not None:
+                gram_rows.append(t.gram)
+            if prev:
+                i = gram_ids.get(f"{prev} {t.normal}")
+                if i is not None:
+                    gram_rows.append(gram_row(i))
+            prev = t.normal
+        grams = [sum(col) for col in zip(*gram_rows, strict=True)]
+        if not n:
+            return grams
+        return [g + sum(col) / n for g, col in zip(grams, zip(*piece_rows, strict=True), strict=True)]
+
+    def _token(self, token: str) -> _Token:
+        """One token's summed piece rows, piece count, normal form and unigram row."""
         row, blob, off = self._row, self._blob, self._p_off
-        ids = self.vocab.segment(chunk)
+        ids = self.vocab.segment(token)
         if len(ids) == 1:  # the common case: one piece, no column sums
-            return row.unpack_from(blob, off + ids[0] * row.size), 1
-        rows = [row.unpack_from(blob, off + i * row.size) for i in ids]
-        return tuple(map(sum, zip(*rows, strict=True))) if rows else (0.0,) * self._k, len(ids)
+            pieces = row.unpack_from(blob, off + ids[0] * row.size)
+        else:
+            rows = [row.unpack_from(blob, off + i * row.size) for i in ids]
+            pieces = tuple(map(sum, zip(*rows, strict=True))) if rows else (0.0,) * self._k
+        norm = normal(token)
+        i = self._gram_ids.get(norm)  # an n-gram the training data never had weighs nothing
+        return _Token(pieces, len(ids), norm, None if i is None else self._gram_row(i))
+
+    def _gram_row(self, i: int) -> tuple[float, ...]:
+        row = self._gram_rows.get(i)
+        if row is None:
+            row = self._gram_rows[i] = self._row.unpack_from(self._blob, self._g_off + i * self._row.size)
+        return row
 
     def probabilities(self, text: str) -> list[float]:
         z = self.logits(text)

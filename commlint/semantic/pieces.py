@@ -1,14 +1,14 @@
 """Sentence features without heavy imports: word pieces and hashed word n-grams.
 
-The learned layer scores a sentence as the mean of per-piece rows plus hashed word uni- and
-bigrams (see docs/semantic.md). Training and checking use this one segmentation, so they
-always agree; it is a greedy longest match over the embedding model's piece vocabulary
-(SentencePiece's "▁word" convention), with UTF-8 byte pieces for anything unknown.
+The learned layer scores a sentence as the mean of per-piece rows plus token uni- and bigrams
+from a fixed list (see docs/semantic.md). Both read the same tokens (words and a few symbols), and
+training and checking use this one module, so they always agree. Pieces come from a greedy
+longest match over the embedding model's piece vocabulary (SentencePiece's "▁word"
+convention), with UTF-8 byte pieces for anything unknown.
 """
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator, Sequence
 
 from commlint import regex_cache
@@ -16,16 +16,28 @@ from commlint import regex_cache
 MARK = "\u2581"  # SentencePiece's word-start marker
 #: longest piece tried; the vocabulary's longest useful pieces are shorter than this
 MAX_PIECE = 18
-#: longest chunk (characters between spaces) read: a 1 MB "word" is a paste, not prose
-MAX_CHUNK = 64
-HASH_BITS = 14
+#: longest token read: a 1 MB "word" is a paste, not prose
+MAX_TOKEN = 64
+#: an n-gram needs this many training sentences to get a weight: unseen n-grams weigh nothing
+MIN_GRAM_COUNT = 2
 
-_WORDS = regex_cache.compile(r"[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*")
-_CHUNKS = regex_cache.compile(r"\S+")
+#: a sentence's tokens: words (with inner apostrophes and hyphens) and the symbols that carry
+#: meaning in claims (100%, $5m, "safe?"); other punctuation is not read
+_TOKENS = regex_cache.compile(r"[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*|[%$€£!?]")
+
+
+def tokens(text: str) -> list[str]:
+    """The tokens of ``text``, in order: both the piece features and the n-grams read these."""
+    return _TOKENS.findall(text)
+
+
+def normal(token: str) -> str:
+    """A token as the n-gram features read it (lower case, one apostrophe)."""
+    return token.lower().replace("’", "'")
 
 
 class PieceVocab:
-    """Greedy longest-match segmentation over a fixed piece vocabulary (cached per chunk)."""
+    """Greedy longest-match segmentation over a fixed piece vocabulary (cached per token)."""
 
     def __init__(self, pieces: Sequence[str]) -> None:
         self.ids = {p: i for i, p in enumerate(pieces)}
@@ -36,22 +48,22 @@ class PieceVocab:
         return len(self.ids)
 
     def encode(self, text: str) -> list[int]:
-        """Piece ids of ``text`` (whitespace separates chunks; each chunk starts with ▁)."""
+        """Piece ids of ``text``'s tokens (each token starts a word: ▁)."""
         out: list[int] = []
         cache = self._cache
-        for chunk in _CHUNKS.findall(text):
-            ids = cache.get(chunk)
+        for token in tokens(text):
+            ids = cache.get(token)
             if ids is None:
-                ids = cache[chunk] = self.segment(chunk)
+                ids = cache[token] = self.segment(token)
                 if len(cache) > 50_000:  # bounded: a long-lived LSP server sees many words
                     cache.clear()
             out.extend(ids)
         return out
 
-    def segment(self, chunk: str) -> tuple[int, ...]:
-        """Piece ids of one chunk (no spaces), uncached; a chunk is cut at MAX_CHUNK characters."""
-        word = MARK + chunk[:MAX_CHUNK]
-        whole = self.ids.get(word)  # most chunks are one piece: skip the search
+    def segment(self, token: str) -> tuple[int, ...]:
+        """Piece ids of one token, uncached; a token is cut at MAX_TOKEN characters."""
+        word = MARK + token[:MAX_TOKEN]
+        whole = self.ids.get(word)  # most tokens are one piece: skip the search
         return (whole,) if whole is not None and len(word) <= MAX_PIECE else tuple(self._segment(word))
 
     def _segment(self, word: str) -> Iterator[int]:
@@ -68,22 +80,7 @@ class PieceVocab:
                 i += 1
 
 
-def words_of(chunk: str) -> list[str]:
-    """The normalised words of a text or of one chunk (lower case, one apostrophe)."""
-    return [w.lower().replace("’", "'") for w in _WORDS.findall(chunk)]
-
-
-def gram_bucket(gram: str, bits: int = HASH_BITS) -> int:
-    """The hash bucket of one word or word pair (CRC-32: stable across runs and platforms)."""
-    return zlib.crc32(gram.encode("utf-8")) & ((1 << bits) - 1)
-
-
-def ngram_buckets(text: str, bits: int = HASH_BITS) -> list[int]:
-    """Hash buckets of the word unigrams and bigrams of ``text``, one per occurrence.
-
-    Occurrences, not a set: the checker then sums cached per-chunk rows without deduplicating
-    (commlint.semantic.model), and training counts the same way.
-    """
-    words = words_of(text)
-    grams = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
-    return [gram_bucket(g, bits) for g in grams]
+def grams(text: str) -> list[str]:
+    """The normalised token unigrams and bigrams of ``text``, one per occurrence."""
+    words = [normal(t) for t in tokens(text)]
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]

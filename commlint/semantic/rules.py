@@ -24,6 +24,8 @@ MIN_WORDS, MAX_WORDS = 8, 150
 #: the bar for a block with no closing punctuation (a heading, a link title, a table cell): the
 #: classifier was trained on sentences, and titles of related posts read to it like claims
 TITLE_BAR = 0.9
+#: the same bar for sentences this short: a bag of a few words is too little to go on
+SHORT_WORDS = 12
 _CLOSES = regex_cache.compile(r"[.!?:;…\"”’)\]*_]\s*$")
 LAYER = "semantic"
 #: categories where the fix stated beside the statement is the balanced form the rule asks for
@@ -236,7 +238,7 @@ class _Scored:
     category: str
     confidence: float
     bar: float
-    title: bool  # a whole block with no closing punctuation
+    title: bool  # short, or a whole block with no closing punctuation: held to TITLE_BAR
 
 
 def sentence_scores(doc: Document) -> list[tuple[int, int, _Scored]]:
@@ -255,7 +257,7 @@ def sentence_scores(doc: Document) -> list[tuple[int, int, _Scored]]:
         if not MIN_WORDS <= len(text.split()) <= MAX_WORDS:
             continue
         score = model.score(text)
-        title = not _CLOSES.search(text) and _whole_block(prose, start, end)
+        title = len(text.split()) < SHORT_WORDS or (not _CLOSES.search(text) and _whole_block(prose, start, end))
         out.append((start, end, _Scored(score.category, score.confidence, model.thresholds[score.category], title)))
     doc.meta["semantic-scores"] = out
     return out

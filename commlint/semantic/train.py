@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from commlint.semantic.model import MODEL_BIN, MODEL_JSON, model_dir
-from commlint.semantic.pieces import HASH_BITS, PieceVocab, ngram_buckets
+from commlint.semantic.pieces import MIN_GRAM_COUNT, PieceVocab, grams
 from commlint.semantic.rules import BALANCED_BY_MITIGATION, MITIGATED
 
 LABELS = [
@@ -125,9 +125,9 @@ def sha256(path: Path) -> str:
 
 
 class Features:
-    """Mean piece embedding (dense) and hashed n-gram buckets (sparse) for a list of texts."""
+    """Mean piece embedding (dense) and n-gram counts over a fixed n-gram list (sparse)."""
 
-    def __init__(self, texts: list[str], vocab: PieceVocab, emb: Any) -> None:
+    def __init__(self, texts: list[str], vocab: PieceVocab, emb: Any, gram_ids: dict[str, int]) -> None:
         import numpy as np
 
         self.dense = np.zeros((len(texts), emb.shape[1]), dtype=np.float64)
@@ -137,12 +137,13 @@ class Features:
             ids = vocab.encode(text)
             if ids:
                 self.dense[r] = emb[ids].mean(axis=0)
-            b = ngram_buckets(text)
-            rows.extend([r] * len(b))
-            cols.extend(b)
+            found = [gram_ids[g] for g in grams(text) if g in gram_ids]
+            rows.extend([r] * len(found))
+            cols.extend(found)
         from scipy.sparse import csr_matrix
 
-        self.hashed = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), 1 << HASH_BITS))
+        # duplicates sum: a feature is how often the n-gram occurs, as the checker adds its row
+        self.hashed = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(gram_ids)))
 
     def subset(self, index: Any) -> Features:
         new = object.__new__(Features)
@@ -155,7 +156,7 @@ def fit(x: Features, y: Any, weights: Any) -> tuple[Any, Any, Any]:
     import numpy as np
     from scipy.optimize import minimize
 
-    k, d, h = len(LABELS), x.dense.shape[1], 1 << HASH_BITS
+    k, d, h = len(LABELS), x.dense.shape[1], x.hashed.shape[1]
     onehot = np.eye(k)[y]
     wsum = weights.sum()
 
@@ -255,6 +256,14 @@ def evaluate(p: Any, y: Any, thresholds: dict[str, float], mitigated: Any) -> di
     return report
 
 
+def gram_vocabulary(texts: list[str]) -> list[str]:
+    """The n-grams that get a weight: those in at least MIN_GRAM_COUNT training sentences."""
+    from collections import Counter
+
+    counts = Counter(g for t in texts for g in set(grams(t)))
+    return sorted(g for g, c in counts.items() if c >= MIN_GRAM_COUNT)
+
+
 def to_half_rows(matrix: Any) -> bytes:
     import numpy as np
 
@@ -280,8 +289,9 @@ def build(data: Path, shared: Path | None, out: Path) -> dict[str, Any]:
     # What the rules do after the classifier: a mitigation nearby balances these categories.
     balanced = np.array([bool(MITIGATED.search(t)) for t in texts])
     held = np.array([e.held_out for e in examples])
-    feats = Features(texts, vocab, emb)
     train_idx, test_idx = np.flatnonzero(~held), np.flatnonzero(held)
+    gram_list = gram_vocabulary([texts[i] for i in train_idx])
+    feats = Features(texts, vocab, emb, {g: i for i, g in enumerate(gram_list)})
     xtr, ytr = feats.subset(train_idx), y_fit[train_idx]
 
     # Thresholds from 5-fold out-of-fold scores on the training split only.
@@ -298,16 +308,21 @@ def build(data: Path, shared: Path | None, out: Path) -> dict[str, Any]:
     we, wh, b = model
     projected = emb.astype(np.float32).astype(np.float64) @ we  # the piece table: E · W
     blob = "\n".join(pieces).encode("utf-8")
-    tables = blob + to_half_rows(projected) + to_half_rows(wh)
+    gram_blob = "\n".join(gram_list).encode("utf-8")
+    tables = blob + gram_blob + to_half_rows(projected) + to_half_rows(wh)
     data_digest = hashlib.sha256("\n".join(f"{e.label}\t{e.text}" for e in examples).encode("utf-8")).hexdigest()
     meta: dict[str, Any] = {
-        "format": 1,
+        "format": 2,
         "labels": LABELS,
         "bias": [round(float(v), 6) for v in b],
         "thresholds": thresholds,
-        "hash_bits": HASH_BITS,
         "pieces": len(pieces),
-        "layout": {"pieces_bytes": len(blob), "row": f"{len(LABELS)} float16 little-endian"},
+        "grams": len(gram_list),
+        "layout": {
+            "pieces_bytes": len(blob),
+            "grams_bytes": len(gram_blob),
+            "row": f"{len(LABELS)} float16 little-endian",
+        },
         "embedding": {
             "package": "wordllama",
             "weights": WEIGHTS_FILE,
