@@ -209,17 +209,25 @@ def rule_markdown(rule: Rule, level: int = 1) -> str:
     if rule.suggestions or swaps:
         lines += [f"{sub} Use instead", ""]
         safe = bool(getattr(rule, "safe", True))
+        swap_forms = getattr(rule, "forms", {})
         for index, (pattern, replacement) in enumerate(swaps):
             # A reader wants the wording, not the regex: a phrase from the rule's own examples.
             phrase, result = plain_swap(rule, index, pattern, replacement)
             shown = f"“{phrase}”" if phrase else f"`{pattern}`"
-            lines.append(f"- {shown} → “{result}” ({'safe' if safe else 'unsafe'})")
+            forms = _forms(swap_forms.get(pattern, {}) if isinstance(swap_forms, dict) else {})
+            lines.append(f"- {shown} → “{result}” ({'safe' if safe else 'unsafe'}){forms}")
         for s in rule.suggestions:
             desc = f" — {s.description}" if s.description else ""
-            lines.append(f"- `{_shown(s.text)}` ({_suggestion_kind(s)}){desc}")
+            lines.append(f"- `{_shown(s.text)}` ({_suggestion_kind(s)}){_forms(s.forms)}{desc}")
         lines.append("")
     lines += [f"{sub} Fix safety", "", _FIX_TEXT[fix], ""]
     return "\n".join(lines) + "\n"
+
+
+def _forms(forms: dict[str, str]) -> str:
+    """The rewrite's other forms, as a reader sees them: "; before a noun: `hardened`"."""
+    names = {"before-noun": "before a noun", "subject": "as a subject"}
+    return "".join(f"; {names.get(k, k)}: `{_shown(v)}`" for k, v in forms.items())
 
 
 def _anchor(rule: Rule) -> str:
