@@ -214,7 +214,7 @@ def rule_markdown(rule: Rule, level: int = 1) -> str:
             # A reader wants the wording, not the regex: a phrase from the rule's own examples.
             phrase, result = plain_swap(rule, index, pattern, replacement)
             shown = f"“{phrase}”" if phrase else f"`{pattern}`"
-            forms = _forms(swap_forms.get(pattern, {}) if isinstance(swap_forms, dict) else {})
+            forms = _forms(swap_forms.get(pattern, {}) if isinstance(swap_forms, dict) else {}, "“”")
             lines.append(f"- {shown} → “{result}” ({'safe' if safe else 'unsafe'}){forms}")
         for s in rule.suggestions:
             desc = f" — {s.description}" if s.description else ""
@@ -224,10 +224,10 @@ def rule_markdown(rule: Rule, level: int = 1) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _forms(forms: dict[str, str]) -> str:
+def _forms(forms: dict[str, str], quotes: str = "``") -> str:
     """The rewrite's other forms, as a reader sees them: "; before a noun: `hardened`"."""
     names = {"before-noun": "before a noun", "subject": "as a subject"}
-    return "".join(f"; {names.get(k, k)}: `{_shown(v)}`" for k, v in forms.items())
+    return "".join(f"; {names.get(k, k)}: {quotes[0]}{_shown(v)}{quotes[1]}" for k, v in forms.items())
 
 
 def _anchor(rule: Rule) -> str:
