@@ -208,6 +208,7 @@ async def test_open_publishes_diagnostics_with_exact_ranges(tmp_path, encodings,
     )
 
 
+@pytest.mark.slow  # an LSP session over stdio (CI runs it; README: which tests are slow)
 @pytest.mark.asyncio
 async def test_change_relints_and_only_the_newest_version_is_published(tmp_path):
     uri = (tmp_path / "draft.md").as_uri()
@@ -252,6 +253,7 @@ async def test_change_relints_and_only_the_newest_version_is_published(tmp_path)
         assert again.version == 5 and list(again.diagnostics) == []
 
 
+@pytest.mark.slow  # an LSP session over stdio (CI runs it; README: which tests are slow)
 @pytest.mark.asyncio
 async def test_quick_fix_applies_through_the_returned_edit(tmp_path):
     uri = (tmp_path / "draft.md").as_uri()
@@ -287,6 +289,7 @@ async def test_quick_fix_applies_through_the_returned_edit(tmp_path):
         assert [a.title for a in actions] == ["Disable TST102 for this line"]
 
 
+@pytest.mark.slow  # an LSP session over stdio (CI runs it; README: which tests are slow)
 @pytest.mark.asyncio
 async def test_unsafe_suggestion_is_labelled_and_not_preferred(tmp_path):
     uri = (tmp_path / "draft.md").as_uri()
@@ -308,6 +311,7 @@ async def test_unsafe_suggestion_is_labelled_and_not_preferred(tmp_path):
     ]
 
 
+@pytest.mark.slow  # an LSP session over stdio (CI runs it; README: which tests are slow)
 @pytest.mark.asyncio
 async def test_no_quick_fix_where_the_words_are_not_a_claim(tmp_path):
     # a quotation nobody answers, and a negation: still reported, but nothing to apply there
@@ -327,6 +331,7 @@ async def test_no_quick_fix_where_the_words_are_not_a_claim(tmp_path):
             assert [a.title for a in actions] == ["Disable TST101 for this line"]
 
 
+@pytest.mark.slow  # an LSP session over stdio (CI runs it; README: which tests are slow)
 @pytest.mark.asyncio
 async def test_fix_all_applies_every_safe_fix(tmp_path):
     uri = (tmp_path / "draft.md").as_uri()
@@ -364,6 +369,7 @@ async def test_fix_all_applies_every_safe_fix(tmp_path):
         ("draft.txt", "plaintext", "  commlint-disable-next-line TST101"),
     ],
 )
+@pytest.mark.slow  # an LSP session over stdio (CI runs it; README: which tests are slow)
 @pytest.mark.asyncio
 async def test_disable_for_this_line_inserts_the_suppression(tmp_path, name, language, directive):
     uri = (tmp_path / name).as_uri()
@@ -403,6 +409,7 @@ async def test_disable_for_this_line_inserts_the_suppression(tmp_path, name, lan
     assert list(published.diagnostics) == []
 
 
+@pytest.mark.slow  # an LSP session over stdio (CI runs it; README: which tests are slow)
 @pytest.mark.asyncio
 async def test_hover_shows_rationale_and_suggestions(tmp_path):
     uri = (tmp_path / "draft.md").as_uri()
@@ -430,6 +437,7 @@ async def test_hover_shows_rationale_and_suggestions(tmp_path):
     assert nothing is None
 
 
+@pytest.mark.slow  # an LSP session over stdio (CI runs it; README: which tests are slow)
 @pytest.mark.asyncio
 async def test_config_reloads_on_watched_file_change_and_settings(tmp_path):
     workspace(tmp_path)
@@ -479,6 +487,7 @@ async def test_config_reloads_on_watched_file_change_and_settings(tmp_path):
     assert len(errors) == 1 and "NOPE999" in errors[0] and str(config) in errors[0]
 
 
+@pytest.mark.slow  # an LSP session over stdio (CI runs it; README: which tests are slow)
 @pytest.mark.asyncio
 async def test_initialization_options_override_the_config(tmp_path):
     uri = (tmp_path / "draft.md").as_uri()
@@ -487,6 +496,7 @@ async def test_initialization_options_override_the_config(tmp_path):
     assert [d.code for d in published.diagnostics] == ["TST102"]
 
 
+@pytest.mark.slow  # an LSP session over stdio (CI runs it; README: which tests are slow)
 @pytest.mark.asyncio
 async def test_invalid_params_get_an_error_response(tmp_path):
     async with session(tmp_path) as client:
@@ -554,6 +564,7 @@ def commlint_rules(config):
 """
 
 
+@pytest.mark.slow  # an LSP session over stdio (CI runs it; README: which tests are slow)
 @pytest.mark.asyncio
 async def test_an_exception_inside_a_rule_is_logged_and_the_server_lives(tmp_path):
     site = tmp_path / "site"
@@ -607,6 +618,7 @@ def _baseline_file(path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow  # an LSP session over stdio (CI runs it; README: which tests are slow)
 @pytest.mark.asyncio
 async def test_density_on_demand(tmp_path):
     pytest.importorskip("commlint.density")

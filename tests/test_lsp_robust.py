@@ -121,6 +121,7 @@ BAD_FRAMES = {
 }
 
 
+@pytest.mark.slow  # one server process per case; the one-session test below stays fast
 @pytest.mark.parametrize("name", list(BAD_FRAMES))
 def test_a_bad_frame_gets_an_error_and_the_server_keeps_serving(raw: RawServer, tmp_path: Path, name: str):
     data, why = BAD_FRAMES[name]
@@ -141,6 +142,7 @@ def test_a_bad_frame_gets_an_error_and_the_server_keeps_serving(raw: RawServer, 
     ],
     ids=["truncated", "bad-utf8", "empty", "batch", "number"],
 )
+@pytest.mark.slow  # one server process per case; the one-session test below stays fast
 def test_malformed_json_gets_an_error_with_id_null(raw: RawServer, tmp_path: Path, body: bytes, code: int, why: str):
     raw.send(frame(body))
     error = raw.response(None)
@@ -193,6 +195,7 @@ PARAGRAPH = (
 )
 
 
+@pytest.mark.slow  # an LSP session over stdio (CI runs it)
 @pytest.mark.asyncio
 async def test_a_small_document_is_published_while_a_5_mb_one_is_still_linting(tmp_path):
     workspace(tmp_path)
@@ -254,6 +257,7 @@ def install_plugin(site: Path, name: str, source: str) -> dict[str, str]:
     return {"PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
 
 
+@pytest.mark.slow  # an LSP session over stdio (CI runs it)
 @pytest.mark.asyncio
 async def test_a_lint_over_its_budget_is_stopped_and_fails_closed(tmp_path):
     marker = tmp_path / "spin-marker.txt"
@@ -279,6 +283,7 @@ async def shown_errors(client: Any, uri: str, text: str) -> list[str]:
     return [m.message for m in client.messages if m.type == lsp.MessageType.Error]
 
 
+@pytest.mark.slow  # an LSP session over stdio (CI runs it)
 @pytest.mark.asyncio
 async def test_a_bad_config_key_in_initialization_options_is_blamed_on_them(tmp_path):
     workspace(tmp_path)
@@ -290,6 +295,7 @@ async def test_a_bad_config_key_in_initialization_options_is_blamed_on_them(tmp_
     assert "commlint.toml" not in errors[0]
 
 
+@pytest.mark.slow  # an LSP session over stdio (CI runs it)
 @pytest.mark.asyncio
 async def test_a_bad_rule_in_did_change_configuration_is_blamed_on_it(tmp_path):
     workspace(tmp_path)
@@ -314,6 +320,7 @@ async def test_a_bad_rule_in_did_change_configuration_is_blamed_on_it(tmp_path):
         )
 
 
+@pytest.mark.slow  # an LSP session over stdio (CI runs it)
 @pytest.mark.asyncio
 async def test_a_broken_config_file_is_still_blamed_on_the_file(tmp_path):
     workspace(tmp_path, "fail-level = 'loud'\n")
