@@ -1,0 +1,97 @@
+"""What the learned sentence layer costs: in process per 1,000 words, and at cold start.
+
+    python bench/bench_semantic.py [--docs 60] [--rounds 3] [--starts 10]
+
+In process: real posts from ../shared/corpus-labs (or generated prose when it is absent), each
+linted with the layer off and on, in alternating rounds, with the model's per-token caches
+emptied before every document, so each document is fresh text as a one-file check sees it.
+CPU time of this process only. Cold start: `commlint check` on one file with and without the
+layer, beside `python -c pass`, interleaved in the same run; medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from prose import press_release
+
+from commlint.config import Config
+from commlint.engine import Linter
+from commlint.semantic.model import load_model
+from commlint.source import decode
+
+REPO = Path(__file__).resolve().parent.parent
+LABS = REPO.parent / "shared" / "corpus-labs"
+
+
+def documents(n: int) -> list[str]:
+    files = sorted(LABS.glob("*/*.md"))[:n]
+    if files:
+        return [f.read_text(encoding="utf-8") for f in files]
+    return [press_release(1000, seed) for seed in range(n)]
+
+
+def lint_all(linter: Linter, texts: list[str]) -> float:
+    model = load_model()
+    cpu = 0.0
+    for i, text in enumerate(texts):
+        # fresh text: nothing learned from the documents before it
+        model._tokens.clear()
+        model._gram_rows.clear()
+        model.vocab._cache.clear()
+        source = decode(text.encode("utf-8"), f"doc{i}.md")
+        start = time.process_time()
+        linter.lint(source)
+        cpu += time.process_time() - start
+    return cpu
+
+
+def in_process(texts: list[str], rounds: int) -> dict[str, float]:
+    on = Linter(Config.default())
+    off = Linter(Config.default().replace(semantic=False))
+    lint_all(on, texts[:2])  # load the model and warm the packs once
+    lint_all(off, texts[:2])
+    words = sum(len(t.split()) for t in texts) / 1000
+    t_off = min(lint_all(off, texts) for _ in range(rounds))
+    t_on = min(lint_all(on, texts) for _ in range(rounds))
+    return {"words": words * 1000, "off": t_off / words * 1000, "on": t_on / words * 1000}
+
+
+def cold_start(starts: int) -> dict[str, float]:
+    draft = REPO / "examples" / "risky-press-release.md"
+    exe = [sys.executable, "-m", "commlint", "check", str(draft)]
+    cmds = {"pass": [sys.executable, "-c", "pass"], "off": [*exe, "--no-semantic"], "on": exe}
+    times: dict[str, list[float]] = {k: [] for k in cmds}
+    for _ in range(starts):
+        for name, cmd in cmds.items():
+            start = time.perf_counter()
+            subprocess.run(cmd, capture_output=True, check=False)
+            times[name].append(time.perf_counter() - start)
+    return {k: statistics.median(v) * 1000 for k, v in times.items()}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=60)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--starts", type=int, default=10)
+    args = ap.parse_args()
+    load = os.getloadavg()[0]
+    ip = in_process(documents(args.docs), args.rounds)
+    print(f"in process, {ip['words']:,.0f} words of fresh text, CPU ms per 1,000 words:")
+    print(f"  layer off {ip['off']:.2f}  on {ip['on']:.2f}  added {ip['on'] - ip['off']:.2f}")
+    cs = cold_start(args.starts)
+    print(f"cold start, `check` one file, median ms: python -c pass {cs['pass']:.0f}")
+    print(f"  layer off {cs['off']:.0f}  on {cs['on']:.0f}  on/off {cs['on'] / cs['off']:.2f}")
+    print(f"load average {load:.2f} at start, {os.getloadavg()[0]:.2f} at end")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
