@@ -166,16 +166,17 @@ def _hits_section(report: HtmlReport, labels: list[str], groups: list[list[DocDe
         intro=f"Counted {lexicon} terms in each group's {HIT_DOCUMENTS} documents with the most, in their sentences "
         f"(at most {HIT_ROWS // HIT_DOCUMENTS} per document). commlint stats --hits lists every one.",
     )
+    where = _where([d.path for docs in groups for d in docs])
     for label, docs in zip(labels, groups, strict=True):
         top = sorted(docs, key=lambda d: (-d.count(lexicon), d.path))[:HIT_DOCUMENTS]
         rows: list[list[Any]] = []
         for d in top:
             counted = [h for h in d.hits or [] if h["lexicon"] == lexicon and h["excluded_by"] is None]
             for h in counted[: HIT_ROWS // HIT_DOCUMENTS]:
-                rows.append([f"{h['path']}:{h['line']}:{h['col']}", h["family"], Marked(h["sentence"], *h["mark"])])
+                rows.append([where(h), h["family"], Marked(h["sentence"], *h["mark"])])
         sec.table(["where", "family", "sentence"], rows, caption=label, scroll=True)
     names = [
-        [f"{h['path']}:{h['line']}:{h['col']}", h["excluded_by"], Marked(h["sentence"], *h["mark"])]
+        [where(h), h["excluded_by"].removeprefix("name "), Marked(h["sentence"], *h["mark"])]
         for docs in groups
         for d in docs
         for h in d.hits or []
@@ -187,3 +188,20 @@ def _hits_section(report: HtmlReport, labels: list[str], groups: list[list[DocDe
             "note",
         )
         sec.table(["where", "name", "sentence"], names[:HIT_ROWS], caption="Not counted: names", scroll=True)
+
+
+def _where(paths: list[str]) -> Any:
+    """``path:line:col`` with the documents' common folder left out (the groups' folders stay)."""
+    import os
+
+    dirs = [os.path.dirname(p) for p in paths]
+    try:
+        root = os.path.dirname(os.path.commonpath(dirs)) if len(set(dirs)) == 1 else os.path.commonpath(dirs)
+    except ValueError:  # mixed absolute and relative paths
+        root = ""
+
+    def where(h: dict[str, Any]) -> str:
+        path = os.path.relpath(h["path"], root) if root else h["path"]
+        return f"{path}:{h['line']}:{h['col']}"
+
+    return where
