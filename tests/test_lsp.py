@@ -676,7 +676,10 @@ def test_without_pygls_the_command_says_how_to_install_it(tmp_path):
         input="",
     )
     assert proc.returncode == 2
-    assert proc.stderr.strip() == "commlint: error: the language server needs pygls: pip install 'commlint[lsp]'"
+    assert proc.stderr.strip() == (
+        "commlint: error: the language server needs pygls: pip install -e '.[lsp]' in a commlint checkout, "
+        "or pip install 'commlint[lsp] @ git+https://github.com/commlint/commlint@v0.1.0'"
+    )
 
 
 # -- the two-pass linting behind the server (in process) -------------------------------------------
