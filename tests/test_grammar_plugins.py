@@ -94,8 +94,10 @@ def test_harper_is_the_default_validator(venv, tmp_path: Path):
     fixed = run(venv, "-m", "commlint", "check", "--fix", "a.md", cwd=root)
     assert (root / "a.md").read_text(encoding="utf-8") == "Our record is flawless. It is designed to be safe.\n"
     assert fixed.returncode == 1 and "1 fixed, 1 left" in fixed.stderr
-    run(venv, "-m", "commlint", "check", "--fix", "--unsafe-fixes", "a.md", cwd=root)
-    assert (root / "a.md").read_text(encoding="utf-8") == "Our record is an robust design. It is designed to be safe.\n"
+    # every applied fix is checked again: the demoted one is not applied with --unsafe-fixes either
+    unsafe = run(venv, "-m", "commlint", "check", "--fix", "--unsafe-fixes", "a.md", cwd=root)
+    assert (root / "a.md").read_text(encoding="utf-8") == "Our record is flawless. It is designed to be safe.\n"
+    assert "TEE001 fix “flawless” → “an robust design” not applied: it would add a grammar problem" in unsafe.stderr
 
 
 def test_harper_grammar_findings_when_enabled(venv, tmp_path: Path):

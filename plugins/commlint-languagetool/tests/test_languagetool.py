@@ -133,7 +133,9 @@ def test_unreachable_server_warns_once_and_lint_goes_on(registered, tmp_path: Pa
     for _ in range(3):
         diags = lint_text("Our system is flawless.\n", path="a.md", config=config)
         assert [d.rule for d in diags] == ["LTT001"]
-        assert diags[0].suggestions[0].safe  # not validated, so not demoted
+        # LanguageTool did not validate it; commlint's own a/an check still demotes it
+        assert not diags[0].suggestions[0].safe
+        assert "[commlint:a-an]" in diags[0].suggestions[0].description
     err = capsys.readouterr().err
     assert err.count("LanguageTool is unavailable") == 1
     assert "Traceback" not in err
