@@ -268,22 +268,28 @@ def scan_inline(builder: ProseBuilder, text: str, start: int, end: int) -> None:
 
 
 _WHITESPACE = regex_cache.compile(r"[ \t\r\n]+")
+#: a whitespace run holding a line break, from its first character (runs are maximal)
+_BROKEN = regex_cache.compile(r"[ \t]*[\r\n][ \t\r\n]*")
 
 
 def _plain(builder: ProseBuilder, text: str, start: int, end: int) -> None:
     """Emit plain text. A line break (with its indentation) becomes one space, and so does
     whitespace right after a removed token, so "bad <!-- x --> actors" reads "bad actors"."""
     pos = start
-    for m in _WHITESPACE.finditer(text, start, end):
-        broken = "\n" in m.group() or "\r" in m.group()
-        if m.start() > pos and not broken:
-            continue  # a space between words: stays in the verbatim run (one emit per run)
-        if m.start() > pos:
-            builder.text(text[pos : m.start()], pos)
-        if broken or builder.ends_with_space():
+    # Spaces between words stay in the verbatim run (one emit per run), so only a run at the
+    # very start (after a removed token) and runs holding a line break need handling: found
+    # by a search for line breaks, not a Python step per word.
+    m = _WHITESPACE.match(text, start, end)
+    if m is not None and "\n" not in m.group() and "\r" not in m.group():
+        if builder.ends_with_space():
             builder.space(m.start(), m.end())
         else:
             builder.text(m.group(), m.start())
+        pos = m.end()
+    for m in _BROKEN.finditer(text, pos, end):
+        if m.start() > pos:
+            builder.text(text[pos : m.start()], pos)
+        builder.space(m.start(), m.end())
         pos = m.end()
     if end > pos:
         builder.text(text[pos:end], pos)
