@@ -103,6 +103,21 @@ _ADDED_KEYS = ("exceptions", "negations")
 def _load_pack(
     path: Path, mtime: float, vocab_stamp: tuple[tuple[str, float], ...]
 ) -> tuple[str, tuple[tuple[str, dict[str, Any]], ...]]:
+    files = [path, *(Path(f) for f, _ in vocab_stamp)]
+    if all(_shipped(f) for f in files):
+        # commlint's own packs: expanded once and kept in the pattern cache, keyed by the
+        # contents of the pack and its vocabularies (expanding is pure Python, every start).
+        from commlint import regex_cache
+
+        digest = hashlib.sha256()
+        for f in files:
+            digest.update(f"{f}\0".encode() + f.read_bytes() + b"\0")
+        stored = regex_cache.remember("expanded-pack", digest.hexdigest(), lambda _: _expanded(path))
+        return stored[0], tuple(tuple(item) for item in stored[1])
+    return _expanded(path)
+
+
+def _expanded(path: Path) -> tuple[str, tuple[tuple[str, dict[str, Any]], ...]]:
     name, raw, vocab = read_pack(path)
     out = []
     for where, spec in raw:
