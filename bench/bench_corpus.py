@@ -18,6 +18,7 @@ import random
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from commlint.config import Config
 from commlint.corpus import collect_files, counter_for, measure_files
@@ -130,7 +131,7 @@ def main() -> None:
         generate(Path(tmp), args.words, args.docs)
         files = collect_files([tmp], Config.default())
         setups = [("local", 1), ("local", 2)] + ([] if args.no_dask else [("dask", 2)])
-        results = []
+        results: list[dict[str, Any]] = []
         for engine, jobs in setups:
             best, words = min(run(files, engine, jobs) for _ in range(args.repeat))
             results.append(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -134,21 +135,24 @@ def test_run_lints_a_file_once_however_often_it_is_named(project, monkeypatch):
 
 # -- types at the boundary -------------------------------------------------------------------------
 
+#: the API without its type hints: these calls pass the wrong types on purpose
+api: Any = commlint.api
+
 
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: commlint.lint_text(None), "text must be a str, not NoneType"),
-        (lambda: commlint.lint_text(b"totally secure"), r"text must be a str, not bytes \(decode bytes first"),
-        (lambda: commlint.lint_text("x", path=5), "path must be a str, an os.PathLike or None, not int"),
-        (lambda: commlint.lint_text("x", format=["md"]), "format must be a str or None, not list"),
-        (lambda: commlint.lint_text("x", config=5), "config must be a commlint.Config, a mapping .* not int"),
-        (lambda: commlint.lint_paths(5), r"paths must be a path \(str or os.PathLike\) or an iterable .* not int"),
-        (lambda: commlint.lint_paths(b"draft.md"), "paths must be a path .* not bytes"),
-        (lambda: commlint.lint_paths(["a.md", 7]), r"paths\[1\] must be a str or os.PathLike, not int"),
-        (lambda: commlint.lint_paths(["a.md"], config=5), "config must be a commlint.Config.* not int"),
-        (lambda: run(["-"], stdin=5), "stdin must be a str, bytes or None, not int"),
-        (lambda: run(["a.md"], overrides=["ignore"]), "overrides must be a mapping or None, not list"),
+        (lambda: api.lint_text(None), "text must be a str, not NoneType"),
+        (lambda: api.lint_text(b"totally secure"), r"text must be a str, not bytes \(decode bytes first"),
+        (lambda: api.lint_text("x", path=5), "path must be a str, an os.PathLike or None, not int"),
+        (lambda: api.lint_text("x", format=["md"]), "format must be a str or None, not list"),
+        (lambda: api.lint_text("x", config=5), "config must be a commlint.Config, a mapping .* not int"),
+        (lambda: api.lint_paths(5), r"paths must be a path \(str or os.PathLike\) or an iterable .* not int"),
+        (lambda: api.lint_paths(b"draft.md"), "paths must be a path .* not bytes"),
+        (lambda: api.lint_paths(["a.md", 7]), r"paths\[1\] must be a str or os.PathLike, not int"),
+        (lambda: api.lint_paths(["a.md"], config=5), "config must be a commlint.Config.* not int"),
+        (lambda: api.run(["-"], stdin=5), "stdin must be a str, bytes or None, not int"),
+        (lambda: api.run(["a.md"], overrides=["ignore"]), "overrides must be a mapping or None, not list"),
     ],
 )
 def test_wrong_types_are_clear_type_errors(call, message):

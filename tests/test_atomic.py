@@ -169,7 +169,7 @@ def test_failed_rename_leaves_the_original_and_no_temp_file(tmp_path: Path, monk
     def refuse(src, dst):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(atomic.os, "replace", refuse)
+    monkeypatch.setattr(os, "replace", refuse)  # the os module atomic.py uses
     with pytest.raises(atomic.WriteError, match=r"a\.md: cannot write fixes \(Permission denied\)"):
         atomic_write(doc, b"fixed\n", expected=Snapshot.take(doc))
     assert doc.read_text(encoding="utf-8") == "original\n"

@@ -1,4 +1,5 @@
-"""The project holds itself to its own standards: ruff on all its Python, strict mypy on commlint/."""
+"""The project holds itself to its own standards: ruff on all its Python, strict mypy on commlint/,
+mypy on the tests, benchmarks and plugins."""
 
 from __future__ import annotations
 
@@ -30,3 +31,20 @@ def test_ruff_lint_and_format_are_clean() -> None:
 def test_mypy_strict_is_clean() -> None:
     result = _run(sys.executable, "-m", "mypy")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_mypy_is_clean_on_tests_bench_and_plugins() -> None:
+    """The tests, the benchmarks and each plugin (its own root: the plugins' conftest files
+    would clash in one run), with tests/mypy.ini."""
+    config = str(REPO / "tests" / "mypy.ini")
+    runs = [(REPO, ["tests", "bench"])] + [(p, ["."]) for p in sorted((REPO / "plugins").iterdir()) if p.is_dir()]
+    for cwd, targets in runs:
+        result = subprocess.run(
+            [sys.executable, "-m", "mypy", "--config-file", config, *targets],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert result.returncode == 0, f"{cwd}: {result.stdout}{result.stderr}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import bad_actors, pack_toml, rule_toml, totally_secure, write_pack
@@ -56,7 +57,7 @@ def found(diags) -> list[tuple[str, str, int, int, int, int]]:
     return [(d.rule, d.severity, d.line, d.column, d.end_line, d.end_column) for d in diags]
 
 
-def lint(pack: Path, text: str = TEXT, path: str = "a.md", **keys) -> list[tuple[str, str, int, int, int, int]]:
+def lint(pack: Path, text: str = TEXT, path: str = "a.md", **keys: Any) -> list[tuple[str, str, int, int, int, int]]:
     return found(lint_text(text, path=path, config={"packs": [str(pack)], **keys}))
 
 
@@ -85,7 +86,8 @@ def test_select_by_id_name_and_category(pack):
 
 
 def test_extend_select_turns_on_an_off_by_default_rule(pack):
-    assert lint(pack, select=["CFG001", "CFG002", "CFG003"], **{"extend-select": ["CFG004"]}) == ALL_DEFAULT + [
+    extend: dict[str, Any] = {"extend-select": ["CFG004"]}
+    assert lint(pack, select=["CFG001", "CFG002", "CFG003"], **extend) == ALL_DEFAULT + [
         ("CFG004", "info", 1, 57, 1, 66)
     ]
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import run_cli
@@ -123,8 +125,8 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _den(r: object) -> list[dict[str, object]]:
-    data = json.loads(r.stdout)  # type: ignore[attr-defined]
+def _den(r: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
+    data = json.loads(r.stdout)
     return [d for f in data["files"] for d in f["diagnostics"] if d["rule"] == "DEN101"]
 
 

@@ -12,6 +12,7 @@ from commlint.config import Config
 from commlint.docgen import builtin_reference, is_builtin
 from commlint.docgen import main as docgen_main
 from commlint.engine import Linter
+from commlint.ruletypes.base import Rule
 
 REGENERATE = "python -m commlint.docgen docs/rules.md"
 
@@ -91,7 +92,7 @@ def _one_rule_per_category(rules: list) -> list:
     return list(seen.values())
 
 
-def _documented(rule: object, out: str) -> None:
+def _documented(rule: Rule, out: str) -> None:
     assert rule.rationale.splitlines()[0] in out
     for example in (*rule.examples_flag, *rule.examples_pass):
         assert example in out, (rule.id, example)

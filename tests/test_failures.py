@@ -129,7 +129,7 @@ def test_junit_fails_each_file_at_its_own_level(tmp_path):
         project(tmp_path / name, f"fail-level = '{level}'\nseverity = {{ FLT101 = 'warning' }}\n")
     proc = run_cli("check", "--format", "junit", "strict", "lax", cwd=tmp_path)
     assert proc.returncode == 1
-    cases = {c.get("name"): c for c in ET.fromstring(proc.stdout).iter("testcase")}
+    cases = {c.get("name", ""): c for c in ET.fromstring(proc.stdout).iter("testcase")}
     assert sorted(cases) == ["lax/draft.md", "strict/draft.md"]
     assert cases["strict/draft.md"].find("failure") is not None
     assert cases["lax/draft.md"].find("failure") is None  # its warning is below 'error'

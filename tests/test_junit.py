@@ -19,7 +19,18 @@ def _junit(cwd: Path, *args: str) -> tuple[ET.Element, int]:
 
 
 def _cases(root: ET.Element) -> dict[str, ET.Element]:
-    return {c.get("name"): c for c in root.iter("testcase")}
+    return {c.get("name", ""): c for c in root.iter("testcase")}
+
+
+def _child(element: ET.Element, tag: str) -> ET.Element:
+    """The one ``tag`` child of ``element`` (failing the test when there is none)."""
+    found = element.find(tag)
+    assert found is not None, f"no <{tag}> in <{element.tag}>"
+    return found
+
+
+def _text(element: ET.Element, tag: str) -> str:
+    return _child(element, tag).text or ""
 
 
 def test_structure_and_counts(tmp_path: Path) -> None:
@@ -39,15 +50,15 @@ def test_structure_and_counts(tmp_path: Path) -> None:
     assert cases["bad.md"].get("file") == "bad.md"
     (failure,) = cases["bad.md"].findall("failure")
     assert failure.get("message") == "2 finding(s) at or above warning: CIT101, CIT102"
-    lines = failure.text.strip().splitlines()
+    lines = (failure.text or "").strip().splitlines()
     assert lines == [
         "bad.md:3:19: CIT101 [error] Absolute claim: “totally secure”.",
         "bad.md:3:37: CIT102 [warning] Hype: game-changer",
     ]
     # below the fail level: listed, not failing
-    assert cases["bad.md"].find("system-out").text.strip() == "bad.md:5:9: CIT103 [info] Jargon: synergy."
+    assert _text(cases["bad.md"], "system-out").strip() == "bad.md:5:9: CIT103 [info] Jargon: synergy."
     assert cases["info.md"].find("failure") is None
-    assert "CIT103" in cases["info.md"].find("system-out").text
+    assert "CIT103" in _text(cases["info.md"], "system-out")
     assert list(cases["clean.md"]) == []
 
 
@@ -57,8 +68,8 @@ def test_fail_level_decides_failures(tmp_path: Path) -> None:
     root, code = _junit(tmp_path, "a.md", "--fail-level", "error")
     assert code == 0
     case = _cases(root)["a.md"]
-    assert case.find("failure") is None and "CIT102" in case.find("system-out").text
-    assert root.find("testsuite").get("failures") == "0"
+    assert case.find("failure") is None and "CIT102" in _text(case, "system-out")
+    assert _child(root, "testsuite").get("failures") == "0"
     props = {p.get("name"): p.get("value") for p in root.iter("property")}
     assert props["fail_level"] == "error"
 
@@ -71,7 +82,7 @@ def test_escaping_and_forbidden_characters(tmp_path: Path) -> None:
     assert code == 1
     case = _cases(root)[name]
     assert case.get("file") == name
-    text = case.find("failure").text
+    text = _text(case, "failure")
     assert '100% sure: foobar, <really> & "truly"' in text
     # U+0001 cannot appear in XML 1.0 at all: it is replaced, and the document still parses
     assert "Absolute claim: “totally\ufffdsecure”." in text
@@ -82,7 +93,7 @@ def test_unreadable_file_is_an_error_case(tmp_path: Path) -> None:
     (tmp_path / "bad.md").write_bytes(b"caf\xe9\n")
     root, code = _junit(tmp_path, "bad.md")
     assert code == 2
-    suite = root.find("testsuite")
+    suite = _child(root, "testsuite")
     assert (suite.get("tests"), suite.get("errors")) == ("1", "1")
-    error = _cases(root)["bad.md"].find("error")
-    assert error.get("type") == "InputError" and "not valid UTF-8" in error.get("message")
+    error = _child(_cases(root)["bad.md"], "error")
+    assert error.get("type") == "InputError" and "not valid UTF-8" in error.get("message", "")

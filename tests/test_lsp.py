@@ -167,8 +167,9 @@ def edits_of(action: lsp.CodeAction, uri: str) -> list[lsp.TextEdit]:
     assert edit is not None
     if edit.document_changes:
         (change,) = edit.document_changes
-        assert change.text_document.uri == uri
-        return list(change.edits)
+        assert isinstance(change, lsp.TextDocumentEdit) and change.text_document.uri == uri
+        return [e for e in change.edits if isinstance(e, lsp.TextEdit)]
+    assert edit.changes is not None
     return list(edit.changes[uri])
 
 
@@ -197,6 +198,7 @@ async def test_open_publishes_diagnostics_with_exact_ranges(tmp_path, encodings,
     )
     assert tst101.severity == lsp.DiagnosticSeverity.Error
     assert tst101.source == "commlint"
+    assert tst101.code_description is not None and tst101.data is not None
     assert tst101.code_description.href.endswith("/docs/rules.md#tst101-absolute-claim")
     assert tst101.data["version"] == 1
     assert tst101.data["suggestions"][0]["text"] == "designed to be secure"
@@ -584,7 +586,7 @@ async def test_an_exception_inside_a_rule_is_logged_and_the_server_lives(tmp_pat
         text = "A widget. kaboom. It is unhackable.\n"
         published = await next_diagnostics(client, uri, open_doc(client, uri, text), until=has_brk)
         # The broken rule contributes nothing but a CL901 error naming it; the others still report.
-        assert sorted(d.code for d in published.diagnostics) == ["BRK002", "CL901", "TST101"]
+        assert sorted(str(d.code) for d in published.diagnostics) == ["BRK002", "CL901", "TST101"]
         published = await next_diagnostics(client, uri, replace_all(client, uri, "A widget.\n", 2), until=has_brk)
         assert [d.code for d in published.diagnostics] == ["BRK002"]
     logged = [m.message for m in client.log_messages]
@@ -657,6 +659,7 @@ async def test_density_on_demand(tmp_path):
     assert any(m.message.startswith("Risk-term density:") for m in client.messages)
     # The document-level density finding is published as an ordinary diagnostic.
     (den,) = [d for d in published.diagnostics if d.code == "DEN101"]
+    assert den.data is not None
     assert den.data["scope"] == "document" and den.data["facts"]["baseline"] == "test-peers"
     assert den.range == lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=0, character=7))
 

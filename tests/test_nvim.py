@@ -72,7 +72,7 @@ def test_neovim_receives_the_diagnostics(tmp_path):
         SCRIPT.replace("OUT_PATH", json.dumps(str(out))).replace("PYTHON", json.dumps(sys.executable)), encoding="utf-8"
     )
     proc = subprocess.run(
-        [NVIM, "--headless", "--clean", "-n", "-c", f"luafile {script}"],
+        [str(NVIM), "--headless", "--clean", "-n", "-c", f"luafile {script}"],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import registered_plugin
@@ -88,7 +89,8 @@ def test_format_extension_formatter_and_configure_hooks(hooks_plugin, tmp_path):
         ("a.note", 2, 7, 2, 21)
     ]
     out = io.StringIO()
-    formatters()["count"](report, out, {})
+    count: Any = formatters()["count"]
+    count(report, out, {})
     assert out.getvalue() == "1\n"
     accepting = Config.from_dict(
         {

@@ -51,7 +51,7 @@ def corpus_and_patterns() -> tuple[list[str], list[regex.Pattern[str]]]:
                 if compiled is not None:
                     patterns.append(compiled)
         if rule.type == "substitution":
-            patterns.append(rule.pattern)
+            patterns.append(rule.pattern)  # type: ignore[attr-defined]  # a SubstitutionRule's one pattern
     texts = examples + EDGE_TEXTS + ["\n\n".join(examples)]
     return texts, patterns
 

@@ -478,10 +478,11 @@ def test_writing_rules_vocabulary_and_extends_examples_hold(tmp_path, number):
     from commlint.config import Config
     from commlint.engine import linter_for
     from commlint.packcheck import check_packs
+    from commlint.ruletypes.data import DataRule
 
     config = {"packs": [str(pack)], "select": ["ACME"]}
     (rule,) = linter_for(Config.from_dict(config)).rules
-    assert rule.examples_flag and rule.examples_pass
+    assert isinstance(rule, DataRule) and rule.examples_flag and rule.examples_pass
     for text, spans in zip(rule.examples_flag, rule.examples_flag_spans, strict=True):
         assert [(d.start, d.end) for d in lint_text(text, config=config)] == list(spans), text
     for text in rule.examples_pass:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import commlint_languagetool as lt
@@ -152,7 +153,7 @@ def test_real_server():
 
 
 def test_local_without_java_is_one_clear_error(monkeypatch):
-    monkeypatch.setattr(lt.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)  # the shutil the plugin uses
     monkeypatch.delenv(lt.ENV_URL, raising=False)
     with pytest.raises(GrammarUnavailable, match=r"needs Java 17\+.*languagetool-url"):
         lt.check("Some text.", {"language": "en-GB"})
