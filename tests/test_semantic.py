@@ -200,3 +200,17 @@ def test_mention_checks_stay_linear_on_one_huge_sentence() -> None:
 
 def test_an_accepted_product_name_does_not_hide_a_learned_sentence() -> None:
     assert [r for r, *_ in learned(NATSEC, accept=["Ostrava"])] == ["NSC901"]
+
+
+def test_short_sentences_and_titles_need_more_confidence() -> None:
+    from commlint.semantic.model import load_model
+    from commlint.semantic.rules import TITLE_BAR
+
+    weak = "Our submission to the national compute strategy consultation this spring"
+    strong = "Why national compute reserves matter for the next decade of research"
+    model = load_model()
+    assert 0.5 < model.score(weak).confidence < TITLE_BAR < model.score(strong).confidence
+    options = {"rules": {"NSC901": {"threshold": 0.5}}}
+    # the threshold alone would flag the weak title; the title bar holds it back
+    assert learned(f"## {weak}\n\nPlain words follow here.\n", **options) == []
+    assert [r for r, *_ in learned(f"## {strong}\n\nPlain words follow here.\n", **options)] == ["NSC901"]

@@ -23,7 +23,7 @@ from commlint.ruletypes.base import CheckContext, Finding, Rule, RuleEnv, Sugges
 MIN_WORDS, MAX_WORDS = 8, 150
 #: the bar for a block with no closing punctuation (a heading, a link title, a table cell): the
 #: classifier was trained on sentences, and titles of related posts read to it like claims
-TITLE_BAR = 0.9
+TITLE_BAR = 0.75
 #: the same bar for sentences this short: a bag of a few words is too little to go on
 SHORT_WORDS = 12
 _CLOSES = regex_cache.compile(r"[.!?:;…\"”’)\]*_]\s*$")
