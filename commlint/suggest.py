@@ -11,6 +11,7 @@ from commlint.ruletypes.base import SuggestionSpec
 
 PLACEHOLDER = regex_cache.compile(r"\{[^{}]+\}")
 _ARTICLE_BEFORE = regex_cache.compile(r"\b(a|an|A|An|AN)([ \t]+)$")
+_LINE_BREAK = regex_cache.compile(r"[ \t]*\r?\n[ \t]*")
 _ARTICLE_ACROSS_MARKUP = regex_cache.compile(r"\b(a|an|A|An|AN)[ \t]+[*_]+$")
 _VOWEL_SOUND_EXCEPTIONS = regex_cache.compile(
     # "a unique", "a user", "a one-off", "a European", "a urologist" (but "an unimportant")
@@ -130,6 +131,24 @@ def preserve_edges(original: str, replacement: str) -> str:
     return replacement
 
 
+def keep_line_breaks(original: str, replacement: str) -> str:
+    """A phrase wrapped over lines keeps its line breaks, at the spaces nearest to where they
+    were, so a fix does not join two lines of the file into one."""
+    breaks = list(_LINE_BREAK.finditer(original))
+    if not breaks or "\n" in replacement or " " not in replacement:
+        return replacement
+    out = list(replacement)
+    spaces = [i for i, c in enumerate(out) if c == " "]
+    for m in reversed(breaks):
+        if not spaces:
+            break
+        target = round(m.start() / max(1, len(original)) * len(replacement))
+        at = min(spaces, key=lambda i: abs(i - target))
+        spaces.remove(at)
+        out[at] = m.group()
+    return "".join(out)
+
+
 def _sentence_initial(doc: Document, start: int) -> bool:
     """True when prose ``start`` begins its sentence (after any opening quotes or emphasis)."""
     if not doc.sentences:
@@ -199,6 +218,8 @@ def make_suggestion(doc: Document, start: int, end: int, text: str, spec: Sugges
         return _by_hand(text, description, "the phrase spans formatting; edit it by hand", s_start, s_end)
     original = src[s_start:s_end]
     new = preserve_edges(original, match_case(original, text)) if not needs_input else text
+    if not needs_input:
+        new = keep_line_breaks(original, new)
     if not needs_input and _sentence_initial(doc, start):
         new = _capitalise(new)
     if not needs_input and original[:1].isupper() and _in_title(doc, start):

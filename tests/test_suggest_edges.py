@@ -100,3 +100,33 @@ def test_through_the_linter(tmp_path):
     diags = lint_text("It is AN UNHACKABLE vault. An unhackable one.\n", path="a.md", config=cfg)
     texts = [(d.suggestions[0].text, d.suggestions[0].start, d.suggestions[0].end) for d in diags]
     assert texts == [("A STRONGLY PROTECTED", 6, 19), ("A strongly protected", 27, 40)]
+
+
+@pytest.mark.parametrize(
+    ("original", "replacement", "expected"),
+    [
+        (
+            "reasons better than any human\nexpert",
+            "is designed to support human experts",
+            "is designed to support human\nexperts",
+        ),
+        ("totally\n  secure", "designed to be secure", "designed\n  to be secure"),
+        ("totally\r\nsecure", "designed to be secure", "designed to\r\nbe secure"),
+        ("totally secure", "designed to be secure", "designed to be secure"),  # no break: as is
+        ("un\nhackable", "strong", "strong"),  # nowhere to put it
+    ],
+)
+def test_keep_line_breaks(original, replacement, expected):
+    from commlint.suggest import keep_line_breaks
+
+    assert keep_line_breaks(original, replacement) == expected
+
+
+def test_a_fix_over_a_wrapped_phrase_keeps_the_lines(tmp_path):
+    from fixpack import write_pack
+
+    import commlint
+
+    cfg = write_pack(tmp_path)
+    text = "Our vault is totally\nsecure today.\n"
+    assert commlint.fix_text(text, path="a.md", config=cfg).text == "Our vault is well\nprotected today.\n"
