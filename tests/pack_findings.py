@@ -24,6 +24,7 @@ collection on the examples and checks it against tests/data/pack_findings.txt.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
 import sys
 from collections import Counter
@@ -57,12 +58,13 @@ def pattern_rules(linter: Linter | None = None) -> list[Rule]:
 
 
 def examples(rules: list[Rule]) -> list[tuple[str, str]]:
-    """(name, text) for every example of every rule, flag and pass."""
+    """(name, text) for every example of every rule, flag and pass; named by rule and text, so
+    an example added or moved elsewhere in a pack does not rename the others."""
     return [
-        (f"{r.id} {kind} {i}", text)
+        (f"{r.id} {kind} {hashlib.sha1(text.encode()).hexdigest()[:10]}", text)
         for r in rules
         for kind, texts in (("flag", r.examples_flag), ("pass", r.examples_pass))
-        for i, text in enumerate(texts)
+        for text in texts
     ]
 
 
