@@ -306,7 +306,7 @@ def lsp() -> dict[str, Any]:
     out = subprocess.run(
         [PY, str(BENCH / "bench_lsp.py"), "--json"], capture_output=True, text=True, check=True, cwd=REPO
     )
-    got = json.loads(out.stdout.strip().splitlines()[-1])
+    got = json.loads(out.stdout[out.stdout.index("{") :])
     return {
         "figure": "LSP didChange -> publish, 5,000 words",
         "result": got,
