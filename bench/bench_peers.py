@@ -303,9 +303,7 @@ def corpus(peers: dict[str, Path], rounds: int, tmp: Path, copies: int) -> dict[
 
 def lsp() -> dict[str, Any]:
     before = load()
-    out = subprocess.run(
-        [PY, str(BENCH / "bench_lsp.py"), "--json"], capture_output=True, text=True, cwd=REPO
-    )
+    out = subprocess.run([PY, str(BENCH / "bench_lsp.py"), "--json"], capture_output=True, text=True, cwd=REPO)
     if "{" not in out.stdout:  # it exits 1 when its own target is missed, with the figures
         raise SystemExit(f"bench_lsp.py failed: {out.stderr[-600:]}")
     got = json.loads(out.stdout[out.stdout.index("{") :])
