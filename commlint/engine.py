@@ -234,7 +234,7 @@ class Linter:
 
     def _lint(self, source: Source, fmt: str | None) -> LintResult:
         doc = self.document(source, fmt)
-        style = "html" if doc.format in ("markdown", "mdx", "html") else "text"
+        style = {"markdown": "html", "mdx": "html", "html": "html", "rst": "rst"}.get(doc.format, "text")
         suppressions = parse_suppressions(source.text, source.line_starts, style, doc.meta.get("code", ()))  # type: ignore[arg-type]
         ignored = self._ignored_for(source.path)
         accepted = self._accepted_spans(doc)

@@ -17,6 +17,8 @@ from commlint import regex_cache
 _WORDS = r"commlint-(disable-next-line|disable-line|disable|enable)\b[ \t]*([A-Za-z0-9_,\- \t]*?)"
 HTML_DIRECTIVE = regex_cache.compile(r"<!--[ \t]*" + _WORDS + r"[ \t]*-->")
 TEXT_DIRECTIVE = regex_cache.compile(r"^[ \t]*" + _WORDS + r"[ \t]*$")
+#: reStructuredText: the same words in a comment, ``.. commlint-disable-next-line ABS101``
+RST_DIRECTIVE = regex_cache.compile(r"^[ \t]*\.\.[ \t]+" + _WORDS + r"[ \t]*$")
 
 ALL = "*"
 
@@ -56,7 +58,7 @@ def _rules(text: str) -> set[str]:
 def parse_suppressions(
     text: str, line_starts: list[int], comment_style: str, skip: Iterable[tuple[int, int]] = ()
 ) -> Suppressions:
-    """Find directives in ``text``; ``comment_style`` is "html" or "text".
+    """Find directives in ``text``; ``comment_style`` is "html", "rst" or "text".
 
     Directives starting inside a ``skip`` range (source offsets of code blocks and code spans,
     where a document shows a directive rather than uses it) are ignored.
@@ -75,9 +77,10 @@ def parse_suppressions(
             line = bisect.bisect_right(line_starts, m.start())
             directives.append((line, m.group(1), _rules(m.group(2))))
     else:
+        pattern = RST_DIRECTIVE if comment_style == "rst" else TEXT_DIRECTIVE
         for index, start in enumerate(line_starts):
             end = line_starts[index + 1] if index + 1 < len(line_starts) else len(text)
-            m = TEXT_DIRECTIVE.match(text[start:end].rstrip("\r\n"))
+            m = pattern.match(text[start:end].rstrip("\r\n"))
             if m:
                 directives.append((index + 1, m.group(1), _rules(m.group(2))))
     if not directives:
@@ -104,6 +107,10 @@ def parse_suppressions(
                         exempt |= rules
             else:
                 target = line + 1 if kind == "disable-next-line" else line
+                if comment_style == "rst" and kind == "disable-next-line":
+                    # an RST comment ends at a blank line: "next line" is the next one with text
+                    while target < total_lines and not _line(text, line_starts, target).strip():
+                        target += 1
                 result.explicit.setdefault(target, set()).update(rules)
                 result.by_line.setdefault(target, set()).update(rules)
         if active:
@@ -111,3 +118,9 @@ def parse_suppressions(
         if exempt:
             result.exempt[line] = set(exempt)
     return result
+
+
+def _line(text: str, line_starts: list[int], line: int) -> str:
+    start = line_starts[line - 1]
+    end = line_starts[line] if line < len(line_starts) else len(text)
+    return text[start:end]

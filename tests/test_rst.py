@@ -62,3 +62,20 @@ def test_folder_walk_reads_rst(tmp_path, cfg):
 
     (tmp_path / "a.rst").write_text("Hello\n=====\n\nIt is totally secure.\n", encoding="utf-8")
     assert [(d.line, d.column) for d in lint_paths(tmp_path, config=cfg)] == [(4, 7)]
+
+
+def test_suppression_comments(cfg):
+    text = (
+        ".. commlint-disable-next-line RST001\n"
+        "\n"
+        "It is totally secure.\n"
+        "\n"
+        ".. commlint-disable RST002\n"
+        "\n"
+        "We stop bad actors and stay totally secure.\n"
+        "\n"
+        ".. commlint-enable\n"
+        "\n"
+        "Bad actors again.\n"
+    )
+    assert spans(text, cfg) == [("RST001", 7, 29, 7, 43), ("RST002", 11, 1, 11, 11)]
