@@ -74,6 +74,7 @@ def _flag_examples() -> list[tuple[str, str]]:
     return [(rule.id, ex) for rule in linter_for(builtin()).rules for ex in getattr(rule, "examples_flag", ())]
 
 
+@pytest.mark.slow  # one of the suite's slowest (README: the test command stays short; CI runs it)
 @pytest.mark.parametrize("unsafe", [False, True], ids=["fix", "unsafe-fixes"])
 def test_fixes_on_every_flag_example_add_none_of_our_grammar_problems(unsafe):
     bad = []
@@ -84,6 +85,7 @@ def test_fixes_on_every_flag_example_add_none_of_our_grammar_problems(unsafe):
     assert bad == []
 
 
+@pytest.mark.slow  # one of the suite's slowest (README: the test command stays short; CI runs it)
 @pytest.mark.parametrize("unsafe", [False, True], ids=["fix", "unsafe-fixes"])
 def test_fixes_on_every_flag_example_add_no_harper_problem(unsafe):
     """Harper checks the result independently: the fixes were chosen without it."""

@@ -117,6 +117,7 @@ def _documented_commands() -> tuple[list[dict], list[str]]:
     return blocks, [" ".join(c.split()) for c in commands]
 
 
+@pytest.mark.slow  # one of the suite's slowest (README: the test command stays short; CI runs it)
 def test_documented_workflows_parse_and_their_commands_run(tmp_path: Path) -> None:
     blocks, commands = _documented_commands()
     sarif_job = next(b for b in blocks if "security-events" in str(b.get("permissions", "")))

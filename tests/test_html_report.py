@@ -107,6 +107,7 @@ def _dated_corpus(root: Path) -> Path:
     return root
 
 
+@pytest.mark.slow  # one of the suite's slowest (README: the test command stays short; CI runs it)
 def test_stats_report_draws_every_chart_in_chromium(tmp_path: Path) -> None:
     from conftest import run_cli
 

@@ -59,6 +59,7 @@ def test_readme_precommit_rev_is_the_release_tag_and_exists():
     assert RELEASE in tags, f"the README pins rev {RELEASE}, but this repository has no such tag (has: {tags})"
 
 
+@pytest.mark.slow  # one of the suite's slowest (README: the test command stays short; CI runs it)
 def test_pytest_starts_without_warnings():
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "tests/test_text.py"],

@@ -61,6 +61,7 @@ def test_most_builtin_patterns_have_leading_words(corpus_and_patterns) -> None:
     assert sum(leads(p.pattern) is not None for p in patterns) >= 0.8 * len(patterns)
 
 
+@pytest.mark.slow  # one of the suite's slowest (README: the test command stays short; CI runs it)
 def test_finditer_and_search_match_plain_regex_exactly(corpus_and_patterns) -> None:
     texts, patterns = corpus_and_patterns
     rnd = random.Random(7)
@@ -265,6 +266,7 @@ def no_disk_cache() -> Iterator[None]:
         yield
 
 
+@pytest.mark.slow  # one of the suite's slowest (README: the test command stays short; CI runs it)
 @settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(_case(), st.integers(0, 60), st.integers(0, 60))
 @example(case=("(?:secure){e<=1}", int(DEFAULT_FLAGS), "Totally securr."), lo=0, width=0)

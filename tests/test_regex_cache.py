@@ -48,6 +48,7 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
     assert [m.span() for m in cache.compile(PATTERN, DEFAULT_FLAGS).finditer(TEXT)]
 
 
+@pytest.mark.slow  # one of the suite's slowest (README: the test command stays short; CI runs it)
 def test_cli_runs_fill_and_reuse_the_cache_with_patterns_only(tmp_path: Path) -> None:
     draft = tmp_path / "draft.md"
     secret = "Zanzibar-unreleased-codename"

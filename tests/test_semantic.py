@@ -176,6 +176,7 @@ def test_claims_that_look_like_mentions_stay_claims(claim: str) -> None:
     assert "ABS102" in rules, (claim, rules)
 
 
+@pytest.mark.slow  # one of the suite's slowest (README: the test command stays short; CI runs it)
 def test_mention_checks_stay_linear_on_one_huge_sentence() -> None:
     from commlint import mentions
 
