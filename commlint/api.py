@@ -207,7 +207,7 @@ def run(
     for item in lint_in_order(work(), in_process, jobs):
         if isinstance(item, CommlintError):
             fail(item)
-        else:
+        elif isinstance(item, LintResult):
             report.results.append(item)
     report.set_fail_level(linter.config.fail_level for linter in used)
     report.add_plugin_failures(plugin_failures)

@@ -50,9 +50,14 @@ class LintResult:
         """This result without its prose view (the largest part of it: two offsets per
         character), for a run that only reports: what formatters read stays (source,
         diagnostics, extras, format, word count). Keeps a long run's memory flat."""
+        from commlint.accepted import result_fingerprints  # accepted reads engine results
+
         doc = self.document
         summary = ReleasedDocument(source=doc.source, format=doc.format, prose="", starts=[], ends=[])
         summary.word_total = doc.word_count
+        # Fingerprints read the prose around each finding (SARIF, accepted findings): take
+        # them now, while the prose view is still here.
+        summary.fingerprints = result_fingerprints(self)
         return LintResult(self.path, self.source, summary, self.diagnostics, self.extras, self.config)
 
 
@@ -60,6 +65,7 @@ class ReleasedDocument(Document):
     """A linted document's format and word count, its prose view let go (LintResult.released)."""
 
     word_total: int = 0
+    fingerprints: list[Any] | None = None  # accepted.result_fingerprints, taken before release
 
     @property
     def word_count(self) -> int:

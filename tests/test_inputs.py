@@ -196,7 +196,8 @@ def test_fix_keeps_lone_cr_line_breaks(tmp_path, cli):
     (tmp_path / "cr.md").write_bytes(("Launch news.\r" + CLAIM + "\r").encode("utf-8"))
     proc = cli("check", "--fix", "cr.md", cwd=tmp_path)
     assert "INP003   1 fixed, 0 left" in proc.stderr
-    assert (tmp_path / "cr.md").read_bytes() == b"Launch news.\rOur vault is totally hardened.\r"
+    # the swap takes its intensifier with it ("totally unhackable" -> "hardened")
+    assert (tmp_path / "cr.md").read_bytes() == b"Launch news.\rOur vault is hardened.\r"
 
 
 # -- nesting depth never hides prose ----------------------------------------------------------

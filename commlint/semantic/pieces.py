@@ -28,7 +28,8 @@ _TOKENS = regex_cache.compile(r"[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*|[%$€£
 
 def tokens(text: str) -> list[str]:
     """The tokens of ``text``, in order: both the piece features and the n-grams read these."""
-    return _TOKENS.findall(text)
+    found: list[str] = _TOKENS.findall(text)
+    return found
 
 
 def normal(token: str) -> str:
