@@ -124,23 +124,27 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _names(table: Any, where: str) -> tuple[Name, ...]:
+def _table(table: Any, where: str, key: str, keys: set[str], shape: str) -> dict[str, Any]:
+    """``table`` checked as a table (``shape`` says what it should hold) with only ``keys``."""
     if not isinstance(table, dict):
-        raise ConfigError(f"{where}: names must be a table with 'ignore-case' and/or 'match-case' lists")
-    unknown = set(table) - {"ignore-case", "match-case", "description"}
+        raise ConfigError(f"{where}: {key} must be a table{shape}")
+    unknown = set(table) - keys - {"description"}
     if unknown:
-        raise ConfigError(f"{where}: names: unknown key(s) {', '.join(sorted(unknown))}")
+        raise ConfigError(f"{where}: {key}: unknown key(s) {', '.join(sorted(unknown))}")
+    return table
+
+
+def _names(table: Any, where: str) -> tuple[Name, ...]:
+    table = _table(
+        table, where, "names", {"ignore-case", "match-case"}, " with 'ignore-case' and/or 'match-case' lists"
+    )
     ignore = _strings(table.get("ignore-case", []), f"{where}: names.ignore-case")
     match = _strings(table.get("match-case", []), f"{where}: names.match-case")
     return tuple(Name(t, True) for t in ignore) + tuple(Name(t, False) for t in match)
 
 
 def _protect(table: Any, where: str, families: tuple[Family, ...]) -> Protect:
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where}: protect must be a table")
-    unknown = set(table) - {"families", "sentences", "description"}
-    if unknown:
-        raise ConfigError(f"{where}: protect: unknown key(s) {', '.join(sorted(unknown))}")
+    table = _table(table, where, "protect", {"families", "sentences"}, "")
     fams = _strings(table.get("families", []), f"{where}: protect.families")
     known = {f.name for f in families}
     for f in fams:

@@ -25,7 +25,7 @@ import regex
 from commlint.errors import ConfigError
 from commlint.examples import plain_example
 from commlint.packs import PATTERN_LISTS, expand_spec, pack_files, read_pack, read_toml, vocab_folders
-from commlint.ruletypes.base import DEFAULT_FLAGS
+from commlint.ruletypes.base import DEFAULT_FLAGS, pattern_marks
 from commlint.vocab import REFERENCE, Vocabularies
 
 #: the longest line a pack or vocabulary file may have
@@ -155,55 +155,26 @@ def _as_list(value: Any) -> list[str]:
 def _alternations(pattern: str) -> Iterator[str]:
     """Every ``(?:...)`` group of ``pattern`` that holds a top-level ``|``."""
     stack: list[int] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            i += 1
-            if i < n and pattern[i] == "^":
-                i += 1
-            if i < n and pattern[i] == "]":
-                i += 1
-            while i < n and pattern[i] != "]":
-                i += 2 if pattern[i] == "\\" else 1
-        elif c == "(":
+    for i, c in pattern_marks(pattern):
+        if c == "(":
             stack.append(i)
         elif c == ")" and stack:
-            start = stack.pop()
-            group = pattern[start : i + 1]
+            group = pattern[stack.pop() : i + 1]
             if group.startswith("(?:") and len(_split_top(group[3:-1])) > 1:
                 yield group
-        i += 1
 
 
 def _split_top(body: str) -> list[str]:
     """``body`` split at its top-level ``|``."""
-    parts, depth, i, last = [], 0, 0, 0
-    while i < len(body):
-        c = body[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            j = i + 1
-            if j < len(body) and body[j] == "^":
-                j += 1
-            if j < len(body) and body[j] == "]":
-                j += 1
-            while j < len(body) and body[j] != "]":
-                j += 2 if body[j] == "\\" else 1
-            i = j
-        elif c == "(":
+    parts, depth, last = [], 0, 0
+    for i, c in pattern_marks(body):
+        if c == "(":
             depth += 1
         elif c == ")":
             depth -= 1
-        elif c == "|" and depth == 0:
+        elif depth == 0:
             parts.append(body[last:i])
             last = i + 1
-        i += 1
     parts.append(body[last:])
     return parts
 

@@ -242,6 +242,27 @@ def _csv_number(x: Any, digits: int = 4) -> str:
     return f"{x:.{digits}f}"
 
 
+def _count_header(labels: list[str]) -> list[str]:
+    """Column names for each group's count, rate and interval (the families and series tables)."""
+    return [f"{lb}_{col}" for lb in labels for col in ("documents", "words", "count", "rate", "low", "high")]
+
+
+def _count_cells(totals: dict[str, Any], c: dict[str, Any]) -> list[Any]:
+    """``totals``' documents and words, then ``c``'s count, rate and interval."""
+    return [
+        totals["documents"],
+        totals["words"],
+        c["count"],
+        _csv_number(c["rate"]),
+        _csv_number(c["low"]),
+        _csv_number(c["high"]),
+    ]
+
+
+def _ratio_cells(r: dict[str, Any]) -> list[str]:
+    return [_csv_number(r["ratio"]), _csv_number(r["low"]), _csv_number(r["high"])]
+
+
 def write_csv(table: dict[str, Any], out: IO[str], which: str = "families") -> None:
     """One table as CSV: families (the default), groups, terms, documents or series."""
     writer = csv.writer(out, lineterminator="\n")
@@ -249,9 +270,7 @@ def write_csv(table: dict[str, Any], out: IO[str], which: str = "families") -> N
     ratio = table.get("ratio")
     labels = [g["label"] for g in groups]
     if which == "families":
-        header = ["lexicon", "family"]
-        for lb in labels:
-            header += [f"{lb}_documents", f"{lb}_words", f"{lb}_count", f"{lb}_rate", f"{lb}_low", f"{lb}_high"]
+        header = ["lexicon", "family", *_count_header(labels)]
         if ratio:
             header += [f"ratio_{ratio['label']}", "ratio_low", "ratio_high"]
         writer.writerow(header)
@@ -260,18 +279,10 @@ def write_csv(table: dict[str, Any], out: IO[str], which: str = "families") -> N
                 row: list[Any] = [name, fam]
                 for g in groups:
                     lx = g["lexicons"][name]
-                    c = lx["all"] if fam == "ALL" else lx["families"][fam]
-                    row += [
-                        g["documents"],
-                        g["words"],
-                        c["count"],
-                        _csv_number(c["rate"]),
-                        _csv_number(c["low"]),
-                        _csv_number(c["high"]),
-                    ]
+                    row += _count_cells(g, lx["all"] if fam == "ALL" else lx["families"][fam])
                 if ratio:
                     r = ratio["lexicons"][name]["all"] if fam == "ALL" else ratio["lexicons"][name]["families"][fam]
-                    row += [_csv_number(r["ratio"]), _csv_number(r["low"]), _csv_number(r["high"])]
+                    row += _ratio_cells(r)
                 writer.writerow(row)
     elif which == "groups":
         writer.writerow(
@@ -297,12 +308,7 @@ def write_csv(table: dict[str, Any], out: IO[str], which: str = "families") -> N
                     [
                         name,
                         g["label"],
-                        g["documents"],
-                        g["words"],
-                        lx["all"]["count"],
-                        _csv_number(lx["all"]["rate"]),
-                        _csv_number(lx["all"]["low"]),
-                        _csv_number(lx["all"]["high"]),
+                        *_count_cells(g, lx["all"]),
                         _csv_number(lx["median"]),
                         _csv_number(lx["p90"]),
                         lx["top_documents"],
@@ -352,9 +358,7 @@ def write_csv(table: dict[str, Any], out: IO[str], which: str = "families") -> N
             from commlint.errors import UsageError
 
             raise UsageError("stats: --table series needs --manifest FILE --group-by COLUMN")
-        header = ["lexicon", series["column"]]
-        for lb in labels:
-            header += [f"{lb}_documents", f"{lb}_words", f"{lb}_count", f"{lb}_rate", f"{lb}_low", f"{lb}_high"]
+        header = ["lexicon", series["column"], *_count_header(labels)]
         if ratio:
             header += ["ratio", "ratio_low", "ratio_high"]
         writer.writerow(header)
@@ -362,20 +366,9 @@ def write_csv(table: dict[str, Any], out: IO[str], which: str = "families") -> N
             for r in rows:
                 row = [name, r["value"]]
                 for c in r["groups"]:
-                    row += [
-                        c["documents"],
-                        c["words"],
-                        c["count"],
-                        _csv_number(c["rate"]),
-                        _csv_number(c["low"]),
-                        _csv_number(c["high"]),
-                    ]
+                    row += _count_cells(c, c)
                 if ratio:
-                    row += [
-                        _csv_number(r["ratio"]["ratio"]),
-                        _csv_number(r["ratio"]["low"]),
-                        _csv_number(r["ratio"]["high"]),
-                    ]
+                    row += _ratio_cells(r["ratio"])
                 writer.writerow(row)
 
 

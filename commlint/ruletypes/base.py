@@ -372,10 +372,10 @@ def _alternation(items: list[str]) -> str | None:
     return None
 
 
-def _parens(pattern: str, start: int = 0) -> Iterator[tuple[int, int]]:
-    """(index, depth after it) for each group parenthesis from ``start``, skipping escapes and
-    character classes, where a parenthesis is literal."""
-    depth, i, n = 0, start, len(pattern)
+def pattern_marks(pattern: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """(index, character) for each ``(``, ``)`` and ``|`` of ``pattern`` from ``start`` that is
+    neither escaped nor inside a character class (where those characters are literal)."""
+    i, n = start, len(pattern)
     while i < n:
         c = pattern[i]
         if c == "\\":
@@ -389,10 +389,18 @@ def _parens(pattern: str, start: int = 0) -> Iterator[tuple[int, int]]:
                 i += 1
             while i < n and pattern[i] != "]":
                 i += 2 if pattern[i] == "\\" else 1
-        elif c in "()":
+        elif c in "()|":
+            yield i, c
+        i += 1
+
+
+def _parens(pattern: str, start: int = 0) -> Iterator[tuple[int, int]]:
+    """(index, depth after it) for each group parenthesis from ``start`` (see pattern_marks)."""
+    depth = 0
+    for i, c in pattern_marks(pattern, start):
+        if c != "|":
             depth += 1 if c == "(" else -1
             yield i, depth
-        i += 1
 
 
 def _closed(pattern: str) -> bool:
