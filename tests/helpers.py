@@ -93,6 +93,37 @@ def bad_actors(rule_id: str, message: str = "bad actors", severity: str | None =
     return phrase_rule(rule_id, "bad-actors", "alarmist", message, severity, r"\bbad actors\b", **extra)
 
 
+def hard_paragraph(rule_id: str) -> str:
+    """A readability rule: a paragraph of 20+ words above Flesch-Kincaid grade 12."""
+    return rule_toml(
+        id=rule_id,
+        name="hard-paragraph",
+        type="readability",
+        category="readability",
+        severity="info",
+        message="Paragraph is hard to read",
+        metric="flesch_kincaid_grade",
+        max=12,
+        per="paragraph",
+        min_words=20,
+    )
+
+
+def hard_document(rule_id: str) -> str:
+    """A readability rule: a document of 20+ words below Flesch reading ease 30."""
+    return rule_toml(
+        id=rule_id,
+        name="hard-document",
+        type="readability",
+        category="readability",
+        severity="info",
+        message="Document is hard to read",
+        metric="flesch_reading_ease",
+        min=30,
+        min_words=20,
+    )
+
+
 def substitution_rule(
     rule_id: str,
     name: str,

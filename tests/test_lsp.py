@@ -173,6 +173,17 @@ def edits_of(action: lsp.CodeAction, uri: str) -> list[lsp.TextEdit]:
     return list(edit.changes[uri])
 
 
+async def actions_for(client: Any, uri: str, diag: lsp.Diagnostic) -> Any:
+    """The code actions the server offers at one diagnostic, asked the way an editor asks."""
+    return await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            range=diag.range,
+            context=lsp.CodeActionContext(diagnostics=[diag]),
+        )
+    )
+
+
 # -- tests ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("encodings", "expected", "start", "end"),
@@ -262,13 +273,7 @@ async def test_quick_fix_applies_through_the_returned_edit(tmp_path):
     async with session(tmp_path) as client:
         published = await next_diagnostics(client, uri, open_doc(client, uri, RISKY))
         tst101 = next(d for d in published.diagnostics if d.code == "TST101")
-        actions = await client.text_document_code_action_async(
-            lsp.CodeActionParams(
-                text_document=lsp.TextDocumentIdentifier(uri=uri),
-                range=tst101.range,
-                context=lsp.CodeActionContext(diagnostics=[tst101]),
-            )
-        )
+        actions = await actions_for(client, uri, tst101)
         titles = [a.title for a in actions]
         fix = next(a for a in actions if a.kind == lsp.CodeActionKind.QuickFix and a.title.startswith("Replace"))
         assert fix.title == "Replace “totally secure” with “designed to be secure”"
@@ -281,13 +286,7 @@ async def test_quick_fix_applies_through_the_returned_edit(tmp_path):
 
         # The finding that needs author input offers no edit, only the disable action.
         unm = published.diagnostics[0]
-        actions = await client.text_document_code_action_async(
-            lsp.CodeActionParams(
-                text_document=lsp.TextDocumentIdentifier(uri=uri),
-                range=unm.range,
-                context=lsp.CodeActionContext(diagnostics=[unm]),
-            )
-        )
+        actions = await actions_for(client, uri, unm)
         assert [a.title for a in actions] == ["Disable TST102 for this line"]
 
 
@@ -298,13 +297,7 @@ async def test_unsafe_suggestion_is_labelled_and_not_preferred(tmp_path):
     async with session(tmp_path) as client:
         published = await next_diagnostics(client, uri, open_doc(client, uri, "It is unhackable.\n"))
         (diag,) = published.diagnostics
-        actions = await client.text_document_code_action_async(
-            lsp.CodeActionParams(
-                text_document=lsp.TextDocumentIdentifier(uri=uri),
-                range=diag.range,
-                context=lsp.CodeActionContext(diagnostics=[diag]),
-            )
-        )
+        actions = await actions_for(client, uri, diag)
     assert [(a.title, a.is_preferred) for a in actions] == [
         ("Replace “unhackable” with “designed to be secure”", True),
         ("Replace “unhackable” with “hardened against known attacks” (unsafe)", False),
@@ -323,13 +316,7 @@ async def test_no_quick_fix_where_the_words_are_not_a_claim(tmp_path):
         published = await next_diagnostics(client, uri, open_doc(client, uri, text))
         assert [d.code for d in published.diagnostics] == ["TST101", "TST101"]
         for diag in published.diagnostics:
-            actions = await client.text_document_code_action_async(
-                lsp.CodeActionParams(
-                    text_document=lsp.TextDocumentIdentifier(uri=uri),
-                    range=diag.range,
-                    context=lsp.CodeActionContext(diagnostics=[diag]),
-                )
-            )
+            actions = await actions_for(client, uri, diag)
             assert [a.title for a in actions] == ["Disable TST101 for this line"]
 
 
@@ -380,13 +367,7 @@ async def test_disable_for_this_line_inserts_the_suppression(tmp_path, name, lan
     async with session(tmp_path) as client:
         published = await next_diagnostics(client, uri, open_doc(client, uri, text, language))
         (diag,) = published.diagnostics
-        actions = await client.text_document_code_action_async(
-            lsp.CodeActionParams(
-                text_document=lsp.TextDocumentIdentifier(uri=uri),
-                range=diag.range,
-                context=lsp.CodeActionContext(diagnostics=[diag]),
-            )
-        )
+        actions = await actions_for(client, uri, diag)
         disable = next(a for a in actions if a.title == "Disable TST101 for this line")
         new_text = apply_edits(text, edits_of(disable, uri))
         lines = new_text.splitlines()
@@ -397,13 +378,7 @@ async def test_disable_for_this_line_inserts_the_suppression(tmp_path, name, lan
         newer = new_text.replace("totally secure.", "totally secure and perfectly safe.")
         published = await next_diagnostics(client, uri, replace_all(client, uri, newer, 3))
         (diag,) = published.diagnostics
-        actions = await client.text_document_code_action_async(
-            lsp.CodeActionParams(
-                text_document=lsp.TextDocumentIdentifier(uri=uri),
-                range=diag.range,
-                context=lsp.CodeActionContext(diagnostics=[diag]),
-            )
-        )
+        actions = await actions_for(client, uri, diag)
         disable = next(a for a in actions if a.title == "Disable TST103 for this line")
         merged = apply_edits(newer, edits_of(disable, uri))
         assert directive.replace("TST101", "TST101, TST103") in merged.splitlines()

@@ -6,36 +6,15 @@ from __future__ import annotations
 
 import json
 
-from helpers import pack_toml, rule_toml, totally_secure, write_project
+from helpers import hard_document, hard_paragraph, pack_toml, totally_secure, write_project
 
 from commlint.plugins import formatters
 
 PACK = pack_toml(
     "polish",
     totally_secure("POL001"),
-    rule_toml(
-        id="POL002",
-        name="hard-paragraph",
-        type="readability",
-        category="readability",
-        severity="info",
-        message="Paragraph is hard to read",
-        metric="flesch_kincaid_grade",
-        max=12,
-        per="paragraph",
-        min_words=20,
-    ),
-    rule_toml(
-        id="POL003",
-        name="hard-document",
-        type="readability",
-        category="readability",
-        severity="info",
-        message="Document is hard to read",
-        metric="flesch_reading_ease",
-        min=30,
-        min_words=20,
-    ),
+    hard_paragraph("POL002"),
+    hard_document("POL003"),
 )
 
 HARD = (

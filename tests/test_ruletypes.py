@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import regex
-from helpers import pack_toml, registered_plugin, rule_toml, write_pack
+from helpers import hard_document, hard_paragraph, pack_toml, registered_plugin, rule_toml, write_pack
 
 from commlint.api import lint_text
 from commlint.hookspecs import hookimpl
@@ -70,29 +70,8 @@ PACK = pack_toml(
         max=1,
         per="sentence",
     ),
-    rule_toml(
-        id="RTR001",
-        name="hard-paragraph",
-        type="readability",
-        category="readability",
-        severity="info",
-        message="Paragraph is hard to read",
-        metric="flesch_kincaid_grade",
-        max=12,
-        per="paragraph",
-        min_words=20,
-    ),
-    rule_toml(
-        id="RTR002",
-        name="hard-document",
-        type="readability",
-        category="readability",
-        severity="info",
-        message="Document is hard to read",
-        metric="flesch_reading_ease",
-        min=30,
-        min_words=20,
-    ),
+    hard_paragraph("RTR001"),
+    hard_document("RTR002"),
     rule_toml(
         id="RTX001",
         name="catastrophic-user-pattern",
