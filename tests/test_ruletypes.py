@@ -127,7 +127,7 @@ def test_phrase_extend_exceptions_option(pack):
         ("IT IS FULLY SECURE!", (1, 7, 1, 19), "DESIGNED TO BE SECURE"),
         ("We guarantee uptime.", (1, 4, 1, 13), "aim"),  # an unmatched group expands to ""
         ("Guarantees apply.", (1, 1, 1, 11), "Aims"),
-        ("It is fully\nsafe.", (1, 7, 2, 5), "designed to be safe"),  # wrapped: still a safe edit
+        ("It is fully\nsafe.", (1, 7, 2, 5), "designed to\nbe safe"),  # wrapped: safe, keeps the line break
     ],
 )
 def test_substitution_capture_groups_and_case(pack, text, span, replacement):
