@@ -42,6 +42,7 @@ class SentenceScore:
     category: str
     confidence: float
     flagged: bool
+    risk: float  # all risk categories together: 1 - P(neutral)
 
 
 class TableModel:
@@ -51,6 +52,8 @@ class TableModel:
         self.meta = meta
         self.labels: list[str] = list(meta["labels"])  # type: ignore[call-overload]
         self.thresholds: dict[str, float] = dict(meta["thresholds"])  # type: ignore[call-overload]
+        #: the bar on all risk categories together (a sentence split between two is still risky)
+        self.any_risk_bar = float(meta.get("any_risk_bar", 2.0))  # type: ignore[arg-type]
         self.bias: list[float] = list(meta["bias"])  # type: ignore[call-overload]
         k = len(self.labels)
         n_pieces = int(meta["pieces"])  # type: ignore[call-overload]
@@ -140,7 +143,8 @@ class TableModel:
         best = max((c for c in range(self._k) if c != self._neutral), key=probs.__getitem__)
         label = self.labels[best]
         bar = (thresholds or {}).get(label, self.thresholds[label])
-        return SentenceScore(label, probs[best], probs[best] >= bar)
+        risk = 1.0 - probs[self._neutral]
+        return SentenceScore(label, probs[best], probs[best] >= bar or risk >= self.any_risk_bar, risk)
 
     def score_many(self, texts: Sequence[str], thresholds: dict[str, float] | None = None) -> list[SentenceScore]:
         return [self.score(t, thresholds) for t in texts]

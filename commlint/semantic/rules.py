@@ -217,9 +217,11 @@ class LearnedCategoryRule(Rule):
             if score.category != self.cat.label:
                 continue
             bar = self.threshold if self.threshold is not None else score.bar
+            # the bar on all risk categories together; a threshold set for this rule replaces both
+            any_bar = score.any_bar if self.threshold is None else 2.0
             if score.title:
-                bar = max(bar, TITLE_BAR)
-            if score.confidence < bar:
+                bar, any_bar = max(bar, TITLE_BAR), max(any_bar, TITLE_BAR)
+            if score.confidence < bar and score.risk < any_bar:
                 continue
             if self.cat.label in BALANCED_BY_MITIGATION and _mitigated_nearby(doc, start):
                 continue
@@ -238,6 +240,8 @@ class _Scored:
     category: str
     confidence: float
     bar: float
+    risk: float  # all risk categories together
+    any_bar: float
     title: bool  # short, or a whole block with no closing punctuation: held to TITLE_BAR
 
 
@@ -258,7 +262,8 @@ def sentence_scores(doc: Document) -> list[tuple[int, int, _Scored]]:
             continue
         score = model.score(text)
         title = len(text.split()) < SHORT_WORDS or (not _CLOSES.search(text) and _whole_block(prose, start, end))
-        out.append((start, end, _Scored(score.category, score.confidence, model.thresholds[score.category], title)))
+        bar = model.thresholds[score.category]
+        out.append((start, end, _Scored(score.category, score.confidence, bar, score.risk, model.any_risk_bar, title)))
     doc.meta["semantic-scores"] = out
     return out
 
