@@ -1,4 +1,4 @@
-"""Wheel build hook: prepare commlint's compiled patterns (commlint/prepare.py) into the wheel,
+"""Wheel build hook: prepare commlint's compiled patterns (commlint/matching/prepare.py) into the wheel,
 so the first run after installing pays no pattern compiling. If preparing fails (a build
 environment without the runtime dependencies), the wheel is built without the file and the
 first run compiles and caches as before."""
@@ -24,7 +24,7 @@ class PreparePatternsHook(BuildHookInterface):  # type: ignore[misc]
         out = Path(tempfile.mkdtemp(prefix="commlint-prepared-")) / "patterns.marshal"
         env = {**os.environ, "PYTHONPATH": self.root}
         proc = subprocess.run(
-            [sys.executable, "-m", "commlint.prepare", str(out)], cwd=self.root, env=env, capture_output=True, text=True
+            [sys.executable, "-m", "commlint.matching.prepare", str(out)], cwd=self.root, env=env, capture_output=True, text=True
         )
         if proc.returncode != 0 or not out.exists():
             sys.stderr.write(f"commlint: compiled patterns not prepared ({proc.stderr.strip()[-300:]})\n")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from commlint.config import Config
-from commlint.corpus import collect_files, counter_for, measure_files
+from commlint.density.corpus import collect_files, counter_for, measure_files
 
 WORDS = [
     "announce",

@@ -19,8 +19,8 @@ from pathlib import Path
 from prose import press_release
 
 from commlint.config import Config
-from commlint.engine import Linter
-from commlint.source import decode
+from commlint.engine.linter import Linter
+from commlint.source.decode import decode
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"

@@ -31,7 +31,7 @@ from pygls.lsp.client import LanguageClient
 
 from commlint.lsp.config import DEFAULT_DEBOUNCE_MS
 from commlint.lsp.incremental import IncrementalLinter
-from commlint.source import Source
+from commlint.source.decode import Source
 
 TARGET_P95_MS = 50.0
 
@@ -133,7 +133,7 @@ def main() -> int:
 
     from commlint.api import lint_result
     from commlint.config import Config
-    from commlint.engine import Linter
+    from commlint.engine.linter import Linter
 
     text = press_release(args.words, seed=3)
     with tempfile.TemporaryDirectory() as tmp:

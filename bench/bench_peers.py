@@ -194,8 +194,8 @@ def cold(peers: dict[str, Path], rounds: int, tmp: Path, first: bool) -> dict[st
 INPROC_COMMLINT = """
 import json, sys, time
 from commlint.config import Config
-from commlint.engine import Linter
-from commlint.source import decode
+from commlint.engine.linter import Linter
+from commlint.source.decode import decode
 docs = json.load(open(sys.argv[1]))
 linter = Linter(Config.default())
 linter.lint(decode(docs[0].encode(), "warm.md"))

@@ -22,9 +22,9 @@ from pathlib import Path
 from prose import press_release
 
 from commlint.config import Config
-from commlint.engine import Linter
+from commlint.engine.linter import Linter
 from commlint.semantic.model import load_model
-from commlint.source import decode
+from commlint.source.decode import decode
 
 REPO = Path(__file__).resolve().parent.parent
 LABS = REPO.parent / "shared" / "corpus-labs"

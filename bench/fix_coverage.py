@@ -24,7 +24,7 @@ def coverage() -> tuple[dict[str, Counter[str]], list[str]]:
     """Counts per rule id, and one line per fix that was chosen and then skipped."""
     import commlint
     from commlint.config import Config
-    from commlint.engine import linter_for
+    from commlint.engine.linter import linter_for
 
     config = Config.default(REPO)
     table: dict[str, Counter[str]] = {}

@@ -45,7 +45,7 @@ def _harper_module() -> Any:
 
 
 def _use_harper_validator(module: Any) -> None:
-    from commlint import grammar
+    from commlint.engine import grammar
     from commlint.plugins import plugin_manager
 
     pm = plugin_manager()
@@ -64,7 +64,7 @@ class Measure:
 
     def __init__(self, harper: Any, unsafe: bool, validate: bool) -> None:
         from commlint.config import Config
-        from commlint.engine import linter_for
+        from commlint.engine.linter import linter_for
 
         self.harper = harper
         self.unsafe = unsafe
@@ -89,7 +89,7 @@ class Measure:
         }
 
     def _observe(self, result: Any, edits: list[Any]) -> None:
-        from commlint.grammar import first_new, sentence_pair
+        from commlint.engine.grammar import first_new, sentence_pair
 
         doc = result.document
         for diag, sug in edits:
@@ -114,8 +114,8 @@ class Measure:
 
     def fix(self, text: str, path: str) -> tuple[Any, Any]:
         """(first lint, final lint) of ``text`` fixed as `commlint check --fix` would."""
-        from commlint.fix import fix_source
-        from commlint.source import decode
+        from commlint.fix.apply import fix_source
+        from commlint.source.decode import decode
 
         source = decode(text.encode("utf-8"), path)
         first = self.linter.lint(source)

@@ -31,23 +31,23 @@ __all__ = [
 if TYPE_CHECKING:
     from commlint.api import lint_paths, lint_text
     from commlint.config import Config
-    from commlint.diagnostics import Diagnostic, Suggestion
+    from commlint.engine.diagnostics import Diagnostic, Suggestion
     from commlint.errors import CommlintError, ConfigError, InputError
-    from commlint.fix import fix_text
-    from commlint.ruletypes.base import Finding, Rule
+    from commlint.fix.apply import fix_text
+    from commlint.rules.ruletypes.base import Finding, Rule
 
 _LAZY = {
     "lint_text": "commlint.api",
     "lint_paths": "commlint.api",
     "Config": "commlint.config",
-    "Diagnostic": "commlint.diagnostics",
-    "Suggestion": "commlint.diagnostics",
+    "Diagnostic": "commlint.engine.diagnostics",
+    "Suggestion": "commlint.engine.diagnostics",
     "CommlintError": "commlint.errors",
     "ConfigError": "commlint.errors",
     "InputError": "commlint.errors",
-    "fix_text": "commlint.fix",
-    "Rule": "commlint.ruletypes.base",
-    "Finding": "commlint.ruletypes.base",
+    "fix_text": "commlint.fix.apply",
+    "Rule": "commlint.rules.ruletypes.base",
+    "Finding": "commlint.rules.ruletypes.base",
 }
 
 

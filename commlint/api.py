@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from commlint.config import Config, find_config_file
-from commlint.diagnostics import Diagnostic
-from commlint.engine import Linter, LintResult, linter_for
+from commlint.engine.diagnostics import Diagnostic
+from commlint.engine.linter import Linter, LintResult, linter_for
+from commlint.engine.report import Report
 from commlint.errors import CommlintError, ConfigError, InputError
-from commlint.formats import decode_document, format_for_path, read_document
 from commlint.plugins import merged_tables
-from commlint.report import Report
-from commlint.source import decode
-from commlint.walk import iter_documents
+from commlint.prose.formats import decode_document, format_for_path, read_document
+from commlint.source.decode import decode
+from commlint.source.walk import iter_documents
 
 ConfigLike = Config | Mapping[str, Any] | str | os.PathLike[str] | None
 PathLike = str | os.PathLike[str]
@@ -202,7 +202,7 @@ def run(
             return exc
         return result if keep_documents else result.released()
 
-    from commlint.parallel import lint_in_order
+    from commlint.engine.parallel import lint_in_order
 
     for item in lint_in_order(work(), in_process, jobs):
         if isinstance(item, CommlintError):

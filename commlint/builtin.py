@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from commlint.document import Document
 from commlint.hookspecs import hookimpl
-from commlint.source import Source
+from commlint.prose.document import Document
+from commlint.source.decode import Source
 
 
 @hookimpl
 def commlint_rule_types() -> dict[str, type]:
-    from commlint.ruletypes.balance import BalanceRule
-    from commlint.ruletypes.occurrence import OccurrenceRule
-    from commlint.ruletypes.phrase import PhraseRule
-    from commlint.ruletypes.readability import ReadabilityRule
-    from commlint.ruletypes.substitution import SubstitutionRule
+    from commlint.rules.ruletypes.balance import BalanceRule
+    from commlint.rules.ruletypes.occurrence import OccurrenceRule
+    from commlint.rules.ruletypes.phrase import PhraseRule
+    from commlint.rules.ruletypes.readability import ReadabilityRule
+    from commlint.rules.ruletypes.substitution import SubstitutionRule
 
     types: dict[str, type] = {
         "phrase": PhraseRule,
@@ -24,7 +24,7 @@ def commlint_rule_types() -> dict[str, type]:
         "occurrence": OccurrenceRule,
         "readability": ReadabilityRule,
     }
-    from commlint.ruletypes.density import DensityRule
+    from commlint.rules.ruletypes.density import DensityRule
 
     types["density"] = DensityRule
     return types
@@ -32,14 +32,14 @@ def commlint_rule_types() -> dict[str, type]:
 
 @hookimpl
 def commlint_rule_packs() -> list[str]:
-    from commlint.packs import builtin_rules_dir
+    from commlint.rules.packs import builtin_rules_dir
 
     return [str(builtin_rules_dir())]
 
 
 @hookimpl
 def commlint_lexicon_paths() -> list[str]:
-    from commlint.packs import builtin_rules_dir
+    from commlint.rules.packs import builtin_rules_dir
 
     lexicons = builtin_rules_dir() / "lexicons"
     return [str(lexicons)] if lexicons.is_dir() else []
@@ -47,7 +47,7 @@ def commlint_lexicon_paths() -> list[str]:
 
 @hookimpl
 def commlint_rules(config: Any) -> list[Any]:
-    from commlint.grammar import grammar_rules
+    from commlint.engine.grammar import grammar_rules
 
     rules = grammar_rules(config)
     if getattr(config, "semantic", True):
@@ -59,7 +59,7 @@ def commlint_rules(config: Any) -> list[Any]:
 
 @hookimpl
 def commlint_file_extensions() -> dict[str, str]:
-    from commlint.formats import EXTENSIONS
+    from commlint.prose.formats import EXTENSIONS
 
     return dict(EXTENSIONS)
 
@@ -67,27 +67,27 @@ def commlint_file_extensions() -> dict[str, str]:
 @hookimpl(trylast=True)
 def commlint_document_format(source: Source, format: str) -> Document | None:
     if format == "markdown":
-        from commlint.formats.markdown import parse_markdown
+        from commlint.prose.formats.markdown import parse_markdown
 
         return parse_markdown(source)
     if format == "html":
-        from commlint.formats.html import parse_html
+        from commlint.prose.formats.html import parse_html
 
         return parse_html(source)
     if format == "text":
-        from commlint.formats.text import parse_text
+        from commlint.prose.formats.text import parse_text
 
         return parse_text(source)
     if format == "mdx":
-        from commlint.formats.mdx import parse_mdx
+        from commlint.prose.formats.mdx import parse_mdx
 
         return parse_mdx(source)
     if format == "rst":
-        from commlint.formats.rst import parse_rst
+        from commlint.prose.formats.rst import parse_rst
 
         return parse_rst(source)
     if format == "docx":
-        from commlint.formats.docx import parse_docx
+        from commlint.prose.formats.docx import parse_docx
 
         return parse_docx(source)
     return None

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from commlint.diagnostics import SEVERITIES
+from commlint.engine.diagnostics import SEVERITIES
 from commlint.errors import ConfigError
-from commlint.packs import read_toml
 from commlint.plugin_errors import PluginFailure
-from commlint.source import DEFAULT_MAX_FILE_SIZE
+from commlint.rules.packs import read_toml
+from commlint.source.decode import DEFAULT_MAX_FILE_SIZE
 
 CONFIG_FILES = ("commlint.toml", ".commlint.toml", "pyproject.toml")
 

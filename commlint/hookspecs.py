@@ -12,9 +12,9 @@ import pluggy
 
 if TYPE_CHECKING:
     from commlint.config import Config
-    from commlint.document import Document
-    from commlint.ruletypes.base import Rule
-    from commlint.source import Source
+    from commlint.prose.document import Document
+    from commlint.rules.ruletypes.base import Rule
+    from commlint.source.decode import Source
 
 hookspec = pluggy.HookspecMarker("commlint")
 hookimpl = pluggy.HookimplMarker("commlint")

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from commlint.diagnostics import Diagnostic
+from commlint.engine.diagnostics import Diagnostic
 
 RULE_ID, RULE_NAME = "CL901", "plugin-error"
 SKIPPED = "its contribution was skipped"

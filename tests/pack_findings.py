@@ -36,9 +36,9 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
 from commlint.config import Config  # noqa: E402
-from commlint.engine import Linter  # noqa: E402
-from commlint.ruletypes.base import CheckContext, Rule  # noqa: E402
-from commlint.source import decode  # noqa: E402
+from commlint.engine.linter import Linter  # noqa: E402
+from commlint.rules.ruletypes.base import CheckContext, Rule  # noqa: E402
+from commlint.source.decode import decode  # noqa: E402
 
 #: the rule types whose findings come from patterns (density and readability measure, not match)
 PATTERN_TYPES = frozenset({"phrase", "substitution", "balance", "occurrence"})

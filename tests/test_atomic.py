@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fixpack import write_pack
 
-from commlint.atomic import ChangedOnDisk, Snapshot, atomic_write
+from commlint.fix.atomic import ChangedOnDisk, Snapshot, atomic_write
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -130,7 +130,8 @@ def fix_args(doc: Path) -> argparse.Namespace:
 
 def test_file_changed_during_the_fix_run_is_refused_and_left_intact(tmp_path: Path, monkeypatch, capsys):
     """Drive check's fix step in-process, editing the file while the fixes are computed."""
-    from commlint import fix, fix_cli
+    from commlint.fix import apply as fix
+    from commlint.fix import cli as fix_cli
 
     doc, report = linted_draft(tmp_path, monkeypatch)
     real = fix.fix_source
@@ -150,7 +151,7 @@ def test_file_changed_during_the_fix_run_is_refused_and_left_intact(tmp_path: Pa
 
 
 def test_file_changed_between_lint_and_fix_is_not_fixed(tmp_path: Path, monkeypatch):
-    from commlint import fix_cli
+    from commlint.fix import cli as fix_cli
 
     doc, report = linted_draft(tmp_path, monkeypatch)
     doc.write_text("New text, totally secure.\n", encoding="utf-8")
@@ -161,7 +162,7 @@ def test_file_changed_between_lint_and_fix_is_not_fixed(tmp_path: Path, monkeypa
 
 
 def test_failed_rename_leaves_the_original_and_no_temp_file(tmp_path: Path, monkeypatch):
-    from commlint import atomic
+    from commlint.fix import atomic
 
     doc = tmp_path / "a.md"
     doc.write_text("original\n", encoding="utf-8")

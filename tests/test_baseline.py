@@ -10,7 +10,7 @@ from conftest import REPO, run_cli
 from density_helpers import write_doc
 
 from commlint.config import Config
-from commlint.engine import Linter
+from commlint.engine.linter import Linter
 
 BUILTIN = REPO / "rules" / "baselines"
 

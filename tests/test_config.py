@@ -274,7 +274,7 @@ def test_bad_values_name_the_file_the_key_and_the_reason(tmp_path, body, message
     ],
 )
 def test_unknown_rules_and_options_name_the_file_and_key(tmp_path, pack, body, message):
-    from commlint.engine import Linter
+    from commlint.engine.linter import Linter
 
     cfg_file = write(tmp_path / "commlint.toml", f"packs = ['rules/pack.toml']\n{body}")
     with pytest.raises(ConfigError) as info:
@@ -340,7 +340,7 @@ def test_docs_configuration_md_example_is_a_valid_config(tmp_path):
     """The example commlint.toml in docs/configuration.md loads against the built-in rules."""
     import re
 
-    from commlint.engine import Linter
+    from commlint.engine.linter import Linter
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "configuration.md").read_text(encoding="utf-8")
     example = next(b for b in re.findall(r"```toml\n(.*?)```", doc, flags=re.DOTALL) if "select" in b)

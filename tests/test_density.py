@@ -14,8 +14,8 @@ from density_helpers import write_doc
 
 from commlint import api
 from commlint.config import Config
-from commlint.density import DensityCounter, distribution, percentile, poisson_interval
-from commlint.engine import Linter
+from commlint.density.measure import DensityCounter, distribution, percentile, poisson_interval
+from commlint.engine.linter import Linter
 
 DRAFT_TERMS = ["risk", "risk", "risk", "harm", "harm", "safety"]  # 6 occurrences
 

@@ -9,12 +9,12 @@ import pytest
 from conftest import REPO, run_cli
 
 from commlint.config import Config
-from commlint.docgen import builtin_reference, is_builtin
-from commlint.docgen import main as docgen_main
-from commlint.engine import Linter
-from commlint.ruletypes.base import Rule
+from commlint.engine.linter import Linter
+from commlint.rules.docgen import builtin_reference, is_builtin
+from commlint.rules.docgen import main as docgen_main
+from commlint.rules.ruletypes.base import Rule
 
-REGENERATE = "python -m commlint.docgen docs/rules.md"
+REGENERATE = "python -m commlint.rules.docgen docs/rules.md"
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,7 @@ def test_docgen_check_mode_reports_a_stale_file(tmp_path: Path, capsys: pytest.C
     target = tmp_path / "rules.md"
     target.write_text("# old\n", encoding="utf-8")
     assert docgen_main(["--check", str(target)]) == 1
-    assert "python -m commlint.docgen" in capsys.readouterr().err
+    assert "python -m commlint.rules.docgen" in capsys.readouterr().err
     assert docgen_main([str(target)]) == 0
     assert docgen_main(["--check", str(target)]) == 0
 
@@ -102,7 +102,7 @@ def _documented(rule: Rule, out: str) -> None:
 
 
 def test_every_rule_page_has_rationale_examples_and_suggestions(builtin_rules: list) -> None:
-    from commlint.docgen import rule_markdown
+    from commlint.rules.docgen import rule_markdown
 
     for rule in builtin_rules:
         if rule.rationale:

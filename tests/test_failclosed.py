@@ -19,7 +19,7 @@ from helpers import pack_toml, phrase_rule, registered_plugin, write_project
 
 from commlint.api import lint_text
 from commlint.hookspecs import hookimpl
-from commlint.ruletypes.base import Finding, Rule
+from commlint.rules.ruletypes.base import Finding, Rule
 
 #: deliberately catastrophic: nested alternatives under ``+`` anchored at the end
 SLOW = phrase_rule("FCS001", "slow-user-pattern", "style", "slow", "info", r"(?:a|aa|aaa)+$")
@@ -97,9 +97,9 @@ def test_the_budget_stops_a_rule_between_calls_and_fails_closed() -> None:
 def test_a_long_document_gets_a_proportional_budget() -> None:
     # One second per 100,000 characters: a linear rule must not fail for a document being long.
     from commlint.config import Config
-    from commlint.engine import Linter
-    from commlint.ruletypes.base import BUDGET_CHARS, CheckContext
-    from commlint.source import Source
+    from commlint.engine.linter import Linter
+    from commlint.rules.ruletypes.base import BUDGET_CHARS, CheckContext
+    from commlint.source.decode import Source
 
     linter = Linter(Config.from_dict({"select": ["ABS102"], "timeout": 0.5}))
     ctx = CheckContext(timeout=0.5)

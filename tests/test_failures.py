@@ -17,13 +17,13 @@ import pytest
 from conftest import run_cli
 from helpers import pack_toml, registered_plugin, totally_secure, write_pack
 
-from commlint import grammar
 from commlint.api import lint_result, lint_text, run
-from commlint.document import Document
+from commlint.engine import grammar
 from commlint.hookspecs import hookimpl
-from commlint.ruletypes.base import Finding, Rule
-from commlint.ruletypes.phrase import PhraseRule
-from commlint.source import Source
+from commlint.prose.document import Document
+from commlint.rules.ruletypes.base import Finding, Rule
+from commlint.rules.ruletypes.phrase import PhraseRule
+from commlint.source.decode import Source
 
 PACK = pack_toml("failtest", totally_secure("FLT101"))
 CLAIM = "Vendavo Ltd says its ledger is totally secure.\n"

@@ -9,7 +9,7 @@ from fixpack import CHAIN, LOOP, write_pack
 from helpers import pack_toml, substitution_rule
 
 import commlint
-from commlint.fix import MAX_PASSES
+from commlint.fix.apply import MAX_PASSES
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def cfg(tmp_path: Path) -> dict:
     return write_pack(tmp_path)
 
 
-def fix(text: str, cfg: dict, path: str = "a.md", **kw) -> commlint.fix.FixResult:  # type: ignore[name-defined]
+def fix(text: str, cfg: dict, path: str = "a.md", **kw) -> commlint.fix.apply.FixResult:  # type: ignore[name-defined]
     return commlint.fix_text(text, path=path, config=cfg, **kw)
 
 

@@ -17,10 +17,10 @@ if sys.version_info >= (3, 11):
 else:  # Python 3.10
     import tomli as tomllib
 
-from commlint.engine import linter_for
-from commlint.grammar import first_new, own_problems
-from commlint.ruletypes.substitution import SubstitutionRule
-from commlint.suggest import PLACEHOLDER
+from commlint.engine.grammar import first_new, own_problems
+from commlint.engine.linter import linter_for
+from commlint.rules.ruletypes.substitution import SubstitutionRule
+from commlint.rules.suggest import PLACEHOLDER
 
 REPO = Path(__file__).resolve().parent.parent
 CASES = tomllib.loads((REPO / "tests" / "data" / "fix-regressions.toml").read_text(encoding="utf-8"))["case"]
@@ -32,7 +32,7 @@ def builtin() -> Config:
     return Config.default(REPO)
 
 
-def fixed(text: str, unsafe: bool = False) -> commlint.fix.FixResult:  # type: ignore[name-defined]
+def fixed(text: str, unsafe: bool = False) -> commlint.fix.apply.FixResult:  # type: ignore[name-defined]
     return commlint.fix_text(text + "\n", path="case.md", config=builtin(), unsafe=unsafe)
 
 

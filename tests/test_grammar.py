@@ -12,11 +12,11 @@ import pytest
 import regex
 from helpers import pack_toml, rule_toml, substitution_rule
 
-from commlint import grammar
 from commlint.api import lint_text
 from commlint.config import Config
+from commlint.engine import grammar
 from commlint.errors import ConfigError
-from commlint.fix import fix_text
+from commlint.fix.apply import fix_text
 from commlint.hookspecs import hookimpl
 from commlint.plugins import plugin_manager
 
@@ -158,7 +158,7 @@ def test_no_backend_is_a_no_op_and_enabling_is_a_clear_error(cfg):
 
 
 def test_grammar_table_is_validated():
-    from commlint.grammar import grammar_rules
+    from commlint.engine.grammar import grammar_rules
 
     with pytest.raises(ConfigError, match="unknown key 'enable'"):
         grammar_rules(Config(grammar={"enable": True}))

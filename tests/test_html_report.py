@@ -10,8 +10,8 @@ import pytest
 from chromium import render
 from conftest import REPO
 
-from commlint import charts
-from commlint.html_report import CSP, HtmlReport, Marked
+from commlint.output import charts
+from commlint.output.html_report import CSP, HtmlReport, Marked
 
 #: screenshots are kept here (build/ is ignored by git) for a person to look at
 SCREENSHOTS = REPO / "build" / "screenshots"

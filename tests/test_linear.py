@@ -14,11 +14,11 @@ import pytest
 import regex
 
 from commlint.config import Config
-from commlint.document import Document
-from commlint.engine import Linter
-from commlint.packs import builtin_rules_dir
-from commlint.ruletypes.base import CheckContext, Rule
-from commlint.source import Source
+from commlint.engine.linter import Linter
+from commlint.prose.document import Document
+from commlint.rules.packs import builtin_rules_dir
+from commlint.rules.ruletypes.base import CheckContext, Rule
+from commlint.source.decode import Source
 
 LINTER = Linter(Config.from_dict({"select": ["ALL"]}))
 BUILTIN = str(builtin_rules_dir())

@@ -345,7 +345,7 @@ async def test_fix_all_applies_every_safe_fix(tmp_path):
         "Our AI is designed to be secure.\n\nThe vault is designed to be secure and carefully tested."
     )
     # The same text `commlint check --fix` produces.
-    from commlint.fix import fix_text
+    from commlint.fix.apply import fix_text
 
     assert new_text == fix_text(text, path=str(tmp_path / "draft.md")).text
 
@@ -509,7 +509,7 @@ def send_raw_request(client: Any, msg_id: str, method: str, params: Any) -> Any:
 BROKEN_PLUGIN = """
 import regex
 from commlint.hookspecs import hookimpl
-from commlint.ruletypes.base import Finding, Rule
+from commlint.rules.ruletypes.base import Finding, Rule
 
 
 class Explodes(Rule):
@@ -598,9 +598,9 @@ def _baseline_file(path: Path) -> Path:
 @pytest.mark.slow  # an LSP session over stdio (CI runs it; README: which tests are slow)
 @pytest.mark.asyncio
 async def test_density_on_demand(tmp_path):
-    pytest.importorskip("commlint.density")
-    pytest.importorskip("commlint.baseline")
-    pytest.importorskip("commlint.ruletypes.density")
+    pytest.importorskip("commlint.density.measure")
+    pytest.importorskip("commlint.density.baseline")
+    pytest.importorskip("commlint.rules.ruletypes.density")
     from commlint.api import lint_result
 
     _baseline_file(tmp_path / "peers.json")
@@ -707,9 +707,9 @@ def test_blocks_never_split_fences_comments_front_matter_or_continuations():
 @pytest.mark.parametrize("name", ["risky", "tricky", "examples"])
 def test_full_pass_equals_a_whole_document_lint(name):
     from commlint.config import Config
-    from commlint.engine import Linter
+    from commlint.engine.linter import Linter
     from commlint.lsp.incremental import IncrementalLinter
-    from commlint.source import Source
+    from commlint.source.decode import Source
 
     linter = Linter(Config.default(REPO).replace(select=["ALL"]))
     texts = {

@@ -218,7 +218,7 @@ async def test_a_small_document_is_published_while_a_5_mb_one_is_still_linting(t
 SPINNING_PLUGIN = """
 import os
 from commlint.hookspecs import hookimpl
-from commlint.ruletypes.base import Rule
+from commlint.rules.ruletypes.base import Rule
 
 
 class Spins(Rule):

@@ -12,7 +12,7 @@ import pytest
 from helpers import bad_actors, pack_fixture, pack_toml, spans_for, totally_secure
 
 from commlint.api import lint_result, lint_text
-from commlint.document import BLOCK_BREAK, PLACEHOLDER
+from commlint.prose.document import BLOCK_BREAK, PLACEHOLDER
 
 PACK = pack_toml("mdtest", totally_secure("MDT001"), bad_actors("MDT002"))
 

@@ -6,7 +6,7 @@ import pytest
 
 import commlint
 from commlint.config import Config
-from commlint.engine import Linter
+from commlint.engine.linter import Linter
 
 LINTER = Linter(Config.default())
 RULES = [r for r in LINTER.all_rules if r.pack]

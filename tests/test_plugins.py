@@ -17,11 +17,11 @@ from helpers import registered_plugin
 
 from commlint import api
 from commlint.config import Config
-from commlint.document import Document, ProseBuilder
+from commlint.engine.report import Report
 from commlint.hookspecs import hookimpl
 from commlint.plugins import formatters
-from commlint.report import Report
-from commlint.source import Source
+from commlint.prose.document import Document, ProseBuilder
+from commlint.source.decode import Source
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "plugins" / "commlint-example"

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from commlint.api import lint_text
 from commlint.errors import InputError
-from commlint.source import decode, read_source
+from commlint.source.decode import decode, read_source
 
 PACK = pack_toml("postest", totally_secure("POS001"))
 

@@ -1,7 +1,7 @@
 """The matching shortcuts give exactly the matches plain ``regex`` gives.
 
 Rules scan with ``CheckContext.finditer``/``search``, which try a pattern only where one of
-its leading words occurs (commlint.prefilter), and ``compile_patterns`` reorders a leading
+its leading words occurs (commlint.matching.prefilter), and ``compile_patterns`` reorders a leading
 look-behind. Both are speed-ups only: any difference in matches is a bug.
 """
 
@@ -16,11 +16,11 @@ import regex
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from commlint import regex_cache
 from commlint.config import Config
-from commlint.engine import Linter
-from commlint.prefilter import leads
-from commlint.ruletypes.base import DEFAULT_FLAGS, CheckContext, compile_patterns, lookbehind_last
+from commlint.engine.linter import Linter
+from commlint.matching import regex_cache
+from commlint.matching.prefilter import leads
+from commlint.rules.ruletypes.base import DEFAULT_FLAGS, CheckContext, compile_patterns, lookbehind_last
 
 EDGE_TEXTS = [
     "Σecure straße, Kelvin \u212a, ſecure and totally ſecure",

@@ -1,4 +1,4 @@
-"""Patterns prepared at build time (commlint/prepare.py): the first run after installing
+"""Patterns prepared at build time (commlint/matching/prepare.py): the first run after installing
 compiles nothing, and a prepared file that is foreign, damaged or writable by others is ignored."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import regex
 
-from commlint import regex_cache
-from commlint.regex_cache import PatternCache
-from commlint.ruletypes.base import DEFAULT_FLAGS
+from commlint.matching import regex_cache
+from commlint.matching.regex_cache import PatternCache
+from commlint.rules.ruletypes.base import DEFAULT_FLAGS
 
 PATTERN = r"(?=\bexploit)(?<=\b(?:model|it)\b[^.!?\n]{0,60}?)\bexploit(?P<s>s)?\s+bugs|\btotally\s+secure"
 TEXT = "The model quickly exploits bugs. Our AI is TOTALLY secure."

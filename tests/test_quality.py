@@ -22,8 +22,8 @@ from conftest import run_cli
 
 import commlint
 from commlint.config import Config
-from commlint.engine import Linter
-from commlint.suggest import PLACEHOLDER
+from commlint.engine.linter import Linter
+from commlint.rules.suggest import PLACEHOLDER
 
 STYLE_CATEGORIES = {"style", "grammar", "spelling", "readability"}
 PACK_PREFIX = {

@@ -16,8 +16,8 @@ import pytest
 import regex
 from conftest import REPO, run_cli
 
-from commlint.regex_cache import _MAGIC, PatternCache, _build_key, _digest, _seal
-from commlint.ruletypes.base import DEFAULT_FLAGS
+from commlint.matching.regex_cache import _MAGIC, PatternCache, _build_key, _digest, _seal
+from commlint.rules.ruletypes.base import DEFAULT_FLAGS
 
 PATTERN = r"(?=\bexploit)(?<=\b(?:model|it)\b[^.!?\n]{0,60}?)\bexploit(?P<s>s)?\s+bugs|\btotally\s+secure"
 TEXT = "The model quickly exploits bugs. Our AI is TOTALLY secure."

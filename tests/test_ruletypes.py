@@ -15,7 +15,7 @@ from helpers import hard_document, hard_paragraph, pack_toml, registered_plugin,
 
 from commlint.api import lint_text
 from commlint.hookspecs import hookimpl
-from commlint.ruletypes.base import Finding, Rule
+from commlint.rules.ruletypes.base import Finding, Rule
 
 PACK = pack_toml(
     "typestest",
@@ -418,7 +418,7 @@ def test_writing_rules_pack_loads_and_its_examples_hold(tmp_path):
     pack = tmp_path / "acme.toml"
     pack.write_text(pack_text, encoding="utf-8")
     from commlint.config import Config
-    from commlint.engine import linter_for
+    from commlint.engine.linter import linter_for
 
     linter = linter_for(Config.from_dict({"packs": [str(pack)], "select": ["ACME"]}))
     rules = {r.id: r for r in linter.rules}
@@ -455,9 +455,9 @@ def test_writing_rules_vocabulary_and_extends_examples_hold(tmp_path, number):
     pack = tmp_path / "acme.toml"
     pack.write_text(blocks[number], encoding="utf-8")
     from commlint.config import Config
-    from commlint.engine import linter_for
-    from commlint.packcheck import check_packs
-    from commlint.ruletypes.data import DataRule
+    from commlint.engine.linter import linter_for
+    from commlint.rules.packcheck import check_packs
+    from commlint.rules.ruletypes.data import DataRule
 
     config = {"packs": [str(pack)], "select": ["ACME"]}
     (rule,) = linter_for(Config.from_dict(config)).rules

@@ -178,7 +178,7 @@ def test_claims_that_look_like_mentions_stay_claims(claim: str) -> None:
 
 @pytest.mark.slow  # one of the suite's slowest (README: the test command stays short; CI runs it)
 def test_mention_checks_stay_linear_on_one_huge_sentence() -> None:
-    from commlint import mentions
+    from commlint.prose import mentions
 
     calls = {"n": 0}
     real = mentions.sentence_facts
@@ -188,7 +188,7 @@ def test_mention_checks_stay_linear_on_one_huge_sentence() -> None:
         return real(*args, **kwargs)
 
     text = "Our vault is totally unhackable and our vault is totally unhackable " * 300 + ".\n"
-    import commlint.engine
+    import commlint.engine.linter
 
     try:
         mentions.sentence_facts = counting
@@ -196,7 +196,7 @@ def test_mention_checks_stay_linear_on_one_huge_sentence() -> None:
     finally:
         mentions.sentence_facts = real
     assert len(found) == 600 and calls["n"] == 1  # one reading of the sentence for 600 findings
-    assert commlint.engine  # imported for the patch to take effect in the engine's lazy import
+    assert commlint.engine.linter  # imported for the patch to take effect in the engine's lazy import
 
 
 def test_an_accepted_product_name_does_not_hide_a_learned_sentence() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from commlint.suggest import article_for, match_case, preserve_edges
+from commlint.rules.suggest import article_for, match_case, preserve_edges
 
 
 @pytest.mark.parametrize(
@@ -117,7 +117,7 @@ def test_through_the_linter(tmp_path):
     ],
 )
 def test_keep_line_breaks(original, replacement, expected):
-    from commlint.suggest import keep_line_breaks
+    from commlint.rules.suggest import keep_line_breaks
 
     assert keep_line_breaks(original, replacement) == expected
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers import bad_actors, pack_fixture, pack_toml, spans_for, totally_secure
 
-from commlint.suppress import parse_suppressions
+from commlint.prose.suppress import parse_suppressions
 
 PACK = pack_toml("suptest", totally_secure("SUP001", "absolute claim"), bad_actors("SUP002"))
 

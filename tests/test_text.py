@@ -6,7 +6,7 @@ import pytest
 from helpers import pack_fixture, pack_toml, spans_for, totally_secure
 
 from commlint.api import lint_result
-from commlint.document import BLOCK_BREAK
+from commlint.prose.document import BLOCK_BREAK
 
 PACK = pack_toml("texttest", totally_secure("TXT001"))
 

@@ -8,7 +8,7 @@ import pytest
 from conftest import run_cli
 
 from commlint.api import lint_text
-from commlint.vocab import Vocabularies, alternation, plural, word_forms
+from commlint.rules.vocab import Vocabularies, alternation, plural, word_forms
 
 PACK_HEAD = """[pack]
 name = "acme"

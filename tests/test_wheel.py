@@ -59,7 +59,7 @@ def test_wheel_ships_packs_and_lexicons(installed: tuple[Path, Path, Path]) -> N
         [
             str(bindir / "python"),
             "-c",
-            "import json, commlint.packs as p; d = p.builtin_rules_dir(); "
+            "import json, commlint.rules.packs as p; d = p.builtin_rules_dir(); "
             "print(json.dumps([str(d), "
             "sorted(x.relative_to(d).as_posix() for x in d.rglob('*.toml'))]))",
         ],
@@ -77,7 +77,7 @@ def test_wheel_ships_packs_and_lexicons(installed: tuple[Path, Path, Path]) -> N
 def test_installed_rules_command_lists_every_builtin_rule(
     installed: tuple[Path, Path, Path],
 ) -> None:
-    from commlint.packs import read_toml
+    from commlint.rules.packs import read_toml
 
     bindir, work, src = installed
     proc = run([str(bindir / "commlint"), "rules", "--all", "--format", "json"], cwd=work)
@@ -102,10 +102,10 @@ def test_installed_check_finds_risk_and_exits_1(installed: tuple[Path, Path, Pat
 
 FIRST_RUN = """
 import sys
-from commlint import regex_cache
+from commlint.matching import regex_cache
 from commlint.config import Config
-from commlint.engine import Linter
-from commlint.source import decode
+from commlint.engine.linter import Linter
+from commlint.source.decode import decode
 linter = Linter(Config.default())
 linter.lint(decode(sys.stdin.buffer.read(), "risky.md"))
 cache = regex_cache._cache()

@@ -36,7 +36,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from commlint import baseline as baselines
+    from commlint.density import baseline as baselines
 
     if args.action == "build":
         return _build(args)
@@ -59,9 +59,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from commlint import baseline as baselines
-    from commlint.corpus import counter_for, measure_corpus
-    from commlint.density import DensitySettings
+    from commlint.density import baseline as baselines
+    from commlint.density.corpus import counter_for, measure_corpus
+    from commlint.density.measure import DensitySettings
 
     config = config_from(args)
     lexicon = args.lexicon or DensitySettings.from_config(config).lexicon

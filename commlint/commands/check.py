@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from commlint.cli import use_colour
-from commlint.diagnostics import SEVERITIES
+from commlint.engine.diagnostics import SEVERITIES
 from commlint.errors import UsageError
 
 
@@ -96,7 +96,7 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     from commlint import api
     from commlint.config import Config
-    from commlint.engine import BUILTIN
+    from commlint.engine.linter import BUILTIN
     from commlint.plugins import merged_tables_from
 
     if not args.paths:
@@ -160,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _nothing_checked(paths: list[str]) -> str:
     from commlint.plugins import file_extensions
-    from commlint.source import display_name
+    from commlint.source.decode import display_name
 
     named = ", ".join(display_name(p) for p in paths)
     known = " ".join(sorted(file_extensions()))
@@ -172,7 +172,9 @@ def _nothing_checked(paths: list[str]) -> str:
 
 def _hooks() -> list[Any]:
     """Modules that act on a check run, in the order they act."""
-    from commlint import accepted_cli, density_cli, fix_cli
+    from commlint.accepted import cli as accepted_cli
+    from commlint.density import cli as density_cli
+    from commlint.fix import cli as fix_cli
 
     # accepted_cli last: --fix re-lints, so accepted findings are hidden from what remains after it.
     return [density_cli, fix_cli, accepted_cli]

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from commlint.corpus import ENGINES
+from commlint.density.corpus import ENGINES
 
 
 def add_engine_arguments(p: argparse.ArgumentParser) -> None:

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from commlint.diagnostics import SEVERITIES
+from commlint.engine.diagnostics import SEVERITIES
 from commlint.errors import UsageError
 
 
@@ -27,11 +27,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from commlint import revdiff
+    from commlint.accepted import revdiff
     from commlint.config import Config
-    from commlint.engine import linter_for
-    from commlint.formats import format_for_path
+    from commlint.engine.linter import linter_for
     from commlint.plugins import file_extensions
+    from commlint.prose.formats import format_for_path
 
     if args.git:
         if args.new:

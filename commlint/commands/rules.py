@@ -29,7 +29,7 @@ def add_rule_arguments(p: argparse.ArgumentParser) -> None:
 
 def _linter(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from commlint.config import Config
-    from commlint.engine import linter_for
+    from commlint.engine.linter import linter_for
     from commlint.plugin_errors import report
 
     config = Config.from_file(args.config) if args.config else Config.discover(".")
@@ -39,7 +39,7 @@ def _linter(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def run_rules(args: argparse.Namespace) -> int:
-    from commlint.docgen import rules_markdown
+    from commlint.rules.docgen import rules_markdown
 
     linter = _linter(args)
     if args.check:
@@ -58,7 +58,7 @@ def run_rules(args: argparse.Namespace) -> int:
 
 
 def _check(linter) -> int:  # type: ignore[no-untyped-def]
-    from commlint.packcheck import check_packs
+    from commlint.rules.packcheck import check_packs
 
     problems = check_packs(linter.pack_paths)
     for line in problems:
@@ -73,7 +73,7 @@ def _check(linter) -> int:  # type: ignore[no-untyped-def]
 
 
 def run_rule(args: argparse.Namespace) -> int:
-    from commlint.docgen import rule_markdown
+    from commlint.rules.docgen import rule_markdown
 
     linter = _linter(args)
     rule = linter.rule(args.rule_id)

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from commlint.commands.corpus_args import add_engine_arguments, config_from, progress_choice
+from commlint.density.stats_output import DEFAULT_TEXT, TABLES
 from commlint.errors import UsageError
-from commlint.stats_output import DEFAULT_TEXT, TABLES
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -83,9 +83,9 @@ def _check(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from commlint.corpus import check_engine, collect_files, counter_for, measure_files
-    from commlint.density import DensitySettings
-    from commlint.density_stats import BootstrapSettings, build_table
+    from commlint.density.corpus import check_engine, collect_files, counter_for, measure_files
+    from commlint.density.measure import DensitySettings
+    from commlint.density.stats import BootstrapSettings, build_table
 
     _check(args)
     groups = [list(args.paths)] + ([list(args.vs)] if args.vs else [])
@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         labels = [f"{labels[0]} (1)", f"{labels[1]} (2)"]
     manifest = None
     if args.manifest:
-        from commlint.manifest import read_manifest
+        from commlint.density.manifest import read_manifest
 
         manifest = read_manifest(args.manifest)
         if args.group_by:
@@ -130,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     if args.hits:
         hits = _select_hits(labels, split, args)
         with _open(args.output) as out:
-            from commlint.stats_output import write_hits
+            from commlint.density.stats_output import write_hits
 
             write_hits(hits, out, args.format)
         return 0
@@ -140,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
         group_by = "year"  # the report charts the rate over time whenever the manifest has dates
     table = build_table(labels, groups, split, counter.lexicons, settings, boot, manifest=manifest, group_by=group_by)
     if args.format == "html":
-        from commlint.stats_html import stats_report
+        from commlint.density.stats_html import stats_report
 
         stats_report(table, split, manifest).write(args.output)
         return 0
@@ -166,7 +166,7 @@ def _select_hits(labels: list[str], groups: list[list[Any]], args: argparse.Name
 
 
 def _write(table: dict[str, Any], out: IO[str], args: argparse.Namespace) -> None:
-    from commlint.stats_output import write_csv, write_json, write_text
+    from commlint.density.stats_output import write_csv, write_json, write_text
 
     chosen = list(TABLES) if "all" in args.table else list(dict.fromkeys(args.table))
     if args.format == "json":

@@ -13,10 +13,10 @@ from typing import Any
 import regex
 from lsprotocol import types as lsp
 
-from commlint import regex_cache
-from commlint.diagnostics import Suggestion
+from commlint.engine.diagnostics import Suggestion
 from commlint.lsp.diagnostics import SOURCE, lsp_range, range_from_json
 from commlint.lsp.state import DocState
+from commlint.matching import regex_cache
 
 FIX_ALL_KIND = "source.fixAll.commlint"
 _NEXT_LINE = regex_cache.compile(
@@ -188,7 +188,7 @@ def _disable(state: DocState, diag: lsp.Diagnostic, rule: str, edit: lsp.TextEdi
 def fix_all_edits(state: DocState) -> list[Suggestion]:
     """The safe edits one ``--fix`` pass would apply: non-overlapping, in document order."""
     try:
-        from commlint.fix import choose_edits
+        from commlint.fix.apply import choose_edits
     except ImportError:  # a build without the fix module: first safe suggestion per finding
         return _first_safe_edits(state)
     chosen = choose_edits(state.diagnostics, state.text, False, state.snapshot.prose_offsets())

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from commlint.config import CONFIG_FILES, Config, find_config_file
-from commlint.engine import Linter
+from commlint.engine.linter import Linter
 from commlint.errors import CommlintError
 from commlint.lsp.incremental import IncrementalLinter
-from commlint.packs import read_toml
+from commlint.rules.packs import read_toml
 
 #: the default wait after the last keystroke before linting (milliseconds)
 DEFAULT_DEBOUNCE_MS = 200

@@ -1,7 +1,7 @@
 """The draft's risk-term density, on demand: hover on line 1, a code lens, and the
 ``commlint.showDensity`` command.
 
-The figures come from ``commlint.density`` (and ``commlint.baseline`` for the configured
+The figures come from ``commlint.density.measure`` (and ``commlint.density.baseline`` for the configured
 peer baseline). Both are optional here: without them, or when the config names no usable
 lexicon, there is simply no density view. The document-level density finding (DEN101)
 is an ordinary diagnostic and needs nothing from this module.
@@ -14,7 +14,7 @@ import threading
 import weakref
 from typing import Any
 
-from commlint.engine import Linter
+from commlint.engine.linter import Linter
 from commlint.lsp.state import DocState
 
 log = logging.getLogger("commlint.lsp")
@@ -29,8 +29,8 @@ def _tools(linter: Linter) -> tuple[Any, Any, Any, str] | None:
         if linter in _CACHE:
             return _CACHE[linter]
     try:
-        from commlint import baseline as baselines
-        from commlint.density import DensityCounter, DensitySettings
+        from commlint.density import baseline as baselines
+        from commlint.density.measure import DensityCounter, DensitySettings
     except ImportError:
         return None
     config = linter.config
@@ -58,7 +58,7 @@ def summary(state: DocState) -> dict[str, Any] | None:
         tools = _tools(state.linter)
         if tools is None:
             return None
-        from commlint.density import compare, top_terms
+        from commlint.density.measure import compare, top_terms
 
         counter, settings, base, name = tools
         doc = result.document

@@ -7,7 +7,7 @@ from typing import Any
 
 from lsprotocol import types as lsp
 
-from commlint.diagnostics import Diagnostic
+from commlint.engine.diagnostics import Diagnostic
 from commlint.lsp.positions import PositionMap
 
 SOURCE = "commlint"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lsprotocol import types as lsp
 
-from commlint.diagnostics import Diagnostic
+from commlint.engine.diagnostics import Diagnostic
 from commlint.lsp.diagnostics import diagnostic_range, rule_doc_link, suggestion_label
 from commlint.lsp.state import DocState
 

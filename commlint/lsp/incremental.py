@@ -24,10 +24,10 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
-from commlint.diagnostics import Diagnostic
-from commlint.engine import Linter, LintResult, drop_learned_duplicates
-from commlint.source import Source
-from commlint.suppress import Suppressions, parse_suppressions
+from commlint.engine.diagnostics import Diagnostic
+from commlint.engine.linter import Linter, LintResult, drop_learned_duplicates
+from commlint.prose.suppress import Suppressions, parse_suppressions
+from commlint.source.decode import Source
 
 #: rule types whose findings depend only on the sentence they are in
 LOCAL_TYPES = frozenset({"phrase", "substitution"})

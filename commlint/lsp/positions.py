@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 
-from commlint import regex_cache
+from commlint.matching import regex_cache
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 #: the server's preference: UTF-32 is the identity on Python offsets, UTF-8 is cheap too

@@ -34,15 +34,15 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import to_fs_path
 
 from commlint import __version__
-from commlint.engine import Linter
+from commlint.engine.linter import Linter
 from commlint.errors import CommlintError
-from commlint.formats import format_for_path
 from commlint.lsp import code_actions, density, hover, transport
 from commlint.lsp.config import ServerSettings, WorkspaceConfigs, is_config_file, parse_settings
 from commlint.lsp.diagnostics import SOURCE, to_lsp
 from commlint.lsp.jobs import Job
 from commlint.lsp.positions import PositionMap, choose_encoding
 from commlint.lsp.state import DocState
+from commlint.prose.formats import format_for_path
 
 log = logging.getLogger("commlint.lsp")
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from lsprotocol import types as lsp
 
-from commlint.diagnostics import Diagnostic
-from commlint.engine import Linter
+from commlint.engine.diagnostics import Diagnostic
+from commlint.engine.linter import Linter
 from commlint.lsp.incremental import Snapshot
 from commlint.lsp.positions import PositionMap
 

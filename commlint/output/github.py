@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from commlint.diagnostics import Diagnostic
+from commlint.engine.diagnostics import Diagnostic
+from commlint.engine.report import Report
 from commlint.output.ruleinfo import display_path
-from commlint.report import Report
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -1,7 +1,7 @@
 """``check --format html``: the findings as a self-contained report with charts.
 
 Findings by category and by rule as bar charts, then a table of every finding; with
-``--density``, each file's density line too. Built on ``commlint.html_report``.
+``--density``, each file's density line too. Built on ``commlint.output.html_report``.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import IO, Any
 
-from commlint.report import Report
+from commlint.engine.report import Report
 
 #: findings listed in the table (the charts count them all)
 MAX_ROWS = 2000
@@ -17,8 +17,8 @@ MAX_ROWS = 2000
 
 def build(report: Report) -> Any:
     """The HtmlReport for a check run."""
-    from commlint import charts
-    from commlint.html_report import HtmlReport
+    from commlint.output import charts
+    from commlint.output.html_report import HtmlReport
 
     diags = report.diagnostics
     counts = report.counts()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
-from commlint.report import Report
+from commlint.engine.report import Report
 
 JSON_VERSION = 1
 

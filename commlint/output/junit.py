@@ -17,10 +17,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import IO, Any
 
-from commlint import regex_cache
-from commlint.diagnostics import Diagnostic, at_least
+from commlint.engine.diagnostics import Diagnostic, at_least
+from commlint.engine.report import Report
+from commlint.matching import regex_cache
 from commlint.output.ruleinfo import display_path, tool_version
-from commlint.report import Report
 
 # Characters XML 1.0 cannot carry at all, even escaped.
 _NOT_XML = regex_cache.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

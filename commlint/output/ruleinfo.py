@@ -7,8 +7,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from commlint import regex_cache
-from commlint.diagnostics import Diagnostic
+from commlint.engine.diagnostics import Diagnostic
+from commlint.matching import regex_cache
 
 DOCS_FALLBACK = "https://github.com/commlint/commlint/tree/main/docs"
 INFORMATION_URI = "https://github.com/commlint/commlint"
@@ -60,7 +60,7 @@ def rule_facts(rule_id: str, sample: Diagnostic, rules: dict[str, Any]) -> dict[
     Falls back to what the diagnostic itself carries when the rule object is not known
     (commlint's internal CL9xx notices, or a report built outside the CLI).
     """
-    from commlint.docgen import rule_markdown
+    from commlint.rules.docgen import rule_markdown
 
     rule = rules.get(rule_id)
     if rule is None:

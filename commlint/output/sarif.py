@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
 
-from commlint.accepted import result_fingerprints
-from commlint.diagnostics import Diagnostic
-from commlint.engine import LintResult
+from commlint.accepted.fingerprints import result_fingerprints
+from commlint.engine.diagnostics import Diagnostic
+from commlint.engine.linter import LintResult
+from commlint.engine.report import Report
 from commlint.output import ruleinfo
-from commlint.report import Report
-from commlint.source import Source
+from commlint.source.decode import Source
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_VERSION = "2.1.0"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import IO, Any
 
-from commlint.diagnostics import Diagnostic
-from commlint.engine import LintResult
-from commlint.report import Report
-from commlint.source import display_name
+from commlint.engine.diagnostics import Diagnostic
+from commlint.engine.linter import LintResult
+from commlint.engine.report import Report
+from commlint.source.decode import display_name
 
 _COLOURS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "info": "\x1b[1;36m"}
 _BOLD, _DIM, _RESET, _CYAN = "\x1b[1m", "\x1b[2m", "\x1b[0m", "\x1b[36m"

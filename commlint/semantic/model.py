@@ -151,7 +151,7 @@ class TableModel:
 
 
 def model_dir() -> Path:
-    from commlint.packs import builtin_rules_dir
+    from commlint.rules.packs import builtin_rules_dir
 
     return builtin_rules_dir() / "semantic"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from commlint import regex_cache
+from commlint.matching import regex_cache
 
 MARK = "\u2581"  # SentencePiece's word-start marker
 #: longest piece tried; the vocabulary's longest useful pieces are shorter than this

@@ -2,7 +2,7 @@
 
 Each rule reports whole sentences its category's classifier scores at or above the category's
 threshold. The scores are computed once per document and shared by the nine rules. Mentions
-(questions, denials, retractions, reported speech) are dropped by ``commlint.mentions``, and
+(questions, denials, retractions, reported speech) are dropped by ``commlint.prose.mentions``, and
 the engine drops a learned finding where a pack rule already flags the same sentence.
 """
 
@@ -14,10 +14,10 @@ from typing import Any, ClassVar
 
 import regex
 
-from commlint import regex_cache
-from commlint.document import BLOCK_BREAK, PLACEHOLDER, Document
 from commlint.errors import ConfigError
-from commlint.ruletypes.base import CheckContext, Finding, Rule, RuleEnv, SuggestionSpec
+from commlint.matching import regex_cache
+from commlint.prose.document import BLOCK_BREAK, PLACEHOLDER, Document
+from commlint.rules.ruletypes.base import CheckContext, Finding, Rule, RuleEnv, SuggestionSpec
 
 #: shortest and longest sentence (in words) the classifier is asked about
 MIN_WORDS, MAX_WORDS = 8, 150

@@ -86,9 +86,9 @@ def load_examples(folder: Path) -> list[Example]:
 
 def shared_neutral(corpus: Path) -> list[Example]:
     """Sentences of advisories and release notes (groups B and C) as neutral examples."""
-    from commlint.formats.markdown import parse_markdown
-    from commlint.sentences import split_sentences
-    from commlint.source import decode
+    from commlint.prose.formats.markdown import parse_markdown
+    from commlint.prose.sentences import split_sentences
+    from commlint.source.decode import decode
 
     out: list[Example] = []
     for group in ("B", "C"):

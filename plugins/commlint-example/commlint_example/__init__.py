@@ -13,11 +13,11 @@ from typing import Any, ClassVar
 import regex
 
 from commlint.config import Config
-from commlint.document import Document
 from commlint.errors import ConfigError
 from commlint.hookspecs import hookimpl
-from commlint.ruletypes.base import CheckContext, Finding, Rule, RuleEnv, SuggestionSpec
-from commlint.ruletypes.data import DataRule
+from commlint.prose.document import Document
+from commlint.rules.ruletypes.base import CheckContext, Finding, Rule, RuleEnv, SuggestionSpec
+from commlint.rules.ruletypes.data import DataRule
 
 PACKS = Path(__file__).parent / "packs"
 

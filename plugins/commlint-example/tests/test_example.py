@@ -6,7 +6,7 @@ import pytest
 
 from commlint.api import lint_text
 from commlint.config import Config
-from commlint.engine import linter_for
+from commlint.engine.linter import linter_for
 from commlint.errors import ConfigError
 
 

@@ -37,7 +37,7 @@ swap = { '\\bguaranteed to be\\b' = "designed to be" }
 
 @pytest.fixture
 def registered():
-    from commlint import grammar
+    from commlint.engine import grammar
     from commlint.plugins import plugin_manager
 
     pm = plugin_manager()

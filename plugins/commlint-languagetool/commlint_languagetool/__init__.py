@@ -58,7 +58,7 @@ def validate(settings: dict[str, Any], where: str = "<config>") -> None:
 
 
 def unavailable(reason: str) -> Exception:
-    from commlint.grammar import GrammarUnavailable
+    from commlint.engine.grammar import GrammarUnavailable
 
     return GrammarUnavailable(f"LanguageTool is unavailable ({reason})")
 

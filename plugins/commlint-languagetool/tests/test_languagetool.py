@@ -12,8 +12,8 @@ from fakelt import FakeLanguageTool, closed_port_url
 
 from commlint.api import lint_text
 from commlint.config import Config
+from commlint.engine.grammar import GrammarUnavailable
 from commlint.errors import ConfigError
-from commlint.grammar import GrammarUnavailable
 
 PACK = """
 [pack]
@@ -38,7 +38,7 @@ def fake():
 @pytest.fixture
 def registered():
     """The plugin registered with commlint's plugin manager (installed or not)."""
-    from commlint import grammar
+    from commlint.engine import grammar
     from commlint.plugins import plugin_manager
 
     pm = plugin_manager()

@@ -1,0 +1,80 @@
+"""``check --jobs N``: lint files in N processes, handing results back in input order."""
+
+from __future__ import annotations
+
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from commlint.errors import CommlintError, ConfigError, InputError
+
+if TYPE_CHECKING:  # multiprocessing and concurrent.futures cost start-up time: only for --jobs > 1
+    from concurrent.futures import ProcessPoolExecutor
+
+    from commlint.config import Config
+    from commlint.engine.linter import Linter, LintResult
+
+T = TypeVar("T")
+#: files in flight per process: enough to keep each busy, few enough that memory stays flat
+AHEAD = 8
+
+
+def lint_in_order(
+    work: Iterable[T | tuple[Linter, Path, str | None]],
+    in_process: Callable[[tuple[Linter, Path, str | None]], T],
+    jobs: int,
+) -> Iterator[T | LintResult | CommlintError]:
+    """Each item of ``work`` in order: a (linter, file, format) task is linted (here when
+    ``jobs`` is 1, else by a pool of ``jobs`` processes), anything else is passed through."""
+    if jobs == 1:
+        for item in work:
+            yield in_process(item) if _is_task(item) else item  # type: ignore[arg-type,misc]
+        return
+    pending: deque[Any] = deque()
+    with _pool(jobs) as pool:
+        for item in work:
+            if _is_task(item):
+                linter, file, fmt = item  # type: ignore[misc]
+                pending.append(pool.submit(lint_job, linter.config, str(file), fmt))
+            else:
+                pending.append(item)
+            while len(pending) > jobs * AHEAD:
+                yield _ready(pending.popleft())
+        while pending:
+            yield _ready(pending.popleft())
+
+
+def _is_task(item: object) -> bool:
+    return isinstance(item, tuple) and len(item) == 3 and isinstance(item[1], Path)
+
+
+def _ready(item: Any) -> Any:
+    from concurrent.futures import Future
+
+    return item.result() if isinstance(item, Future) else item
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork where there is one: workers start with the parent's imports, pattern cache and
+    # built linters instead of paying the start-up again.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods and sys.platform != "darwin" else None)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+
+
+def lint_job(config: Config, file: str, fmt: str | None) -> LintResult | CommlintError:
+    """Lint one file in a worker; input and config errors come back as values, in order."""
+    from commlint.engine.linter import linter_for
+    from commlint.prose.formats import read_document
+
+    try:
+        linter = linter_for(config)
+        source = read_document(Path(file), fmt or "text", linter.config.max_file_size)
+        return linter.lint(source, fmt).released()
+    except (InputError, ConfigError) as exc:
+        return exc

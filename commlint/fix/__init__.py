@@ -1,0 +1,1 @@
+"""``--fix``: applying suggestions as edits, written atomically."""

@@ -1,0 +1,540 @@
+"""Anchor words: skip a rule on a document that cannot contain any match of its patterns.
+
+Most rule patterns start from a handful of words (``\\b(?:never|always)\\s+...``). Every
+match must then contain one of those words, so a substring test on the case-folded prose
+(done in C, microseconds) proves most rules cannot fire on most documents, and they are not
+run at all. The analysis is conservative: whenever a pattern has no word every match must
+contain, it yields ``None`` and the rule always runs.
+
+It models only plain syntax. A pattern using anything else anywhere is refused outright
+(the rule then scans the whole text): fuzzy matching (``{e<=1}``) or any brace that is not a
+plain repeat, inline or scoped flags, conditionals, recursion, branch reset, ``\\K``,
+``\\G``, named lists (``\\L<...>``), characters given by code or name (``\\N{...}``,
+``\\x``, ``\\u``, octal), and any non-ASCII character outside a character class that is a
+letter, a combining mark, a word character or has case (ſ, K, İ, é, a combining accent).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from commlint.matching import regex_cache
+
+#: results are cached on disk under this version: a digest of this file, so any change to
+#: the analysis retires what older versions cached
+VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+
+
+class _Unsure(Exception):
+    """The pattern uses syntax the analysis does not follow: give up (always run the rule)."""
+
+
+def anchors(patterns: Iterable[str]) -> frozenset[str] | None:
+    """Case-folded words such that every match of any pattern contains one, or None."""
+    found: set[str] = set()
+    for pattern in patterns:
+        try:
+            _structure(pattern)  # refuses syntax it does not model, wherever it is
+            words = _alternation(pattern, 0, len(pattern))
+        except _Unsure:
+            return None
+        if not words:
+            return None
+        found |= words
+    return frozenset(found) if found else None
+
+
+def may_match(words: frozenset[str] | None, folded_prose: str) -> bool:
+    """False only when no anchor word occurs in the (case-folded) prose."""
+    return words is None or any(w in folded_prose for w in words)
+
+
+def _alternation(p: str, start: int, end: int) -> set[str] | None:
+    """Anchor words for ``p[start:end]`` (which may contain top-level ``|``)."""
+    out: set[str] = set()
+    for lo, hi in _split_top(p, start, end):
+        words = _sequence(p, lo, hi)
+        if not words:
+            return None
+        out |= words
+    return out
+
+
+#: escapes refused anywhere: match start/position (K, G), named lists (L), and characters
+#: given by name or code (N, x, u, U, octal 0), whose case the analysis would not see
+_REFUSED_ESCAPES = frozenset("KGLNxuU0")
+#: what may follow ``(?`` : non-capturing, atomic, look-arounds, named group, comment
+_GROUP_OPENERS = (":", ">", "=", "!", "<=", "<!", "P<", "#")
+_REPEAT = regex_cache.compile(r"\{(?:\d+|\d*,\d*)\}")
+_WORD_CHAR = regex_cache.compile(r"\w")
+
+
+@lru_cache(maxsize=4096)
+def _plain_char(c: str) -> bool:
+    """True for characters the analysis models: ASCII, or a non-ASCII character that is not
+    a word character or mark and has no case (dashes, curly quotes, spaces, symbols)."""
+    if c.isascii():
+        return True
+    if unicodedata.category(c)[0] == "M" or _WORD_CHAR.match(c):
+        return False
+    return c.lower() == c == c.upper() == c.casefold()
+
+
+@lru_cache(maxsize=512)
+def _structure(p: str) -> tuple[dict[int, int], dict[int, int]]:
+    """(group open -> its closing paren, class open -> index past it), in one linear pass.
+
+    Raises _Unsure on syntax the analysis does not model (see the module docstring)."""
+    groups: dict[int, int] = {}
+    classes: dict[int, int] = {}
+    stack: list[int] = []
+    i, n = 0, len(p)
+    while i < n:
+        c = p[i]
+        if c == "\\":
+            if i + 1 >= n or p[i + 1] in _REFUSED_ESCAPES or not _plain_char(p[i + 1]):
+                raise _Unsure
+            if p[i + 1] in "pP" and p.startswith("{", i + 2):  # a property, \p{Lu}: not a repeat
+                close = p.find("}", i + 2)
+                if close < 0:
+                    raise _Unsure
+                i = close + 1
+                continue
+            i += 2
+            continue
+        if not _plain_char(c):
+            raise _Unsure
+        if c == "{" and not _REPEAT.match(p, i):
+            raise _Unsure  # fuzzy matching ({e<=1}) or a brace regex may read either way
+        if c == "[":
+            j = i + 1
+            if j < n and p[j] == "^":
+                j += 1
+            if j < n and p[j] == "]":
+                j += 1
+            while j < n and p[j] != "]":
+                if p.startswith("[:", j):  # POSIX class inside a set
+                    close = p.find(":]", j)
+                    j = close + 2 if close > 0 else j + 1
+                    continue
+                j += 2 if p[j] == "\\" else 1
+            if j >= n:
+                raise _Unsure
+            classes[i] = j + 1
+            i = j + 1
+            continue
+        if c == "(":
+            if p.startswith("?", i + 1) and not p.startswith(_GROUP_OPENERS, i + 2):
+                raise _Unsure  # inline flags, conditionals, recursion, branch reset...
+            stack.append(i)
+        elif c == ")":
+            if not stack:
+                raise _Unsure
+            groups[stack.pop()] = i
+        i += 1
+    if stack:
+        raise _Unsure
+    return groups, classes
+
+
+def _split_top(p: str, start: int, end: int) -> list[tuple[int, int]]:
+    groups, classes = _structure(p)
+    parts, i, lo = [], start, start
+    while i < end:
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = classes[i]
+            continue
+        if c == "(":
+            i = groups[i] + 1
+            continue
+        if c == "|":
+            parts.append((lo, i))
+            lo = i + 1
+        i += 1
+    parts.append((lo, end))
+    return parts
+
+
+def _class_end(p: str, i: int) -> int:
+    """Index just past the character class opening at ``i``."""
+    return _structure(p)[1][i]
+
+
+def _group_close(p: str, i: int) -> int:
+    """Index of the ``)`` closing the group opened at ``i``."""
+    return _structure(p)[0][i]
+
+
+def _quantifier(p: str, i: int) -> tuple[bool, int]:
+    """(element is optional, index after any quantifier at ``i``)."""
+    if i >= len(p):
+        return False, i
+    c = p[i]
+    optional = False
+    if c in "?*+":
+        optional = c in "?*"
+        i += 1
+    elif c == "{" and p.find("}", i) > 0:
+        close = p.find("}", i)
+        body = p[i + 1 : close]
+        low = body.split(",", 1)[0].strip()
+        if not (low.isdigit() or low == ""):
+            return False, i  # a literal brace
+        optional = low in ("", "0")
+        i = close + 1
+    else:
+        return False, i
+    if i < len(p) and p[i] in "?+":  # lazy / possessive
+        i += 1
+    return optional, i
+
+
+def _word_run(p: str, i: int, end: int) -> tuple[int, int]:
+    """(end of the literal letters/digits starting at ``i``, index after any quantifier on them)."""
+    j = i
+    while j < end and p[j].isalnum():
+        j += 1
+    return j, _quantifier(p, j)[1]
+
+
+def _group_opening(p: str, i: int) -> tuple[str, int]:
+    """What the group at ``p[i] == "("`` is, and where its body starts: "look" (a look-around),
+    "group" (capturing, non-capturing, atomic or named), "comment", or "other" (inline flags,
+    conditionals)."""
+    body = i + 1
+    if not p.startswith("?", body):
+        return "group", body
+    if p.startswith(("?=", "?!", "?<=", "?<!"), body):
+        return "look", body
+    if p.startswith(("?:", "?>"), body):
+        return "group", body + 2
+    if p.startswith("?P<", body):
+        return "group", p.index(">", body) + 1
+    if p.startswith("?#", body):
+        return "comment", body
+    return "other", body
+
+
+def _sequence(p: str, start: int, end: int) -> set[str] | None:
+    """Anchor words of a concatenation: those of its most selective required element.
+
+    Every required element must occur in a match, so any one of them will do; the one whose
+    shortest word is longest rules out the most documents ("never" rather than "can").
+    """
+    best: set[str] | None = None
+
+    def offer(words: set[str] | None) -> None:
+        nonlocal best
+        if words and (best is None or min(map(len, words)) > min(map(len, best))):
+            best = words
+
+    i = start
+    while i < end:
+        c = p[i]
+        if c.isalnum():
+            j, after = _word_run(p, i, end)
+            word = p[i : j - 1] if after > j else p[i:j]  # a quantifier binds to the last letter
+            if word:
+                offer({word.casefold()})
+            i = after
+            continue
+        if c == "\\":
+            if i + 1 >= end:
+                raise _Unsure
+            nxt = p[i + 1]
+            if nxt.isdigit() or nxt in "gpPNxuUo":
+                raise _Unsure  # back-references, properties, code points: not followed
+            _, i = _quantifier(p, i + 2)
+            continue
+        if c == "[":
+            _, i = _quantifier(p, _class_end(p, i))
+            continue
+        if c == "(":
+            close = _group_close(p, i)
+            if close >= end:
+                raise _Unsure
+            kind, body = _group_opening(p, i)
+            if kind == "look":
+                _, i = _quantifier(p, close + 1)  # zero-width: contributes no words
+                continue
+            if kind == "comment":
+                i = close + 1
+                continue
+            if kind == "other":
+                raise _Unsure  # inline flags (verbose mode changes the syntax), conditionals
+            optional, after = _quantifier(p, close + 1)
+            if not optional:
+                offer(_alternation(p, body, close))
+            i = after
+            continue
+        # Any other character (., ^, $, space, punctuation): required or not, not a word.
+        _, i = _quantifier(p, i + 1)
+    return best
+
+
+def leading_words(pattern: str) -> frozenset[str] | None:
+    """Lower-cased words one of which every match *starts with*, or None (see ``leads``)."""
+    found = leads(pattern)
+    return None if found is None else frozenset(w for w, _ in found[0])
+
+
+#: Lead = (word, whole): a match starts with ``word``; if ``whole``, the ``\\w+`` token
+#: there is exactly ``word`` (the pattern puts a boundary, space or punctuation after it).
+Lead = tuple[str, bool]
+
+
+def leads(pattern: str) -> tuple[frozenset[Lead], bool] | None:
+    """(leads, at_word_start): every match starts with one of the lead words; if
+    ``at_word_start``, also where a ``\\w+`` token starts (the pattern puts ``\\b`` first).
+    None when the analysis cannot tell.
+
+    Zero-width assertions at the front (``\\b``, look-arounds) are skipped; the first
+    element that consumes text must be a required word or a group of alternatives that
+    each start with one. With these, a scan only has to try the pattern where one of the
+    words occurs instead of at every character.
+    """
+    try:
+        _structure(pattern)  # refuses syntax it does not model, wherever it is
+        found = _leading_alternation(pattern, 0, len(pattern), False, False)
+    except _Unsure:
+        return None
+    if not found:
+        return None
+    bounded = all(b for _, _, b in found)
+    return frozenset((w, whole and bounded) for w, whole, _ in found), bounded
+
+
+def _ends_token(p: str, i: int, end: int, tail: bool) -> bool:
+    """True if a word followed by ``p[i:end]`` (then whatever gives ``tail``) ends its token."""
+    if i >= end:
+        return tail
+    c = p[i]
+    if c == "\\":
+        ends = i + 1 < end and p[i + 1] in "bsWZ"
+        after = i + 2
+    else:
+        ends = not (c.isalnum() or c == "_" or c in "([{.?*+|)^$")
+        after = i + 1
+    return ends and not _quantifier(p, after)[0]  # an optional separator proves nothing
+
+
+def _leading_alternation(p: str, start: int, end: int, bounded: bool, tail: bool) -> set[tuple[str, bool, bool]] | None:
+    out: set[tuple[str, bool, bool]] = set()
+    for lo, hi in _split_top(p, start, end):
+        words = _leading_sequence(p, lo, hi, bounded, tail)
+        if not words:
+            return None
+        out |= words
+    return out
+
+
+def _leading_sequence(p: str, start: int, end: int, bounded: bool, tail: bool) -> set[tuple[str, bool, bool]] | None:
+    i = start
+    while i < end:
+        c = p[i]
+        if c.isalnum():
+            j, after = _word_run(p, i, end)
+            if after > j:  # a quantifier binds to the last letter
+                word, whole = p[i : j - 1], False
+            else:
+                word, whole = p[i:j], _ends_token(p, j, end, tail)
+                longer = _continued(p, j, end, tail)
+                if word and longer:  # "t(?:ook|ake)" starts with "took" or "take", not just "t"
+                    return {((word + more).lower(), more_whole, bounded) for more, more_whole in longer}
+            return {(word.lower(), whole, bounded)} if word else None
+        if c == "\\":
+            if i + 1 < end and p[i + 1] in "bA":  # zero-width at the front: skip
+                if _quantifier(p, i + 2)[1] != i + 2:
+                    return None
+                bounded = bounded or p[i + 1] == "b"
+                i += 2
+                continue
+            return None
+        if c == "^":
+            i += 1
+            continue
+        if c == "(":
+            close = _group_close(p, i)
+            if close >= end:
+                raise _Unsure
+            kind, body = _group_opening(p, i)
+            if kind == "look":
+                if _quantifier(p, close + 1)[1] != close + 1:
+                    return None
+                i = close + 1
+                continue
+            if kind != "group":
+                return None
+            optional, after = _quantifier(p, close + 1)
+            # Words ending the group end their token only if what follows the group ends it.
+            group_tail = after == close + 1 and _ends_token(p, close + 1, end, tail)
+            inside = _leading_alternation(p, body, close, bounded, group_tail)
+            if not optional or not inside:
+                return inside
+            # An optional group: a match starts with it, or with what follows it.
+            rest = _leading_sequence(p, after, end, bounded, tail)
+            return inside | rest if rest else None
+        return None
+    return None
+
+
+def _continued(p: str, j: int, end: int, tail: bool) -> set[tuple[str, bool]] | None:
+    """The words a required group right after a literal run starts with (run + group is one
+    longer literal), or None when there is no such group or it cannot be analysed."""
+    if j >= end or p[j] != "(" or p.startswith(("(?=", "(?!", "(?<=", "(?<!", "(?#"), j):
+        return None
+    close = _group_close(p, j)
+    if close >= end:
+        return None
+    optional, after = _quantifier(p, close + 1)
+    if optional or after != close + 1:
+        return None
+    body = j + 1
+    if p.startswith(("?:", "?>"), body):
+        body += 2
+    elif p.startswith("?P<", body):
+        body = p.index(">", body) + 1
+    elif p.startswith("?", body):
+        return None
+    group_tail = _ends_token(p, close + 1, end, tail)
+    inner: set[tuple[str, bool]] = set()
+    for lo, hi in _split_top(p, body, close):
+        k = lo
+        m = k
+        while m < hi and p[m].isalnum():
+            m += 1
+        if m == k:
+            return None  # an alternative not starting with letters: keep the shorter word
+        _, q_after = _quantifier(p, m)
+        if q_after > m:
+            piece, whole = p[k : m - 1], False
+        else:
+            piece, whole = (
+                p[k:m],
+                (m == hi and group_tail) or (m < hi and _ends_token(p, m, hi, group_tail)),
+            )
+        inner.add((piece, whole))
+    return inner
+
+
+def safe_lower(text: str) -> str | None:
+    """``text.lower()`` when its offsets line up with ``text`` and lower-casing agrees with
+    the regex engine's case-insensitive matching; None otherwise (then scan everything).
+
+    Where ``lower()`` and ``casefold()`` differ (ſ, ς, ß...) the engine may match a
+    character that lower-casing does not turn into the pattern's letter.
+    """
+    low = text.lower()
+    if len(low) != len(text) or low != text.casefold():
+        return None
+    return low
+
+
+def occurrences(low: str, word: str) -> list[int]:
+    """Every index where ``word`` occurs in ``low`` (overlapping)."""
+    out = []
+    i = low.find(word)
+    while i >= 0:
+        out.append(i)
+        i = low.find(word, i + 1)
+    return out
+
+
+_TOKEN = regex_cache.compile(r"\w+")
+
+
+class WordIndex:
+    """Where words and word prefixes occur in one text (built once, shared by every rule)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.low = safe_lower(text)
+        self._exact: dict[str, list[int]] | None = None
+        self._by_prefix: dict[str, list[str]] | None = None
+        self._cache: dict[tuple[str, bool, bool], list[int]] = {}
+        self._starts: dict[tuple[frozenset[Lead], bool], list[int]] = {}
+
+    def build(self) -> None:
+        """Index the text now (otherwise the first rule that needs it pays)."""
+        self._tokens()
+
+    def _tokens(self) -> dict[str, list[int]]:
+        """token -> its offsets."""
+        if self._exact is None:
+            exact: dict[str, list[int]] = {}
+            for m in _TOKEN.finditer(self.low or ""):
+                token = m.group()
+                at = exact.get(token)
+                if at is None:
+                    exact[token] = [m.start()]
+                else:
+                    at.append(m.start())
+            self._exact = exact
+        return self._exact
+
+    def _prefixed(self, word: str) -> list[int]:
+        """Offsets of tokens starting with ``word``."""
+        exact = self._exact if self._exact is not None else self._tokens()
+        if len(word) < 3:
+            tokens: Iterable[str] = exact
+        else:
+            if self._by_prefix is None:
+                index: dict[str, list[str]] = {}
+                for token in exact:
+                    index.setdefault(token[:3], []).append(token)
+                self._by_prefix = index
+            tokens = self._by_prefix.get(word[:3], ())
+        return [at for token in tokens if token.startswith(word) for at in exact[token]]
+
+    def starts(self, found: tuple[frozenset[Lead], bool]) -> list[int] | None:
+        """Sorted offsets where a match could start, from ``leads(pattern)``; None if the
+        text cannot be searched safely this way."""
+        if self.low is None:
+            return None
+        done = self._starts.get(found)  # exceptions are searched once per finding: reuse
+        if done is not None:
+            return done
+        words, at_word_start = found
+        split = _split_leads(words)
+        hits: set[int] = set()
+        if not at_word_start:
+            for word in split[2]:
+                hits.update(self._occurrences(word))
+        else:
+            exact = self._tokens()
+            for word in exact.keys() & split[0]:  # whole words: one C-level set intersection
+                hits.update(exact[word])
+            for word in split[1]:
+                hits.update(self._prefix_hits(word))
+        done = self._starts[found] = sorted(hits)
+        return done
+
+    def _occurrences(self, word: str) -> list[int]:
+        key = (word, False, False)
+        got = self._cache.get(key)
+        if got is None:
+            got = self._cache[key] = occurrences(self.low or "", word)
+        return got
+
+    def _prefix_hits(self, word: str) -> list[int]:
+        key = (word, False, True)
+        got = self._cache.get(key)
+        if got is None:
+            got = self._cache[key] = self._prefixed(word)
+        return got
+
+
+@lru_cache(maxsize=4096)
+def _split_leads(words: frozenset[Lead]) -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
+    """(whole words, prefix-only words, every word) of a lead set."""
+    whole = frozenset(w for w, is_whole in words if is_whole)
+    prefix = tuple(sorted(w for w, is_whole in words if not is_whole))
+    return whole, prefix, tuple(sorted({w for w, _ in words}))

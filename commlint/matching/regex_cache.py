@@ -1,0 +1,370 @@
+"""Compiled rule patterns kept on disk, so a cold start does not re-parse every pattern.
+
+The ``regex`` module parses and optimises a pattern in Python before handing a code list to
+its C engine; for the built-in packs that is about two seconds, most of a pre-commit hook's
+start. The first process to compile a pattern records what it handed to the engine; later
+processes rebuild the same pattern object from that record in microseconds.
+
+The engine trusts a code list completely (a changed integer can crash or hang it), and
+nothing short of parsing the pattern again could check one. So a record is used only when:
+
+- the folder and the file belong to this user and nobody else can write them;
+- the file's SHA-256 over its contents and the exact ``regex`` build matches, and so does
+  each entry's over its key and value (checked before anything is unmarshalled);
+- the rebuilt pattern has the source and at least the flags that were asked for.
+
+The records of the built-in patterns are also prepared when the wheel is built
+(commlint/matching/prepare.py) and shipped beside this module, read only: used on a miss in the user's
+cache when that file and folder belong to the user or root and nobody else can write them,
+and the file's checksum, keyed by the regex release and Python version, matches.
+
+Anything else means the pattern is simply compiled (and the file rewritten). A checksum
+cannot stop someone who can already write as this user from recomputing it; the folder's
+ownership is what keeps other users out. The cache holds rule patterns and facts derived
+from commlint's own files (never document text or user configuration). It lives in
+``$COMMLINT_CACHE_DIR`` or ``$XDG_CACHE_HOME/commlint`` (default ``~/.cache/commlint``);
+``COMMLINT_NO_CACHE=1`` turns it off.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import marshal
+import os
+import stat
+import sys
+import threading
+from array import array
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import regex
+
+_LOCK = threading.Lock()
+_FORMAT = 4
+_MAGIC = b"commlint-pattern-cache\n"
+_DIGEST = 32  # bytes of a SHA-256 digest
+_PREPARED_MAGIC = b"commlint-prepared-patterns\n"
+#: the patterns prepared when the wheel was built (commlint/matching/prepare.py), in commlint/_prepared
+PREPARED = Path(__file__).resolve().parents[1] / "_prepared" / "patterns.marshal"
+
+Key = tuple[str, int]
+
+
+def _engine() -> Any:
+    """The module whose ``_regex.compile`` builds pattern objects, or None if this regex
+    release is laid out differently (then nothing is cached)."""
+    try:
+        import regex._main as main
+    except ImportError:
+        return None
+    return main if hasattr(getattr(main, "_regex", None), "compile") else None
+
+
+def _build_key() -> str:
+    """Identifies the regex build: version, C extension file and Python version."""
+    engine = _engine()._regex
+    where = getattr(engine, "__file__", "") or ""
+    try:
+        info = os.stat(where)
+        stamp = f"{info.st_size}:{info.st_mtime_ns}"
+    except OSError:
+        stamp = "?"
+    raw = f"{_FORMAT}|{regex.__version__}|{where}|{stamp}|{sys.version_info[:3]}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def _portable_key() -> str:
+    """Identifies what a prepared record depends on, without this machine's file paths: the
+    regex release and its engine's code format, the Python version and byte order."""
+    engine = _engine()._regex
+    raw = (
+        f"{_FORMAT}|prepared|{regex.__version__}|{getattr(engine, 'MAGIC', '?')}|{getattr(engine, 'CODE_SIZE', '?')}"
+        f"|{sys.version_info[:2]}|{sys.byteorder}|{sys.maxunicode}"
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def cache_file() -> Path | None:
+    """Where the cache lives, or None when caching is off."""
+    if os.environ.get("COMMLINT_NO_CACHE") or _engine() is None:
+        return None
+    base = os.environ.get("COMMLINT_CACHE_DIR")
+    if base:
+        folder = Path(base)
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        folder = (Path(xdg) if xdg else Path.home() / ".cache") / "commlint"
+    return folder / f"patterns-{_build_key()}.marshal"
+
+
+def owned_safely(info: os.stat_result) -> bool:
+    """True if only the current user can change this file or folder: it is theirs and is
+    not group- or world-writable. (Without POSIX owners, the per-user profile folder is
+    what guards it.)"""
+    if not hasattr(os, "geteuid"):  # pragma: no cover - Windows
+        return True
+    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _digest(*parts: bytes) -> bytes:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))  # lengths first: no two splits hash alike
+        h.update(part)
+    return h.digest()
+
+
+def _seal(key: Key, content: bytes) -> bytes:
+    """``content`` prefixed with a checksum of its key and itself."""
+    return _digest(repr(key).encode(), content) + content
+
+
+def _unseal(key: Key, sealed: Any) -> bytes | None:
+    """The content of a sealed entry, or None if it is not the one written under ``key``."""
+    if not isinstance(sealed, bytes) or len(sealed) < _DIGEST:
+        return None
+    content = sealed[_DIGEST:]
+    return content if _digest(repr(key).encode(), content) == sealed[:_DIGEST] else None
+
+
+def installed_safely(info: os.stat_result) -> bool:
+    """True if only the current user or the administrator can change this file or folder
+    (where an installed package lives): theirs or root's, not group- or world-writable."""
+    if not hasattr(os, "geteuid"):  # pragma: no cover - Windows
+        return True
+    return info.st_uid in (0, os.geteuid()) and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _read(
+    path: Path, build: Callable[[], str] | None = None, safe: Callable[[os.stat_result], bool] = owned_safely
+) -> dict[Key, bytes]:
+    """The entries of the cache file, or none if it is missing, foreign or damaged."""
+    magic = _MAGIC if build is None else _PREPARED_MAGIC
+    try:
+        if not safe(os.stat(path.parent)):
+            return {}
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())  # the file opened, not whatever the path names now
+            if not stat.S_ISREG(info.st_mode) or not safe(info):
+                return {}
+            raw = fh.read()
+    except OSError:
+        return {}
+    head = len(magic) + _DIGEST
+    if not raw.startswith(magic) or len(raw) < head:
+        return {}
+    body = raw[head:]
+    if _digest((build or _build_key)().encode(), body) != raw[len(magic) : head]:
+        return {}  # marshal is never handed bytes this code did not write
+    try:
+        data = marshal.loads(body)
+    except (EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        k: v
+        for k, v in data.items()
+        if isinstance(k, tuple) and len(k) == 2 and isinstance(k[0], str) and type(k[1]) is int and isinstance(v, bytes)
+    }
+
+
+class PatternCache:
+    """(pattern, flags) -> the arguments the regex engine needs to rebuild it, plus facts
+    derived from patterns or commlint's own files (``remember``). Each value is kept sealed
+    and marshalled, and checked and decoded only when asked for."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._entries: dict[Key, bytes] | None = None
+        self._dirty = False
+        self._saver_registered = False
+        self._used: set[Key] = set()
+        self._prepared: dict[Key, bytes] | None = None
+
+    def entries(self) -> dict[Key, bytes]:
+        if self._entries is None:
+            self._entries = _read(self.path) if self.path is not None else {}
+        return self._entries
+
+    def prepared(self) -> dict[Key, bytes]:
+        """The records prepared when commlint was built and installed (read on the first miss
+        in the user's cache, so the first run after installing needs no compiling either)."""
+        if self._prepared is None:
+            self._prepared = {} if self.path is None else _read(PREPARED, _portable_key, installed_safely)
+        return self._prepared
+
+    def _load(self, key: Key) -> bytes | None:
+        """The checked content stored under ``key``; a bad entry is dropped (and rewritten)."""
+        entries = self.entries()
+        sealed = entries.get(key)
+        if sealed is None:
+            sealed = self.prepared().get(key)
+            return None if sealed is None else _unseal(key, sealed)
+        content = _unseal(key, sealed)
+        if content is None:
+            del entries[key]
+            self._dirty = True
+        return content
+
+    def write_prepared(self, path: Path) -> int:
+        """Write the records this process used as a prepared file (at build time); their count."""
+        self.entries()
+        keep = {k: v for k, v in (self._entries or {}).items() if k in self._used}
+        body = marshal.dumps(keep)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(_PREPARED_MAGIC + _digest(_portable_key().encode(), body) + body)
+        return len(keep)
+
+    def _store(self, key: Key, value: Any) -> None:
+        if self.path is None:
+            return
+        try:
+            packed = marshal.dumps(value)
+        except ValueError:
+            return  # not marshallable: just not cached
+        self.entries()[key] = _seal(key, packed)
+        self._dirty = True
+        if not self._saver_registered:
+            atexit.register(self.save)
+            self._saver_registered = True
+
+    def compile(self, pattern: str, flags: int) -> regex.Pattern[str]:
+        """``regex.compile(pattern, flags)``, from the cache when possible."""
+        key = (pattern, int(flags))
+        with _LOCK:
+            self._used.add(key)
+            stored = self._load(key)
+            if stored is not None:
+                rebuilt = _rebuild(stored, pattern, int(flags))
+                if rebuilt is not None:
+                    return rebuilt
+                self.entries().pop(key, None)  # stale for this build: record it again
+            compiled, recorded = _compile_recording(pattern, flags)
+            if recorded is not None:
+                self._store(key, recorded)
+            return compiled
+
+    def remember(self, kind: str, text: str, compute: Callable[[str], Any]) -> Any:
+        """``compute(text)``, kept in the cache under ``kind`` (unmarshallable values are
+        recomputed each time)."""
+        key = (f"{kind}:{text}", -1)
+        with _LOCK:
+            self._used.add(key)
+            stored = self._load(key)
+            if stored is not None:
+                try:
+                    return marshal.loads(stored)
+                except (EOFError, ValueError, TypeError):
+                    pass
+        value = compute(text)
+        with _LOCK:
+            self._store(key, value)
+        return value
+
+    def save(self) -> None:
+        """Write the cache atomically if this process added to it (errors are ignored).
+
+        Entries this process did not use are dropped once they outnumber the used ones, so
+        edited packs and old analyses do not pile up. Nothing is written into a folder that
+        another user could change."""
+        if not self._dirty or self.path is None or self._entries is None:
+            return
+        if len(self._entries) > 2 * len(self._used) + 64:
+            self._entries = {k: v for k, v in self._entries.items() if k in self._used}
+        import tempfile
+
+        folder = self.path.parent
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not owned_safely(os.stat(folder)):
+                return
+            body = marshal.dumps(self._entries)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".patterns-")  # mode 0600
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(_MAGIC + _digest(_build_key().encode(), body) + body)
+                os.replace(tmp, self.path)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+            self._dirty = False
+        except (OSError, ValueError):
+            pass
+
+
+def _rebuild(stored: bytes, pattern: str, flags: int) -> regex.Pattern[str] | None:
+    """The pattern object a checked record describes, or None if it does not describe
+    ``pattern`` compiled with ``flags`` (or this engine rejects it)."""
+    try:
+        args = list(marshal.loads(stored))
+        if len(args) < 3 or args[0] != pattern or type(args[1]) is not int or flags & ~args[1]:
+            return None
+        code = array("q")
+        code.frombytes(args[2])
+        args[2] = code.tolist()
+        compiled: regex.Pattern[str] = _engine()._regex.compile(*args)
+    except Exception:  # a record from another layout of the engine's arguments
+        return None
+    if compiled.pattern != pattern or compiled.flags != args[1]:
+        return None
+    return compiled
+
+
+def _compile_recording(pattern: str, flags: int) -> tuple[regex.Pattern[str], tuple[Any, ...] | None]:
+    """Compile, capturing the engine-level arguments (None if regex served it from memory)."""
+    main = _engine()
+    if main is None:
+        return regex.compile(pattern, flags), None
+    engine = main._regex
+    real = engine.compile
+    seen: list[tuple[Any, ...]] = []
+
+    def recording(*args: Any) -> Any:
+        if args and args[0] == pattern and not seen:
+            seen.append(args)
+        return real(*args)
+
+    engine.compile = recording
+    try:
+        compiled: regex.Pattern[str] = regex.compile(pattern, flags)
+    finally:
+        engine.compile = real
+    if not seen:
+        return compiled, None
+    # Flags arrive as RegexFlag (an int subclass); marshal stores plain ints only.
+    args: list[Any] = [int(a) if isinstance(a, int) and type(a) is not int else a for a in seen[0]]
+    try:
+        args[2] = array("q", args[2]).tobytes()  # the code list: bytes load ~10x faster
+        packed = tuple(args)
+        marshal.dumps(packed)
+    except (ValueError, TypeError, OverflowError):
+        return compiled, None
+    if compiled.pattern != pattern or compiled.flags != args[1]:
+        return compiled, None  # not the record of this pattern object: do not keep it
+    return compiled, packed
+
+
+_CACHE: PatternCache | None = None
+
+
+def _cache() -> PatternCache:
+    global _CACHE
+    if _CACHE is None:
+        _CACHE = PatternCache(cache_file())
+    return _CACHE
+
+
+def remember(kind: str, text: str, compute: Callable[[str], Any]) -> Any:
+    """A derived fact about a pattern or one of commlint's own files, cached beside it."""
+    return _cache().remember(kind, text, compute)
+
+
+def compile(pattern: str, flags: int = 0) -> regex.Pattern[str]:  # noqa: A001 - mirrors regex.compile
+    """``regex.compile`` through the process-wide on-disk cache (module-level patterns too:
+    regex's pure-Python parser costs about 1 ms a pattern, on every start)."""
+    return _cache().compile(pattern, flags)

@@ -1,0 +1,447 @@
+"""Markdown (CommonMark + GFM tables): prose without code, markup, URLs or front matter.
+
+markdown-it-py gives block structure with line maps; inline markup is scanned here so that
+every prose character keeps its exact source offset. Raw-HTML blocks are read as HTML (their
+text, ``alt`` and ``title`` attributes are prose); image alt text, link and image titles and
+the ``alt``/``title`` of inline tags are prose too, each a block of its own.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import regex
+
+from commlint.matching import regex_cache
+from commlint.prose.document import Document, ProseBuilder
+from commlint.prose.formats.html import emit_attribute, parse_html_fragment, prose_attributes
+from commlint.prose.formats.inline import ENTITY, URL, decode_entity
+from commlint.source.decode import Source
+
+_FRONT_MATTER_OPEN = {"---": ("---", "..."), "+++": ("+++",)}
+# Container markers on a block's first line, nested in any order ("> - ", "- > ", "1. - "),
+# then an optional task-list box.
+_MARKERS = r"(?:[ \t]*(?:>[ \t]?|(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)))*[ \t]*"
+_CONTAINER_PREFIX = regex_cache.compile(_MARKERS + r"(?:\[[ xX]\][ \t]+)?")
+_HEADING_PREFIX = regex_cache.compile(_MARKERS + r"#{1,6}(?:[ \t]+|$)")
+_HEADING_SUFFIX = regex_cache.compile(r"(?:[ \t]+#+)?[ \t]*$")
+_SPECIAL = regex_cache.compile(r"[\\`<!\[*_~&]|(?<![\w./])(?:https?://|www\.)")
+_AUTOLINK = regex_cache.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>")
+_HTML_TAG = regex_cache.compile(
+    r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9\-]*(?:\s+[^<>]*?)?/?>|<\?.*?\?>|<![A-Z]+[^>]*>",
+    regex.DOTALL,
+)
+_ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+#: markdown-it drops everything inside containers nested deeper than this (its default, 20,
+#: hid lists 9 levels deep). Deeper content is scanned line by line instead (_deep_block);
+#: the limit stays modest because markdown-it recurses per level and slows with depth.
+MAX_NESTING = 40
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    from markdown_it import MarkdownIt
+
+    # Only block structure and line maps are read; inline markup is scanned here, with offsets,
+    # so markdown-it's own inline pass (a third of the parse time) is switched off.
+    options = {"maxNesting": MAX_NESTING}
+    return MarkdownIt("commonmark", options).enable("table").disable("inline")
+
+
+def front_matter_lines(source: Source) -> int:
+    """Number of lines at the top that are YAML/TOML front matter (0 when none)."""
+    starts = source.line_starts
+    first = source.line_text(1).strip()
+    if first not in _FRONT_MATTER_OPEN:
+        return 0
+    closers = _FRONT_MATTER_OPEN[first]
+    for line in range(2, len(starts) + 1):
+        if source.line_text(line).strip() in closers:
+            return line
+    return 0
+
+
+def parse_markdown(source: Source) -> Document:
+    builder = ProseBuilder()
+    skip = front_matter_lines(source)
+    # Front matter becomes blank lines, so markdown-it's line numbers stay the source's own
+    # (it breaks lines at "\r\n", "\r" and "\n", as Source does).
+    starts = source.line_starts
+    md_text = source.text
+    if skip:
+        md_text = "\n" * skip + (source.text[starts[skip] :] if skip < len(starts) else "")
+    tokens = _parser().parse(md_text)
+    if skip:
+        builder.code(0, source.line_starts[skip] if skip < len(source.line_starts) else len(source.text))
+    in_table = 0
+    in_container = 0  # inside a list item or blockquote: table rows carry their markers
+    heading = False
+    for index, token in enumerate(tokens):
+        kind = token.type
+        if kind in ("blockquote_open", "list_item_open"):
+            in_container += 1
+            closer = kind.replace("_open", "_close")
+            if token.map and index + 1 < len(tokens) and tokens[index + 1].type == closer:
+                # Nothing inside: an empty item, or one nested past markdown-it's limit.
+                _deep_block(builder, source, token.map[0] + 1, token.map[1])
+        elif kind in ("blockquote_close", "list_item_close"):
+            in_container -= 1
+        elif kind in ("fence", "code_block") and token.map:
+            builder.code(*_lines_range(source, token.map[0] + 1, token.map[1]))
+        elif kind == "html_block" and token.map:
+            start, end = _lines_range(source, token.map[0] + 1, token.map[1])
+            parse_html_fragment(builder, source, start, end)
+        elif kind == "table_open":
+            in_table += 1
+        elif kind == "table_close":
+            in_table -= 1
+        elif kind == "tr_open" and token.map:
+            _table_row(builder, source, token.map[0] + 1, in_container > 0)
+        elif kind == "heading_open":
+            heading = True
+        elif kind == "heading_close":
+            heading = False
+        elif kind == "inline" and token.map and not in_table:
+            first, last = token.map
+            _block(builder, source, first + 1, last, heading)
+    return builder.build(source, "markdown")
+
+
+def _lines_range(source: Source, first: int, last: int) -> tuple[int, int]:
+    """Source offsets from the start of line ``first`` to the end of line ``last`` (1-based)."""
+    starts = source.line_starts
+    end = starts[last] if last < len(starts) else len(source.text)
+    return starts[first - 1], end
+
+
+def _line_span(source: Source, line: int) -> tuple[int, int]:
+    start = source.line_starts[line - 1]
+    return start, start + len(source.line_text(line))
+
+
+_FOOTNOTE_DEFINITION = regex_cache.compile(r"\[\^[^\]\s]+\]:[ \t]*")
+_QUOTE_PREFIX = regex_cache.compile(r"[ \t]*(?:>[ \t]?[ \t]*)*")
+
+
+class _Shifted:
+    """A ProseBuilder seen through a masked copy of a block: adds the block's source offset."""
+
+    def __init__(self, builder: ProseBuilder, base: int) -> None:
+        self.builder = builder
+        self.base = base
+
+    def ends_with_space(self) -> bool:
+        return self.builder.ends_with_space()
+
+    def text(self, source_text: str, start: int, end: int | None = None) -> None:
+        self.builder.text(source_text, start + self.base, None if end is None else end + self.base)
+
+    def space(self, start: int, end: int) -> None:
+        self.builder.space(start + self.base, end + self.base)
+
+    def code(self, start: int, end: int) -> None:
+        self.builder.code(start + self.base, end + self.base)
+
+    def placeholder(self, start: int, end: int) -> None:
+        self.builder.placeholder(start + self.base, end + self.base)
+
+    def block_break(self, at: int) -> None:
+        self.builder.block_break(at + self.base)
+
+
+def _block(builder: ProseBuilder, source: Source, first: int, last: int, heading: bool) -> None:
+    """Emit the prose of source lines first..last (1-based, inclusive) as one block.
+
+    Inline constructs (links, code spans, HTML comments) may run across lines, so the block is
+    scanned as one string in which container markers (``>``, list markers, heading ``#``s) are
+    masked with spaces; the masked copy has the source's length, so offsets are kept.
+    """
+    text = source.text
+    pieces: list[tuple[int, int]] = []
+    for line in range(first, last + 1):
+        start, end = _line_span(source, line)
+        if line == first:
+            prefix_re = _HEADING_PREFIX if heading else _CONTAINER_PREFIX
+        else:
+            # Continuation lines carry only quote markers and indentation: "2019. We" on a
+            # wrapped line is text, not a list item (only "1." may interrupt a paragraph).
+            prefix_re = _QUOTE_PREFIX
+        prefix = prefix_re.match(text, start, end)
+        content_start = prefix.end() if prefix else start
+        content_end = end
+        if heading:
+            suffix = _HEADING_SUFFIX.search(text, content_start, end)
+            content_end = suffix.start() if suffix else end
+        while content_end > content_start and text[content_end - 1] in " \t":
+            content_end -= 1
+        pieces.append((content_start, content_end))
+    pieces = [(a, b) for a, b in pieces if b > a]
+    if not pieces:
+        return
+    base, stop = pieces[0][0], pieces[-1][1]
+    chunks: list[str] = []
+    at = base
+    for a, b in pieces:
+        if a > at:
+            chunks.append(regex.sub(r"[^\r\n]", " ", text[at:a]))  # prefixes -> spaces
+        chunks.append(text[a:b])
+        at = b
+    masked = "".join(chunks)
+    note = _FOOTNOTE_DEFINITION.match(masked)
+    if note:  # "[^1]: text" (a GFM footnote definition): the label is not prose
+        masked = " " * note.end() + masked[note.end() :]
+    if masked.endswith("\\"):
+        masked = masked[:-1]  # a trailing backslash is a hard break, not text
+    scan_inline(_Shifted(builder, base), masked, 0, len(masked))  # type: ignore[arg-type]
+    builder.block_break(stop)
+
+
+def _deep_block(builder: ProseBuilder, source: Source, first: int, last: int) -> None:
+    """Emit the prose of lines first..last (1-based) of a container markdown-it left empty.
+
+    Past MAX_NESTING markdown-it stops parsing, so the lines are read here: container markers
+    are stripped from each line, a list marker or a blank line starts a new block, and the
+    rest is prose (a code fence that deep is read as prose too: rare, and safer than silence).
+    """
+    text = source.text
+    group_start: int | None = None
+    for line in range(first, last + 2):
+        if line <= last:
+            start, end = _line_span(source, line)
+            prefix = _CONTAINER_PREFIX.match(text, start, end)
+            marker_end = prefix.end() if prefix else start
+            blank = not text[marker_end:end].strip()
+            new_item = any(c in "-+*0123456789" for c in text[start:marker_end])
+        else:
+            blank = True
+            new_item = False
+        if group_start is not None and (blank or new_item):
+            _block(builder, source, group_start, line - 1, heading=False)
+            group_start = None
+        if not blank and group_start is None:
+            group_start = line
+
+
+def _table_row(builder: ProseBuilder, source: Source, line: int, contained: bool) -> None:
+    start, end = _line_span(source, line)
+    text = source.text
+    if contained:  # "> | a | b |" or "- | a |": the markers are not a cell
+        prefix = _CONTAINER_PREFIX.match(text, start, end)
+        start = prefix.end() if prefix else start
+    cell_start = start
+    in_code = False
+    pos = start
+    while pos <= end:
+        ch = text[pos] if pos < end else "|"
+        if ch == "\\":
+            pos += 2
+            continue
+        if ch == "`":
+            in_code = not in_code
+        if ch == "|" and not in_code or pos == end:
+            a, b = cell_start, pos
+            while a < b and text[a] in " \t":
+                a += 1
+            while b > a and text[b - 1] in " \t":
+                b -= 1
+            if b > a:
+                scan_inline(builder, text, a, b)
+                builder.block_break(b)
+            cell_start = pos + 1
+        pos += 1
+
+
+def scan_inline(builder: ProseBuilder, text: str, start: int, end: int) -> None:
+    """Emit the prose of inline Markdown text[start:end], dropping markup but keeping offsets."""
+    pos = start
+    while pos < end:
+        m = _SPECIAL.search(text, pos, end)
+        if m is None:
+            _plain(builder, text, pos, end)
+            return
+        if m.start() > pos:
+            _plain(builder, text, pos, m.start())
+        pos = _special(builder, text, m.start(), end)
+
+
+_WHITESPACE = regex_cache.compile(r"[ \t\r\n]+")
+#: a whitespace run holding a line break, from its first character (runs are maximal)
+_BROKEN = regex_cache.compile(r"[ \t]*[\r\n][ \t\r\n]*")
+
+
+def _plain(builder: ProseBuilder, text: str, start: int, end: int) -> None:
+    """Emit plain text. A line break (with its indentation) becomes one space, and so does
+    whitespace right after a removed token, so "bad <!-- x --> actors" reads "bad actors"."""
+    pos = start
+    # Spaces between words stay in the verbatim run (one emit per run), so only a run at the
+    # very start (after a removed token) and runs holding a line break need handling: found
+    # by a search for line breaks, not a Python step per word.
+    m = _WHITESPACE.match(text, start, end)
+    if m is not None and "\n" not in m.group() and "\r" not in m.group():
+        if builder.ends_with_space():
+            builder.space(m.start(), m.end())
+        else:
+            builder.text(m.group(), m.start())
+        pos = m.end()
+    for m in _BROKEN.finditer(text, pos, end):
+        if m.start() > pos:
+            builder.text(text[pos : m.start()], pos)
+        builder.space(m.start(), m.end())
+        pos = m.end()
+    if end > pos:
+        builder.text(text[pos:end], pos)
+
+
+def _special(builder: ProseBuilder, text: str, pos: int, end: int) -> int:
+    """Handle the construct starting at ``pos``; return the position after it."""
+    ch = text[pos]
+    nxt = text[pos + 1] if pos + 1 < end else ""
+    if ch == "\\":
+        if nxt and nxt in _ASCII_PUNCT:
+            builder.text(nxt, pos, pos + 2)
+            return pos + 2
+        if nxt in ("\r", "\n"):
+            builder.space(pos, pos + 1)  # a backslash hard break
+            return pos + 1
+        builder.text(ch, pos)
+        return pos + 1
+    if ch == "`":
+        run_end = pos
+        while run_end < end and text[run_end] == "`":
+            run_end += 1
+        run = text[pos:run_end]
+        close = text.find(run, pos + len(run), end)
+        while close != -1 and close + len(run) < end and text[close + len(run)] == "`":
+            close = text.find(run, close + len(run) + 1, end)
+        if close == -1:
+            builder.text(run, pos)
+            return pos + len(run)
+        builder.code(pos, close + len(run))
+        builder.placeholder(pos, close + len(run))  # code is not prose, but it is there
+        return close + len(run)
+    if ch == "<":
+        m = _AUTOLINK.match(text, pos, end)
+        if m:
+            builder.placeholder(m.start(), m.end())
+            return int(m.end())
+        m = _HTML_TAG.match(text, pos, end)
+        if m:
+            tag = _TAG_NAME.match(m.group())
+            if tag:  # an inline tag's alt/title is read as its own block
+                for a, b in prose_attributes(tag.group(1).lower(), m.group(), m.start()):
+                    emit_attribute(builder, text, a, b)
+            return int(m.end())  # tags and comments are invisible: the words around them join
+        builder.text(ch, pos)
+        return pos + 1
+    if ch == "!" and nxt == "[":
+        bracket = _matching_bracket(text, pos + 1, end)
+        if bracket is not None:
+            after = _link_tail(text, bracket + 1, end)
+            if after is not None:
+                builder.placeholder(pos, after)  # the image itself is not prose …
+                if bracket > pos + 2:  # … but its alt text and title are, each a block of their own
+                    builder.block_break(pos)
+                    scan_inline(builder, text, pos + 2, bracket)
+                    builder.block_break(bracket)
+                _title(builder, text, bracket + 1, after)
+                return after
+        builder.text(ch, pos)
+        return pos + 1
+    if ch == "[":
+        bracket = _matching_bracket(text, pos, end)
+        if bracket is not None and nxt == "^":
+            return bracket + 1  # footnote reference
+        if bracket is not None:
+            after = _link_tail(text, bracket + 1, end)
+            if after is not None:
+                scan_inline(builder, text, pos + 1, bracket)
+                _title(builder, text, bracket + 1, after)
+                return after
+        builder.text(ch, pos)
+        return pos + 1
+    if ch in "*_~":
+        run_end = pos
+        while run_end < end and text[run_end] == ch:
+            run_end += 1
+        before = text[pos - 1] if pos > 0 else " "
+        after_ch = text[run_end] if run_end < end else " "
+        if ch == "_" and before.isalnum() and after_ch.isalnum():
+            builder.text(text[pos:run_end], pos)  # snake_case, not emphasis
+        elif ch == "~" and run_end - pos == 1:
+            builder.text(ch, pos)
+        elif before.isspace() and after_ch.isspace():
+            builder.text(text[pos:run_end], pos)  # "5 * 3": a literal
+        return run_end
+    if ch == "&":
+        m = ENTITY.match(text, pos, end)
+        if m:
+            decoded = decode_entity(m.group())
+            if decoded != m.group():
+                if decoded.isspace():  # &nbsp; is a space between words, as in HTML
+                    builder.space(pos, m.end())
+                else:
+                    builder.text(decoded, pos, m.end())
+                return int(m.end())
+        builder.text(ch, pos)
+        return pos + 1
+    m = URL.match(text, pos, end)
+    if m:
+        builder.placeholder(m.start(), m.end())
+        return int(m.end())
+    builder.text(ch, pos)
+    return pos + 1
+
+
+_LINK_TITLE = regex.compile(r"""\(\s*(?:<[^>\n]*>|\S+)\s+(?:"([^"]*)"|'([^']*)'|\(([^()]*)\))\s*\)""")
+_TAG_NAME = regex.compile(r"<([A-Za-z][A-Za-z0-9\-]*)")
+
+
+def _title(builder: ProseBuilder, text: str, start: int, end: int) -> None:
+    """Emit the title of a link or image tail text[start:end] (``(dest "title")``) as a block."""
+    m = _LINK_TITLE.fullmatch(text, start, end)
+    if m:
+        group = next(g for g in (1, 2, 3) if m.group(g) is not None)
+        if m.end(group) > m.start(group):
+            emit_attribute(builder, text, m.start(group), m.end(group))
+
+
+def _matching(text: str, pos: int, end: int, opener: str, closer: str, code_spans: bool) -> int | None:
+    """Index of the ``closer`` that balances the ``opener`` at ``pos`` (escapes skipped, and
+    code spans too when ``code_spans``); None when it is not closed before ``end``."""
+    depth = 0
+    i = pos
+    while i < end:
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if code_spans and c == "`":
+            close = text.find("`", i + 1, end)
+            i = close + 1 if close != -1 else i + 1
+            continue
+        if c == opener:
+            depth += 1
+        elif c == closer:
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def _matching_bracket(text: str, pos: int, end: int) -> int | None:
+    return _matching(text, pos, end, "[", "]", code_spans=True)
+
+
+def _link_tail(text: str, pos: int, end: int) -> int | None:
+    """After ``]``: the end of ``(dest "title")`` or ``[ref]``; None for a bare bracket."""
+    if pos < end and text[pos] == "(":
+        close = _matching(text, pos, end, "(", ")", code_spans=False)
+        return None if close is None else close + 1
+    if pos < end and text[pos] == "[":
+        close = text.find("]", pos, end)
+        return close + 1 if close != -1 else None
+    return None

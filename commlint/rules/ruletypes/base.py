@@ -1,0 +1,443 @@
+"""The rule API: a small class every rule type, and every plugin rule, implements."""
+
+from __future__ import annotations
+
+import builtins
+import time
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, ClassVar
+
+import regex
+
+from commlint.errors import ConfigError
+from commlint.matching import regex_cache  # module-level patterns too: each compile costs ~1 ms
+from commlint.prose.document import Document
+
+DEFAULT_FLAGS = regex.IGNORECASE | regex.VERSION0
+
+
+class RuleTimeout(Exception):
+    """A rule's pattern ran longer than the per-document timeout."""
+
+
+#: where a flagged phrase can stand, besides as a predicate: a rule may give a form for each
+FORM_KEYS = ("before-noun", "subject")
+
+
+@dataclass
+class SuggestionSpec:
+    """A suggestion as a rule declares it (text may use ``\\1`` or ``{placeholder}``).
+
+    ``forms`` are the same rewrite for other positions (``before-noun``: "a hardened vault";
+    ``subject``: "Secure by design is our motto"); see commlint.rules.fitting. ``needs_input``
+    marks text the author must confirm (a configured mitigation): shown, never applied.
+    """
+
+    text: str
+    safe: bool = False
+    description: str = ""
+    forms: dict[str, str] = field(default_factory=dict)
+    needs_input: bool = False
+
+    @classmethod
+    def parse(cls, raw: Any, where: str) -> SuggestionSpec:
+        if isinstance(raw, str):
+            return cls(text=raw)
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("text"), str):
+            raise ConfigError(f"{where}: each suggestion needs a 'text' string")
+        unknown = set(raw) - {"text", "safe", "description", *FORM_KEYS}
+        if unknown:
+            raise ConfigError(f"{where}: unknown suggestion key(s) {', '.join(sorted(unknown))}")
+        forms = {k: raw[k] for k in FORM_KEYS if k in raw}
+        if not all(isinstance(v, str) for v in forms.values()):
+            raise ConfigError(f"{where}: suggestion forms ({', '.join(FORM_KEYS)}) must be strings")
+        return cls(
+            text=raw["text"],
+            safe=bool(raw.get("safe", False)),
+            description=str(raw.get("description", "")),
+            forms=forms,
+        )
+
+
+@dataclass
+class Finding:
+    """What a rule reports, in prose offsets. ``edits`` are (start, end, text, spec) in prose."""
+
+    start: int
+    end: int
+    message: str | None = None
+    suggestions: list[tuple[int, int, str, SuggestionSpec]] = field(default_factory=list)
+    scope: str = "span"
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RuleEnv:
+    """What the configuration offers rules when they are built: lexicons and statements."""
+
+    #: lexicon name -> term patterns (after the config's replace/extend)
+    lexicons: Mapping[str, list[str]] = field(default_factory=dict)
+    #: mitigation statements the organisation really uses (config ``mitigations``)
+    mitigations: list[str] = field(default_factory=list)
+    #: anything else a plugin wants to read (the raw config table)
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CheckContext:
+    """What a rule may use while checking one document.
+
+    ``timeout`` is each rule's time budget on a document of up to BUDGET_CHARS characters of
+    prose, and grows in proportion beyond that (the engine calls :meth:`begin` before each
+    rule). Running past it raises RuleTimeout, which the engine reports as a CL900 error: a
+    rule that could not finish fails the check rather than passing it.
+    """
+
+    timeout: float = 1.0
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    #: characters handed to the regex engine (the sum of every call's window): a deterministic
+    #: measure of a rule's work, which tests/test_linear.py checks grows linearly
+    scanned: int = field(default=0, compare=False)
+    #: regex calls made (one per match attempt, search or scan)
+    calls: int = field(default=0, compare=False)
+    #: where words occur in the text being checked (commlint.matching.prefilter.WordIndex), shared by rules
+    _index: Any = field(default=None, init=False, repr=False, compare=False)
+    #: the current rule's budget in seconds (``timeout``, scaled to the document's length)
+    budget: float = field(default=0.0, init=False, compare=False)
+    _deadline: float = field(default=0.0, init=False, repr=False, compare=False)
+    #: begin() was called: one budget for the whole rule, not one per call
+    _per_rule: bool = field(default=False, init=False, repr=False, compare=False)
+
+    def begin(self, doc: Document | None = None) -> None:
+        """Start a rule's time budget (the engine calls this before each rule; without it,
+        each finditer or search call gets ``timeout``).
+
+        With ``doc``, what every rule shares (its sentences and word index) is built first,
+        outside any rule's budget, and the budget grows with the document: a rule's work is
+        linear in its length, so a long document must not fail for being long.
+        """
+        size = 0
+        if doc is not None:
+            size = len(doc.prose)
+            self._word_index(doc.prose)
+            _ = doc.sentences
+        self.budget = self.timeout * max(1.0, size / BUDGET_CHARS)
+        self._deadline = _clock() + self.budget
+        self._per_rule = True
+
+    def _left(self) -> float:
+        """Seconds left in the budget; raises RuleTimeout when none are."""
+        left = self._deadline - _clock()
+        if left <= 0:
+            raise RuleTimeout(f"ran past the {self.budget:g}s budget")
+        return left
+
+    def _word_index(self, text: str) -> Any:
+        if self._index is None or self._index.text is not text:
+            from commlint.matching.prefilter import WordIndex
+
+            self._index = WordIndex(text)
+            self._index.build()
+        return self._index
+
+    def finditer(
+        self,
+        pattern: regex.Pattern[str],
+        text: str,
+        pos: int = 0,
+        endpos: int | None = None,
+        *,
+        overlapped: bool = False,
+    ) -> Iterator[regex.Match[str]]:
+        """``pattern.finditer`` within the rule's time budget; raises RuleTimeout.
+
+        When every match must start with one of a few words (see commlint.matching.prefilter), the
+        pattern is tried only where those words occur: the same matches, found 5-20x faster.
+        """
+        if not self._per_rule:
+            self.budget = self.timeout
+            self._deadline = _clock() + self.timeout
+        end = len(text) if endpos is None else endpos
+        starts = self._candidate_starts(pattern, text, end)
+        guard = _guarded(pattern.pattern)
+        try:
+            if starts is None:
+                self._tick(end - pos)
+                found = pattern.finditer(text, pos, end, overlapped=overlapped, timeout=self._left() if guard else None)
+                for count, m in enumerate(found, 1):
+                    if count % _CHECK_EVERY == 0:
+                        self._left()
+                    yield m
+            else:
+                yield from self._finditer_at(pattern, text, starts, pos, end, guard, overlapped)
+        except TimeoutError:
+            raise RuleTimeout(f"ran past the {self.budget:g}s budget") from None
+
+    def _tick(self, chars: int) -> None:
+        """Count one regex call over ``chars`` characters; check the budget now and then."""
+        self.calls += 1
+        self.scanned += max(0, chars)
+        if self.calls % _CHECK_EVERY == 0:
+            self._left()
+
+    def _candidate_starts(self, pattern: regex.Pattern[str], text: str, end: int) -> list[int] | None:
+        found = _pattern_leads(pattern)
+        if found is None or 0 < end < len(text) and _MID_WORD.match(text, end - 1):
+            return None  # a window ending inside a word changes what "a whole word" is
+        starts: list[int] | None = self._word_index(text).starts(found)
+        return starts
+
+    def search(
+        self, pattern: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
+    ) -> regex.Match[str] | None:
+        """``pattern.search`` within the time budget (and the same word prefilter as finditer)."""
+        return next(self.finditer(pattern, text, pos, endpos), None)
+
+    def _finditer_at(
+        self,
+        pattern: regex.Pattern[str],
+        text: str,
+        starts: list[int],
+        pos: int,
+        end: int,
+        guard: bool,
+        overlapped: bool,
+    ) -> Iterator[regex.Match[str]]:
+        """What ``pattern.finditer(text, pos, end)`` yields, given every possible match start.
+
+        Each attempt sees a window of MATCH_WINDOW characters: ``regex`` scans ahead for a
+        string the pattern requires, so an unbounded attempt costs the rest of the text, and one
+        attempt per candidate made a scan quadratic. A match reaching near the window's edge is
+        tried again in a window twice as long (the edge reads as the end of the text), so only
+        a match longer than MATCH_WINDOW characters can be missed.
+        """
+        i = bisect_left(starts, pos)  # an index, not a slice: a copy per call was quadratic
+        n = len(starts)
+        while i < n:
+            start = starts[i]
+            i += 1
+            if start < pos:
+                continue
+            if start >= end:
+                break
+            window = min(end, start + MATCH_WINDOW)
+            while True:
+                self._tick(window - start)
+                m = pattern.match(text, start, window, timeout=self._left() if guard else None)
+                if m is None or window >= end or m.end() <= window - _EDGE:
+                    break
+                window = min(end, start + 2 * (window - start))
+            if m is not None:
+                yield m
+                pos = start + 1 if overlapped else m.end() if m.end() > start else start + 1
+
+
+#: the budget is processor time of the thread running the rule, not wall time: a loaded machine
+#: must not make a rule run out of time (and a check fail) where an idle one would not
+_clock = time.thread_time
+#: the length of prose (characters) ``timeout`` is the budget for; longer documents get more
+BUDGET_CHARS = 100_000
+#: characters after its start a match attempt sees (a longer match is not found)
+MATCH_WINDOW = 1000
+#: a match ending this close to the window's edge is tried again in a longer window (the edge
+#: reads as the end of the text to ``\b``, ``$`` and look-aheads)
+_EDGE = 200
+#: the time budget is checked every this many regex calls (a clock read costs ~1.4 us, as did a
+#: ``timeout=`` on every call)
+_CHECK_EVERY = 64
+_MID_WORD = regex_cache.compile(r"\w\w", 0)
+_FLAGS_WITHOUT_PREFILTER = regex.VERBOSE | regex.WORD | regex.REVERSE | regex.FULLCASE | regex.ASCII | regex.LOCALE
+#: an unbounded gap: ``.``, a negated class or a group under ``*``, ``+`` or ``{n,}`` (not
+#: possessive). Such a pattern can backtrack for a long time inside one call, so only it gets
+#: the regex-level timeout; the budget checks between calls bound every other pattern.
+_GAP = regex_cache.compile(r"(?:\)|(?<!\\)\.|\[\^(?:\\.|[^\]])*\])(?:[*+]|\{\d+,\})(?![+])", 0)
+
+
+@lru_cache(maxsize=4096)
+def _guarded(pattern: str) -> bool:
+    return _GAP.search(pattern) is not None
+
+
+@lru_cache(maxsize=4096)
+def _pattern_leads(pattern: regex.Pattern[str]) -> tuple[frozenset[tuple[str, bool]], bool] | None:
+    """The words a match of ``pattern`` may start with (cached: rules ask once per match)."""
+    if pattern.flags & _FLAGS_WITHOUT_PREFILTER:
+        return None  # verbose syntax, other word rules or full case folding: scan it all
+    return _leads(pattern.pattern)
+
+
+@lru_cache(maxsize=4096)
+def _leads(pattern: str) -> tuple[frozenset[tuple[str, bool]], bool] | None:
+    from commlint.matching.prefilter import VERSION, leads
+
+    found: tuple[frozenset[tuple[str, bool]], bool] | None = regex_cache.remember(f"leads-v{VERSION}", pattern, leads)
+    return found
+
+
+#: the type (or types) a per-rule option must have; ``builtins.type`` because rules shadow ``type``
+OptionType = builtins.type | tuple[builtins.type, ...]
+
+
+class Rule:
+    """Base class for rules. Plugins subclass it, set the metadata and implement ``check``.
+
+    Example::
+
+        class NoSynergy(Rule):
+            id = "ACME001"
+            name = "no-synergy"
+            category = "style"
+            message = "Avoid 'synergy'."
+
+            def check(self, doc, ctx):
+                for m in regex.finditer(r"\\bsynergy\\b", doc.prose, regex.I):
+                    yield Finding(m.start(), m.end())
+    """
+
+    type: ClassVar[str] = "python"
+    #: option name -> expected Python type, accepted under [rules.ID] in config
+    OPTIONS: ClassVar[Mapping[str, OptionType]] = {}
+
+    id: str = ""
+    name: str = ""
+    category: str = "style"
+    severity: str = "warning"
+    message: str = ""
+    rationale: str = ""
+    references: tuple[str, ...] = ()
+    examples_flag: tuple[str, ...] = ()
+    examples_pass: tuple[str, ...] = ()
+    suggestions: tuple[SuggestionSpec, ...] = ()
+    scope: str = "span"
+    pack: str = ""
+    #: rules off by default are enabled only by select/extend-select
+    default_enabled: bool = True
+
+    def configure(self, options: Mapping[str, Any], env: RuleEnv) -> None:
+        """Apply per-rule options from config and read what the environment offers."""
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    # -- metadata helpers -------------------------------------------------
+    def describe(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "type": self.type,
+            "category": self.category,
+            "severity": self.severity,
+            "message": self.message,
+            "rationale": self.rationale,
+            "references": list(self.references),
+            "examples": {"flag": list(self.examples_flag), "pass": list(self.examples_pass)},
+            "suggestions": [{"text": s.text, "safe": s.safe, "description": s.description} for s in self.suggestions],
+            "pack": self.pack,
+            "enabled_by_default": self.default_enabled,
+        }
+
+
+def compile_patterns(patterns: Iterable[str], where: str, flags: int = DEFAULT_FLAGS) -> regex.Pattern[str] | None:
+    """Compile a list of patterns into one alternation; errors name the rule."""
+    items = list(patterns)
+    if not items:
+        return None
+    # The scan of the pattern text (closed groups, look-behinds moved last) is remembered
+    # with the compiled patterns: it is pure Python over every pattern, on every start.
+    joined = regex_cache.remember("alternation", "\0".join(items), lambda _: _alternation(items))
+    if joined is not None:
+        # One compile, not one per pattern as well: compiling is most of the start-up time.
+        try:
+            return regex_cache.compile(joined, flags)
+        except regex.error:
+            pass  # compile one by one to name the bad pattern
+    for p in items:
+        try:
+            regex.compile(p, flags)
+        except regex.error as exc:
+            raise ConfigError(f"{where}: invalid pattern {p!r}: {exc}") from None
+    try:  # each compiles alone, and the quick scan was unsure: trust the compiler
+        return regex.compile("|".join(f"(?:{p})" for p in items), flags)
+    except regex.error as exc:
+        raise ConfigError(f"{where}: patterns do not combine into one alternation: {exc}") from None
+
+
+def _alternation(items: list[str]) -> str | None:
+    """The patterns as one alternation, or None when one of them is not closed."""
+    if all(_closed(p) for p in items):
+        return "|".join(f"(?:{lookbehind_last(p)})" for p in items)
+    return None
+
+
+def pattern_marks(pattern: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """(index, character) for each ``(``, ``)`` and ``|`` of ``pattern`` from ``start`` that is
+    neither escaped nor inside a character class (where those characters are literal)."""
+    i, n = start, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i += 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":
+                i += 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif c in "()|":
+            yield i, c
+        i += 1
+
+
+def _parens(pattern: str, start: int = 0) -> Iterator[tuple[int, int]]:
+    """(index, depth after it) for each group parenthesis from ``start`` (see pattern_marks)."""
+    depth = 0
+    for i, c in pattern_marks(pattern, start):
+        if c != "|":
+            depth += 1 if c == "(" else -1
+            yield i, depth
+
+
+def _closed(pattern: str) -> bool:
+    """True if the pattern's groups open and close within it (so it cannot reach into its
+    neighbours once alternated)."""
+    depth = 0
+    for _, depth in _parens(pattern):
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """Index just past the group opening at ``start``; -1 if it never closes."""
+    return next((i + 1 for i, depth in _parens(pattern, start) if depth == 0), -1)
+
+
+_CAPTURE = regex_cache.compile(r"\\.|\[(?:\\.|[^\]])*\]|\((?!\?)|\(\?P<\w+>", 0)
+_BACKREF = regex_cache.compile(r"\(\?P=|\\g<|\\[1-9]", 0)
+_QUANTIFIER = regex_cache.compile(r"[*+{]|(?<!\()\?", 0)
+
+
+def lookbehind_last(pattern: str) -> str:
+    """``(?<=LB)REST`` as ``(?=REST)(?<=LB)REST``: the same matches, found far faster.
+
+    The engine tries a pattern at every position; a leading variable-length look-behind
+    scans back up to its bound each time. Checking a capture-free copy of REST first
+    means the look-behind runs only where REST could match (10-50x faster on prose).
+    Patterns with back-references, or a fixed-length look-behind, are left alone.
+    """
+    if not pattern.startswith(("(?<=", "(?<!")) or _BACKREF.search(pattern):
+        return pattern
+    end = _group_end(pattern, 0)
+    if end <= 0 or end == len(pattern):
+        return pattern
+    behind, rest = pattern[:end], pattern[end:]
+    if not _QUANTIFIER.search(behind, 3):
+        return pattern  # a fixed-length look-behind is cheap already
+    probe = _CAPTURE.sub(lambda m: "(?:" if m.group().startswith("(") else m.group(), rest)
+    return f"(?={probe}){behind}{rest}"
