@@ -42,9 +42,7 @@ def lint_all(linter: Linter, texts: list[str]) -> float:
     cpu = 0.0
     for i, text in enumerate(texts):
         # fresh text: nothing learned from the documents before it
-        model._tokens.clear()
-        model._gram_rows.clear()
-        model.vocab._cache.clear()
+        model.clear_caches()
         source = decode(text.encode("utf-8"), f"doc{i}.md")
         start = time.process_time()
         linter.lint(source)

@@ -12,30 +12,38 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
 
 from commlint.errors import ConfigError
-from commlint.semantic.pieces import PieceVocab, normal, tokens
+from commlint.semantic.pieces import MARK, MAX_PIECE, PieceVocab, word_tokens
 
 MODEL_JSON = "model.json"
 MODEL_BIN = "model.bin"
 
 
-class _Token(NamedTuple):
-    """What one token adds to a sentence's logits."""
+#: Rows are stored and summed as packed integers: each category a signed fixed-point lane
+#: (SCALE units per 1.0), so a sentence's sum is one C-level ``sum`` over its tokens instead of a
+#: Python loop per category. Piece rows carry their piece count in one more lane above the
+#: categories. Lane widths leave room for CHUNK rows of the largest value training may write
+#: (``train.check_range``); longer token lists are summed CHUNK tokens at a time.
+SCALE = 1 << 16
+PIECE_LANE_BYTES = 6
+GRAM_LANE_BYTES = 4
+CHUNK = 1024
 
-    pieces: tuple[float, ...]  # its summed piece rows
-    n_pieces: int
-    normal: str  # its n-gram form
-    gram: tuple[float, ...] | None  # its unigram row, if it has one
+
+#: what one token adds to a sentence: one packed integer (its piece rows summed, their count,
+#: and above them its unigram row) and its n-gram form; a plain tuple, as a NamedTuple costs a
+#: Python call per new token
+_Token = tuple[int, str]
+#: most tokens (and token pairs) remembered: a long-lived LSP server sees many words
+CACHE_SIZE = 50_000
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SentenceScore:
     """The top risk category of one sentence, its probability and whether it passes the bar."""
 
@@ -67,87 +75,171 @@ class TableModel:
             raise ValueError("piece or n-gram count does not match the model's metadata")
         self.vocab = PieceVocab(pieces)
         self._k = k
-        self._row = struct.Struct(f"<{k}e")
+        #: a token's row: its piece lanes (categories, then the count), then its n-gram lanes
+        self._widths = [8 * PIECE_LANE_BYTES] * (k + 1) + [8 * GRAM_LANE_BYTES] * k
+        self._gram_shift = 8 * PIECE_LANE_BYTES * (k + 1)
+        self._p_size = PIECE_LANE_BYTES * (k + 1)
+        self._g_size = GRAM_LANE_BYTES * k
         self._p_off = pieces_len + grams_len
-        self._g_off = self._p_off + n_pieces * self._row.size
-        expected = self._g_off + n_grams * self._row.size
+        self._g_off = self._p_off + n_pieces * self._p_size
+        expected = self._g_off + n_grams * self._g_size
         if len(blob) != expected:
             raise ValueError(f"model tables are {len(blob)} bytes, expected {expected}")
+        if layout.get("row") != ROW_LAYOUT:  # type: ignore[union-attr]
+            raise ValueError(f"row layout {layout.get('row')!r} is not {ROW_LAYOUT!r}")  # type: ignore[union-attr]
         self._blob = blob
         self._gram_ids = {g: i for i, g in enumerate(grams)}
         self._neutral = self.labels.index("neutral")
         self._tokens: dict[str, _Token] = {}
-        self._gram_rows: dict[int, tuple[float, ...]] = {}
-        self._zero = (0.0,) * k
+        self._pairs: dict[str, int] = {}
 
     def logits(self, text: str) -> list[float]:
-        """``bias + mean(piece rows) + sum(n-gram rows)`` over the tokens of ``text``.
+        """``bias + mean(piece rows) + sum(n-gram rows)`` over the tokens of ``text``."""
+        return self.logits_many([text.split()])[0]
 
-        Each distinct token's piece rows and unigram row are read once and cached; a sentence
-        then costs one dictionary lookup per token and one per token pair.
+    def logits_many(self, texts: Sequence[Sequence[str]]) -> list[list[float]]:
+        """The logits of several texts, each given as its white-space-separated words.
+
+        All the texts' tokens are looked up in one pass: each distinct token's and token pair's
+        packed row is read once and cached, and a text then costs two integer sums over slices.
         """
-        cache, gram_ids, gram_row = self._tokens, self._gram_ids, self._gram_row
-        piece_rows: list[tuple[float, ...]] = []
-        gram_rows: list[Sequence[float]] = [self.bias]
-        n = 0
-        prev = ""
-        for token in tokens(text):
-            t = cache.get(token)
-            if t is None:
-                t = cache[token] = self._token(token)
-                if len(cache) > 50_000:  # bounded: a long-lived LSP server sees many words
-                    cache.clear()
-            piece_rows.append(t.pieces)
-            n += t.n_pieces
-            if t.gram is not None:
-                gram_rows.append(t.gram)
-            if prev:
-                i = gram_ids.get(f"{prev} {t.normal}")
-                if i is not None:
-                    gram_rows.append(gram_row(i))
-            prev = t.normal
-        grams = [sum(col) for col in zip(*gram_rows, strict=True)]
-        if not n:
-            return grams
-        return [g + sum(col) / n for g, col in zip(grams, zip(*piece_rows, strict=True), strict=True)]
+        per_text = [word_tokens(words) for words in texts]
+        flat = [t for toks in per_text for t in toks]
+        cache = self._tokens
+        if len(cache) > CACHE_SIZE:  # bounded: a long-lived LSP server sees many words
+            cache.clear()
+            self._pairs.clear()
+        found = list(map(cache.get, flat))
+        if None in found:
+            self._learn(list(dict.fromkeys(w for t, w in zip(found, flat, strict=True) if t is None)))
+            found = list(map(cache.__getitem__, flat))
+        rows = [t[0] for t in found]
+        norms = [t[1] for t in found]
+        keys = list(map("{} {}".format, norms, norms[1:]))
+        pairs = list(map(self._pairs.get, keys))
+        if None in pairs:
+            known = self._pairs
+            for key in dict.fromkeys(key for v, key in zip(pairs, keys, strict=True) if v is None):
+                known[key] = self._gram(key)
+            pairs = list(map(known.__getitem__, keys))
+        out: list[list[float]] = []
+        a = 0
+        for toks in per_text:
+            b = a + len(toks)
+            if b == a:
+                out.append(list(self.bias))
+                continue
+            # a text's pairs are those inside it: pairs[i] joins tokens i and i + 1
+            lanes = [0] * (2 * self._k + 1)
+            for lo in range(a, b, CHUNK):  # one step for prose; a paste is summed in chunks
+                hi = min(b, lo + CHUNK)
+                part = _unpack(sum(rows[lo:hi]) + sum(pairs[lo : min(hi, b - 1)]), self._widths)
+                lanes = part if lo == a else [x + y for x, y in zip(lanes, part, strict=True)]
+            n = lanes[self._k]
+            grams = lanes[self._k + 1 :]
+            out.append([bias + (g + p / n) / SCALE for bias, p, g in zip(self.bias, lanes, grams, strict=False)])
+            a = b
+        return out
 
-    def _token(self, token: str) -> _Token:
-        """One token's summed piece rows, piece count, normal form and unigram row."""
-        row, blob, off = self._row, self._blob, self._p_off
-        ids = self.vocab.segment(token)
-        if len(ids) == 1:  # the common case: one piece, no column sums
-            pieces = row.unpack_from(blob, off + ids[0] * row.size)
-        else:
-            rows = [row.unpack_from(blob, off + i * row.size) for i in ids]
-            pieces = tuple(map(sum, zip(*rows, strict=True))) if rows else (0.0,) * self._k
-        norm = normal(token)
-        i = self._gram_ids.get(norm)  # an n-gram the training data never had weighs nothing
-        return _Token(pieces, len(ids), norm, None if i is None else self._gram_row(i))
+    def _learn(self, new: list[str]) -> None:
+        """Cache the packed rows of tokens not seen before, in one pass.
 
-    def _gram_row(self, i: int) -> tuple[float, ...]:
-        row = self._gram_rows.get(i)
-        if row is None:
-            row = self._gram_rows[i] = self._row.unpack_from(self._blob, self._g_off + i * self._row.size)
-        return row
+        A token's row is its piece rows summed, with their count, plus its unigram row packed
+        above them. Most tokens are one piece of the vocabulary: one lookup, no segmentation.
+        """
+        vocab, segment = self.vocab.ids, self.vocab.segment
+        blob, off, size = self._blob, self._p_off, self._p_size
+        g_off, g_size, shift = self._g_off, self._g_size, self._gram_shift
+        whole = list(map(vocab.get, [MARK + t for t in new]))
+        norms = [t.lower() for t in new]
+        if any("’" in n for n in norms):
+            norms = [n.replace("’", "'") for n in norms]
+        grams = list(map(self._gram_ids.get, norms))
+        cache = self._tokens
+        for token, piece, norm, gram in zip(new, whole, norms, grams, strict=True):
+            if piece is not None and len(token) < MAX_PIECE:  # as PieceVocab.segment's fast path
+                at = off + piece * size
+                row = int.from_bytes(blob[at : at + size], "little", signed=True)
+            else:
+                rows = [blob[off + i * size : off + (i + 1) * size] for i in segment(token)]
+                row = sum([int.from_bytes(r, "little", signed=True) for r in rows])
+            if gram is not None:
+                at = g_off + gram * g_size
+                row += int.from_bytes(blob[at : at + g_size], "little", signed=True) << shift
+            cache[token] = (row, norm)
+
+    def _gram(self, gram: str) -> int:
+        """An n-gram's row, packed above the piece lanes; an n-gram never trained on weighs nothing."""
+        i = self._gram_ids.get(gram)
+        if i is None:
+            return 0
+        at = self._g_off + i * self._g_size
+        return int.from_bytes(self._blob[at : at + self._g_size], "little", signed=True) << self._gram_shift
+
+    def clear_caches(self) -> None:
+        """Forget every token and pair seen (benchmarks use this to measure fresh text)."""
+        self._tokens.clear()
+        self._pairs.clear()
 
     def probabilities(self, text: str) -> list[float]:
-        z = self.logits(text)
-        top = max(z)
-        e = [math.exp(v - top) for v in z]
-        s = sum(e)
-        return [v / s for v in e]
+        return _softmax(self.logits(text))
 
     def score(self, text: str, thresholds: dict[str, float] | None = None) -> SentenceScore:
         """The most likely risk category (never "neutral") and whether it clears its threshold."""
-        probs = self.probabilities(text)
-        best = max((c for c in range(self._k) if c != self._neutral), key=probs.__getitem__)
-        label = self.labels[best]
-        bar = (thresholds or {}).get(label, self.thresholds[label])
-        risk = 1.0 - probs[self._neutral]
-        return SentenceScore(label, probs[best], probs[best] >= bar or risk >= self.any_risk_bar, risk)
+        return self.score_many_words([text.split()], thresholds)[0]
 
     def score_many(self, texts: Sequence[str], thresholds: dict[str, float] | None = None) -> list[SentenceScore]:
-        return [self.score(t, thresholds) for t in texts]
+        return self.score_many_words([t.split() for t in texts], thresholds)
+
+    def score_many_words(
+        self, texts: Sequence[Sequence[str]], thresholds: dict[str, float] | None = None
+    ) -> list[SentenceScore]:
+        """``score`` of several texts, each given as its white-space-separated words."""
+        bars = {**self.thresholds, **(thresholds or {})}
+        labels, neutral_at, any_bar = self.labels, self._neutral, self.any_risk_bar
+        out = []
+        for z in self.logits_many(texts):
+            probs = _softmax(z)
+            neutral = probs[neutral_at]
+            probs[neutral_at] = -1.0  # never the top risk category
+            p = max(probs)
+            label = labels[probs.index(p)]
+            risk = 1.0 - neutral
+            out.append(SentenceScore(label, p, p >= bars[label] or risk >= any_bar, risk))
+        return out
+
+
+#: how model.json names the row format this module reads
+ROW_LAYOUT = (
+    f"packed signed little-endian integers, 1/{SCALE} units: piece rows {PIECE_LANE_BYTES} bytes per lane "
+    f"(categories, then the piece count), n-gram rows {GRAM_LANE_BYTES} bytes per lane"
+)
+
+
+def _softmax(z: list[float]) -> list[float]:
+    top = max(z)
+    e = [math.exp(v - top) for v in z]
+    s = sum(e)
+    return [v / s for v in e]
+
+
+def pack_row(values: Sequence[int], lane_bytes: int) -> bytes:
+    """Integer lane values as one packed row (the inverse of ``_unpack`` for one row)."""
+    bits = 8 * lane_bytes
+    packed = sum(v << (bits * c) for c, v in enumerate(values))
+    return packed.to_bytes(lane_bytes * len(values), "little", signed=True)
+
+
+def _unpack(packed: int, widths: Sequence[int]) -> list[int]:
+    """The signed lane values of a sum of packed rows, lowest lane first, lanes ``widths`` bits wide."""
+    out = []
+    for bits in widths:
+        v = packed & ((1 << bits) - 1)
+        if v >> (bits - 1):
+            v -= 1 << bits
+        out.append(v)
+        packed = (packed - v) >> bits
+    return out
 
 
 def model_dir() -> Path:

@@ -9,7 +9,7 @@ convention), with UTF-8 byte pieces for anything unknown.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from commlint.matching import regex_cache
 
@@ -26,10 +26,33 @@ MIN_GRAM_COUNT = 2
 _TOKENS = regex_cache.compile(r"[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*|[%$€£!?]")
 
 
+#: punctuation that is never part of a token, stripped from a word's ends before the ASCII check
+_EDGES = '.,;:()[]"“”'
+
+
 def tokens(text: str) -> list[str]:
     """The tokens of ``text``, in order: both the piece features and the n-grams read these."""
-    found: list[str] = _TOKENS.findall(text)
-    return found
+    return word_tokens(text.split())
+
+
+def word_tokens(words: Iterable[str]) -> list[str]:
+    """The tokens of white-space-separated ``words``, in order.
+
+    The same as ``_TOKENS.findall`` over the words (a token never spans white space), but most
+    words are plain ASCII letters and digits, perhaps with a comma or full stop, and skip the regex.
+    """
+    out: list[str] = []
+    add, more, findall = out.append, out.extend, _TOKENS.findall
+    for word in words:
+        if word.isalnum() and word.isascii():
+            add(word)
+            continue
+        core = word.strip(_EDGES)
+        if core.isalnum() and core.isascii():
+            add(core)
+        else:
+            more(findall(word))
+    return out
 
 
 def normal(token: str) -> str:
@@ -60,6 +83,9 @@ class PieceVocab:
                     cache.clear()
             out.extend(ids)
         return out
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
 
     def segment(self, token: str) -> tuple[int, ...]:
         """Piece ids of one token, uncached; a token is cut at MAX_TOKEN characters."""

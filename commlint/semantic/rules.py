@@ -26,7 +26,8 @@ MIN_WORDS, MAX_WORDS = 8, 150
 TITLE_BAR = 0.75
 #: the same bar for sentences this short: a bag of a few words is too little to go on
 SHORT_WORDS = 12
-_CLOSES = regex_cache.compile(r"[.!?:;…\"”’)\]*_]\s*$")
+#: a sentence ending in one of these is prose, not a title
+CLOSES = frozenset('.!?:;…"”’)]*_')
 LAYER = "semantic"
 #: categories where the fix stated beside the statement is the balanced form the rule asks for
 BALANCED_BY_MITIGATION = frozenset({"unmitigated", "jailbreak"})
@@ -235,7 +236,7 @@ class LearnedCategoryRule(Rule):
             )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Scored:
     category: str
     confidence: float
@@ -253,17 +254,23 @@ def sentence_scores(doc: Document) -> list[tuple[int, int, _Scored]]:
     from commlint.semantic.model import load_model
 
     model = load_model()
-    out: list[tuple[int, int, _Scored]] = []
+    bars, any_bar = model.thresholds, model.any_risk_bar
     prose = doc.prose
+    spans: list[tuple[int, int, bool]] = []
+    texts: list[list[str]] = []
     for start, end in doc.sentences:
         # Code, URLs and images stand in the prose as U+FFFC; the classifier never saw them.
-        text = " ".join(prose[start:end].replace("\u00b6", " ").replace(PLACEHOLDER, " ").split())
-        if not MIN_WORDS <= len(text.split()) <= MAX_WORDS:
+        words = prose[start:end].replace("\u00b6", " ").replace(PLACEHOLDER, " ").split()
+        n = len(words)
+        if not MIN_WORDS <= n <= MAX_WORDS:
             continue
-        score = model.score(text)
-        title = len(text.split()) < SHORT_WORDS or (not _CLOSES.search(text) and _whole_block(prose, start, end))
-        bar = model.thresholds[score.category]
-        out.append((start, end, _Scored(score.category, score.confidence, bar, score.risk, model.any_risk_bar, title)))
+        title = n < SHORT_WORDS or (words[-1][-1] not in CLOSES and _whole_block(prose, start, end))
+        spans.append((start, end, title))
+        texts.append(words)
+    out = [
+        (start, end, _Scored(s.category, s.confidence, bars[s.category], s.risk, any_bar, title))
+        for (start, end, title), s in zip(spans, model.score_many_words(texts), strict=True)
+    ]
     doc.meta["semantic-scores"] = out
     return out
 

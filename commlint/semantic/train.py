@@ -24,8 +24,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from commlint.semantic.model import MODEL_BIN, MODEL_JSON, model_dir
-from commlint.semantic.pieces import MIN_GRAM_COUNT, PieceVocab, grams
+from commlint.semantic.model import (
+    CHUNK,
+    GRAM_LANE_BYTES,
+    MODEL_BIN,
+    MODEL_JSON,
+    PIECE_LANE_BYTES,
+    ROW_LAYOUT,
+    SCALE,
+    model_dir,
+    pack_row,
+)
+from commlint.semantic.pieces import MAX_TOKEN, MIN_GRAM_COUNT, PieceVocab, grams
 from commlint.semantic.rules import BALANCED_BY_MITIGATION, MITIGATED
 
 LABELS = [
@@ -288,10 +298,23 @@ def gram_vocabulary(texts: list[str]) -> list[str]:
     return sorted(g for g, c in counts.items() if c >= MIN_GRAM_COUNT)
 
 
-def to_half_rows(matrix: Any) -> bytes:
+#: most pieces one token can have: a MAX_TOKEN-character token of 4-byte characters, plus its marker
+PIECES_PER_TOKEN = 4 * MAX_TOKEN + 1
+
+
+def to_packed_rows(matrix: Any, lane_bytes: int, rows_per_sum: int, count: bool = False) -> bytes:
+    """Rows as packed fixed-point integers (see ``commlint.semantic.model``).
+
+    Fails when the largest value, summed over ``rows_per_sum`` rows, could overflow a lane: the
+    checker would then mis-score long sentences instead of failing.
+    """
     import numpy as np
 
-    return np.ascontiguousarray(matrix, dtype="<f2").tobytes()
+    q = np.rint(np.asarray(matrix, dtype=np.float64) * SCALE).astype(np.int64)
+    limit = (1 << (8 * lane_bytes - 1)) // rows_per_sum
+    if int(np.abs(q).max()) >= limit:
+        raise ValueError(f"a table value of {np.abs(q).max() / SCALE:.1f} overflows {lane_bytes}-byte lanes")
+    return b"".join(pack_row(row + [1] if count else row, lane_bytes) for row in q.tolist())
 
 
 def build(data: Path, shared: Path | None, out: Path) -> dict[str, Any]:
@@ -334,10 +357,15 @@ def build(data: Path, shared: Path | None, out: Path) -> dict[str, Any]:
     projected = emb.astype(np.float32).astype(np.float64) @ we  # the piece table: E · W
     blob = "\n".join(pieces).encode("utf-8")
     gram_blob = "\n".join(gram_list).encode("utf-8")
-    tables = blob + gram_blob + to_half_rows(projected) + to_half_rows(wh)
+    tables = (
+        blob
+        + gram_blob
+        + to_packed_rows(projected, PIECE_LANE_BYTES, CHUNK * PIECES_PER_TOKEN, count=True)
+        + to_packed_rows(wh, GRAM_LANE_BYTES, 2 * CHUNK)
+    )
     data_digest = hashlib.sha256("\n".join(f"{e.label}\t{e.text}" for e in examples).encode("utf-8")).hexdigest()
     meta: dict[str, Any] = {
-        "format": 2,
+        "format": 3,
         "labels": LABELS,
         "bias": [round(float(v), 6) for v in b],
         "thresholds": thresholds,
@@ -347,7 +375,7 @@ def build(data: Path, shared: Path | None, out: Path) -> dict[str, Any]:
         "layout": {
             "pieces_bytes": len(blob),
             "grams_bytes": len(gram_blob),
-            "row": f"{len(LABELS)} float16 little-endian",
+            "row": ROW_LAYOUT,
         },
         "embedding": {
             "package": "wordllama",
