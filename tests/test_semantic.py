@@ -215,3 +215,56 @@ def test_short_sentences_and_titles_need_more_confidence() -> None:
     # the threshold alone would flag the weak title; the title bar holds it back
     assert learned(f"## {weak}\n\nPlain words follow here.\n", **options) == []
     assert [r for r, *_ in learned(f"## {strong}\n\nPlain words follow here.\n", **options)] == ["NSC901"]
+
+
+def _reference_logits(model, text: str) -> list[float]:
+    """The model's formula computed the plain way: every row decoded to floats, then summed."""
+    from commlint.semantic import model as m
+    from commlint.semantic.pieces import grams, tokens
+
+    k = model._k
+
+    def row(offset: int, size: int, lane_bytes: int) -> list[float]:
+        packed = int.from_bytes(model._blob[offset : offset + size], "little", signed=True)
+        bits, lanes = 8 * lane_bytes, []
+        for _ in range(size // lane_bytes):  # lowest lane first; a negative lane borrows from the next
+            v = packed & ((1 << bits) - 1)
+            v -= (1 << bits) if v >> (bits - 1) else 0
+            lanes.append(v / m.SCALE)
+            packed = (packed - v) >> bits
+        return lanes
+
+    pieces = [i for t in tokens(text) for i in model.vocab.segment(t)]
+    piece_rows = [row(model._p_off + i * model._p_size, model._p_size, m.PIECE_LANE_BYTES)[:k] for i in pieces]
+    gram_rows = [
+        row(model._g_off + model._gram_ids[g] * model._g_size, model._g_size, m.GRAM_LANE_BYTES)
+        for g in grams(text)
+        if g in model._gram_ids
+    ]
+    out = list(model.bias)
+    for c in range(k):
+        out[c] += sum(r[c] for r in gram_rows) + sum(r[c] for r in piece_rows) / len(pieces)
+    return out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        CAPABILITY,
+        NATSEC,
+        "Ünïcödé wörds, l'été’s café — 100% sûr! $5m, €3 and £4? Es ist völlig sicher.",
+        # a paste far over the chunk size: summed in chunks, never a lane overflow
+        " ".join(["zqxv-" + str(i) + " catastrophic unhackable" for i in range(1500)]),
+        "x" * 200 + " " + "ꙮ" * 70,
+    ],
+)
+def test_packed_integer_sums_match_the_plain_formula(text: str) -> None:
+    from commlint.semantic.model import load_model
+
+    model = load_model()
+    model.clear_caches()
+    got = model.logits(text)
+    want = _reference_logits(model, text)
+    assert got == pytest.approx(want, abs=1e-9)
+    # and the same again from the caches, and with other texts scored in the same pass
+    assert model.logits_many([["A", "plain", "sentence."], text.split(), []])[1] == pytest.approx(want, abs=1e-9)

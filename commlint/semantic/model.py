@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,11 +29,14 @@ MODEL_BIN = "model.bin"
 #: (SCALE units per 1.0), so a sentence's sum is one C-level ``sum`` over its tokens instead of a
 #: Python loop per category. Piece rows carry their piece count in one more lane above the
 #: categories. Lane widths leave room for CHUNK rows of the largest value training may write
-#: (``train.check_range``); longer token lists are summed CHUNK tokens at a time.
+#: (``train.to_packed_rows`` checks); longer token lists are summed CHUNK tokens at a time.
 SCALE = 1 << 16
 PIECE_LANE_BYTES = 6
 GRAM_LANE_BYTES = 4
 CHUNK = 1024
+#: half of a lane's range, added to every lane before reading (``TableModel._lanes``)
+P_HALF, G_HALF = 1 << 47, 1 << 31
+#: (``_lanes`` reads a piece lane as "HI" and an n-gram lane as "I": change it with the widths)
 
 
 #: what one token adds to a sentence: one packed integer (its piece rows summed, their count,
@@ -76,8 +80,11 @@ class TableModel:
         self.vocab = PieceVocab(pieces)
         self._k = k
         #: a token's row: its piece lanes (categories, then the count), then its n-gram lanes
-        self._widths = [8 * PIECE_LANE_BYTES] * (k + 1) + [8 * GRAM_LANE_BYTES] * k
         self._gram_shift = 8 * PIECE_LANE_BYTES * (k + 1)
+        self._struct = struct.Struct("<" + "HI" * (k + 1) + "I" * k)
+        self._bias_all = sum(P_HALF << (48 * c) for c in range(k + 1)) + sum(
+            G_HALF << (self._gram_shift + 32 * c) for c in range(k)
+        )
         self._p_size = PIECE_LANE_BYTES * (k + 1)
         self._g_size = GRAM_LANE_BYTES * k
         self._p_off = pieces_len + grams_len
@@ -85,13 +92,14 @@ class TableModel:
         expected = self._g_off + n_grams * self._g_size
         if len(blob) != expected:
             raise ValueError(f"model tables are {len(blob)} bytes, expected {expected}")
-        if layout.get("row") != ROW_LAYOUT:  # type: ignore[union-attr]
-            raise ValueError(f"row layout {layout.get('row')!r} is not {ROW_LAYOUT!r}")  # type: ignore[union-attr]
+        row_layout = layout.get("row")  # type: ignore[attr-defined]
+        if row_layout != ROW_LAYOUT:
+            raise ValueError(f"row layout {row_layout!r} is not {ROW_LAYOUT!r}: rebuild the model")
         self._blob = blob
         self._gram_ids = {g: i for i, g in enumerate(grams)}
         self._neutral = self.labels.index("neutral")
         self._tokens: dict[str, _Token] = {}
-        self._pairs: dict[str, int] = {}
+        self._pairs: dict[tuple[str, str], int] = {}
 
     def logits(self, text: str) -> list[float]:
         """``bias + mean(piece rows) + sum(n-gram rows)`` over the tokens of ``text``."""
@@ -112,17 +120,19 @@ class TableModel:
         found = list(map(cache.get, flat))
         if None in found:
             self._learn(list(dict.fromkeys(w for t, w in zip(found, flat, strict=True) if t is None)))
-            found = list(map(cache.__getitem__, flat))
-        rows = [t[0] for t in found]
-        norms = [t[1] for t in found]
-        keys = list(map("{} {}".format, norms, norms[1:]))
-        pairs = list(map(self._pairs.get, keys))
+            found = list(map(cache.get, flat))
+        rows = [t[0] for t in found]  # type: ignore[index]
+        norms = [t[1] for t in found]  # type: ignore[index]
+        # pairs are looked up as tuples of the tokens' normal forms, whose hashes are cached
+        keys = list(zip(norms, norms[1:], strict=False))
+        known = self._pairs
+        pairs: list[int] = list(map(known.get, keys))  # type: ignore[arg-type]
         if None in pairs:
-            known = self._pairs
             for key in dict.fromkeys(key for v, key in zip(pairs, keys, strict=True) if v is None):
-                known[key] = self._gram(key)
+                known[key] = self._gram(" ".join(key))
             pairs = list(map(known.__getitem__, keys))
         out: list[list[float]] = []
+        k = self._k
         a = 0
         for toks in per_text:
             b = a + len(toks)
@@ -130,16 +140,33 @@ class TableModel:
                 out.append(list(self.bias))
                 continue
             # a text's pairs are those inside it: pairs[i] joins tokens i and i + 1
-            lanes = [0] * (2 * self._k + 1)
-            for lo in range(a, b, CHUNK):  # one step for prose; a paste is summed in chunks
-                hi = min(b, lo + CHUNK)
-                part = _unpack(sum(rows[lo:hi]) + sum(pairs[lo : min(hi, b - 1)]), self._widths)
-                lanes = part if lo == a else [x + y for x, y in zip(lanes, part, strict=True)]
-            n = lanes[self._k]
-            grams = lanes[self._k + 1 :]
-            out.append([bias + (g + p / n) / SCALE for bias, p, g in zip(self.bias, lanes, grams, strict=False)])
+            if b - a <= CHUNK:
+                p, n, g = self._lanes(sum(rows[a:b]) + sum(pairs[a : b - 1]))
+            else:  # a paste, not prose: summed in chunks so no lane overflows
+                p, n, g = [0] * k, 0, [0] * k
+                for lo in range(a, b, CHUNK):
+                    hi = min(b, lo + CHUNK)
+                    cp, cn, cg = self._lanes(sum(rows[lo:hi]) + sum(pairs[lo : min(hi, b - 1)]))
+                    p, n, g = (
+                        [x + y for x, y in zip(p, cp, strict=True)],
+                        n + cn,
+                        [x + y for x, y in zip(g, cg, strict=True)],
+                    )
+            out.append([bias + (gv + pv / n) / SCALE for bias, pv, gv in zip(self.bias, p, g, strict=True)])
             a = b
         return out
+
+    def _lanes(self, packed: int) -> tuple[list[int], int, list[int]]:
+        """A sum of packed rows as its piece lanes, piece count and n-gram lanes.
+
+        Adding half of each lane's range makes every lane non-negative, so no lane borrows from
+        the next and one ``struct`` call reads them all (a 48-bit lane as 16 + 32 bits).
+        """
+        u = self._struct.unpack((packed + self._bias_all).to_bytes(self._struct.size, "little"))
+        k = self._k
+        pieces = [lo + (hi << 16) - P_HALF for lo, hi in zip(u[0 : 2 * k : 2], u[1 : 2 * k : 2], strict=True)]
+        n = u[2 * k] + (u[2 * k + 1] << 16) - P_HALF
+        return pieces, n, [v - G_HALF for v in u[2 * k + 2 :]]
 
     def _learn(self, new: list[str]) -> None:
         """Cache the packed rows of tokens not seen before, in one pass.
@@ -224,22 +251,10 @@ def _softmax(z: list[float]) -> list[float]:
 
 
 def pack_row(values: Sequence[int], lane_bytes: int) -> bytes:
-    """Integer lane values as one packed row (the inverse of ``_unpack`` for one row)."""
+    """Integer lane values as one packed row of signed ``lane_bytes``-byte lanes, lowest lane first."""
     bits = 8 * lane_bytes
     packed = sum(v << (bits * c) for c, v in enumerate(values))
     return packed.to_bytes(lane_bytes * len(values), "little", signed=True)
-
-
-def _unpack(packed: int, widths: Sequence[int]) -> list[int]:
-    """The signed lane values of a sum of packed rows, lowest lane first, lanes ``widths`` bits wide."""
-    out = []
-    for bits in widths:
-        v = packed & ((1 << bits) - 1)
-        if v >> (bits - 1):
-            v -= 1 << bits
-        out.append(v)
-        packed = (packed - v) >> bits
-    return out
 
 
 def model_dir() -> Path:
