@@ -7,6 +7,8 @@ accident; the mention twin must then give no risk finding at all.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from commlint.api import lint_text
@@ -105,3 +107,39 @@ def test_the_claim_is_flagged_and_the_mention_is_not(claim: str, rule: str, word
 )
 def test_near_misses_stay_claims(claim: str) -> None:
     assert _risk(claim), claim
+
+
+def _sentences_to_check() -> list[str]:
+    """Every training sentence (and the same upper-cased), plus the shared corpora when present."""
+    import json
+
+    repo = Path(__file__).resolve().parent.parent
+    texts = [
+        json.loads(line)["text"]
+        for f in sorted((repo / "rules" / "semantic" / "train").glob("*.jsonl"))
+        for line in f.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    shared = repo.parent / "shared"
+    for f in sorted(shared.glob("corpus*/**/*.md")) + sorted(shared.glob("corpus*/**/*.txt")):
+        texts += f.read_text(encoding="utf-8", errors="replace").split("\n")
+    return texts + [t.upper() for t in texts]
+
+
+def test_the_costliest_mention_patterns_run_only_where_they_can_match() -> None:
+    """Each guard is a word list every match must contain: never a mention missed to save time."""
+    from commlint.prose import mentions as m
+
+    guarded = [
+        (m._RETRACT, m._RETRACT_NEEDS),
+        (m._REPORTED, m._REPORTED_NEEDS),
+        (m._DENIAL, m._DENIAL_NEEDS),
+        (m._LAW_SAYS, m._LAW_SAYS_NEEDS),
+    ]
+    texts = _sentences_to_check()
+    assert len(texts) > 20_000
+    for pattern, needs in guarded:
+        matched = [t for t in texts if pattern.search(t)]
+        assert matched, "the check needs sentences the pattern matches"
+        missed = [t for t in matched if not m._may_match(t.casefold(), needs)]
+        assert not missed, (pattern.pattern[:60], missed[:3])

@@ -148,20 +148,45 @@ class SentenceFacts:
     answered_after_quote: tuple[bool, ...]
 
 
+#: Words (parts of words, case-folded) without one of which a pattern cannot match: the four
+#: costliest patterns run only where one is present. Each set is read off the pattern's
+#: alternatives (every alternative contains one); tests/test_mentions.py checks them on every
+#: sentence of the training data.
+_RETRACT_NEEDS = (
+    "earlier", "previous", "prior", "original", "initial", "first", "withdr", "retract", "correct", "once",
+    "wrongly", "mistaken", "erroneous",
+)  # fmt: skip
+_REPORTED_NEEDS = (
+    "said", "say", "claim", "argu", "suggest", "call", "describ", "warn", "alleg", "assert", "wrote", "write", "fear",
+    "insist",
+    "brand", "label", "dubbed", "accus", "characteri", "told", "speculat", "worr", "predict", "according", "report",
+)  # fmt: skip
+_DENIAL_NEEDS = ("no", "n't", "never", "neither")
+_LAW_SAYS_NEEDS = ("prohibit", "ban", "forbid", "outlaw", "restrict", "requir", "classif", "oblig", "limit", "list",
+                   "defin", "regulat", "govern", "criminali", "illegal", "unlawful")  # fmt: skip
+
+
+def _may_match(folded: str, needs: tuple[str, ...]) -> bool:
+    return any(word in folded for word in needs)
+
+
 def sentence_facts(text: str, sentence: tuple[int, int], next_sentence: tuple[int, int] | None) -> SentenceFacts:
     """Read the mention cues of one sentence (each pattern runs once over it: linear time)."""
     sent = text[sentence[0] : sentence[1]]
     after = text[next_sentence[0] : next_sentence[1]] if next_sentence else ""
+    folded = sent.casefold()  # as the patterns' full case folding reads it
     whole = None
     if _QUESTION_END.search(sent) and not _RHETORICAL.search(sent):
         whole = "question"
     elif _HYPOTHETICAL.search(sent):
         whole = "hypothetical"
-    elif _LAW_SAYS.search(sent):
+    elif _may_match(folded, _LAW_SAYS_NEEDS) and _LAW_SAYS.search(sent):
         whole = "law described"
-    elif _RETRACT.search(sent) or (after and len(after.split()) <= 14 and _CORRECTS_PREVIOUS.search(after)):
+    elif (_may_match(folded, _RETRACT_NEEDS) and _RETRACT.search(sent)) or (
+        after and len(after.split()) <= 14 and _CORRECTS_PREVIOUS.search(after)
+    ):
         whole = "retraction"
-    reported = _REPORTED.search(sent)
+    reported = _REPORTED.search(sent) if _may_match(folded, _REPORTED_NEEDS) else None
     rebuttal_at = None
     if reported is not None and not _SAYS_BY_COMPANY.search(sent):
         answer = _REJECT.search(sent, reported.end())
@@ -173,7 +198,7 @@ def sentence_facts(text: str, sentence: tuple[int, int], next_sentence: tuple[in
     answered = tuple(bool(_REJECT.search(sent, q[1]) or _REJECT.search(after)) for q in quotes)
     return SentenceFacts(
         whole=whole,
-        denials=tuple(m.span() for m in _DENIAL.finditer(sent)),
+        denials=tuple(m.span() for m in _DENIAL.finditer(sent)) if _may_match(folded, _DENIAL_NEEDS) else (),
         no_subject_ends=tuple(m.end() for m in _NO_SUBJECT.finditer(sent)),
         breaks=tuple(m.start() for m in _CLAUSE_BREAK.finditer(sent)),
         quotes=quotes,

@@ -128,8 +128,9 @@ class TableModel:
         known = self._pairs
         pairs: list[int] = list(map(known.get, keys))  # type: ignore[arg-type]
         if None in pairs:
-            for key in dict.fromkeys(key for v, key in zip(pairs, keys, strict=True) if v is None):
-                known[key] = self._gram(" ".join(key))
+            new = list(dict.fromkeys(key for v, key in zip(pairs, keys, strict=True) if v is None))
+            ids = list(map(self._gram_ids.get, map(" ".join, new)))  # most pairs were never trained on
+            known.update(zip(new, [0 if i is None else self._gram_row(i) for i in ids], strict=True))
             pairs = list(map(known.__getitem__, keys))
         out: list[list[float]] = []
         k = self._k
@@ -179,7 +180,7 @@ class TableModel:
         g_off, g_size, shift = self._g_off, self._g_size, self._gram_shift
         whole = list(map(vocab.get, [MARK + t for t in new]))
         norms = [t.lower() for t in new]
-        if any("’" in n for n in norms):
+        if "’" in "".join(norms):
             norms = [n.replace("’", "'") for n in norms]
         grams = list(map(self._gram_ids.get, norms))
         cache = self._tokens
@@ -195,11 +196,8 @@ class TableModel:
                 row += int.from_bytes(blob[at : at + g_size], "little", signed=True) << shift
             cache[token] = (row, norm)
 
-    def _gram(self, gram: str) -> int:
-        """An n-gram's row, packed above the piece lanes; an n-gram never trained on weighs nothing."""
-        i = self._gram_ids.get(gram)
-        if i is None:
-            return 0
+    def _gram_row(self, i: int) -> int:
+        """N-gram ``i``'s row, packed above the piece lanes."""
         at = self._g_off + i * self._g_size
         return int.from_bytes(self._blob[at : at + self._g_size], "little", signed=True) << self._gram_shift
 
