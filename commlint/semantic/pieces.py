@@ -9,7 +9,7 @@ convention), with UTF-8 byte pieces for anything unknown.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
 from commlint.matching import regex_cache
 
@@ -93,18 +93,21 @@ class PieceVocab:
         whole = self.ids.get(word)  # most tokens are one piece: skip the search
         return (whole,) if whole is not None and len(word) <= MAX_PIECE else tuple(self._segment(word))
 
-    def _segment(self, word: str) -> Iterator[int]:
-        ids, i, n = self.ids, 0, len(word)
+    def _segment(self, word: str) -> list[int]:
+        get, out, i, n = self.ids.get, [], 0, len(word)
         while i < n:
-            for j in range(min(n, i + MAX_PIECE), i, -1):
-                found = ids.get(word[i:j])
-                if found is not None:
-                    yield found
-                    i = j
-                    break
+            j = min(n, i + MAX_PIECE)
+            found = get(word[i:j])
+            while found is None and j > i + 1:  # longest piece first
+                j -= 1
+                found = get(word[i:j])
+            if found is not None:
+                out.append(found)
+                i = j
             else:
-                yield from (self._byte_ids[b] for b in word[i].encode("utf-8"))
+                out.extend([self._byte_ids[b] for b in word[i].encode("utf-8")])
                 i += 1
+        return out
 
 
 def grams(text: str) -> list[str]:
