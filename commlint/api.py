@@ -9,8 +9,9 @@ from typing import Any
 
 from commlint.config import Config, find_config_file
 from commlint.engine.diagnostics import Diagnostic
-from commlint.engine.linter import Linter, LintResult, linter_for
+from commlint.engine.linter import Linter, linter_for
 from commlint.engine.report import Report
+from commlint.engine.result import LintResult
 from commlint.errors import CommlintError, ConfigError, InputError
 from commlint.plugins import merged_tables
 from commlint.prose.formats import decode_document, format_for_path, read_document

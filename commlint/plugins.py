@@ -8,6 +8,7 @@ exception end the whole hook call.
 
 from __future__ import annotations
 
+import importlib
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -20,15 +21,19 @@ from commlint.plugin_errors import PluginFailure, report
 
 ENTRY_POINT_GROUP = "commlint"
 
+#: commlint's own plugins, registered first and found by module name, as pytest finds its
+#: ``default_plugins`` and as entry points name third-party ones: the manager does not
+#: depend on the features it loads (they depend on it, to call hooks).
+BUILTIN_PLUGINS = ("commlint.builtin",)
+
 
 @lru_cache(maxsize=1)
 def plugin_manager() -> pluggy.PluginManager:
     """The process-wide plugin manager (built once)."""
     pm = pluggy.PluginManager("commlint")
     pm.add_hookspecs(hookspecs)
-    from commlint import builtin
-
-    pm.register(builtin, name="commlint.builtin")
+    for name in BUILTIN_PLUGINS:
+        pm.register(importlib.import_module(name), name=name)
     pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
     return pm
 

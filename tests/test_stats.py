@@ -151,7 +151,7 @@ def test_progress_falls_back_to_a_plain_line_without_rich(monkeypatch: pytest.Mo
     import io
     import sys
 
-    from commlint.density.corpus import Progress
+    from commlint.density.progress import Progress
 
     monkeypatch.setitem(sys.modules, "rich.progress", None)  # as if the rich extra were missing
     stream = io.StringIO()

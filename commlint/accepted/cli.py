@@ -45,7 +45,7 @@ def _rebuild(report: Report, results: list[Any], accepted: dict[str, Any]) -> Ac
 
 def after_lint(args: argparse.Namespace, report: Report) -> Report | None:
     """Write the accepted file, or hide its findings and report its stale entries."""
-    from commlint.accepted import fingerprints as acc
+    from commlint.accepted import store as acc
 
     if getattr(args, "write_accepted", None):
         file = acc.record(report.results, args.write_accepted)
@@ -57,7 +57,7 @@ def after_lint(args: argparse.Namespace, report: Report) -> Report | None:
             f"({entries} {'entry' if entries == 1 else 'entries'}) in {args.write_accepted}\n"
         )
         # Everything found is accepted now, so the run passes unless a file could not be read.
-        empty = [acc._with_diagnostics(r, []) for r in report.results]
+        empty = [r.with_diagnostics([]) for r in report.results]
         return _rebuild(
             report,
             empty,

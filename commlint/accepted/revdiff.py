@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from commlint.accepted.fingerprints import Context, result_fingerprints
 from commlint.engine.diagnostics import SEVERITIES, Diagnostic
-from commlint.engine.linter import Linter, LintResult
+from commlint.engine.fingerprints import Context
+from commlint.engine.linter import Linter
+from commlint.engine.result import LintResult
 from commlint.errors import InputError
 from commlint.source.decode import display_name
 
@@ -85,7 +86,7 @@ def lint_side(linter: Linter, label: str, data: bytes, name: str, fmt: str) -> S
     from commlint.prose.formats import decode_document
 
     result = linter.lint(decode_document(data, name, fmt), fmt)
-    return Side(label, result, result_fingerprints(result), _density(linter, result))
+    return Side(label, result, result.fingerprints(), _density(linter, result))
 
 
 def _density(linter: Linter, result: LintResult) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from commlint.density.measure import PERCENTILES, DocDensity, GroupTotals, distribution, rate
+from commlint.density.measure import PERCENTILES, TARGETS, DocDensity, GroupTotals, distribution, rate
 from commlint.errors import ConfigError, InputError
 from commlint.rules.lexicon import Lexicon
 
@@ -23,7 +23,6 @@ FORMAT = "commlint-baseline/1"
 #: per-document figures are kept in provenance up to this many documents
 MAX_LISTED_DOCUMENTS = 2000
 #: names a density target may use: a point of the per-document distribution, or the pooled rate
-TARGETS = ("mean", "p10", "p25", "median", "p50", "p75", "p90", "p95", "rate")
 
 
 def builtin_dir() -> Path:

@@ -1,6 +1,6 @@
 """Corpus work (stats, baseline build): find the documents, measure each, in N processes.
 
-The measurement of one document is ``measure_file``; the engines only decide where it runs.
+The measurement of one document is ``documents.measure_file``; the engines only decide where it runs.
 The local engine uses a process pool (``--jobs N``); ``commlint.density.dask_engine`` runs the same
 function on a Dask cluster. Both return per-document results in the order of the file list,
 so everything computed from them is identical whichever engine ran.
@@ -8,24 +8,18 @@ so everything computed from them is identical whichever engine ran.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import PurePosixPath
-from typing import IO, Any
+from typing import Any
 
 from commlint.config import Config
+from commlint.density.documents import chunks, is_url, measure_file, measure_many
 from commlint.density.measure import DensityCounter, DocDensity
+from commlint.density.progress import Progress
 from commlint.errors import ConfigError, InputError, UsageError
-from commlint.prose.formats import format_for_path
-from commlint.source.decode import decode, read_source
 
 ENGINES = ("local", "dask")
-
-
-def is_url(path: str) -> bool:
-    """True for fsspec URLs (s3://, gs://, file://, ...), which only the Dask engine reads."""
-    return "://" in path
 
 
 def collect_files(paths: Sequence[str], config: Config) -> list[str]:
@@ -61,57 +55,6 @@ def _url_files(url: str, extensions: dict[str, str]) -> list[str]:
     if not found and not fs.exists(root):
         raise InputError(f"{url}: no such file or directory")
     return [p if "://" in p else f"{protocol}://{p}" for p in found]
-
-
-def read_any(path: str) -> Any:
-    """A Source for a local path or an fsspec URL; errors are one-line InputErrors."""
-    if not is_url(path):
-        return read_source(path)
-    import fsspec
-
-    try:
-        with fsspec.open(path, "rb") as fh:
-            data = fh.read()
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: cannot read ({exc})") from None
-    return decode(data, path)
-
-
-def measure_file(path: str, counter: DensityCounter) -> DocDensity:
-    """Counts for one document file: its prose words and lexicon occurrences."""
-    from commlint.plugin_errors import report
-    from commlint.plugins import call_first, file_extensions
-
-    source = read_any(path)
-    suffix = PurePosixPath(path).suffix.lower()
-    fmt = file_extensions().get(suffix) or format_for_path(path)
-    # A format plugin that raises is skipped (and named) rather than ending the measurement.
-    doc, failures = call_first("commlint_document_format", source=source, format=fmt)
-    report(failures)
-    if doc is None:
-        raise InputError(f"{path}: no parser for format {fmt!r}")
-    measured = counter.measure(doc.prose, doc.word_count, path)
-    if counter.keep_hits:
-        from commlint.density.measure import hit_records
-
-        measured.hits = hit_records(doc, counter, path)
-    return measured
-
-
-def measure_many(paths: Sequence[str], counter: DensityCounter) -> list[DocDensity]:
-    return [measure_file(p, counter) for p in paths]
-
-
-def chunks(items: Sequence[str], n: int) -> list[list[str]]:
-    """``items`` in at most ``n`` contiguous, near-equal chunks (order kept)."""
-    n = max(1, min(n, len(items)))
-    size, extra = divmod(len(items), n)
-    out, pos = [], 0
-    for i in range(n):
-        step = size + (1 if i < extra else 0)
-        out.append(list(items[pos : pos + step]))
-        pos += step
-    return [c for c in out if c]
 
 
 # -- the local engine ----------------------------------------------------------------------
@@ -217,48 +160,3 @@ def counter_for(config: Config, names: Sequence[str]) -> DensityCounter:
     if missing:
         raise ConfigError(f"unknown lexicon {missing[0]!r} (known: {', '.join(sorted(lexicons))})")
     return DensityCounter({n: lexicons[n] for n in names})
-
-
-# -- progress ------------------------------------------------------------------------------
-class Progress:
-    """A progress bar on a TTY (rich when installed, else a plain line); silent otherwise."""
-
-    def __init__(self, total: int, enabled: bool | None = None, stream: IO[str] | None = None) -> None:
-        self.stream = stream or sys.stderr
-        self.total = total
-        self.done = 0
-        if enabled is None:
-            enabled = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.enabled = enabled
-        self._rich: Any = None
-        if enabled:
-            try:  # rich is an optional extra
-                from rich.console import Console
-                from rich.progress import Progress as RichProgress
-            except ImportError:
-                pass
-            else:
-                self._rich = RichProgress(transient=True, console=Console(file=self.stream))
-                self._rich.start()
-                self._task = self._rich.add_task("measuring", total=total)
-
-    def advance(self, n: int) -> None:
-        self.done += n
-        if not self.enabled:
-            return
-        if self._rich is not None:
-            self._rich.update(self._task, advance=n)
-        else:
-            width = 30
-            filled = width * self.done // max(1, self.total)
-            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} documents")
-            self.stream.flush()
-
-    def close(self) -> None:
-        if not self.enabled:
-            return
-        if self._rich is not None:
-            self._rich.stop()
-        else:
-            self.stream.write("\r" + " " * 60 + "\r")
-            self.stream.flush()

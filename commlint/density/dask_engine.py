@@ -12,8 +12,9 @@ import importlib
 from collections.abc import Sequence
 from typing import Any
 
-from commlint.density.corpus import Progress, chunks, measure_many
+from commlint.density.documents import chunks, measure_many
 from commlint.density.measure import DensityCounter, DocDensity
+from commlint.density.progress import Progress
 from commlint.errors import InputError, UsageError
 
 

@@ -312,6 +312,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 PERCENTILES = (10, 25, 50, 75, 90, 95)
+#: the figures of a baseline's distribution that a density target can name
+TARGETS = ("mean", "p10", "p25", "median", "p50", "p75", "p90", "p95", "rate")
 
 
 def distribution(values: list[float]) -> dict[str, float]:
@@ -378,7 +380,6 @@ class DensitySettings:
     @classmethod
     def from_config(cls, config: Any) -> DensitySettings:
         """Read ``config.density``; a wrong key or value is a one-line ConfigError."""
-        from commlint.density.baseline import TARGETS
         from commlint.errors import ConfigError
 
         table = dict(getattr(config, "density", None) or {})

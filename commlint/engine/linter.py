@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import regex
 from commlint.config import Config
 from commlint.engine.diagnostics import Diagnostic
 from commlint.engine.grammar import review_suggestions
+from commlint.engine.result import LintResult
 from commlint.errors import ConfigError, UsageError
 from commlint.plugin_errors import PluginFailure, as_diagnostic, collecting, describe, report
 from commlint.plugins import call_each_from, call_first, merged_tables_from, plugin_paths
@@ -28,48 +28,6 @@ from commlint.source.decode import Source
 
 log = logging.getLogger("commlint")
 BUILTIN = "plugin 'commlint.builtin'"
-
-
-@dataclass
-class LintResult:
-    """Everything known about one linted document."""
-
-    path: str | None
-    source: Source
-    document: Document
-    diagnostics: list[Diagnostic]
-    extras: dict[str, Any] = field(default_factory=dict)
-    #: the configuration the document was linted with (command-line overrides included)
-    config: Config | None = None
-
-    @property
-    def words(self) -> int:
-        return self.document.word_count
-
-    def released(self) -> LintResult:
-        """This result without its prose view (the largest part of it: two offsets per
-        character), for a run that only reports: what formatters read stays (source,
-        diagnostics, extras, format, word count). Keeps a long run's memory flat."""
-        from commlint.accepted.fingerprints import result_fingerprints  # accepted reads engine results
-
-        doc = self.document
-        summary = ReleasedDocument(source=doc.source, format=doc.format, prose="", starts=[], ends=[])
-        summary.word_total = doc.word_count
-        # Fingerprints read the prose around each finding (SARIF, accepted findings): take
-        # them now, while the prose view is still here.
-        summary.fingerprints = result_fingerprints(self)
-        return LintResult(self.path, self.source, summary, self.diagnostics, self.extras, self.config)
-
-
-class ReleasedDocument(Document):
-    """A linted document's format and word count, its prose view let go (LintResult.released)."""
-
-    word_total: int = 0
-    fingerprints: list[Any] | None = None  # accepted.result_fingerprints, taken before release
-
-    @property
-    def word_count(self) -> int:
-        return self.word_total
 
 
 def configured_lexicons(cfg: Config) -> dict[str, Lexicon]:

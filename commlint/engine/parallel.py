@@ -14,7 +14,8 @@ if TYPE_CHECKING:  # multiprocessing and concurrent.futures cost start-up time: 
     from concurrent.futures import ProcessPoolExecutor
 
     from commlint.config import Config
-    from commlint.engine.linter import Linter, LintResult
+    from commlint.engine.linter import Linter
+    from commlint.engine.result import LintResult
 
 T = TypeVar("T")
 #: files in flight per process: enough to keep each busy, few enough that memory stays flat

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from commlint.engine.diagnostics import SEVERITIES, SEVERITY_RANK, Diagnostic, at_least
-from commlint.engine.linter import LintResult
+from commlint.engine.result import LintResult
 from commlint.errors import CommlintError
 from commlint.plugin_errors import PluginFailure, as_diagnostic
 from commlint.plugin_errors import report as report_failures

@@ -19,7 +19,8 @@ from commlint.source.decode import Source, decode
 
 if TYPE_CHECKING:
     from commlint.api import ConfigLike
-    from commlint.engine.linter import Linter, LintResult
+    from commlint.engine.linter import Linter
+    from commlint.engine.result import LintResult
 
 #: Re-lint-and-fix rounds before giving up on reaching a stable text.
 MAX_PASSES = 8

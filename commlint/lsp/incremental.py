@@ -25,7 +25,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 from commlint.engine.diagnostics import Diagnostic
-from commlint.engine.linter import Linter, LintResult, drop_learned_duplicates
+from commlint.engine.linter import Linter, drop_learned_duplicates
+from commlint.engine.result import LintResult
 from commlint.prose.suppress import Suppressions, parse_suppressions
 from commlint.source.decode import Source
 

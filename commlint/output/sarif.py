@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
 
-from commlint.accepted.fingerprints import result_fingerprints
 from commlint.engine.diagnostics import Diagnostic
-from commlint.engine.linter import LintResult
 from commlint.engine.report import Report
+from commlint.engine.result import LintResult
 from commlint.output import ruleinfo
 from commlint.source.decode import Source
 
@@ -120,7 +119,7 @@ def _results(result: LintResult, index: dict[str, int], root: Path) -> list[dict
     location = artifact_location(result.path, root)
     seen: Counter[str] = Counter()
     out = []
-    for d, fp, _ in result_fingerprints(result):
+    for d, fp, _ in result.fingerprints():
         seen[fp] += 1  # identical findings in one file are told apart by their order
         where = {"startLine": 1} if d.scope == "document" else region(result.source, d.start, d.end)
         item: dict[str, Any] = {

@@ -6,8 +6,8 @@ from collections import Counter
 from typing import IO, Any
 
 from commlint.engine.diagnostics import Diagnostic
-from commlint.engine.linter import LintResult
 from commlint.engine.report import Report
+from commlint.engine.result import LintResult
 from commlint.source.decode import display_name
 
 _COLOURS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "info": "\x1b[1;36m"}

@@ -1,17 +1,9 @@
-"""Accepted findings: fingerprints that survive edits, and the file that records them.
-
-A fingerprint is the rule id plus the finding's *text context* (the flagged words and up
-to ``CONTEXT_WORDS`` words either side, within the same paragraph), read from the prose
-view (so Markdown/HTML markup, URLs and code are not part of it) and lower-cased with
-punctuation and whitespace dropped. Line numbers play no part, so inserting or
-removing paragraphs elsewhere keeps a finding's fingerprint; rewording the flagged phrase
-(or the words right next to it) makes a new finding.
-"""
+"""The accepted-findings file (``commlint check --write-accepted`` / ``--accepted``): findings a
+team has accepted as they stand, recorded by fingerprint (commlint.engine.fingerprints), so
+they stay accepted while the text around them is edited."""
 
 from __future__ import annotations
 
-import bisect
-import hashlib
 import json
 import os
 from collections import Counter
@@ -19,107 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from commlint.engine.diagnostics import Diagnostic
-from commlint.engine.linter import LintResult
+from commlint.engine.result import LintResult
 from commlint.errors import ConfigError
-from commlint.matching import regex_cache
-from commlint.prose.document import PLACEHOLDER
 
 ACCEPTED_VERSION = 1
-#: words of context kept on each side of the flagged text
-CONTEXT_WORDS = 3
 ABOUT = (
     "Findings accepted as they stand: `commlint check --accepted FILE` hides them. "
     "Regenerate with `commlint check --write-accepted FILE`."
 )
-
-_WORD = regex_cache.compile(r"\w+(?:['’]\w+)*")
-# A paragraph break: a block break of the prose view, or a line of nothing but whitespace.
-_PARA_BREAK = regex_cache.compile(r"\n\u00b6\n|\n[ \t\r\f\v]*\n")
-
-
-def _norm(words: list[str]) -> str:
-    return " ".join(w.casefold().replace("’", "'") for w in words)
-
-
-@dataclass(frozen=True)
-class Context:
-    """The words around a finding: what its fingerprint is computed from."""
-
-    before: list[str]
-    match: list[str]
-    after: list[str]
-    snippet: str
-
-    def key(self) -> str:
-        return "\x1f".join((_norm(self.before), _norm(self.match), _norm(self.after)))
-
-
-class ContextIndex:
-    """Paragraph bounds of one text, computed once for all its findings.
-
-    ``text`` is a document's prose view and ``offsets`` its map from prose characters to
-    source offsets (``Document.starts``); spans given to :meth:`context` are source spans.
-    Without ``offsets`` the text is the source itself.
-    """
-
-    def __init__(self, text: str, offsets: list[int] | None = None) -> None:
-        self.text = text
-        self.offsets = offsets
-        self.breaks = [(m.start(), m.end()) for m in _PARA_BREAK.finditer(text)]
-        self._break_ends = [e for _, e in self.breaks]
-        self._break_starts = [s for s, _ in self.breaks]
-
-    def paragraph(self, start: int, end: int) -> tuple[int, int]:
-        """(first, last) offsets of the paragraph around ``start..end``."""
-        i = bisect.bisect_right(self._break_ends, start)
-        first = self._break_ends[i - 1] if i else 0
-        j = bisect.bisect_left(self._break_starts, end)
-        last = self._break_starts[j] if j < len(self._break_starts) else len(self.text)
-        return first, max(last, end)
-
-    def to_text(self, start: int, end: int) -> tuple[int, int]:
-        """The text span of a source span (the prose characters that came from it)."""
-        if self.offsets is None:
-            return start, end
-        return bisect.bisect_left(self.offsets, start), bisect.bisect_left(self.offsets, end)
-
-    def context(self, src_start: int, src_end: int, words: int = CONTEXT_WORDS) -> Context:
-        if src_start == src_end:  # a document-level finding: no text of its own
-            return Context([], [], [], "(whole document)")
-        start, end = self.to_text(src_start, src_end)
-        first, last = self.paragraph(start, end)
-        before_m = list(_WORD.finditer(self.text, first, start))[-words:] if words else []
-        after_m = list(_WORD.finditer(self.text, end, last))[:words] if words else []
-        match = _WORD.findall(self.text, start, end)
-        lo = before_m[0].start() if before_m else start
-        hi = after_m[-1].end() if after_m else end
-        marked = f"{self.text[lo:start]}[{self.text[start:end]}]{self.text[end:hi]}"
-        snippet = " ".join(marked.replace(PLACEHOLDER, "…").split())
-        return Context([m.group() for m in before_m], match, [m.group() for m in after_m], snippet)
-
-
-def fingerprint(rule: str, context: Context) -> str:
-    """A stable id of a finding: rule + normalised text context (no positions)."""
-    digest = hashlib.sha256(f"{rule}\x1e{context.key()}".encode()).hexdigest()
-    return digest[:20]
-
-
-def result_fingerprints(result: LintResult) -> list[tuple[Diagnostic, str, Context]]:
-    """(diagnostic, fingerprint, context) for every diagnostic of a linted document."""
-    doc = result.document
-    taken = getattr(doc, "fingerprints", None)  # a released result took them before letting go
-    if taken is not None:
-        return list(taken)
-    index = ContextIndex(doc.prose, doc.starts)
-    out = []
-    for d in result.diagnostics:
-        ctx = index.context(d.start, d.end) if d.scope != "document" else index.context(0, 0)
-        out.append((d, fingerprint(d.rule, ctx), ctx))
-    return out
-
-
-# -- the accepted-findings file ----------------------------------------------------------
 
 
 @dataclass
@@ -235,7 +134,7 @@ def record(results: list[LintResult], target: str | Path) -> AcceptedFile:
     by_key: dict[tuple[str, str, str], Entry] = {}
     for result in results:
         rel = accepted.rel(result.path)
-        for d, fp, ctx in result_fingerprints(result):
+        for d, fp, ctx in result.fingerprints():
             key = (rel, d.rule, fp)
             if key in by_key:
                 by_key[key].count += 1
@@ -270,14 +169,14 @@ def apply(accepted: AcceptedFile, results: list[LintResult]) -> Applied:
         rel = accepted.rel(result.path)
         linted.add(rel)
         kept = []
-        for d, fp, _ in result_fingerprints(result):
+        for d, fp, _ in result.fingerprints():
             key = (rel, d.rule, fp)
             if budget.get(key, 0) > 0:
                 budget[key] -= 1
                 hidden += 1
             else:
                 kept.append(d)
-        out.append(_with_diagnostics(result, kept))
+        out.append(result.with_diagnostics(kept))
     stale = []
     for e in accepted.entries:
         key = (e.path, e.rule, e.fingerprint)
@@ -289,7 +188,3 @@ def apply(accepted: AcceptedFile, results: list[LintResult]) -> Applied:
             budget[key] -= n
             stale.append(Entry(e.rule, e.path, e.fingerprint, e.context, n))
     return Applied(out, hidden, stale)
-
-
-def _with_diagnostics(result: LintResult, diagnostics: list[Diagnostic]) -> LintResult:
-    return LintResult(result.path, result.source, result.document, diagnostics, result.extras, result.config)
