@@ -1,7 +1,9 @@
 """Every commlint hook, grouped by the moment it runs. Docstrings only: see pluggy.
 
-Built-in features register through these same hooks (commlint.builtin), so a third-party
-plugin, found through the ``commlint`` entry-point group, has no second-class API.
+Built-in features register through these same hooks (``commlint.plugins.BUILTIN_PLUGINS``:
+the rule types, formats and formatters in commlint.builtin; ``--fix``, ``--density`` and
+``--accepted`` in their packages' ``plugin`` modules), so a third-party plugin, found through
+the ``commlint`` entry-point group, has no second-class API.
 """
 
 from __future__ import annotations
@@ -11,13 +13,30 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    import argparse
+
     from commlint.config import Config
+    from commlint.engine.check_run import CheckRun
     from commlint.prose.document import Document
     from commlint.rules.ruletypes.base import Rule
     from commlint.source.decode import Source
 
 hookspec = pluggy.HookspecMarker("commlint")
 hookimpl = pluggy.HookimplMarker("commlint")
+
+# -- the command line ----------------------------------------------------------------------
+
+
+@hookspec
+def commlint_addoption(parser: argparse.ArgumentParser) -> None:
+    """Add options to ``commlint check``; ``parser`` is its argparse parser.
+
+    Called while the command line is parsed. Put a feature's options in a group of their own
+    (``parser.add_argument_group("my feature")``); their values reach ``commlint_check_start``
+    and ``commlint_after_lint`` as ``run.options``. Built-in ``--fix``, ``--density`` and
+    ``--accepted`` are added this way.
+    """
+
 
 # -- configuration -------------------------------------------------------------------------
 
@@ -78,6 +97,34 @@ def commlint_grammar_check(text: str, config: Config) -> list[dict[str, Any]] | 
 
     Return None when this backend is not available, so the next one is tried. Used to
     demote a safe suggestion that would add a grammar problem, and for ``grammar`` findings.
+    """
+
+
+# -- a check run ---------------------------------------------------------------------------
+
+
+@hookspec
+def commlint_check_start(run: CheckRun) -> None:
+    """Called once ``commlint check``'s options are parsed, before any document is linted.
+
+    Read your options from ``run.options``. Put configuration overrides the options imply in
+    ``run.overrides`` (applied to every file's configuration), and set
+    ``run.keep_documents = True`` when your ``commlint_after_lint`` reads the documents'
+    prose views (a run that only reports lets each one go once linted). Raise
+    ``commlint.errors.UsageError`` for an option value that cannot work: the run stops with
+    that one line and exit code 2.
+    """
+
+
+@hookspec
+def commlint_after_lint(run: CheckRun) -> None:
+    """Called once every document is linted, before the report is written.
+
+    ``run.report`` holds the results; replace it (or add to each result's ``extras``) to
+    change what is reported and the exit code. Set ``run.write_report = False`` when this
+    step wrote the run's output itself (fixed text on stdout, a diff). Steps run in hook
+    order: density (``tryfirst``) measures what was linted, then plugins and ``--fix``, and
+    accepted findings (``trylast``) are hidden from whatever is left.
     """
 
 

@@ -24,7 +24,8 @@ ENTRY_POINT_GROUP = "commlint"
 #: commlint's own plugins, registered first and found by module name, as pytest finds its
 #: ``default_plugins`` and as entry points name third-party ones: the manager does not
 #: depend on the features it loads (they depend on it, to call hooks).
-BUILTIN_PLUGINS = ("commlint.builtin",)
+#: Hooks call the last registered first: density, fix, then accepted findings act after a run.
+BUILTIN_PLUGINS = ("commlint.builtin", "commlint.accepted.plugin", "commlint.fix.plugin", "commlint.density.plugin")
 
 
 @lru_cache(maxsize=1)

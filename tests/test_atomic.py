@@ -112,6 +112,16 @@ def linted_draft(tmp_path: Path, monkeypatch) -> tuple[Path, Any]:
     return doc, api.run([str(doc)])
 
 
+def after_lint(doc: Path, report: Any) -> Any:
+    """Run check's after-lint steps (the fix step acts) over ``report`` as ``check --fix <doc>`` would."""
+    from commlint.engine.check_run import CheckRun
+    from commlint.plugins import plugin_manager
+
+    run = CheckRun(options=fix_args(doc), report=report)
+    plugin_manager().hook.commlint_after_lint(run=run)
+    return run.report
+
+
 def fix_args(doc: Path) -> argparse.Namespace:
     """The parsed ``check --fix <doc>`` options that check's fix step reads."""
     return argparse.Namespace(
@@ -131,7 +141,6 @@ def fix_args(doc: Path) -> argparse.Namespace:
 def test_file_changed_during_the_fix_run_is_refused_and_left_intact(tmp_path: Path, monkeypatch, capsys):
     """Drive check's fix step in-process, editing the file while the fixes are computed."""
     from commlint.fix import apply as fix
-    from commlint.fix import cli as fix_cli
 
     doc, report = linted_draft(tmp_path, monkeypatch)
     real = fix.fix_source
@@ -141,7 +150,7 @@ def test_file_changed_during_the_fix_run_is_refused_and_left_intact(tmp_path: Pa
         return real(*args, **kwargs)
 
     monkeypatch.setattr(fix, "fix_source", editing_fix_source)
-    out = fix_cli.after_lint(fix_args(doc), report)
+    out = after_lint(doc, report)
     assert out is not None
     assert doc.read_text(encoding="utf-8") == "The author rewrote this meanwhile. Totally secure.\n"
     assert len(out.errors) == 1 and "changed on disk" in out.errors[0] and str(doc) in out.errors[0]
@@ -151,11 +160,9 @@ def test_file_changed_during_the_fix_run_is_refused_and_left_intact(tmp_path: Pa
 
 
 def test_file_changed_between_lint_and_fix_is_not_fixed(tmp_path: Path, monkeypatch):
-    from commlint.fix import cli as fix_cli
-
     doc, report = linted_draft(tmp_path, monkeypatch)
     doc.write_text("New text, totally secure.\n", encoding="utf-8")
-    out = fix_cli.after_lint(fix_args(doc), report)
+    out = after_lint(doc, report)
     assert out is not None and out.exit_code() == 2
     assert "changed on disk" in out.errors[0]
     assert doc.read_text(encoding="utf-8") == "New text, totally secure.\n"

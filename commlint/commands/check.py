@@ -34,7 +34,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--stdin-filename", metavar="NAME", help="file name for stdin input (picks format and config)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    _add_extension_arguments(p)
+    _add_plugin_options(p)
 
 
 def _format_names() -> list[str]:
@@ -45,10 +45,13 @@ def _format_names() -> list[str]:
     return ["text", *sorted(n for n in names if n != "text")]
 
 
-def _add_extension_arguments(p: argparse.ArgumentParser) -> None:
-    """Options of the features that live in their own modules (fix, density, accepted findings)."""
-    for mod in _hooks():
-        mod.add_check_arguments(p)
+def _add_plugin_options(p: argparse.ArgumentParser) -> None:
+    """Every plugin's options, built-in features' (--fix, --density, --accepted) included."""
+    from commlint.plugin_errors import report
+    from commlint.plugins import call_each
+
+    _, failures = call_each("commlint_addoption", parser=p)
+    report(failures)
 
 
 def _jobs(value: str) -> int:
@@ -63,16 +66,12 @@ def _jobs(value: str) -> int:
     return jobs or os.cpu_count() or 1
 
 
-#: options whose features read each linted document's prose view after the run
-_NEEDS_DOCUMENTS = ("fix", "diff", "density", "accepted", "write_accepted")
-
-
 def _split(value: str | None) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()] if value else []
 
 
 def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
-    """Config overrides from the command line: rule selection, fail level, and each feature's own."""
+    """Config overrides from check's own options: rule selection, fail level, the learned layer."""
     out: dict[str, Any] = {}
     if args.select:
         out["select"] = _split(args.select)
@@ -88,16 +87,16 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
         out["fail_level"] = args.fail_level
     if getattr(args, "no_semantic", False):
         out["semantic"] = False
-    for hook in _hooks():
-        out.update(getattr(hook, "config_overrides", lambda a: {})(args))
     return out
 
 
 def run(args: argparse.Namespace) -> int:
     from commlint import api
     from commlint.config import Config
+    from commlint.engine.check_run import CheckRun
     from commlint.engine.linter import BUILTIN
-    from commlint.plugins import merged_tables_from
+    from commlint.errors import CommlintError
+    from commlint.plugins import call_each, merged_tables_from
 
     if not args.paths:
         raise UsageError("check: give at least one PATH (or '-' for stdin)")
@@ -108,17 +107,20 @@ def run(args: argparse.Namespace) -> int:
     config = Config.from_file(args.config) if args.config else None
     # Bytes, so a BOM, CRLF and a bad encoding reach decode() exactly as a file's would.
     stdin_text = sys.stdin.buffer.read() if "-" in args.paths else None
-    overrides = overrides_from(args)
-    hooks = _hooks()
+    run = CheckRun(options=args, overrides=overrides_from(args))
+    # Plugins (--fix, --density, --accepted among them) read their options, add overrides
+    # and say whether their after-lint step reads the documents' prose views.
+    _, failures = call_each("commlint_check_start", passthrough=(CommlintError,), run=run)
+    plugin_failures += failures
     # A run that only reports lets each document's prose view go once linted (flat memory),
-    # unless a feature or a plugin's formatter may read it afterwards; --jobs then runs in one process.
-    keep = fmts[args.format][0] != BUILTIN or any(getattr(args, a, None) for a in _NEEDS_DOCUMENTS)
+    # unless a plugin's step or formatter may read it afterwards; --jobs then runs in one process.
+    keep = fmts[args.format][0] != BUILTIN or run.keep_documents
     report = api.run(
         args.paths,
         config=config,
         stdin=stdin_text,
         stdin_filename=args.stdin_filename,
-        overrides=overrides or None,
+        overrides=run.overrides or None,
         jobs=1 if keep else args.jobs,
         keep_documents=keep,
     )
@@ -126,9 +128,10 @@ def run(args: argparse.Namespace) -> int:
         # A CI gate must never pass on nothing: say so, and fail.
         sys.stderr.write(f"commlint: error: {_nothing_checked(args.paths)}\n")
         return 2
-    for hook in hooks:
-        report = hook.after_lint(args, report) or report
-    report.add_plugin_failures(plugin_failures)
+    run.report = report
+    _, failures = call_each("commlint_after_lint", passthrough=(CommlintError,), run=run)
+    report = run.report
+    report.add_plugin_failures([*plugin_failures, *failures])
     for error in report.errors:
         sys.stderr.write(f"commlint: error: {error}\n")
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
@@ -137,10 +140,9 @@ def run(args: argparse.Namespace) -> int:
             "colour": use_colour(out, args.color) and args.format == "text",
             "quiet": args.quiet,
             "statistics": args.statistics,
-            "density": getattr(args, "density", False),
             "args": args,
         }
-        if not getattr(args, "_suppress_report", False):
+        if run.write_report:
             plugin, write = fmts[args.format]
             try:
                 write(report, out, options)
@@ -168,13 +170,3 @@ def _nothing_checked(paths: list[str]) -> str:
         f"0 files checked: no file in {named} has a known extension ({known}); "
         "name files directly, or map more extensions to formats with 'extensions' in commlint.toml"
     )
-
-
-def _hooks() -> list[Any]:
-    """Modules that act on a check run, in the order they act."""
-    from commlint.accepted import cli as accepted_cli
-    from commlint.density import cli as density_cli
-    from commlint.fix import cli as fix_cli
-
-    # accepted_cli last: --fix re-lints, so accepted findings are hidden from what remains after it.
-    return [density_cli, fix_cli, accepted_cli]

@@ -39,7 +39,7 @@ def write_text(report: Report, stream: IO[str], options: dict[str, Any]) -> None
     for result in report.results:
         for diag in result.diagnostics:
             _write_one(stream, result, diag, paint, quiet)
-        if options.get("density") and "density" in result.extras:
+        if "density" in result.extras:  # commlint check --density
             summary = result.extras["density"].get("summary", "")
             stream.write(f"{display_name(result.path or '-')}: density: {summary}\n")
     if quiet:

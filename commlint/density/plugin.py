@@ -1,4 +1,7 @@
-"""``commlint check --density [--baseline NAME|FILE]``: a density line/object per file."""
+"""``commlint check --density [--baseline NAME|FILE]``: a density line/object per file.
+
+A built-in plugin: its options and its after-lint step come through the same hooks as any
+plugin's (``commlint_addoption``, ``commlint_check_start``, ``commlint_after_lint``)."""
 
 from __future__ import annotations
 
@@ -17,23 +20,33 @@ from commlint.density.measure import (
     rate_interval,
     top_terms,
 )
+from commlint.engine.check_run import CheckRun
+from commlint.engine.report import Report
+from commlint.hookspecs import hookimpl
 
 
-def add_check_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
+@hookimpl
+def commlint_addoption(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--density",
         action="store_true",
         help="report each file's risk-term density (text: a line per file; JSON: a 'density' object)",
     )
-    p.add_argument(
+    parser.add_argument(
         "--baseline",
         metavar="NAME|FILE",
         help="peer baseline for density: a built-in name or a baseline file (overrides config)",
     )
 
 
-def config_overrides(args: argparse.Namespace) -> dict[str, Any]:
-    ref = getattr(args, "baseline", None)
+@hookimpl
+def commlint_check_start(run: CheckRun) -> None:
+    if getattr(run.options, "density", False):
+        run.keep_documents = True  # density is counted over each document's prose view
+    run.overrides.update(_baseline_override(getattr(run.options, "baseline", None)))
+
+
+def _baseline_override(ref: str | None) -> dict[str, Any]:
     if not ref:
         return {}
     # A file named on the command line is relative to the working folder, not the config's.
@@ -101,10 +114,14 @@ def density_entry(
     return entry
 
 
-def after_lint(args: argparse.Namespace, report: Any) -> None:
+@hookimpl(tryfirst=True)  # density measures the documents as linted, before --fix changes them
+def commlint_after_lint(run: CheckRun) -> None:
     """Put a ``density`` object into each result's extras when ``--density`` is given."""
-    if not getattr(args, "density", False):
-        return None
+    if getattr(run.options, "density", False):
+        _measure(run.report)
+
+
+def _measure(report: Report) -> None:
     from commlint.config import Config
     from commlint.density import baseline as baselines
     from commlint.engine.linter import linter_for
@@ -133,4 +150,3 @@ def after_lint(args: argparse.Namespace, report: Any) -> None:
         doc = result.document
         measured = counter.measure(doc.prose, doc.word_count, result.path or "-")
         result.extras["density"] = density_entry(measured, settings, base, warning, counter.lexicons[settings.lexicon])
-    return None

@@ -1,4 +1,7 @@
-"""``commlint check --fix / --unsafe-fixes / --diff``: apply fixes, then report what is left."""
+"""``commlint check --fix / --unsafe-fixes / --diff``: apply fixes, then report what is left.
+
+A built-in plugin: its options and its after-lint step come through the same hooks as any
+plugin's (``commlint_addoption``, ``commlint_check_start``, ``commlint_after_lint``)."""
 
 from __future__ import annotations
 
@@ -8,13 +11,16 @@ import sys
 from collections import Counter
 from typing import Any
 
+from commlint.engine.check_run import CheckRun
 from commlint.engine.report import Report
 from commlint.errors import CommlintError
 from commlint.fix.atomic import Snapshot, atomic_write
+from commlint.hookspecs import hookimpl
 
 
-def add_check_arguments(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("fixing")
+@hookimpl
+def commlint_addoption(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("fixing")
     g.add_argument(
         "--fix",
         action="store_true",
@@ -32,14 +38,30 @@ def add_check_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def after_lint(args: argparse.Namespace, report: Report) -> Report | None:
-    """Fix every linted document; return the report of what remains (the exit code's basis)."""
-    if not (getattr(args, "fix", False) or getattr(args, "diff", False)):
-        return None
+def _fixing(options: argparse.Namespace) -> bool:
+    return bool(getattr(options, "fix", False) or getattr(options, "diff", False))
+
+
+@hookimpl
+def commlint_check_start(run: CheckRun) -> None:
+    if _fixing(run.options):
+        run.keep_documents = True  # fixes are made on each document's prose view
+
+
+@hookimpl
+def commlint_after_lint(run: CheckRun) -> None:
+    """Fix every linted document; the report becomes what remains (the exit code's basis)."""
+    if _fixing(run.options):
+        run.report = _fix_all(run)
+
+
+def _fix_all(run: CheckRun) -> Report:
+    """Fix each linted document (in place, or to stdout for stdin; only a diff with --diff)."""
     from commlint.config import Config
     from commlint.engine.linter import linter_for
     from commlint.fix.apply import fix_source
 
+    args, report = run.options, run.report
     unsafe = bool(args.unsafe_fixes)
     out = Report(errors=list(report.errors), fail_level=report.fail_level, fixed=Counter(report.fixed))
     remaining_before = Counter(d.rule for d in report.diagnostics)
@@ -76,7 +98,7 @@ def after_lint(args: argparse.Namespace, report: Report) -> Report | None:
             sys.stdout.flush()
             sys.stdout.buffer.write(result.source.encode(fixed.text))
             sys.stdout.flush()
-            args._suppress_report = True
+            run.write_report = False  # the fixed text is the output
         elif fixed.changed:
             try:
                 atomic_write(result.path, result.source.encode(fixed.text), expected=snapshot)  # type: ignore[arg-type]
@@ -86,7 +108,7 @@ def after_lint(args: argparse.Namespace, report: Report) -> Report | None:
                 continue
         out.fixed.update(fixed.fixed_by_rule())
     if args.diff:
-        args._suppress_report = True
+        run.write_report = False  # the diff is the output
     _write_summary(out, remaining_before, sys.stderr, would=bool(args.diff))
     return out
 

@@ -1,4 +1,7 @@
-"""``commlint check --write-accepted FILE`` / ``--accepted FILE``: fail CI only on new findings."""
+"""``commlint check --write-accepted FILE`` / ``--accepted FILE``: fail CI only on new findings.
+
+A built-in plugin: its options and its after-lint step come through the same hooks as any
+plugin's (``commlint_addoption``, ``commlint_check_start``, ``commlint_after_lint``)."""
 
 from __future__ import annotations
 
@@ -7,11 +10,14 @@ import sys
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from commlint.engine.check_run import CheckRun
 from commlint.engine.report import Report
+from commlint.hookspecs import hookimpl
 
 
-def add_check_arguments(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("accepted findings (see docs/ci.md)")
+@hookimpl
+def commlint_addoption(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("accepted findings (see docs/ci.md)")
     x = g.add_mutually_exclusive_group()
     x.add_argument(
         "--write-accepted",
@@ -43,7 +49,23 @@ def _rebuild(report: Report, results: list[Any], accepted: dict[str, Any]) -> Ac
     return AcceptedReport(**values, accepted=accepted)
 
 
-def after_lint(args: argparse.Namespace, report: Report) -> Report | None:
+def _accepting(options: argparse.Namespace) -> bool:
+    return bool(getattr(options, "write_accepted", None) or getattr(options, "accepted", None))
+
+
+@hookimpl
+def commlint_check_start(run: CheckRun) -> None:
+    if _accepting(run.options):
+        run.keep_documents = True  # fingerprints read the prose around each finding
+
+
+@hookimpl(trylast=True)  # last: --fix re-lints, so accepted findings are hidden from what is left after it
+def commlint_after_lint(run: CheckRun) -> None:
+    if _accepting(run.options):
+        run.report = _accept(run.options, run.report)
+
+
+def _accept(args: argparse.Namespace, report: Report) -> Report:
     """Write the accepted file, or hide its findings and report its stale entries."""
     from commlint.accepted import store as acc
 
@@ -84,4 +106,4 @@ def after_lint(args: argparse.Namespace, report: Report) -> Report | None:
                 "stale": [e.to_dict() for e in applied.stale],
             },
         )
-    return None
+    return report
