@@ -81,6 +81,25 @@ def test_finditer_and_search_match_plain_regex_exactly(corpus_and_patterns) -> N
                 )
 
 
+def test_long_texts_match_plain_regex_exactly(corpus_and_patterns) -> None:
+    """Starts are also skipped where a word the match needs is not close enough ahead (chunks
+    of a long text): examples far apart, near and across chunk edges, still match as regex."""
+    texts, patterns = corpus_and_patterns
+    rnd = random.Random(11)
+    filler = "Our teams met partners in the city and wrote a report about the weather. "
+    pieces = [t for t in texts if 0 < len(t) < 400]
+    for _ in range(3):
+        parts = []
+        for _ in range(40):
+            parts.append(rnd.choice(pieces))
+            parts.append((filler * 30)[: rnd.choice([0, 1, 200, 255, 256, 700, 999, 1000, 1300])])
+        text = " ".join(parts)
+        ctx = CheckContext(timeout=60)
+        for p in patterns:
+            want = [m.span() for m in p.finditer(text)]
+            assert [m.span() for m in ctx.finditer(p, text)] == want, p.pattern[:80]
+
+
 @pytest.mark.parametrize(
     ("pattern", "text"),
     [
@@ -258,6 +277,16 @@ def _case(draw: st.DrawFn) -> tuple[str, int, str]:
     return pattern, int(draw(_FLAG_SETS)), text
 
 
+@st.composite
+def _long_case(draw: st.DrawFn) -> tuple[str, int, str]:
+    """A case whose text has long stretches between its pieces (chunks of the word index)."""
+    pattern, flags, _ = draw(_case())
+    piece = st.one_of(st.sampled_from(TEXT_PIECES), st.sampled_from(WORDS).flatmap(_near_miss))
+    gap = st.sampled_from(["", " ", "x" * 300, " y" * 200, "zz " * 400, " " * 1100])
+    text = "".join(draw(st.lists(_joined(piece, gap), max_size=12)))
+    return pattern, flags, text
+
+
 @pytest.fixture(scope="module")
 def no_disk_cache() -> Iterator[None]:
     """Lead words of generated patterns stay out of the on-disk cache."""
@@ -288,3 +317,19 @@ def test_generated_patterns_match_exactly_as_regex(
     hi = min(len(text), lo + width)
     plain, fast = pattern.search(text, lo, hi), ctx.search(pattern, text, lo, hi)
     assert (fast and (fast.span(), fast.groups())) == (plain and (plain.span(), plain.groups()))
+
+
+@pytest.mark.slow  # one of the suite's slowest (README: the test command stays short; CI runs it)
+@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(_long_case())
+def test_generated_patterns_match_exactly_in_long_text(no_disk_cache: None, case: tuple[str, int, str]) -> None:
+    source, flags, text = case
+    lists = {"names": ["secure", "Risk", "caf\u00e9"]} if r"\L<names>" in source else {}
+    try:
+        pattern = regex.compile(source, flags, **lists)
+    except (regex.error, ValueError, OverflowError):
+        assume(False)
+    want = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+    assume(all(end - start < 600 for (start, end), _ in want))  # longer ones pass the match window
+    ctx = CheckContext(timeout=10)
+    assert [(m.span(), m.groups()) for m in ctx.finditer(pattern, text)] == want

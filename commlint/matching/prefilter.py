@@ -425,6 +425,178 @@ def _continued(p: str, j: int, end: int, tail: bool) -> set[tuple[str, bool]] | 
     return inner
 
 
+# -- branches: each alternative's leads, and the words each of its matches must contain -----
+
+#: a required word shorter than this proves little (almost every stretch of prose has one)
+MIN_REQUIRED = 3
+
+#: Branch = (leads, required): every match of the branch starts with one of ``leads`` (as
+#: ``leads`` gives them) and contains, for each set in ``required``, one of its words
+#: (case-folded, each at least MIN_REQUIRED characters).
+Branch = tuple[tuple[frozenset[Lead], bool], tuple[frozenset[str], ...]]
+#: branches as the word index reads them: each required set by its number in REQUIRED
+Plan = tuple[tuple[tuple[frozenset[Lead], bool], tuple[int, ...]], ...]
+
+
+def branches(pattern: str) -> tuple[Branch, ...] | None:
+    """The pattern's alternatives (a group that makes up a whole alternative is opened up),
+    each with its leads and required words; None when some alternative has no leads.
+
+    A match of the pattern is a match of one branch, so a place where no branch can start,
+    or where some required word of each branch is missing nearby, holds no match.
+    """
+    try:
+        _structure(pattern)  # refuses syntax it does not model, wherever it is
+        parts = _open_alternatives(pattern, 0, len(pattern))
+    except _Unsure:
+        return None
+    out: list[Branch] = []
+    for lo, hi in parts:
+        branch = pattern[lo:hi]
+        found = leads(branch)
+        if found is None:
+            return None
+        out.append((found, required_words(branch)))
+    return tuple(out)
+
+
+def _open_alternatives(p: str, start: int, end: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for lo, hi in _split_top(p, start, end):
+        if lo < hi and p[lo] == "(" and _group_close(p, lo) == hi - 1:
+            kind, body = _group_opening(p, lo)
+            if kind == "group" and not p.startswith("(?>", lo):  # (?:...) or (?P<name>...), whole
+                out += _open_alternatives(p, body, hi - 1)
+                continue
+        out.append((lo, hi))
+    return out
+
+
+def required_words(pattern: str) -> tuple[frozenset[str], ...]:
+    """Word sets such that every match of ``pattern`` contains (case-folded) a word of each;
+    sets holding a word shorter than MIN_REQUIRED are left out. Empty when unsure."""
+    try:
+        _structure(pattern)
+        found = _required_sequence(pattern, 0, len(pattern))
+    except _Unsure:
+        return ()
+    out: list[frozenset[str]] = []
+    for words in found:
+        if min(map(len, words)) >= MIN_REQUIRED and words not in out:
+            out.append(words)
+    return tuple(out)
+
+
+def _required_sequence(p: str, start: int, end: int) -> list[frozenset[str]]:
+    """Every required element's words (see _sequence, which keeps only the best one)."""
+    out: list[frozenset[str]] = []
+    i = start
+    while i < end:
+        c = p[i]
+        if c.isalnum():
+            j, after = _word_run(p, i, end)
+            word = p[i : j - 1] if after > j else p[i:j]  # a quantifier binds to the last letter
+            if word:
+                out.append(frozenset({word.casefold()}))
+            i = after
+            continue
+        if c == "\\":
+            if i + 1 >= end:
+                raise _Unsure
+            nxt = p[i + 1]
+            if nxt.isdigit() or nxt in "gpPNxuUo":
+                raise _Unsure  # back-references, properties, code points: not followed
+            _, i = _quantifier(p, i + 2)
+            continue
+        if c == "[":
+            _, i = _quantifier(p, _class_end(p, i))
+            continue
+        if c == "(":
+            close = _group_close(p, i)
+            if close >= end:
+                raise _Unsure
+            kind, body = _group_opening(p, i)
+            if kind == "other":
+                raise _Unsure  # inline flags (verbose mode changes the syntax), conditionals
+            if kind in ("look", "comment"):  # zero-width: contributes no words
+                _, i = _quantifier(p, close + 1)
+                continue
+            optional, after = _quantifier(p, close + 1)
+            if not optional:
+                if len(_split_top(p, body, close)) == 1:
+                    out += _required_sequence(p, body, close)  # each of its elements is required
+                else:
+                    words = _alternation(p, body, close)  # one of the alternatives' words
+                    if words:
+                        out.append(frozenset(words))
+            i = after
+            continue
+        # Any other character (., ^, $, space, punctuation): required or not, not a word.
+        _, i = _quantifier(p, i + 1)
+    return out
+
+
+class RequiredWords:
+    """Every required word set of the branches in use, each with a number, and which sets
+    have a word inside each token.
+
+    A required word is letters and digits only, so where it occurs it lies inside one
+    ``\\w+`` token: the tokens of a text tell where each set has a word. What a token holds
+    is remembered for the process (prose repeats its words from one document to the next).
+    """
+
+    #: tokens whose contents are remembered, at most (then the memo starts again)
+    LIMIT = 100_000
+
+    def __init__(self) -> None:
+        self.words: set[str] = set()
+        #: set -> its number; word -> the numbers of the sets that hold it
+        self.ids: dict[frozenset[str], int] = {}
+        self.sets_of: dict[str, list[int]] = {}
+        self.longest = 0
+        self._in_token: dict[str, tuple[int, ...]] = {}
+
+    def add(self, sets: Iterable[frozenset[str]]) -> tuple[int, ...]:
+        """The numbers of ``sets``, registering those not seen before."""
+        out = []
+        for words in sets:
+            number = self.ids.get(words)
+            if number is None:
+                number = self.ids[words] = len(self.ids)
+                for word in words:
+                    self.sets_of.setdefault(word, []).append(number)
+                    self.words.add(word)
+                    self.longest = max(self.longest, len(word))
+                self._in_token = {}
+            out.append(number)
+        return tuple(out)
+
+    def in_token(self, token: str) -> tuple[int, ...]:
+        """The numbers of the sets with a word inside ``token`` (a lower-cased ``\\w+`` run)."""
+        found = self._in_token.get(token)
+        if found is None:
+            words, n, longest = self.words, len(token), self.longest
+            inside = {
+                token[i:j]
+                for i in range(n - MIN_REQUIRED + 1)
+                for j in range(i + MIN_REQUIRED, min(n, i + longest) + 1)
+                if token[i:j] in words
+            }
+            found = tuple({number for word in inside for number in self.sets_of[word]})
+            if len(self._in_token) >= self.LIMIT:
+                self._in_token = {}
+            self._in_token[token] = found
+        return found
+
+
+#: the required words of every branch commlint has analysed in this process
+REQUIRED = RequiredWords()
+
+#: a text is cut into chunks of 2**CHUNK_BITS characters; a required word counts as near a
+#: start when it occurs in a chunk the start's match window reaches
+CHUNK_BITS = 8
+
+
 def safe_lower(text: str) -> str | None:
     """``text.lower()`` when its offsets line up with ``text`` and lower-casing agrees with
     the regex engine's case-insensitive matching; None otherwise (then scan everything).
@@ -461,6 +633,10 @@ class WordIndex:
         self._by_prefix: dict[str, list[str]] | None = None
         self._cache: dict[tuple[str, bool, bool], list[int]] = {}
         self._starts: dict[tuple[frozenset[Lead], bool], list[int]] = {}
+        self._viable: dict[tuple[int, int], list[int]] = {}
+        self._plans: list[Plan] = []
+        self._near: list[int] = []
+        self._near_key: tuple[int, int] = (-1, -1)
 
     def build(self) -> None:
         """Index the text now (otherwise the first rule that needs it pays)."""
@@ -516,6 +692,66 @@ class WordIndex:
                 hits.update(self._prefix_hits(word))
         done = self._starts[found] = sorted(hits)
         return done
+
+    def viable_starts(self, plan: Plan, window: int) -> list[int] | None:
+        """Sorted offsets where a match of a pattern with this ``plan`` could start within
+        ``window`` characters: where some branch's lead occurs with a word of each of its
+        required sets close enough ahead. None if the text cannot be searched this way."""
+        if self.low is None:
+            return None
+        key = (id(plan), window)
+        done = self._viable.get(key)
+        if done is not None:
+            return done
+        near = self._near_masks(window)
+        hits: set[int] = set()
+        for found, required in plan:
+            chunks = -1  # every chunk
+            for number in required:
+                chunks &= near[number]
+                if not chunks:
+                    break
+            if not chunks:
+                continue
+            at = self.starts(found)
+            if at is None:
+                return None
+            if chunks == -1:
+                hits.update(at)
+            else:
+                hits.update([p for p in at if chunks >> (p >> CHUNK_BITS) & 1])
+        done = self._viable[key] = sorted(hits)
+        self._plans.append(plan)  # keeps id(plan) from being reused while the key is here
+        return done
+
+    def _near_masks(self, window: int) -> list[int]:
+        """For each registered required set (by number): the chunks from which a window of
+        ``window`` characters reaches one of its words (bit i: chunk i)."""
+        if self._near_key == (len(REQUIRED.ids), window):
+            return self._near
+        reach = (window + (1 << CHUNK_BITS) - 2) >> CHUNK_BITS  # chunks past a start's own
+        in_token = REQUIRED.in_token
+        near = [0] * len(REQUIRED.ids)
+        for token, at in self._tokens().items():
+            inside = in_token(token)
+            if inside:
+                # Every chunk the token touches: a word inside it may lie past the chunk it
+                # starts in (a token shorter than a chunk touches at most two).
+                chunks, last = 0, len(token) - 1
+                if last < 1 << CHUNK_BITS:
+                    for p in at:
+                        chunks |= 1 << (p >> CHUNK_BITS) | 1 << ((p + last) >> CHUNK_BITS)
+                else:
+                    for p in at:
+                        first = p >> CHUNK_BITS
+                        chunks |= ((1 << (((p + last) >> CHUNK_BITS) - first + 1)) - 1) << first
+                spread = chunks
+                for back in range(1, reach + 1):
+                    spread |= chunks >> back
+                for number in inside:
+                    near[number] |= spread
+        self._near, self._near_key = near, (len(REQUIRED.ids), window)
+        return near
 
     def _occurrences(self, word: str) -> list[int]:
         key = (word, False, False)

@@ -184,10 +184,16 @@ class CheckContext:
             self._left()
 
     def _candidate_starts(self, pattern: regex.Pattern[str], text: str, end: int) -> list[int] | None:
-        found = _pattern_leads(pattern)
-        if found is None or 0 < end < len(text) and _MID_WORD.match(text, end - 1):
+        plan = _pattern_branches(pattern)
+        found = _pattern_leads(pattern) if plan is None else None
+        if plan is None and found is None or 0 < end < len(text) and _MID_WORD.match(text, end - 1):
             return None  # a window ending inside a word changes what "a whole word" is
-        starts: list[int] | None = self._word_index(text).starts(found)
+        index = self._word_index(text)
+        if plan is not None:  # where a branch starts with a word each match needs close ahead
+            viable: list[int] | None = index.viable_starts(plan, MATCH_WINDOW)
+            return viable
+        assert found is not None
+        starts: list[int] | None = index.starts(found)
         return starts
 
     def search(
@@ -267,6 +273,20 @@ def _pattern_leads(pattern: regex.Pattern[str]) -> tuple[frozenset[tuple[str, bo
     if pattern.flags & _FLAGS_WITHOUT_PREFILTER:
         return None  # verbose syntax, other word rules or full case folding: scan it all
     return _leads(pattern.pattern)
+
+
+@lru_cache(maxsize=4096)
+def _pattern_branches(pattern: regex.Pattern[str]) -> Any:
+    """``pattern``'s branches (commlint.prefilter.branches) as a plan for the word index,
+    their required words registered there; None to fall back on the pattern's leads."""
+    if pattern.flags & _FLAGS_WITHOUT_PREFILTER:
+        return None
+    from commlint.prefilter import REQUIRED, VERSION, branches
+
+    found = regex_cache.remember(f"branches-v{VERSION}", pattern.pattern, branches)
+    if found is None:
+        return None
+    return tuple((leads, REQUIRED.add(required)) for leads, required in found)
 
 
 @lru_cache(maxsize=4096)
