@@ -99,7 +99,7 @@ def _check(rule: Rule, small: int, large: int) -> None:
 def test_work_grows_linearly_from_5k_to_50k(rule: Rule) -> None:
     # 10k and 100k; CI's slow run also goes to 1M below. The smaller text is ten match windows
     # long: near the end of a text fewer starts have the words a match needs still ahead
-    # (commlint.prefilter), and in a shorter text that edge alone looked like growth.
+    # (commlint.matching.prefilter), and in a shorter text that edge alone looked like growth.
     _check(rule, 10_000, 100_000)
 
 

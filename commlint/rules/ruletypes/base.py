@@ -277,11 +277,11 @@ def _pattern_leads(pattern: regex.Pattern[str]) -> tuple[frozenset[tuple[str, bo
 
 @lru_cache(maxsize=4096)
 def _pattern_branches(pattern: regex.Pattern[str]) -> Any:
-    """``pattern``'s branches (commlint.prefilter.branches) as a plan for the word index,
+    """``pattern``'s branches (commlint.matching.prefilter.branches) as a plan for the word index,
     their required words registered there; None to fall back on the pattern's leads."""
     if pattern.flags & _FLAGS_WITHOUT_PREFILTER:
         return None
-    from commlint.prefilter import REQUIRED, VERSION, branches
+    from commlint.matching.prefilter import REQUIRED, VERSION, branches
 
     found = regex_cache.remember(f"branches-v{VERSION}", pattern.pattern, branches)
     if found is None:
