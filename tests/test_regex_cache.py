@@ -156,12 +156,15 @@ def _flip_code(entries: dict[tuple[str, int], bytes]) -> None:
 
 
 def _bogus_leads(entries: dict[tuple[str, int], bytes], reseal: bool) -> None:
-    """Every pattern's lead words replaced by one that never occurs."""
-    bogus = marshal.dumps((frozenset({("zzqxv", True)}), True))
-    keys = [k for k in entries if k[1] == -1 and k[0].startswith("leads-")]
+    """Every pattern's lead words (and each branch's: see prefilter.branches) replaced by one
+    that never occurs."""
+    never = (frozenset({("zzqxv", True)}), True)
+    bogus = {"leads-": marshal.dumps(never), "branches-": marshal.dumps(((never, ()),))}
+    keys = [k for k in entries if k[1] == -1 and k[0].startswith(tuple(bogus))]
     assert len(keys) > 20
     for key in keys:
-        entries[key] = _seal(key, bogus) if reseal else entries[key][:32] + bogus
+        value = bogus["leads-" if key[0].startswith("leads-") else "branches-"]
+        entries[key] = _seal(key, value) if reseal else entries[key][:32] + value
 
 
 def _empty_packs(entries: dict[tuple[str, int], bytes]) -> None:
