@@ -223,7 +223,7 @@ def pick_thresholds(p: Any, y: Any) -> dict[str, float]:
     for c, label in enumerate(LABELS[:-1]):
         mine = best == c
         chosen = 0.9
-        for bar in [i / 100 for i in range(FLOOR, 96)]:
+        for bar in [i / 100 for i in range(FLOOR, 100)]:
             hit = mine & (conf >= bar)
             if hit.sum() >= 5 and (y[hit] == c).mean() >= TARGET_PRECISION:
                 chosen = bar
@@ -251,7 +251,7 @@ def pick_any_bar(p: Any, y: Any, thresholds: dict[str, float], mitigated: Any) -
     these are the less certain sentences, and text written by others is harder than ours."""
     base = flags(p, thresholds, 2.0, mitigated)
     neutral = LABELS.index("neutral")
-    for bar in [i / 100 for i in range(FLOOR, 96)]:
+    for bar in [i / 100 for i in range(FLOOR, 100)]:
         extra = flags(p, thresholds, bar, mitigated) & ~base
         if extra.sum() >= 5 and (y[extra] != neutral).mean() >= ANY_TARGET_PRECISION:
             return bar
