@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -35,17 +37,127 @@ def plugin_manager() -> pluggy.PluginManager:
     pm.add_hookspecs(hookspecs)
     for name in BUILTIN_PLUGINS:
         pm.register(importlib.import_module(name), name=name)
-    pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    _load_entry_points(pm, ENTRY_POINT_GROUP)
     return pm
+
+
+#: the distribution each entry-point plugin came from: its metadata folder, or (name, version)
+_DISTRIBUTIONS: dict[str, Path | tuple[str, str]] = {}
+
+
+def _load_entry_points(pm: pluggy.PluginManager, group: str) -> None:
+    """Register the plugins of ``group``'s entry points, as pluggy's
+    ``load_setuptools_entrypoints`` does (same distributions, same order), without importing
+    ``importlib.metadata``: its import alone costs more than the rest of the start-up's plugin
+    work. On a search path this scan does not cover (a zip or an egg on it, or a finder of
+    distributions of its own), pluggy's scan runs instead."""
+    found = _entry_points(group)
+    if found is None:
+        pm.load_setuptools_entrypoints(group)
+        for plugin, dist in pm.list_plugin_distinfo():
+            name = pm.get_name(plugin)
+            if name is not None:
+                _DISTRIBUTIONS[name] = (dist.project_name, dist.version)
+        return
+    for name, value, info in found:
+        if pm.has_plugin(name) or pm.is_blocked(name):
+            continue
+        pm.register(_load(value), name=name)
+        _DISTRIBUTIONS[name] = info
+
+
+def _entry_points(group: str) -> list[tuple[str, str, Path]] | None:
+    """(name, value, metadata folder) of every entry point in ``group``, in the order
+    ``importlib.metadata.distributions()`` gives them; None when the search path holds
+    something only ``importlib.metadata`` can read."""
+    from importlib.machinery import PathFinder
+
+    if any(hasattr(f, "find_distributions") and f is not PathFinder for f in sys.meta_path):
+        return None
+    out: list[tuple[str, str, Path]] = []
+    for root in sys.path:
+        if not isinstance(root, str) or os.path.basename(root).lower().endswith(".egg"):
+            return None
+        try:
+            children = os.listdir(root or ".")
+        except NotADirectoryError:
+            return None  # a zip file on the path
+        except OSError:
+            continue  # importlib.metadata skips a missing folder too
+        # importlib.metadata groups a folder's metadata by normalised project name, in the
+        # order each name is first seen.
+        by_name: dict[str, list[str]] = {}
+        for child in children:
+            low = child.lower()
+            if low.endswith((".dist-info", ".egg-info")):
+                project = low.rpartition(".")[0].partition("-")[0]
+                key = re.sub(r"[-_.]+", "-", project).replace("-", "_")
+                by_name.setdefault(key, []).append(child)
+        for children_of_name in by_name.values():
+            for child in children_of_name:
+                info = Path(root, child)
+                try:
+                    text = (info / "entry_points.txt").read_text(encoding="utf-8")
+                except OSError:
+                    continue
+                out += [(name, value, info) for name, value in _section(text, group)]
+    return out
+
+
+def _section(text: str, group: str) -> list[tuple[str, str]]:
+    """The ``name = value`` pairs of ``[group]`` in an ``entry_points.txt``."""
+    pairs: list[tuple[str, str]] = []
+    current = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1].strip()
+        elif current == group:
+            name, _, value = line.partition("=")
+            pairs.append((name.strip(), value.strip()))
+    return pairs
+
+
+def _load(value: str) -> Any:
+    """The object an entry point's ``module:attr.path [extras]`` names."""
+    target = value.split("[", 1)[0].strip()
+    module, _, attrs = target.partition(":")
+    obj = importlib.import_module(module.strip())
+    for attr in filter(None, attrs.strip().split(".")):
+        obj = getattr(obj, attr)
+    return obj
+
+
+def _distribution(info: Path | tuple[str, str]) -> tuple[str, str]:
+    """(project name, version) from a metadata folder's METADATA or PKG-INFO headers."""
+    if isinstance(info, tuple):
+        return info
+    fields: dict[str, str] = {}
+    for meta in ("METADATA", "PKG-INFO"):
+        try:
+            text = (info / meta).read_text(encoding="utf-8")
+        except OSError:
+            continue
+        for line in text.splitlines():
+            if not line.strip():
+                break  # the headers end at the first blank line
+            key, sep, val = line.partition(":")
+            if sep and key in ("Name", "Version"):
+                fields.setdefault(key, val.strip())
+        break
+    return fields.get("Name", ""), fields.get("Version", "")
 
 
 def plugin_label(plugin: object) -> str:
     """How messages name a plugin: its registered name, and its distribution when installed."""
     pm = plugin_manager()
     name = pm.get_name(plugin) or repr(plugin)
-    for registered, dist in pm.list_plugin_distinfo():
-        if registered is plugin:
-            return f"plugin {name!r} ({dist.project_name} {dist.version})"
+    info = _DISTRIBUTIONS.get(name)
+    if info is not None and pm.get_plugin(name) is plugin:
+        project, version = _distribution(info)
+        return f"plugin {name!r} ({project} {version})"
     return f"plugin {name!r}"
 
 

