@@ -16,7 +16,7 @@ import pytest
 import regex
 from conftest import REPO, run_cli
 
-from commlint.matching.regex_cache import _MAGIC, PatternCache, _build_key, _digest, _seal
+from commlint.matching.regex_cache import _CODE, _MAGIC, PatternCache, _build_key, _digest, _seal
 from commlint.rules.ruletypes.base import DEFAULT_FLAGS
 
 PATTERN = r"(?=\bexploit)(?<=\b(?:model|it)\b[^.!?\n]{0,60}?)\bexploit(?P<s>s)?\s+bugs|\btotally\s+secure"
@@ -145,10 +145,10 @@ def _flip_code(entries: dict[tuple[str, int], bytes]) -> None:
         if key[1] == -1:
             continue
         args = list(marshal.loads(sealed[32:]))
-        code = array("q")
+        code = array(_CODE)
         code.frombytes(args[2])
         for i in range(3, len(code), 7):
-            code[i] = code[i] + 3
+            code[i] = (code[i] + 3) % 2 ** (8 * code.itemsize)
         args[2] = code.tobytes()
         entries[key] = sealed[:32] + marshal.dumps(tuple(args))
         flipped += 1

@@ -43,7 +43,11 @@ from typing import Any
 import regex
 
 _LOCK = threading.Lock()
-_FORMAT = 4
+_FORMAT = 5
+#: the engine's code words are 32-bit (``_regex.CODE_SIZE`` 4): kept in 4 bytes each, so the
+#: records are half the size to read and checksum on every start (a larger word fails to
+#: convert, and that pattern is just not cached)
+_CODE = "I" if array("I").itemsize == 4 else "L"
 _MAGIC = b"commlint-pattern-cache\n"
 _DIGEST = 32  # bytes of a SHA-256 digest
 _PREPARED_MAGIC = b"commlint-prepared-patterns\n"
@@ -117,9 +121,14 @@ def _digest(*parts: bytes) -> bytes:
     return h.digest()
 
 
+def _key_digest(key: Key, content: bytes) -> bytes:
+    # The key's own bytes, not its repr: a repr of the long rule patterns cost ~15 ms a start.
+    return _digest(str(key[1]).encode(), key[0].encode("utf-8", "surrogatepass"), content)
+
+
 def _seal(key: Key, content: bytes) -> bytes:
     """``content`` prefixed with a checksum of its key and itself."""
-    return _digest(repr(key).encode(), content) + content
+    return _key_digest(key, content) + content
 
 
 def _unseal(key: Key, sealed: Any) -> bytes | None:
@@ -127,7 +136,7 @@ def _unseal(key: Key, sealed: Any) -> bytes | None:
     if not isinstance(sealed, bytes) or len(sealed) < _DIGEST:
         return None
     content = sealed[_DIGEST:]
-    return content if _digest(repr(key).encode(), content) == sealed[:_DIGEST] else None
+    return content if _key_digest(key, content) == sealed[:_DIGEST] else None
 
 
 def installed_safely(info: os.stat_result) -> bool:
@@ -304,7 +313,7 @@ def _rebuild(stored: bytes, pattern: str, flags: int) -> regex.Pattern[str] | No
         args = list(marshal.loads(stored))
         if len(args) < 3 or args[0] != pattern or type(args[1]) is not int or flags & ~args[1]:
             return None
-        code = array("q")
+        code = array(_CODE)
         code.frombytes(args[2])
         args[2] = code.tolist()
         compiled: regex.Pattern[str] = _engine()._regex.compile(*args)
@@ -339,7 +348,7 @@ def _compile_recording(pattern: str, flags: int) -> tuple[regex.Pattern[str], tu
     # Flags arrive as RegexFlag (an int subclass); marshal stores plain ints only.
     args: list[Any] = [int(a) if isinstance(a, int) and type(a) is not int else a for a in seen[0]]
     try:
-        args[2] = array("q", args[2]).tobytes()  # the code list: bytes load ~10x faster
+        args[2] = array(_CODE, args[2]).tobytes()  # the code list: bytes load ~10x faster
         packed = tuple(args)
         marshal.dumps(packed)
     except (ValueError, TypeError, OverflowError):
