@@ -725,6 +725,7 @@ def test_full_pass_equals_a_whole_document_lint(name):
             if d.category != "internal"
         ]
         assert inc.full(text, "draft.md", "markdown").diagnostics == whole
+        assert inc.full(text, "draft.md", "markdown").diagnostics == whole  # from the block cache
         # After an edit, the fast pass agrees with a full pass on every sentence-local rule.
         edited = text.replace("\n\n", "\n\nIt is unhackable. ", 2)
         fast = inc.fast(edited, "draft.md", "markdown", inc.full(text, "draft.md", "markdown"))
@@ -732,3 +733,117 @@ def test_full_pass_equals_a_whole_document_lint(name):
         local = {r.id for r in inc.local.rules}
         assert [d for d in fast.diagnostics if d.rule in local] == [d for d in full.diagnostics if d.rule in local]
         assert any(d.text == "unhackable" for d in fast.diagnostics)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8", "utf-32"])
+def test_published_json_is_what_pygls_would_write_for_the_lsprotocol_objects(encoding):
+    """The server writes each diagnostic's JSON itself (on every keystroke); it is exactly what
+    unstructuring the lsprotocol Diagnostic through pygls' converter gives."""
+    from pygls.protocol import default_converter
+
+    from commlint.config import Config
+    from commlint.engine.linter import Linter
+    from commlint.lsp.diagnostics import to_json, to_lsp
+    from commlint.lsp.positions import PositionMap
+    from commlint.source.decode import Source
+
+    linter = Linter(Config.default(REPO).replace(select=["ALL"]))
+    converter = default_converter()
+    texts = [RISKY, TRICKY, *(p.read_text(encoding="utf-8") for p in sorted((REPO / "examples").glob("*.md")))]
+    compared = 0
+    for text in texts:
+        pm = PositionMap(text, encoding)
+        for d in linter.lint(Source(text=text, path="draft.md"), "markdown").diagnostics:
+            assert json.dumps(to_json(d, pm, 7)) == json.dumps(converter.unstructure(to_lsp(d, pm, 7)))
+            compared += 1
+    assert compared > 20
+
+
+EDITS = [
+    "It is totally secure. ",
+    "The system poses serious risks of large-scale fraud. ",
+    "We monitor for abuse and our usage policy prohibits this. ",
+    "\n\n",
+    "\n\nOur model is unhackable and never makes mistakes.\n\n",
+    "Anyone can use it to build a weapon. ",
+    "🚀 ",
+    "- ",
+    "<!-- commlint-disable-next-line ABS -->\n",
+]
+
+
+@pytest.mark.slow  # an LSP session over stdio (CI runs it; README: which tests are slow)
+@pytest.mark.asyncio
+@pytest.mark.parametrize("seed", [15, 16, 17])
+async def test_after_random_edits_the_published_findings_are_a_fresh_lint_of_the_final_text(tmp_path, seed):
+    """Typing fast (one-word edits, deletions, new paragraphs, pastes) through incremental
+    changes: once the server settles, what it has published for the last version is exactly
+    what a fresh lint of the final text finds, with every built-in rule on."""
+    import random
+
+    from commlint.config import Config
+    from commlint.engine.linter import Linter
+    from commlint.lsp.diagnostics import to_json
+    from commlint.lsp.positions import PositionMap
+    from commlint.source.decode import Source
+
+    (tmp_path / "commlint.toml").write_text('select = ["ALL"]\n', encoding="utf-8")
+    text = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "examples").glob("*.md")))
+    path = tmp_path / "draft.md"
+    uri = path.as_uri()
+    rng = random.Random(seed)
+    async with session(tmp_path, encodings=["utf-16"]) as client:
+        await next_diagnostics(client, uri, open_doc(client, uri, text))
+        version = 1
+        for _ in range(40):
+            version += 1
+            start = rng.randrange(len(text) + 1)
+            if rng.random() < 0.3:
+                end, new = min(len(text), start + rng.randrange(1, 40)), ""
+            else:
+                end, new = start, rng.choice(EDITS)
+            if 0 < start < len(text) and "\udc00" > text[start - 1] >= "\ud800":
+                start = end = start - 1  # never between the halves of a surrogate pair (none here)
+            rng_range = lsp.Range(start=_position(text, start), end=_position(text, end))
+            text = text[:start] + new + text[end:]
+            client.text_document_did_change(
+                lsp.DidChangeTextDocumentParams(
+                    text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                    content_changes=[lsp.TextDocumentContentChangePartial(range=rng_range, text=new)],
+                )
+            )
+            if rng.random() < 0.3:
+                await asyncio.sleep(rng.choice([0.0, 0.01, 0.05]))
+        linter = Linter(Config.from_file(tmp_path / "commlint.toml"))
+        pm = PositionMap(text, "utf-16")
+        fresh = [
+            to_json(d, pm, version)
+            for d in linter.lint(Source(text=text, path=str(path)), "markdown").diagnostics
+            if d.category != "internal"
+        ]
+
+        def shown(diagnostics: Any) -> list[Any]:
+            return [(d.range, d.code, d.message, d.severity) for d in diagnostics]
+
+        expected = shown(_diagnostic(d) for d in fresh)
+        assert expected
+        # The client keeps the last diagnostics published (the fast pass's, then the full
+        # pass's when they differ): wait for the server to settle on the fresh lint's.
+        for _ in range(TIMEOUT * 20):
+            if shown(client.diagnostics.get(uri, ())) == expected:
+                break
+            await asyncio.sleep(0.05)
+        assert shown(client.diagnostics.get(uri, ())) == expected
+
+
+def _position(text: str, offset: int) -> lsp.Position:
+    """The UTF-16 LSP position of a character offset (lines end at "\\n")."""
+    line = text.count("\n", 0, offset)
+    start = text.rfind("\n", 0, offset) + 1
+    return lsp.Position(line=line, character=len(text[start:offset].encode("utf-16-le")) // 2)
+
+
+def _diagnostic(raw: dict[str, Any]) -> lsp.Diagnostic:
+    from pygls.protocol import default_converter
+
+    return default_converter().structure(raw, lsp.Diagnostic)

@@ -52,13 +52,17 @@ def lsp_range(pm: PositionMap, start: int, end: int) -> lsp.Range:
     return lsp.Range(start=lsp.Position(line=sl, character=sc), end=lsp.Position(line=el, character=ec))
 
 
-def diagnostic_range(pm: PositionMap, d: Diagnostic) -> lsp.Range:
-    """A span's range; a document-level finding covers the first line so it can be seen."""
+def _span(pm: PositionMap, d: Diagnostic) -> tuple[int, int]:
+    """A finding's source span; a document-level finding covers the first line so it can be seen."""
     if d.scope == "document":
         first_end = pm.line_starts[1] if len(pm.line_starts) > 1 else len(pm.text)
-        end = len(pm.text[:first_end].rstrip("\r\n"))
-        return lsp_range(pm, 0, end)
-    return lsp_range(pm, d.start, d.end)
+        return 0, len(pm.text[:first_end].rstrip("\r\n"))
+    return d.start, d.end
+
+
+def diagnostic_range(pm: PositionMap, d: Diagnostic) -> lsp.Range:
+    """A span's range; a document-level finding covers the first line so it can be seen."""
+    return lsp_range(pm, *_span(pm, d))
 
 
 def suggestion_label(s: Any) -> str:
@@ -66,14 +70,7 @@ def suggestion_label(s: Any) -> str:
     return f"{s.text} ({kind})" + (f" — {s.description}" if s.description else "")
 
 
-def to_lsp(d: Diagnostic, pm: PositionMap, version: int | None) -> lsp.Diagnostic:
-    """One LSP diagnostic. ``data`` holds the document version and each suggestion's edit
-    (source offsets and the LSP range), so code actions need no second lint."""
-    message = d.message
-    hand = [s for s in d.suggestions if s.needs_input]
-    if hand:
-        # Not offered as an edit, so say it where the author reads.
-        message += "\n" + "\n".join(f"Suggestion (needs your input): {s.text.strip()}" for s in hand)
+def _data(d: Diagnostic, pm: PositionMap, version: int | None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "version": version,
         "rule": d.rule,
@@ -90,33 +87,62 @@ def to_lsp(d: Diagnostic, pm: PositionMap, version: int | None) -> lsp.Diagnosti
                 "needs_input": s.needs_input,
                 "start": s.start,
                 "end": s.end,
-                "range": _range_json(lsp_range(pm, s.start, s.end)),
+                "range": _span_json(pm, s.start, s.end),
             }
             for s in d.suggestions
         ],
     }
     if d.data:
         data["facts"] = d.data
+    return data
+
+
+def _message(d: Diagnostic) -> str:
+    message = d.message
+    hand = [s for s in d.suggestions if s.needs_input]
+    if hand:
+        # Not offered as an edit, so say it where the author reads.
+        message += "\n" + "\n".join(f"Suggestion (needs your input): {s.text.strip()}" for s in hand)
+    return message
+
+
+def to_lsp(d: Diagnostic, pm: PositionMap, version: int | None) -> lsp.Diagnostic:
+    """One LSP diagnostic. ``data`` holds the document version and each suggestion's edit
+    (source offsets and the LSP range), so code actions need no second lint."""
     return lsp.Diagnostic(
         range=diagnostic_range(pm, d),
-        message=message,
+        message=_message(d),
         severity=SEVERITY.get(d.severity, lsp.DiagnosticSeverity.Warning),
         code=d.rule,
         code_description=lsp.CodeDescription(href=rule_doc_link(d.rule, d.name)),
         source=SOURCE,
-        data=data,
+        data=_data(d, pm, version),
     )
 
 
-def _range_json(r: lsp.Range) -> dict[str, Any]:
+def to_json(d: Diagnostic, pm: PositionMap, version: int | None) -> dict[str, Any]:
+    """``to_lsp(d, pm, version)`` as the JSON the client receives, built directly: the
+    language server publishes these on every keystroke, and building the lsprotocol
+    objects and unstructuring them through cattrs took half of a publish."""
     return {
-        "start": {"line": r.start.line, "character": r.start.character},
-        "end": {"line": r.end.line, "character": r.end.character},
+        "range": _span_json(pm, *_span(pm, d)),
+        "message": _message(d),
+        "severity": SEVERITY.get(d.severity, lsp.DiagnosticSeverity.Warning).value,
+        "code": d.rule,
+        "codeDescription": {"href": rule_doc_link(d.rule, d.name)},
+        "source": SOURCE,
+        "data": _data(d, pm, version),
     }
 
 
+def _span_json(pm: PositionMap, start: int, end: int) -> dict[str, Any]:
+    sl, sc = pm.position(start)
+    el, ec = pm.position(end)
+    return {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}}
+
+
 def range_from_json(raw: Any) -> lsp.Range:
-    """The inverse of ``_range_json`` (raises KeyError/TypeError on a malformed value)."""
+    """The inverse of ``_span_json`` (raises KeyError/TypeError on a malformed value)."""
     return lsp.Range(
         start=lsp.Position(line=int(raw["start"]["line"]), character=int(raw["start"]["character"])),
         end=lsp.Position(line=int(raw["end"]["line"]), character=int(raw["end"]["character"])),

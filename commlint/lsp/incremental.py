@@ -22,9 +22,10 @@ import bisect
 import copy
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from commlint.engine.diagnostics import Diagnostic
+from commlint.engine.diagnostics import Diagnostic, Suggestion
 from commlint.engine.linter import Linter, drop_learned_duplicates
 from commlint.engine.result import LintResult
 from commlint.prose.suppress import Suppressions, parse_suppressions
@@ -132,10 +133,22 @@ def shift(d: Diagnostic, by: int, source: Source) -> Diagnostic:
     start, end = d.start + by, d.end + by
     line, col = source.position(start)
     end_line, end_col = source.position(end)
-    suggestions = tuple(replace(s, start=s.start + by, end=s.end + by) for s in d.suggestions)
-    return replace(
+    suggestions = tuple(_copy(s, start=s.start + by, end=s.end + by) for s in d.suggestions)
+    return _copy(
         d, start=start, end=end, line=line, column=col, end_line=end_line, end_column=end_col, suggestions=suggestions
     )
+
+
+_T = TypeVar("_T", Diagnostic, Suggestion)
+
+
+def _copy(obj: _T, **changes: Any) -> _T:
+    """``dataclasses.replace`` for these frozen classes (no ``__post_init__``, no checks)
+    without re-running ``__init__``: many times faster, and the fast pass moves every
+    finding after an edit on every keystroke."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__, **changes)
+    return new
 
 
 class IncrementalLinter:
@@ -197,7 +210,7 @@ class IncrementalLinter:
                 diags += [shift(d, s, source) for d in previous.carried.get(text[s:e], ())]
             diags += previous.document_level
         suppressions = parse_suppressions(text, source.line_starts, _style(fmt), code)
-        return self._snapshot(text, drop_learned_duplicates(diags), prose, suppressions, full=False, previous=previous)
+        return self._snapshot(text, diags, prose, suppressions, full=False, previous=previous)
 
     def full(self, text: str, path: str | None, fmt: str) -> Snapshot:
         """Every rule: the other rules on the whole document, local ones from the cache
@@ -210,7 +223,7 @@ class IncrementalLinter:
         result = self.rest.lint(source, fmt)
         diags, prose, _ = self._local(source, fmt, blocks)
         suppressions = result.extras.get("suppressions") or Suppressions()
-        merged = drop_learned_duplicates(diags + result.diagnostics)  # local and rest findings meet here
+        merged = diags + result.diagnostics  # local and rest findings meet here
         snap = self._snapshot(text, merged, prose, suppressions, full=True, previous=None)
         snap.result = result
         self._carry(snap, result.diagnostics, blocks, source)
@@ -285,6 +298,9 @@ class IncrementalLinter:
                     continue  # a notice for the log; an error (CL900: a rule could not finish) is shown too
             if not suppressions.is_suppressed(d.rule, d.name, d.line):
                 shown.append(d)
+        # As in the engine: a learned finding yields only to a pack finding that is shown (a
+        # block linted alone does not see the suppression directives of the blocks before it).
+        shown = drop_learned_duplicates(shown)
         shown.sort(key=lambda d: (d.start, d.end, d.rule))
         snap = Snapshot(text=text, diagnostics=shown, prose=prose, internal=list(internal.values()), full=full)
         if previous is not None:

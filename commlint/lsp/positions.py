@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
+from itertools import accumulate
 
 from commlint.matching import regex_cache
 
@@ -59,9 +60,17 @@ class PositionMap:
     def __init__(self, text: str, encoding: str = UTF16) -> None:
         self.text = text
         self.encoding = encoding
-        self.line_starts: list[int] = [0] + [m.end() for m in _EOL.finditer(text)]
-        # where each line's content ends (before its line break)
-        self._content_ends: list[int] = [m.start() for m in _EOL.finditer(text)] + [len(text)]
+        #: where each line starts, and where its content ends (before its line break)
+        self.line_starts: list[int]
+        self._content_ends: list[int]
+        if "\r" in text:
+            self.line_starts = [0] + [m.end() for m in _EOL.finditer(text)]
+            self._content_ends = [m.start() for m in _EOL.finditer(text)] + [len(text)]
+        else:  # the same from str.split, several times faster: built on every keystroke
+            sizes = [len(line) + 1 for line in text.split("\n")]
+            self.line_starts = [0, *accumulate(sizes)]
+            self.line_starts.pop()
+            self._content_ends = [start + size - 1 for start, size in zip(self.line_starts, sizes, strict=True)]
 
     def position(self, offset: int) -> tuple[int, int]:
         """The 0-based LSP (line, character) of a character offset (clamped to the text)."""

@@ -38,7 +38,7 @@ from commlint.engine.linter import Linter
 from commlint.errors import CommlintError
 from commlint.lsp import code_actions, density, hover, transport
 from commlint.lsp.config import ServerSettings, WorkspaceConfigs, is_config_file, parse_settings
-from commlint.lsp.diagnostics import SOURCE, to_lsp
+from commlint.lsp.diagnostics import SOURCE, to_json
 from commlint.lsp.jobs import Job
 from commlint.lsp.positions import PositionMap, choose_encoding
 from commlint.lsp.state import DocState
@@ -248,7 +248,7 @@ class CommlintServer(LanguageServer):
             snapshot=snap,
             posmap=posmap,
             diagnostics=snap.diagnostics,
-            lsp_diagnostics=[to_lsp(d, posmap, version) for d in snap.diagnostics],
+            published=[to_json(d, posmap, version) for d in snap.diagnostics],
         )
         if snap.full:
             state.density = density.summary(state)
@@ -284,14 +284,21 @@ class CommlintServer(LanguageServer):
                 self._logged.add(key)
                 self.log(lsp.MessageType.Warning, f"commlint: {uri}: {d.rule} {d.message}")
         self._report_config_errors()
-        unchanged = before is not None and before.version == version and before.lsp_diagnostics == state.lsp_diagnostics
+        unchanged = before is not None and before.version == version and before.published == state.published
         if not unchanged or uri in self._publish_anyway:
             self._publish_anyway.discard(uri)
-            self.text_document_publish_diagnostics(
-                lsp.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=state.lsp_diagnostics)
-            )
+            self._publish(uri, version, state.published)
         if not state.snapshot.full:
             self.schedule_full(uri)
+
+    def _publish(self, uri: str, version: int | None, diagnostics: list[dict[str, Any]]) -> None:
+        """textDocument/publishDiagnostics with diagnostics already in their JSON form
+        (diagnostics.to_json): the message pygls would write for the lsprotocol objects,
+        without unstructuring them through cattrs on every keystroke."""
+        params: dict[str, Any] = {"uri": uri, "diagnostics": diagnostics}
+        if version is not None:
+            params["version"] = version
+        self.protocol._send_data({"jsonrpc": "2.0", "method": lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, "params": params})
 
     def schedule_full(self, uri: str) -> None:
         loop = asyncio.get_running_loop()

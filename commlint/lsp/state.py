@@ -10,6 +10,7 @@ from lsprotocol import types as lsp
 
 from commlint.engine.diagnostics import Diagnostic
 from commlint.engine.linter import Linter
+from commlint.lsp.diagnostics import to_lsp
 from commlint.lsp.incremental import Snapshot
 from commlint.lsp.positions import PositionMap
 
@@ -29,9 +30,19 @@ class DocState:
     posmap: PositionMap
     #: the published commlint diagnostics (internal CL9xx notices removed, except errors), in order
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    lsp_diagnostics: list[lsp.Diagnostic] = field(default_factory=list)
+    #: the published diagnostics as the JSON the client received (diagnostics.to_json)
+    published: list[dict[str, Any]] = field(default_factory=list)
     #: the density figures of the last lint, when the density feature is available
     density: dict[str, Any] | None = None
+
+    _lsp: list[lsp.Diagnostic] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def lsp_diagnostics(self) -> list[lsp.Diagnostic]:
+        """The published diagnostics as lsprotocol objects (built when code actions ask)."""
+        if self._lsp is None:
+            self._lsp = [to_lsp(d, self.posmap, self.version) for d in self.diagnostics]
+        return self._lsp
 
     @property
     def comment_style(self) -> str:
