@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import regex
+from commlint.matching import regex_cache
 
-_MARK = regex.compile(r"\[\[(.+?)\]\]")
+_MARK = regex_cache.compile(r"\[\[(.+?)\]\]")
 
 
 def plain_example(text: str) -> str:

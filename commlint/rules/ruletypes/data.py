@@ -73,16 +73,34 @@ class DataRule(Rule):
         examples = spec.get("examples", {})
         if not isinstance(examples, Mapping) or set(examples) - {"flag", "pass"}:
             raise ConfigError(f"{where}: 'examples' takes 'flag' and 'pass' lists")
-        flag = examples.get("flag", ())
-        #: flag examples as text to lint, and the spans each marks with ``[[...]]`` (may be none)
-        self.examples_flag = tuple(plain_example(t) for t in flag)
-        self.examples_flag_spans = tuple(tuple(marked_spans(t)) for t in flag)
+        self._flag_marked = tuple(examples.get("flag", ()))
+        self._examples_flag: tuple[str, ...] | None = None
+        if not all(isinstance(t, str) for t in self._flag_marked):
+            _ = self.examples_flag  # fails here, where the rule is built, as it always did
         self.examples_pass = tuple(examples.get("pass", ()))
         raw_suggest = spec.get("suggest", [])
         if isinstance(raw_suggest, (str, Mapping)):
             raw_suggest = [raw_suggest]
         self.suggestions = tuple(SuggestionSpec.parse(s, f"{where} suggest") for s in raw_suggest)
         self.default_enabled = bool(spec.get("enabled", True))
+
+    # The examples are read by tests, docs and `commlint rule`, never by a lint: their marks are
+    # taken out on first use, not while every rule is built on each start.
+    @property
+    def examples_flag(self) -> tuple[str, ...]:
+        """Flag examples as text to lint (without their ``[[...]]`` marks)."""
+        if self._examples_flag is None:
+            self._examples_flag = tuple(plain_example(t) for t in self._flag_marked)
+        return self._examples_flag
+
+    @examples_flag.setter
+    def examples_flag(self, value: tuple[str, ...]) -> None:
+        self._examples_flag = value
+
+    @property
+    def examples_flag_spans(self) -> tuple[tuple[tuple[int, int], ...], ...]:
+        """The spans each flag example marks with ``[[...]]`` (may be none)."""
+        return tuple(tuple(marked_spans(t)) for t in self._flag_marked)
 
     def patterns(self, key: str, extra: list[str] | None = None) -> regex.Pattern[str] | None:
         raw = self.spec.get(key, [])
