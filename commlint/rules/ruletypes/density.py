@@ -33,7 +33,6 @@ class DensityRule(DataRule):
         self.warning: str | None = None
 
     def configure(self, options: Mapping[str, Any], env: RuleEnv) -> None:
-        from commlint.density import baseline as baselines
         from commlint.density.measure import DensityCounter, DensitySettings
 
         self.check_option(options)
@@ -46,7 +45,11 @@ class DensityRule(DataRule):
         self.lexicon = lexicons[name]
         self.counter = DensityCounter({name: self.lexicon})
         ref = getattr(config, "baseline", None)
-        self.baseline = baselines.resolve(ref, config) if ref else None
+        self.baseline = None
+        if ref:  # without a baseline the rule stays quiet: its module is not even imported
+            from commlint.density import baseline as baselines
+
+            self.baseline = baselines.resolve(ref, config)
         self.warning = self.baseline.lexicon_warning(self.lexicon) if self.baseline is not None else None
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterable[Finding]:
