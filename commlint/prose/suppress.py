@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import regex
-
 from commlint.matching import regex_cache
 
 _WORDS = r"commlint-(disable-next-line|disable-line|disable|enable)\b[ \t]*([A-Za-z0-9_,\- \t]*?)"
@@ -50,8 +48,11 @@ def _matches(selectors: set[str] | None, rule_id: str, rule_name: str) -> bool:
     return any(s in (ALL, rule_name) or rule_id.startswith(s) for s in selectors)
 
 
+_SEPARATORS = regex_cache.compile(r"[,\s]+")
+
+
 def _rules(text: str) -> set[str]:
-    names = {r.strip() for r in regex.split(r"[,\s]+", text) if r.strip()}
+    names = {r.strip() for r in _SEPARATORS.split(text) if r.strip()}
     return names or {ALL}
 
 

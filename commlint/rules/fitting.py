@@ -259,9 +259,16 @@ def _last_word(text: str) -> str:
     return m.group(1).lower() if m else ""
 
 
+# Through the pattern cache, not regex.match(str): regex's own parser costs ~1 ms a pattern on
+# the first call of every process.
+_NEXT_WORD = regex_cache.compile(r"[*_]*[ \t]+([\p{L}][\p{L}\p{N}'’-]*)")
+_CLAUSE_BREAK = regex_cache.compile(r"[,;:()—–]|\s-\s")
+_CLAUSE_GOES_ON = regex_cache.compile(r"[.!?;:]|(?:about|in|on|with|for|at|when|if|during|because)\b")
+
+
 def _next_word(text: str) -> str | None:
     """The word right after the span (only spaces between), else None (punctuation or end)."""
-    m = regex.match(r"[*_]*[ \t]+([\p{L}][\p{L}\p{N}'’-]*)", text)
+    m = _NEXT_WORD.match(text)
     return m.group(1) if m else None
 
 
@@ -336,7 +343,7 @@ def _last(text: str) -> str:
 
 def _after_copula(before: str) -> bool:
     """The clause before the span links a subject to it ("is", "are", "will be", "remains")."""
-    clause = regex.split(r"[,;:()—–]|\s-\s", before)[-1]
+    clause = _CLAUSE_BREAK.split(before)[-1]
     words = _WORDS.findall(clause.lower())[-6:]
     return any(w in _COPULAS for w in words) or not words
 
@@ -350,7 +357,7 @@ def _clause_clash(text: str, after: str) -> bool:
     if "," not in text:
         return False
     rest = after.lstrip(" \t*_\"'”’)")
-    return bool(rest) and not regex.match(r"[.!?;:]|(?:about|in|on|with|for|at|when|if|during|because)\b", rest)
+    return bool(rest) and not _CLAUSE_GOES_ON.match(rest)
 
 
 def _agree(before: str, text: str) -> str:

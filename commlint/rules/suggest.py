@@ -12,6 +12,7 @@ from commlint.rules.ruletypes.base import SuggestionSpec
 PLACEHOLDER = regex_cache.compile(r"\{[^{}]+\}")
 _ARTICLE_BEFORE = regex_cache.compile(r"\b(a|an|A|An|AN)([ \t]+)$")
 _LINE_BREAK = regex_cache.compile(r"[ \t]*\r?\n[ \t]*")
+_ELEVEN_EIGHTEEN = regex_cache.compile(r"1[18](?![0-9])")
 _ARTICLE_ACROSS_MARKUP = regex_cache.compile(r"\b(a|an|A|An|AN)[ \t]+[*_]+$")
 _VOWEL_SOUND_EXCEPTIONS = regex_cache.compile(
     # "a unique", "a user", "a one-off", "a European", "a urologist" (but "an unimportant")
@@ -38,7 +39,7 @@ def article_for(word: str) -> str:
         return "a"
     if word[0].isdigit():
         # "an 8-bit", "an 11-point", "an 18-month"; every other leading digit takes "a"
-        return "an" if word[0] == "8" or regex.match(r"1[18](?![0-9])", word) else "a"
+        return "an" if word[0] == "8" or _ELEVEN_EIGHTEEN.match(word) else "a"
     if _ACRONYM.match(word):
         letters = word.rstrip("s'’")
         # Read as a word when it has a vowel second (NASA, NATO); otherwise letter by letter.

@@ -22,13 +22,14 @@ from typing import Any
 import regex
 
 from commlint.errors import ConfigError
+from commlint.matching import regex_cache
 
 #: ``{name}``: lower-case words joined by hyphens, at least two characters (so the fuzzy
 #: ``{e}`` and quantifiers ``{2,3}`` are untouched); not ``\p{...}``, a Unicode property
-REFERENCE = regex.compile(r"(?<!\\[pPN])\{([a-z][a-z0-9]*(?:-[a-z0-9]+)*)\}")
-_NAME = regex.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+REFERENCE = regex_cache.compile(r"(?<!\\[pPN])\{([a-z][a-z0-9]*(?:-[a-z0-9]+)*)\}")
+_NAME = regex_cache.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _KINDS = ("terms", "words", "verbs", "nouns")
-_SPECIAL = regex.compile(r"[.^$*+?{}\[\]\\|()]")
+_SPECIAL = regex_cache.compile(r"[.^$*+?{}\[\]\\|()]")
 _VOWELS = "aeiou"
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-import regex
-
+from commlint.matching import regex_cache
 from commlint.prose.document import Document, ProseBuilder
 from commlint.prose.formats.inline import ENTITY, URL, decode_entity
 from commlint.source.decode import Source
@@ -19,7 +18,8 @@ from commlint.source.decode import Source
 PROSE_ATTRIBUTES = frozenset({"alt", "title"})
 #: <meta name=… / property=…> whose content search results and link previews quote
 META_PROSE = frozenset({"description", "og:description", "og:title", "twitter:description", "twitter:title", "title"})
-_ATTRIBUTE = regex.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_ATTRIBUTE = regex_cache.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_SPACES = regex_cache.compile(r"\s+")
 
 # <head> is not skipped: its <title> is prose, since search results and news aggregators quote
 # it; its scripts and styles are skipped like any other.
@@ -241,7 +241,7 @@ def emit_attribute(builder: ProseBuilder, text: str, start: int, end: int) -> No
 
 def _emit_words(builder: ProseBuilder, text: str, start: int, end: int) -> None:
     pos = start
-    for m in regex.finditer(r"\s+", text[start:end]):
+    for m in _SPACES.finditer(text[start:end]):
         a, b = start + m.start(), start + m.end()
         if a > pos:
             builder.text(text[pos:a], pos)

@@ -186,7 +186,7 @@ def _block(builder: ProseBuilder, source: Source, first: int, last: int, heading
     at = base
     for a, b in pieces:
         if a > at:
-            chunks.append(regex.sub(r"[^\r\n]", " ", text[at:a]))  # prefixes -> spaces
+            chunks.append(_NOT_EOL.sub(" ", text[at:a]))  # prefixes -> spaces
         chunks.append(text[a:b])
         at = b
     masked = "".join(chunks)
@@ -269,6 +269,7 @@ def scan_inline(builder: ProseBuilder, text: str, start: int, end: int) -> None:
 
 _WHITESPACE = regex_cache.compile(r"[ \t\r\n]+")
 #: a whitespace run holding a line break, from its first character (runs are maximal)
+_NOT_EOL = regex_cache.compile(r"[^\r\n]")
 _BROKEN = regex_cache.compile(r"[ \t]*[\r\n][ \t\r\n]*")
 
 
@@ -395,8 +396,8 @@ def _special(builder: ProseBuilder, text: str, pos: int, end: int) -> int:
     return pos + 1
 
 
-_LINK_TITLE = regex.compile(r"""\(\s*(?:<[^>\n]*>|\S+)\s+(?:"([^"]*)"|'([^']*)'|\(([^()]*)\))\s*\)""")
-_TAG_NAME = regex.compile(r"<([A-Za-z][A-Za-z0-9\-]*)")
+_LINK_TITLE = regex_cache.compile(r"""\(\s*(?:<[^>\n]*>|\S+)\s+(?:"([^"]*)"|'([^']*)'|\(([^()]*)\))\s*\)""")
+_TAG_NAME = regex_cache.compile(r"<([A-Za-z][A-Za-z0-9\-]*)")
 
 
 def _title(builder: ProseBuilder, text: str, start: int, end: int) -> None:
