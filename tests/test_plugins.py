@@ -196,6 +196,7 @@ def test_entry_point_scan_matches_importlib_metadata(tmp_path, monkeypatch):
     ``importlib.metadata.distributions()`` (pluggy's scan) finds, in the same order: several
     folders, names that normalise alike, an egg-info, comments, extras and other groups."""
     import importlib.metadata
+    from importlib.machinery import PathFinder
 
     from commlint.plugins import _distribution, _entry_points
 
@@ -215,6 +216,10 @@ def test_entry_point_scan_matches_importlib_metadata(tmp_path, monkeypatch):
         if entry_points is not None:
             (info / "entry_points.txt").write_text(entry_points, encoding="utf-8")
     monkeypatch.setattr(sys, "path", [str(first), str(missing), str(second)])
+    # Only the standard finder of distributions (another test's imports may have added one,
+    # such as the importlib_metadata backport's, which the scan leaves to importlib.metadata).
+    standard = [f for f in sys.meta_path if not hasattr(f, "find_distributions") or f is PathFinder]
+    monkeypatch.setattr(sys, "meta_path", standard)
     expected = [
         (ep.name, ep.value, str(dist._path))  # type: ignore[attr-defined]
         for dist in importlib.metadata.distributions()
