@@ -218,7 +218,7 @@ def word_syllables(word: str) -> int:
 def _pyphen() -> Any:
     import pyphen
 
-    install()  # pyphen's English patterns, parsed on first use
+    _install_pyphen()  # pyphen's English patterns, parsed on first use (textstat not imported)
     return pyphen.Pyphen(lang="en_US")
 
 
@@ -263,7 +263,7 @@ def flesch_reading_ease(text: str) -> float:
 def install() -> None:
     """Make textstat use the lazy dictionaries (idempotent; a no-op if its layout differs)."""
     try:
-        import pyphen
+        import pyphen  # noqa: F401  (absent: textstat keeps its own loaders)
         from textstat.backend.counts import _count_syllables
     except ImportError:  # another textstat layout: it keeps its own loaders
         return
@@ -272,6 +272,14 @@ def install() -> None:
         return lazy_cmudict() if lang.split("_")[0].split("-")[0].lower() == "en" else None
 
     _count_syllables.get_cmudict = get_cmudict
+    _install_pyphen()
+
+
+@lru_cache(maxsize=1)
+def _install_pyphen() -> None:
+    """Give pyphen the lazily parsed English patterns (idempotent)."""
+    import pyphen
+
     path = pyphen.LANGUAGES.get(pyphen.language_fallback("en_US") or "")
     if path is not None and path not in pyphen.hdcache:
         hd = lazy_hyphdict(Path(path))
