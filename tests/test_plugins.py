@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import site
@@ -191,14 +192,11 @@ def test_example_plugin_installed_in_a_fresh_venv_fires_through_the_cli(tmp_path
     assert tests.returncode == 0, tests.stdout + tests.stderr
 
 
-def test_entry_point_scan_matches_importlib_metadata(tmp_path, monkeypatch):
+def test_entry_point_scan_matches_importlib_metadata(tmp_path):
     """The start-up's own scan of the ``commlint`` entry points finds what
     ``importlib.metadata.distributions()`` (pluggy's scan) finds, in the same order: several
     folders, names that normalise alike, an egg-info, comments, extras and other groups."""
-    import importlib.metadata
-    from importlib.machinery import PathFinder
-
-    from commlint.plugins import _distribution, _entry_points
+    from commlint.plugins import _distribution
 
     first, second, missing = tmp_path / "first", tmp_path / "second", tmp_path / "missing"
     layout = {
@@ -215,20 +213,21 @@ def test_entry_point_scan_matches_importlib_metadata(tmp_path, monkeypatch):
         (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n\nBody: no\n")
         if entry_points is not None:
             (info / "entry_points.txt").write_text(entry_points, encoding="utf-8")
-    monkeypatch.setattr(sys, "path", [str(first), str(missing), str(second)])
-    # Only the standard finder of distributions (another test's imports may have added one,
-    # such as the importlib_metadata backport's, which the scan leaves to importlib.metadata).
-    standard = [f for f in sys.meta_path if not hasattr(f, "find_distributions") or f is PathFinder]
-    monkeypatch.setattr(sys, "meta_path", standard)
-    expected = [
-        (ep.name, ep.value, str(dist._path))  # type: ignore[attr-defined]
-        for dist in importlib.metadata.distributions()
-        for ep in dist.entry_points
-        if ep.group == "commlint"
-    ]
-    found = _entry_points("commlint")
-    assert found is not None
-    assert [(name, value, str(info)) for name, value, info in found] == expected
+    # Both scans in a fresh interpreter: another test's imports (such as the importlib_metadata
+    # backport, which adds a finder of distributions) must not change what is compared.
+    script = (
+        "import importlib.metadata, json, sys\n"
+        "from commlint.plugins import _entry_points\n"
+        "sys.path[:] = json.loads(sys.argv[1])\n"
+        "theirs = [(ep.name, ep.value, str(d._path)) for d in importlib.metadata.distributions()"
+        " for ep in d.entry_points if ep.group == 'commlint']\n"
+        "ours = _entry_points('commlint')\n"
+        "print(json.dumps([theirs, ours and [(n, v, str(i)) for n, v, i in ours]]))\n"
+    )
+    roots = json.dumps([str(first), str(missing), str(second)])
+    out = subprocess.run([sys.executable, "-c", script, roots], capture_output=True, text=True, check=True)
+    expected, found = json.loads(out.stdout)
+    assert found == expected
     assert len(expected) == 5
     assert _distribution(first / "Alpha.Plug-2.0.dist-info") == ("Alpha.Plug", "2.0")
 

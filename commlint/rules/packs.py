@@ -109,12 +109,27 @@ def _load_pack(
         # contents of the pack and its vocabularies (expanding is pure Python, every start).
         from commlint.matching import regex_cache
 
+        # Keyed by each file's place in the rules folder, not its absolute path, and kept with
+        # the pack's path taken out of each rule's "where": the records prepared when the
+        # wheel was built then serve the first run after installing, wherever that is.
+        root = _builtin_resolved()
         digest = hashlib.sha256()
         for f in files:
-            digest.update(f"{f}\0".encode() + f.read_bytes() + b"\0")
-        stored = regex_cache.remember("expanded-pack", digest.hexdigest(), lambda _: _expanded(path))
-        return stored[0], tuple(tuple(item) for item in stored[1])
+            digest.update(f"{f.resolve().relative_to(root).as_posix()}\0".encode() + f.read_bytes() + b"\0")
+        prefix = str(path)
+        stored = regex_cache.remember("expanded-pack-2", digest.hexdigest(), lambda _: _portable(path, prefix))
+        if stored is not None:
+            return stored[0], tuple((prefix + where, spec) for where, spec in stored[1])
     return _expanded(path)
+
+
+def _portable(path: Path, prefix: str) -> tuple[str, tuple[tuple[str, dict[str, Any]], ...]] | None:
+    """:func:`_expanded` with ``prefix`` (the pack's path) cut from each "where"; None if one
+    does not start with it (nothing is then cached)."""
+    name, items = _expanded(path)
+    if not all(where.startswith(prefix) for where, _ in items):
+        return None
+    return name, tuple((where[len(prefix) :], spec) for where, spec in items)
 
 
 def _expanded(path: Path) -> tuple[str, tuple[tuple[str, dict[str, Any]], ...]]:
