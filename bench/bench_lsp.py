@@ -8,7 +8,7 @@ positions, serialisation) and with the default debounce (what a typist sees afte
 keystroke). The server publishes the fast pass (sentence-local rules on the changed
 blocks, other findings carried over) first; the full pass follows after a pause in typing,
 so the bench also reports the in-process time of a full pass over the same text.
-Target: p95 <= 50 ms at debounce 0. Run from the repository root:
+Target (issue 15): p95 <= 20 ms at debounce 0. Run from the repository root:
 
     python bench/bench_lsp.py [--words 5000] [--edits 60] [--default-edits 15] [--json]
 """
@@ -33,7 +33,7 @@ from commlint.lsp.config import DEFAULT_DEBOUNCE_MS
 from commlint.lsp.incremental import IncrementalLinter
 from commlint.source.decode import Source
 
-TARGET_P95_MS = 50.0
+TARGET_P95_MS = 20.0
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -73,7 +73,10 @@ async def measure(root: Path, text: str, edits: int, debounce_ms: int) -> dict[s
         lsp.InitializeParams(
             capabilities=lsp.ClientCapabilities(),
             root_uri=root.as_uri(),
-            initialization_options={"commlint": {"debounceMs": debounce_ms}},
+            # The lint budget is a safety net, not what is measured: on a loaded machine the
+            # first lint (a cold server) can pass the default 10 s, and the bench would then
+            # time edits against a "not fully checked" notice.
+            initialization_options={"commlint": {"debounceMs": debounce_ms, "lintBudgetMs": 120_000}},
         )
     )
     client.initialized(lsp.InitializedParams())
