@@ -20,7 +20,8 @@ from commlint.config import Config
 from commlint.engine.linter import Linter
 from commlint.matching import regex_cache
 from commlint.matching.prefilter import leads
-from commlint.rules.ruletypes.base import DEFAULT_FLAGS, CheckContext, compile_patterns, lookbehind_last
+from commlint.matching.syntax import lookbehind_last
+from commlint.rules.ruletypes.base import DEFAULT_FLAGS, CheckContext, compile_patterns
 
 EDGE_TEXTS = [
     "Σecure straße, Kelvin \u212a, ſecure and totally ſecure",

@@ -1,13 +1,16 @@
-"""Anchor words: skip a rule on a document that cannot contain any match of its patterns.
+"""Lead words: where in a text a match of a rule's pattern can start.
 
 Most rule patterns start from a handful of words (``\\b(?:never|always)\\s+...``). Every
-match must then contain one of those words, so a substring test on the case-folded prose
-(done in C, microseconds) proves most rules cannot fire on most documents, and they are not
-run at all. The analysis is conservative: whenever a pattern has no word every match must
-contain, it yields ``None`` and the rule always runs.
+match then starts with one of those words, so instead of trying the pattern at every
+character, a rule tries it only where one of them occurs (``leads`` finds the words,
+``WordIndex`` finds where they occur in the lower-cased prose, once per document). Each
+top-level alternative (``branches``) also has words every one of its matches contains
+(``required_words``): a start is tried only where such words occur close enough ahead. The
+analysis is conservative: whenever it cannot tell what a match starts with, it yields
+``None`` and the pattern is tried everywhere.
 
-It models only plain syntax. A pattern using anything else anywhere is refused outright
-(the rule then scans the whole text): fuzzy matching (``{e<=1}``) or any brace that is not a
+It models only plain syntax (read with commlint.matching.syntax). A pattern using anything
+else anywhere is refused outright: fuzzy matching (``{e<=1}``) or any brace that is not a
 plain repeat, inline or scoped flags, conditionals, recursion, branch reset, ``\\K``,
 ``\\G``, named lists (``\\L<...>``), characters given by code or name (``\\N{...}``,
 ``\\x``, ``\\u``, octal), and any non-ASCII character outside a character class that is a
@@ -22,46 +25,15 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from commlint.matching import regex_cache
+from commlint.matching import regex_cache, syntax
 
-#: results are cached on disk under this version: a digest of this file, so any change to
-#: the analysis retires what older versions cached
-VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+#: results are cached on disk under this version: a digest of this file and of the syntax
+#: reader, so any change to the analysis retires what older versions cached
+VERSION = hashlib.sha256(Path(__file__).read_bytes() + Path(syntax.__file__).read_bytes()).hexdigest()[:12]
 
 
 class _Unsure(Exception):
     """The pattern uses syntax the analysis does not follow: give up (always run the rule)."""
-
-
-def anchors(patterns: Iterable[str]) -> frozenset[str] | None:
-    """Case-folded words such that every match of any pattern contains one, or None."""
-    found: set[str] = set()
-    for pattern in patterns:
-        try:
-            _structure(pattern)  # refuses syntax it does not model, wherever it is
-            words = _alternation(pattern, 0, len(pattern))
-        except _Unsure:
-            return None
-        if not words:
-            return None
-        found |= words
-    return frozenset(found) if found else None
-
-
-def may_match(words: frozenset[str] | None, folded_prose: str) -> bool:
-    """False only when no anchor word occurs in the (case-folded) prose."""
-    return words is None or any(w in folded_prose for w in words)
-
-
-def _alternation(p: str, start: int, end: int) -> set[str] | None:
-    """Anchor words for ``p[start:end]`` (which may contain top-level ``|``)."""
-    out: set[str] = set()
-    for lo, hi in _split_top(p, start, end):
-        words = _sequence(p, lo, hi)
-        if not words:
-            return None
-        out |= words
-    return out
 
 
 #: escapes refused anywhere: match start/position (K, G), named lists (L), and characters
@@ -85,116 +57,53 @@ def _plain_char(c: str) -> bool:
 
 
 @lru_cache(maxsize=512)
-def _structure(p: str) -> tuple[dict[int, int], dict[int, int]]:
-    """(group open -> its closing paren, class open -> index past it), in one linear pass.
+def _structure(p: str) -> dict[int, int]:
+    """Each group's opening parenthesis -> its closing one.
 
     Raises _Unsure on syntax the analysis does not model (see the module docstring)."""
     groups: dict[int, int] = {}
-    classes: dict[int, int] = {}
     stack: list[int] = []
-    i, n = 0, len(p)
-    while i < n:
-        c = p[i]
-        if c == "\\":
-            if i + 1 >= n or p[i + 1] in _REFUSED_ESCAPES or not _plain_char(p[i + 1]):
+    for kind, i, end in syntax.tokens(p):
+        if kind == syntax.ESCAPE:
+            if end > len(p) or p[i + 1] in _REFUSED_ESCAPES or not _plain_char(p[i + 1]):
                 raise _Unsure
-            if p[i + 1] in "pP" and p.startswith("{", i + 2):  # a property, \p{Lu}: not a repeat
-                close = p.find("}", i + 2)
-                if close < 0:
-                    raise _Unsure
-                i = close + 1
-                continue
-            i += 2
-            continue
-        if not _plain_char(c):
-            raise _Unsure
-        if c == "{" and not _REPEAT.match(p, i):
-            raise _Unsure  # fuzzy matching ({e<=1}) or a brace regex may read either way
-        if c == "[":
-            j = i + 1
-            if j < n and p[j] == "^":
-                j += 1
-            if j < n and p[j] == "]":
-                j += 1
-            while j < n and p[j] != "]":
-                if p.startswith("[:", j):  # POSIX class inside a set
-                    close = p.find(":]", j)
-                    j = close + 2 if close > 0 else j + 1
-                    continue
-                j += 2 if p[j] == "\\" else 1
-            if j >= n:
+        elif kind == syntax.CLASS:
+            if end < 0:
                 raise _Unsure
-            classes[i] = j + 1
-            i = j + 1
-            continue
-        if c == "(":
+        elif kind == syntax.OPEN:
             if p.startswith("?", i + 1) and not p.startswith(_GROUP_OPENERS, i + 2):
                 raise _Unsure  # inline flags, conditionals, recursion, branch reset...
             stack.append(i)
-        elif c == ")":
+        elif kind == syntax.CLOSE:
             if not stack:
                 raise _Unsure
             groups[stack.pop()] = i
-        i += 1
+        elif not _plain_char(p[i]) or (p[i] == "{" and not _REPEAT.match(p, i)):
+            raise _Unsure  # fuzzy matching ({e<=1}) or a brace regex may read either way
     if stack:
         raise _Unsure
-    return groups, classes
+    return groups
 
 
 def _split_top(p: str, start: int, end: int) -> list[tuple[int, int]]:
-    groups, classes = _structure(p)
-    parts, i, lo = [], start, start
-    while i < end:
-        c = p[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            i = classes[i]
-            continue
-        if c == "(":
-            i = groups[i] + 1
-            continue
-        if c == "|":
-            parts.append((lo, i))
-            lo = i + 1
-        i += 1
-    parts.append((lo, end))
-    return parts
+    _structure(p)  # refuses syntax it does not model
+    return syntax.split_top(p, start, end)
 
 
-def _class_end(p: str, i: int) -> int:
-    """Index just past the character class opening at ``i``."""
-    return _structure(p)[1][i]
+def _alternation(p: str, start: int, end: int) -> set[str] | None:
+    """Anchor words for ``p[start:end]`` (which may contain top-level ``|``)."""
+    out: set[str] = set()
+    for lo, hi in _split_top(p, start, end):
+        words = _sequence(p, lo, hi)
+        if not words:
+            return None
+        out |= words
+    return out
 
 
 def _group_close(p: str, i: int) -> int:
     """Index of the ``)`` closing the group opened at ``i``."""
-    return _structure(p)[0][i]
-
-
-def _quantifier(p: str, i: int) -> tuple[bool, int]:
-    """(element is optional, index after any quantifier at ``i``)."""
-    if i >= len(p):
-        return False, i
-    c = p[i]
-    optional = False
-    if c in "?*+":
-        optional = c in "?*"
-        i += 1
-    elif c == "{" and p.find("}", i) > 0:
-        close = p.find("}", i)
-        body = p[i + 1 : close]
-        low = body.split(",", 1)[0].strip()
-        if not (low.isdigit() or low == ""):
-            return False, i  # a literal brace
-        optional = low in ("", "0")
-        i = close + 1
-    else:
-        return False, i
-    if i < len(p) and p[i] in "?+":  # lazy / possessive
-        i += 1
-    return optional, i
+    return _structure(p)[i]
 
 
 def _word_run(p: str, i: int, end: int) -> tuple[int, int]:
@@ -202,25 +111,7 @@ def _word_run(p: str, i: int, end: int) -> tuple[int, int]:
     j = i
     while j < end and p[j].isalnum():
         j += 1
-    return j, _quantifier(p, j)[1]
-
-
-def _group_opening(p: str, i: int) -> tuple[str, int]:
-    """What the group at ``p[i] == "("`` is, and where its body starts: "look" (a look-around),
-    "group" (capturing, non-capturing, atomic or named), "comment", or "other" (inline flags,
-    conditionals)."""
-    body = i + 1
-    if not p.startswith("?", body):
-        return "group", body
-    if p.startswith(("?=", "?!", "?<=", "?<!"), body):
-        return "look", body
-    if p.startswith(("?:", "?>"), body):
-        return "group", body + 2
-    if p.startswith("?P<", body):
-        return "group", p.index(">", body) + 1
-    if p.startswith("?#", body):
-        return "comment", body
-    return "other", body
+    return j, syntax.quantifier(p, j)[1]
 
 
 def _sequence(p: str, start: int, end: int) -> set[str] | None:
@@ -252,38 +143,32 @@ def _sequence(p: str, start: int, end: int) -> set[str] | None:
             nxt = p[i + 1]
             if nxt.isdigit() or nxt in "gpPNxuUo":
                 raise _Unsure  # back-references, properties, code points: not followed
-            _, i = _quantifier(p, i + 2)
+            _, i = syntax.quantifier(p, i + 2)
             continue
         if c == "[":
-            _, i = _quantifier(p, _class_end(p, i))
+            _, i = syntax.quantifier(p, syntax.class_end(p, i))
             continue
         if c == "(":
             close = _group_close(p, i)
             if close >= end:
                 raise _Unsure
-            kind, body = _group_opening(p, i)
+            kind, body = syntax.group_opening(p, i)
             if kind == "look":
-                _, i = _quantifier(p, close + 1)  # zero-width: contributes no words
+                _, i = syntax.quantifier(p, close + 1)  # zero-width: contributes no words
                 continue
             if kind == "comment":
                 i = close + 1
                 continue
             if kind == "other":
                 raise _Unsure  # inline flags (verbose mode changes the syntax), conditionals
-            optional, after = _quantifier(p, close + 1)
+            optional, after = syntax.quantifier(p, close + 1)
             if not optional:
                 offer(_alternation(p, body, close))
             i = after
             continue
         # Any other character (., ^, $, space, punctuation): required or not, not a word.
-        _, i = _quantifier(p, i + 1)
+        _, i = syntax.quantifier(p, i + 1)
     return best
-
-
-def leading_words(pattern: str) -> frozenset[str] | None:
-    """Lower-cased words one of which every match *starts with*, or None (see ``leads``)."""
-    found = leads(pattern)
-    return None if found is None else frozenset(w for w, _ in found[0])
 
 
 #: Lead = (word, whole): a match starts with ``word``; if ``whole``, the ``\\w+`` token
@@ -323,7 +208,7 @@ def _ends_token(p: str, i: int, end: int, tail: bool) -> bool:
     else:
         ends = not (c.isalnum() or c == "_" or c in "([{.?*+|)^$")
         after = i + 1
-    return ends and not _quantifier(p, after)[0]  # an optional separator proves nothing
+    return ends and not syntax.quantifier(p, after)[0]  # an optional separator proves nothing
 
 
 def _leading_alternation(p: str, start: int, end: int, bounded: bool, tail: bool) -> set[tuple[str, bool, bool]] | None:
@@ -352,7 +237,7 @@ def _leading_sequence(p: str, start: int, end: int, bounded: bool, tail: bool) -
             return {(word.lower(), whole, bounded)} if word else None
         if c == "\\":
             if i + 1 < end and p[i + 1] in "bA":  # zero-width at the front: skip
-                if _quantifier(p, i + 2)[1] != i + 2:
+                if syntax.quantifier(p, i + 2)[1] != i + 2:
                     return None
                 bounded = bounded or p[i + 1] == "b"
                 i += 2
@@ -365,15 +250,15 @@ def _leading_sequence(p: str, start: int, end: int, bounded: bool, tail: bool) -
             close = _group_close(p, i)
             if close >= end:
                 raise _Unsure
-            kind, body = _group_opening(p, i)
+            kind, body = syntax.group_opening(p, i)
             if kind == "look":
-                if _quantifier(p, close + 1)[1] != close + 1:
+                if syntax.quantifier(p, close + 1)[1] != close + 1:
                     return None
                 i = close + 1
                 continue
             if kind != "group":
                 return None
-            optional, after = _quantifier(p, close + 1)
+            optional, after = syntax.quantifier(p, close + 1)
             # Words ending the group end their token only if what follows the group ends it.
             group_tail = after == close + 1 and _ends_token(p, close + 1, end, tail)
             inside = _leading_alternation(p, body, close, bounded, group_tail)
@@ -389,20 +274,16 @@ def _leading_sequence(p: str, start: int, end: int, bounded: bool, tail: bool) -
 def _continued(p: str, j: int, end: int, tail: bool) -> set[tuple[str, bool]] | None:
     """The words a required group right after a literal run starts with (run + group is one
     longer literal), or None when there is no such group or it cannot be analysed."""
-    if j >= end or p[j] != "(" or p.startswith(("(?=", "(?!", "(?<=", "(?<!", "(?#"), j):
+    if j >= end or p[j] != "(":
         return None
     close = _group_close(p, j)
     if close >= end:
         return None
-    optional, after = _quantifier(p, close + 1)
+    optional, after = syntax.quantifier(p, close + 1)
     if optional or after != close + 1:
         return None
-    body = j + 1
-    if p.startswith(("?:", "?>"), body):
-        body += 2
-    elif p.startswith("?P<", body):
-        body = p.index(">", body) + 1
-    elif p.startswith("?", body):
+    kind, body = syntax.group_opening(p, j)
+    if kind != "group":
         return None
     group_tail = _ends_token(p, close + 1, end, tail)
     inner: set[tuple[str, bool]] = set()
@@ -413,7 +294,7 @@ def _continued(p: str, j: int, end: int, tail: bool) -> set[tuple[str, bool]] | 
             m += 1
         if m == k:
             return None  # an alternative not starting with letters: keep the shorter word
-        _, q_after = _quantifier(p, m)
+        _, q_after = syntax.quantifier(p, m)
         if q_after > m:
             piece, whole = p[k : m - 1], False
         else:
@@ -464,7 +345,7 @@ def _open_alternatives(p: str, start: int, end: int) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for lo, hi in _split_top(p, start, end):
         if lo < hi and p[lo] == "(" and _group_close(p, lo) == hi - 1:
-            kind, body = _group_opening(p, lo)
+            kind, body = syntax.group_opening(p, lo)
             if kind == "group" and not p.startswith("(?>", lo):  # (?:...) or (?P<name>...), whole
                 out += _open_alternatives(p, body, hi - 1)
                 continue
@@ -506,22 +387,22 @@ def _required_sequence(p: str, start: int, end: int) -> list[frozenset[str]]:
             nxt = p[i + 1]
             if nxt.isdigit() or nxt in "gpPNxuUo":
                 raise _Unsure  # back-references, properties, code points: not followed
-            _, i = _quantifier(p, i + 2)
+            _, i = syntax.quantifier(p, i + 2)
             continue
         if c == "[":
-            _, i = _quantifier(p, _class_end(p, i))
+            _, i = syntax.quantifier(p, syntax.class_end(p, i))
             continue
         if c == "(":
             close = _group_close(p, i)
             if close >= end:
                 raise _Unsure
-            kind, body = _group_opening(p, i)
+            kind, body = syntax.group_opening(p, i)
             if kind == "other":
                 raise _Unsure  # inline flags (verbose mode changes the syntax), conditionals
             if kind in ("look", "comment"):  # zero-width: contributes no words
-                _, i = _quantifier(p, close + 1)
+                _, i = syntax.quantifier(p, close + 1)
                 continue
-            optional, after = _quantifier(p, close + 1)
+            optional, after = syntax.quantifier(p, close + 1)
             if not optional:
                 if len(_split_top(p, body, close)) == 1:
                     out += _required_sequence(p, body, close)  # each of its elements is required
@@ -532,7 +413,7 @@ def _required_sequence(p: str, start: int, end: int) -> list[frozenset[str]]:
             i = after
             continue
         # Any other character (., ^, $, space, punctuation): required or not, not a word.
-        _, i = _quantifier(p, i + 1)
+        _, i = syntax.quantifier(p, i + 1)
     return out
 
 

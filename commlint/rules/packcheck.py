@@ -23,9 +23,10 @@ from typing import Any
 import regex
 
 from commlint.errors import ConfigError
+from commlint.matching import syntax
 from commlint.rules.examples import plain_example
 from commlint.rules.packs import PATTERN_LISTS, expand_spec, pack_files, read_pack, read_toml, vocab_folders
-from commlint.rules.ruletypes.base import DEFAULT_FLAGS, pattern_marks
+from commlint.rules.ruletypes.base import DEFAULT_FLAGS
 from commlint.rules.vocab import REFERENCE, Vocabularies
 
 #: the longest line a pack or vocabulary file may have
@@ -155,7 +156,7 @@ def _as_list(value: Any) -> list[str]:
 def _alternations(pattern: str) -> Iterator[str]:
     """Every ``(?:...)`` group of ``pattern`` that holds a top-level ``|``."""
     stack: list[int] = []
-    for i, c in pattern_marks(pattern):
+    for i, c in syntax.marks(pattern):
         if c == "(":
             stack.append(i)
         elif c == ")" and stack:
@@ -166,17 +167,7 @@ def _alternations(pattern: str) -> Iterator[str]:
 
 def _split_top(body: str) -> list[str]:
     """``body`` split at its top-level ``|``."""
-    parts, depth, last = [], 0, 0
-    for i, c in pattern_marks(body):
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif depth == 0:
-            parts.append(body[last:i])
-            last = i + 1
-    parts.append(body[last:])
-    return parts
+    return [body[lo:hi] for lo, hi in syntax.split_top(body)]
 
 
 def _repeated_terms(group: str, where: str) -> list[str]:

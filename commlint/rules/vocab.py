@@ -150,7 +150,7 @@ class Vocabularies:
 
         A pattern that is one ``{name}`` alone becomes the bare alternation of its terms: a
         rule's pattern is a group already, and its terms keep their own leading look-behind
-        (which the compiler reorders for speed, commlint.rules.ruletypes.base.lookbehind_last).
+        (which the compiler reorders for speed, commlint.matching.syntax.lookbehind_last).
         """
         whole = REFERENCE.fullmatch(pattern)
         if whole and not _seen:

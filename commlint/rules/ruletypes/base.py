@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import regex
 
 from commlint.errors import ConfigError
-from commlint.matching import regex_cache  # module-level patterns too: each compile costs ~1 ms
+from commlint.matching import regex_cache, syntax  # module-level patterns too: each compile costs ~1 ms
 from commlint.prose.document import Document
 
 DEFAULT_FLAGS = regex.IGNORECASE | regex.VERSION0
@@ -256,15 +256,13 @@ _EDGE = 200
 _CHECK_EVERY = 64
 _MID_WORD = regex_cache.compile(r"\w\w", 0)
 _FLAGS_WITHOUT_PREFILTER = regex.VERBOSE | regex.WORD | regex.REVERSE | regex.FULLCASE | regex.ASCII | regex.LOCALE
-#: an unbounded gap: ``.``, a negated class or a group under ``*``, ``+`` or ``{n,}`` (not
-#: possessive). Such a pattern can backtrack for a long time inside one call, so only it gets
-#: the regex-level timeout; the budget checks between calls bound every other pattern.
-_GAP = regex_cache.compile(r"(?:\)|(?<!\\)\.|\[\^(?:\\.|[^\]])*\])(?:[*+]|\{\d+,\})(?![+])", 0)
 
 
 @lru_cache(maxsize=4096)
 def _guarded(pattern: str) -> bool:
-    return _GAP.search(pattern) is not None
+    """A pattern with an unbounded gap can backtrack for a long time inside one call, so only
+    it gets the regex-level timeout; the budget checks between calls bound every other one."""
+    return syntax.has_unbounded_gap(pattern)
 
 
 @lru_cache(maxsize=4096)
@@ -387,77 +385,6 @@ def compile_patterns(patterns: Iterable[str], where: str, flags: int = DEFAULT_F
 
 def _alternation(items: list[str]) -> str | None:
     """The patterns as one alternation, or None when one of them is not closed."""
-    if all(_closed(p) for p in items):
-        return "|".join(f"(?:{lookbehind_last(p)})" for p in items)
+    if all(syntax.closed(p) for p in items):
+        return "|".join(f"(?:{syntax.lookbehind_last(p)})" for p in items)
     return None
-
-
-def pattern_marks(pattern: str, start: int = 0) -> Iterator[tuple[int, str]]:
-    """(index, character) for each ``(``, ``)`` and ``|`` of ``pattern`` from ``start`` that is
-    neither escaped nor inside a character class (where those characters are literal)."""
-    i, n = start, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            i += 1
-            if i < n and pattern[i] == "^":
-                i += 1
-            if i < n and pattern[i] == "]":
-                i += 1
-            while i < n and pattern[i] != "]":
-                i += 2 if pattern[i] == "\\" else 1
-        elif c in "()|":
-            yield i, c
-        i += 1
-
-
-def _parens(pattern: str, start: int = 0) -> Iterator[tuple[int, int]]:
-    """(index, depth after it) for each group parenthesis from ``start`` (see pattern_marks)."""
-    depth = 0
-    for i, c in pattern_marks(pattern, start):
-        if c != "|":
-            depth += 1 if c == "(" else -1
-            yield i, depth
-
-
-def _closed(pattern: str) -> bool:
-    """True if the pattern's groups open and close within it (so it cannot reach into its
-    neighbours once alternated)."""
-    depth = 0
-    for _, depth in _parens(pattern):
-        if depth < 0:
-            return False
-    return depth == 0
-
-
-def _group_end(pattern: str, start: int) -> int:
-    """Index just past the group opening at ``start``; -1 if it never closes."""
-    return next((i + 1 for i, depth in _parens(pattern, start) if depth == 0), -1)
-
-
-_CAPTURE = regex_cache.compile(r"\\.|\[(?:\\.|[^\]])*\]|\((?!\?)|\(\?P<\w+>", 0)
-_BACKREF = regex_cache.compile(r"\(\?P=|\\g<|\\[1-9]", 0)
-_QUANTIFIER = regex_cache.compile(r"[*+{]|(?<!\()\?", 0)
-
-
-def lookbehind_last(pattern: str) -> str:
-    """``(?<=LB)REST`` as ``(?=REST)(?<=LB)REST``: the same matches, found far faster.
-
-    The engine tries a pattern at every position; a leading variable-length look-behind
-    scans back up to its bound each time. Checking a capture-free copy of REST first
-    means the look-behind runs only where REST could match (10-50x faster on prose).
-    Patterns with back-references, or a fixed-length look-behind, are left alone.
-    """
-    if not pattern.startswith(("(?<=", "(?<!")) or _BACKREF.search(pattern):
-        return pattern
-    end = _group_end(pattern, 0)
-    if end <= 0 or end == len(pattern):
-        return pattern
-    behind, rest = pattern[:end], pattern[end:]
-    if not _QUANTIFIER.search(behind, 3):
-        return pattern  # a fixed-length look-behind is cheap already
-    probe = _CAPTURE.sub(lambda m: "(?:" if m.group().startswith("(") else m.group(), rest)
-    return f"(?={probe}){behind}{rest}"
