@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +30,7 @@ class Entry:
     count: int = 1
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "path": self.path,
-            "fingerprint": self.fingerprint,
-            "context": self.context,
-            "count": self.count,
-        }
+        return asdict(self)
 
 
 @dataclass
