@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from commlint.config import Config
 from commlint.engine.linter import Linter
 from commlint.matching import regex_cache
-from commlint.matching.prefilter import leads
+from commlint.matching.prefilter import leads, required_words
 from commlint.matching.syntax import lookbehind_last
 from commlint.rules.ruletypes.base import DEFAULT_FLAGS, CheckContext, compile_patterns
 
@@ -122,6 +122,31 @@ def test_edge_patterns(pattern: str, text: str) -> None:
     ctx = CheckContext()
     assert [m.span() for m in ctx.finditer(p, text)] == [m.span() for m in plain.finditer(text)]
     assert [m.span() for m in ctx.finditer(p, text, 0, 3)] == [m.span() for m in plain.finditer(text, 0, 3)]
+
+
+def test_required_words_know_where_a_token_starts() -> None:
+    assert required_words(r"\bmore\s+(?:complete|detailed)\s+plans?") == (
+        frozenset({"^more"}),
+        frozenset({"^complete", "^detailed"}),
+        frozenset({"^plan"}),
+    )
+    assert required_words(r"(?:un)?hackable") == (frozenset({"hackable"}),)  # "unhackable" too
+    # a group of alternatives: one of them, with every word it needs
+    assert required_words(r"\b(?:sarin|dirty\s+bombs?)\b") == (
+        ((frozenset({"^sarin"}),), (frozenset({"^dirty"}), frozenset({"^bomb"}))),
+    )
+    assert required_words(r"\ba\s+b\s+it") == (frozenset({"^it"}),)  # one letter proves nothing
+
+
+def test_a_start_without_the_words_a_match_needs_ahead_is_not_tried() -> None:
+    pattern = compile_patterns([r"\bhelp\w*\s+(?:\S+\s+){0,3}?(?:sarin|ricin)\b"], "test")
+    assert pattern is not None
+    ctx = CheckContext()
+    assert list(ctx.finditer(pattern, "We help teams with pricing. " * 50)) == []
+    assert ctx.calls == 0  # "pricing" holds "ricin", but no word starts with it
+    text = "We help teams with pricing. " * 100 + "It helped make ricin."
+    assert [m.group() for m in ctx.finditer(pattern, text)] == ["helped make ricin"]
+    assert ctx.calls < 60  # of 101 starts, only those whose match window may reach "ricin"
 
 
 def test_lookbehind_is_moved_after_a_probe_only_when_variable_length() -> None:

@@ -23,6 +23,7 @@ import hashlib
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 from commlint.matching import regex_cache, syntax
@@ -309,14 +310,19 @@ def _continued(p: str, j: int, end: int, tail: bool) -> set[tuple[str, bool]] | 
 # -- branches: each alternative's leads, and the words each of its matches must contain -----
 
 #: a required word shorter than this proves little (almost every stretch of prose has one)
-MIN_REQUIRED = 3
+MIN_REQUIRED = 2
 
+#: words a match contains one of (see required_words)
+Words = frozenset[str]
+#: alternatives a match has one of, each a conjunction: it contains a word of every set
+Clause = tuple[tuple[Words, ...], ...]
+Requirement = Words | Clause
 #: Branch = (leads, required): every match of the branch starts with one of ``leads`` (as
-#: ``leads`` gives them) and contains, for each set in ``required``, one of its words
-#: (case-folded, each at least MIN_REQUIRED characters).
-Branch = tuple[tuple[frozenset[Lead], bool], tuple[frozenset[str], ...]]
-#: branches as the word index reads them: each required set by its number in REQUIRED
-Plan = tuple[tuple[tuple[frozenset[Lead], bool], tuple[int, ...]], ...]
+#: ``leads`` gives them) and meets every requirement in ``required``.
+Branch = tuple[tuple[frozenset[Lead], bool], tuple[Requirement, ...]]
+#: branches as the word index reads them: (leads, numbers of its sets, numbers of its
+#: clauses), numbered by REQUIRED
+Plan = tuple[tuple[tuple[frozenset[Lead], bool], tuple[int, ...], tuple[int, ...]], ...]
 
 
 def branches(pattern: str) -> tuple[Branch, ...] | None:
@@ -353,24 +359,74 @@ def _open_alternatives(p: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def required_words(pattern: str) -> tuple[frozenset[str], ...]:
-    """Word sets such that every match of ``pattern`` contains (case-folded) a word of each;
-    sets holding a word shorter than MIN_REQUIRED are left out. Empty when unsure."""
+def required_words(pattern: str) -> tuple[Requirement, ...]:
+    """What every match of ``pattern`` contains (case-folded): for each set, one of its words;
+    for each clause (a required group of alternatives), a word of every set of one of them.
+
+    A word written ``^word`` begins a ``\\w+`` token wherever the match has it (the pattern
+    puts ``\\b``, a space or punctuation before it): "ricin" is not found in "pricing". A
+    set is left out when it holds a word too short to prove much (MIN_REQUIRED letters, or
+    MIN_REQUIRED_START for a token's start). Empty when unsure.
+    """
     try:
         _structure(pattern)
-        found = _required_sequence(pattern, 0, len(pattern))
+        found, _ = _required_sequence(pattern, 0, len(pattern), False, True)
     except _Unsure:
         return ()
-    out: list[frozenset[str]] = []
-    for words in found:
-        if min(map(len, words)) >= MIN_REQUIRED and words not in out:
-            out.append(words)
+    out: list[Requirement] = []
+    for need in found:
+        if (not isinstance(need, frozenset) or _selective(need)) and need not in out:
+            out.append(need)
     return tuple(out)
 
 
-def _required_sequence(p: str, start: int, end: int) -> list[frozenset[str]]:
-    """Every required element's words (see _sequence, which keeps only the best one)."""
-    out: list[frozenset[str]] = []
+#: a token's start (``^word``) may be shorter than a word found anywhere: "vx" starts few tokens
+MIN_REQUIRED_START = 2
+
+
+def _selective(words: frozenset[str]) -> bool:
+    return all(len(w) > MIN_REQUIRED_START if w[0] == "^" else len(w) >= MIN_REQUIRED for w in words)
+
+
+def _score(words: frozenset[str]) -> int:
+    """How much a set narrows things down: its shortest word's length (a token start counts
+    two letters more)."""
+    return min(len(w) + 1 if w[0] == "^" else len(w) for w in words)
+
+
+#: escapes that stand for one character that is never a word character
+_NON_WORD_ESCAPES = frozenset("sWtnrfv") | frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~ ")
+
+
+def _non_word_class(p: str, start: int, stop: int) -> bool:
+    """True if the character class ``p[start:stop]`` (brackets included) holds only non-word
+    characters: spaces, punctuation, ``\\s``, ``\\W`` (a negated class is not read)."""
+    i = start + 1
+    if i < stop and p[i] == "^":
+        return False
+    while i < stop - 1:
+        c = p[i]
+        if c == "\\":
+            if i + 1 >= stop - 1 or p[i + 1] not in _NON_WORD_ESCAPES:
+                return False
+            i += 2
+            continue
+        if c.isalnum() or c == "_" or not c.isascii() and _WORD_CHAR.match(c):
+            return False
+        i += 1
+    return True
+
+
+def _required_sequence(p: str, start: int, end: int, boundary: bool, top: bool) -> tuple[list[Requirement], bool]:
+    """Every required element's words (see _sequence, which keeps only the best one), and
+    whether the sequence's end is at a token boundary.
+
+    ``boundary``: the character before ``p[start]``'s place in a match is never a word
+    character (or there is none), so a word written next begins a token. With ``top``, a
+    required group of alternatives gives a clause; deeper, the union of each alternative's
+    most telling set.
+    """
+    out: list[Requirement] = []
     i = start
     while i < end:
         c = p[i]
@@ -378,7 +434,9 @@ def _required_sequence(p: str, start: int, end: int) -> list[frozenset[str]]:
             j, after = _word_run(p, i, end)
             word = p[i : j - 1] if after > j else p[i:j]  # a quantifier binds to the last letter
             if word:
-                out.append(frozenset({word.casefold()}))
+                word = word.casefold()
+                out.append(frozenset({"^" + word if boundary else word}))
+            boundary = False
             i = after
             continue
         if c == "\\":
@@ -387,10 +445,22 @@ def _required_sequence(p: str, start: int, end: int) -> list[frozenset[str]]:
             nxt = p[i + 1]
             if nxt.isdigit() or nxt in "gpPNxuUo":
                 raise _Unsure  # back-references, properties, code points: not followed
-            _, i = syntax.quantifier(p, i + 2)
+            optional, i = syntax.quantifier(p, i + 2)
+            if nxt in "bmA":  # zero-width: a word character next starts a token
+                boundary = boundary or not optional
+            elif nxt in _NON_WORD_ESCAPES:
+                boundary = boundary and optional or not optional
+            elif nxt not in "MZz":  # \M, \Z, \z: zero-width, what came before stays
+                boundary = False
             continue
         if c == "[":
-            _, i = syntax.quantifier(p, syntax.class_end(p, i))
+            close = syntax.class_end(p, i)
+            optional, after = syntax.quantifier(p, close)
+            if _non_word_class(p, i, close):
+                boundary = boundary and optional or not optional
+            else:
+                boundary = False
+            i = after
             continue
         if c == "(":
             close = _group_close(p, i)
@@ -403,18 +473,34 @@ def _required_sequence(p: str, start: int, end: int) -> list[frozenset[str]]:
                 _, i = syntax.quantifier(p, close + 1)
                 continue
             optional, after = syntax.quantifier(p, close + 1)
+            alternatives = _split_top(p, body, close)
+            inner = top and not optional and len(alternatives) == 1
+            parts = [_required_sequence(p, lo, hi, boundary, inner) for lo, hi in alternatives]
+            ends = all(b for _, b in parts)
             if not optional:
-                if len(_split_top(p, body, close)) == 1:
-                    out += _required_sequence(p, body, close)  # each of its elements is required
+                if len(parts) == 1:
+                    out += parts[0][0]  # each of its elements is required
                 else:
-                    words = _alternation(p, body, close)  # one of the alternatives' words
-                    if words:
-                        out.append(frozenset(words))
+                    sets = [[w for w in found if isinstance(w, frozenset) and _selective(w)] for found, _ in parts]
+                    if all(len(alt) == 1 for alt in sets):  # one word of any: one set
+                        out.append(frozenset().union(*(alt[0] for alt in sets)))
+                    elif all(sets) and top:  # whichever alternative matched, each of its sets
+                        out.append(tuple(tuple(dict.fromkeys(alt)) for alt in sets))
+                    elif all(sets):  # one alternative's most telling set, whichever matched
+                        out.append(frozenset().union(*(max(alt, key=_score) for alt in sets)))
+            boundary = ends and (boundary or not optional) if optional else ends
             i = after
             continue
-        # Any other character (., ^, $, space, punctuation): required or not, not a word.
-        _, i = syntax.quantifier(p, i + 1)
-    return out
+        optional, i = syntax.quantifier(p, i + 1)
+        if c == "^":
+            boundary = True
+        elif c in ".$":
+            boundary = boundary and c == "$"
+        elif c == "_" or not c.isascii() and _WORD_CHAR.match(c):
+            boundary = False
+        else:  # a space or punctuation: never a word character
+            boundary = boundary and optional or not optional
+    return out, boundary
 
 
 class RequiredWords:
@@ -422,23 +508,45 @@ class RequiredWords:
     have a word inside each token.
 
     A required word is letters and digits only, so where it occurs it lies inside one
-    ``\\w+`` token: the tokens of a text tell where each set has a word. What a token holds
-    is remembered for the process (prose repeats its words from one document to the next).
+    ``\\w+`` token (at its start, for a ``^word``): the tokens of a text tell where each set
+    has a word. What a token holds is remembered for the process (prose repeats its words
+    from one document to the next).
     """
 
     #: tokens whose contents are remembered, at most (then the memo starts again)
     LIMIT = 100_000
 
     def __init__(self) -> None:
+        #: words found anywhere in a token, and words found at a token's start (without "^")
         self.words: set[str] = set()
-        #: set -> its number; word -> the numbers of the sets that hold it
+        self.starts: set[str] = set()
+        #: set -> its number; word (as the set writes it) -> the numbers of the sets that hold it
         self.ids: dict[frozenset[str], int] = {}
         self.sets_of: dict[str, list[int]] = {}
-        self.longest = 0
+        #: each clause, by number, as the numbers of each alternative's sets
+        self.clauses: list[tuple[tuple[int, ...], ...]] = []
+        self._clause_ids: dict[Clause, int] = {}
+        self._longest = 0
+        self._longest_start = 0
         self._in_token: dict[str, tuple[int, ...]] = {}
 
-    def add(self, sets: Iterable[frozenset[str]]) -> tuple[int, ...]:
-        """The numbers of ``sets``, registering those not seen before."""
+    def add(self, required: Iterable[Requirement]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(the numbers of the sets, the numbers of the clauses) of ``required``, registering
+        those not seen before."""
+        sets: list[int] = []
+        clauses: list[int] = []
+        for need in required:
+            if isinstance(need, frozenset):
+                sets += self._add_sets([need])
+                continue
+            number = self._clause_ids.get(need)
+            if number is None:
+                number = self._clause_ids[need] = len(self.clauses)
+                self.clauses.append(tuple(self._add_sets(alternative) for alternative in need))
+            clauses.append(number)
+        return tuple(sets), tuple(clauses)
+
+    def _add_sets(self, sets: Iterable[frozenset[str]]) -> tuple[int, ...]:
         out = []
         for words in sets:
             number = self.ids.get(words)
@@ -446,8 +554,12 @@ class RequiredWords:
                 number = self.ids[words] = len(self.ids)
                 for word in words:
                     self.sets_of.setdefault(word, []).append(number)
-                    self.words.add(word)
-                    self.longest = max(self.longest, len(word))
+                    if word[0] == "^":
+                        self.starts.add(word[1:])
+                        self._longest_start = max(self._longest_start, len(word) - 1)
+                    else:
+                        self.words.add(word)
+                        self._longest = max(self._longest, len(word))
                 self._in_token = {}
             out.append(number)
         return tuple(out)
@@ -456,13 +568,19 @@ class RequiredWords:
         """The numbers of the sets with a word inside ``token`` (a lower-cased ``\\w+`` run)."""
         found = self._in_token.get(token)
         if found is None:
-            words, n, longest = self.words, len(token), self.longest
+            words, n, longest = self.words, len(token), self._longest
             inside = {
                 token[i:j]
                 for i in range(n - MIN_REQUIRED + 1)
                 for j in range(i + MIN_REQUIRED, min(n, i + longest) + 1)
                 if token[i:j] in words
             }
+            starts = self.starts
+            inside.update(
+                "^" + token[:j]
+                for j in range(MIN_REQUIRED_START, min(n, self._longest_start) + 1)
+                if token[:j] in starts
+            )
             found = tuple({number for word in inside for number in self.sets_of[word]})
             if len(self._in_token) >= self.LIMIT:
                 self._in_token = {}
@@ -501,7 +619,7 @@ def occurrences(low: str, word: str) -> list[int]:
     return out
 
 
-_TOKEN = regex_cache.compile(r"\w+")
+_TOKEN_SPLIT = regex_cache.compile(r"(\w+)")
 
 
 class WordIndex:
@@ -518,6 +636,7 @@ class WordIndex:
         self._plans: list[Plan] = []
         self._near: list[int] = []
         self._near_key: tuple[int, int] = (-1, -1)
+        self._clause_near: dict[int, int] = {}
 
     def build(self) -> None:
         """Index the text now (otherwise the first rule that needs it pays)."""
@@ -526,14 +645,17 @@ class WordIndex:
     def _tokens(self) -> dict[str, list[int]]:
         """token -> its offsets."""
         if self._exact is None:
+            # One split (tokens at odd places) and running lengths give every token's offset
+            # without a match object per word.
+            parts = _TOKEN_SPLIT.split(self.low or "")
+            ends = list(accumulate(map(len, parts)))
             exact: dict[str, list[int]] = {}
-            for m in _TOKEN.finditer(self.low or ""):
-                token = m.group()
-                at = exact.get(token)
-                if at is None:
-                    exact[token] = [m.start()]
+            for token, at in zip(parts[1::2], ends[0::2], strict=False):  # one end more than tokens
+                found = exact.get(token)
+                if found is None:
+                    exact[token] = [at]
                 else:
-                    at.append(m.start())
+                    found.append(at)
             self._exact = exact
         return self._exact
 
@@ -586,12 +708,16 @@ class WordIndex:
             return done
         near = self._near_masks(window)
         hits: set[int] = set()
-        for found, required in plan:
+        for found, sets, clauses in plan:
             chunks = -1  # every chunk
-            for number in required:
+            for number in sets:
                 chunks &= near[number]
                 if not chunks:
                     break
+            for number in clauses:
+                if not chunks:
+                    break
+                chunks &= self._clause_chunks(number, near)
             if not chunks:
                 continue
             at = self.starts(found)
@@ -604,6 +730,21 @@ class WordIndex:
         done = self._viable[key] = sorted(hits)
         self._plans.append(plan)  # keeps id(plan) from being reused while the key is here
         return done
+
+    def _clause_chunks(self, number: int, near: list[int]) -> int:
+        """The chunks near which one of the clause's alternatives has all its sets."""
+        chunks = self._clause_near.get(number)
+        if chunks is None:
+            chunks = 0
+            for alternative in REQUIRED.clauses[number]:
+                mask = -1
+                for held in alternative:
+                    mask &= near[held]
+                    if not mask:
+                        break
+                chunks |= mask
+            self._clause_near[number] = chunks
+        return chunks
 
     def _near_masks(self, window: int) -> list[int]:
         """For each registered required set (by number): the chunks from which a window of
@@ -632,6 +773,7 @@ class WordIndex:
                 for number in inside:
                     near[number] |= spread
         self._near, self._near_key = near, (len(REQUIRED.ids), window)
+        self._clause_near = {}
         return near
 
     def _occurrences(self, word: str) -> list[int]:

@@ -15,7 +15,7 @@ import regex
 
 from commlint.prose.document import Document, ProseBuilder
 from commlint.prose.formats.inline import URL
-from commlint.prose.formats.markdown import _plain, _Shifted
+from commlint.prose.formats.markdown import _NOT_EOL, _plain, _Shifted
 from commlint.source.decode import Source
 
 #: docutils nodes whose own text is prose
@@ -111,7 +111,7 @@ def _block(builder: ProseBuilder, text: str, pieces: list[tuple[int, int]]) -> N
     at = base
     for a, b in pieces:
         if a > at:
-            chunks.append(regex.sub(r"[^\r\n]", " ", text[at:a]))
+            chunks.append(_NOT_EOL.sub(" ", text[at:a]))
         chunks.append(text[a:b])
         at = b
     masked = "".join(chunks)

@@ -284,7 +284,7 @@ def _pattern_branches(pattern: regex.Pattern[str]) -> Any:
     found = regex_cache.remember(f"branches-v{VERSION}", pattern.pattern, branches)
     if found is None:
         return None
-    return tuple((leads, REQUIRED.add(required)) for leads, required in found)
+    return tuple((leads, *REQUIRED.add(required)) for leads, required in found)
 
 
 @lru_cache(maxsize=4096)
