@@ -528,6 +528,8 @@ class RequiredWords:
         self._clause_ids: dict[Clause, int] = {}
         self._longest = 0
         self._longest_start = 0
+        #: the first MIN_REQUIRED letters of each word in ``words``
+        self._grams: set[str] = set()
         self._in_token: dict[str, tuple[int, ...]] = {}
 
     def add(self, required: Iterable[Requirement]) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -559,6 +561,7 @@ class RequiredWords:
                         self._longest_start = max(self._longest_start, len(word) - 1)
                     else:
                         self.words.add(word)
+                        self._grams.add(word[:MIN_REQUIRED])
                         self._longest = max(self._longest, len(word))
                 self._in_token = {}
             out.append(number)
@@ -568,10 +571,11 @@ class RequiredWords:
         """The numbers of the sets with a word inside ``token`` (a lower-cased ``\\w+`` run)."""
         found = self._in_token.get(token)
         if found is None:
-            words, n, longest = self.words, len(token), self._longest
+            words, grams, n, longest = self.words, self._grams, len(token), self._longest
             inside = {
                 token[i:j]
                 for i in range(n - MIN_REQUIRED + 1)
+                if token[i : i + MIN_REQUIRED] in grams  # most places start no word at all
                 for j in range(i + MIN_REQUIRED, min(n, i + longest) + 1)
                 if token[i:j] in words
             }
