@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, KeysView
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
@@ -310,7 +310,7 @@ def _continued(p: str, j: int, end: int, tail: bool) -> set[tuple[str, bool]] | 
 # -- branches: each alternative's leads, and the words each of its matches must contain -----
 
 #: a required word shorter than this proves little (almost every stretch of prose has one)
-MIN_REQUIRED = 2
+MIN_REQUIRED = 3
 
 #: words a match contains one of (see required_words)
 Words = frozenset[str]
@@ -384,8 +384,18 @@ def required_words(pattern: str) -> tuple[Requirement, ...]:
 MIN_REQUIRED_START = 2
 
 
+#: words nearly every stretch of English prose has: a set holding one proves nothing, and
+#: looking for it would cost more than it saves
+COMMON = frozenset({"the", "and", "of", "to", "in", "for", "is", "on", "that", "with", "as", "at", "by"})
+
+
 def _selective(words: frozenset[str]) -> bool:
-    return all(len(w) > MIN_REQUIRED_START if w[0] == "^" else len(w) >= MIN_REQUIRED for w in words)
+    return all(
+        (len(w) > MIN_REQUIRED_START and w[1:] not in COMMON)
+        if w[0] == "^"
+        else (len(w) >= MIN_REQUIRED and w not in COMMON)
+        for w in words
+    )
 
 
 def _score(words: frozenset[str]) -> int:
@@ -531,6 +541,9 @@ class RequiredWords:
         #: the first MIN_REQUIRED letters of each word in ``words``
         self._grams: set[str] = set()
         self._in_token: dict[str, tuple[int, ...]] = {}
+        #: word -> the tokens in the memo that hold it; the tokens that hold any
+        self._holders: dict[str, list[str]] = {}
+        self._holding: set[str] = set()
 
     def add(self, required: Iterable[Requirement]) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """(the numbers of the sets, the numbers of the clauses) of ``required``, registering
@@ -554,8 +567,10 @@ class RequiredWords:
             number = self.ids.get(words)
             if number is None:
                 number = self.ids[words] = len(self.ids)
+                fresh = [w for w in words if w not in self.sets_of]
                 for word in words:
                     self.sets_of.setdefault(word, []).append(number)
+                for word in fresh:
                     if word[0] == "^":
                         self.starts.add(word[1:])
                         self._longest_start = max(self._longest_start, len(word) - 1)
@@ -563,9 +578,37 @@ class RequiredWords:
                         self.words.add(word)
                         self._grams.add(word[:MIN_REQUIRED])
                         self._longest = max(self._longest, len(word))
-                self._in_token = {}
+                self._remembered_add(number, words, fresh)
             out.append(number)
         return tuple(out)
+
+    def _remembered_add(self, number: int, words: frozenset[str], fresh: list[str]) -> None:
+        """Add set ``number`` to what the memo says of each token holding one of its words
+        (a new set must not empty the memo: rules meet their patterns one document at a time)."""
+        memo, holders = self._in_token, self._holders
+        for word in fresh:  # tokens seen before that hold a word nobody needed until now
+            bare = word[1:]
+            held = [t for t in memo if t.startswith(bare)] if word[0] == "^" else [t for t in memo if word in t]
+            if held:
+                holders[word] = held
+        tokens = {t for word in words for t in holders.get(word, ())}
+        for token in tokens:
+            memo[token] = (*memo[token], number)
+        self._holding |= tokens
+
+    def seen(self) -> KeysView[str]:
+        """The tokens the memo knows (it starts again first if it has grown past LIMIT)."""
+        if len(self._in_token) >= self.LIMIT:
+            self._in_token, self._holders, self._holding = {}, {}, set()
+        return self._in_token.keys()
+
+    def holding(self) -> set[str]:
+        """The tokens the memo knows to hold a required word."""
+        return self._holding
+
+    def memo(self) -> dict[str, tuple[int, ...]]:
+        """token -> the numbers of the sets with a word inside it (see in_token)."""
+        return self._in_token
 
     def in_token(self, token: str) -> tuple[int, ...]:
         """The numbers of the sets with a word inside ``token`` (a lower-cased ``\\w+`` run)."""
@@ -586,9 +629,11 @@ class RequiredWords:
                 if token[:j] in starts
             )
             found = tuple({number for word in inside for number in self.sets_of[word]})
-            if len(self._in_token) >= self.LIMIT:
-                self._in_token = {}
             self._in_token[token] = found
+            if found:
+                self._holding.add(token)
+            for word in inside:
+                self._holders.setdefault(word, []).append(token)
         return found
 
 
@@ -756,10 +801,13 @@ class WordIndex:
         if self._near_key == (len(REQUIRED.ids), window):
             return self._near
         reach = (window + (1 << CHUNK_BITS) - 2) >> CHUNK_BITS  # chunks past a start's own
-        in_token = REQUIRED.in_token
+        tokens = self._tokens()
+        for token in tokens.keys() - REQUIRED.seen():  # new to the memo: read them once
+            REQUIRED.in_token(token)
+        memo = REQUIRED.memo()
         near = [0] * len(REQUIRED.ids)
-        for token, at in self._tokens().items():
-            inside = in_token(token)
+        for token in tokens.keys() & REQUIRED.holding():  # only tokens with a required word
+            at, inside = tokens[token], memo[token]
             if inside:
                 # Every chunk the token touches: a word inside it may lie past the chunk it
                 # starts in (a token shorter than a chunk touches at most two).
