@@ -123,7 +123,6 @@ def _line_span(source: Source, line: int) -> tuple[int, int]:
 
 
 _FOOTNOTE_DEFINITION = regex_cache.compile(r"\[\^[^\]\s]+\]:[ \t]*")
-
 _QUOTE_PREFIX = regex_cache.compile(r"[ \t]*(?:>[ \t]?[ \t]*)*")
 
 
