@@ -149,6 +149,26 @@ examples.flag = ["It is [[the apocalypse]]."]
     assert "rule ACME101 patterns: '\\\\bnever-fires\\\\b' never fires on a flag example" in out
 
 
+def test_rules_check_lints_each_example_as_the_tests_do(tmp_path: Path) -> None:
+    """The five-line recipe's step 4: a mis-marked span or a pass example that flags is a line."""
+    _write(
+        tmp_path,
+        RULE.format(n=101)
+        + """patterns = ['\\bthe\\s+doom\\b']
+examples.flag = ["It is [[doom]].", "It is [[the doom]].", "No d-o-o-m here."]
+examples.pass = ["We predict the doom of nothing."]
+""",
+    )
+    result = run_cli("rules", "--check", "--config", "commlint.toml", cwd=tmp_path)
+    out = result.stdout
+    assert result.returncode == 1, out
+    assert "ACME101: flag example 'It is [[doom]].' should flag ['doom'], flags nothing" not in out
+    assert "ACME101: flag example 'It is doom.' should flag ['doom'], flags nothing" in out
+    assert "It is the doom." not in out  # the right span: no problem
+    assert "ACME101: flag example 'No d-o-o-m here.' is not flagged" in out
+    assert "ACME101: pass example 'We predict the doom of nothing.' is flagged at ['the doom']" in out
+
+
 def test_the_builtin_packs_pass_their_linter() -> None:
     result = run_cli("rules", "--check")
     assert result.returncode == 0, result.stdout

@@ -58,9 +58,10 @@ def run_rules(args: argparse.Namespace) -> int:
 
 
 def _check(linter) -> int:  # type: ignore[no-untyped-def]
-    from commlint.rules.packcheck import check_packs
+    from commlint.rules.packcheck import check_examples, check_packs
 
     problems = check_packs(linter.pack_paths)
+    problems += check_examples(linter.config, [r for r in linter.all_rules if r.pack])
     for line in problems:
         sys.stdout.write(line + "\n")
     packs = sum(1 for _ in {r.pack for r in linter.all_rules if r.pack})

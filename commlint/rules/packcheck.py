@@ -10,7 +10,9 @@ It reports, one line each:
   (use a vocabulary, or ``extends``);
 - a pattern that never fires on an example: each ``patterns`` entry and ``swap`` key must match
   one of its rule's flag examples, each ``exceptions``/``negations``/``requires`` entry one
-  example of a rule that uses it.
+  example of a rule that uses it;
+- an example the rule gets wrong, linted as a draft is (``check_examples``): a flag example must
+  be flagged at exactly the words its ``[[...]]`` marks, a pass example not at all.
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ from typing import Any
 
 import regex
 
+from commlint.config import Config
 from commlint.errors import ConfigError
 from commlint.matching import syntax
 from commlint.rules.examples import plain_example
 from commlint.rules.packs import PATTERN_LISTS, expand_spec, pack_files, read_pack, read_toml, vocab_folders
-from commlint.rules.ruletypes.base import DEFAULT_FLAGS
+from commlint.rules.ruletypes.base import DEFAULT_FLAGS, Rule
 from commlint.rules.vocab import REFERENCE, Vocabularies
 
 #: the longest line a pack or vocabulary file may have
@@ -80,6 +83,35 @@ def check_packs(paths: Iterable[Path]) -> list[str]:
         if not any(compiled.search(t) for t in examples):
             problems.append(f"{first}: {_short(pattern)} never fires on an example of the rules using it")
     return problems
+
+
+def check_examples(config: Config, rules: Iterable[Rule]) -> list[str]:
+    """Each data rule's examples linted alone with it, as the test suite does: a flag example
+    must be flagged at exactly its ``[[...]]`` spans, a pass example not at all."""
+    problems: list[str] = []
+    for rule in rules:
+        spans = getattr(rule, "examples_flag_spans", None)
+        if spans is None:  # a Python rule (the learned layer): its own tests check it
+            continue
+        alone = config.replace(select=[rule.id], extend_select=[], ignore=[])
+        for text, want in zip(rule.examples_flag, spans, strict=True):
+            got = _flagged(text, rule.id, alone)
+            if want and got != sorted(want):
+                should, flags = [text[s:e] for s, e in want], [text[s:e] for s, e in got] or "nothing"
+                problems.append(f"{rule.id}: flag example {text!r} should flag {should}, flags {flags}")
+            elif not got:
+                problems.append(f"{rule.id}: flag example {text!r} is not flagged")
+        for text in rule.examples_pass:
+            got = _flagged(text, rule.id, alone)
+            if got:
+                problems.append(f"{rule.id}: pass example {text!r} is flagged at {[text[s:e] for s, e in got]}")
+    return problems
+
+
+def _flagged(text: str, rule_id: str, config: Config) -> list[tuple[int, int]]:
+    from commlint.api import lint_text
+
+    return sorted({(d.start, d.end) for d in lint_text(text, path="example.txt", config=config) if d.rule == rule_id})
 
 
 def _vocab_files(folder: Path) -> list[Path]:
