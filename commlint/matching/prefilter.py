@@ -550,47 +550,54 @@ class RequiredWords:
         those not seen before."""
         sets: list[int] = []
         clauses: list[int] = []
+        number: int | None
         for need in required:
             if isinstance(need, frozenset):
-                sets += self._add_sets([need])
+                number = self.ids.get(need)
+                sets.append(self._add_set(need) if number is None else number)
                 continue
             number = self._clause_ids.get(need)
             if number is None:
                 number = self._clause_ids[need] = len(self.clauses)
-                self.clauses.append(tuple(self._add_sets(alternative) for alternative in need))
+                ids = self.ids
+                self.clauses.append(
+                    tuple(tuple(ids[w] if w in ids else self._add_set(w) for w in alternative) for alternative in need)
+                )
             clauses.append(number)
         return tuple(sets), tuple(clauses)
 
-    def _add_sets(self, sets: Iterable[frozenset[str]]) -> tuple[int, ...]:
-        out = []
-        for words in sets:
-            number = self.ids.get(words)
-            if number is None:
-                number = self.ids[words] = len(self.ids)
-                fresh = [w for w in words if w not in self.sets_of]
-                for word in words:
-                    self.sets_of.setdefault(word, []).append(number)
-                for word in fresh:
-                    if word[0] == "^":
-                        self.starts.add(word[1:])
-                        self._longest_start = max(self._longest_start, len(word) - 1)
-                    else:
-                        self.words.add(word)
-                        self._grams.add(word[:MIN_REQUIRED])
-                        self._longest = max(self._longest, len(word))
-                self._remembered_add(number, words, fresh)
-            out.append(number)
-        return tuple(out)
+    def _add_set(self, words: frozenset[str]) -> int:
+        number = self.ids[words] = len(self.ids)
+        sets_of = self.sets_of
+        fresh = []
+        for word in words:
+            holders = sets_of.get(word)
+            if holders is None:
+                sets_of[word] = [number]
+                fresh.append(word)
+            else:
+                holders.append(number)
+        for word in fresh:
+            if word[0] == "^":
+                self.starts.add(word[1:])
+                self._longest_start = max(self._longest_start, len(word) - 1)
+            else:
+                self.words.add(word)
+                self._grams.add(word[:MIN_REQUIRED])
+                self._longest = max(self._longest, len(word))
+        self._remembered_add(number, words, fresh)
+        return number
 
     def _remembered_add(self, number: int, words: frozenset[str], fresh: list[str]) -> None:
-        """Add set ``number`` to what the memo says of each token holding one of its words
-        (a new set must not empty the memo: rules meet their patterns one document at a time)."""
+        """Add set ``number`` to what the memo says of each token holding one of its words.
+
+        A set with a word never needed before empties the memo (which tokens hold it is not
+        known); the engine registers every rule's sets when it builds a linter, so that
+        happens before the first document, not during it."""
+        if fresh:
+            self._in_token, self._holders, self._holding = {}, {}, set()
+            return
         memo, holders = self._in_token, self._holders
-        for word in fresh:  # tokens seen before that hold a word nobody needed until now
-            bare = word[1:]
-            held = [t for t in memo if t.startswith(bare)] if word[0] == "^" else [t for t in memo if word in t]
-            if held:
-                holders[word] = held
         tokens = {t for word in words for t in holders.get(word, ())}
         for token in tokens:
             memo[token] = (*memo[token], number)

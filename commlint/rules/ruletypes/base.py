@@ -273,6 +273,17 @@ def _pattern_leads(pattern: regex.Pattern[str]) -> tuple[frozenset[tuple[str, bo
     return _leads(pattern.pattern)
 
 
+def prepare_patterns(rule: Rule) -> None:
+    """Read the branches of every compiled pattern ``rule`` holds (directly, or in a list,
+    tuple or dict), so the word index knows all their required words before the first
+    document: one learned during a lint makes it forget what it knew of each token."""
+    for value in list(getattr(rule, "__dict__", {}).values()):
+        items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
+        for item in items:
+            if isinstance(item, regex.Pattern):
+                _pattern_branches(item)
+
+
 @lru_cache(maxsize=4096)
 def _pattern_branches(pattern: regex.Pattern[str]) -> Any:
     """``pattern``'s branches (commlint.matching.prefilter.branches) as a plan for the word index,
