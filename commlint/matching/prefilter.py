@@ -322,7 +322,16 @@ Requirement = Words | Clause
 Branch = tuple[tuple[frozenset[Lead], bool], tuple[Requirement, ...]]
 #: branches as the word index reads them: (leads, numbers of its sets, numbers of its
 #: clauses), numbered by REQUIRED
-Plan = tuple[tuple[tuple[frozenset[Lead], bool], tuple[int, ...], tuple[int, ...]], ...]
+BranchPlan = tuple[tuple[frozenset[Lead], bool], tuple[int, ...], tuple[int, ...]]
+#: (gate, branches): with a gate, one set of each branch; none of them anywhere, no branch can match
+Plan = tuple[tuple[int, ...], tuple[BranchPlan, ...]]
+
+
+def plan(found: Iterable[Branch]) -> Plan:
+    """Branches as the word index reads them, their required sets registered in REQUIRED."""
+    branches = tuple((leads, *REQUIRED.add(required)) for leads, required in found)
+    gate = tuple(sets[0] for _, sets, _ in branches if sets)
+    return (gate if len(gate) == len(branches) else ()), branches
 
 
 def branches(pattern: str) -> tuple[Branch, ...] | None:
@@ -763,8 +772,13 @@ class WordIndex:
         if done is not None:
             return done
         near = self._near_masks(window)
+        gate, branches = plan
+        if gate and not any(map(near.__getitem__, gate)):
+            done = self._viable[key] = []
+            self._plans.append(plan)
+            return done
         hits: set[int] = set()
-        for found, sets, clauses in plan:
+        for found, sets, clauses in branches:
             chunks = -1  # every chunk
             for number in sets:
                 chunks &= near[number]

@@ -290,12 +290,10 @@ def _pattern_branches(pattern: regex.Pattern[str]) -> Any:
     their required words registered there; None to fall back on the pattern's leads."""
     if pattern.flags & _FLAGS_WITHOUT_PREFILTER:
         return None
-    from commlint.matching.prefilter import REQUIRED, VERSION, branches
+    from commlint.matching.prefilter import VERSION, branches, plan
 
     found = regex_cache.remember(f"branches-v{VERSION}", pattern.pattern, branches)
-    if found is None:
-        return None
-    return tuple((leads, *REQUIRED.add(required)) for leads, required in found)
+    return None if found is None else plan(found)
 
 
 @lru_cache(maxsize=4096)
