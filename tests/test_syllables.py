@@ -45,3 +45,19 @@ def test_a_word_outside_the_dictionary_is_hyphenated_once():
     syllables._SYLLABLES.pop("xyzzyplonk", None)
     first = syllables.word_syllables("xyzzyplonk")
     assert syllables._SYLLABLES["xyzzyplonk"] == first == textstat.syllable_count("xyzzyplonk")
+
+
+def test_the_lazy_dictionary_finds_every_pronunciation_a_full_read_finds():
+    data = syllables.cmudict_path().read_bytes()
+    full: dict[str, list[list[str]]] = {}
+    for line in data.splitlines():
+        if line:
+            head = syllables._key(line).decode("utf-8")
+            full.setdefault(head, []).append(line.split(b"#", 1)[0].decode("utf-8").split()[1:])
+    lazy = syllables.LazyCmudict(data)
+    heads = sorted(full)
+    sample = heads[::40] + heads[:5] + heads[-5:] + ["sepulveda", "sepultura", "read", "fire", "hour"]
+    for word in sample:
+        assert lazy._lookup(word) == full[word], word
+    for word in ["xyzzyplonk", "", "zzzzzzzz", "don't", "a(", "(2)"]:
+        assert lazy._lookup(word) == full.get(word, []), word

@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-#: how many lines either side of the binary-search landing point to scan; the shipped file
-#: has a couple of locally misordered entries (e.g. "sepulveda"/"sepultura")
-_SLACK = 4
+#: the sorted file is sampled at the first line after every this many bytes; a word is looked
+#: for in the stretch its sample points to and the stretches either side (the shipped file has
+#: a few locally misordered entries, e.g. "sepulveda"/"sepultura")
+_STRETCH = 4096
 
 
 class LazyCmudict(Mapping[str, list[list[str]]]):
@@ -34,6 +36,8 @@ class LazyCmudict(Mapping[str, list[list[str]]]):
     def __init__(self, data: bytes) -> None:
         self._data = data
         self._cache: dict[str, list[list[str]]] = {}
+        self._starts: list[int] = []
+        self._heads: list[bytes] = []
 
     def __getitem__(self, word: str) -> list[list[str]]:
         found = self._cache.get(word)
@@ -51,38 +55,43 @@ class LazyCmudict(Mapping[str, list[list[str]]]):
     def __len__(self) -> int:
         return self._data.count(b"\n")
 
-    def _line_end(self, start: int) -> int:
-        end = self._data.find(b"\n", start)
-        return len(self._data) if end < 0 else end
+    def _sample(self) -> None:
+        """The first line at or after every _STRETCH bytes: its offset and headword."""
+        data = self._data
+        starts, heads = [0], [_key(data[: data.find(b"\n")])]
+        for at in range(_STRETCH, len(data), _STRETCH):
+            start = data.find(b"\n", at) + 1
+            if not 0 < start < len(data):
+                break
+            end = data.find(b"\n", start)
+            starts.append(start)
+            heads.append(_key(data[start : end if end >= 0 else len(data)]))
+        self._starts, self._heads = starts, heads
 
     def _lookup(self, word: str) -> list[list[str]]:
+        """Every pronunciation of ``word``, in file order (found by C-level searches in the
+        few kilobytes where the word sorts, not by a Python step per line)."""
+        if not self._starts:
+            self._sample()
         target = word.encode("utf-8")
-        data = self._data
-        lo, hi = 0, len(data)  # both always line starts
-        while lo < hi:
-            mid = (lo + hi) // 2
-            start = data.rfind(b"\n", lo, mid) + 1 or lo
-            if _key(data[start : self._line_end(start)]) < target:
-                lo = self._line_end(start) + 1
-            else:
-                hi = start
-        # Step back a few lines, then read forward past the word, collecting its entries.
-        start = min(lo, len(data))
-        for _ in range(_SLACK):
-            if start == 0:
-                break
-            start = data.rfind(b"\n", 0, start - 1) + 1
+        data, starts = self._data, self._starts
+        i = bisect_right(self._heads, target) - 1
+        lo = starts[max(0, i - 1)]
+        hi = starts[i + 2] if i + 2 < len(starts) else len(data)
+        found = set()
+        for needle in (b"\n" + target + b" ", b"\n" + target + b"("):
+            at = data.find(needle, max(0, lo - 1), hi)
+            while at != -1:
+                found.add(at + 1)
+                at = data.find(needle, at + 1, hi)
+        if lo == 0 and data.startswith((target + b" ", target + b"(")):
+            found.add(0)
         out: list[list[str]] = []
-        past = 0
-        while start < len(data) and past <= 2 * _SLACK:
-            end = self._line_end(start)
-            line = data[start:end]
-            key = _key(line)
-            if key == target:
+        for start in sorted(found):
+            end = data.find(b"\n", start)
+            line = data[start : end if end >= 0 else len(data)]
+            if _key(line) == target:
                 out.append(line.split(b"#", 1)[0].decode("utf-8").split()[1:])
-            elif key > target:
-                past += 1
-            start = end + 1
         return out
 
 
