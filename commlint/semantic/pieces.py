@@ -84,9 +84,6 @@ class PieceVocab:
             out.extend(ids)
         return out
 
-    def clear_cache(self) -> None:
-        self._cache.clear()
-
     def segment(self, token: str) -> tuple[int, ...]:
         """Piece ids of one token, uncached; a token is cut at MAX_TOKEN characters."""
         word = MARK + token[:MAX_TOKEN]
