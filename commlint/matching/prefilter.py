@@ -20,8 +20,9 @@ letter, a combining mark, a word character or has case (ſ, K, İ, é, a combini
 from __future__ import annotations
 
 import hashlib
+import threading
 import unicodedata
-from collections.abc import Iterable, KeysView
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
@@ -549,108 +550,125 @@ class RequiredWords:
         self._longest_start = 0
         #: the first MIN_REQUIRED letters of each word in ``words``
         self._grams: set[str] = set()
-        self._in_token: dict[str, tuple[int, ...]] = {}
-        #: word -> the tokens in the memo that hold it; the tokens that hold any
-        self._holders: dict[str, list[str]] = {}
-        self._holding: set[str] = set()
+        self._memo = _Memo()
+        #: registration and the reading of a text's masks, one thread at a time (the language
+        #: server lints in threads)
+        self._lock = threading.Lock()
 
     def add(self, required: Iterable[Requirement]) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """(the numbers of the sets, the numbers of the clauses) of ``required``, registering
         those not seen before."""
-        sets: list[int] = []
-        clauses: list[int] = []
-        number: int | None
-        for need in required:
-            if isinstance(need, frozenset):
-                number = self.ids.get(need)
-                sets.append(self._add_set(need) if number is None else number)
-                continue
-            number = self._clause_ids.get(need)
-            if number is None:
-                number = self._clause_ids[need] = len(self.clauses)
-                ids = self.ids
-                self.clauses.append(
-                    tuple(tuple(ids[w] if w in ids else self._add_set(w) for w in alternative) for alternative in need)
-                )
-            clauses.append(number)
-        return tuple(sets), tuple(clauses)
+        with self._lock:
+            sets: list[int] = []
+            clauses: list[int] = []
+            number: int | None
+            for need in required:
+                if isinstance(need, frozenset):
+                    number = self.ids.get(need)
+                    sets.append(self._add_set(need) if number is None else number)
+                    continue
+                number = self._clause_ids.get(need)
+                if number is None:
+                    ids = self.ids
+                    clause = tuple(
+                        tuple(ids[w] if w in ids else self._add_set(w) for w in alternative) for alternative in need
+                    )
+                    number = len(self.clauses)
+                    self.clauses.append(clause)
+                    self._clause_ids[need] = number  # published last: see _add_set
+                clauses.append(number)
+            return tuple(sets), tuple(clauses)
 
     def _add_set(self, words: frozenset[str]) -> int:
-        number = self.ids[words] = len(self.ids)
+        """Register a set. Its number is published last and a new set empties the memo first,
+        so a lint stopped half-way through (the language server cancels jobs with an exception
+        raised in their thread) leaves nothing that hides a word: at worst a set gets a few
+        extra words' places, which only adds starts to try."""
+        number = len(self.ids)
         sets_of = self.sets_of
-        fresh = []
         for word in words:
             holders = sets_of.get(word)
             if holders is None:
                 sets_of[word] = [number]
-                fresh.append(word)
-            else:
+                if word[0] == "^":
+                    self.starts.add(word[1:])
+                    self._longest_start = max(self._longest_start, len(word) - 1)
+                else:
+                    self.words.add(word)
+                    self._grams.add(word[:MIN_REQUIRED])
+                    self._longest = max(self._longest, len(word))
+            elif holders[-1] != number:
                 holders.append(number)
-        for word in fresh:
-            if word[0] == "^":
-                self.starts.add(word[1:])
-                self._longest_start = max(self._longest_start, len(word) - 1)
-            else:
-                self.words.add(word)
-                self._grams.add(word[:MIN_REQUIRED])
-                self._longest = max(self._longest, len(word))
-        self._remembered_add(number, words, fresh)
+        # What the memo says of each token does not know this set: start it again (the engine
+        # registers every rule's sets when it builds a linter, before any document).
+        self._memo = _Memo()
+        self.ids[words] = number
         return number
 
-    def _remembered_add(self, number: int, words: frozenset[str], fresh: list[str]) -> None:
-        """Add set ``number`` to what the memo says of each token holding one of its words.
+    def near_masks(self, tokens: dict[str, list[int]], reach: int) -> list[int]:
+        """For each registered set (by number): the chunks (bit i: chunk i of 2**CHUNK_BITS
+        characters) from which ``reach`` more chunks hold one of its words, given a text's
+        ``tokens`` (token -> offsets)."""
+        with self._lock:
+            memo = self._memo
+            if len(memo.sets) >= self.LIMIT:
+                memo = self._memo = _Memo()
+            for token in tokens.keys() - memo.sets.keys():  # new to the memo: read them once
+                self._read(memo, token)
+            near = [0] * len(self.ids)
+            for token in tokens.keys() & memo.holding:  # only tokens with a required word
+                inside = memo.sets.get(token)
+                if inside is None:  # a lint stopped while it read this token
+                    inside = self._read(memo, token)
+                at, last = tokens[token], len(token) - 1
+                # Every chunk the token touches: a word inside it may lie past the chunk it
+                # starts in (a token shorter than a chunk touches at most two).
+                chunks = 0
+                if last < 1 << CHUNK_BITS:
+                    for p in at:
+                        chunks |= 1 << (p >> CHUNK_BITS) | 1 << ((p + last) >> CHUNK_BITS)
+                else:
+                    for p in at:
+                        first = p >> CHUNK_BITS
+                        chunks |= ((1 << (((p + last) >> CHUNK_BITS) - first + 1)) - 1) << first
+                spread = chunks
+                for back in range(1, reach + 1):
+                    spread |= chunks >> back
+                for number in inside:
+                    if number < len(near):
+                        near[number] |= spread
+            return near
 
-        A set with a word never needed before empties the memo (which tokens hold it is not
-        known); the engine registers every rule's sets when it builds a linter, so that
-        happens before the first document, not during it."""
-        if fresh:
-            self._in_token, self._holders, self._holding = {}, {}, set()
-            return
-        memo, holders = self._in_token, self._holders
-        tokens = {t for word in words for t in holders.get(word, ())}
-        for token in tokens:
-            memo[token] = (*memo[token], number)
-        self._holding |= tokens
-
-    def seen(self) -> KeysView[str]:
-        """The tokens the memo knows (it starts again first if it has grown past LIMIT)."""
-        if len(self._in_token) >= self.LIMIT:
-            self._in_token, self._holders, self._holding = {}, {}, set()
-        return self._in_token.keys()
-
-    def holding(self) -> set[str]:
-        """The tokens the memo knows to hold a required word."""
-        return self._holding
-
-    def memo(self) -> dict[str, tuple[int, ...]]:
-        """token -> the numbers of the sets with a word inside it (see in_token)."""
-        return self._in_token
-
-    def in_token(self, token: str) -> tuple[int, ...]:
-        """The numbers of the sets with a word inside ``token`` (a lower-cased ``\\w+`` run)."""
-        found = self._in_token.get(token)
-        if found is None:
-            words, grams, n, longest = self.words, self._grams, len(token), self._longest
-            inside = {
-                token[i:j]
-                for i in range(n - MIN_REQUIRED + 1)
-                if token[i : i + MIN_REQUIRED] in grams  # most places start no word at all
-                for j in range(i + MIN_REQUIRED, min(n, i + longest) + 1)
-                if token[i:j] in words
-            }
-            starts = self.starts
-            inside.update(
-                "^" + token[:j]
-                for j in range(MIN_REQUIRED_START, min(n, self._longest_start) + 1)
-                if token[:j] in starts
-            )
-            found = tuple({number for word in inside for number in self.sets_of[word]})
-            self._in_token[token] = found
-            if found:
-                self._holding.add(token)
-            for word in inside:
-                self._holders.setdefault(word, []).append(token)
+    def _read(self, memo: _Memo, token: str) -> tuple[int, ...]:
+        """The numbers of the sets with a word inside ``token`` (a lower-cased ``\\w+`` run),
+        remembered in ``memo``."""
+        words, grams, n, longest = self.words, self._grams, len(token), self._longest
+        inside = {
+            token[i:j]
+            for i in range(n - MIN_REQUIRED + 1)
+            if token[i : i + MIN_REQUIRED] in grams  # most places start no word at all
+            for j in range(i + MIN_REQUIRED, min(n, i + longest) + 1)
+            if token[i:j] in words
+        }
+        starts = self.starts
+        inside.update(
+            "^" + token[:j] for j in range(MIN_REQUIRED_START, min(n, self._longest_start) + 1) if token[:j] in starts
+        )
+        found = tuple({number for word in inside for number in self.sets_of[word]})
+        if found:
+            memo.holding.add(token)  # before the entry: a stop in between is read again
+        memo.sets[token] = found
         return found
+
+
+class _Memo:
+    """What the tokens seen so far hold: token -> set numbers, and the tokens holding any."""
+
+    __slots__ = ("holding", "sets")
+
+    def __init__(self) -> None:
+        self.sets: dict[str, tuple[int, ...]] = {}
+        self.holding: set[str] = set()
 
 
 #: the required words of every branch commlint has analysed in this process
@@ -822,30 +840,8 @@ class WordIndex:
         if self._near_key == (len(REQUIRED.ids), window):
             return self._near
         reach = (window + (1 << CHUNK_BITS) - 2) >> CHUNK_BITS  # chunks past a start's own
-        tokens = self._tokens()
-        for token in tokens.keys() - REQUIRED.seen():  # new to the memo: read them once
-            REQUIRED.in_token(token)
-        memo = REQUIRED.memo()
-        near = [0] * len(REQUIRED.ids)
-        for token in tokens.keys() & REQUIRED.holding():  # only tokens with a required word
-            at, inside = tokens[token], memo[token]
-            if inside:
-                # Every chunk the token touches: a word inside it may lie past the chunk it
-                # starts in (a token shorter than a chunk touches at most two).
-                chunks, last = 0, len(token) - 1
-                if last < 1 << CHUNK_BITS:
-                    for p in at:
-                        chunks |= 1 << (p >> CHUNK_BITS) | 1 << ((p + last) >> CHUNK_BITS)
-                else:
-                    for p in at:
-                        first = p >> CHUNK_BITS
-                        chunks |= ((1 << (((p + last) >> CHUNK_BITS) - first + 1)) - 1) << first
-                spread = chunks
-                for back in range(1, reach + 1):
-                    spread |= chunks >> back
-                for number in inside:
-                    near[number] |= spread
-        self._near, self._near_key = near, (len(REQUIRED.ids), window)
+        near = REQUIRED.near_masks(self._tokens(), reach)
+        self._near, self._near_key = near, (len(near), window)
         self._clause_near = {}
         return near
 
