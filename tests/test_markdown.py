@@ -7,6 +7,7 @@ folder and selected through config), so the built-in rule content can change fre
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import bad_actors, pack_fixture, pack_toml, spans_for, totally_secure
@@ -265,3 +266,169 @@ def test_nested_containers_in_any_order(cfg):
         ("MDT002", 4, 7, 4, 17),
         ("MDT001", 6, 10, 6, 24),
     ]
+
+
+# -- the plain-document fast path gives markdown-it's blocks --------------------------------
+
+#: token types parse_markdown reads, and those whose line map it reads
+_READ = {
+    "blockquote_open",
+    "blockquote_close",
+    "list_item_open",
+    "list_item_close",
+    "fence",
+    "code_block",
+    "html_block",
+    "table_open",
+    "table_close",
+    "tr_open",
+    "heading_open",
+    "heading_close",
+    "inline",
+}
+_MAP_READ = {"fence", "code_block", "html_block", "tr_open", "heading_open", "inline"}
+
+#: documents the fast path must read (and agree on) or hand to markdown-it
+_TRICKY = [
+    "**Bold** opens a paragraph.\nA -based word, #hashtag, 2026 figures\n+1 and _emphasis_ and = signs.\n",
+    "# Title\nText right under it.\n## Another\n\nMore text\n[a link](x) on a continuation line.\n",
+    "- one item\n- two items\n\n- a loose third\n\nAfter the list.\n\n* star list\n* more stars\n\n+ plus list\n",
+    "Windows\r\nline ends\r\n\r\nand old Mac\rones\r\r# heading\r",
+    "blank lines with spaces\n   \n\t\nand tabs\n  indented continuation\n",
+    "no final newline",
+    "",
+    "\n\n\n",
+    "#\n\n# \n\n####### seven\n\n#5 not a heading\n",
+    "`code` at the start, ``double``, ~strike~\n~~struck~~\n",
+    "***\n",
+    "Text\n***\n",
+    "Text\n---\n",
+    "Text\n===\n",
+    "Text\n= not setext\n",
+    "a | b\n-|-\n",
+    "a | b\n:-|-\n",
+    "a | b\n--|--\n",
+    "Text\n- item\n",
+    "Text\n1. item\n",
+    "Text\n2) item\n",
+    "- item\nlazy\n",
+    "- item\n  continued\n",
+    "- - nested\n",
+    "- # heading item\n",
+    "- [link]: /url\n",
+    "-  two spaces\n",
+    "-\ttab\n",
+    "-\n",
+    "[ref]: /url\n\ntext [ref]\n",
+    "Text\n[not]: a definition here\n",
+    "    indented code\n",
+    "Text\n    indented continuation\n",
+    "  two-space paragraph\n",
+    "> quote\n",
+    "Text\n> quote\n",
+    "<div>html</div>\n",
+    "Text\n<div>\n",
+    "```\nfence\n```\n",
+    "Text\n~~~\nfence\n~~~\n",
+    "Text\n   # indented heading\n",
+    "Text\n    # not a heading\n",
+    "_ _ _\n",
+    "Text\n* * *\n",
+    "Text\n-- double dash\n",
+    "Text\n*emphasis* line\n",
+    "\u00a0nbsp\n\u00a0\n",
+    "vertical\x0btab\n\nform\x0cfeed\u2028line separator\n",
+]
+
+
+def _markdown_text(text: str) -> str:
+    from commlint.prose.formats.markdown import markdown_text
+    from commlint.source.decode import decode
+
+    return markdown_text(decode(text.encode("utf-8"), "draft.md"))[1]
+
+
+def _markdown_it_blocks(text: str) -> list[tuple[str, Any]]:
+    from commlint.prose.formats.markdown import _parser
+
+    tokens = [t for t in _parser().parse(text) if t.type in _READ]
+    return [
+        (
+            t.type,
+            t.map
+            if t.type in _MAP_READ
+            or t.type == "list_item_open"
+            and i + 1 < len(tokens)
+            and tokens[i + 1].type == "list_item_close"
+            else None,
+        )
+        for i, t in enumerate(tokens)
+    ]
+
+
+def _fast_blocks(text: str) -> list[tuple[str, Any]] | None:
+    from commlint.prose.formats.markdown import _plain_blocks
+
+    blocks = _plain_blocks(text)
+    if blocks is None:
+        return None
+    return [(b.type, b.map if b.type in _MAP_READ else None) for b in blocks]
+
+
+def _markdown_inputs() -> list[tuple[str, str]]:
+    import ast
+    import sys
+
+    here = Path(__file__).resolve().parent
+    sys.path.insert(0, str(here.parent / "bench"))
+    try:
+        from prose import press_release
+    finally:
+        sys.path.remove(str(here.parent / "bench"))
+    found = [(f"tricky{i}", t) for i, t in enumerate(_TRICKY)]
+    found += [(f"press_release{seed}", press_release(1000, seed=seed)) for seed in range(40)]
+    # every string written in the tests (most are small Markdown documents)
+    for path in sorted(here.glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and "\n" in node.value:
+                found.append((f"{path.name}:{node.lineno}", node.value))
+    roots = [here, here.parent / "docs", here.parent / "rules", here.parent.parent / "shared"]
+    for root in roots:
+        for path in sorted(root.rglob("*.md")) if root.is_dir() else []:
+            found.append((str(path), path.read_text(encoding="utf-8", errors="replace")))
+    return found
+
+
+def test_plain_documents_get_markdown_its_blocks():
+    """The fast path (_plain_blocks) gives markdown-it's tokens wherever it reads a document."""
+    read = 0
+    for name, text in _markdown_inputs():
+        for variant in (text, _markdown_text(text), _markdown_text(text.replace("\n", "\r\n"))):
+            fast = _fast_blocks(variant)
+            if fast is not None:
+                read += 1
+                assert fast == _markdown_it_blocks(variant), name
+    assert read > 100  # generated drafts and plain test documents take it
+
+
+def test_plain_fast_path_gives_the_same_prose_view(monkeypatch):
+    """Through the Python API: a plain draft's prose view and findings, with and without it."""
+    import sys
+
+    from commlint.prose.formats import markdown
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    try:
+        from prose import press_release
+    finally:
+        sys.path.pop(0)
+    for seed in range(3):
+        text = press_release(600, seed=seed)
+        assert markdown._plain_blocks(_markdown_text(text)) is not None
+        fast = lint_result(text, path="draft.md")
+        with monkeypatch.context() as m:
+            m.setattr(markdown, "_plain_blocks", lambda _text: None)
+            slow = lint_result(text, path="draft.md")
+        assert fast.document.prose == slow.document.prose
+        assert fast.document.meta == slow.document.meta
+        assert [d.to_dict() for d in fast.diagnostics] == [d.to_dict() for d in slow.diagnostics]

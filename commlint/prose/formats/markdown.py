@@ -9,7 +9,7 @@ the ``alt``/``title`` of inline tags are prose too, each a block of its own.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
@@ -64,16 +64,23 @@ def front_matter_lines(source: Source) -> int:
     return 0
 
 
+def markdown_text(source: Source) -> tuple[int, str]:
+    """(front matter lines, the text markdown-it reads): front matter becomes blank lines, so
+    markdown-it's line numbers stay the source's own (it breaks lines at "\r\n", "\r" and
+    "\n", as Source does)."""
+    skip = front_matter_lines(source)
+    if not skip:
+        return 0, source.text
+    starts = source.line_starts
+    return skip, "\n" * skip + (source.text[starts[skip] :] if skip < len(starts) else "")
+
+
 def parse_markdown(source: Source) -> Document:
     builder = ProseBuilder()
-    skip = front_matter_lines(source)
-    # Front matter becomes blank lines, so markdown-it's line numbers stay the source's own
-    # (it breaks lines at "\r\n", "\r" and "\n", as Source does).
-    starts = source.line_starts
-    md_text = source.text
-    if skip:
-        md_text = "\n" * skip + (source.text[starts[skip] :] if skip < len(starts) else "")
-    tokens = _parser().parse(md_text)
+    skip, md_text = markdown_text(source)
+    tokens: Any = _plain_blocks(md_text)
+    if tokens is None:
+        tokens = _parser().parse(md_text)
     if skip:
         builder.code(0, source.line_starts[skip] if skip < len(source.line_starts) else len(source.text))
     in_table = 0
@@ -108,6 +115,103 @@ def parse_markdown(source: Source) -> Document:
             first, last = token.map
             _block(builder, source, first + 1, last, heading)
     return builder.build(source, "markdown")
+
+
+class _Block(NamedTuple):
+    """What parse_markdown reads of a markdown-it token: its type and line map."""
+
+    type: str
+    map: list[int] | None
+
+
+#: markdown-it's line breaks (it normalises "\r\n" and "\r" to "\n" before splitting)
+_LINE_BREAK = regex_cache.compile(r"\r\n?|\n")
+_ATX = regex_cache.compile(r"#{1,6}(?:[ \t]|$)")
+_ORDERED_MARKER = regex_cache.compile(r"\d{1,9}[.)]")
+
+
+def _plain_blocks(md_text: str) -> list[_Block] | None:
+    """markdown-it's tokens, as parse_markdown reads them, for a document of plain paragraphs,
+    ATX headings and one-line bullet items only; None for anything else (markdown-it parses it).
+
+    Most drafts are just that, and markdown-it tries a dozen block rules on every line. Here a
+    line is read once: a region (lines between blank lines) starts at column 0 and is either
+    all bullet items ("- text", one space, no continuation lines) or paragraph and heading
+    lines, none of which could start another block (_opens_block). Anything that could
+    (a fence, a quote, HTML, a table, a setext underline, indentation, a tab, a numbered item,
+    a link reference definition...) sends the whole document to markdown-it.
+    tests/test_markdown.py checks the tokens equal markdown-it's on every shared corpus file,
+    every test document and generated drafts.
+    """
+    out: list[_Block] = []
+    para = -1  # first line of the paragraph being read, -1 when none
+    region = ""  # "" between regions, "p" for paragraphs and headings, "-" (the marker) for a list
+    lines = _LINE_BREAK.split(md_text)
+    for n, line in enumerate(lines):
+        if not line.strip(" \t"):  # a blank line ends the paragraph and the region
+            if para >= 0:
+                out.append(_Block("inline", [para, n]))
+                para = -1
+            region = ""
+            continue
+        first = line[0]
+        if not region:
+            if first == " ":
+                return None  # indented: code, or part of a list item above
+            if first in "-+*" and line[1:2] == " ":
+                region = first
+            else:
+                region = "p"
+        if region != "p":  # a bullet item: the marker, one space, a paragraph's first line
+            if first != region or line[1:2] != " " or line[2:3] in ("", " ", "\t"):
+                return None
+            if _opens_block(line[2:], True) or _ATX.match(line, 2):
+                return None
+            out += [_Block("list_item_open", [n, n + 1]), _Block("inline", [n, n + 1]), _Block("list_item_close", None)]
+            continue
+        if first == "#" and _ATX.match(line):
+            if para >= 0:
+                out.append(_Block("inline", [para, n]))
+                para = -1
+            out += [_Block("heading_open", [n, n + 1]), _Block("inline", [n, n + 1]), _Block("heading_close", None)]
+            continue
+        if para < 0:
+            if first == " " or _opens_block(line, True):
+                return None
+            para = n
+            continue
+        text = line.lstrip(" ")
+        if _opens_block(text, False) or text[0] == "#" and _ATX.match(text):
+            return None
+    if para >= 0:
+        out.append(_Block("inline", [para, len(lines)]))
+    return out
+
+
+def _opens_block(text: str, first: bool) -> bool:
+    """Whether a line (from its first non-space character) might start a block other than a
+    paragraph, or, when ``first``, end up other than a paragraph's first line; conservative.
+    ATX headings are the caller's."""
+    c = text[0]
+    if c in "><|:\t":  # quote, HTML, table delimiter row, tab indentation
+        return True
+    if c == "[":  # a link reference definition, only where a paragraph starts
+        return first
+    if c in "-+*":
+        if len(text) == 1 or text[1] in " \t":  # a list item
+            return True
+        if c == "-":  # a thematic break, setext underline or table delimiter row
+            return not text.strip("-:| \t")
+        return c == "*" and not text.strip("* \t")
+    if c == "_":
+        return not text.strip("_ \t")
+    if c == "=":
+        return not text.strip("= \t")
+    if c in "`~":  # a fence
+        return text.startswith(c * 3)
+    if "0" <= c <= "9":
+        return _ORDERED_MARKER.match(text) is not None
+    return False
 
 
 def _lines_range(source: Source, first: int, last: int) -> tuple[int, int]:
