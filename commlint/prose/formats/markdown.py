@@ -78,9 +78,7 @@ def markdown_text(source: Source) -> tuple[int, str]:
 def parse_markdown(source: Source) -> Document:
     builder = ProseBuilder()
     skip, md_text = markdown_text(source)
-    tokens: Any = _plain_blocks(md_text)
-    if tokens is None:
-        tokens = _parser().parse(md_text)
+    tokens = _blocks(md_text)
     if skip:
         builder.code(0, source.line_starts[skip] if skip < len(source.line_starts) else len(source.text))
     in_table = 0
@@ -130,61 +128,149 @@ _ATX = regex_cache.compile(r"#{1,6}(?:[ \t]|$)")
 _ORDERED_MARKER = regex_cache.compile(r"\d{1,9}[.)]")
 
 
-def _plain_blocks(md_text: str) -> list[_Block] | None:
-    """markdown-it's tokens, as parse_markdown reads them, for a document of plain paragraphs,
-    ATX headings and one-line bullet items only; None for anything else (markdown-it parses it).
+def _blocks(md_text: str) -> list[_Block]:
+    """markdown-it's block tokens (type and line map: what parse_markdown reads) for
+    ``md_text``, with plain regions read here and only the rest handed to markdown-it.
 
-    Most drafts are just that, and markdown-it tries a dozen block rules on every line. Here a
-    line is read once: a region (lines between blank lines) starts at column 0 and is either
-    all bullet items ("- text", one space, no continuation lines) or paragraph and heading
-    lines, none of which could start another block (_opens_block). Anything that could
-    (a fence, a quote, HTML, a table, a setext underline, indentation, a tab, a numbered item,
-    a link reference definition...) sends the whole document to markdown-it.
-    tests/test_markdown.py checks the tokens equal markdown-it's on every shared corpus file,
-    every test document and generated drafts.
+    markdown-it tries a dozen block rules on every line, and most of a draft is plain
+    paragraphs. A region (lines between blank lines) that starts at column 0 after a region
+    that left nothing open (no fence, no HTML block that runs past blank lines) is parsed
+    independently of what came before; if it is plain (_plain_region), its tokens come from
+    one look at each line. The other regions are gathered into runs and parsed by markdown-it,
+    their line maps shifted. tests/test_markdown.py checks the tokens equal markdown-it's on
+    the whole document for every shared corpus file, test string and doc, and generated drafts.
     """
-    out: list[_Block] = []
-    para = -1  # first line of the paragraph being read, -1 when none
-    region = ""  # "" between regions, "p" for paragraphs and headings, "-" (the marker) for a list
     lines = _LINE_BREAK.split(md_text)
-    for n, line in enumerate(lines):
-        if not line.strip(" \t"):  # a blank line ends the paragraph and the region
-            if para >= 0:
-                out.append(_Block("inline", [para, n]))
-                para = -1
-            region = ""
+    regions: list[tuple[int, int]] = []
+    n, count = 0, len(lines)
+    while n < count:
+        if lines[n].strip(" \t"):
+            start = n
+            while n < count and lines[n].strip(" \t"):
+                n += 1
+            regions.append((start, n))
+        n += 1
+    # cut[i]: region i is parsed the same whatever came before it (it starts at column 0 and
+    # nothing is open before it), and so is everything before it whatever follows
+    cut = [True] * (len(regions) + 1)
+    state: Any = None  # what is open: None, a fence (marker, length), an HTML end, _BLANK, _STICKY
+    for i, (start, end) in enumerate(regions):
+        cut[i] = state is None and lines[start][0] not in " \t"
+        state = _open_after(lines, start, end, state)
+        if state is _STICKY:  # unsure what is open: markdown-it reads the rest
+            cut[i + 1 :] = [False] * (len(regions) - i)
+            cut[-1] = True
+            break
+    out: list[_Block] = []
+    run = -1  # first line of the regions waiting for markdown-it, -1 when none
+    for i, (start, end) in enumerate(regions):
+        plain = _plain_region(lines, start, end) if cut[i] and cut[i + 1] else None
+        if plain is None:
+            if run < 0:
+                run = start
             continue
-        first = line[0]
-        if not region:
-            if first == " ":
-                return None  # indented: code, or part of a list item above
-            if first in "-+*" and line[1:2] == " ":
-                region = first
-            else:
-                region = "p"
-        if region != "p":  # a bullet item: the marker, one space, a paragraph's first line
-            if first != region or line[1:2] != " " or line[2:3] in ("", " ", "\t"):
+        if run >= 0:
+            out += _markdown_it_blocks(lines, run, start)
+            run = -1
+        out += plain
+    if run >= 0:
+        out += _markdown_it_blocks(lines, run, count)
+    return out
+
+
+#: _open_after's states besides None, a fence and an HTML block's end
+_BLANK = "an HTML block that a blank line ends"
+_STICKY = "unknown"
+_FENCE_OPEN = regex_cache.compile(r"(`{3,}|~{3,})(.*)")
+_FENCE_CLOSE = regex_cache.compile(r" {0,3}(`{3,}|~{3,})[ \t]*$")
+#: a fence or HTML after indentation or container markers: not followed here
+_NESTED_OPENER = regex_cache.compile(r"[ \t>*+\-0-9.)]+(?:```|~~~|<)")
+
+
+def _open_after(lines: list[str], first: int, last: int, state: Any) -> Any:
+    """What is open after lines[first:last] (a region), given what was open before it: None,
+    a fence (its marker and length), the end pattern of an HTML block a blank line does not end,
+    or _STICKY where that is not followed here (a fence or HTML nested in a container, or
+    indented). As markdown-it's fence and html_block rules decide, for lines at column 0."""
+    for n in range(first, last):
+        line = lines[n]
+        if state is None:
+            c = line[0]
+            if c == "`" or c == "~":
+                m = _FENCE_OPEN.match(line)
+                if m and not (c == "`" and "`" in m.group(2)):
+                    state = (c, len(m.group(1)))
+            elif c == "<":
+                state = _html_opened(line, n == first)
+                if state is _STICKY:
+                    return state
+            elif ("`" in line or "~" in line or "<" in line) and _NESTED_OPENER.match(line):
+                return _STICKY
+        elif isinstance(state, tuple):
+            m = _FENCE_CLOSE.match(line)
+            if m and m.group(1)[0] == state[0] and len(m.group(1)) >= state[1]:
+                if "\t" in line:
+                    return _STICKY
+                state = None
+        elif state is not _BLANK and state.search(line):
+            state = None
+    return None if state is _BLANK else state
+
+
+def _html_opened(line: str, starts_region: bool) -> Any:
+    """What a line at column 0 starting with "<" leaves open (markdown-it's html_block kinds)."""
+    from markdown_it.rules_block.html_block import HTML_SEQUENCES
+
+    for kind, (opener, closer, _interrupts) in enumerate(HTML_SEQUENCES):
+        if opener.search(line):
+            if kind < 5:  # ends at its closing sequence, perhaps on this line
+                return None if closer.search(line) else closer
+            if kind == 5 or starts_region:  # ends at a blank line
+                return _BLANK
+            return _STICKY  # kind 7 does not interrupt a paragraph: not followed here
+    return None
+
+
+def _markdown_it_blocks(lines: list[str], first: int, last: int) -> list[_Block]:
+    """markdown-it's tokens for lines[first:last], their maps in the document's line numbers."""
+    tokens = _parser().parse("\n".join(lines[first:last]))
+    return [_Block(t.type, [t.map[0] + first, t.map[1] + first] if t.map else None) for t in tokens]
+
+
+def _plain_region(lines: list[str], first: int, last: int) -> list[_Block] | None:
+    """The tokens of lines[first:last] (a region starting at column 0) when it is all one-line
+    bullet items ("- text": one space, same marker) or all paragraph and ATX heading lines,
+    none of which could start another block (_opens_block); None otherwise."""
+    out: list[_Block] = []
+    line = lines[first]
+    marker = line[0]
+    if marker in "-+*" and line[1:2] == " ":
+        for n in range(first, last):
+            line = lines[n]
+            if line[0] != marker or line[1:2] != " " or line[2:3] in ("", " ", "\t"):
                 return None
             if _opens_block(line[2:], True) or _ATX.match(line, 2):
                 return None
             out += [_Block("list_item_open", [n, n + 1]), _Block("inline", [n, n + 1]), _Block("list_item_close", None)]
-            continue
-        if first == "#" and _ATX.match(line):
+        return out
+    para = -1  # first line of the paragraph being read, -1 when none
+    for n in range(first, last):
+        line = lines[n]
+        if line[0] == "#" and _ATX.match(line):
             if para >= 0:
                 out.append(_Block("inline", [para, n]))
                 para = -1
             out += [_Block("heading_open", [n, n + 1]), _Block("inline", [n, n + 1]), _Block("heading_close", None)]
-            continue
-        if para < 0:
-            if first == " " or _opens_block(line, True):
+        elif para < 0:
+            if line[0] == " " or _opens_block(line, True):
                 return None
             para = n
-            continue
-        text = line.lstrip(" ")
-        if _opens_block(text, False) or text[0] == "#" and _ATX.match(text):
-            return None
+        else:
+            text = line.lstrip(" ")
+            if _opens_block(text, False) or text[0] == "#" and _ATX.match(text):
+                return None
     if para >= 0:
-        out.append(_Block("inline", [para, len(lines)]))
+        out.append(_Block("inline", [para, last]))
     return out
 
 
