@@ -165,6 +165,13 @@ def _bogus_leads(entries: dict[tuple[str, int], bytes], reseal: bool) -> None:
     for key in keys:
         value = bogus["leads-" if key[0].startswith("leads-") else "branches-"]
         entries[key] = _seal(key, value) if reseal else entries[key][:32] + value
+    # the registration of every rule's required words holds each pattern's plan (branches) too
+    registered = [k for k in entries if k[1] == -1 and k[0].startswith("registered-")]
+    assert registered
+    for key in registered:
+        state, plans = marshal.loads(entries[key][32:])
+        value = marshal.dumps((state, tuple(((), ((never, (), ()),)) for _ in plans)))
+        entries[key] = _seal(key, value) if reseal else entries[key][:32] + value
 
 
 def _empty_packs(entries: dict[tuple[str, int], bytes]) -> None:

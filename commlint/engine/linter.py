@@ -22,7 +22,7 @@ from commlint.prose.formats import format_for_path
 from commlint.prose.suppress import parse_suppressions
 from commlint.rules.lexicon import Lexicon, lexicon_files, load_lexicon, resolve_bases
 from commlint.rules.packs import iter_rule_specs
-from commlint.rules.ruletypes.base import CheckContext, Finding, Rule, RuleEnv, RuleTimeout, prepare_patterns
+from commlint.rules.ruletypes.base import CheckContext, Finding, Rule, RuleEnv, RuleTimeout, prepare_rules
 from commlint.rules.suggest import make_suggestion
 from commlint.source.decode import Source
 
@@ -91,8 +91,7 @@ class Linter:
             else None
         )
         self._per_file = self._compile_per_file_ignores()
-        for rule in self.rules:
-            prepare_patterns(rule)
+        prepare_rules(self.rules)
 
     # -- building -----------------------------------------------------------------------
     def _build_rules(self) -> list[Rule]:

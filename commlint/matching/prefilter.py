@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
+from typing import Any
 
 from commlint.matching import regex_cache, syntax
 
@@ -328,9 +329,11 @@ BranchPlan = tuple[tuple[frozenset[Lead], bool], tuple[int, ...], tuple[int, ...
 Plan = tuple[tuple[int, ...], tuple[BranchPlan, ...]]
 
 
-def plan(found: Iterable[Branch]) -> Plan:
-    """Branches as the word index reads them, their required sets registered in REQUIRED."""
-    branches = tuple((leads, *REQUIRED.add(required)) for leads, required in found)
+def plan(found: Iterable[Branch], required: RequiredWords | None = None) -> Plan:
+    """Branches as the word index reads them, their required sets registered in ``required``
+    (REQUIRED, the process's, by default)."""
+    register = (REQUIRED if required is None else required).add
+    branches = tuple((leads, *register(needed)) for leads, needed in found)
     gate = tuple(sets[0] for _, sets, _ in branches if sets)
     return (gate if len(gate) == len(branches) else ()), branches
 
@@ -545,7 +548,7 @@ class RequiredWords:
         self.sets_of: dict[str, list[int]] = {}
         #: each clause, by number, as the numbers of each alternative's sets
         self.clauses: list[tuple[tuple[int, ...], ...]] = []
-        self._clause_ids: dict[Clause, int] = {}
+        self._clause_ids: dict[Clause, int] | None = {}
         self._longest = 0
         self._longest_start = 0
         #: the first MIN_REQUIRED letters of each word in ``words``
@@ -567,7 +570,7 @@ class RequiredWords:
                     number = self.ids.get(need)
                     sets.append(self._add_set(need) if number is None else number)
                     continue
-                number = self._clause_ids.get(need)
+                number = self._clause_numbers().get(need)
                 if number is None:
                     ids = self.ids
                     clause = tuple(
@@ -575,7 +578,7 @@ class RequiredWords:
                     )
                     number = len(self.clauses)
                     self.clauses.append(clause)
-                    self._clause_ids[need] = number  # published last: see _add_set
+                    self._clause_numbers()[need] = number  # published last: see _add_set
                 clauses.append(number)
             return tuple(sets), tuple(clauses)
 
@@ -604,6 +607,75 @@ class RequiredWords:
         self._memo = _Memo()
         self.ids[words] = number
         return number
+
+    def export(self) -> tuple[Any, ...]:
+        """What has been registered, as plain data for ``restore``: the sets in the order of
+        their numbers, each clause as the numbers of its alternatives' sets, and the look-up
+        tables derived from them (loading them is cheaper than deriving them again)."""
+        with self._lock:
+            return (
+                list(self.ids),
+                list(self.clauses),
+                self.sets_of,
+                self.words,
+                self.starts,
+                self._grams,
+                self._longest,
+                self._longest_start,
+            )
+
+    def restore(self, state: Any) -> bool:
+        """Take on what ``export`` gave of a RequiredWords that started empty: the state that
+        registering it all again gives. False, and nothing changed, if this one has
+        registered anything already or ``state`` is not such an export."""
+        try:
+            sets, clauses, sets_of, words, starts, grams, longest, longest_start = state
+            ids = dict(zip(sets, range(len(sets)), strict=True))
+            ok = (
+                type(sets) is list
+                and len(ids) == len(sets)  # no set twice
+                and {*map(type, sets)} <= {frozenset}
+                and type(clauses) is list
+                and {*map(type, clauses)} <= {tuple}
+                and type(sets_of) is dict
+                and {*map(type, sets_of)} <= {str}
+                and {*map(type, sets_of.values())} <= {list}
+                and all(type(x) is set for x in (words, starts, grams))
+                and type(longest) is int
+                and type(longest_start) is int
+                # every word of a set is there, and a number is a set's
+                and sets_of.keys() == {*words, *(f"^{w}" for w in starts)}
+                and min(map(min, sets_of.values()), default=0) >= 0
+                and max(map(max, sets_of.values()), default=0) < max(1, len(sets))
+                and sum(map(len, sets)) == sum(map(len, sets_of.values()))
+            )
+        except (TypeError, ValueError):
+            return False
+        if not ok:
+            return False
+        with self._lock:
+            if self.ids or self.clauses:
+                return False
+            self.words, self.starts, self.sets_of, self._grams = words, starts, sets_of, grams
+            self._longest, self._longest_start = longest, longest_start
+            self.clauses, self._clause_ids = clauses, None  # rebuilt when a clause is next added
+            self._memo = _Memo()
+            self.ids = ids  # published last: see _add_set
+            return True
+
+    def _clause_numbers(self) -> dict[Clause, int]:
+        """Each registered clause (as written) -> its number."""
+        if self._clause_ids is None:
+            pick = self.id_sets().__getitem__
+            self._clause_ids = {
+                tuple(tuple(map(pick, alternative)) for alternative in clause): number
+                for number, clause in enumerate(self.clauses)
+            }
+        return self._clause_ids
+
+    def id_sets(self) -> list[frozenset[str]]:
+        """The registered sets, in the order of their numbers."""
+        return list(self.ids)
 
     def near_masks(self, tokens: dict[str, list[int]], reach: int) -> list[int]:
         """For each registered set (by number): the chunks (bit i: chunk i of 2**CHUNK_BITS
