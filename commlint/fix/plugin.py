@@ -6,7 +6,6 @@ plugin's (``commlint_addoption``, ``commlint_check_start``, ``commlint_after_lin
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from collections import Counter
 from typing import Any
@@ -14,7 +13,6 @@ from typing import Any
 from commlint.engine.check_run import CheckRun
 from commlint.engine.report import Report
 from commlint.errors import CommlintError
-from commlint.fix.atomic import Snapshot, atomic_write
 from commlint.hookspecs import hookimpl
 
 
@@ -60,6 +58,7 @@ def _fix_all(run: CheckRun) -> Report:
     from commlint.config import Config
     from commlint.engine.linter import linter_for
     from commlint.fix.apply import fix_source
+    from commlint.fix.atomic import Snapshot, atomic_write  # only a fix needs them (start-up time)
 
     args, report = run.options, run.report
     unsafe = bool(args.unsafe_fixes)
@@ -115,6 +114,8 @@ def _fix_all(run: CheckRun) -> Report:
 
 def unified_diff(before: str, after: str, name: str) -> str:
     """A unified diff of one file, as ``git diff`` shows it (``a/``, ``b/`` prefixes)."""
+    import difflib
+
     lines = difflib.unified_diff(
         before.splitlines(keepends=True),
         after.splitlines(keepends=True),

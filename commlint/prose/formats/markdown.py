@@ -15,7 +15,6 @@ import regex
 
 from commlint.matching import regex_cache
 from commlint.prose.document import Document, ProseBuilder
-from commlint.prose.formats.html import emit_attribute, parse_html_fragment, prose_attributes
 from commlint.prose.formats.inline import ENTITY, URL, decode_entity
 from commlint.source.decode import Source
 
@@ -98,6 +97,8 @@ def parse_markdown(source: Source) -> Document:
             builder.code(*_lines_range(source, token.map[0] + 1, token.map[1]))
         elif kind == "html_block" and token.map:
             start, end = _lines_range(source, token.map[0] + 1, token.map[1])
+            from commlint.prose.formats.html import parse_html_fragment  # html.parser: raw HTML only
+
             parse_html_fragment(builder, source, start, end)
         elif kind == "table_open":
             in_table += 1
@@ -522,6 +523,8 @@ def _special(builder: ProseBuilder, text: str, pos: int, end: int) -> int:
         if m:
             tag = _TAG_NAME.match(m.group())
             if tag:  # an inline tag's alt/title is read as its own block
+                from commlint.prose.formats.html import emit_attribute, prose_attributes
+
                 for a, b in prose_attributes(tag.group(1).lower(), m.group(), m.start()):
                     emit_attribute(builder, text, a, b)
             return int(m.end())  # tags and comments are invisible: the words around them join
@@ -596,6 +599,8 @@ def _title(builder: ProseBuilder, text: str, start: int, end: int) -> None:
     if m:
         group = next(g for g in (1, 2, 3) if m.group(g) is not None)
         if m.end(group) > m.start(group):
+            from commlint.prose.formats.html import emit_attribute
+
             emit_attribute(builder, text, m.start(group), m.end(group))
 
 
