@@ -356,6 +356,19 @@ _TRICKY = [
     "a | b\n--|--\n1 | 2\n\nText\n\n| c |\n|---|\n| ``` |\n\nAfter.\n",
     "1. one\n2. two\n\nText\n\n- a\n\n1. b\n\nEnd.\n",
     "```\nx\n```\t\n\nText\n\n```\n",
+    # list items over several lines, numbered lists
+    "1. one\n2. two\n   wrapped\nlazy line\n10. ten\n\n1) a\n2) b\n\n2026. was a year\n",
+    "1. a\n2) b\n",
+    "- a\n* b\n",
+    "- a\n  - nested\n",
+    "- a\n  1.20 version\n",
+    "- a\n   # heading\n",
+    "- a\n      indented more\n- b\n-c not an item\n",
+    "* ** bold\n* *em* text\n",
+    "- a\n  ---\n",
+    "1.  two spaces\n",
+    "1.\n",
+    "1234567890. ten digits\n",
 ]
 
 

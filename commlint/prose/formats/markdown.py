@@ -126,6 +126,8 @@ class _Block(NamedTuple):
 #: markdown-it's line breaks (it normalises "\r\n" and "\r" to "\n" before splitting)
 _LINE_BREAK = regex_cache.compile(r"\r\n?|\n")
 _ATX = regex_cache.compile(r"#{1,6}(?:[ \t]|$)")
+#: a list item's marker and the one space before its text
+_LIST_ITEM = regex_cache.compile(r"(?:[-+*]|\d{1,9}[.)]) (?=[^ \t])")
 _ORDERED_MARKER = regex_cache.compile(r"\d{1,9}[.)]")
 
 
@@ -239,20 +241,31 @@ def _markdown_it_blocks(lines: list[str], first: int, last: int) -> list[_Block]
 
 
 def _plain_region(lines: list[str], first: int, last: int) -> list[_Block] | None:
-    """The tokens of lines[first:last] (a region starting at column 0) when it is all one-line
-    bullet items ("- text": one space, same marker) or all paragraph and ATX heading lines,
-    none of which could start another block (_opens_block); None otherwise."""
+    """The tokens of lines[first:last] (a region starting at column 0) when it is all list
+    items ("- text", "1. text": one space, the same kind of marker; a wrapped item's lines go
+    on indented or not) or all paragraph and ATX heading lines, none of which could start
+    another block (_opens_block); None otherwise."""
     out: list[_Block] = []
-    line = lines[first]
-    marker = line[0]
-    if marker in "-+*" and line[1:2] == " ":
+    m = _LIST_ITEM.match(lines[first])
+    if m:
+        kind = m.group()[-2]  # the bullet, or the number's "." or ")"
+        item = -1  # line of the item being read
         for n in range(first, last):
             line = lines[n]
-            if line[0] != marker or line[1:2] != " " or line[2:3] in ("", " ", "\t"):
+            m = _LIST_ITEM.match(line)
+            if m:  # a new item: its marker, one space, a paragraph's first line
+                content = line[m.end() :]
+                if m.group()[-2] != kind or _opens_block(content, True) or _ATX.match(content):
+                    return None
+                if item >= 0:
+                    out += [_Block("inline", [item, n]), _Block("list_item_close", None)]
+                out.append(_Block("list_item_open", [n, n + 1]))
+                item = n
+                continue
+            text = line.lstrip(" ")  # the item's paragraph goes on (indented or lazy)
+            if _opens_block(text, False) or text[0] == "#" and _ATX.match(text):
                 return None
-            if _opens_block(line[2:], True) or _ATX.match(line, 2):
-                return None
-            out += [_Block("list_item_open", [n, n + 1]), _Block("inline", [n, n + 1]), _Block("list_item_close", None)]
+        out += [_Block("inline", [item, last]), _Block("list_item_close", None)]
         return out
     para = -1  # first line of the paragraph being read, -1 when none
     for n in range(first, last):
