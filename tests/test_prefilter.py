@@ -359,3 +359,26 @@ def test_generated_patterns_match_exactly_in_long_text(no_disk_cache: None, case
     assume(all(end - start < 600 for (start, end), _ in want))  # longer ones pass the match window
     ctx = CheckContext(timeout=10)
     assert [(m.span(), m.groups()) for m in ctx.finditer(pattern, text)] == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain ascii words, under_scores and 42 digits",
+        "caf\u00e9 na\u00efve \u2014 dash",
+        "cafe\u0301 with a combining accent",  # a mark: a word character for regex, not for re
+        "x\u00b2 and \u00bd, superscripts and fractions",
+        "\u0905\u0928\u0941\u091a\u094d\u091b\u0947\u0926 Devanagari vowel signs",
+        "",
+    ],
+)
+def test_word_index_tokens_are_regex_word_runs(text):
+    """The word index may split with the standard library's engine, but its tokens are the
+    ``\\w+`` runs as ``regex`` reads them."""
+    from commlint.matching.prefilter import WordIndex
+
+    low = text.lower()
+    expected: dict[str, list[int]] = {}
+    for m in regex.finditer(r"\w+", low):
+        expected.setdefault(m.group(), []).append(m.start())
+    assert WordIndex(text)._tokens() == expected
