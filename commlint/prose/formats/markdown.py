@@ -8,6 +8,7 @@ the ``alt``/``title`` of inline tags are prose too, each a block of its own.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -622,12 +623,17 @@ def _matching(text: str, pos: int, end: int, opener: str, closer: str, code_span
     code spans too when ``code_spans``); None when it is not closed before ``end``."""
     depth = 0
     i = pos
-    while i < end:
+    stops = _STOPS[opener, code_spans]  # the characters that matter; the rest is skipped in C
+    while True:
+        m = stops.search(text, i, end)
+        if m is None:
+            return None
+        i = m.start()
         c = text[i]
         if c == "\\":
             i += 2
             continue
-        if code_spans and c == "`":
+        if c == "`":
             close = text.find("`", i + 1, end)
             i = close + 1 if close != -1 else i + 1
             continue
@@ -638,7 +644,14 @@ def _matching(text: str, pos: int, end: int, opener: str, closer: str, code_span
             if depth == 0:
                 return i
         i += 1
-    return None
+
+
+_STOPS = {
+    ("[", True): re.compile(r"[\\`\[\]]"),
+    ("[", False): re.compile(r"[\\\[\]]"),
+    ("(", True): re.compile(r"[\\`()]"),
+    ("(", False): re.compile(r"[\\()]"),
+}
 
 
 def _matching_bracket(text: str, pos: int, end: int) -> int | None:
