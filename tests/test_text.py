@@ -48,3 +48,26 @@ def test_directive_lines_are_not_prose(cfg):
     text = "totally\ncommlint-disable-next-line\nsecure\n"
     # The directive line splits the paragraph: "totally" and "secure" are not one phrase.
     assert spans(text, cfg) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plain ASCII: don't, dual-use, GPT-4 and snake_case 42.",
+        "Caf\u00e9 \u2014 na\u00efve co\u2019operation, \u00bd and x\u00b2, \u4e2d\u6587\u5b57",
+        "cafe\u0301 with a combining accent",  # a mark: inside a word for commlint, not for re
+        "\u0905\u0928\u0941\u091a\u094d\u091b\u0947\u0926 vowel signs, \u0661\u0662 Arabic digits",
+        "",
+    ],
+)
+def test_word_count_is_the_number_of_word_spans(text):
+    """Through the API: a document's word count (counted fast where it can be) and its word
+    spans are those of the documented word pattern."""
+    import regex
+
+    doc = lint_result(text, path="draft.txt", config={"select": []}).document
+    word = r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’\-][\p{L}\p{M}\p{N}]+)*"
+    expected = [m.span() for m in regex.finditer(word, doc.prose)]
+    assert text.strip() in doc.prose
+    assert doc.word_count == len(expected)  # before the spans exist: counted without them
+    assert doc.words == expected

@@ -135,7 +135,11 @@ class Document:
 
     @property
     def word_count(self) -> int:
-        return len(self.words)
+        if "words" in self.__dict__:
+            return len(self.words)
+        from commlint.prose.sentences import count_words
+
+        return count_words(self.prose)
 
     def sentence_index(self, offset: int) -> int:
         """Index of the sentence containing prose ``offset`` (or the nearest one before it)."""

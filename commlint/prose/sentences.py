@@ -7,6 +7,8 @@ Punctuation, symbols and markup are not words.
 
 from __future__ import annotations
 
+import re
+
 from commlint.matching import regex_cache
 
 _WORD = regex_cache.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’\-][\p{L}\p{M}\p{N}]+)*")
@@ -23,7 +25,40 @@ _ABBREV = frozenset(
 
 def word_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the words in ``text``."""
+    if _plain_classes(text):
+        return [m.span() for m in _FAST_WORD.finditer(text)]
     return [m.span() for m in _WORD.finditer(text)]
+
+
+def count_words(text: str) -> int:
+    """``len(word_spans(text))``, without making the spans."""
+    if _plain_classes(text):
+        return len(_FAST_WORD.findall(text))
+    return len(word_spans(text))
+
+
+#: _WORD for a text without marks, in the standard library's engine (about twice as fast):
+#: there ``[\p{L}\p{N}]`` and ``[\p{L}\p{M}\p{N}]`` are one class, letters and digits
+_FAST_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+_ALNUM = re.compile(r"[^\W_]")
+#: non-ASCII character -> it is no mark, and both engines agree whether it is a letter or digit
+_PLAIN: dict[str, bool] = {}
+
+
+def _plain_classes(text: str) -> bool:
+    """True when _FAST_WORD finds exactly _WORD's words in ``text``."""
+    if text.isascii():
+        return True
+    for c in set(text):
+        plain = _PLAIN.get(c)
+        if plain is None:
+            letter = _WORD.fullmatch(c) is not None
+            plain = _PLAIN[c] = c.isascii() or letter == (_WORD.fullmatch("a" + c) is not None) == (
+                _ALNUM.fullmatch(c) is not None
+            )
+        if not plain:
+            return False
+    return True
 
 
 def split_paragraphs(text: str) -> list[tuple[int, int]]:
