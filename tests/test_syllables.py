@@ -81,4 +81,3 @@ def test_hyphenation_without_pyphen_gives_pyphens_positions():
     odd = ["", "a", "ab", "İstanbul", "STRASSE", "Straße", "naïve", "x" * 60, "co-op", "e.g"]
     for word in heads[::25] + made + odd + [w for text in TEXTS for w in text.split()]:
         assert ours.positions(word) == theirs.positions(word), word
-
