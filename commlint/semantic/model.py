@@ -13,13 +13,16 @@ import hashlib
 import json
 import math
 import struct
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, chain, compress, repeat
+from operator import add, is_not, mul, sub
 from pathlib import Path
+from typing import Literal
 
 from commlint.errors import ConfigError
-from commlint.semantic.pieces import MARK, MAX_PIECE, PieceVocab, word_tokens
+from commlint.semantic.pieces import PieceVocab, word_tokens
 
 MODEL_JSON = "model.json"
 MODEL_BIN = "model.bin"
@@ -39,10 +42,6 @@ P_HALF, G_HALF = 1 << 47, 1 << 31
 #: (``_lanes`` reads a piece lane as "HI" and an n-gram lane as "I": change it with the widths)
 
 
-#: what one token adds to a sentence: one packed integer (its piece rows summed, their count,
-#: and above them its unigram row) and its n-gram form; a plain tuple, as a NamedTuple costs a
-#: Python call per new token
-_Token = tuple[int, str]
 #: most tokens (and token pairs) remembered: a long-lived LSP server sees many words
 CACHE_SIZE = 50_000
 
@@ -87,19 +86,35 @@ class TableModel:
         )
         self._p_size = PIECE_LANE_BYTES * (k + 1)
         self._g_size = GRAM_LANE_BYTES * k
-        self._p_off = pieces_len + grams_len
+        words_len = int(layout.get("words_bytes", 0))  # type: ignore[attr-defined]
+        self._p_off = pieces_len + grams_len + words_len
         self._g_off = self._p_off + n_pieces * self._p_size
-        expected = self._g_off + n_grams * self._g_size
+        n_words = int(meta.get("words", 0))  # type: ignore[call-overload]
+        expected = self._g_off + n_grams * self._g_size + n_words * (self._p_size + self._g_size)
         if len(blob) != expected:
             raise ValueError(f"model tables are {len(blob)} bytes, expected {expected}")
         row_layout = layout.get("row")  # type: ignore[attr-defined]
         if row_layout != ROW_LAYOUT:
             raise ValueError(f"row layout {row_layout!r} is not {ROW_LAYOUT!r}: rebuild the model")
         self._blob = blob
-        self._gram_ids = {g: i for i, g in enumerate(grams)}
+        self._gram_ids = dict(zip(grams, range(n_grams), strict=True))  # a C loop, unlike a comprehension
+        #: the word table: tokens common in the training data, each with its whole row ready
+        #: (what ``token_rows`` would compute), so a token costs one look-up and one read
+        n_words = int(meta.get("words", 0))  # type: ignore[call-overload]
+        words_len = int(layout.get("words_bytes", 0))  # type: ignore[attr-defined]
+        words_at = pieces_len + grams_len
+        words = blob[words_at : words_at + words_len].decode("utf-8").split("\n") if n_words else []
+        if len(words) != n_words:
+            raise ValueError("word count does not match the model's metadata")
+        self._word_ids = dict(zip(words, range(n_words), strict=True))
+        self._w_size = self._p_size + self._g_size
+        self._w_half = 1 << (8 * self._w_size - 1)  # word rows are stored unsigned, offset by half their range
+        self._w_off = self._g_off + n_grams * self._g_size
         self._neutral = self.labels.index("neutral")
-        self._tokens: dict[str, _Token] = {}
-        self._pairs: dict[tuple[str, str], int] = {}
+        self._tokens: dict[str, int] = {}
+        #: rows read so far, by piece id and by n-gram id (n-gram rows shifted above the piece lanes)
+        self._piece_rows: dict[int, int] = {}
+        self._gram_cache: dict[int | None, int] = {}
 
     def logits(self, text: str) -> list[float]:
         """``bias + mean(piece rows) + sum(n-gram rows)`` over the tokens of ``text``."""
@@ -116,46 +131,61 @@ class TableModel:
         cache = self._tokens
         if len(cache) > CACHE_SIZE:  # bounded: a long-lived LSP server sees many words
             cache.clear()
-            self._pairs.clear()
-        found = list(map(cache.get, flat))
-        if None in found:
-            self._learn(list(dict.fromkeys(w for t, w in zip(found, flat, strict=True) if t is None)))
-            found = list(map(cache.get, flat))
-        rows = [t[0] for t in found]  # type: ignore[index]
-        norms = [t[1] for t in found]  # type: ignore[index]
-        # pairs are looked up as tuples of the tokens' normal forms, whose hashes are cached
-        keys = list(zip(norms, norms[1:], strict=False))
-        known = self._pairs
-        pairs: list[int] = list(map(known.get, keys))  # type: ignore[arg-type]
-        if None in pairs:
-            new = list(dict.fromkeys(key for v, key in zip(pairs, keys, strict=True) if v is None))
-            ids = list(map(self._gram_ids.get, map(" ".join, new)))  # most pairs were never trained on
-            known.update(zip(new, [0 if i is None else self._gram_row(i) for i in ids], strict=True))
-            pairs = list(map(known.__getitem__, keys))
+            self._piece_rows.clear()
+            self._gram_cache.clear()
+        rows: list[int] = list(map(cache.get, flat))  # type: ignore[arg-type]
+        if None in rows:
+            self._learn(set(flat).difference(cache))
+            rows = list(map(cache.__getitem__, flat))
+        norms = list(map(str.lower, flat))
+        if "’" in "".join(norms):
+            norms = [n.replace("’", "'") for n in norms]
+        # Most token pairs were never trained on: a pair costs a join and a look-up, and only the
+        # pairs with a row are read (each row once per process, shifted above the piece lanes).
+        pairs = self._gram_rows(list(map(self._gram_ids.get, map(" ".join, zip(norms, norms[1:], strict=False)))))
+        # Prefix sums: a text's sum is a difference of two, exact whatever the lanes (Python
+        # integers do not overflow; only a decoded sum must fit its lanes, hence CHUNK).
+        cum_rows = [0, *accumulate(rows)]
+        cum_pairs = [0, *accumulate(pairs)]
         out: list[list[float]] = []
-        k = self._k
+        logits_of = self._logits_of
         a = 0
         for toks in per_text:
             b = a + len(toks)
             if b == a:
                 out.append(list(self.bias))
-                continue
-            # a text's pairs are those inside it: pairs[i] joins tokens i and i + 1
-            if b - a <= CHUNK:
-                p, n, g = self._lanes(sum(rows[a:b]) + sum(pairs[a : b - 1]))
-            else:  # a paste, not prose: summed in chunks so no lane overflows
-                p, n, g = [0] * k, 0, [0] * k
-                for lo in range(a, b, CHUNK):
-                    hi = min(b, lo + CHUNK)
-                    cp, cn, cg = self._lanes(sum(rows[lo:hi]) + sum(pairs[lo : min(hi, b - 1)]))
-                    p, n, g = (
-                        [x + y for x, y in zip(p, cp, strict=True)],
-                        n + cn,
-                        [x + y for x, y in zip(g, cg, strict=True)],
+            elif b - a <= CHUNK:  # a text's pairs are those inside it: pairs[i] joins tokens i and i + 1
+                out.append(logits_of([cum_rows[b] - cum_rows[a] + cum_pairs[b - 1] - cum_pairs[a]]))
+            else:  # a paste, not prose: decoded in chunks so no lane overflows
+                out.append(
+                    logits_of(
+                        [
+                            cum_rows[hi] - cum_rows[lo] + cum_pairs[min(hi, b - 1)] - cum_pairs[lo]
+                            for lo in range(a, b, CHUNK)
+                            for hi in (min(b, lo + CHUNK),)
+                        ]
                     )
-            out.append([bias + (gv + pv / n) / SCALE for bias, pv, gv in zip(self.bias, p, g, strict=True)])
+                )
             a = b
         return out
+
+    def _logits_of(self, chunks: list[int]) -> list[float]:
+        """``bias + (n-gram lanes + piece lanes / piece count) / SCALE`` of one text's packed sum,
+        given as one or more chunks that each fit the lanes."""
+        if len(chunks) == 1:  # prose: the lanes decoded and combined in one pass
+            u = self._struct.unpack((chunks[0] + self._bias_all).to_bytes(self._struct.size, "little"))
+            k2 = 2 * self._k
+            n = u[k2] + (u[k2 + 1] << 16) - P_HALF
+            return [
+                bias + (g - G_HALF + (lo + (hi << 16) - P_HALF) / n) / SCALE
+                for bias, lo, hi, g in zip(self.bias, u[0:k2:2], u[1:k2:2], u[k2 + 2 :], strict=True)
+            ]
+        else:
+            parts = [self._lanes(c) for c in chunks]
+            p = [sum(v) for v in zip(*(x[0] for x in parts), strict=True)]
+            n = sum(x[1] for x in parts)
+            g = [sum(v) for v in zip(*(x[2] for x in parts), strict=True)]
+        return [bias + (gv + pv / n) / SCALE for bias, pv, gv in zip(self.bias, p, g, strict=True)]
 
     def _lanes(self, packed: int) -> tuple[list[int], int, list[int]]:
         """A sum of packed rows as its piece lanes, piece count and n-gram lanes.
@@ -169,42 +199,62 @@ class TableModel:
         n = u[2 * k] + (u[2 * k + 1] << 16) - P_HALF
         return pieces, n, [v - G_HALF for v in u[2 * k + 2 :]]
 
-    def _learn(self, new: list[str]) -> None:
-        """Cache the packed rows of tokens not seen before, in one pass.
+    def _learn(self, new: Iterable[str]) -> None:
+        """Cache the packed rows of tokens not seen before: from the word table, else computed."""
+        new = list(new)
+        ids = list(map(self._word_ids.get, new))
+        listed = list(map(is_not, ids, repeat(None)))
+        cache = self._tokens
+        if any(listed):
+            listed_ids: list[int] = list(compress(ids, listed))  # type: ignore[arg-type]
+            rows = self._read(listed_ids, self._w_size, self._w_off, signed=False)
+            cache.update(zip(compress(new, listed), map(sub, rows, repeat(self._w_half)), strict=True))
+        rest = [t for t, hit in zip(new, listed, strict=True) if not hit]
+        if rest:
+            cache.update(zip(rest, self.token_rows(rest), strict=True))
 
-        A token's row is its piece rows summed, with their count, plus its unigram row packed
-        above them. Most tokens are one piece of the vocabulary: one lookup, no segmentation.
+    def _read(self, ids: list[int], size: int, at: int, signed: bool) -> list[int]:
+        """Rows ``ids`` of the table at ``at`` (``size`` bytes each) as integers, in C-level loops."""
+        starts = list(map(add, map(mul, ids, repeat(size)), repeat(at)))
+        chunks = map(self._blob.__getitem__, map(slice, starts, map(add, starts, repeat(size))))
+        if signed:
+            return [int.from_bytes(c, "little", signed=True) for c in chunks]
+        little: Literal["little"] = "little"
+        return list(map(int.from_bytes, chunks, repeat(little)))
+
+    def token_rows(self, tokens: Sequence[str]) -> list[int]:
+        """Each token's packed row, computed from the tables: its piece rows summed, with their
+        count, and above them its unigram row. (Training fills the word table with these rows.)
         """
-        vocab, segment = self.vocab.ids, self.vocab.segment
-        blob, off, size = self._blob, self._p_off, self._p_size
-        g_off, g_size, shift = self._g_off, self._g_size, self._gram_shift
-        whole = list(map(vocab.get, [MARK + t for t in new]))
-        norms = [t.lower() for t in new]
+        segments = list(map(self.vocab.segment, tokens))
+        pieces = self._piece_rows
+        need = set(chain.from_iterable(segments)).difference(pieces)
+        if need:
+            ids = list(need)
+            pieces.update(zip(ids, self._read(ids, self._p_size, self._p_off, signed=True), strict=True))
+        rows = [sum(map(pieces.__getitem__, seg)) for seg in segments]
+        norms = [t.lower() for t in tokens]
         if "’" in "".join(norms):
             norms = [n.replace("’", "'") for n in norms]
-        grams = list(map(self._gram_ids.get, norms))
-        cache = self._tokens
-        for token, piece, norm, gram in zip(new, whole, norms, grams, strict=True):
-            if piece is not None and len(token) < MAX_PIECE:  # as PieceVocab.segment's fast path
-                at = off + piece * size
-                row = int.from_bytes(blob[at : at + size], "little", signed=True)
-            else:
-                rows = [blob[off + i * size : off + (i + 1) * size] for i in segment(token)]
-                row = sum([int.from_bytes(r, "little", signed=True) for r in rows])
-            if gram is not None:
-                at = g_off + gram * g_size
-                row += int.from_bytes(blob[at : at + g_size], "little", signed=True) << shift
-            cache[token] = (row, norm)
+        grams = self._gram_rows(list(map(self._gram_ids.get, norms)))
+        return list(map(add, rows, grams))
 
-    def _gram_row(self, i: int) -> int:
-        """N-gram ``i``'s row, packed above the piece lanes."""
-        at = self._g_off + i * self._g_size
-        return int.from_bytes(self._blob[at : at + self._g_size], "little", signed=True) << self._gram_shift
+    def _gram_rows(self, ids: list[int | None]) -> list[int]:
+        """The rows of n-grams ``ids`` (0 for None), shifted above the piece lanes; each read once."""
+        seen = self._gram_cache
+        need = set(ids).difference(seen)
+        need.discard(None)
+        if need:
+            new = list(need)
+            rows = self._read(new, self._g_size, self._g_off, signed=True)  # type: ignore[arg-type]
+            seen.update(zip(new, [r << self._gram_shift for r in rows], strict=True))
+        return [0 if g is None else seen[g] for g in ids]
 
     def clear_caches(self) -> None:
         """Forget every token and pair seen (benchmarks use this to measure fresh text)."""
         self._tokens.clear()
-        self._pairs.clear()
+        self._piece_rows.clear()
+        self._gram_cache.clear()
 
     def probabilities(self, text: str) -> list[float]:
         return _softmax(self.logits(text))
@@ -223,13 +273,16 @@ class TableModel:
         bars = {**self.thresholds, **(thresholds or {})}
         labels, neutral_at, any_bar = self.labels, self._neutral, self.any_risk_bar
         out = []
+        exp = math.exp
         for z in self.logits_many(texts):
-            probs = _softmax(z)
-            neutral = probs[neutral_at]
-            probs[neutral_at] = -1.0  # never the top risk category
-            p = max(probs)
-            label = labels[probs.index(p)]
-            risk = 1.0 - neutral
+            top = max(z)
+            e = [exp(v - top) for v in z]  # the softmax, normalised only where read
+            total = sum(e)
+            risk = 1.0 - e[neutral_at] / total
+            e[neutral_at] = -1.0  # never the top risk category
+            p = max(e)
+            label = labels[e.index(p)]
+            p /= total
             out.append(SentenceScore(label, p, p >= bars[label] or risk >= any_bar, risk))
         return out
 
@@ -237,7 +290,8 @@ class TableModel:
 #: how model.json names the row format this module reads
 ROW_LAYOUT = (
     f"packed signed little-endian integers, 1/{SCALE} units: piece rows {PIECE_LANE_BYTES} bytes per lane "
-    f"(categories, then the piece count), n-gram rows {GRAM_LANE_BYTES} bytes per lane"
+    f"(categories, then the piece count), n-gram rows {GRAM_LANE_BYTES} bytes per lane; word rows a piece row "
+    "and an n-gram row as one integer, stored unsigned, offset by half its range"
 )
 
 

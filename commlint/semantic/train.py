@@ -32,10 +32,11 @@ from commlint.semantic.model import (
     PIECE_LANE_BYTES,
     ROW_LAYOUT,
     SCALE,
+    TableModel,
     model_dir,
     pack_row,
 )
-from commlint.semantic.pieces import MAX_TOKEN, MIN_GRAM_COUNT, PieceVocab, grams
+from commlint.semantic.pieces import MAX_TOKEN, MIN_GRAM_COUNT, PieceVocab, grams, tokens
 from commlint.semantic.rules import BALANCED_BY_MITIGATION, MITIGATED
 
 LABELS = [
@@ -56,6 +57,8 @@ ANY_TARGET_PRECISION = 0.95
 #: lowest threshold (in hundredths) any category may get: below it, text unlike the training data
 #: (software documentation, say) is scored by chance
 FLOOR = 50
+#: a token seen this often in the training sentences gets a row in the word table
+MIN_WORD_COUNT = 2
 ITERATIONS = 200
 L2_EMBED = 1e-5
 L2_HASH = 3e-5
@@ -298,6 +301,27 @@ def gram_vocabulary(texts: list[str]) -> list[str]:
     return sorted(g for g, c in counts.items() if c >= MIN_GRAM_COUNT)
 
 
+def word_vocabulary(texts: list[str]) -> list[str]:
+    """The tokens whose rows the model stores whole: those seen MIN_WORD_COUNT times in training.
+
+    A word-table token costs the checker one look-up and one read instead of a segmentation and
+    an n-gram look-up; the word table changes no score (``TableModel.token_rows`` fills it).
+    """
+    from collections import Counter
+
+    counts = Counter(t for text in texts for t in tokens(text))
+    return sorted(t for t, c in counts.items() if c >= MIN_WORD_COUNT)
+
+
+def word_table(words: list[str], meta: dict[str, Any], tables: bytes) -> tuple[bytes, bytes]:
+    """The word list and the words' rows, read through the checker's own code from ``tables``."""
+    model = TableModel(meta, tables)
+    size = model._p_size + model._g_size
+    half = 1 << (8 * size - 1)
+    rows = b"".join((r + half).to_bytes(size, "little") for r in model.token_rows(words))
+    return "\n".join(words).encode("utf-8"), rows
+
+
 #: most pieces one token can have: a MAX_TOKEN-character token of 4-byte characters, plus its marker
 PIECES_PER_TOKEN = 4 * MAX_TOKEN + 1
 
@@ -357,26 +381,35 @@ def build(data: Path, shared: Path | None, out: Path) -> dict[str, Any]:
     projected = emb.astype(np.float32).astype(np.float64) @ we  # the piece table: E · W
     blob = "\n".join(pieces).encode("utf-8")
     gram_blob = "\n".join(gram_list).encode("utf-8")
-    tables = (
-        blob
-        + gram_blob
-        + to_packed_rows(projected, PIECE_LANE_BYTES, CHUNK * PIECES_PER_TOKEN, count=True)
-        + to_packed_rows(wh, GRAM_LANE_BYTES, 2 * CHUNK)
+    piece_rows = to_packed_rows(projected, PIECE_LANE_BYTES, CHUNK * PIECES_PER_TOKEN, count=True)
+    gram_rows = to_packed_rows(wh, GRAM_LANE_BYTES, 2 * CHUNK)
+    layout = {"pieces_bytes": len(blob), "grams_bytes": len(gram_blob), "row": ROW_LAYOUT}
+    word_list = word_vocabulary(texts)
+    words_blob, word_rows = word_table(
+        word_list,
+        {
+            "labels": LABELS,
+            "thresholds": {},
+            "bias": [0.0] * len(LABELS),
+            "pieces": len(pieces),
+            "grams": len(gram_list),
+            "layout": layout,
+        },
+        blob + gram_blob + piece_rows + gram_rows,
     )
+    layout["words_bytes"] = len(words_blob)
+    tables = blob + gram_blob + words_blob + piece_rows + gram_rows + word_rows
     data_digest = hashlib.sha256("\n".join(f"{e.label}\t{e.text}" for e in examples).encode("utf-8")).hexdigest()
     meta: dict[str, Any] = {
-        "format": 3,
+        "format": 4,
         "labels": LABELS,
         "bias": [round(float(v), 6) for v in b],
         "thresholds": thresholds,
         "any_risk_bar": any_bar,
         "pieces": len(pieces),
         "grams": len(gram_list),
-        "layout": {
-            "pieces_bytes": len(blob),
-            "grams_bytes": len(gram_blob),
-            "row": ROW_LAYOUT,
-        },
+        "words": len(word_list),
+        "layout": layout,
         "embedding": {
             "package": "wordllama",
             "weights": WEIGHTS_FILE,
