@@ -17,9 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, chain, compress, repeat
-from operator import add, is_not, mul, sub
+from operator import add, is_not, sub
 from pathlib import Path
-from typing import Literal
 
 from commlint.errors import ConfigError
 from commlint.semantic.pieces import PieceVocab, word_tokens
@@ -214,13 +213,11 @@ class TableModel:
             cache.update(zip(rest, self.token_rows(rest), strict=True))
 
     def _read(self, ids: list[int], size: int, at: int, signed: bool) -> list[int]:
-        """Rows ``ids`` of the table at ``at`` (``size`` bytes each) as integers, in C-level loops."""
-        starts = list(map(add, map(mul, ids, repeat(size)), repeat(at)))
-        chunks = map(self._blob.__getitem__, map(slice, starts, map(add, starts, repeat(size))))
+        """Rows ``ids`` of the table at ``at`` (``size`` bytes each) as integers."""
+        blob, fb = self._blob, int.from_bytes
         if signed:
-            return [int.from_bytes(c, "little", signed=True) for c in chunks]
-        little: Literal["little"] = "little"
-        return list(map(int.from_bytes, chunks, repeat(little)))
+            return [fb(blob[s : s + size], "little", signed=True) for s in [at + i * size for i in ids]]
+        return [fb(blob[s : s + size], "little") for s in [at + i * size for i in ids]]
 
     def token_rows(self, tokens: Sequence[str]) -> list[int]:
         """Each token's packed row, computed from the tables: its piece rows summed, with their

@@ -93,7 +93,9 @@ class PieceVocab:
     def _segment(self, word: str) -> list[int]:
         get, out, i, n = self.ids.get, [], 0, len(word)
         while i < n:
-            j = min(n, i + MAX_PIECE)
+            j = i + MAX_PIECE
+            if j > n:
+                j = n
             found = get(word[i:j])
             while found is None and j > i + 1:  # longest piece first
                 j -= 1
