@@ -236,11 +236,15 @@ def _reference_logits(model, text: str) -> list[float]:
 
     pieces = [i for t in tokens(text) for i in model.vocab.segment(t)]
     piece_rows = [row(model._p_off + i * model._p_size, model._p_size, m.PIECE_LANE_BYTES)[:k] for i in pieces]
-    gram_rows = [
-        row(model._g_off + model._gram_ids[g] * model._g_size, model._g_size, m.GRAM_LANE_BYTES)
-        for g in grams(text)
-        if g in model._gram_ids
-    ]
+
+    def gram_id(gram: str) -> int | None:  # a bigram is found by its two unigrams' ids
+        if " " not in gram:
+            return model._unigram_ids.get(gram)
+        first, second = (model._unigram_ids.get(w) for w in gram.split(" "))
+        return None if first is None or second is None else model._bigram_ids.get(first * model._base + second)
+
+    ids = [gram_id(g) for g in grams(text)]
+    gram_rows = [row(model._g_off + i * model._g_size, model._g_size, m.GRAM_LANE_BYTES) for i in ids if i is not None]
     out = list(model.bias)
     for c in range(k):
         out[c] += sum(r[c] for r in gram_rows) + sum(r[c] for r in piece_rows) / len(pieces)
@@ -268,3 +272,17 @@ def test_packed_integer_sums_match_the_plain_formula(text: str) -> None:
     assert got == pytest.approx(want, abs=1e-9)
     # and the same again from the caches, and with other texts scored in the same pass
     assert model.logits_many([["A", "plain", "sentence."], text.split(), []])[1] == pytest.approx(want, abs=1e-9)
+
+
+def test_the_word_table_holds_the_rows_the_tables_give() -> None:
+    """Each stored word row is exactly its pieces' rows summed plus its unigram's row."""
+    from commlint.semantic.model import load_model
+
+    model = load_model()
+    words = list(model._word_ids)
+    assert len(words) > 5000
+    model.clear_caches()
+    computed = model.token_rows(words)
+    stored = model._read(list(range(len(words))), model._w_size, model._w_off, signed=False)
+    assert [r - model._w_half for r in stored] == computed
+    assert list(model._word_unigram) == model.unigram_ids(words)

@@ -13,11 +13,13 @@ import hashlib
 import json
 import math
 import struct
+import sys
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, chain, compress, repeat
-from operator import add, is_not, sub
+from itertools import accumulate, chain, compress, islice, repeat
+from operator import add, is_not, mul, sub
 from pathlib import Path
 
 from commlint.errors import ConfigError
@@ -66,16 +68,14 @@ class TableModel:
         self.any_risk_bar = float(meta.get("any_risk_bar", 2.0))  # type: ignore[arg-type]
         self.bias: list[float] = list(meta["bias"])  # type: ignore[call-overload]
         k = len(self.labels)
-        n_pieces = int(meta["pieces"])  # type: ignore[call-overload]
-        n_grams = int(meta["grams"])  # type: ignore[call-overload]
+        counts = {name: int(meta.get(name, 0)) for name in ("pieces", "grams", "unigrams", "bigrams", "words")}  # type: ignore[call-overload]
+        n_pieces, n_grams, n_words = counts["pieces"], counts["grams"], counts["words"]
+        n_uni, n_bi = counts["unigrams"], counts["bigrams"]
+        if n_uni + n_bi != n_grams:
+            raise ValueError("unigram and bigram counts do not add up to the n-gram count")
         layout = meta["layout"]
-        pieces_len = int(layout["pieces_bytes"])  # type: ignore[index]
-        grams_len = int(layout["grams_bytes"])  # type: ignore[index]
-        pieces = blob[:pieces_len].decode("utf-8").split("\n")
-        grams = blob[pieces_len : pieces_len + grams_len].decode("utf-8").split("\n") if n_grams else []
-        if len(pieces) != n_pieces or len(grams) != n_grams:
-            raise ValueError("piece or n-gram count does not match the model's metadata")
-        self.vocab = PieceVocab(pieces)
+        if layout.get("row") != ROW_LAYOUT:  # type: ignore[attr-defined]
+            raise ValueError(f"row layout {layout.get('row')!r} is not {ROW_LAYOUT!r}: rebuild the model")  # type: ignore[attr-defined]
         self._k = k
         #: a token's row: its piece lanes (categories, then the count), then its n-gram lanes
         self._gram_shift = 8 * PIECE_LANE_BYTES * (k + 1)
@@ -85,35 +85,40 @@ class TableModel:
         )
         self._p_size = PIECE_LANE_BYTES * (k + 1)
         self._g_size = GRAM_LANE_BYTES * k
-        words_len = int(layout.get("words_bytes", 0))  # type: ignore[attr-defined]
-        self._p_off = pieces_len + grams_len + words_len
-        self._g_off = self._p_off + n_pieces * self._p_size
-        n_words = int(meta.get("words", 0))  # type: ignore[call-overload]
-        expected = self._g_off + n_grams * self._g_size + n_words * (self._p_size + self._g_size)
-        if len(blob) != expected:
-            raise ValueError(f"model tables are {len(blob)} bytes, expected {expected}")
-        row_layout = layout.get("row")  # type: ignore[attr-defined]
-        if row_layout != ROW_LAYOUT:
-            raise ValueError(f"row layout {row_layout!r} is not {ROW_LAYOUT!r}: rebuild the model")
-        self._blob = blob
-        self._gram_ids = dict(zip(grams, range(n_grams), strict=True))  # a C loop, unlike a comprehension
-        #: the word table: tokens common in the training data, each with its whole row ready
-        #: (what ``token_rows`` would compute), so a token costs one look-up and one read
-        n_words = int(meta.get("words", 0))  # type: ignore[call-overload]
-        words_len = int(layout.get("words_bytes", 0))  # type: ignore[attr-defined]
-        words_at = pieces_len + grams_len
-        words = blob[words_at : words_at + words_len].decode("utf-8").split("\n") if n_words else []
-        if len(words) != n_words:
-            raise ValueError("word count does not match the model's metadata")
-        self._word_ids = dict(zip(words, range(n_words), strict=True))
         self._w_size = self._p_size + self._g_size
         self._w_half = 1 << (8 * self._w_size - 1)  # word rows are stored unsigned, offset by half their range
-        self._w_off = self._g_off + n_grams * self._g_size
+        sections = _Sections(blob)
+        pieces = sections.lines(int(layout["pieces_bytes"]), n_pieces)  # type: ignore[index]
+        unigrams = sections.lines(int(layout["unigrams_bytes"]), n_uni)  # type: ignore[index]
+        words = sections.lines(int(layout["words_bytes"]), n_words)  # type: ignore[index]
+        self._p_off = sections.skip(n_pieces * self._p_size)
+        self._g_off = sections.skip(n_grams * self._g_size)
+        self._w_off = sections.skip(n_words * self._w_size)
+        uni_ids = sections.ints(n_uni)
+        bigrams = sections.ints(3 * n_bi)  # (first word's n-gram id, second word's, the pair's)
+        word_uni = sections.ints(n_words)
+        sections.end()
+        self._blob = blob
+        self.vocab = PieceVocab(pieces)
+        #: n-gram ids: a token's unigram by its normal form; a pair by its two unigrams' ids
+        #: as one integer (NO_GRAM, past every id, stands for a token that is not a unigram)
+        self.NO_GRAM = n_grams
+        self._base = n_grams + 1
+        self._unigram_ids = dict(zip(unigrams, uni_ids, strict=True))  # a C loop, unlike a comprehension
+        self._bigram_ids = dict(
+            zip(map(add, map(mul, bigrams[0::3], repeat(self._base)), bigrams[1::3]), bigrams[2::3], strict=True)
+        )
+        #: the word table: tokens common in the training data, each with its whole row ready
+        #: (what ``token_rows`` would compute) and its unigram's id: one look-up and one read
+        self._word_ids = dict(zip(words, range(n_words), strict=True))
+        self._word_unigram = word_uni
         self._neutral = self.labels.index("neutral")
+        #: per token: its packed row, and its unigram's id
         self._tokens: dict[str, int] = {}
+        self._token_grams: dict[str, int] = {}
         #: rows read so far, by piece id and by n-gram id (n-gram rows shifted above the piece lanes)
         self._piece_rows: dict[int, int] = {}
-        self._gram_cache: dict[int | None, int] = {}
+        self._gram_cache: dict[int, int] = {self.NO_GRAM: 0}
 
     def logits(self, text: str) -> list[float]:
         """``bias + mean(piece rows) + sum(n-gram rows)`` over the tokens of ``text``."""
@@ -129,19 +134,16 @@ class TableModel:
         flat = [t for toks in per_text for t in toks]
         cache = self._tokens
         if len(cache) > CACHE_SIZE:  # bounded: a long-lived LSP server sees many words
-            cache.clear()
-            self._piece_rows.clear()
-            self._gram_cache.clear()
+            self.clear_caches()
         rows: list[int] = list(map(cache.get, flat))  # type: ignore[arg-type]
         if None in rows:
             self._learn(set(flat).difference(cache))
             rows = list(map(cache.__getitem__, flat))
-        norms = list(map(str.lower, flat))
-        if "’" in "".join(norms):
-            norms = [n.replace("’", "'") for n in norms]
-        # Most token pairs were never trained on: a pair costs a join and a look-up, and only the
-        # pairs with a row are read (each row once per process, shifted above the piece lanes).
-        pairs = self._gram_rows(list(map(self._gram_ids.get, map(" ".join, zip(norms, norms[1:], strict=False)))))
+        # Most token pairs were never trained on: a pair costs two integer operations and a
+        # look-up, and only the pairs with a row are read.
+        uni = list(map(self._token_grams.__getitem__, flat))
+        keys = map(add, map(mul, uni, repeat(self._base)), islice(uni, 1, None))
+        pairs = self._gram_rows(list(map(self._bigram_ids.get, keys, repeat(self.NO_GRAM))))
         # Prefix sums: a text's sum is a difference of two, exact whatever the lanes (Python
         # integers do not overflow; only a decoded sum must fit its lanes, hence CHUNK).
         cum_rows = [0, *accumulate(rows)]
@@ -203,14 +205,24 @@ class TableModel:
         new = list(new)
         ids = list(map(self._word_ids.get, new))
         listed = list(map(is_not, ids, repeat(None)))
-        cache = self._tokens
+        cache, grams = self._tokens, self._token_grams
         if any(listed):
             listed_ids: list[int] = list(compress(ids, listed))  # type: ignore[arg-type]
             rows = self._read(listed_ids, self._w_size, self._w_off, signed=False)
             cache.update(zip(compress(new, listed), map(sub, rows, repeat(self._w_half)), strict=True))
+            grams.update(zip(compress(new, listed), map(self._word_unigram.__getitem__, listed_ids), strict=True))
         rest = [t for t, hit in zip(new, listed, strict=True) if not hit]
         if rest:
-            cache.update(zip(rest, self.token_rows(rest), strict=True))
+            uni = self.unigram_ids(rest)
+            cache.update(zip(rest, self.token_rows(rest, uni), strict=True))
+            grams.update(zip(rest, uni, strict=True))
+
+    def unigram_ids(self, tokens: Sequence[str]) -> list[int]:
+        """Each token's unigram n-gram id (by its lower-cased form), or NO_GRAM."""
+        norms = [t.lower() for t in tokens]
+        if "’" in "".join(norms):
+            norms = [n.replace("’", "'") for n in norms]
+        return list(map(self._unigram_ids.get, norms, repeat(self.NO_GRAM)))
 
     def _read(self, ids: list[int], size: int, at: int, signed: bool) -> list[int]:
         """Rows ``ids`` of the table at ``at`` (``size`` bytes each) as integers."""
@@ -219,7 +231,7 @@ class TableModel:
             return [fb(blob[s : s + size], "little", signed=True) for s in [at + i * size for i in ids]]
         return [fb(blob[s : s + size], "little") for s in [at + i * size for i in ids]]
 
-    def token_rows(self, tokens: Sequence[str]) -> list[int]:
+    def token_rows(self, tokens: Sequence[str], unigrams: Sequence[int] | None = None) -> list[int]:
         """Each token's packed row, computed from the tables: its piece rows summed, with their
         count, and above them its unigram row. (Training fills the word table with these rows.)
         """
@@ -230,28 +242,26 @@ class TableModel:
             ids = list(need)
             pieces.update(zip(ids, self._read(ids, self._p_size, self._p_off, signed=True), strict=True))
         rows = [sum(map(pieces.__getitem__, seg)) for seg in segments]
-        norms = [t.lower() for t in tokens]
-        if "’" in "".join(norms):
-            norms = [n.replace("’", "'") for n in norms]
-        grams = self._gram_rows(list(map(self._gram_ids.get, norms)))
+        grams = self._gram_rows(list(unigrams) if unigrams is not None else self.unigram_ids(tokens))
         return list(map(add, rows, grams))
 
-    def _gram_rows(self, ids: list[int | None]) -> list[int]:
-        """The rows of n-grams ``ids`` (0 for None), shifted above the piece lanes; each read once."""
+    def _gram_rows(self, ids: list[int]) -> list[int]:
+        """The rows of n-grams ``ids`` (0 for NO_GRAM), shifted above the piece lanes; each read once."""
         seen = self._gram_cache
         need = set(ids).difference(seen)
-        need.discard(None)
         if need:
             new = list(need)
-            rows = self._read(new, self._g_size, self._g_off, signed=True)  # type: ignore[arg-type]
+            rows = self._read(new, self._g_size, self._g_off, signed=True)
             seen.update(zip(new, [r << self._gram_shift for r in rows], strict=True))
-        return [0 if g is None else seen[g] for g in ids]
+        return list(map(seen.__getitem__, ids))
 
     def clear_caches(self) -> None:
-        """Forget every token and pair seen (benchmarks use this to measure fresh text)."""
+        """Forget every token and row seen (benchmarks use this to measure fresh text)."""
         self._tokens.clear()
+        self._token_grams.clear()
         self._piece_rows.clear()
         self._gram_cache.clear()
+        self._gram_cache[self.NO_GRAM] = 0
 
     def probabilities(self, text: str) -> list[float]:
         return _softmax(self.logits(text))
@@ -282,6 +292,40 @@ class TableModel:
             p /= total
             out.append(SentenceScore(label, p, p >= bars[label] or risk >= any_bar, risk))
         return out
+
+
+class _Sections:
+    """Reads model.bin's sections in order: text lists, row tables (skipped, by offset), int32 arrays."""
+
+    def __init__(self, blob: bytes) -> None:
+        self.blob = blob
+        self.at = 0
+
+    def lines(self, size: int, count: int) -> list[str]:
+        text = self.blob[self.at : self.at + size].decode("utf-8")
+        self.at += size
+        out = text.split("\n") if count else []
+        if len(out) != count:
+            raise ValueError(f"a list of {len(out)} entries where the metadata says {count}")
+        return out
+
+    def skip(self, size: int) -> int:
+        start, self.at = self.at, self.at + size
+        return start
+
+    def ints(self, count: int) -> array[int]:
+        out = array("i")
+        out.frombytes(self.blob[self.at : self.at + 4 * count])
+        if out.itemsize != 4 or len(out) != count:
+            raise ValueError("an id array is cut short")
+        if sys.byteorder == "big":  # stored little-endian
+            out.byteswap()
+        self.at += 4 * count
+        return out
+
+    def end(self) -> None:
+        if self.at != len(self.blob):
+            raise ValueError(f"model tables are {len(self.blob)} bytes, expected {self.at}")
 
 
 #: how model.json names the row format this module reads

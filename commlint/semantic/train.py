@@ -313,13 +313,20 @@ def word_vocabulary(texts: list[str]) -> list[str]:
     return sorted(t for t, c in counts.items() if c >= MIN_WORD_COUNT)
 
 
-def word_table(words: list[str], meta: dict[str, Any], tables: bytes) -> tuple[bytes, bytes]:
-    """The word list and the words' rows, read through the checker's own code from ``tables``."""
+def word_table(words: list[str], meta: dict[str, Any], tables: bytes) -> tuple[bytes, bytes, bytes]:
+    """The word list, the words' rows and their unigram ids, read through the checker's own code
+    from ``tables`` (a model without a word table)."""
     model = TableModel(meta, tables)
     size = model._p_size + model._g_size
     half = 1 << (8 * size - 1)
-    rows = b"".join((r + half).to_bytes(size, "little") for r in model.token_rows(words))
-    return "\n".join(words).encode("utf-8"), rows
+    unigrams = model.unigram_ids(words)
+    rows = b"".join((r + half).to_bytes(size, "little") for r in model.token_rows(words, unigrams))
+    return "\n".join(words).encode("utf-8"), rows, int32s(unigrams)
+
+
+def int32s(values: Iterable[int]) -> bytes:
+    """Little-endian int32s, as ``commlint.semantic.model`` reads its id arrays."""
+    return b"".join(v.to_bytes(4, "little", signed=True) for v in values)
 
 
 #: most pieces one token can have: a MAX_TOKEN-character token of 4-byte characters, plus its marker
@@ -380,34 +387,39 @@ def build(data: Path, shared: Path | None, out: Path) -> dict[str, Any]:
     we, wh, b = model
     projected = emb.astype(np.float32).astype(np.float64) @ we  # the piece table: E · W
     blob = "\n".join(pieces).encode("utf-8")
-    gram_blob = "\n".join(gram_list).encode("utf-8")
     piece_rows = to_packed_rows(projected, PIECE_LANE_BYTES, CHUNK * PIECES_PER_TOKEN, count=True)
     gram_rows = to_packed_rows(wh, GRAM_LANE_BYTES, 2 * CHUNK)
-    layout = {"pieces_bytes": len(blob), "grams_bytes": len(gram_blob), "row": ROW_LAYOUT}
+    # n-grams: unigrams by their text, bigrams by their two unigrams' ids (every word of a
+    # bigram seen in two sentences is a unigram seen in two); ids stay those of gram_list
+    unigram_id = {g: i for i, g in enumerate(gram_list) if " " not in g}
+    bigrams = [
+        (unigram_id[a], unigram_id[b], i) for i, g in enumerate(gram_list) if " " in g for a, b in [g.split(" ")]
+    ]
+    unigram_blob = "\n".join(unigram_id).encode("utf-8")
+    layout: dict[str, Any] = {
+        "pieces_bytes": len(blob),
+        "unigrams_bytes": len(unigram_blob),
+        "words_bytes": 0,
+        "row": ROW_LAYOUT,
+    }
+    counts = {"pieces": len(pieces), "grams": len(gram_list), "unigrams": len(unigram_id), "bigrams": len(bigrams)}
+    id_tables = int32s(unigram_id.values()) + int32s(v for triple in bigrams for v in triple)
     word_list = word_vocabulary(texts)
-    words_blob, word_rows = word_table(
+    words_blob, word_rows, word_unigrams = word_table(
         word_list,
-        {
-            "labels": LABELS,
-            "thresholds": {},
-            "bias": [0.0] * len(LABELS),
-            "pieces": len(pieces),
-            "grams": len(gram_list),
-            "layout": layout,
-        },
-        blob + gram_blob + piece_rows + gram_rows,
+        {"labels": LABELS, "thresholds": {}, "bias": [0.0] * len(LABELS), "words": 0, "layout": layout, **counts},
+        blob + unigram_blob + piece_rows + gram_rows + id_tables,
     )
     layout["words_bytes"] = len(words_blob)
-    tables = blob + gram_blob + words_blob + piece_rows + gram_rows + word_rows
+    tables = blob + unigram_blob + words_blob + piece_rows + gram_rows + word_rows + id_tables + word_unigrams
     data_digest = hashlib.sha256("\n".join(f"{e.label}\t{e.text}" for e in examples).encode("utf-8")).hexdigest()
     meta: dict[str, Any] = {
-        "format": 4,
+        "format": 5,
         "labels": LABELS,
         "bias": [round(float(v), 6) for v in b],
         "thresholds": thresholds,
         "any_risk_bar": any_bar,
-        "pieces": len(pieces),
-        "grams": len(gram_list),
+        **counts,
         "words": len(word_list),
         "layout": layout,
         "embedding": {
