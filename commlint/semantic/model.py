@@ -95,7 +95,8 @@ class TableModel:
         self._g_off = sections.skip(n_grams * self._g_size)
         self._w_off = sections.skip(n_words * self._w_size)
         uni_ids = sections.ints(n_uni)
-        bigrams = sections.ints(3 * n_bi)  # (first word's n-gram id, second word's, the pair's)
+        bigram_keys = sections.ints(n_bi, wide=True)  # first word's unigram id * (n_grams + 1) + second's
+        bigram_ids = sections.ints(n_bi)
         word_uni = sections.ints(n_words)
         sections.end()
         self._blob = blob
@@ -105,9 +106,7 @@ class TableModel:
         self.NO_GRAM = n_grams
         self._base = n_grams + 1
         self._unigram_ids = dict(zip(unigrams, uni_ids, strict=True))  # a C loop, unlike a comprehension
-        self._bigram_ids = dict(
-            zip(map(add, map(mul, bigrams[0::3], repeat(self._base)), bigrams[1::3]), bigrams[2::3], strict=True)
-        )
+        self._bigram_ids = dict(zip(bigram_keys, bigram_ids, strict=True))
         #: the word table: tokens common in the training data, each with its whole row ready
         #: (what ``token_rows`` would compute) and its unigram's id: one look-up and one read
         self._word_ids = dict(zip(words, range(n_words), strict=True))
@@ -313,14 +312,16 @@ class _Sections:
         start, self.at = self.at, self.at + size
         return start
 
-    def ints(self, count: int) -> array[int]:
-        out = array("i")
-        out.frombytes(self.blob[self.at : self.at + 4 * count])
-        if out.itemsize != 4 or len(out) != count:
+    def ints(self, count: int, wide: bool = False) -> array[int]:
+        """``count`` little-endian int32s (int64s if ``wide``)."""
+        out = array("q" if wide else "i")
+        size = 8 if wide else 4
+        out.frombytes(self.blob[self.at : self.at + size * count])
+        if out.itemsize != size or len(out) != count:
             raise ValueError("an id array is cut short")
         if sys.byteorder == "big":  # stored little-endian
             out.byteswap()
-        self.at += 4 * count
+        self.at += size * count
         return out
 
     def end(self) -> None:

@@ -324,9 +324,9 @@ def word_table(words: list[str], meta: dict[str, Any], tables: bytes) -> tuple[b
     return "\n".join(words).encode("utf-8"), rows, int32s(unigrams)
 
 
-def int32s(values: Iterable[int]) -> bytes:
-    """Little-endian int32s, as ``commlint.semantic.model`` reads its id arrays."""
-    return b"".join(v.to_bytes(4, "little", signed=True) for v in values)
+def int32s(values: Iterable[int], width: int = 4) -> bytes:
+    """Little-endian int32s (or ``width``-byte ints), as ``commlint.semantic.model`` reads its id arrays."""
+    return b"".join(v.to_bytes(width, "little", signed=True) for v in values)
 
 
 #: most pieces one token can have: a MAX_TOKEN-character token of 4-byte characters, plus its marker
@@ -403,7 +403,12 @@ def build(data: Path, shared: Path | None, out: Path) -> dict[str, Any]:
         "row": ROW_LAYOUT,
     }
     counts = {"pieces": len(pieces), "grams": len(gram_list), "unigrams": len(unigram_id), "bigrams": len(bigrams)}
-    id_tables = int32s(unigram_id.values()) + int32s(v for triple in bigrams for v in triple)
+    base = len(gram_list) + 1  # TableModel's key for a pair of unigram ids
+    id_tables = (
+        int32s(unigram_id.values())
+        + int32s((a * base + b for a, b, _ in bigrams), width=8)
+        + int32s(i for _, _, i in bigrams)
+    )
     word_list = word_vocabulary(texts)
     words_blob, word_rows, word_unigrams = word_table(
         word_list,
