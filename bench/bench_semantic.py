@@ -7,8 +7,9 @@ linted with the layer off and on, in alternating rounds, with the model's per-to
 emptied before every document, so each document is fresh text as a one-file check sees it; then
 once more with the caches kept, as a run over a folder, the API in a loop or the LSP sees it.
 CPU time of this process only; the time inside the learned rules is also measured directly,
-which a busy machine disturbs less than a difference of two totals. Cold start: `commlint check` on one file with and without the
-layer, beside `python -c pass`, interleaved in the same run; medians.
+which a busy machine disturbs less than a difference of two totals. Cold start: `commlint check`
+on one file with and without the layer, beside `python -c pass`, interleaved in the same run;
+medians.
 """
 
 from __future__ import annotations
@@ -133,7 +134,8 @@ def main() -> int:
     print(f"in process, {ip['words']:,.0f} words of fresh text, CPU ms per 1,000 words:")
     print(f"  layer off {ip['off']:.2f}  on {ip['on']:.2f}  added (median over rounds) {ip['added']:.2f}")
     print(
-        f"  inside the learned rules: {ip['layer']:.2f} fresh, {ip['layer_warm']:.2f} with the cache kept across documents"
+        f"  inside the learned rules: {ip['layer']:.2f} fresh, "
+        f"{ip['layer_warm']:.2f} with the cache kept across documents"
     )
     cs = cold_start(args.starts)
     print(f"cold start, `check` one file, median ms: python -c pass {cs['pass']:.0f}")
