@@ -497,3 +497,17 @@ def test_writing_rules_python_rule_runs(tmp_path):
         assert lint_text("This is important to NASA.", config={"select": ["ACME201"]}) == []
         got = lint_text("Ask NASA.", config={"select": ["ACME201"], "rules": {"ACME201": {"min-length": 4}}})
         assert [(x.column, x.end_column) for x in got] == [(5, 9)]
+
+
+def test_a_rules_budget_starts_no_earlier_than_the_thread_clock():
+    """CheckContext.begin reuses a recent reading of the thread's CPU clock plus the wall time
+    since: a bound from above, so a rule's budget never starts before the rule does."""
+    import time
+
+    from commlint.rules.ruletypes.base import CheckContext
+
+    ctx = CheckContext(timeout=1.0)
+    for _ in range(3000):
+        before = time.thread_time()
+        assert ctx._now() >= before
+        sum(range(100))
