@@ -38,7 +38,7 @@ import threading
 from array import array
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import regex
 
@@ -258,6 +258,19 @@ class PatternCache:
                 self._store(key, recorded)
             return compiled
 
+    def compile_later(self, pattern: str, flags: int) -> regex.Pattern[str]:
+        """``compile(pattern, flags)``, built by the engine only when first used, if its
+        record is at hand (then its checked record gives the flags it compiles with);
+        otherwise compiled now."""
+        key = (pattern, int(flags))
+        with _LOCK:
+            stored = self._load(key)
+            args = None if stored is None else _record(stored, pattern, int(flags))
+            if args is not None:
+                self._used.add(key)
+                return cast("regex.Pattern[str]", LazyPattern(pattern, args))
+        return self.compile(pattern, flags)
+
     def remember(self, kind: str, text: str, compute: Callable[[str], Any]) -> Any:
         """``compute(text)``, kept in the cache under ``kind`` (unmarshallable values are
         recomputed each time)."""
@@ -306,22 +319,86 @@ class PatternCache:
             pass
 
 
-def _rebuild(stored: bytes, pattern: str, flags: int) -> regex.Pattern[str] | None:
-    """The pattern object a checked record describes, or None if it does not describe
-    ``pattern`` compiled with ``flags`` (or this engine rejects it)."""
+def _record(stored: bytes, pattern: str, flags: int) -> list[Any] | None:
+    """The engine's arguments a checked record holds, if they are those of ``pattern``
+    compiled with ``flags`` (at least)."""
     try:
         args = list(marshal.loads(stored))
-        if len(args) < 3 or args[0] != pattern or type(args[1]) is not int or flags & ~args[1]:
-            return None
+    except (EOFError, ValueError, TypeError):
+        return None
+    if len(args) < 3 or args[0] != pattern or type(args[1]) is not int or flags & ~args[1]:
+        return None
+    if not isinstance(args[2], bytes):
+        return None
+    return args
+
+
+def _build(args: list[Any]) -> regex.Pattern[str] | None:
+    """The pattern object the engine builds from a record's arguments (None if it rejects them)."""
+    try:
+        args = list(args)
         code = array(_CODE)
         code.frombytes(args[2])
         args[2] = code.tolist()
         compiled: regex.Pattern[str] = _engine()._regex.compile(*args)
     except Exception:  # a record from another layout of the engine's arguments
         return None
-    if compiled.pattern != pattern or compiled.flags != args[1]:
+    if compiled.pattern != args[0] or compiled.flags != args[1]:
         return None
     return compiled
+
+
+def _rebuild(stored: bytes, pattern: str, flags: int) -> regex.Pattern[str] | None:
+    """The pattern object a checked record describes, or None if it does not describe
+    ``pattern`` compiled with ``flags`` (or this engine rejects it)."""
+    args = _record(stored, pattern, flags)
+    return None if args is None else _build(args)
+
+
+class LazyPattern:
+    """A compiled pattern whose engine object is built on first use, from its checked record.
+
+    A rule's big alternations are tried only where the word index finds a start for them, so
+    on a single short document most are never run: building them all cost a cold check about
+    40 ms. ``pattern`` and ``flags`` are the compiled pattern's (read from the record); every
+    other attribute is the built pattern's. It compares and hashes as its text and flags.
+    """
+
+    __slots__ = ("_args", "_compiled", "flags", "pattern")
+
+    def __init__(self, pattern: str, args: list[Any]) -> None:
+        self.pattern = pattern
+        self.flags: int = args[1]
+        self._args: list[Any] | None = args
+        self._compiled: regex.Pattern[str] | None = None
+
+    def compiled(self) -> regex.Pattern[str]:
+        """The engine's pattern object (built now if it was not yet)."""
+        done = self._compiled
+        if done is None:
+            args = self._args
+            done = _build(args) if args is not None else None
+            if done is None:  # the record does not build here after all: compile it
+                done = _cache().compile(self.pattern, self.flags)
+            self._compiled, self._args = done, None
+        return done
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.compiled(), name)
+
+    def __hash__(self) -> int:
+        return hash((LazyPattern, self.pattern, self.flags))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyPattern):
+            return self.pattern == other.pattern and self.flags == other.flags
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(self.compiled())
+
+    def __reduce__(self) -> Any:
+        return (compile, (self.pattern, self.flags))
 
 
 def _compile_recording(pattern: str, flags: int) -> tuple[regex.Pattern[str], tuple[Any, ...] | None]:
@@ -371,6 +448,12 @@ def _cache() -> PatternCache:
 def remember(kind: str, text: str, compute: Callable[[str], Any]) -> Any:
     """A derived fact about a pattern or one of commlint's own files, cached beside it."""
     return _cache().remember(kind, text, compute)
+
+
+def compile_later(pattern: str, flags: int = 0) -> regex.Pattern[str]:
+    """``compile``, with the engine's object built when the pattern is first used (see
+    LazyPattern): for rule patterns, most of which one document never runs."""
+    return _cache().compile_later(pattern, flags)
 
 
 def compile(pattern: str, flags: int = 0) -> regex.Pattern[str]:  # noqa: A001 - mirrors regex.compile

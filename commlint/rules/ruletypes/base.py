@@ -304,7 +304,7 @@ def _compiled_in(rule: Rule) -> Iterator[regex.Pattern[str]]:
     for value in list(getattr(rule, "__dict__", {}).values()):
         items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
         for item in items:
-            if isinstance(item, regex.Pattern):
+            if isinstance(item, (regex.Pattern, regex_cache.LazyPattern)):
                 yield item
 
 
@@ -313,17 +313,22 @@ def prepare_rules(rules: Iterable[Rule]) -> None:
     linter), what registering all their patterns gives is taken from the pattern cache: the
     required words and each pattern's plan, one sealed record keyed by the patterns' text,
     so a cold start does not redo it (about 50 ms for the built-in packs)."""
-    todo = [
-        p
-        for p in dict.fromkeys(p for rule in rules for p in _compiled_in(rule))
-        if p not in _PLANS and not p.flags & _FLAGS_WITHOUT_PREFILTER
-    ]
-    if not todo:
+    # Patterns by their text and flags (one may be held both as built and as not yet built:
+    # see regex_cache.LazyPattern), in the order the rules hold them.
+    same: dict[tuple[str, int], list[regex.Pattern[str]]] = {}
+    for rule in rules:
+        for p in _compiled_in(rule):
+            if p not in _PLANS and not p.flags & _FLAGS_WITHOUT_PREFILTER:
+                held = same.setdefault((p.pattern, p.flags), [])
+                if not any(q is p for q in held):
+                    held.append(p)
+    if not same:
         return
+    todo = [held[0] for held in same.values()]
     from commlint.matching.prefilter import REQUIRED, VERSION
 
     if not REQUIRED.ids and len(todo) > 1:
-        key = hashlib.sha256("\0".join(f"{p.flags}\1{p.pattern}" for p in todo).encode("utf-8", "surrogatepass"))
+        key = hashlib.sha256("\0".join(f"{flags}\1{text}" for text, flags in same).encode("utf-8", "surrogatepass"))
         found = regex_cache.remember(f"registered-{VERSION}-3", key.hexdigest(), lambda _: _registration(todo))
         if (
             isinstance(found, tuple)
@@ -332,10 +337,12 @@ def prepare_rules(rules: Iterable[Rule]) -> None:
             and len(found[1]) == len(todo)
             and REQUIRED.restore(found[0])
         ):
-            _PLANS.update(zip(todo, found[1], strict=True))
+            for held, plan in zip(same.values(), found[1], strict=True):
+                _PLANS.update(dict.fromkeys(held, plan))
             return
-    for p in todo:  # something is registered already (or the record is unusable): one by one
-        _pattern_branches(p)
+    for held in same.values():  # something is registered already (or the record is unusable): one by one
+        plan = _pattern_branches(held[0])
+        _PLANS.update(dict.fromkeys(held[1:], plan))
 
 
 def _registration(patterns: list[regex.Pattern[str]]) -> tuple[Any, tuple[Any, ...]]:
@@ -459,7 +466,7 @@ def compile_patterns(patterns: Iterable[str], where: str, flags: int = DEFAULT_F
     if joined is not None:
         # One compile, not one per pattern as well: compiling is most of the start-up time.
         try:
-            return regex_cache.compile(joined, flags)
+            return regex_cache.compile_later(joined, flags)
         except regex.error:
             pass  # compile one by one to name the bad pattern
     for p in items:
