@@ -259,6 +259,21 @@ def test_sentences_over_the_prose_view():
     assert doc.word_count == 13  # "U.S." and "e.g." are two words each; code is none
 
 
+def test_a_list_number_starts_its_sentence_and_is_never_one():
+    """ "1." before a heading's words is part of the sentence after it, through the real linter."""
+    doc = lint_result(
+        "**1\\. Hazard helpfulness**  \nWe ran expert evaluations. It scored 3. Then 2023. Ends.\n",
+        path="a.md",
+        config={"select": []},
+    ).document
+    assert [doc.prose[a:b] for a, b in doc.sentences] == [
+        "1. Hazard helpfulness We ran expert evaluations.",
+        "It scored 3.",
+        "Then 2023.",
+        "Ends.",
+    ]
+
+
 def test_nested_containers_in_any_order(cfg):
     text = "- > It is totally\n  > secure.\n\n> - # bad actors\n\n1. - [x] totally secure\n"
     assert spans(text, cfg) == [

@@ -81,7 +81,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         block = text[p_start:p_end]
         pos = 0
         for m in _END.finditer(block):
-            if _is_abbreviation(block, m.start()):
+            if _is_abbreviation(block, m.start()) or _is_enumerator(block[pos : m.start()]):
                 continue
             out.append(_trim(text, p_start + pos, p_start + m.end()))
             pos = m.end()
@@ -104,6 +104,13 @@ def _is_abbreviation(block: str, dot: int) -> bool:
     word = m.group(1).lower().rstrip(".")
     # Single capital initials ("J. Smith") and known abbreviations do not end sentences.
     return word in _ABBREV or (len(word) == 1 and block[dot - 1].isupper())
+
+
+def _is_enumerator(before: str) -> bool:
+    """True for a list number standing alone before its full stop ("1." in "1. Scope"): it
+    starts the sentence that follows, it is not a sentence of its own."""
+    head = before.strip()
+    return 0 < len(head) <= 3 and head.isdigit()
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
