@@ -113,7 +113,7 @@ def owned_safely(info: os.stat_result) -> bool:
     return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _digest(*parts: bytes) -> bytes:
+def _digest(*parts: bytes | memoryview) -> bytes:
     h = hashlib.sha256()
     for part in parts:
         h.update(len(part).to_bytes(8, "little"))  # lengths first: no two splits hash alike
@@ -166,7 +166,7 @@ def _read(
     head = len(magic) + _DIGEST
     if not raw.startswith(magic) or len(raw) < head:
         return {}
-    body = raw[head:]
+    body = memoryview(raw)[head:]  # not a copy of the whole file
     if _digest((build or _build_key)().encode(), body) != raw[len(magic) : head]:
         return {}  # marshal is never handed bytes this code did not write
     try:
