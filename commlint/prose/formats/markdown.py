@@ -223,8 +223,12 @@ def _open_after(lines: list[str], first: int, last: int, state: Any) -> Any:
 
 def _html_opened(line: str, starts_region: bool) -> Any:
     """What a line at column 0 starting with "<" leaves open (markdown-it's html_block kinds)."""
-    from markdown_it.rules_block.html_block import HTML_SEQUENCES
-
+    try:
+        from markdown_it.rules_block.html_block import HTML_SEQUENCES
+    except ImportError:  # another markdown-it-py layout: let markdown-it read the rest
+        return _STICKY
+    if len(HTML_SEQUENCES) != 7:
+        return _STICKY
     for kind, (opener, closer, _interrupts) in enumerate(HTML_SEQUENCES):
         if opener.search(line):
             if kind < 5:  # ends at its closing sequence, perhaps on this line
