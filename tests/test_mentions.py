@@ -78,6 +78,13 @@ PAIRS = [
         "unhackable",
         "Critics said our vault was “totally unhackable”; that is not what we said.",
     ),
+    # the press reported, then "a view we do not share"
+    (
+        "Our assistant will destroy humanity within a decade.",
+        "ALM101",
+        "destroy humanity",
+        "Tabloids claimed that the Quillon assistant would destroy humanity, a view we do not share.",
+    ),
 ]
 
 
@@ -103,6 +110,8 @@ def test_the_claim_is_flagged_and_the_mention_is_not(claim: str, rule: str, word
         "We do not sell to governments; our vault is totally unhackable.",
         # a law that is not the subject does not make the sentence a mention
         "To comply with the act, our platform performs emotion recognition on workers in the workplace.",
+        # the company's own view, rejected by others, stays the company's claim
+        "We believe our assistant will destroy humanity, a view critics do not share.",
     ],
 )
 def test_near_misses_stay_claims(claim: str) -> None:

@@ -27,6 +27,7 @@ _QUOTES = regex_cache.compile(r"“[^”]{1,400}”|\"[^\"]{1,400}\"|‘[^’]{1
 _THIRD_PARTY = (
     r"(?:critics?|commentators?|sceptics?|skeptics?|detractors?|opponents?|campaigners?|activists?|"
     r"journalists?|reporters?|columnists?|pundits?|observers?|headlines?|press\s+reports?|news\s+reports?|"
+    r"tabloids?|newspapers|(?:the\s+)?media|media\s+outlets|bloggers?|influencers?|doomers?|futurists?|"
     r"(?:an?|the|one|some)\s+(?:\w+\s+){0,3}(?:article|op-ed|editorial|newspaper|blog|post|report|story|"
     r"analyst|commentator|critic|researcher|academic|professor|headline|podcast|tweet|coalition|group|"
     r"watchdog|regulator|lawmaker|legislator|union|advocate|ngo|charity|organi[sz]ation|campaign)s?|"
@@ -51,6 +52,9 @@ _REPORTED = regex_cache.compile(
 #: the text answering or rejecting what it reported
 _REJECT = regex_cache.compile(
     r"\b(?:we\s+(?:strongly\s+)?(?:disagree|reject|dispute|do\s+not\s+agree|don't\s+agree)|"
+    # "…, a view we do not share", "…, which we do not accept"
+    r"(?:a|the)\s+(?:view|claim|picture|prediction|forecast)\s+(?:that\s+)?we\s+(?:do\s+not|don't|no\s+longer)\s+"
+    r"(?:share|hold|accept)|which\s+we\s+(?:do\s+not|don't)\s+(?:share|accept|believe)|"
     r"(?:that|this|which|the\s+claim|such\s+claims?)\s+(?:is|was|are|were)\s+(?:simply\s+)?"
     r"(?:not\s+(?:true|accurate|correct|the\s+case)|wrong|false|incorrect|inaccurate|misleading|overstated|"
     r"unfounded|mistaken|exaggerated)|"
