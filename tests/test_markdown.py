@@ -394,40 +394,33 @@ def _markdown_text(text: str) -> str:
     return markdown_text(decode(text.encode("utf-8"), "draft.md"))[1]
 
 
-def _markdown_it_blocks(text: str) -> list[tuple[str, Any]]:
-    from commlint.prose.formats.markdown import _parser
-
-    tokens = [t for t in _parser().parse(text) if t.type in _READ]
+def _read_blocks(tokens: list[Any]) -> list[tuple[str, Any]]:
+    """Block tokens as compared: type, and the line map where the prose view reads it."""
+    read = [t for t in tokens if t.type in _READ]
     return [
         (
             t.type,
             t.map
             if t.type in _MAP_READ
             or t.type == "list_item_open"
-            and i + 1 < len(tokens)
-            and tokens[i + 1].type == "list_item_close"
+            and i + 1 < len(read)
+            and read[i + 1].type == "list_item_close"
             else None,
         )
-        for i, t in enumerate(tokens)
+        for i, t in enumerate(read)
     ]
+
+
+def _markdown_it_blocks(text: str) -> list[tuple[str, Any]]:
+    from commlint.prose.formats.markdown import _parser
+
+    return _read_blocks(_parser().parse(text))
 
 
 def _fast_blocks(text: str) -> list[tuple[str, Any]]:
     from commlint.prose.formats.markdown import _blocks
 
-    blocks = [b for b in _blocks(text) if b.type in _READ]
-    return [
-        (
-            b.type,
-            b.map
-            if b.type in _MAP_READ
-            or b.type == "list_item_open"
-            and i + 1 < len(blocks)
-            and blocks[i + 1].type == "list_item_close"
-            else None,
-        )
-        for i, b in enumerate(blocks)
-    ]
+    return _read_blocks(_blocks(text))
 
 
 def _markdown_inputs() -> list[tuple[str, str]]:
