@@ -135,6 +135,7 @@ def _sentences_to_check() -> list[str]:
     return texts + [t.upper() for t in texts]
 
 
+@pytest.mark.slow  # every training sentence and corpus line (about 20 s): CI runs it
 def test_the_costliest_mention_patterns_run_only_where_they_can_match() -> None:
     """Each guard is a word list every match must contain: never a mention missed to save time."""
     from commlint.prose import mentions as m

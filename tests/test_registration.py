@@ -89,6 +89,7 @@ def _registration_records(path: Path) -> dict[tuple[str, int], bytes]:
     return {k: v for k, v in cache.entries().items() if k[0].startswith(f"registered-{VERSION}-")}
 
 
+@pytest.mark.slow  # cold `commlint check` runs in fresh processes (about 10 s): CI runs it
 def test_check_fills_restores_and_rebuilds_the_registration_record(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     first = _check(cache)
