@@ -126,8 +126,8 @@ class TableModel:
     def logits_many(self, texts: Sequence[Sequence[str]]) -> list[list[float]]:
         """The logits of several texts, each given as its white-space-separated words.
 
-        All the texts' tokens are looked up in one pass: each distinct token's and token pair's
-        packed row is read once and cached, and a text then costs two integer sums over slices.
+        All the texts' tokens are looked up in one pass (each distinct token's and n-gram's row
+        is read once and cached), and a text then costs a difference of prefix sums and one decode.
         """
         per_text = [word_tokens(words) for words in texts]
         flat = [t for toks in per_text for t in toks]
