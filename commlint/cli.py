@@ -104,6 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = next((a for a in args_list if not a.startswith("-")), None)
     if command == "check":  # until its first linter is built (see commlint.startup)
         startup.pause()
+        startup.defer_regex()
     try:
         # Top-level options are flags only, so the first bare word names the subcommand.
         parser = build_parser(only=command)

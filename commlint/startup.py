@@ -11,6 +11,8 @@ back on, so the documents are collected as before and later passes skip the star
 from __future__ import annotations
 
 import gc
+import types
+from typing import Any
 
 _paused = False
 
@@ -30,3 +32,76 @@ def resume() -> None:
         _paused = False
         gc.freeze()
         gc.enable()
+
+
+def defer_regex() -> None:
+    """Run ``regex``'s Python layer (its parser: ~25 ms) only when something uses it.
+
+    A check whose patterns all come from the pattern cache needs only regex's C engine
+    (``regex._regex``), which the cache hands its records to. This loads that engine module
+    under its own name and puts a stand-in for the ``regex`` package in ``sys.modules``: the
+    first name anything reads from it that it lacks (it holds regex's flags and ``escape``:
+    see ``commlint.matching.regex_light``) imports the real package, which finds its engine
+    already loaded, and the stand-in takes on all its names: a cache miss compiling,
+    ``regex.Pattern`` at run time, a template with escapes. A no-op if
+    ``regex`` is imported already or is not laid out as a plain package with its engine
+    beside it. Only for the ``check`` command's own process."""
+    import sys
+
+    if "regex" in sys.modules or "regex._regex" in sys.modules:
+        return
+    import importlib.util
+    import os
+    from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader
+
+    try:
+        spec = importlib.util.find_spec("regex")
+        if spec is None or spec.loader is None or not spec.submodule_search_locations:
+            return
+        folder = next(iter(spec.submodule_search_locations))
+        path = next((p for s in EXTENSION_SUFFIXES if os.path.isfile(p := os.path.join(folder, "_regex" + s))), None)
+        if path is None:
+            return
+        loader = ExtensionFileLoader("regex._regex", path)
+        engine_spec = importlib.util.spec_from_file_location("regex._regex", path, loader=loader)
+        if engine_spec is None:
+            return
+        engine = importlib.util.module_from_spec(engine_spec)
+        loader.exec_module(engine)
+        if not hasattr(engine, "compile"):
+            return
+    except Exception:  # any other layout: regex is imported as usual
+        return
+    sys.modules["regex._regex"] = engine
+    sys.modules["regex"] = _DeferredModule(spec)
+
+
+class _DeferredModule(types.ModuleType):
+    """``regex`` before its package has run: reading a name it lacks runs it."""
+
+    def __init__(self, spec: Any) -> None:
+        from commlint.matching import regex_light
+
+        super().__init__(spec.name)
+        self.__spec__ = spec
+        # regex's flag values as plain ints and its escape (module-level patterns use them):
+        # the package's own (RegexFlag members, equal to these) replace them once it runs
+        self.__dict__.update(regex_light.NAMES)
+
+    def __getattr__(self, name: str) -> Any:
+        import importlib
+        import sys
+
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+            try:
+                real = importlib.import_module(self.__name__)
+            except BaseException:
+                sys.modules.setdefault(self.__name__, self)
+                raise
+            prefix = self.__name__ + "."
+            for full, module in list(sys.modules.items()):  # as if the package had imported them
+                if full.startswith(prefix) and "." not in full[len(prefix) :]:
+                    real.__dict__.setdefault(full[len(prefix) :], module)
+            self.__dict__.update(real.__dict__)
+        return object.__getattribute__(self, name)

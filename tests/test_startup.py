@@ -57,3 +57,91 @@ def test_raw_html_in_markdown_is_still_read(tmp_path: Path) -> None:
     seen, stdout = _probe(draft)
     assert "commlint.prose.formats.html" in seen["loaded"]  # type: ignore[operator]
     assert [d["rule"] for d in json.loads(stdout)["files"][0]["diagnostics"]] == ["ABS101"]  # in the title
+
+
+def test_a_warm_check_runs_only_the_regex_engine(tmp_path: Path) -> None:
+    """Every pattern of a check comes from the pattern cache, so regex's parser (its Python
+    package) never runs: only its C engine is loaded (commlint.startup.defer_regex)."""
+    draft = tmp_path / "draft.md"
+    draft.write_text("# Launch\n\nOur product is totally secure and completely unhackable.\n", encoding="utf-8")
+    probe = PROBE.replace("%r", repr(("regex._main", "regex._regex_core", "regex._regex")))
+    for _ in range(2):  # the first run may fill an empty cache (compiling, with the parser)
+        out = subprocess.run([sys.executable, "-c", probe, str(draft)], capture_output=True, text=True, timeout=300)
+    seen = json.loads(out.stderr.strip().splitlines()[-1])
+    assert seen["loaded"] == ["regex._regex"]
+    # a suggestion filled in from a named group, without regex's template parser
+    assert any(d["rule"] == "ABS101" and d["suggestions"] for d in json.loads(out.stdout)["files"][0]["diagnostics"])
+
+
+DEFERRED = """
+import sys
+from commlint import startup
+startup.defer_regex()
+import regex
+assert type(regex.IGNORECASE) is int and "regex._regex_core" not in sys.modules
+assert regex.escape("a.b") == "a\\\\.b" and "regex._regex_core" not in sys.modules
+pattern = regex.compile(r"(?P<w>\\w+) (?P<v>x)?", regex.I)  # runs the package
+assert "regex._regex_core" in sys.modules and type(regex.IGNORECASE) is regex.RegexFlag
+assert sys.modules["regex"].compile is regex.compile and regex._regex is sys.modules["regex._regex"]
+m = pattern.match("Hello ")
+assert m.expand(r"<\\g<w>|\\g<v>>") == "<Hello|>"
+import regex._main
+print("ok")
+"""
+
+
+def test_the_regex_stand_in_becomes_the_package_on_first_use() -> None:
+    out = subprocess.run([sys.executable, "-c", DEFERRED], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_the_stand_in_names_are_regex_own() -> None:
+    import regex
+
+    from commlint.matching import regex_light
+
+    for name, value in regex_light.NAMES.items():
+        if name != "escape":
+            assert value == getattr(regex, name), name
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    assert regex_light.escape(every) == regex.escape(every)
+    assert regex_light.escape(b"a.b") == regex.escape(b"a.b")
+    assert regex_light.escape("a b", literal_spaces=True) == regex.escape("a b", literal_spaces=True)
+    assert regex_light.escape("a-b", special_only=False) == regex.escape("a-b", special_only=False)
+
+
+def test_expand_fills_templates_as_the_engine_does() -> None:
+    import regex
+
+    from commlint.matching import regex_light
+
+    pattern = regex.compile(r"(?P<adj>\w+)(?:-(?P<n>\d+))?(?P<under_score>!)?")
+    templates = [
+        "",
+        "plain text",
+        r"designed to be \g<adj>",
+        r"\g<adj>-by-design",
+        r"\g<n> and \g<1> and \g<2>",
+        r"\g<under_score>\g<adj>",
+        r"tab\t\g<adj>",
+        r"\1 then \g<adj>",
+        r"\\g<adj>",
+        r"\g<adj",
+        r"\g<>",
+        r"\g<missing>",
+        r"\g<9>",
+        r"\g<a-b>",
+        "\\g<adj>\\",
+    ]
+    for text in ("secure", "secure-42!", "é-7"):
+        m = pattern.match(text)
+        for template in templates:
+            try:
+                want: object = m.expand(template)
+            except (IndexError, regex.error) as exc:
+                want = type(exc)
+            try:
+                got: object = regex_light.expand(m, template)
+            except (IndexError, regex.error) as exc:
+                got = type(exc)
+            assert got == want, (text, template)

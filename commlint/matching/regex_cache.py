@@ -58,34 +58,53 @@ Key = tuple[str, int]
 
 
 def _engine() -> Any:
-    """The module whose ``_regex.compile`` builds pattern objects, or None if this regex
-    release is laid out differently (then nothing is cached)."""
+    """regex's C engine module, whose ``compile`` builds pattern objects from a record, or
+    None if this regex release is laid out differently (then nothing is cached). Taken from
+    ``sys.modules`` when ``commlint.startup.defer_regex`` loaded it without the package."""
+    engine = sys.modules.get("regex._regex")
+    if engine is None:
+        try:
+            import regex._main as main
+        except ImportError:
+            return None
+        engine = getattr(main, "_regex", None)
+    return engine if hasattr(engine, "compile") else None
+
+
+def _release() -> str:
+    """regex's ``__version__``, read from its source when the package has not been run (see
+    ``commlint.startup.defer_regex``): the records are what this release's parser produced."""
+    loaded = sys.modules.get("regex._main")
+    if loaded is not None:
+        return str(loaded.__version__)
+    engine = sys.modules.get("regex._regex")
     try:
-        import regex._main as main
-    except ImportError:
-        return None
-    return main if hasattr(getattr(main, "_regex", None), "compile") else None
+        source = Path(engine.__file__).with_name("_main.py").read_text("utf-8")  # type: ignore[union-attr, arg-type]
+        start = source.index('\n__version__ = "') + 16
+        return source[start : source.index('"', start)]
+    except (AttributeError, TypeError, OSError, ValueError):
+        return str(regex.__version__)
 
 
 def _build_key() -> str:
     """Identifies the regex build: version, C extension file and Python version."""
-    engine = _engine()._regex
+    engine = _engine()
     where = getattr(engine, "__file__", "") or ""
     try:
         info = os.stat(where)
         stamp = f"{info.st_size}:{info.st_mtime_ns}"
     except OSError:
         stamp = "?"
-    raw = f"{_FORMAT}|{regex.__version__}|{where}|{stamp}|{sys.version_info[:3]}"
+    raw = f"{_FORMAT}|{_release()}|{where}|{stamp}|{sys.version_info[:3]}"
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
 def _portable_key() -> str:
     """Identifies what a prepared record depends on, without this machine's file paths: the
     regex release and its engine's code format, the Python version and byte order."""
-    engine = _engine()._regex
+    engine = _engine()
     raw = (
-        f"{_FORMAT}|prepared|{regex.__version__}|{getattr(engine, 'MAGIC', '?')}|{getattr(engine, 'CODE_SIZE', '?')}"
+        f"{_FORMAT}|prepared|{_release()}|{getattr(engine, 'MAGIC', '?')}|{getattr(engine, 'CODE_SIZE', '?')}"
         f"|{sys.version_info[:2]}|{sys.byteorder}|{sys.maxunicode}"
     )
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
@@ -340,12 +359,27 @@ def _build(args: list[Any]) -> regex.Pattern[str] | None:
         code = array(_CODE)
         code.frombytes(args[2])
         args[2] = code.tolist()
-        compiled: regex.Pattern[str] = _engine()._regex.compile(*args)
+        compiled: regex.Pattern[str] = _engine().compile(*args)
     except Exception:  # a record from another layout of the engine's arguments
         return None
     if compiled.pattern != args[0] or compiled.flags != args[1]:
         return None
+    global _BUILT_TYPE
+    _BUILT_TYPE = type(compiled)
     return compiled
+
+
+#: the type of the pattern objects the engine built from records (regex.Pattern)
+_BUILT_TYPE: type | None = None
+
+
+def pattern_types() -> tuple[type, ...]:
+    """``(regex.Pattern, LazyPattern)`` for ``isinstance``, without running the regex package
+    when it has not run (see ``commlint.startup.defer_regex``): then every pattern object in
+    the process was built here from a record."""
+    if "regex._main" in sys.modules:
+        return (regex.Pattern, LazyPattern)
+    return (LazyPattern,) if _BUILT_TYPE is None else (_BUILT_TYPE, LazyPattern)
 
 
 def _rebuild(stored: bytes, pattern: str, flags: int) -> regex.Pattern[str] | None:
@@ -403,10 +437,9 @@ class LazyPattern:
 
 def _compile_recording(pattern: str, flags: int) -> tuple[regex.Pattern[str], tuple[Any, ...] | None]:
     """Compile, capturing the engine-level arguments (None if regex served it from memory)."""
-    main = _engine()
-    if main is None:
+    engine = _engine()
+    if engine is None:
         return regex.compile(pattern, flags), None
-    engine = main._regex
     real = engine.compile
     seen: list[tuple[Any, ...]] = []
 

@@ -304,7 +304,7 @@ def _compiled_in(rule: Rule) -> Iterator[regex.Pattern[str]]:
     for value in list(getattr(rule, "__dict__", {}).values()):
         items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
         for item in items:
-            if isinstance(item, (regex.Pattern, regex_cache.LazyPattern)):
+            if isinstance(item, regex_cache.pattern_types()):
                 yield item
 
 

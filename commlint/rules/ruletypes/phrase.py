@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 import regex
 
-from commlint.matching import regex_cache
+from commlint.matching import regex_cache, regex_light
 from commlint.prose.document import Document
 from commlint.rules.ruletypes.base import CheckContext, Finding, OptionType, RuleEnv, SuggestionSpec, compile_patterns
 from commlint.rules.ruletypes.data import EXCEPTIONS_WINDOW, DataRule
@@ -80,7 +80,7 @@ def _expand(match: Any, template: str) -> str:
     if "\\" not in template:
         return template
     try:
-        return str(match.expand(template))
+        return regex_light.expand(match, template)
     except Exception:  # a bad group reference: show the template as written
         return template
 
