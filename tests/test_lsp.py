@@ -14,6 +14,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 pytest.importorskip("pygls")
@@ -211,8 +212,10 @@ async def test_open_publishes_diagnostics_with_exact_ranges(tmp_path, encodings,
     assert tst101.source == "commlint"
     assert tst101.code_description is not None and tst101.data is not None
     assert tst101.code_description.href.endswith("/docs/rules.md#tst101-absolute-claim")
-    assert tst101.data["version"] == 1
-    assert tst101.data["suggestions"][0]["text"] == "designed to be secure"
+    # data names the version and the finding; the suggestions' edits stay on the server (each
+    # publish would carry them on every keystroke) and come back through code actions.
+    offset = RISKY.index("totally secure")
+    assert tst101.data == {"version": 1, "rule": "TST101", "scope": "span", "start": offset, "end": offset + 14}
     assert by_code["TST102"].severity == lsp.DiagnosticSeverity.Warning
     # A suggestion that needs the author's input is shown in the message, not offered as an edit.
     assert (
@@ -298,12 +301,18 @@ async def test_unsafe_suggestion_is_labelled_and_not_preferred(tmp_path):
         published = await next_diagnostics(client, uri, open_doc(client, uri, "It is unhackable.\n"))
         (diag,) = published.diagnostics
         actions = await actions_for(client, uri, diag)
+        # A client that drops ``data`` gets the same actions (the finding is found by code and range),
+        # and a diagnostic of another version gets none.
+        dropped = await actions_for(client, uri, attrs.evolve(diag, data=None))
+        stale = await actions_for(client, uri, attrs.evolve(diag, data={**diag.data, "version": 0}))
     assert [(a.title, a.is_preferred) for a in actions] == [
         ("Replace “unhackable” with “designed to be secure”", True),
         ("Replace “unhackable” with “hardened against known attacks” (unsafe)", False),
         ("Disable TST101 for this line", None),
         ("Fix all safe commlint findings (1)", None),
     ]
+    assert [(a.title, a.edit) for a in dropped] == [(a.title, a.edit) for a in actions]
+    assert not stale
 
 
 @pytest.mark.slow  # an LSP session over stdio (CI runs it; README: which tests are slow)

@@ -1,20 +1,19 @@
 """Code actions: a quick fix per suggestion, "Disable RULE for this line", and fix-all.
 
-Everything comes from the diagnostics' ``data`` (suggestion edits with their LSP ranges and
-the document version they were computed for), so no action needs a second lint. An action
+Each diagnostic's ``data`` names the document version it was published for and the
+finding's rule and source span; the finding, its suggestions' edits included, is taken
+from the server's record of that version, so no action needs a second lint. An action
 whose diagnostic belongs to an older version of the document is not offered: its offsets
 no longer point at the same text.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import regex
 from lsprotocol import types as lsp
 
-from commlint.engine.diagnostics import Suggestion
-from commlint.lsp.diagnostics import SOURCE, lsp_range, range_from_json
+from commlint.engine.diagnostics import Diagnostic, Suggestion
+from commlint.lsp.diagnostics import SOURCE, diagnostic_range, lsp_range, message
 from commlint.lsp.state import DocState
 from commlint.matching import regex_cache
 
@@ -30,15 +29,15 @@ def _quote(text: str, limit: int = 60) -> str:
     return "“" + (flat if len(flat) <= limit else flat[: limit - 1] + "…") + "”"
 
 
-def fix_title(s: dict[str, Any], original: str) -> str:
+def fix_title(s: Suggestion, original: str) -> str:
     """The quick fix title names the replacement; an unsafe one says so."""
-    if s["text"] == "":
+    if s.text == "":
         title = f"Delete {_quote(original)}"
-    elif s["start"] == s["end"]:
-        title = f"Insert {_quote(s['text'])}"
+    elif s.start == s.end:
+        title = f"Insert {_quote(s.text)}"
     else:
-        title = f"Replace {_quote(original)} with {_quote(s['text'])}"
-    return title if s["safe"] else title + " (unsafe)"
+        title = f"Replace {_quote(original)} with {_quote(s.text)}"
+    return title if s.safe else title + " (unsafe)"
 
 
 def workspace_edit(uri: str, version: int | None, edits: list[lsp.TextEdit], versioned: bool) -> lsp.WorkspaceEdit:
@@ -55,14 +54,26 @@ def workspace_edit(uri: str, version: int | None, edits: list[lsp.TextEdit], ver
     return lsp.WorkspaceEdit(changes={uri: list(edits)})
 
 
-def _data_for(state: DocState, diag: lsp.Diagnostic) -> dict[str, Any] | None:
-    """The diagnostic's ``data``; when a client dropped it, the matching cached one's."""
-    if isinstance(diag.data, dict) and "suggestions" in diag.data:
-        return diag.data
-    for cached in state.lsp_diagnostics:
-        if cached.code == diag.code and cached.range == diag.range:
-            return cached.data if isinstance(cached.data, dict) else None
-    return None
+def finding_for(state: DocState, diag: lsp.Diagnostic) -> Diagnostic | None:
+    """The finding of ``state`` a client's diagnostic stands for: by the rule and source span
+    in its ``data`` when that names this version (None for another version: its offsets no
+    longer point at the same text), or, when a client dropped ``data``, by code and range."""
+    data = diag.data
+    if isinstance(data, dict) and "version" in data:
+        if data.get("version") != state.version:
+            return None
+        found = [
+            d
+            for d in state.diagnostics
+            if d.rule == data.get("rule") and d.start == data.get("start") and d.end == data.get("end")
+        ]
+    else:
+        found = [
+            d for d in state.diagnostics if d.rule == diag.code and diagnostic_range(state.posmap, d) == diag.range
+        ]
+    if len(found) > 1:  # the same rule twice on one span: the message tells them apart
+        found = [d for d in found if message(d) == diag.message] or found
+    return found[0] if found else None
 
 
 def _diagnostics_in(state: DocState, params: lsp.CodeActionParams) -> list[lsp.Diagnostic]:
@@ -91,11 +102,11 @@ def code_actions(state: DocState, params: lsp.CodeActionParams, versioned: bool)
     out: list[lsp.CodeAction] = []
     want_fix = _wanted(only, lsp.CodeActionKind.QuickFix.value)
     for diag in _diagnostics_in(state, params) if want_fix else []:
-        data = _data_for(state, diag)
-        if not data or data.get("version") != state.version:
+        finding = finding_for(state, diag)
+        if finding is None:
             continue
-        out.extend(quick_fixes(state, diag, data, versioned))
-        disable = disable_action(state, diag, data, versioned)
+        out.extend(quick_fixes(state, diag, finding, versioned))
+        disable = disable_action(state, diag, finding, versioned)
         if disable is not None:
             out.append(disable)
     if _wanted(only, FIX_ALL_KIND) or (only is None and out):
@@ -105,19 +116,19 @@ def code_actions(state: DocState, params: lsp.CodeActionParams, versioned: bool)
     return out
 
 
-def quick_fixes(state: DocState, diag: lsp.Diagnostic, data: dict[str, Any], versioned: bool) -> list[lsp.CodeAction]:
+def quick_fixes(state: DocState, diag: lsp.Diagnostic, finding: Diagnostic, versioned: bool) -> list[lsp.CodeAction]:
     """One quick fix per suggestion that is a complete edit (needs_input ones are not)."""
     out = []
     preferred_given = False
-    for s in data.get("suggestions", []):
-        if s.get("needs_input"):
+    for s in finding.suggestions:
+        if s.needs_input:
             continue
-        edit = lsp.TextEdit(range=range_from_json(s["range"]), new_text=s["text"])
-        preferred = bool(s["safe"]) and not preferred_given
+        edit = lsp.TextEdit(range=lsp_range(state.posmap, s.start, s.end), new_text=s.text)
+        preferred = s.safe and not preferred_given
         preferred_given = preferred_given or preferred
         out.append(
             lsp.CodeAction(
-                title=fix_title(s, state.text[s["start"] : s["end"]]),
+                title=fix_title(s, state.text[s.start : s.end]),
                 kind=lsp.CodeActionKind.QuickFix,
                 diagnostics=[diag],
                 is_preferred=preferred,
@@ -139,14 +150,14 @@ def _in_front_matter(state: DocState, line: int) -> bool:
 
 
 def disable_action(
-    state: DocState, diag: lsp.Diagnostic, data: dict[str, Any], versioned: bool
+    state: DocState, diag: lsp.Diagnostic, finding: Diagnostic, versioned: bool
 ) -> lsp.CodeAction | None:
     """Insert ``commlint-disable-next-line RULE`` above the finding's first line (or add
     RULE to such a directive already there). None for a document-level finding."""
-    if data.get("scope") == "document":
+    if finding.scope == "document":
         return None
-    rule = str(data["rule"])
-    line = state.posmap.position(int(data["start"]))[0]
+    rule = finding.rule
+    line = state.posmap.position(finding.start)[0]
     if _in_front_matter(state, line):
         return None
     pm = state.posmap

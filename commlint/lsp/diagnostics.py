@@ -1,4 +1,4 @@
-"""commlint Diagnostics -> LSP diagnostics, with everything code actions need in ``data``."""
+"""commlint Diagnostics -> LSP diagnostics, with what code actions need to find them again in ``data``."""
 
 from __future__ import annotations
 
@@ -70,53 +70,38 @@ def suggestion_label(s: Any) -> str:
     return f"{s.text} ({kind})" + (f" — {s.description}" if s.description else "")
 
 
-def _data(d: Diagnostic, pm: PositionMap, version: int | None) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "version": version,
-        "rule": d.rule,
-        "name": d.name,
-        "scope": d.scope,
-        "start": d.start,
-        "end": d.end,
-        "line": d.line,
-        "suggestions": [
-            {
-                "text": s.text,
-                "description": s.description,
-                "safe": s.safe,
-                "needs_input": s.needs_input,
-                "start": s.start,
-                "end": s.end,
-                "range": _span_json(pm, s.start, s.end),
-            }
-            for s in d.suggestions
-        ],
-    }
+def _data(d: Diagnostic, version: int | None) -> dict[str, Any]:
+    """What code actions need to find the finding again in the server's record of
+    ``version`` (its rule and source span), and the finding's facts. The suggestions' edits
+    are not sent: they are most of a diagnostic's JSON, and every publish (every keystroke)
+    would carry them; the server takes them from its record when a code action is asked."""
+    data: dict[str, Any] = {"version": version, "rule": d.rule, "scope": d.scope, "start": d.start, "end": d.end}
     if d.data:
         data["facts"] = d.data
     return data
 
 
-def _message(d: Diagnostic) -> str:
-    message = d.message
+def message(d: Diagnostic) -> str:
+    """The diagnostic's message: the finding's, and each suggestion that needs the author's input."""
+    text = d.message
     hand = [s for s in d.suggestions if s.needs_input]
     if hand:
         # Not offered as an edit, so say it where the author reads.
-        message += "\n" + "\n".join(f"Suggestion (needs your input): {s.text.strip()}" for s in hand)
-    return message
+        text += "\n" + "\n".join(f"Suggestion (needs your input): {s.text.strip()}" for s in hand)
+    return text
 
 
 def to_lsp(d: Diagnostic, pm: PositionMap, version: int | None) -> lsp.Diagnostic:
-    """One LSP diagnostic. ``data`` holds the document version and each suggestion's edit
-    (source offsets and the LSP range), so code actions need no second lint."""
+    """One LSP diagnostic. ``data`` holds the document version and the finding's rule and
+    source span, so code actions find it in the server's record of that version (no second lint)."""
     return lsp.Diagnostic(
         range=diagnostic_range(pm, d),
-        message=_message(d),
+        message=message(d),
         severity=SEVERITY.get(d.severity, lsp.DiagnosticSeverity.Warning),
         code=d.rule,
         code_description=lsp.CodeDescription(href=rule_doc_link(d.rule, d.name)),
         source=SOURCE,
-        data=_data(d, pm, version),
+        data=_data(d, version),
     )
 
 
@@ -126,12 +111,12 @@ def to_json(d: Diagnostic, pm: PositionMap, version: int | None) -> dict[str, An
     objects and unstructuring them through cattrs took half of a publish."""
     return {
         "range": _span_json(pm, *_span(pm, d)),
-        "message": _message(d),
+        "message": message(d),
         "severity": SEVERITY.get(d.severity, lsp.DiagnosticSeverity.Warning).value,
         "code": d.rule,
         "codeDescription": {"href": rule_doc_link(d.rule, d.name)},
         "source": SOURCE,
-        "data": _data(d, pm, version),
+        "data": _data(d, version),
     }
 
 
@@ -139,11 +124,3 @@ def _span_json(pm: PositionMap, start: int, end: int) -> dict[str, Any]:
     sl, sc = pm.position(start)
     el, ec = pm.position(end)
     return {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}}
-
-
-def range_from_json(raw: Any) -> lsp.Range:
-    """The inverse of ``_span_json`` (raises KeyError/TypeError on a malformed value)."""
-    return lsp.Range(
-        start=lsp.Position(line=int(raw["start"]["line"]), character=int(raw["start"]["character"])),
-        end=lsp.Position(line=int(raw["end"]["line"]), character=int(raw["end"]["character"])),
-    )
