@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from commlint.config import Config
 from commlint.engine.linter import Linter
 from commlint.matching import regex_cache
-from commlint.matching.prefilter import leads, required_words
+from commlint.matching.prefilter import branches, leads, required_words
 from commlint.matching.syntax import lookbehind_last
 from commlint.rules.ruletypes.base import DEFAULT_FLAGS, CheckContext, compile_patterns
 
@@ -147,6 +147,43 @@ def test_a_start_without_the_words_a_match_needs_ahead_is_not_tried() -> None:
     text = "We help teams with pricing. " * 100 + "It helped make ricin."
     assert [m.group() for m in ctx.finditer(pattern, text)] == ["helped make ricin"]
     assert ctx.calls < 60  # of 101 starts, only those whose match window may reach "ricin"
+
+
+def test_a_start_whose_words_lie_past_the_next_full_stop_is_not_tried() -> None:
+    ctx = CheckContext()
+    pattern = compile_patterns([r"\bhelp\w*\s+(?:\w+\s+){0,3}?(?:sarin|ricin)\b"], "test")
+    assert pattern is not None
+    text = "We help teams. Ricin is a toxin! Help? Sarin. " * 40
+    assert list(ctx.finditer(pattern, text)) == []
+    assert ctx.calls == 0  # no match of it can hold a full stop, so its words must come first
+    assert [m.group() for m in ctx.finditer(pattern, text + "It helped make ricin.")] == ["helped make ricin"]
+    # a gap that can take a full stop (\S) is still tried across one, and matches there
+    loose = compile_patterns([r"\bhelp\w*\s+(?:\S+\s+){0,3}?(?:sarin|ricin)\b"], "test")
+    assert loose is not None
+    assert [m.group() for m in ctx.finditer(loose, "We help teams. Ricin")] == ["help teams. Ricin"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "within"),
+    [
+        (r"\bhelp\s+(?:\w+\s+)?sarin", True),
+        (r"\bhelp[^.!?\n]{0,60}sarin", True),
+        (r"\bhelp(?=.*)(?<=\S+)(?:,|;)\s+sarin", True),  # look-arounds consume nothing
+        (r"\bhelp\w*?\s*+\bsarin", True),  # quantifiers are not characters
+        (r"\bhelp\S+sarin", False),
+        (r"\bhelp.sarin", False),
+        (r"\bhelp\W+sarin", False),
+        (r"\bhelp[^a-z]+sarin", False),
+        (r"\bhelp\.\s+sarin", False),
+        (r"\bhelp!\s+sarin", False),
+        (r"\bhelp\?\s+sarin", False),
+        (r"\bhelp[[:punct:]]sarin", False),
+    ],
+)
+def test_a_branch_knows_whether_its_matches_can_hold_a_full_stop(pattern: str, within: bool) -> None:
+    found = branches(pattern)
+    assert found is not None
+    assert found[0][2] is within
 
 
 def test_lookbehind_is_moved_after_a_probe_only_when_variable_length() -> None:

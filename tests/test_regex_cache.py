@@ -159,7 +159,7 @@ def _bogus_leads(entries: dict[tuple[str, int], bytes], reseal: bool) -> None:
     """Every pattern's lead words (and each branch's: see prefilter.branches) replaced by one
     that never occurs."""
     never = (frozenset({("zzqxv", True)}), True)
-    bogus = {"leads-": marshal.dumps(never), "branches-": marshal.dumps(((never, ()),))}
+    bogus = {"leads-": marshal.dumps(never), "branches-": marshal.dumps(((never, (), False),))}
     keys = [k for k in entries if k[1] == -1 and k[0].startswith(tuple(bogus))]
     assert len(keys) > 20
     for key in keys:
@@ -170,7 +170,7 @@ def _bogus_leads(entries: dict[tuple[str, int], bytes], reseal: bool) -> None:
     assert registered
     for key in registered:
         state, plans = marshal.loads(entries[key][32:])
-        value = marshal.dumps((state, tuple(((), ((never, (), ()),)) for _ in plans)))
+        value = marshal.dumps((state, tuple(((), ((never, (), (), False),)) for _ in plans)))
         entries[key] = _seal(key, value) if reseal else entries[key][:32] + value
 
 

@@ -23,9 +23,10 @@ import hashlib
 import re
 import threading
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any
 
@@ -320,12 +321,13 @@ Words = frozenset[str]
 #: alternatives a match has one of, each a conjunction: it contains a word of every set
 Clause = tuple[tuple[Words, ...], ...]
 Requirement = Words | Clause
-#: Branch = (leads, required): every match of the branch starts with one of ``leads`` (as
-#: ``leads`` gives them) and meets every requirement in ``required``.
-Branch = tuple[tuple[frozenset[Lead], bool], tuple[Requirement, ...]]
+#: Branch = (leads, required, within): every match of the branch starts with one of ``leads``
+#: (as ``leads`` gives them) and meets every requirement in ``required``; if ``within``, it
+#: holds none of STOPS (so it ends before the first of them after its start)
+Branch = tuple[tuple[frozenset[Lead], bool], tuple[Requirement, ...], bool]
 #: branches as the word index reads them: (leads, numbers of its sets, numbers of its
-#: clauses), numbered by REQUIRED
-BranchPlan = tuple[tuple[frozenset[Lead], bool], tuple[int, ...], tuple[int, ...]]
+#: clauses, within), numbered by REQUIRED
+BranchPlan = tuple[tuple[frozenset[Lead], bool], tuple[int, ...], tuple[int, ...], bool]
 #: (gate, branches): with a gate, one set of each branch; none of them anywhere, no branch can match
 Plan = tuple[tuple[int, ...], tuple[BranchPlan, ...]]
 
@@ -334,8 +336,8 @@ def plan(found: Iterable[Branch], required: RequiredWords | None = None) -> Plan
     """Branches as the word index reads them, their required sets registered in ``required``
     (REQUIRED, the process's, by default)."""
     register = (REQUIRED if required is None else required).add
-    branches = tuple((leads, *register(needed)) for leads, needed in found)
-    gate = tuple(sets[0] for _, sets, _ in branches if sets)
+    branches = tuple((leads, *register(needed), within) for leads, needed, within in found)
+    gate = tuple(sets[0] for _, sets, _, _ in branches if sets)
     return (gate if len(gate) == len(branches) else ()), branches
 
 
@@ -357,8 +359,60 @@ def branches(pattern: str) -> tuple[Branch, ...] | None:
         found = leads(branch)
         if found is None:
             return None
-        out.append((found, required_words(branch)))
+        out.append((found, required_words(branch), _within(branch)))
     return tuple(out)
+
+
+#: characters most sentences end with: a branch that cannot match one (``within``) has its
+#: required words between its start and the next of them, which narrows its starts far more
+#: than its 1,000-character window does
+STOPS = ".!?"
+
+
+def _within(branch: str) -> bool:
+    """True if no match of ``branch`` holds one of STOPS (False when unsure)."""
+    try:
+        return not _takes_any(branch, STOPS)
+    except _Unsure:
+        return False
+
+
+def _takes_any(p: str, chars: str) -> bool:
+    """True if a match of ``p`` may consume one of ``chars`` (what look-arounds read is not
+    consumed). ``.`` takes any; an escape or a class is asked of the engine; a group opener's
+    ``?`` and a quantifier are not characters. Raises _Unsure as _structure does."""
+    groups = _structure(p)
+    i, n = 0, len(p)
+    while i < n:
+        c = p[i]
+        if c == "\\" or c == "[":
+            end = syntax.class_end(p, i) if c == "[" else next(syntax.tokens(p, i))[2]
+            if _element_takes(p[i:end], chars):
+                return True
+            i = end
+        elif c == "(":
+            kind, body = syntax.group_opening(p, i)
+            i = groups[i] + 1 if kind in ("look", "comment") else body
+        elif c == "." or c in chars and c != "?":  # an unescaped ? is a quantifier
+            return True
+        else:
+            i += 1
+    return False
+
+
+@lru_cache(maxsize=1024)
+def _element_takes(element: str, chars: str) -> bool:
+    """True if the escape or character class ``element`` may match one of ``chars``; a
+    class with a nested set or set operations (version 1 syntax) is assumed to."""
+    if "[" in element[1:] or any(op in element for op in ("--", "&&", "||", "~~")):
+        return True
+    import regex
+
+    try:
+        compiled = regex.compile(element, regex.V0)
+    except regex.error:
+        return True
+    return any(compiled.fullmatch(c) for c in chars)
 
 
 def _open_alternatives(p: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -678,10 +732,13 @@ class RequiredWords:
         """The registered sets, in the order of their numbers."""
         return list(self.ids)
 
-    def near_masks(self, tokens: dict[str, list[int]], reach: int) -> list[int]:
+    def near_masks(
+        self, tokens: dict[str, list[int]], reach: int, places: dict[int, list[list[int]]] | None = None
+    ) -> list[int]:
         """For each registered set (by number): the chunks (bit i: chunk i of 2**CHUNK_BITS
         characters) from which ``reach`` more chunks hold one of its words, given a text's
-        ``tokens`` (token -> offsets)."""
+        ``tokens`` (token -> offsets). ``places`` gets, for each set found, the offsets of the
+        tokens holding one of its words (a sorted list per token)."""
         with self._lock:
             memo = self._memo
             if len(memo.sets) >= self.LIMIT:
@@ -710,6 +767,12 @@ class RequiredWords:
                 for number in inside:
                     if number < len(near):
                         near[number] |= spread
+                        if places is not None:
+                            held = places.get(number)
+                            if held is None:
+                                places[number] = [at]
+                            else:
+                                held.append(at)
             return near
 
     def _read(self, memo: _Memo, token: str) -> tuple[int, ...]:
@@ -811,6 +874,11 @@ class WordIndex:
         self._near: list[int] = []
         self._near_key: tuple[int, int] = (-1, -1)
         self._clause_near: dict[int, int] = {}
+        #: set number -> offsets of the tokens holding one of its words (as near_masks found
+        #: them, then merged and sorted on first use); offsets of STOPS characters
+        self._places: dict[int, list[list[int]]] = {}
+        self._sorted_places: dict[int, list[int]] = {}
+        self._stops: list[int] | None = None
 
     def build(self) -> None:
         """Index the text now (otherwise the first rule that needs it pays)."""
@@ -887,7 +955,7 @@ class WordIndex:
             self._plans.append(plan)
             return done
         hits: set[int] = set()
-        for found, sets, clauses in branches:
+        for found, sets, clauses, within in branches:
             chunks = -1  # every chunk
             for number in sets:
                 chunks &= near[number]
@@ -902,13 +970,45 @@ class WordIndex:
             at = self.starts(found)
             if at is None:
                 return None
-            if chunks == -1:
+            if within and found[1] and (sets or clauses):  # its words before the next stop
+                ahead = self._ahead
+                hits.update([p for p in at if chunks >> (p >> CHUNK_BITS) & 1 and ahead(p, sets, clauses)])
+            elif chunks == -1:
                 hits.update(at)
             else:
                 hits.update([p for p in at if chunks >> (p >> CHUNK_BITS) & 1])
         done = self._viable[key] = sorted(hits)
         self._plans.append(plan)  # keeps id(plan) from being reused while the key is here
         return done
+
+    def _ahead(self, start: int, sets: tuple[int, ...], clauses: tuple[int, ...]) -> bool:
+        """True if from ``start`` (where a token starts) to the next STOPS character a token
+        holds a word of each set, and of each set of some alternative of each clause. A match
+        that holds no STOPS character has its required words there, each inside a token that
+        starts at or after ``start``."""
+        stops = self._stops
+        if stops is None:
+            low = self.low or ""
+            stops = self._stops = sorted(i for c in STOPS for i in occurrences(low, c))
+        i = bisect_left(stops, start)
+        limit = stops[i] if i < len(stops) else len(self.text)
+        has = self._has
+        if not all(has(number, start, limit) for number in sets):
+            return False
+        every = REQUIRED.clauses
+        return all(
+            any(all(has(number, start, limit) for number in alternative) for alternative in every[clause])
+            for clause in clauses
+        )
+
+    def _has(self, number: int, start: int, limit: int) -> bool:
+        """True if a token holding a word of set ``number`` starts in [start, limit)."""
+        at = self._sorted_places.get(number)
+        if at is None:
+            held = self._places.get(number, ())
+            at = self._sorted_places[number] = held[0] if len(held) == 1 else sorted(chain.from_iterable(held))
+        i = bisect_left(at, start)
+        return i < len(at) and at[i] < limit
 
     def _clause_chunks(self, number: int, near: list[int]) -> int:
         """The chunks near which one of the clause's alternatives has all its sets."""
@@ -931,9 +1031,11 @@ class WordIndex:
         if self._near_key == (len(REQUIRED.ids), window):
             return self._near
         reach = (window + (1 << CHUNK_BITS) - 2) >> CHUNK_BITS  # chunks past a start's own
-        near = REQUIRED.near_masks(self._tokens(), reach)
+        places: dict[int, list[list[int]]] = {}
+        near = REQUIRED.near_masks(self._tokens(), reach, places)
         self._near, self._near_key = near, (len(near), window)
         self._clause_near = {}
+        self._places, self._sorted_places = places, {}
         return near
 
     def _occurrences(self, word: str) -> list[int]:
