@@ -26,7 +26,7 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -732,13 +732,11 @@ class RequiredWords:
         """The registered sets, in the order of their numbers."""
         return list(self.ids)
 
-    def near_masks(
-        self, tokens: dict[str, list[int]], reach: int, places: dict[int, list[list[int]]] | None = None
-    ) -> list[int]:
+    def near_masks(self, tokens: dict[str, list[int]], reach: int, stops: list[int]) -> tuple[list[int], list[int]]:
         """For each registered set (by number): the chunks (bit i: chunk i of 2**CHUNK_BITS
         characters) from which ``reach`` more chunks hold one of its words, given a text's
-        ``tokens`` (token -> offsets). ``places`` gets, for each set found, the offsets of the
-        tokens holding one of its words (a sorted list per token)."""
+        ``tokens`` (token -> offsets); and the stretches that hold one (bit k: the text
+        between ``stops[k - 1]`` and ``stops[k]``, the sorted offsets of STOPS characters)."""
         with self._lock:
             memo = self._memo
             if len(memo.sets) >= self.LIMIT:
@@ -746,6 +744,7 @@ class RequiredWords:
             for token in tokens.keys() - memo.sets.keys():  # new to the memo: read them once
                 self._read(memo, token)
             near = [0] * len(self.ids)
+            stretches = [0] * len(self.ids)
             for token in tokens.keys() & memo.holding:  # only tokens with a required word
                 inside = memo.sets.get(token)
                 if inside is None:  # a lint stopped while it read this token
@@ -764,16 +763,14 @@ class RequiredWords:
                 spread = chunks
                 for back in range(1, reach + 1):
                     spread |= chunks >> back
+                within = 0
+                for p in at:
+                    within |= 1 << bisect_left(stops, p)
                 for number in inside:
                     if number < len(near):
                         near[number] |= spread
-                        if places is not None:
-                            held = places.get(number)
-                            if held is None:
-                                places[number] = [at]
-                            else:
-                                held.append(at)
-            return near
+                        stretches[number] |= within
+            return near, stretches
 
     def _read(self, memo: _Memo, token: str) -> tuple[int, ...]:
         """The numbers of the sets with a word inside ``token`` (a lower-cased ``\\w+`` run),
@@ -874,11 +871,11 @@ class WordIndex:
         self._near: list[int] = []
         self._near_key: tuple[int, int] = (-1, -1)
         self._clause_near: dict[int, int] = {}
-        #: set number -> offsets of the tokens holding one of its words (as near_masks found
-        #: them, then merged and sorted on first use); offsets of STOPS characters
-        self._places: dict[int, list[list[int]]] = {}
-        self._sorted_places: dict[int, list[int]] = {}
-        self._stops: list[int] | None = None
+        #: offsets of STOPS characters; for each registered set, the stretches between them
+        #: that hold one of its words (bit k: the stretch ending at stop k), as for _near
+        self._stops: list[int] = []
+        self._stretches: list[int] = []
+        self._clause_stretches: dict[int, int] = {}
 
     def build(self) -> None:
         """Index the text now (otherwise the first rule that needs it pays)."""
@@ -964,15 +961,31 @@ class WordIndex:
             for number in clauses:
                 if not chunks:
                     break
-                chunks &= self._clause_chunks(number, near)
+                chunks &= self._clause_chunks(number, near, self._clause_near)
             if not chunks:
                 continue
+            # A match that holds no STOPS character lies in one stretch between them, with
+            # its required words: only stretches holding a word of each set can hold a start.
+            spans = 0
+            if within and found[1] and (sets or clauses):
+                spans = -1
+                stretches = self._stretches
+                for number in sets:
+                    spans &= stretches[number]
+                    if not spans:
+                        break
+                for number in clauses:
+                    if not spans:
+                        break
+                    spans &= self._clause_chunks(number, stretches, self._clause_stretches)
+                if not spans:
+                    continue
             at = self.starts(found)
             if at is None:
                 return None
-            if within and found[1] and (sets or clauses):  # its words before the next stop
-                ahead = self._ahead
-                hits.update([p for p in at if chunks >> (p >> CHUNK_BITS) & 1 and ahead(p, sets, clauses)])
+            if spans:
+                stops = self._stops
+                hits.update([p for p in at if chunks >> (p >> CHUNK_BITS) & 1 and spans >> bisect_left(stops, p) & 1])
             elif chunks == -1:
                 hits.update(at)
             else:
@@ -981,38 +994,10 @@ class WordIndex:
         self._plans.append(plan)  # keeps id(plan) from being reused while the key is here
         return done
 
-    def _ahead(self, start: int, sets: tuple[int, ...], clauses: tuple[int, ...]) -> bool:
-        """True if from ``start`` (where a token starts) to the next STOPS character a token
-        holds a word of each set, and of each set of some alternative of each clause. A match
-        that holds no STOPS character has its required words there, each inside a token that
-        starts at or after ``start``."""
-        stops = self._stops
-        if stops is None:
-            low = self.low or ""
-            stops = self._stops = sorted(i for c in STOPS for i in occurrences(low, c))
-        i = bisect_left(stops, start)
-        limit = stops[i] if i < len(stops) else len(self.text)
-        has = self._has
-        if not all(has(number, start, limit) for number in sets):
-            return False
-        every = REQUIRED.clauses
-        return all(
-            any(all(has(number, start, limit) for number in alternative) for alternative in every[clause])
-            for clause in clauses
-        )
-
-    def _has(self, number: int, start: int, limit: int) -> bool:
-        """True if a token holding a word of set ``number`` starts in [start, limit)."""
-        at = self._sorted_places.get(number)
-        if at is None:
-            held = self._places.get(number, ())
-            at = self._sorted_places[number] = held[0] if len(held) == 1 else sorted(chain.from_iterable(held))
-        i = bisect_left(at, start)
-        return i < len(at) and at[i] < limit
-
-    def _clause_chunks(self, number: int, near: list[int]) -> int:
-        """The chunks near which one of the clause's alternatives has all its sets."""
-        chunks = self._clause_near.get(number)
+    def _clause_chunks(self, number: int, near: list[int], done: dict[int, int]) -> int:
+        """The chunks near which one of the clause's alternatives has all its sets, given
+        each set's ``near`` chunks (or the stretches holding its words), remembered in ``done``."""
+        chunks = done.get(number)
         if chunks is None:
             chunks = 0
             for alternative in REQUIRED.clauses[number]:
@@ -1022,7 +1007,7 @@ class WordIndex:
                     if not mask:
                         break
                 chunks |= mask
-            self._clause_near[number] = chunks
+            done[number] = chunks
         return chunks
 
     def _near_masks(self, window: int) -> list[int]:
@@ -1031,11 +1016,11 @@ class WordIndex:
         if self._near_key == (len(REQUIRED.ids), window):
             return self._near
         reach = (window + (1 << CHUNK_BITS) - 2) >> CHUNK_BITS  # chunks past a start's own
-        places: dict[int, list[list[int]]] = {}
-        near = REQUIRED.near_masks(self._tokens(), reach, places)
+        stops = sorted(i for c in STOPS for i in occurrences(self.low or "", c))
+        near, stretches = REQUIRED.near_masks(self._tokens(), reach, stops)
         self._near, self._near_key = near, (len(near), window)
-        self._clause_near = {}
-        self._places, self._sorted_places = places, {}
+        self._stops, self._stretches = stops, stretches
+        self._clause_near, self._clause_stretches = {}, {}
         return near
 
     def _occurrences(self, word: str) -> list[int]:
