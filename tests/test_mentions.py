@@ -135,21 +135,54 @@ def _sentences_to_check() -> list[str]:
     return texts + [t.upper() for t in texts]
 
 
+#: one sentence per alternative of each gated pattern, upper-cased too by the test
+_GATED_EXAMPLES = (
+    "An earlier version of this post said the tool was flawless.",
+    "The previous statement that the tool never fails was wrong.",
+    "We are withdrawing the claim about accuracy.",
+    "We withdrew the benchmark table.",
+    "It previously claimed to catch every fraud.",
+    "The page incorrectly stated that the scanner finds all flaws.",
+    "We have corrected the figure.",
+    "Correction: the model was not tested on children.",
+    "Critics have argued that the assistant is unsafe.",
+    "According to one analyst, the model can write malware.",
+    "It has been widely reported that the filter was bypassed.",
+    "We do not claim the vault is unhackable.",
+    "Quillon Labs cannot promise zero errors.",
+    "We don't say the model is perfect.",
+    "We have never tried to market it as a doctor.",
+    "Nor do we suggest that it replaces lawyers.",
+    "We are not claiming superhuman accuracy.",
+    "We make no promise that it never fails.",
+    "No one here is saying the risk is zero.",
+    "No vendor can guarantee perfect security.",
+    "Nobody can truly ensure that a system is unbreakable.",
+    "It is not true that the assistant reads private mail.",
+    "We make no representations about returns.",
+    "The Ruritania AI Act prohibits social scoring by public bodies.",
+    "The new code of practice (2026) requires labs to report incidents.",
+    "This law makes it unlawful to sell face data.",
+)
+
+
 @pytest.mark.slow  # every training sentence and corpus line (about 20 s): CI runs it
 def test_the_costliest_mention_patterns_run_only_where_they_can_match() -> None:
-    """Each guard is a word list every match must contain: never a mention missed to save time."""
+    """Each gate is a scan that every match must pass: never a mention missed to save time."""
     from commlint.prose import mentions as m
 
     guarded = [
-        (m._RETRACT, m._RETRACT_NEEDS),
-        (m._REPORTED, m._REPORTED_NEEDS),
-        (m._DENIAL, m._DENIAL_NEEDS),
-        (m._LAW_SAYS, m._LAW_SAYS_NEEDS),
+        (m._RETRACT, m._RETRACT_GATE.search),
+        (m._REPORTED, m._REPORTED_GATE.search),
+        (m._DENIAL, m._may_deny),
+        (m._LAW_SAYS, m._may_be_law),
     ]
-    texts = _sentences_to_check()
+    texts = _sentences_to_check() + list(_GATED_EXAMPLES) + [t.upper() for t in _GATED_EXAMPLES]
     assert len(texts) > 20_000
-    for pattern, needs in guarded:
+    for pattern, gate in guarded:
         matched = [t for t in texts if pattern.search(t)]
         assert matched, "the check needs sentences the pattern matches"
-        missed = [t for t in matched if not m._may_match(t.casefold(), needs)]
+        missed = [t for t in matched if not gate(t.casefold())]
         assert not missed, (pattern.pattern[:60], missed[:3])
+    # every example matches the pattern it was written for
+    assert all(any(p.search(t) for p, _ in guarded) for t in _GATED_EXAMPLES)

@@ -286,3 +286,31 @@ def test_the_word_table_holds_the_rows_the_tables_give() -> None:
     stored = model._read(list(range(len(words))), model._w_size, model._w_off, signed=False)
     assert [r - model._w_half for r in stored] == computed
     assert list(model._word_unigram) == model.unigram_ids(words)
+
+
+def test_a_long_lived_process_decodes_the_word_table_once_and_scores_the_same() -> None:
+    """After enough rows read one by one, the whole word table is decoded; the scores do not change."""
+    from commlint.semantic.model import DECODE_AFTER, TableModel, model_dir
+
+    folder = model_dir()
+    meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    model = TableModel(meta, (folder / "model.bin").read_bytes())  # a model of its own, not the cached one
+    texts = [s.split() for s in _TEXTS_FOR_DECODE]
+    before = model.logits_many(texts)
+    assert model._word_rows is None
+    words = list(model._word_ids)
+    step = 500
+    for i in range(0, int(DECODE_AFTER * len(words)) + step, step):  # rows read one by one, as fresh documents do
+        model.clear_caches()
+        model.logits_many([words[i : i + step]])
+    assert model._word_rows is not None
+    model.clear_caches()
+    assert model.logits_many(texts) == before
+    assert model._word_rows is not None  # model data, not a cache: clear_caches keeps it
+
+
+_TEXTS_FOR_DECODE = (
+    "The Kestrel assistant found and exploited a flaw in every test server within an hour.",
+    "Our release notes list what changed, how we tested it, and what we fixed before launch.",
+    "Brannock Analytics said its tool catches every fraud, always, whatever the market does.",
+)

@@ -15,11 +15,11 @@ import math
 import struct
 import sys
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, chain, compress, islice, repeat
-from operator import add, is_not, mul, sub
+from itertools import accumulate, chain, islice, repeat
+from operator import add, mul, sub
 from pathlib import Path
 
 from commlint.errors import ConfigError
@@ -42,6 +42,11 @@ CHUNK = 1024
 P_HALF, G_HALF = 1 << 47, 1 << 31
 #: (``_lanes`` reads a piece lane as "HI" and an n-gram lane as "I": change it with the widths)
 
+
+#: the word table is decoded whole once this fraction of its rows has been read one at a time:
+#: reading a row alone costs about 2.5 us, decoding the table about 1.6 us a row, so by then the
+#: reads have cost about what the decoding does (the ski-rental rule: never more than twice the best)
+DECODE_AFTER = 0.6
 
 #: most tokens (and token pairs) remembered: a long-lived LSP server sees many words
 CACHE_SIZE = 50_000
@@ -111,6 +116,11 @@ class TableModel:
         #: (what ``token_rows`` would compute) and its unigram's id: one look-up and one read
         self._word_ids = dict(zip(words, range(n_words), strict=True))
         self._word_unigram = word_uni
+        #: the whole word table decoded, once this process has read enough of it row by row
+        #: (``_learn``); until then a one-file check reads only the rows its text needs
+        self._word_rows: dict[str, int] | None = None
+        self._word_grams: dict[str, int] | None = None
+        self._rows_read = 0
         self._neutral = self.labels.index("neutral")
         #: per token: its packed row, and its unigram's id
         self._tokens: dict[str, int] = {}
@@ -130,14 +140,14 @@ class TableModel:
         is read once and cached), and a text then costs a difference of prefix sums and one decode.
         """
         per_text = [word_tokens(words) for words in texts]
-        flat = [t for toks in per_text for t in toks]
+        flat = list(chain.from_iterable(per_text))
         cache = self._tokens
         if len(cache) > CACHE_SIZE:  # bounded: a long-lived LSP server sees many words
             self.clear_caches()
-        rows: list[int] = list(map(cache.get, flat))  # type: ignore[arg-type]
-        if None in rows:
-            self._learn(set(flat).difference(cache))
-            rows = list(map(cache.__getitem__, flat))
+        new = set(flat).difference(cache)
+        if new:
+            self._learn(new)
+        rows = list(map(cache.__getitem__, flat))
         # Most token pairs were never trained on: a pair costs two integer operations and a
         # look-up, and only the pairs with a row are read.
         uni = list(map(self._token_grams.__getitem__, flat))
@@ -199,22 +209,35 @@ class TableModel:
         n = u[2 * k] + (u[2 * k + 1] << 16) - P_HALF
         return pieces, n, [v - G_HALF for v in u[2 * k + 2 :]]
 
-    def _learn(self, new: Iterable[str]) -> None:
+    def _learn(self, new: set[str]) -> None:
         """Cache the packed rows of tokens not seen before: from the word table, else computed."""
-        new = list(new)
-        ids = list(map(self._word_ids.get, new))
-        listed = list(map(is_not, ids, repeat(None)))
         cache, grams = self._tokens, self._token_grams
-        if any(listed):
-            listed_ids: list[int] = list(compress(ids, listed))  # type: ignore[arg-type]
-            rows = self._read(listed_ids, self._w_size, self._w_off, signed=False)
-            cache.update(zip(compress(new, listed), map(sub, rows, repeat(self._w_half)), strict=True))
-            grams.update(zip(compress(new, listed), map(self._word_unigram.__getitem__, listed_ids), strict=True))
-        rest = [t for t, hit in zip(new, listed, strict=True) if not hit]
+        listed = list(self._word_ids.keys() & new)  # a view's & walks the smaller side, in C
+        if listed and self._word_rows is not None and self._word_grams is not None:
+            cache.update(zip(listed, map(self._word_rows.__getitem__, listed), strict=True))
+            grams.update(zip(listed, map(self._word_grams.__getitem__, listed), strict=True))
+        elif listed:
+            ids = list(map(self._word_ids.__getitem__, listed))
+            rows = self._read(ids, self._w_size, self._w_off, signed=False)
+            cache.update(zip(listed, map(sub, rows, repeat(self._w_half)), strict=True))
+            grams.update(zip(listed, map(self._word_unigram.__getitem__, ids), strict=True))
+            # Ski rental: a long-lived process (a folder, the API in a loop, the LSP) decodes the
+            # whole table once it has paid about as much for rows read one by one.
+            self._rows_read += len(ids)
+            if self._rows_read > DECODE_AFTER * len(self._word_ids):
+                self._decode_word_table()
+        rest = list(new.difference(listed)) if listed else list(new)
         if rest:
             uni = self.unigram_ids(rest)
             cache.update(zip(rest, self.token_rows(rest, uni), strict=True))
             grams.update(zip(rest, uni, strict=True))
+
+    def _decode_word_table(self) -> None:
+        """Every word-table row decoded into a dict, so a common token costs one look-up."""
+        words = list(self._word_ids)
+        rows = self._read(list(range(len(words))), self._w_size, self._w_off, signed=False)
+        self._word_rows = dict(zip(words, map(sub, rows, repeat(self._w_half)), strict=True))
+        self._word_grams = dict(zip(words, self._word_unigram, strict=True))
 
     def unigram_ids(self, tokens: Sequence[str]) -> list[int]:
         """Each token's unigram n-gram id (by its lower-cased form), or NO_GRAM."""
