@@ -270,3 +270,22 @@ def test_user_configuration_is_never_cached(tmp_path: Path) -> None:
     config.write_text("", encoding="utf-8")
     second = _findings(_check(draft, folder))
     assert "ABS101" not in {r for r, _, _ in first} and "ABS101" in {r for r, _, _ in second}
+
+
+def test_a_files_digest_is_remembered_only_for_the_same_file_unchanged(tmp_path: Path, monkeypatch) -> None:
+    """``file_digest`` remembers a data file's checksum under its identity on disk: an edit that
+    keeps its size and modification time still changes its change time, so it is hashed again."""
+    from commlint.matching import regex_cache
+
+    monkeypatch.setenv("COMMLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("COMMLINT_NO_CACHE", raising=False)
+    monkeypatch.setattr(regex_cache, "_CACHE", None)
+    data = tmp_path / "words.dict"
+    data.write_bytes(b"hello HH AH0 L OW1\n")
+    first = regex_cache.file_digest(data)
+    assert first == hashlib.sha256(data.read_bytes()).hexdigest()
+    assert regex_cache.file_digest(data) == first  # remembered
+    info = os.stat(data)
+    data.write_bytes(b"hullo HH AH0 L OW1\n")  # same size
+    os.utime(data, ns=(info.st_atime_ns, info.st_mtime_ns))  # and the same modification time
+    assert regex_cache.file_digest(data) == hashlib.sha256(b"hullo HH AH0 L OW1\n").hexdigest()

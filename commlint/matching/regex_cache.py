@@ -483,6 +483,20 @@ def remember(kind: str, text: str, compute: Callable[[str], Any]) -> Any:
     return _cache().remember(kind, text, compute)
 
 
+def file_digest(path: Path) -> str:
+    """The SHA-256 (hex) of a file's bytes, remembered in the cache under the file's identity
+    on disk: its absolute path, device, inode, size, and modification and change times in
+    nanoseconds. Any write to the file changes its change time, which only the system clock
+    sets, so a remembered digest is never that of other contents; a file not seen before (the
+    first run after installing) is read and hashed. For facts kept under a data file's
+    checksum (``remember``) without reading a large file on every start."""
+    info = os.stat(path)
+    times = f"{info.st_mtime_ns}|{info.st_ctime_ns}"
+    identity = f"{os.path.abspath(path)}|{info.st_dev}|{info.st_ino}|{info.st_size}|{times}"
+    digest: str = remember("file-sha256", identity, lambda _: hashlib.sha256(Path(path).read_bytes()).hexdigest())
+    return digest
+
+
 def compile_later(pattern: str, flags: int = 0) -> regex.Pattern[str]:
     """``compile``, with the engine's object built when the pattern is first used (see
     LazyPattern): for rule patterns, most of which one document never runs."""

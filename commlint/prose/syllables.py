@@ -16,7 +16,6 @@ looks every word up again).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
@@ -166,9 +165,9 @@ def _lazy_patterns(path: Path) -> dict[str, str] | None:
     """``_pattern_lines(path)``, remembered in the pattern cache."""
     from commlint.matching import regex_cache
 
-    # Keyed by the file's contents (~0.3 ms to hash), not its path and time: the record
-    # prepared when the wheel was built then serves the first run after installing too.
-    key = hashlib.sha256(path.read_bytes()).hexdigest()
+    # Keyed by the file's contents, not its path and time: the record prepared when the wheel
+    # was built then serves the first run after installing too.
+    key = regex_cache.file_digest(path)
     raw: dict[str, str] | None = regex_cache.remember("pyphen-2", key, lambda _: _pattern_lines(path))
     return raw
 
@@ -299,17 +298,17 @@ def _syllable_table() -> dict[str, str] | None:
     """Every CMUdict headword's syllables (its first pronunciation's vowel phones), prepared
     once: words by their first two letters, each stretch ``"\\nword count\\n..."``. Kept in
     the pattern cache (sealed and checked there like every record; prepared in the wheel
-    too) under the SHA-256 of the dictionary file, so an edited or replaced dictionary is
-    read afresh. Reading the record replaces a search of the 3.6 MB file per new word
+    too) under the SHA-256 of the dictionary file (``regex_cache.file_digest``), so an
+    edited or replaced dictionary is read afresh. Reading the record replaces a search of the 3.6 MB file per new word
     (about 25 ms of a cold check's readability). None: the dictionary cannot be read."""
     from commlint.matching import regex_cache
 
+    path = cmudict_path()
     try:
-        data = cmudict_path().read_bytes()
+        key = regex_cache.file_digest(path)
     except OSError:
         return None
-    key = hashlib.sha256(data).hexdigest()
-    table: dict[str, str] | None = regex_cache.remember(_TABLE_KIND, key, lambda _: _build_table(data))
+    table: dict[str, str] | None = regex_cache.remember(_TABLE_KIND, key, lambda _: _build_table(path.read_bytes()))
     if not isinstance(table, dict):
         return None
     return table
