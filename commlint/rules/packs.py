@@ -14,12 +14,21 @@ from commlint.errors import ConfigError
 from commlint.rules.vocab import Vocabularies
 
 
+@lru_cache(maxsize=1)
 def builtin_rules_dir() -> Path:
     """The bundled ``rules/`` folder: inside the wheel, or at the top of a source checkout."""
-    packaged = Path(__file__).resolve().parents[1] / "_rules"
+    here = Path(__file__).resolve()
+    packaged = here.parents[1] / "_rules"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "rules"
+    return here.parents[2] / "rules"
+
+
+@lru_cache(maxsize=512)
+def _resolved(path: Path) -> Path:
+    """``path.resolve()``, once a process per path: a pack and its vocabularies are resolved
+    several times each while a linter is built (about 90 calls, each an ``lstat`` per part)."""
+    return path.resolve()
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -50,7 +59,7 @@ def read_toml(path: Path) -> dict[str, Any]:
 def _shipped(path: Path) -> bool:
     """True for a file inside commlint's own rules folder (packs and lexicons it ships)."""
     try:
-        return path.resolve().is_relative_to(_builtin_resolved())
+        return _resolved(path).is_relative_to(_builtin_resolved())
     except OSError:
         return False
 
@@ -115,7 +124,7 @@ def _load_pack(
         root = _builtin_resolved()
         digest = hashlib.sha256()
         for f in files:
-            digest.update(f"{f.resolve().relative_to(root).as_posix()}\0".encode() + f.read_bytes() + b"\0")
+            digest.update(f"{_resolved(f).relative_to(root).as_posix()}\0".encode() + f.read_bytes() + b"\0")
         prefix = str(path)
         stored = regex_cache.remember("expanded-pack-2", digest.hexdigest(), lambda _: _portable(path, prefix))
         if stored is not None:
@@ -235,7 +244,7 @@ def vocab_folders(folder: Path) -> list[Path]:
     """The ``vocabularies/`` folders a pack in ``folder`` reads: commlint's own, then its own."""
     own = builtin_rules_dir() / "vocabularies"
     mine = folder / "vocabularies"
-    return [own] if mine.resolve() == own.resolve() else [own, mine]
+    return [own] if _resolved(mine) == _resolved(own) else [own, mine]
 
 
 def _vocab_stamp(folder: Path) -> tuple[tuple[str, float], ...]:
