@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 #: imported only when what needs them runs: textstat's other metrics, a fix, a diff, raw HTML,
-#: the distribution metadata scan, pyphen's own dictionary listing
+#: the distribution metadata scan, pyphen's own dictionary listing, logging (a failing rule's
+#: traceback)
 NOT_AT_START = (
     "pyphen",
     "textstat",
@@ -21,6 +22,7 @@ NOT_AT_START = (
     "difflib",
     "commlint.fix.atomic",
     "commlint.prose.formats.html",
+    "logging",
 )
 
 PROBE = """

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -27,7 +26,14 @@ from commlint.rules.ruletypes.base import CheckContext, Finding, Rule, RuleEnv, 
 from commlint.rules.suggest import make_suggestion
 from commlint.source.decode import Source
 
-log = logging.getLogger("commlint")
+
+def _log() -> Any:
+    """commlint's logger (``logging`` is imported only when a rule fails: ~7 ms of a cold check)."""
+    import logging
+
+    return logging.getLogger("commlint")
+
+
 BUILTIN = "plugin 'commlint.builtin'"
 
 
@@ -237,7 +243,7 @@ class Linter:
             )
             return
         except Exception as exc:  # a broken plugin rule must not take the run down
-            log.debug("rule %s failed", rule.id, exc_info=True)  # the traceback, for --log-level debug
+            _log().debug("rule %s failed", rule.id, exc_info=True)  # the traceback, for --log-level debug
             yield self._rule_failure(rule, doc, describe(exc), "the rule was skipped on this document")
             return
         for finding in findings:
@@ -254,7 +260,7 @@ class Linter:
             try:
                 yield self.to_diagnostic(rule, doc, finding)
             except Exception as exc:  # a bad suggestion span or message template
-                log.debug("rule %s: bad finding", rule.id, exc_info=True)
+                _log().debug("rule %s: bad finding", rule.id, exc_info=True)
                 yield self._rule_failure(rule, doc, describe(exc), "the finding was dropped")
 
     def _rule_failure(self, rule: Rule, doc: Document, error: str, consequence: str) -> Diagnostic:
