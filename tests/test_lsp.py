@@ -713,6 +713,26 @@ def test_blocks_never_split_fences_comments_front_matter_or_continuations():
     assert split_blocks(html, "html") == [(0, len(html))]
 
 
+def test_blocks_found_without_reading_line_by_line_are_the_same():
+    """split_blocks finds the blocks of a text without fences, comments or line breaks other
+    than "\\n" with two regular expressions; they are the line-by-line reading's blocks."""
+    import random
+
+    from commlint.lsp.incremental import _split_lines, split_blocks
+
+    files = [*REPO.glob("examples/*.md"), *REPO.glob("docs/*.md"), *REPO.glob("tests/data/**/*.md")]
+    texts = [RISKY, TRICKY, *(p.read_text(encoding="utf-8") for p in files)]
+    pieces = ["Word", "word.", " ", "\t", "\n", "\n\n", "  \n", "\t\n", "\xa0", "\xa0x", "\u3000\n", "- item",
+              "# Head", "    code", "---\n", "...\n", "```", "<!--", "-->", "\r\n", "\u2028", "\x0c"]  # fmt: skip
+    rng = random.Random(15)
+    for _ in range(4000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 30)))
+        texts.append("---\n" + text if rng.random() < 0.3 else text)
+    for text in texts:
+        for fmt in ("markdown", "text"):
+            assert split_blocks(text, fmt) == (_split_lines(text, fmt) if text else [(0, 0)]), (fmt, text)
+
+
 @pytest.mark.parametrize("name", ["risky", "tricky", "examples"])
 def test_full_pass_equals_a_whole_document_lint(name):
     from commlint.config import Config

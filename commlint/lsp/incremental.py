@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -38,10 +39,55 @@ CACHE_SIZE = 4096
 Span = tuple[int, int]
 
 
+#: where ``str.splitlines`` breaks a line besides "\n"
+_OTHER_BREAKS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+#: a line break, a blank line (whitespace only: ``\s`` is ``str.isspace``), then a line that
+#: is not blank and starts neither with a space nor a tab: the match ends where a block starts
+_BLOCK_START = re.compile(r"\n[^\S\n]*\n(?=\S|[^\S \t\n][^\n]*\S)")
+#: the same after a blank first line
+_FIRST_BLANK = re.compile(r"[^\S\n]*\n(?=\S|[^\S \t\n][^\n]*\S)")
+
+
 def split_blocks(text: str, fmt: str) -> list[Span]:
     """(start, end) source ranges covering ``text``; each may be linted on its own."""
     if fmt == "html" or not text:
         return [(0, len(text))]
+    if any(c in text for c in _OTHER_BREAKS) or (
+        fmt == "markdown" and ("```" in text or "~~~" in text or "<!--" in text)
+    ):
+        return _split_lines(text, fmt)
+    # Nothing for the line-by-line reading to follow but front matter (no fence, no comment;
+    # lines end at "\n" only): after it, a block starts after each blank line whose next
+    # line is neither blank nor indented. The same blocks, several times faster.
+    starts = [0]
+    search_from = 0
+    if fmt == "markdown" and text.startswith("---\n"):
+        search_from = _front_matter_end(text)
+        if search_from < 0:
+            return [(0, len(text))]
+    else:
+        first = _FIRST_BLANK.match(text)  # a blank first line
+        if first is not None:
+            starts.append(search_from := first.end())
+    starts += [m.end() for m in _BLOCK_START.finditer(text, search_from)]
+    return list(zip(starts, [*starts[1:], len(text)], strict=True))
+
+
+def _front_matter_end(text: str) -> int:
+    """Where the line closing front matter ends (its line break, or the end of the text);
+    -1 when no line closes it."""
+    pos = text.find("\n") + 1
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        if text[pos:end].strip() in ("---", "..."):
+            return end
+        pos = end + 1
+    return -1
+
+
+def _split_lines(text: str, fmt: str) -> list[Span]:
+    """``split_blocks``, reading ``text`` line by line (fences, comments, front matter)."""
     starts = [0]
     offset = 0
     fence: str | None = None
