@@ -16,6 +16,8 @@ SEVERITY = {
     "warning": lsp.DiagnosticSeverity.Warning,
     "info": lsp.DiagnosticSeverity.Information,
 }
+#: the LSP severity numbers, for the JSON written on every keystroke
+_SEVERITY_NUMBER = {name: int(value.value) for name, value in SEVERITY.items()}
 _DOCS_FALLBACK = "https://github.com/commlint/commlint/tree/main/docs"
 
 
@@ -35,6 +37,7 @@ def rules_doc_url() -> str:
     return base.rstrip("/").replace("/tree/", "/blob/", 1) + "/rules.md"
 
 
+@lru_cache(maxsize=4096)
 def rule_doc_link(rule: str, name: str) -> str:
     """The docs/rules.md anchor of a rule (GitHub's slug of the heading "ID name")."""
     return f"{rules_doc_url()}#{rule.lower()}-{name.lower()}"
@@ -112,7 +115,7 @@ def to_json(d: Diagnostic, pm: PositionMap, version: int | None) -> dict[str, An
     return {
         "range": _span_json(pm, *_span(pm, d)),
         "message": message(d),
-        "severity": SEVERITY.get(d.severity, lsp.DiagnosticSeverity.Warning).value,
+        "severity": _SEVERITY_NUMBER.get(d.severity, 2),
         "code": d.rule,
         "codeDescription": {"href": rule_doc_link(d.rule, d.name)},
         "source": SOURCE,

@@ -209,37 +209,43 @@ class IncrementalLinter:
         self._cache: OrderedDict[tuple[str | None, str, str], BlockLint] = OrderedDict()
         self._lock = threading.Lock()
 
-    def _block(self, text: str, path: str | None, fmt: str) -> BlockLint:
-        key = (path, fmt, text)
+    def _cached(self, path: str | None, fmt: str, texts: list[str]) -> list[BlockLint | None]:
+        """The cached lint of each block text (None where there is none), under one lock."""
+        cache = self._cache
         with self._lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
-                return hit
+            found = [cache.get((path, fmt, text)) for text in texts]
+            for text, hit in zip(texts, found, strict=True):
+                if hit is not None:
+                    cache.move_to_end((path, fmt, text))
+        return found
+
+    def _block(self, text: str, path: str | None, fmt: str) -> BlockLint:
         result = self.local.lint(Source(text=text, path=path), fmt)
         doc = result.document
         code: list[Span] = list(doc.meta.get("code", ()))  # type: ignore[call-overload]
         block = BlockLint(result.diagnostics, _runs(doc.starts, doc.ends), code)
         with self._lock:
-            self._cache[key] = block
+            self._cache[(path, fmt, text)] = block
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         return block
 
-    def _local(self, source: Source, fmt: str, blocks: list[Span]) -> tuple[list[Diagnostic], list[Span], list[Span]]:
+    def _local(
+        self, source: Source, fmt: str, blocks: list[Span], texts: list[str], cached: list[BlockLint | None]
+    ) -> tuple[list[Diagnostic], list[Span], list[Span]]:
+        """The local rules' findings, prose and code ranges of every block (cached or linted now)."""
         diags: list[Diagnostic] = []
         prose: list[Span] = []
         code: list[Span] = []
-        for s, e in blocks:
-            block = self._block(source.text[s:e], source.path, fmt)
-            diags += [shift(d, s, source) for d in block.diagnostics]
+        for (s, _), text, block in zip(blocks, texts, cached, strict=True):
+            if block is None:
+                block = self._block(text, source.path, fmt)
+            if block.diagnostics:
+                diags += [shift(d, s, source) for d in block.diagnostics]
             prose += [(a + s, b + s) for a, b in block.prose]
-            code += [(a + s, b + s) for a, b in block.code]
+            if block.code:
+                code += [(a + s, b + s) for a, b in block.code]
         return diags, prose, code
-
-    def _missing(self, text: str, path: str | None, fmt: str, blocks: list[Span]) -> int:
-        with self._lock:
-            return sum((path, fmt, text[s:e]) not in self._cache for s, e in blocks)
 
     def fast(self, text: str, path: str | None, fmt: str, previous: Snapshot | None) -> Snapshot:
         """Local rules on changed blocks; other findings carried from ``previous`` full pass.
@@ -247,13 +253,17 @@ class IncrementalLinter:
         When most blocks are new (a first lint, a pasted draft), one full pass is cheaper.
         """
         blocks = split_blocks(text, fmt)
-        if fmt == "html" or 2 * self._missing(text, path, fmt, blocks) > len(blocks):
+        texts = [text[s:e] for s, e in blocks]
+        cached = self._cached(path, fmt, texts)
+        if fmt == "html" or 2 * cached.count(None) > len(blocks):
             return self.full(text, path, fmt)
         source = Source(text=text, path=path)
-        diags, prose, code = self._local(source, fmt, blocks)
+        diags, prose, code = self._local(source, fmt, blocks, texts, cached)
         if previous is not None:
-            for s, e in blocks:
-                diags += [shift(d, s, source) for d in previous.carried.get(text[s:e], ())]
+            carried = previous.carried
+            if carried:
+                for (s, _), block_text in zip(blocks, texts, strict=True):
+                    diags += [shift(d, s, source) for d in carried.get(block_text, ())]
             diags += previous.document_level
         suppressions = parse_suppressions(text, source.line_starts, _style(fmt), code)
         return self._snapshot(text, diags, prose, suppressions, full=False, previous=previous)
@@ -264,10 +274,12 @@ class IncrementalLinter:
         fills the cache)."""
         source = Source(text=text, path=path)
         blocks = split_blocks(text, fmt)
-        if fmt == "html" or 2 * self._missing(text, path, fmt, blocks) > len(blocks):
+        texts = [text[s:e] for s, e in blocks]
+        cached = self._cached(path, fmt, texts)
+        if fmt == "html" or 2 * cached.count(None) > len(blocks):
             return self._whole(source, fmt, blocks)
         result = self.rest.lint(source, fmt)
-        diags, prose, _ = self._local(source, fmt, blocks)
+        diags, prose, _ = self._local(source, fmt, blocks, texts, cached)
         suppressions = result.extras.get("suppressions") or Suppressions()
         merged = diags + result.diagnostics  # local and rest findings meet here
         snap = self._snapshot(text, merged, prose, suppressions, full=True, previous=None)
