@@ -713,6 +713,42 @@ def test_blocks_never_split_fences_comments_front_matter_or_continuations():
     assert split_blocks(html, "html") == [(0, len(html))]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8", "utf-32"])
+def test_every_offset_has_the_lsp_position_an_independent_count_gives(encoding):
+    """PositionMap.position on texts with \\r\\n, \\r, accents, astral characters and a lone
+    surrogate, at every offset (and past both ends), against a count of code units."""
+    import random
+
+    from commlint.lsp.positions import PositionMap
+
+    def expected(text: str, offset: int) -> tuple[int, int]:
+        lines = []  # (start, end of content), read character by character
+        start = index = 0
+        while index < len(text):
+            if text[index] in "\r\n":
+                step = 2 if text[index : index + 2] == "\r\n" else 1
+                lines.append((start, index))
+                start = index = index + step
+            else:
+                index += 1
+        lines.append((start, len(text)))
+        offset = max(0, min(offset, len(text)))
+        line = max(n for n, (begin, _) in enumerate(lines) if begin <= offset)
+        begin, end = lines[line]
+        piece = text[begin : min(offset, end)]
+        size = {"utf-16": 2, "utf-8": 1, "utf-32": 4}[encoding]
+        codec = {"utf-16": "utf-16-le", "utf-8": "utf-8", "utf-32": "utf-32-le"}[encoding]
+        return line, len(piece.encode(codec, "surrogatepass")) // size
+
+    rng = random.Random(15)
+    pieces = ["a", "word ", "é", "“", "\U0001f680", "\ud800", "\n", "\r\n", "\r", "\n\n"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 25)))
+        pm = PositionMap(text, encoding)
+        for offset in range(-2, len(text) + 3):
+            assert pm.position(offset) == expected(text, offset), (text, offset)
+
+
 def test_blocks_found_without_reading_line_by_line_are_the_same():
     """split_blocks finds the blocks of a text without fences, comments or line breaks other
     than "\\n" with two regular expressions; they are the line-by-line reading's blocks."""

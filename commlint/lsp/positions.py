@@ -35,7 +35,8 @@ def units(text: str, encoding: str) -> int:
         return len(text)
     if encoding == UTF8:
         return len(text.encode("utf-8", "surrogatepass"))
-    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+    # an astral-plane character is two UTF-16 units, any other (a lone surrogate too) one
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _char_index(line: str, count: int, encoding: str) -> int:
@@ -74,12 +75,16 @@ class PositionMap:
 
     def position(self, offset: int) -> tuple[int, int]:
         """The 0-based LSP (line, character) of a character offset (clamped to the text)."""
-        offset = max(0, min(offset, len(self.text)))
+        # Comparisons, not min() and max(): this runs twice per diagnostic on every keystroke.
+        if offset < 0:
+            offset = 0
         line = bisect.bisect_right(self.line_starts, offset) - 1
         start = self.line_starts[line]
-        # an offset inside a "\r\n" pair sits at the end of the line's content
-        offset = min(offset, self._content_ends[line])
-        return line, units(self.text[start:offset], self.encoding)
+        end = self._content_ends[line]
+        if offset > end:
+            offset = end  # past the text, or inside a "\r\n" pair: the end of the line's content
+        piece = self.text[start:offset]
+        return line, len(piece) if self.encoding == UTF32 or piece.isascii() else units(piece, self.encoding)
 
     def offset(self, line: int, character: int) -> int:
         """The character offset of an LSP position; past-the-end lines/characters are clamped."""
