@@ -105,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "check":  # until its first linter is built (see commlint.startup)
         startup.pause()
         startup.defer_regex()
+        startup.cache_dataclass_code()
     try:
         # Top-level options are flags only, so the first bare word names the subcommand.
         parser = build_parser(only=command)
@@ -124,6 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     finally:
         startup.resume()
+        startup.uncache_dataclass_code()
 
 
 def use_colour(stream: Any, choice: str = "auto") -> bool:

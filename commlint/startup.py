@@ -105,3 +105,51 @@ class _DeferredModule(types.ModuleType):
                     real.__dict__.setdefault(full[len(prefix) :], module)
             self.__dict__.update(real.__dict__)
         return object.__getattribute__(self, name)
+
+
+def cache_dataclass_code() -> None:
+    """Compile the methods ``dataclasses`` generates once, not on every start.
+
+    ``@dataclass`` writes each class's ``__init__``, ``__repr__``, ``__eq__``, ``__hash__`` and
+    (frozen) ``__setattr__`` as source text and ``exec``s it: a check creates about 30
+    dataclasses, and compiling that text was ~30 ms of every cold start. Until
+    ``uncache_dataclass_code()``, the ``exec`` the dataclasses module calls is one that takes
+    the compiled code of exactly that text from the pattern cache (sealed and checked there
+    like every record, keyed by the bytecode's magic number; prepared in the wheel too),
+    compiling and keeping it on a miss: the same code ``exec`` would compile, so the classes
+    are the ones ``dataclasses`` makes."""
+    import dataclasses
+
+    if "exec" in vars(dataclasses):
+        return
+    import builtins
+    from importlib.util import MAGIC_NUMBER
+
+    from commlint.matching import regex_cache
+
+    kind = f"dataclass-code-{MAGIC_NUMBER.hex()}"
+
+    def exec_compiled(source: Any, globals: Any = None, locals: Any = None, /) -> None:  # noqa: A002
+        if type(source) is str:
+            code = regex_cache.remember(kind, source, _compile_source)
+            if isinstance(code, types.CodeType):
+                source = code
+        builtins.exec(source, globals, locals)  # noqa: S102 - what dataclasses itself runs
+
+    dataclasses.exec = exec_compiled  # type: ignore[attr-defined]  # shadows the builtin there
+
+
+def uncache_dataclass_code() -> None:
+    """Undo ``cache_dataclass_code()``."""
+    import sys
+
+    dataclasses = sys.modules.get("dataclasses")
+    if dataclasses is not None and "exec" in vars(dataclasses):
+        del dataclasses.exec
+
+
+def _compile_source(text: str) -> types.CodeType:
+    # dont_inherit: compiled as ``exec(text)`` in the dataclasses module compiles it, without
+    # this module's ``from __future__ import annotations`` (which would turn the generated
+    # methods' annotations into strings)
+    return compile(text, "<string>", "exec", dont_inherit=True)

@@ -67,8 +67,14 @@ def test_a_warm_check_runs_only_the_regex_engine(tmp_path: Path) -> None:
     draft = tmp_path / "draft.md"
     draft.write_text("# Launch\n\nOur product is totally secure and completely unhackable.\n", encoding="utf-8")
     probe = PROBE.replace("%r", repr(("regex._main", "regex._regex_core", "regex._regex")))
-    for _ in range(2):  # the first run may fill an empty cache (compiling, with the parser)
-        out = subprocess.run([sys.executable, "-c", probe, str(draft)], capture_output=True, text=True, timeout=300)
+    import os
+
+    env = {**os.environ, "COMMLINT_CACHE_DIR": str(tmp_path / "cache")}  # not one other runs change
+    env.pop("COMMLINT_NO_CACHE", None)
+    for _ in range(2):  # the first run fills the empty cache (compiling, with the parser)
+        out = subprocess.run(
+            [sys.executable, "-c", probe, str(draft)], capture_output=True, text=True, timeout=300, env=env
+        )
     seen = json.loads(out.stderr.strip().splitlines()[-1])
     assert seen["loaded"] == ["regex._regex"]
     # a suggestion filled in from a named group, without regex's template parser
@@ -147,3 +153,63 @@ def test_expand_fills_templates_as_the_engine_does() -> None:
             except (IndexError, regex.error) as exc:
                 got = type(exc)
             assert got == want, (text, template)
+
+
+DATACLASSES = """
+import dataclasses, inspect, json, sys
+from commlint import startup
+if sys.argv[1] == "cached":
+    startup.cache_dataclass_code()
+
+@dataclasses.dataclass(frozen=True)
+class Frozen:
+    text: str
+    n: int = 3
+    tags: list = dataclasses.field(default_factory=list, compare=False, repr=False)
+
+@dataclasses.dataclass(slots=True, kw_only=True, order=True)
+class Slotted:
+    a: "int"
+    b: float = 0.5
+
+f = Frozen("x")
+try:
+    f.n = 4
+    frozen = False
+except dataclasses.FrozenInstanceError:
+    frozen = True
+startup.uncache_dataclass_code()
+print(json.dumps({
+    "sig": [str(inspect.signature(Frozen)), str(inspect.signature(Slotted))],
+    "ann": [repr(Frozen.__init__.__annotations__), repr(Slotted.__init__.__annotations__)],
+    "repr": [repr(f), repr(Slotted(a=1))],
+    "eq": [f == Frozen("x", tags=[1]), hash(f) == hash(Frozen("x")), Slotted(a=1) < Slotted(a=2)],
+    "frozen": frozen,
+    "fields": [x.name for x in dataclasses.fields(Frozen)],
+    "exec_restored": "exec" not in vars(dataclasses),
+}))
+"""
+
+
+def test_dataclasses_made_with_cached_code_are_the_same_classes(tmp_path: Path) -> None:
+    """``startup.cache_dataclass_code``: the methods dataclasses generates come from the pattern
+    cache from the second run on; the classes behave as ``dataclasses`` alone makes them."""
+    import os
+
+    env = {**os.environ, "COMMLINT_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("COMMLINT_NO_CACHE", None)
+
+    def run(mode: str) -> dict[str, object]:
+        out = subprocess.run(
+            [sys.executable, "-c", DATACLASSES, mode], capture_output=True, text=True, env=env, timeout=120
+        )
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    plain = run("plain")
+    assert not (tmp_path / "cache").exists()
+    assert run("cached") == plain  # compiled, and kept
+    (cache_file,) = (tmp_path / "cache").iterdir()
+    assert b"dataclass-code-" in cache_file.read_bytes()
+    assert run("cached") == plain  # from the cache
+    assert plain["frozen"] is True and plain["exec_restored"] is True

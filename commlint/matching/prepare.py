@@ -1,12 +1,13 @@
 """Prepare the compiled patterns at build time, so the first run after installing is as fast
 as any later one: ``python -m commlint.matching.prepare OUT`` (run by hatch_build.py for the wheel).
 
-It compiles every built-in rule's patterns, the module-level patterns and the facts the
-pattern cache remembers, by building a linter with every rule on and linting a sample of
-each format, then writes those records to ``OUT`` (commlint/_prepared/patterns.marshal in
-the wheel). At run time regex_cache reads that file, read-only, only if it belongs to the
-user or the administrator, nobody else can write it and its checksum matches this exact
-regex release and Python (see regex_cache.py).
+It compiles every built-in rule's patterns, the module-level patterns, the facts the
+pattern cache remembers and the methods of the dataclasses a check creates (see
+``commlint.startup.cache_dataclass_code``), by building a linter with every rule on, linting
+a sample of each format and running ``commlint check`` on one, then writes those records to
+``OUT`` (commlint/_prepared/patterns.marshal in the wheel). At run time regex_cache reads
+that file, read-only, only if it belongs to the user or the administrator, nobody else can
+write it and its checksum matches this exact regex release and Python (see regex_cache.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ def prepare(out: Path) -> int:
     with tempfile.TemporaryDirectory() as folder:
         os.environ["COMMLINT_CACHE_DIR"] = folder
         os.environ.pop("COMMLINT_NO_CACHE", None)
+        from commlint import startup
+
+        startup.cache_dataclass_code()  # the dataclasses' generated methods, compiled once
+        from commlint.cli import main as cli
         from commlint.config import Config
         from commlint.engine.linter import Linter
         from commlint.matching import regex_cache
@@ -44,6 +49,11 @@ def prepare(out: Path) -> int:
                 ("html", f"<p>{sample}</p>"),
             ):
                 linter.lint(decode(text.encode("utf-8"), f"sample.{suffix}"))
+        # what a `commlint check` of one file reaches beyond the linter (its options, report, output)
+        sample_file = Path(folder) / "sample.md"
+        sample_file.write_text("# A draft\n\nOur product is totally secure.\n", encoding="utf-8")
+        cli(["check", str(sample_file), "--output", str(Path(folder) / "report.txt")])
+        startup.uncache_dataclass_code()
         count = regex_cache._cache().write_prepared(out)
         regex_cache._cache()._dirty = False  # nothing to leave in the temporary folder
     return count

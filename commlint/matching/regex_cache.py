@@ -242,7 +242,10 @@ class PatternCache:
     def write_prepared(self, path: Path) -> int:
         """Write the records this process used as a prepared file (at build time); their count."""
         self.entries()
-        keep = {k: v for k, v in (self._entries or {}).items() if k in self._used}
+        # (a data file's digest is kept under its place on this machine: no use elsewhere)
+        keep = {
+            k: v for k, v in (self._entries or {}).items() if k in self._used and not k[0].startswith("file-sha256:")
+        }
         body = marshal.dumps(keep)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(_PREPARED_MAGIC + _digest(_portable_key().encode(), body) + body)
