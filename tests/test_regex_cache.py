@@ -16,7 +16,7 @@ import pytest
 import regex
 from conftest import REPO, run_cli
 
-from commlint.matching.regex_cache import _CODE, _MAGIC, PatternCache, _build_key, _digest, _seal
+from commlint.matching.regex_cache import _CODE, _MAGIC, PatternCache, _build_key, _file_bytes, _seal
 from commlint.rules.ruletypes.base import DEFAULT_FLAGS
 
 PATTERN = r"(?=\bexploit)(?<=\b(?:model|it)\b[^.!?\n]{0,60}?)\bexploit(?P<s>s)?\s+bugs|\btotally\s+secure"
@@ -124,18 +124,23 @@ def _cache_copy(warm: Path, tmp_path: Path) -> Path:
 
 
 def _open(folder: Path) -> tuple[Path, bytes, dict[tuple[str, int], bytes]]:
-    """(file, its stored file checksum, its entries) of the one cache file in ``folder``."""
+    """(file, its stored checksum of the index, its entries) of the one cache file in ``folder``."""
     (path,) = folder.glob("patterns-*")
     raw = path.read_bytes()
-    head = len(_MAGIC) + 32
+    head = len(_MAGIC) + 32 + 8
     assert raw.startswith(_MAGIC)
-    return path, raw[len(_MAGIC) : head], marshal.loads(raw[head:])
+    size = int.from_bytes(raw[head - 8 : head], "little")
+    values = raw[head + size :]
+    index = marshal.loads(raw[head : head + size])
+    return path, raw[len(_MAGIC) : head - 8], {key: values[at : at + n] for key, at, n in index}
 
 
 def _write(path: Path, checksum: bytes | None, entries: dict[tuple[str, int], bytes]) -> None:
     """Write entries back under ``checksum`` (None: a correct one, as a same-user writer could)."""
-    body = marshal.dumps(entries)
-    path.write_bytes(_MAGIC + (checksum or _digest(_build_key().encode(), body)) + body)
+    raw = _file_bytes(_MAGIC, _build_key(), entries)
+    if checksum is not None:
+        raw = _MAGIC + checksum + raw[len(_MAGIC) + 32 :]
+    path.write_bytes(raw)
 
 
 def _flip_code(entries: dict[tuple[str, int], bytes]) -> None:

@@ -9,8 +9,9 @@ The engine trusts a code list completely (a changed integer can crash or hang it
 nothing short of parsing the pattern again could check one. So a record is used only when:
 
 - the folder and the file belong to this user and nobody else can write them;
-- the file's SHA-256 over its contents and the exact ``regex`` build matches, and so does
-  each entry's over its key and value (checked before anything is unmarshalled);
+- the SHA-256 of the file's index (every key, with where its entry lies in the file) and
+  the exact ``regex`` build matches, and so does each entry's over its key and value,
+  checked when the entry is first used (nothing is unmarshalled before its checksum);
 - the rebuilt pattern has the source and at least the flags that were asked for.
 
 The records of the built-in patterns are also prepared when the wheel is built
@@ -43,7 +44,7 @@ from typing import Any, cast
 import regex
 
 _LOCK = threading.Lock()
-_FORMAT = 5
+_FORMAT = 6
 #: the engine's code words are 32-bit (``_regex.CODE_SIZE`` 4): kept in 4 bytes each, so the
 #: records are half the size to read and checksum on every start (a larger word fails to
 #: convert, and that pattern is just not cached)
@@ -55,6 +56,8 @@ _PREPARED_MAGIC = b"commlint-prepared-patterns\n"
 PREPARED = Path(__file__).resolve().parents[1] / "_prepared" / "patterns.marshal"
 
 Key = tuple[str, int]
+#: a record's bytes: a slice of the file it was read from, or made in this process
+Blob = bytes | memoryview
 
 
 def _engine() -> Any:
@@ -140,7 +143,7 @@ def _digest(*parts: bytes | memoryview) -> bytes:
     return h.digest()
 
 
-def _key_digest(key: Key, content: bytes) -> bytes:
+def _key_digest(key: Key, content: Blob) -> bytes:
     # The key's own bytes, not its repr: a repr of the long rule patterns cost ~15 ms a start.
     return _digest(str(key[1]).encode(), key[0].encode("utf-8", "surrogatepass"), content)
 
@@ -150,9 +153,9 @@ def _seal(key: Key, content: bytes) -> bytes:
     return _key_digest(key, content) + content
 
 
-def _unseal(key: Key, sealed: Any) -> bytes | None:
+def _unseal(key: Key, sealed: Any) -> Blob | None:
     """The content of a sealed entry, or None if it is not the one written under ``key``."""
-    if not isinstance(sealed, bytes) or len(sealed) < _DIGEST:
+    if not isinstance(sealed, (bytes, memoryview)) or len(sealed) < _DIGEST:
         return None
     content = sealed[_DIGEST:]
     return content if _key_digest(key, content) == sealed[:_DIGEST] else None
@@ -182,23 +185,52 @@ def _read(
             raw = fh.read()
     except OSError:
         return {}
-    head = len(magic) + _DIGEST
+    head = len(magic) + _DIGEST + 8
     if not raw.startswith(magic) or len(raw) < head:
         return {}
-    body = memoryview(raw)[head:]  # not a copy of the whole file
-    if _digest((build or _build_key)().encode(), body) != raw[len(magic) : head]:
+    size = int.from_bytes(raw[head - 8 : head], "little")
+    view = memoryview(raw)  # slices of it, not copies of the file
+    index, values = view[head : head + size], view[head + size :]
+    if len(index) != size or _digest((build or _build_key)().encode(), index) != raw[len(magic) : head - 8]:
         return {}  # marshal is never handed bytes this code did not write
     try:
-        data = marshal.loads(body)
+        data = marshal.loads(index)
     except (EOFError, ValueError, TypeError):
         return {}
-    if not isinstance(data, dict):
+    if not isinstance(data, tuple):
         return {}
-    return {
-        k: v
-        for k, v in data.items()
-        if isinstance(k, tuple) and len(k) == 2 and isinstance(k[0], str) and type(k[1]) is int and isinstance(v, bytes)
-    }
+    out: dict[Key, Any] = {}
+    end = len(values)
+    for item in data:
+        if not (isinstance(item, tuple) and len(item) == 3):
+            return {}
+        k, at, length = item
+        if not (isinstance(k, tuple) and len(k) == 2 and isinstance(k[0], str) and type(k[1]) is int):
+            return {}
+        if type(at) is not int or type(length) is not int or not 0 <= at <= at + length <= end:
+            return {}
+        out[k] = values[at : at + length]  # still sealed: checked when it is used
+    return out
+
+
+def _layout(entries: dict[Key, Any]) -> tuple[bytes, bytes]:
+    """(index, values) as a cache file holds them: the sealed entries one after another, and an
+    index of each key with its entry's offset and length among them. Only the index is read
+    and checksummed as a whole when the file is opened; each entry is checked by its own seal
+    when it is used, so a start does not hash or decode the records it does not need."""
+    parts, index, at = [], [], 0
+    for key, sealed in entries.items():
+        parts.append(bytes(sealed))
+        index.append((key, at, len(sealed)))
+        at += len(sealed)
+    return marshal.dumps(tuple(index)), b"".join(parts)
+
+
+def _file_bytes(magic: bytes, build_key: str, entries: dict[Key, Any]) -> bytes:
+    """A cache file: magic, the checksum of the build key and index, the index's length, the
+    index, then the entries (see ``_layout``)."""
+    index, values = _layout(entries)
+    return magic + _digest(build_key.encode(), index) + len(index).to_bytes(8, "little") + index + values
 
 
 class PatternCache:
@@ -226,7 +258,7 @@ class PatternCache:
             self._prepared = {} if self.path is None else _read(PREPARED, _portable_key, installed_safely)
         return self._prepared
 
-    def _load(self, key: Key) -> bytes | None:
+    def _load(self, key: Key) -> Blob | None:
         """The checked content stored under ``key``; a bad entry is dropped (and rewritten)."""
         entries = self.entries()
         sealed = entries.get(key)
@@ -246,9 +278,8 @@ class PatternCache:
         keep = {
             k: v for k, v in (self._entries or {}).items() if k in self._used and not k[0].startswith("file-sha256:")
         }
-        body = marshal.dumps(keep)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(_PREPARED_MAGIC + _digest(_portable_key().encode(), body) + body)
+        path.write_bytes(_file_bytes(_PREPARED_MAGIC, _portable_key(), keep))
         return len(keep)
 
     def _store(self, key: Key, value: Any) -> None:
@@ -327,11 +358,11 @@ class PatternCache:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             if not owned_safely(os.stat(folder)):
                 return
-            body = marshal.dumps(self._entries)
+            content = _file_bytes(_MAGIC, _build_key(), self._entries)
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".patterns-")  # mode 0600
             try:
                 with os.fdopen(fd, "wb") as fh:
-                    fh.write(_MAGIC + _digest(_build_key().encode(), body) + body)
+                    fh.write(content)
                 os.replace(tmp, self.path)
             finally:
                 if os.path.exists(tmp):
@@ -341,7 +372,7 @@ class PatternCache:
             pass
 
 
-def _record(stored: bytes, pattern: str, flags: int) -> list[Any] | None:
+def _record(stored: Blob, pattern: str, flags: int) -> list[Any] | None:
     """The engine's arguments a checked record holds, if they are those of ``pattern``
     compiled with ``flags`` (at least)."""
     try:
@@ -385,7 +416,7 @@ def pattern_types() -> tuple[type, ...]:
     return (LazyPattern,) if _BUILT_TYPE is None else (_BUILT_TYPE, LazyPattern)
 
 
-def _rebuild(stored: bytes, pattern: str, flags: int) -> regex.Pattern[str] | None:
+def _rebuild(stored: Blob, pattern: str, flags: int) -> regex.Pattern[str] | None:
     """The pattern object a checked record describes, or None if it does not describe
     ``pattern`` compiled with ``flags`` (or this engine rejects it)."""
     args = _record(stored, pattern, flags)
