@@ -164,7 +164,9 @@ def cold(peers: dict[str, Path], rounds: int, tmp: Path, first: bool) -> dict[st
     caches = tmp / "caches"
 
     def commlint(r: int) -> dict[str, float]:
-        run_env = env
+        # A cache of its own, filled by the warm-up round: on a shared machine, runs of other
+        # commlint versions rewrite ~/.cache/commlint and drop the records they do not use.
+        run_env = {**env, "COMMLINT_CACHE_DIR": str(caches / "warm")}
         if first:  # a cache folder nobody has used: what the first run after installing sees
             run_env = {**env, "XDG_CACHE_HOME": str(caches / str(r)), "COMMLINT_CACHE_DIR": ""}
             run_env.pop("COMMLINT_CACHE_DIR")
