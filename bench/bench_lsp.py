@@ -70,9 +70,16 @@ class Client:
         self._proc: asyncio.subprocess.Process | None = None
         self._task: asyncio.Task[None] | None = None
 
-    async def start(self, *cmd: str) -> None:
+    async def start(self, *cmd: str, cwd: Path) -> None:
+        # In the workspace folder, as an editor starts it: ``python -m`` puts the working
+        # folder first on the path, so from a checkout it would run the checkout's commlint
+        # instead of the installed one bench_peers --wheel means to measure.
         self._proc = await asyncio.create_subprocess_exec(
-            *cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL
+            *cmd,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+            cwd=cwd,
         )
         self._task = asyncio.create_task(self._read())
 
@@ -154,7 +161,7 @@ class Client:
 
 async def measure(root: Path, text: str, edits: int, debounce_ms: int) -> dict[str, Any]:
     client = Client()
-    await client.start(*SERVER)
+    await client.start(*SERVER, cwd=root)
     await client.request(
         "initialize",
         {
