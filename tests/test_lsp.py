@@ -834,6 +834,10 @@ EDITS = [
     "🚀 ",
     "- ",
     "<!-- commlint-disable-next-line ABS -->\n",
+    # not line breaks in the LSP (only \n, \r\n and \r are): edits after them on the same line
+    # land where the client says
+    "a line\u2028separator ",
+    "\x0c",
 ]
 
 

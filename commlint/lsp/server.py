@@ -18,6 +18,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import attrs
 from cattrs.errors import ClassValidationError
@@ -90,6 +91,16 @@ class CommlintProtocol(LanguageServerProtocol):
             return
         super().handle_message(message)
 
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: lsp.DidChangeTextDocumentParams) -> Any:
+        """pygls' handler, with incremental changes applied by ``CommlintServer.apply_change``."""
+        server = self._server
+        for change in params.content_changes:
+            if not (isinstance(server, CommlintServer) and server.apply_change(params.text_document, change)):
+                self.workspace.update_text_document(params.text_document, change)
+        if (user_handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield user_handler, (params,), None
+
     @lsp_method(lsp.INITIALIZE)
     def lsp_initialize(self, params: lsp.InitializeParams) -> Any:
         general = params.capabilities.general
@@ -149,6 +160,30 @@ class CommlintServer(LanguageServer):
         if path is not None and path.suffix.lower() in (".md", ".markdown", ".txt", ".text", ".html", ".htm"):
             return format_for_path(str(path))
         return None
+
+    def apply_change(self, ident: lsp.VersionedTextDocumentIdentifier, change: Any) -> bool:
+        """Apply one incremental change to an open document (False: not one, or the document
+        is not open; pygls handles it). The range is read with the LSP's lines (ending at
+        \\n, \\r\\n or \\r, as the diagnostics' ranges are; pygls also breaks lines at
+        \\f, \\u2028 and other separators) through the position map of the last lint when
+        it was made from the same text, so a keystroke does not re-read the document line by line."""
+        if not isinstance(change, lsp.TextDocumentContentChangePartial):
+            return False
+        doc = self.workspace.text_documents.get(unquote(ident.uri))
+        if doc is None:
+            return False
+        source, encoding = doc.source, self.encoding
+        state = self.documents.get(ident.uri)
+        pm = (
+            state.posmap
+            if state is not None and state.text is source and state.posmap.encoding == encoding
+            else PositionMap(source, encoding)
+        )
+        start = pm.offset(change.range.start.line, change.range.start.character)
+        end = max(start, pm.offset(change.range.end.line, change.range.end.character))
+        whole = lsp.TextDocumentContentChangeWholeDocument(text=source[:start] + change.text + source[end:])
+        self.workspace.update_text_document(ident, whole)
+        return True
 
     def schedule(self, uri: str, delay_ms: int, *, full: bool = False) -> None:
         """Lint ``uri`` after ``delay_ms`` (a fast pass, or a full one); a later call for
