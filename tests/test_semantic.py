@@ -314,3 +314,18 @@ _TEXTS_FOR_DECODE = (
     "Our release notes list what changed, how we tested it, and what we fixed before launch.",
     "Brannock Analytics said its tool catches every fraud, always, whatever the market does.",
 )
+
+
+def test_the_commas_of_a_list_of_code_spans_are_not_words() -> None:
+    """A sentence that is mostly code spans has too few words to score, however many commas it has."""
+    from commlint.config import Config
+    from commlint.engine.linter import Linter
+    from commlint.semantic.rules import sentence_scores
+    from commlint.source.decode import decode
+
+    spans = ", ".join(f"`Widget#{name}`" for name in ("size", "fold", "merge", "split", "clone", "freeze", "thaw"))
+    listed = f"{spans}, and `Widget#===` are specially optimised."
+    prose_sentence = "The Tallis scheduler now runs every nightly job in about half the time it took last year."
+    result = Linter(Config.default()).lint(decode(f"{listed}\n\n{prose_sentence}\n".encode(), "notes.md"))
+    scored = [result.document.prose[s:e] for s, e, _ in sentence_scores(result.document)]
+    assert scored == [prose_sentence]

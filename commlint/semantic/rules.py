@@ -29,6 +29,8 @@ SHORT_WORDS = 12
 #: a sentence ending in one of these is prose, not a title
 CLOSES = frozenset('.!?:;…"”’)]*_')
 LAYER = "semantic"
+#: a stand-in for code, a URL or an image, with the punctuation that follows it
+_PLACEHOLDERS = regex_cache.compile(PLACEHOLDER + r"[^\w\s]*")
 #: categories where the fix stated beside the statement is the balanced form the rule asks for
 BALANCED_BY_MITIGATION = frozenset({"unmitigated", "jailbreak"})
 
@@ -259,8 +261,12 @@ def sentence_scores(doc: Document) -> list[tuple[int, int, _Scored]]:
     spans: list[tuple[int, int, bool]] = []
     texts: list[list[str]] = []
     for start, end in doc.sentences:
-        # Code, URLs and images stand in the prose as U+FFFC; the classifier never saw them.
-        words = prose[start:end].replace("\u00b6", " ").replace(PLACEHOLDER, " ").split()
+        text = prose[start:end].replace("\u00b6", " ")
+        if PLACEHOLDER in text:
+            # Code, URLs and images stand in the prose as U+FFFC; the classifier never saw them, and
+            # the commas of a list of code spans are not words ("`a`, `b`, `c` are faster." is 3 words).
+            text = _PLACEHOLDERS.sub(" ", text)
+        words = text.split()
         n = len(words)
         if not MIN_WORDS <= n <= MAX_WORDS:
             continue

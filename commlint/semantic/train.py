@@ -53,7 +53,10 @@ LABELS = [
 ]
 #: target precision when picking each category's threshold from out-of-fold scores
 TARGET_PRECISION = 0.9
-ANY_TARGET_PRECISION = 0.95
+#: target out-of-fold precision of the bar on all risk categories together. 0.93, not 0.95: on the
+#: held-out split of the r7 data, 0.95 set the bar at 0.97 (any risk: precision 0.937, recall 0.788),
+#: 0.93 sets it at 0.93 (0.932, 0.819): three points of recall for half a point of precision
+ANY_TARGET_PRECISION = 0.93
 #: lowest threshold (in hundredths) any category may get: below it, text unlike the training data
 #: (software documentation, say) is scored by chance
 FLOOR = 50
