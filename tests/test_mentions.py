@@ -7,7 +7,9 @@ accident; the mention twin must then give no risk finding at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -171,7 +173,7 @@ def test_the_costliest_mention_patterns_run_only_where_they_can_match() -> None:
     """Each gate is a scan that every match must pass: never a mention missed to save time."""
     from commlint.prose import mentions as m
 
-    guarded = [
+    guarded: list[tuple[Any, Callable[[str], object]]] = [
         (m._RETRACT, m._RETRACT_GATE.search),
         (m._REPORTED, m._REPORTED_GATE.search),
         (m._DENIAL, m._may_deny),
