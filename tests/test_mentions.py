@@ -174,8 +174,8 @@ def test_the_costliest_mention_patterns_run_only_where_they_can_match() -> None:
     from commlint.prose import mentions as m
 
     guarded: list[tuple[Any, Callable[[str], object]]] = [
-        (m._RETRACT, m._RETRACT_GATE.search),
-        (m._REPORTED, m._REPORTED_GATE.search),
+        (m._RETRACT, m._may_retract),
+        (m._REPORTED, m._may_report),
         (m._DENIAL, m._may_deny),
         (m._LAW_SAYS, m._may_be_law),
     ]

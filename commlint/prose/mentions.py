@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 import regex
@@ -158,45 +159,59 @@ class SentenceFacts:
 #: as well). The patterns fold case fully and try every position; a gate is one quick scan, so
 #: the patterns run only on the few sentences that could match. tests/test_mentions.py checks
 #: every gate on every sentence of the training data and the corpora.
-_RETRACT_GATE = re.compile(
-    r"\b(?:earlier|previous|prior|original|initial|first)\s+(?:[\w-]+\s+)?(?:version|draft|edition|post|"
-    r"statement|release|announcement|summary|report|update|claim|description|assertion|wording)|"
-    r"\b(?:previously|originally|initially|earlier|once)\s+(?:said|stated|claimed|described|suggested|called|"
-    r"wrote|reported|advertised|marketed|promised)|"
-    r"\b(?:withdr|retract|correct|incorrect|wrongly|mistaken|erroneous)"
-)
-_REPORTED_GATE = re.compile(
-    r"\b(?:said|say|claim|argu|suggest|call|describ|warn|alleg|assert|wrote|write|fear|insist|brand|label|"
-    r"dubbed|accus|characteri|told|speculat|worr|predict|according|report)"
-)
-_DENIAL_GATE = (
-    re.compile(r"not\b|n't\b|\b(?:never|nor|neither|no|nobody)\b"),
-    re.compile(
+_GATES = {
+    "retract": (
+        r"\b(?:earlier|previous|prior|original|initial|first)\s+(?:[\w-]+\s+)?(?:version|draft|edition|post|"
+        r"statement|release|announcement|summary|report|update|claim|description|assertion|wording)|"
+        r"\b(?:previously|originally|initially|earlier|once)\s+(?:said|stated|claimed|described|suggested|called|"
+        r"wrote|reported|advertised|marketed|promised)|"
+        r"\b(?:withdr|retract|correct|incorrect|wrongly|mistaken|erroneous)"
+    ),
+    "reported": (
+        r"\b(?:said|say|claim|argu|suggest|call|describ|warn|alleg|assert|wrote|write|fear|insist|brand|label|"
+        r"dubbed|accus|characteri|told|speculat|worr|predict|according|report)"
+    ),
+    "negation": r"not\b|n't\b|\b(?:never|nor|neither|no|nobody)\b",
+    "denial-verb": (
         r"\b(?:claim|say|said|promis|suggest|describe|call|market|advertise|pretend|guarantee|assert|represent|"
         r"impl|state|present|position|bill|sell|label|characteri|ensure|assure|true|the\s+case|accurate)"
     ),
-)
-_LAW_SAYS_GATE = (
-    re.compile(r"\W*(?:the|a|an|this|that|its|our|new|proposed)\s"),  # matched at the start
-    re.compile(
+    "law-start": r"\W*(?:the|a|an|this|that|its|our|new|proposed)\s",  # matched at the start
+    "law-noun": (
         r"\b(?:act|regulation|law|convention|treaty|directive|statute|code\s+of\s+practice|bill|ordinance|rules|"
         r"guidance|protocol)\b"
     ),
-    re.compile(
+    "law-verb": (
         r"\b(?:prohibit|ban|forbid|outlaw|restrict|requir|classif|oblig|limit|list|defin|regulat|govern|"
         r"criminali|illegal|unlawful)"
     ),
-)
+}
+
+
+@cache
+def _gate(name: str) -> re.Pattern[str]:
+    """A gate, compiled when first used (a check that meets no mention never compiles them)."""
+    return re.compile(_GATES[name])
+
+
+def _may_retract(folded: str) -> bool:
+    return _gate("retract").search(folded) is not None
+
+
+def _may_report(folded: str) -> bool:
+    return _gate("reported").search(folded) is not None
 
 
 def _may_be_law(folded: str) -> bool:
-    start, noun, verb = _LAW_SAYS_GATE
-    return start.match(folded) is not None and noun.search(folded) is not None and verb.search(folded) is not None
+    return (
+        _gate("law-start").match(folded) is not None
+        and _gate("law-noun").search(folded) is not None
+        and _gate("law-verb").search(folded) is not None
+    )
 
 
 def _may_deny(folded: str) -> bool:
-    negation, verb = _DENIAL_GATE
-    return negation.search(folded) is not None and verb.search(folded) is not None
+    return _gate("negation").search(folded) is not None and _gate("denial-verb").search(folded) is not None
 
 
 def sentence_facts(text: str, sentence: tuple[int, int], next_sentence: tuple[int, int] | None) -> SentenceFacts:
@@ -211,11 +226,11 @@ def sentence_facts(text: str, sentence: tuple[int, int], next_sentence: tuple[in
         whole = "hypothetical"
     elif _may_be_law(folded) and _LAW_SAYS.match(sent):
         whole = "law described"
-    elif (_RETRACT_GATE.search(folded) and _RETRACT.search(sent)) or (
+    elif (_may_retract(folded) and _RETRACT.search(sent)) or (
         after and len(after.split()) <= 14 and _CORRECTS_PREVIOUS.search(after)
     ):
         whole = "retraction"
-    reported = _REPORTED.search(sent) if _REPORTED_GATE.search(folded) else None
+    reported = _REPORTED.search(sent) if _may_report(folded) else None
     rebuttal_at = None
     if reported is not None and not _SAYS_BY_COMPANY.search(sent):
         answer = _REJECT.search(sent, reported.end())
