@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -215,7 +215,7 @@ class Linter:
         for rule in self.rules:
             if ignored and any(selector_matches(s, rule) for s in ignored):
                 continue
-            for diag in self._run_rule(rule, doc, ctx, accepted):
+            for diag in self._run_rule(rule, doc, ctx, accepted, out):
                 if not suppressions.is_suppressed(diag.rule, diag.name, diag.line):
                     out.append(diag)
         out = drop_learned_duplicates(out)
@@ -225,7 +225,12 @@ class Linter:
         return result
 
     def _run_rule(
-        self, rule: Rule, doc: Document, ctx: CheckContext, accepted: list[tuple[int, int]]
+        self,
+        rule: Rule,
+        doc: Document,
+        ctx: CheckContext,
+        accepted: list[tuple[int, int]],
+        so_far: Sequence[Diagnostic] = (),
     ) -> Iterable[Diagnostic]:
         try:
             ctx.begin(doc)  # each rule gets the whole budget
@@ -254,6 +259,14 @@ class Linter:
             # An accepted term (a product name) is not a reason to skip a whole learned sentence.
             learned = isinstance(finding.data, dict) and finding.data.get("layer") == "semantic"
             if finding.scope == "span" and accepted and not learned and _overlaps(finding, accepted):
+                continue
+            # A learned sentence a pack finding already covers is dropped at the end anyway
+            # (drop_learned_duplicates): skip its mention check and diagnostic now.
+            if (
+                learned
+                and so_far
+                and _covered_by_pack(*doc.source_span(finding.start, finding.end), rule.category, so_far)
+            ):
                 continue
             if finding.scope == "span" and rule.category not in NOT_CLAIMS and _is_mention(doc, finding):
                 continue
@@ -377,19 +390,22 @@ def drop_learned_duplicates(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     learned = [d for d in diagnostics if d.data.get("layer") == "semantic"]
     if not learned:
         return diagnostics
-    packs = [
-        (d.start, d.end, d.category, d.severity)
-        for d in diagnostics
-        if d.scope == "span" and d.category not in NOT_CLAIMS and d.data.get("layer") != "semantic"
-    ]
-    drop = {
-        id(d)
-        for d in learned
-        if any(
-            s < d.end and d.start < e and (cat == d.category or sev in ("warning", "error")) for s, e, cat, sev in packs
-        )
-    }
+    drop = {id(d) for d in learned if _covered_by_pack(d.start, d.end, d.category, diagnostics)}
     return [d for d in diagnostics if id(d) not in drop]
+
+
+def _covered_by_pack(start: int, end: int, category: str, diagnostics: Sequence[Diagnostic]) -> bool:
+    """A pack finding (a claim, not style) overlaps source span [start, end), of ``category`` or
+    at warning or above: a learned finding there would say the same thing twice."""
+    return any(
+        d.start < end
+        and start < d.end
+        and d.scope == "span"
+        and d.category not in NOT_CLAIMS
+        and d.data.get("layer") != "semantic"
+        and (d.category == category or d.severity in ("warning", "error"))
+        for d in diagnostics
+    )
 
 
 def _overlaps(finding: Finding, spans: list[tuple[int, int]]) -> bool:

@@ -216,9 +216,7 @@ class LearnedCategoryRule(Rule):
         return (start, end, self._spec.text, self._spec)
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
-        for start, end, score in sentence_scores(doc):
-            if score.category != self.cat.label:
-                continue
+        for start, end, score in _scores_of(doc, self.cat.label):
             bar = self.threshold if self.threshold is not None else score.bar
             # the bar on all risk categories together; a threshold set for this rule replaces both
             any_bar = score.any_bar if self.threshold is None else 2.0
@@ -279,6 +277,18 @@ def sentence_scores(doc: Document) -> list[tuple[int, int, _Scored]]:
     ]
     doc.meta["semantic-scores"] = out
     return out
+
+
+def _scores_of(doc: Document, label: str) -> list[tuple[int, int, _Scored]]:
+    """The sentences whose top risk category is ``label``: each of the nine rules reads only its own."""
+    by_label = doc.meta.get("semantic-by-category")
+    if by_label is None:
+        grouped: dict[str, list[tuple[int, int, _Scored]]] = {}
+        for item in sentence_scores(doc):
+            grouped.setdefault(item[2].category, []).append(item)
+        by_label = doc.meta["semantic-by-category"] = grouped
+    assert isinstance(by_label, dict)
+    return by_label.get(label, [])  # type: ignore[no-any-return]
 
 
 def _whole_block(prose: str, start: int, end: int) -> bool:
