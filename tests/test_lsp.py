@@ -295,6 +295,32 @@ async def test_quick_fix_applies_through_the_returned_edit(tmp_path):
 
 @pytest.mark.slow  # an LSP session over stdio (CI runs it; README: which tests are slow)
 @pytest.mark.asyncio
+@pytest.mark.parametrize("separator", ["\u2028", "\x0c"])
+async def test_an_edit_after_a_separator_that_is_no_lsp_line_break_lands_where_the_client_says(tmp_path, separator):
+    """Only \\n, \\r\\n and \\r end a line in the LSP: an incremental change on a line that holds
+    a U+2028 or a form feed before it is applied where the client's position says."""
+    uri = (tmp_path / "draft.md").as_uri()
+    line = f"A line{separator}separator and more text."
+    async with session(tmp_path) as client:
+        await next_diagnostics(client, uri, open_doc(client, uri, f"Intro.\n\n{line}\n"))
+        at = lsp.Position(line=2, character=len("A line separator "))
+        change = lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                lsp.TextDocumentContentChangePartial(range=lsp.Range(start=at, end=at), text="It is unhackable. ")
+            ],
+        )
+        published = await next_diagnostics(client, uri, lambda: client.text_document_did_change(change))
+    (diag,) = published.diagnostics
+    start = len("A line separator It is ")
+    assert diag.code == "TST101"
+    assert diag.range == lsp.Range(
+        start=lsp.Position(line=2, character=start), end=lsp.Position(line=2, character=start + len("unhackable"))
+    )
+
+
+@pytest.mark.slow  # an LSP session over stdio (CI runs it; README: which tests are slow)
+@pytest.mark.asyncio
 async def test_unsafe_suggestion_is_labelled_and_not_preferred(tmp_path):
     uri = (tmp_path / "draft.md").as_uri()
     async with session(tmp_path) as client:
@@ -834,10 +860,6 @@ EDITS = [
     "🚀 ",
     "- ",
     "<!-- commlint-disable-next-line ABS -->\n",
-    # not line breaks in the LSP (only \n, \r\n and \r are): edits after them on the same line
-    # land where the client says
-    "a line\u2028separator ",
-    "\x0c",
 ]
 
 
