@@ -64,6 +64,7 @@ def test_the_same_figures_give_the_same_bytes() -> None:
     assert demo_report().render() == demo_report().render()
 
 
+@pytest.mark.slow  # a real chromium session (README: the test command stays short; CI runs it)
 def test_the_report_draws_in_chromium_and_requests_nothing(tmp_path: Path) -> None:
     page = tmp_path / "demo-report.html"
     demo_report().write(page)
@@ -138,6 +139,7 @@ def test_stats_report_draws_every_chart_in_chromium(tmp_path: Path) -> None:
     assert seen.resources == [] and seen.violations == [] and seen.page_requests == []
 
 
+@pytest.mark.slow  # a real chromium session (README: the test command stays short; CI runs it)
 def test_labs_report_passes_the_browser_check(tmp_path: Path) -> None:
     from conftest import SHARED, run_cli
 
@@ -176,6 +178,7 @@ def test_html_needs_an_output_file(tmp_path: Path) -> None:
     assert r.returncode == 2 and "--format html needs --output FILE" in r.stderr
 
 
+@pytest.mark.slow  # a real chromium session (README: the test command stays short; CI runs it)
 def test_check_report_charts_findings_by_category_and_rule(tmp_path: Path) -> None:
     from conftest import REPO, run_cli
 

@@ -187,6 +187,7 @@ def _empty_packs(entries: dict[tuple[str, int], bytes]) -> None:
         entries[key] = entries[key][:32] + marshal.dumps(marshal.dumps({}))
 
 
+@pytest.mark.slow  # `commlint check` processes on a tampered cache (README: the test command stays short; CI runs it)
 @pytest.mark.parametrize(
     "tamper",
     [
@@ -232,6 +233,7 @@ def test_a_consistent_cache_is_trusted_when_the_user_owns_it(warm: Path, uncache
     assert _findings(_check(DRAFT, folder)) != _findings_of(uncached)
 
 
+@pytest.mark.slow  # `commlint check` processes on a tampered cache (README: the test command stays short; CI runs it)
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown to another user needs root")
 @pytest.mark.parametrize("owner", ["file", "folder"])
 def test_a_cache_owned_by_another_user_is_ignored(owner: str, warm: Path, uncached: str, tmp_path: Path) -> None:
@@ -244,6 +246,7 @@ def test_a_cache_owned_by_another_user_is_ignored(owner: str, warm: Path, uncach
         assert path.read_bytes() == before, "wrote into a folder another user owns"
 
 
+@pytest.mark.slow  # `commlint check` processes on a tampered cache (README: the test command stays short; CI runs it)
 def test_a_cache_in_a_folder_others_can_write_is_ignored(warm: Path, uncached: str, tmp_path: Path) -> None:
     folder = _resealed_with_bogus_leads(warm, tmp_path)
     os.chmod(folder, 0o777)
@@ -253,6 +256,7 @@ def test_a_cache_in_a_folder_others_can_write_is_ignored(warm: Path, uncached: s
     assert path.read_bytes() == before and list(folder.iterdir()) == [path]
 
 
+@pytest.mark.slow  # `commlint check` processes on a tampered cache (README: the test command stays short; CI runs it)
 def test_a_group_writable_cache_file_is_ignored(warm: Path, uncached: str, tmp_path: Path) -> None:
     folder = _resealed_with_bogus_leads(warm, tmp_path)
     (path,) = folder.glob("patterns-*")
