@@ -264,6 +264,7 @@ def test_a_group_writable_cache_file_is_ignored(warm: Path, uncached: str, tmp_p
     assert _check(DRAFT, folder).stdout == uncached
 
 
+@pytest.mark.slow  # `commlint check` processes (README: the test command stays short; CI runs it)
 def test_user_configuration_is_never_cached(tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()

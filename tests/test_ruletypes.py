@@ -263,6 +263,7 @@ sys.modules["nltk"] = nltk  # what textstat 0.7.9-0.7.13 would call for English
 '''
 
 
+@pytest.mark.slow  # a `commlint check` process with sockets disabled (CI runs it)
 def test_textstat_readability_works_offline(tmp_path, pack):
     """Readability runs with sockets disabled, and never tries nltk.download."""
     site = tmp_path / "site"

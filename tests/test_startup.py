@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 #: imported only when what needs them runs: textstat's other metrics, a fix, a diff, raw HTML,
 #: the distribution metadata scan, pyphen's own dictionary listing, logging (a failing rule's
 #: traceback)
@@ -61,6 +63,7 @@ def test_raw_html_in_markdown_is_still_read(tmp_path: Path) -> None:
     assert [d["rule"] for d in json.loads(stdout)["files"][0]["diagnostics"]] == ["ABS101"]  # in the title
 
 
+@pytest.mark.slow  # `commlint check` processes (README: the test command stays short; CI runs it)
 def test_a_warm_check_runs_only_the_regex_engine(tmp_path: Path) -> None:
     """Every pattern of a check comes from the pattern cache, so regex's parser (its Python
     package) never runs: only its C engine is loaded (commlint.startup.defer_regex)."""

@@ -122,6 +122,7 @@ def test_a_bad_reference_is_a_one_line_error_naming_the_pack(tmp_path: Path, bod
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow  # `commlint rules check` processes (README: the test command stays short; CI runs it)
 def test_rules_check_rejects_what_the_pack_linter_is_for(tmp_path: Path) -> None:
     long_term = "x" * 210
     _write(
@@ -149,6 +150,7 @@ examples.flag = ["It is [[the apocalypse]]."]
     assert "rule ACME101 patterns: '\\\\bnever-fires\\\\b' never fires on a flag example" in out
 
 
+@pytest.mark.slow  # `commlint rules check` processes (README: the test command stays short; CI runs it)
 def test_rules_check_lints_each_example_as_the_tests_do(tmp_path: Path) -> None:
     """The five-line recipe's step 4: a mis-marked span or a pass example that flags is a line."""
     _write(
