@@ -130,3 +130,33 @@ def test_a_fix_over_a_wrapped_phrase_keeps_the_lines(tmp_path):
     cfg = write_pack(tmp_path)
     text = "Our vault is totally\nsecure today.\n"
     assert commlint.fix_text(text, path="a.md", config=cfg).text == "Our vault is well\nprotected today.\n"
+
+
+def test_an_intensifier_before_a_phrase_is_found_as_a_whole_sentence_search_finds_it() -> None:
+    """``intensifier_before`` searches only the few characters where a match can start: the
+    same match as ``_INTENSIFIER_BEFORE`` searched from the sentence's start, on texts built
+    around every intensifier with spaces, tabs, line breaks, "100 %" and words glued on."""
+    import random
+    import sys
+
+    import regex
+
+    from commlint.rules import suggest
+
+    pattern = suggest._INTENSIFIER_BEFORE
+    # the bound holds for every intensifier word the pattern lists
+    words = pattern.pattern.split("(?:")[1].split(")")[0].split("|")
+    assert max(len(w) for w in words if w.isalpha()) < suggest._LONGEST_INTENSIFIER
+    # what the "100 %" walk skips: every character regex's \s matches is one isspace() knows
+    space = regex.compile(r"\s")
+    assert all(chr(c).isspace() for c in range(sys.maxunicode + 1) if space.match(chr(c)))
+    pieces = [*words, "100", "100 %", "100\u00a0%", "%", "x", "un", "ab", "Totally", "ABSOLUTELY", "ſ", "é"]
+    gaps = ["", " ", "  ", "\t", "\n", " \n", "\t\n", "\r\n", "\u2003", "-"]
+    rnd = random.Random(15)
+    for _ in range(20_000):
+        text = "".join(rnd.choice(pieces) + rnd.choice(gaps) for _ in range(rnd.randint(1, 6)))
+        start = rnd.randint(0, len(text))
+        lo = rnd.randint(0, start)
+        want = pattern.search(text, lo, start)
+        got = suggest.intensifier_before(text, lo, start)
+        assert (got and got.span()) == (want and want.span()), (text, lo, start)

@@ -743,8 +743,9 @@ class RequiredWords:
                 memo = self._memo = _Memo()
             for token in tokens.keys() - memo.sets.keys():  # new to the memo: read them once
                 self._read(memo, token)
-            near = [0] * len(self.ids)
-            stretches = [0] * len(self.ids)
+            size = len(self.ids)
+            near = [0] * size
+            stretches = [0] * size
             for token in tokens.keys() & memo.holding:  # only tokens with a required word
                 inside = memo.sets.get(token)
                 if inside is None:  # a lint stopped while it read this token
@@ -767,7 +768,7 @@ class RequiredWords:
                 for p in at:
                     within |= 1 << bisect_left(stops, p)
                 for number in inside:
-                    if number < len(near):
+                    if number < size:
                         near[number] |= spread
                         stretches[number] |= within
             return near, stretches
