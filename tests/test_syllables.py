@@ -42,6 +42,21 @@ def test_generated_paragraphs_score_as_textstat_scores_them():
         assert syllables.flesch_reading_ease(text) == textstat.flesch_reading_ease(text), text
 
 
+def test_a_sentence_of_punctuation_and_stray_apostrophes_counts_as_textstat_counts_it():
+    """Sentences whose first tokens hold no word character (dashes, quotes, apostrophes,
+    bullets) are the ones the quick test of a sentence's length cannot settle."""
+    import random
+
+    pieces = ["—", "-", "'", "''", "'s", "'t", "'ve", "“", "”", "•", "a", "we", "it's", "x'", "_", "3", "é", "!", "?"]
+    gaps = [" ", "  ", "\t", "\n", "\u2003", "\u00a0"]
+    rng = random.Random(15)
+    for _ in range(3000):
+        sentence = "".join(rng.choice(pieces) + rng.choice(gaps) for _ in range(rng.randint(0, 7)))
+        assert syllables._short(sentence) == (len(syllables._words_text(sentence).split()) <= 2), sentence
+        text = f"We measured it. {sentence}. The users saw it."
+        assert syllables.flesch_kincaid_grade(text) == textstat.flesch_kincaid_grade(text), text
+
+
 def test_a_word_outside_the_dictionary_is_hyphenated_once():
     syllables._SYLLABLES.pop("xyzzyplonk", None)
     first = syllables.word_syllables("xyzzyplonk")

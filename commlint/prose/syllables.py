@@ -352,11 +352,28 @@ def _flesch_counts(text: str) -> tuple[float, float]:
     cleaned = _words_text(text)
     words = len(cleaned.split())
     sentences = _SENTENCE.findall(text)
-    short = sum(1 for s in sentences if len(_words_text(s).split()) <= 2)
+    short = sum(map(_short, sentences))
     per_sentence = words / max(1, len(sentences) - short)
     if not words:
         return per_sentence, 0.0
     return per_sentence, _total_syllables(cleaned.lower().split()) / words
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _short(sentence: str) -> bool:
+    """``len(_words_text(sentence).split()) <= 2``: textstat does not count such a sentence.
+
+    _words_text only removes characters (never a ``\\w`` character or whitespace), so a
+    whitespace token holding a ``\\w`` character stays a word: when each of the first three
+    does, the sentence is not short and nothing needs cleaning (most sentences)."""
+    first = sentence.split(None, 3)
+    if len(first) < 3:
+        return True
+    if all(_WORD_CHAR.search(token) for token in first[:3]):
+        return False
+    return len(_words_text(sentence).split()) <= 2
 
 
 def _total_syllables(words: list[str]) -> int:
