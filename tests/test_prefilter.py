@@ -419,3 +419,27 @@ def test_word_index_tokens_are_regex_word_runs(text):
     for m in regex.finditer(r"\w+", low):
         expected.setdefault(m.group(), []).append(m.start())
     assert WordIndex(text)._tokens() == expected
+
+
+def test_lead_starts_are_every_token_that_is_or_begins_with_a_lead() -> None:
+    """Prefix leads are looked up through one pass over a text's tokens, each token naming the
+    leads it begins with (remembered for the process); leads first asked for after a text
+    was indexed are scanned for. Both must give every start a plain scan of the tokens gives,
+    text after text, as new leads and new tokens arrive."""
+    from commlint.matching.prefilter import WordIndex
+
+    rng = random.Random(15)
+    vocabulary = ["help", "helps", "helped", "he", "hel", "x", "ai", "aid", "aids", "said", "un", "unhackable",
+                  "secure", "securing", "se", "the", "theory", "zebra", "ſecure", "naïve", "über"]  # fmt: skip
+    for _ in range(60):
+        text = " ".join(rng.choice(vocabulary) + rng.choice(["", ",", ".", "-x"]) for _ in range(rng.randint(0, 40)))
+        index = WordIndex(text)
+        if index.low is None:
+            continue
+        tokens = [(m.group(), m.start()) for m in regex.finditer(r"\w+", index.low)]
+        for _ in range(6):
+            leads = frozenset((w, rng.random() < 0.4) for w in rng.sample(vocabulary[:18], rng.randint(1, 5)))
+            want = sorted(
+                {at for token, at in tokens for w, whole in leads if (token == w if whole else token.startswith(w))}
+            )
+            assert index.starts((leads, True)) == want, (text, leads)

@@ -808,6 +808,56 @@ class _Memo:
 #: the required words of every branch commlint has analysed in this process
 REQUIRED = RequiredWords()
 
+
+class PrefixLeads:
+    """The lead words looked up as a token's start (a lead that is not a whole word), and
+    which of them each token seen so far starts with: prose repeats its words from one
+    document to the next, so a text's tokens are read once against all of them, not once
+    per lead."""
+
+    #: tokens whose prefix leads are remembered, at most (then the memo starts again)
+    LIMIT = 100_000
+
+    def __init__(self) -> None:
+        #: (the words, token -> the words it starts with, the words by their first two letters
+        #: (a one-letter word by its letter)), replaced whole when a word is added: a reader
+        #: keeps a consistent state
+        self.state: tuple[frozenset[str], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] = (
+            frozenset(),
+            {},
+            {},
+        )
+        self._lock = threading.Lock()
+
+    def add(self, new: list[str]) -> None:
+        """Look for ``new`` words from now on (what tokens hold is read again)."""
+        with self._lock:
+            words = self.state[0]
+            if not words.issuperset(new):
+                words = words.union(new)
+                by_start: dict[str, list[str]] = {}
+                for word in sorted(words):
+                    by_start.setdefault(word[:2], []).append(word)
+                self.state = (words, {}, {start: tuple(held) for start, held in by_start.items()})
+
+    def read(
+        self, memo: dict[str, tuple[str, ...]], token: str, by_start: dict[str, tuple[str, ...]]
+    ) -> tuple[str, ...]:
+        """The words ``token`` starts with (``by_start`` from the same state as ``memo``),
+        remembered in ``memo``."""
+        if len(memo) >= self.LIMIT:
+            memo.clear()
+        held = tuple(w for w in by_start.get(token[:2], ()) if token.startswith(w))
+        single = by_start.get(token[:1])
+        if single is not None and len(token) > 1:  # one-letter words (a two-letter token's are above)
+            held += single
+        memo[token] = held
+        return held
+
+
+#: the prefix leads of every pattern tried in this process
+PREFIXES = PrefixLeads()
+
 #: a text is cut into chunks of 2**CHUNK_BITS characters; a required word counts as near a
 #: start when it occurs in a chunk the start's match window reaches
 CHUNK_BITS = 8
@@ -865,6 +915,8 @@ class WordIndex:
         self.low = safe_lower(text)
         self._exact: dict[str, list[int]] | None = None
         self._by_prefix: dict[str, list[str]] | None = None
+        #: (the prefix leads known when it was built, each one's offsets in this text)
+        self._prefix_index: tuple[frozenset[str], dict[str, list[int]]] | None = None
         self._cache: dict[tuple[str, bool, bool], list[int]] = {}
         self._starts: dict[tuple[frozenset[Lead], bool], list[int]] = {}
         self._viable: dict[tuple[int, int], list[int]] = {}
@@ -931,10 +983,43 @@ class WordIndex:
             exact = self._tokens()
             for word in exact.keys() & split[0]:  # whole words: one C-level set intersection
                 hits.update(exact[word])
-            for word in split[1]:
-                hits.update(self._prefix_hits(word))
+            if split[1]:
+                known, by_word = self._prefix_index or self._index_prefixes(split[1])
+                missing = []
+                for word in split[1]:
+                    if word in known:
+                        got = by_word.get(word)
+                        if got is not None:
+                            hits.update(got)
+                    else:  # a lead first seen after this text was indexed
+                        missing.append(word)
+                        hits.update(self._prefix_hits(word))
+                if missing:
+                    PREFIXES.add(missing)  # the next text's index has them
         done = self._starts[found] = sorted(hits)
         return done
+
+    def _index_prefixes(self, wanted: tuple[str, ...]) -> tuple[frozenset[str], dict[str, list[int]]]:
+        """(the prefix leads known, each one's offsets in this text): every token of the text
+        names the leads it starts with (remembered for the process: most were seen in earlier
+        texts), so all leads are looked up in one pass instead of a scan per lead."""
+        if not PREFIXES.state[0].issuperset(wanted):
+            PREFIXES.add(list(wanted))
+        words, memo, by_start = PREFIXES.state
+        read = PREFIXES.read
+        by_word: dict[str, list[int]] = {}
+        for token, at in self._tokens().items():
+            held = memo.get(token)
+            if held is None:
+                held = read(memo, token, by_start)
+            for word in held:
+                found = by_word.get(word)
+                if found is None:
+                    by_word[word] = at.copy()
+                else:
+                    found += at
+        self._prefix_index = index = (words, by_word)
+        return index
 
     def viable_starts(self, plan: Plan, window: int) -> list[int] | None:
         """Sorted offsets where a match of a pattern with this ``plan`` could start within
