@@ -10,7 +10,7 @@ function here is a cheap no-op.
 from __future__ import annotations
 
 import sys
-import threading
+import _thread  # threading.Lock itself, without the threading module (~1.5 ms of a start)
 from bisect import bisect_left
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
@@ -51,7 +51,7 @@ _CACHE_SIZE = 4096
 _cache: OrderedDict[tuple[str, str], list[Problem] | None] = OrderedDict()
 _state: dict[str, Any] = {"installed": None, "disabled": None}
 # The LSP server lints from worker threads: the LRU bookkeeping must not interleave.
-_cache_lock = threading.Lock()
+_cache_lock = _thread.allocate_lock()
 
 
 def backend_installed() -> bool:
