@@ -105,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "check":  # until its first linter is built (see commlint.startup)
         startup.pause()
         startup.defer_regex()
+        startup.defer_stdlib()
         startup.cache_dataclass_code()
     try:
         # Top-level options are flags only, so the first bare word names the subcommand.

@@ -72,23 +72,63 @@ def defer_regex() -> None:
             return
     except Exception:  # any other layout: regex is imported as usual
         return
+    from commlint.matching import regex_light
+
     sys.modules["regex._regex"] = engine
-    sys.modules["regex"] = _DeferredModule(spec)
+    # regex's flag values as plain ints and its escape (module-level patterns use them): the
+    # package's own (RegexFlag members, equal to these) replace them once it runs
+    sys.modules["regex"] = _DeferredModule(spec, regex_light.NAMES)
+
+
+#: standard modules a check's imports name but that a check of a file does not use: ``inspect``
+#: (for ``dataclasses`` and ``pluggy``) imports ``tokenize`` and ``linecache``, which only
+#: reading source code needs (its ``ast`` it uses while it is imported); ``pathlib`` imports
+#: ``urllib.parse`` (and with it ``ipaddress``) for ``Path.as_uri`` alone.
+DEFERRED_STDLIB = ("tokenize", "linecache", "urllib.parse")
+
+
+def defer_stdlib() -> None:
+    """Put a stand-in for each module of ``DEFERRED_STDLIB`` not imported yet in ``sys.modules``:
+    the first name anything reads from it imports the real module, and the stand-in takes on
+    all its names (so ``import ast`` and ``ast.parse`` work as ever, just later). ``pathlib``'s
+    ``from urllib.parse import quote_from_bytes`` gets a function that does that when called.
+    Only for the ``check`` command's own process, before ``dataclasses`` is imported."""
+    import importlib.util
+    import sys
+
+    for name in DEFERRED_STDLIB:
+        if name in sys.modules:
+            continue
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        if spec is None or spec.submodule_search_locations is not None:
+            continue  # not a plain module here: imported as usual
+        stand_in = _DeferredModule(spec)
+        if name == "urllib.parse":
+
+            def quote_from_bytes(*args: Any, _stand_in: _DeferredModule = stand_in, **kwargs: Any) -> Any:
+                return _stand_in.real().quote_from_bytes(*args, **kwargs)
+
+            stand_in.__dict__["quote_from_bytes"] = quote_from_bytes
+        sys.modules[name] = stand_in
+        parent, _, child = name.rpartition(".")
+        if parent:
+            setattr(sys.modules[parent], child, stand_in)  # find_spec imported the parent
 
 
 class _DeferredModule(types.ModuleType):
-    """``regex`` before its package has run: reading a name it lacks runs it."""
+    """A module before it has run (``defer_regex``, ``defer_stdlib``): reading a name it lacks
+    runs it."""
 
-    def __init__(self, spec: Any) -> None:
-        from commlint.matching import regex_light
-
+    def __init__(self, spec: Any, names: dict[str, Any] | None = None) -> None:
         super().__init__(spec.name)
         self.__spec__ = spec
-        # regex's flag values as plain ints and its escape (module-level patterns use them):
-        # the package's own (RegexFlag members, equal to these) replace them once it runs
-        self.__dict__.update(regex_light.NAMES)
+        self.__dict__.update(names or {})
 
-    def __getattr__(self, name: str) -> Any:
+    def real(self) -> types.ModuleType:
+        """The module itself (imported now if it was not yet)."""
         import importlib
         import sys
 
@@ -104,6 +144,14 @@ class _DeferredModule(types.ModuleType):
                 if full.startswith(prefix) and "." not in full[len(prefix) :]:
                     real.__dict__.setdefault(full[len(prefix) :], module)
             self.__dict__.update(real.__dict__)
+            return real
+        return sys.modules[self.__name__]
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "__path__" and self.__spec__.submodule_search_locations is None:
+            # asked by every ``from module import name``: a plain module has none
+            raise AttributeError(name)
+        self.real()
         return object.__getattribute__(self, name)
 
 
