@@ -65,3 +65,24 @@ def test_rule_patterns_come_lazily_from_a_warm_cache(tmp_path: Path, monkeypatch
     lazy = compile_patterns(PATTERNS, "test")
     assert isinstance(lazy, LazyPattern)
     assert _spans(lazy) == _spans(built)
+
+
+def test_module_level_patterns_are_built_on_first_use(tmp_path: Path, monkeypatch) -> None:
+    """``regex_cache.compile`` (the patterns modules compile when imported) hands out a pattern
+    built on first use once its record is cached; what is read from it after that is the
+    built pattern's own (bound methods, group names), not looked up through the wrapper."""
+    monkeypatch.setattr(regex_cache, "_CACHE", PatternCache(tmp_path / "p.marshal"))
+    regex.purge()
+    eager = regex_cache.compile(PATTERNS[2], regex.IGNORECASE)
+    assert isinstance(eager, regex.Pattern)
+    regex_cache._cache().save()
+    monkeypatch.setattr(regex_cache, "_CACHE", PatternCache(tmp_path / "p.marshal"))
+    lazy = regex_cache.compile(PATTERNS[2], regex.IGNORECASE)
+    assert isinstance(lazy, LazyPattern) and lazy._compiled is None
+    assert lazy.flags == eager.flags and lazy._compiled is None
+    assert _spans(lazy) == _spans(eager) != []
+    built = lazy._compiled
+    assert isinstance(built, regex.Pattern)
+    assert lazy.finditer == built.finditer and vars(lazy)["finditer"].__self__ is built
+    assert lazy.groupindex == {"w": 1} and lazy.sub("x", "UNHACKABLE!") == "x!"
+    assert isinstance(pickle.loads(pickle.dumps(lazy)), (regex.Pattern, LazyPattern))

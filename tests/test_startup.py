@@ -25,17 +25,25 @@ NOT_AT_START = (
     "commlint.fix.atomic",
     "commlint.prose.formats.html",
     "logging",
+    "html",
+    "ipaddress",
+    # commlint.startup.defer_stdlib: stand-ins until something reads from them
+    "tokenize",
+    "linecache",
+    "urllib.parse",
 )
 
 PROBE = """
 import gc, json, sys
+from commlint import startup
 from commlint.cli import main
 code = main(["check", "--format", "json", sys.argv[1]])
 sys.stdout.flush()
 syllables = getattr(sys.modules.get("commlint.prose.syllables"), "_SYLLABLES", {})
 print(json.dumps({"code": code, "gc": gc.isenabled(), "frozen": gc.get_freeze_count() > 0,
                   "hyphenated": "xyzzyplonk" in syllables,
-                  "loaded": [m for m in %r if m in sys.modules]}), file=sys.stderr)
+                  "loaded": [m for m in %r if m in sys.modules
+                             and not isinstance(sys.modules[m], startup._DeferredModule)]}), file=sys.stderr)
 """
 
 
@@ -69,7 +77,8 @@ def test_a_warm_check_runs_only_the_regex_engine(tmp_path: Path) -> None:
     package) never runs: only its C engine is loaded (commlint.startup.defer_regex)."""
     draft = tmp_path / "draft.md"
     draft.write_text("# Launch\n\nOur product is totally secure and completely unhackable.\n", encoding="utf-8")
-    probe = PROBE.replace("%r", repr(("regex._main", "regex._regex_core", "regex._regex")))
+    # (threading: regex's package imports it; commlint's locks come from _thread)
+    probe = PROBE.replace("%r", repr(("regex._main", "regex._regex_core", "regex._regex", "threading")))
     import os
 
     env = {**os.environ, "COMMLINT_CACHE_DIR": str(tmp_path / "cache")}  # not one other runs change
@@ -103,6 +112,37 @@ print("ok")
 
 def test_the_regex_stand_in_becomes_the_package_on_first_use() -> None:
     out = subprocess.run([sys.executable, "-c", DEFERRED], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "ok", out.stderr
+
+
+STDLIB_DEFERRED = """
+import sys
+from commlint import startup
+startup.defer_stdlib()
+for name in startup.DEFERRED_STDLIB:
+    assert isinstance(sys.modules[name], startup._DeferredModule), name
+import pathlib, inspect, dataclasses
+from urllib.parse import quote_from_bytes
+assert isinstance(sys.modules["urllib.parse"], startup._DeferredModule)  # not run by the import
+assert pathlib.PurePosixPath("/a b/ü").as_uri() == "file:///a%20b/%C3%BC"  # runs urllib.parse
+real = sys.modules["urllib.parse"]
+assert not isinstance(real, startup._DeferredModule) and sys.modules["urllib"].parse is real
+assert quote_from_bytes(b"a b") == real.quote_from_bytes(b"a b") == "a%20b"
+assert "def helper" in inspect.getsource(sys.modules["__main__"].helper)  # linecache, tokenize
+for name in startup.DEFERRED_STDLIB:
+    assert not isinstance(sys.modules[name], startup._DeferredModule), name
+import linecache, tokenize
+assert linecache.getline is sys.modules["linecache"].getline and tokenize.open is sys.modules["tokenize"].open
+print("ok")
+"""
+
+
+def test_deferred_standard_modules_run_on_first_use(tmp_path: Path) -> None:
+    """``commlint.startup.defer_stdlib``: ``import`` statements and ``from`` imports of the
+    deferred modules do not run them; the first name read does, and then they are the modules."""
+    script = tmp_path / "probe.py"
+    script.write_text("def helper():\n    return 1\n" + STDLIB_DEFERRED, encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "ok", out.stderr
 
 
