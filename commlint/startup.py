@@ -148,7 +148,7 @@ class _DeferredModule(types.ModuleType):
         return sys.modules[self.__name__]
 
     def __getattr__(self, name: str) -> Any:
-        if name == "__path__" and self.__spec__.submodule_search_locations is None:
+        if name == "__path__" and getattr(self.__spec__, "submodule_search_locations", None) is None:
             # asked by every ``from module import name``: a plain module has none
             raise AttributeError(name)
         self.real()

@@ -9,8 +9,8 @@ function here is a cheap no-op.
 
 from __future__ import annotations
 
-import sys
 import _thread  # threading.Lock itself, without the threading module (~1.5 ms of a start)
+import sys
 from bisect import bisect_left
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence

@@ -19,9 +19,9 @@ letter, a combining mark, a word character or has case (ſ, K, İ, é, a combini
 
 from __future__ import annotations
 
+import _thread  # threading.Lock itself, without the threading module (~1.5 ms of a start)
 import hashlib
 import re
-import _thread  # threading.Lock itself, without the threading module (~1.5 ms of a start)
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable

@@ -29,13 +29,13 @@ from commlint's own files (never document text or user configuration). It lives 
 
 from __future__ import annotations
 
+import _thread  # threading.Lock itself, without the threading module (~1.5 ms of a start)
 import atexit
 import hashlib
 import marshal
 import os
 import stat
 import sys
-import _thread  # threading.Lock itself, without the threading module (~1.5 ms of a start)
 from array import array
 from collections.abc import Callable
 from pathlib import Path
