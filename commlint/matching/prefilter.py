@@ -827,7 +827,7 @@ class PrefixLeads:
             {},
             {},
         )
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
 
     def add(self, new: list[str]) -> None:
         """Look for ``new`` words from now on (what tokens hold is read again)."""
