@@ -309,6 +309,35 @@ def test_a_long_lived_process_decodes_the_word_table_once_and_scores_the_same() 
     assert model._word_rows is not None  # model data, not a cache: clear_caches keeps it
 
 
+def test_every_table_decoded_scores_the_same_and_survives_clearing() -> None:
+    """``prepare`` decodes the word, piece and n-gram tables whole; no score moves, and clearing
+    the caches of text seen keeps them (model data), as the ski-rental decodes do."""
+    from commlint.semantic.model import DECODE_AFTER, TableModel, model_dir
+
+    folder = model_dir()
+    meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    texts = [s.split() for s in _TEXTS_FOR_DECODE] + [["Zqxvian", "hyper-overclocked", "naïveté’s", "100%"], []]
+    row_by_row = TableModel(meta, (folder / "model.bin").read_bytes())
+    before = row_by_row.logits_many(texts)
+    assert row_by_row._pair_rows is None and not row_by_row._pieces_decoded
+    model = TableModel(meta, (folder / "model.bin").read_bytes())
+    model.prepare()
+    assert model._pair_rows is not None and model._pieces_decoded and model._word_rows is not None
+    assert model.logits_many(texts) == before
+    model.clear_caches()
+    assert model._pair_rows is not None and model._pieces_decoded and model._word_rows is not None
+    assert model.logits_many(texts) == before
+    # the n-gram table's own ski rental: enough distinct n-gram rows read one by one decode it
+    renting = TableModel(meta, (folder / "model.bin").read_bytes())
+    ids = list(range(renting.NO_GRAM))
+    step = 2000
+    for i in range(0, int(DECODE_AFTER * len(ids)) + step, step):
+        renting.clear_caches()
+        renting._gram_rows(ids[i : i + step])
+    assert renting._pair_rows is not None
+    assert renting.logits_many(texts) == before
+
+
 _TEXTS_FOR_DECODE = (
     "The Kestrel assistant found and exploited a flaw in every test server within an hour.",
     "Our release notes list what changed, how we tested it, and what we fixed before launch.",

@@ -15,7 +15,7 @@ import math
 import struct
 import sys
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, chain, islice, repeat
@@ -50,6 +50,10 @@ DECODE_AFTER = 0.6
 
 #: most tokens (and token pairs) remembered: a long-lived LSP server sees many words
 CACHE_SIZE = 50_000
+
+#: stands between two texts' tokens in ``logits_many`` (no token is empty)
+SEPARATOR = ""
+_SEPARATED = (SEPARATOR,)
 
 
 @dataclass(slots=True)
@@ -112,6 +116,7 @@ class TableModel:
         self._base = n_grams + 1
         self._unigram_ids = dict(zip(unigrams, uni_ids, strict=True))  # a C loop, unlike a comprehension
         self._bigram_ids = dict(zip(bigram_keys, bigram_ids, strict=True))
+        self._bigram_keys, self._bigram_id_list = bigram_keys, bigram_ids
         #: the word table: tokens common in the training data, each with its whole row ready
         #: (what ``token_rows`` would compute) and its unigram's id: one look-up and one read
         self._word_ids = dict(zip(words, range(n_words), strict=True))
@@ -123,11 +128,17 @@ class TableModel:
         self._rows_read = 0
         self._neutral = self.labels.index("neutral")
         #: per token: its packed row, and its unigram's id
-        self._tokens: dict[str, int] = {}
-        self._token_grams: dict[str, int] = {}
+        self._tokens: dict[str, int] = {SEPARATOR: 0}
+        self._token_grams: dict[str, int] = {SEPARATOR: self.NO_GRAM}
         #: rows read so far, by piece id and by n-gram id (n-gram rows shifted above the piece lanes)
         self._piece_rows: dict[int, int] = {}
         self._gram_cache: dict[int, int] = {self.NO_GRAM: 0}
+        #: once the n-gram table is decoded (``_decode_gram_table``): each token pair's row by its
+        #: key, so a pair costs one look-up
+        self._pair_rows: dict[int, int] | None = None
+        self._grams_read = 0
+        self._pieces_read = 0
+        self._pieces_decoded = False
 
     def logits(self, text: str) -> list[float]:
         """``bias + mean(piece rows) + sum(n-gram rows)`` over the tokens of ``text``."""
@@ -140,23 +151,26 @@ class TableModel:
         is read once and cached), and a text then costs a difference of prefix sums and one decode.
         """
         per_text = [word_tokens(words) for words in texts]
-        flat = list(chain.from_iterable(per_text))
-        cache = self._tokens
-        if len(cache) > CACHE_SIZE:  # bounded: a long-lived LSP server sees many words
+        # The texts one after another, each followed by SEPARATOR: its row is 0 and no token pair
+        # with it has a row, so a pair never joins two texts and one prefix sum serves them all.
+        flat = list(chain.from_iterable(chain.from_iterable(zip(per_text, repeat(_SEPARATED)))))
+        if len(self._tokens) > CACHE_SIZE:  # bounded: a long-lived LSP server sees many words
             self.clear_caches()
+        cache = self._tokens
         new = set(flat).difference(cache)
         if new:
             self._learn(new)
-        rows = list(map(cache.__getitem__, flat))
         # Most token pairs were never trained on: a pair costs two integer operations and a
-        # look-up, and only the pairs with a row are read.
+        # look-up, and only the pairs with a row are read. Each pair's row goes with its second token.
         uni = list(map(self._token_grams.__getitem__, flat))
         keys = map(add, map(mul, uni, repeat(self._base)), islice(uni, 1, None))
-        pairs = self._gram_rows(list(map(self._bigram_ids.get, keys, repeat(self.NO_GRAM))))
+        if self._pair_rows is not None:
+            pairs: Iterable[int] = map(self._pair_rows.get, keys, repeat(0))
+        else:
+            pairs = self._gram_rows(list(map(self._bigram_ids.get, keys, repeat(self.NO_GRAM))))
         # Prefix sums: a text's sum is a difference of two, exact whatever the lanes (Python
         # integers do not overflow; only a decoded sum must fit its lanes, hence CHUNK).
-        cum_rows = [0, *accumulate(rows)]
-        cum_pairs = [0, *accumulate(pairs)]
+        cum = [0, *accumulate(map(add, map(cache.__getitem__, flat), chain((0,), pairs)))]
         out: list[list[float]] = []
         logits_of = self._logits_of
         a = 0
@@ -164,19 +178,11 @@ class TableModel:
             b = a + len(toks)
             if b == a:
                 out.append(list(self.bias))
-            elif b - a <= CHUNK:  # a text's pairs are those inside it: pairs[i] joins tokens i and i + 1
-                out.append(logits_of([cum_rows[b] - cum_rows[a] + cum_pairs[b - 1] - cum_pairs[a]]))
+            elif b - a <= CHUNK:
+                out.append(logits_of([cum[b] - cum[a]]))
             else:  # a paste, not prose: decoded in chunks so no lane overflows
-                out.append(
-                    logits_of(
-                        [
-                            cum_rows[hi] - cum_rows[lo] + cum_pairs[min(hi, b - 1)] - cum_pairs[lo]
-                            for lo in range(a, b, CHUNK)
-                            for hi in (min(b, lo + CHUNK),)
-                        ]
-                    )
-                )
-            a = b
+                out.append(logits_of([cum[min(b, lo + CHUNK)] - cum[lo] for lo in range(a, b, CHUNK)]))
+            a = b + 1  # past the separator
         return out
 
     def _logits_of(self, chunks: list[int]) -> list[float]:
@@ -212,11 +218,9 @@ class TableModel:
     def _learn(self, new: set[str]) -> None:
         """Cache the packed rows of tokens not seen before: from the word table, else computed."""
         cache, grams = self._tokens, self._token_grams
-        listed = list(self._word_ids.keys() & new)  # a view's & walks the smaller side, in C
-        if listed and self._word_rows is not None and self._word_grams is not None:
-            cache.update(zip(listed, map(self._word_rows.__getitem__, listed), strict=True))
-            grams.update(zip(listed, map(self._word_grams.__getitem__, listed), strict=True))
-        elif listed:
+        # Once the word table is decoded it is part of the cache, so ``new`` holds no listed token.
+        listed = list(self._word_ids.keys() & new) if self._word_rows is None else []  # a view's & walks the smaller side, in C
+        if listed:
             ids = list(map(self._word_ids.__getitem__, listed))
             rows = self._read(ids, self._w_size, self._w_off, signed=False)
             cache.update(zip(listed, map(sub, rows, repeat(self._w_half)), strict=True))
@@ -238,6 +242,9 @@ class TableModel:
         rows = self._read(list(range(len(words))), self._w_size, self._w_off, signed=False)
         self._word_rows = dict(zip(words, map(sub, rows, repeat(self._w_half)), strict=True))
         self._word_grams = dict(zip(words, self._word_unigram, strict=True))
+        # The table's rows are the model's, not text seen: they stay in the cache from now on.
+        self._tokens.update(self._word_rows)
+        self._token_grams.update(self._word_grams)
 
     def unigram_ids(self, tokens: Sequence[str]) -> list[int]:
         """Each token's unigram n-gram id (by its lower-cased form), or NO_GRAM."""
@@ -263,6 +270,9 @@ class TableModel:
         if need:
             ids = list(need)
             pieces.update(zip(ids, self._read(ids, self._p_size, self._p_off, signed=True), strict=True))
+            self._pieces_read += len(ids)  # ski rental, as for the word table
+            if self._pieces_read > DECODE_AFTER * len(self.vocab):
+                self._decode_piece_table()
         rows = [sum(map(pieces.__getitem__, seg)) for seg in segments]
         grams = self._gram_rows(list(unigrams) if unigrams is not None else self.unigram_ids(tokens))
         return list(map(add, rows, grams))
@@ -275,15 +285,46 @@ class TableModel:
             new = list(need)
             rows = self._read(new, self._g_size, self._g_off, signed=True)
             seen.update(zip(new, [r << self._gram_shift for r in rows], strict=True))
+            self._grams_read += len(new)  # ski rental, as for the word table
+            if self._grams_read > DECODE_AFTER * self.NO_GRAM:
+                self._decode_gram_table()
         return list(map(seen.__getitem__, ids))
 
-    def clear_caches(self) -> None:
-        """Forget every token and row seen (benchmarks use this to measure fresh text)."""
-        self._tokens.clear()
-        self._token_grams.clear()
-        self._piece_rows.clear()
-        self._gram_cache.clear()
+    def _decode_gram_table(self) -> None:
+        """Every n-gram row decoded, and every token pair's row keyed by the pair: model data,
+        kept when the caches of text seen are cleared."""
+        shift = self._gram_shift
+        rows = [r << shift for r in self._read(list(range(self.NO_GRAM)), self._g_size, self._g_off, signed=True)]
+        self._gram_cache = dict(enumerate(rows))
         self._gram_cache[self.NO_GRAM] = 0
+        self._pair_rows = dict(zip(self._bigram_keys, map(rows.__getitem__, self._bigram_id_list), strict=True))
+
+    def _decode_piece_table(self) -> None:
+        """Every piece row decoded: model data, kept when the caches of text seen are cleared."""
+        n = len(self.vocab)
+        self._piece_rows = dict(enumerate(self._read(list(range(n)), self._p_size, self._p_off, signed=True)))
+        self._pieces_decoded = True
+
+    def prepare(self) -> None:
+        """Decode every table now, as a long-lived process would after its first few hundred
+        documents (about 0.2 s once): from then on a token, piece or pair costs one look-up."""
+        if self._word_rows is None:
+            self._decode_word_table()
+        if not self._pieces_decoded:
+            self._decode_piece_table()
+        if self._pair_rows is None:
+            self._decode_gram_table()
+
+    def clear_caches(self) -> None:
+        """Forget every token and row seen (benchmarks use this to measure fresh text). Decoded
+        tables are model data and stay."""
+        self._tokens = {**(self._word_rows or {}), SEPARATOR: 0}
+        self._token_grams = {**(self._word_grams or {}), SEPARATOR: self.NO_GRAM}
+        if not self._pieces_decoded:
+            self._piece_rows.clear()
+        if self._pair_rows is None:
+            self._gram_cache.clear()
+            self._gram_cache[self.NO_GRAM] = 0
 
     def probabilities(self, text: str) -> list[float]:
         return _softmax(self.logits(text))
