@@ -207,7 +207,7 @@ def test_short_sentences_and_titles_need_more_confidence() -> None:
     from commlint.semantic.model import load_model
     from commlint.semantic.rules import TITLE_BAR
 
-    weak = "Our submission to the national compute strategy consultation this spring"
+    weak = "Our input to the national AI strategy consultation"
     strong = "Why national compute reserves matter for the next decade of research"
     model = load_model()
     assert 0.5 < model.score(weak).confidence < TITLE_BAR < model.score(strong).confidence
@@ -239,9 +239,11 @@ def _reference_logits(model, text: str) -> list[float]:
 
     def gram_id(gram: str) -> int | None:  # a bigram is found by its two unigrams' ids
         if " " not in gram:
-            return model._unigram_ids.get(gram)
-        first, second = (model._unigram_ids.get(w) for w in gram.split(" "))
-        return None if first is None or second is None else model._bigram_ids.get(first * model._base + second)
+            return model._unigram_ids.mapping().get(gram)
+        first, second = (model._unigram_ids.mapping().get(w) for w in gram.split(" "))
+        return (
+            None if first is None or second is None else model._bigram_ids.mapping().get(first * model._base + second)
+        )
 
     ids = [gram_id(g) for g in grams(text)]
     gram_rows = [row(model._g_off + i * model._g_size, model._g_size, m.GRAM_LANE_BYTES) for i in ids if i is not None]
@@ -279,7 +281,7 @@ def test_the_word_table_holds_the_rows_the_tables_give() -> None:
     from commlint.semantic.model import load_model
 
     model = load_model()
-    words = list(model._word_ids)
+    words = list(model._word_ids.keys)
     assert len(words) > 5000
     model.clear_caches()
     computed = model.token_rows(words)
@@ -298,7 +300,7 @@ def test_a_long_lived_process_decodes_the_word_table_once_and_scores_the_same() 
     texts = [s.split() for s in _TEXTS_FOR_DECODE]
     before = model.logits_many(texts)
     assert model._word_rows is None
-    words = list(model._word_ids)
+    words = list(model._word_ids.keys)
     step = 500
     for i in range(0, int(DECODE_AFTER * len(words)) + step, step):  # rows read one by one, as fresh documents do
         model.clear_caches()
@@ -358,3 +360,27 @@ def test_the_commas_of_a_list_of_code_spans_are_not_words() -> None:
     result = Linter(Config.default()).lint(decode(f"{listed}\n\n{prose_sentence}\n".encode(), "notes.md"))
     scored = [result.document.prose[s:e] for s, e, _ in sentence_scores(result.document)]
     assert scored == [prose_sentence]
+
+
+def test_the_key_lists_are_sorted_so_bisection_finds_what_a_dict_would() -> None:
+    """The model stores its pieces, unigrams, words and bigram keys sorted; a look-up bisects
+    them until it has paid for a dict, then builds one; both give the same answers."""
+    from commlint.semantic.lookup import SortedLookup
+    from commlint.semantic.model import TableModel, model_dir
+
+    folder = model_dir()
+    model = TableModel(
+        json.loads((folder / "model.json").read_text(encoding="utf-8")), (folder / "model.bin").read_bytes()
+    )
+    for lookup in (model.vocab._lookup, model._unigram_ids, model._word_ids, model._bigram_ids):
+        stored = list(lookup.keys)
+        assert stored == sorted(stored) and len(set(stored)) == len(stored)  # type: ignore[type-var]
+    keys = sorted(f"w{i:03d}" for i in range(100))
+    words = SortedLookup(keys, [len(k) * i for i, k in enumerate(keys)])
+    asked = ["w007", "fig", "w099", "zzz", "w000", ""]
+    want = [28, -1, 396, -1, 0, -1]
+    assert words.get_many(asked, -1) == want  # by bisection: within its budget (20 look-ups)
+    assert words._dict is None
+    assert words.get_many(asked * 10, -1) == want * 10  # over budget: the dict
+    assert words._dict is not None and len(words._dict) == 100
+    assert words.find("fig") is None and words.getter(1)("w099") == 396

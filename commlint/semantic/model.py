@@ -18,11 +18,12 @@ from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, chain, islice, repeat
-from operator import add, mul, sub
+from itertools import accumulate, chain, compress, islice, repeat
+from operator import add, ge, mul, sub
 from pathlib import Path
 
 from commlint.errors import ConfigError
+from commlint.semantic.lookup import SortedLookup
 from commlint.semantic.pieces import PieceVocab, word_tokens
 
 MODEL_JSON = "model.json"
@@ -85,6 +86,8 @@ class TableModel:
         layout = meta["layout"]
         if layout.get("row") != ROW_LAYOUT:  # type: ignore[attr-defined]
             raise ValueError(f"row layout {layout.get('row')!r} is not {ROW_LAYOUT!r}: rebuild the model")  # type: ignore[attr-defined]
+        if layout.get("keys") != KEYS_LAYOUT:  # type: ignore[attr-defined]
+            raise ValueError(f"key lists {layout.get('keys')!r} are not {KEYS_LAYOUT!r}: rebuild the model")  # type: ignore[attr-defined]
         self._k = k
         #: a token's row: its piece lanes (categories, then the count), then its n-gram lanes
         self._gram_shift = 8 * PIECE_LANE_BYTES * (k + 1)
@@ -109,17 +112,19 @@ class TableModel:
         word_uni = sections.ints(n_words)
         sections.end()
         self._blob = blob
-        self.vocab = PieceVocab(pieces)
+        # The key lists are stored sorted, so a one-file check bisects them instead of building
+        # dicts of 100,000 keys it looks a few hundred up in (``lookup.SortedLookup``).
+        self.vocab = PieceVocab(SortedLookup(pieces, range(n_pieces)))
         #: n-gram ids: a token's unigram by its normal form; a pair by its two unigrams' ids
         #: as one integer (NO_GRAM, past every id, stands for a token that is not a unigram)
         self.NO_GRAM = n_grams
         self._base = n_grams + 1
-        self._unigram_ids = dict(zip(unigrams, uni_ids, strict=True))  # a C loop, unlike a comprehension
-        self._bigram_ids = dict(zip(bigram_keys, bigram_ids, strict=True))
+        self._unigram_ids = SortedLookup(unigrams, uni_ids)
+        self._bigram_ids = SortedLookup(bigram_keys, bigram_ids)
         self._bigram_keys, self._bigram_id_list = bigram_keys, bigram_ids
         #: the word table: tokens common in the training data, each with its whole row ready
         #: (what ``token_rows`` would compute) and its unigram's id: one look-up and one read
-        self._word_ids = dict(zip(words, range(n_words), strict=True))
+        self._word_ids = SortedLookup(words, range(n_words))
         self._word_unigram = word_uni
         #: the whole word table decoded, once this process has read enough of it row by row
         #: (``_learn``); until then a one-file check reads only the rows its text needs
@@ -167,7 +172,7 @@ class TableModel:
         if self._pair_rows is not None:
             pairs: Iterable[int] = map(self._pair_rows.get, keys, repeat(0))
         else:
-            pairs = self._gram_rows(list(map(self._bigram_ids.get, keys, repeat(self.NO_GRAM))))
+            pairs = self._gram_rows(self._bigram_ids.get_many(keys, self.NO_GRAM))
         # Prefix sums: a text's sum is a difference of two, exact whatever the lanes (Python
         # integers do not overflow; only a decoded sum must fit its lanes, hence CHUNK).
         cum = [0, *accumulate(map(add, map(cache.__getitem__, flat), chain((0,), pairs)))]
@@ -219,9 +224,13 @@ class TableModel:
         """Cache the packed rows of tokens not seen before: from the word table, else computed."""
         cache, grams = self._tokens, self._token_grams
         # Once the word table is decoded it is part of the cache, so ``new`` holds no listed token.
-        listed = list(self._word_ids.keys() & new) if self._word_rows is None else []  # a view's & walks the smaller side, in C
+        listed: list[str] = []
+        if self._word_rows is None:
+            wanted = list(new)
+            found = self._word_ids.get_many(wanted, -1)
+            listed = list(compress(wanted, map(ge, found, repeat(0))))
         if listed:
-            ids = list(map(self._word_ids.__getitem__, listed))
+            ids = [i for i in found if i >= 0]
             rows = self._read(ids, self._w_size, self._w_off, signed=False)
             cache.update(zip(listed, map(sub, rows, repeat(self._w_half)), strict=True))
             grams.update(zip(listed, map(self._word_unigram.__getitem__, ids), strict=True))
@@ -238,7 +247,7 @@ class TableModel:
 
     def _decode_word_table(self) -> None:
         """Every word-table row decoded into a dict, so a common token costs one look-up."""
-        words = list(self._word_ids)
+        words = list(self._word_ids.keys)
         rows = self._read(list(range(len(words))), self._w_size, self._w_off, signed=False)
         self._word_rows = dict(zip(words, map(sub, rows, repeat(self._w_half)), strict=True))
         self._word_grams = dict(zip(words, self._word_unigram, strict=True))
@@ -251,7 +260,7 @@ class TableModel:
         norms = [t.lower() for t in tokens]
         if "’" in "".join(norms):
             norms = [n.replace("’", "'") for n in norms]
-        return list(map(self._unigram_ids.get, norms, repeat(self.NO_GRAM)))
+        return self._unigram_ids.get_many(norms, self.NO_GRAM)
 
     def _read(self, ids: list[int], size: int, at: int, signed: bool) -> list[int]:
         """Rows ``ids`` of the table at ``at`` (``size`` bytes each) as integers."""
@@ -399,6 +408,10 @@ ROW_LAYOUT = (
     f"(categories, then the piece count), n-gram rows {GRAM_LANE_BYTES} bytes per lane; word rows a piece row "
     "and an n-gram row as one integer, stored unsigned, offset by half its range"
 )
+
+
+#: how model.json says the key lists are stored (``SortedLookup`` bisects them)
+KEYS_LAYOUT = "pieces (with their rows), unigrams, words and bigram keys each sorted"
 
 
 def _softmax(z: list[float]) -> list[float]:

@@ -9,9 +9,10 @@ convention), with UTF-8 byte pieces for anything unknown.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from commlint.matching import regex_cache
+from commlint.semantic.lookup import SortedLookup
 
 MARK = "\u2581"  # SentencePiece's word-start marker
 #: longest piece tried; the vocabulary's longest useful pieces are shorter than this
@@ -61,15 +62,19 @@ def normal(token: str) -> str:
 
 
 class PieceVocab:
-    """Greedy longest-match segmentation over a fixed piece vocabulary (cached per token)."""
+    """Greedy longest-match segmentation over a fixed piece vocabulary (cached per token in ``encode``)."""
 
-    def __init__(self, pieces: Sequence[str]) -> None:
-        self.ids = dict(zip(pieces, range(len(pieces)), strict=True))  # a C loop: ~3x faster at start-up
-        self._byte_ids = [self.ids.get(f"<0x{b:02X}>", 0) for b in range(256)]
+    def __init__(self, pieces: Sequence[str] | SortedLookup[str]) -> None:
+        """``pieces`` in id order (training), or a model's sorted look-up of piece to id (checking)."""
+        if isinstance(pieces, SortedLookup):
+            self._lookup = pieces
+        else:
+            self._lookup = SortedLookup.from_dict(dict(zip(pieces, range(len(pieces)), strict=True)))
+        self._byte_ids: list[int] | None = None
         self._cache: dict[str, tuple[int, ...]] = {}
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self._lookup)
 
     def encode(self, text: str) -> list[int]:
         """Piece ids of ``text``'s tokens (each token starts a word: ▁)."""
@@ -87,11 +92,13 @@ class PieceVocab:
     def segment(self, token: str) -> tuple[int, ...]:
         """Piece ids of one token, uncached; a token is cut at MAX_TOKEN characters."""
         word = MARK + token[:MAX_TOKEN]
-        whole = self.ids.get(word)  # most tokens are one piece: skip the search
-        return (whole,) if whole is not None and len(word) <= MAX_PIECE else tuple(self._segment(word))
+        get = self._lookup.getter(len(word))
+        whole = get(word)  # most tokens are one piece: skip the search
+        return (whole,) if whole is not None and len(word) <= MAX_PIECE else tuple(self._segment(word, get))
 
-    def _segment(self, word: str) -> list[int]:
-        get, out, i, n = self.ids.get, [], 0, len(word)
+    def _segment(self, word: str, get: Callable[[str], int | None]) -> list[int]:
+        out: list[int] = []
+        i, n = 0, len(word)
         while i < n:
             j = i + MAX_PIECE
             if j > n:
@@ -104,9 +111,16 @@ class PieceVocab:
                 out.append(found)
                 i = j
             else:
-                out.extend([self._byte_ids[b] for b in word[i].encode("utf-8")])
+                out.extend([self._byte_id(b) for b in word[i].encode("utf-8")])
                 i += 1
         return out
+
+    def _byte_id(self, byte: int) -> int:
+        """The piece for one UTF-8 byte of a character the vocabulary has no piece for."""
+        if self._byte_ids is None:
+            find = self._lookup.find
+            self._byte_ids = [find(f"<0x{b:02X}>") or 0 for b in range(256)]
+        return self._byte_ids[byte]
 
 
 def grams(text: str) -> list[str]:

@@ -27,6 +27,7 @@ from typing import Any
 from commlint.semantic.model import (
     CHUNK,
     GRAM_LANE_BYTES,
+    KEYS_LAYOUT,
     MODEL_BIN,
     MODEL_JSON,
     PIECE_LANE_BYTES,
@@ -389,24 +390,29 @@ def build(data: Path, shared: Path | None, out: Path) -> dict[str, Any]:
 
     we, wh, b = model
     projected = emb.astype(np.float32).astype(np.float64) @ we  # the piece table: E · W
-    blob = "\n".join(pieces).encode("utf-8")
-    piece_rows = to_packed_rows(projected, PIECE_LANE_BYTES, CHUNK * PIECES_PER_TOKEN, count=True)
+    # Every key list is stored sorted (the checker bisects it: commlint.semantic.lookup), the
+    # pieces with their rows, so a piece's id in the model is its place in the sorted list.
+    order = sorted(range(len(pieces)), key=pieces.__getitem__)
+    blob = "\n".join(pieces[i] for i in order).encode("utf-8")
+    piece_rows = to_packed_rows(projected[order], PIECE_LANE_BYTES, CHUNK * PIECES_PER_TOKEN, count=True)
     gram_rows = to_packed_rows(wh, GRAM_LANE_BYTES, 2 * CHUNK)
     # n-grams: unigrams by their text, bigrams by their two unigrams' ids (every word of a
     # bigram seen in two sentences is a unigram seen in two); ids stay those of gram_list
     unigram_id = {g: i for i, g in enumerate(gram_list) if " " not in g}
-    bigrams = [
-        (unigram_id[a], unigram_id[b], i) for i, g in enumerate(gram_list) if " " in g for a, b in [g.split(" ")]
-    ]
+    base = len(gram_list) + 1  # TableModel's key for a pair of unigram ids
+    bigrams = sorted(
+        ((unigram_id[a], unigram_id[b], i) for i, g in enumerate(gram_list) if " " in g for a, b in [g.split(" ")]),
+        key=lambda t: t[0] * base + t[1],
+    )
     unigram_blob = "\n".join(unigram_id).encode("utf-8")
     layout: dict[str, Any] = {
         "pieces_bytes": len(blob),
         "unigrams_bytes": len(unigram_blob),
         "words_bytes": 0,
         "row": ROW_LAYOUT,
+        "keys": KEYS_LAYOUT,
     }
     counts = {"pieces": len(pieces), "grams": len(gram_list), "unigrams": len(unigram_id), "bigrams": len(bigrams)}
-    base = len(gram_list) + 1  # TableModel's key for a pair of unigram ids
     id_tables = (
         int32s(unigram_id.values())
         + int32s((a * base + b for a, b, _ in bigrams), width=8)
@@ -422,7 +428,7 @@ def build(data: Path, shared: Path | None, out: Path) -> dict[str, Any]:
     tables = blob + unigram_blob + words_blob + piece_rows + gram_rows + word_rows + id_tables + word_unigrams
     data_digest = hashlib.sha256("\n".join(f"{e.label}\t{e.text}" for e in examples).encode("utf-8")).hexdigest()
     meta: dict[str, Any] = {
-        "format": 5,
+        "format": 6,
         "labels": LABELS,
         "bias": [round(float(v), 6) for v in b],
         "thresholds": thresholds,
