@@ -12,6 +12,8 @@ from commlint.engine.report import Report
 
 @dataclass
 class CheckRun:
+    """One ``commlint check`` run as the check hooks see it."""
+
     #: the parsed command line of ``commlint check`` (every plugin's options included)
     options: argparse.Namespace
     #: configuration overrides, applied to each file's configuration ("key+" appends to a list)

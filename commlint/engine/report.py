@@ -17,6 +17,8 @@ from commlint.rules.ruletypes.base import Rule
 
 @dataclass
 class Report:
+    """The results of a run across its files, its input errors and the rules it could report."""
+
     results: list[LintResult] = field(default_factory=list)
     #: one-line input errors ("path: problem"), reported and skipped
     errors: list[str] = field(default_factory=list)

@@ -39,6 +39,8 @@ from commlint.rules.packs import read_toml
 
 @dataclass(frozen=True)
 class Family:
+    """A family of terms of one lexicon, less the phrases it excludes."""
+
     name: str
     terms: tuple[str, ...]
     exclude: tuple[str, ...] = ()
@@ -62,6 +64,8 @@ class Protect:
 
 @dataclass(frozen=True)
 class Lexicon:
+    """A named, versioned set of term families (with the names and sentences it leaves alone)."""
+
     name: str
     version: str
     description: str
