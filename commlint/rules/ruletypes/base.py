@@ -15,7 +15,7 @@ import regex
 
 from commlint.errors import ConfigError
 from commlint.matching import regex_cache, syntax  # module-level patterns too: each compile costs ~1 ms
-from commlint.prose.document import Document
+from commlint.prose.document import BLOCK_BREAK, Document
 
 DEFAULT_FLAGS = regex.IGNORECASE | regex.VERSION0
 
@@ -191,6 +191,28 @@ class CheckContext:
                 yield from self._finditer_at(pattern, text, starts, pos, end, guard, overlapped)
         except TimeoutError:
             raise RuleTimeout(f"ran past the {self.budget:g}s budget") from None
+
+    def finditer_in_blocks(self, pattern: regex.Pattern[str], text: str) -> Iterator[regex.Match[str]]:
+        """``finditer`` over ``text``, where no match runs into a block break (``BLOCK_BREAK``,
+        between paragraphs, headings, items): a match that would is dropped, the rest of its
+        block is searched on its own and the scan goes on after the break. So the matches in
+        a block are those of the block alone, whatever comes before or after it (the language
+        server lints the blocks an edit touched on their own). A scan that meets no break
+        inside a match is ``finditer``'s, at the cost of one ``str.find`` a match."""
+        pos, size, find = 0, len(BLOCK_BREAK), text.find
+        while True:
+            for m in self.finditer(pattern, text, pos):
+                start, end = m.span()
+                brk = find(BLOCK_BREAK, max(0, start - size + 1), end + size - 1)
+                if brk < 0:
+                    yield m
+                    continue
+                if start < brk:  # the rest of the match's own block, alone
+                    yield from self.finditer(pattern, text, start, brk)
+                pos = brk + size
+                break
+            else:
+                return
 
     def _tick(self, chars: int) -> None:
         """Count one regex call over ``chars`` characters; check the budget now and then."""

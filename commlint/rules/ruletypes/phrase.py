@@ -54,7 +54,7 @@ class PhraseRule(DataRule):
     def check(self, doc: Document, ctx: CheckContext) -> Iterable[Finding]:
         assert self.pattern is not None
         prose = doc.prose
-        for m in ctx.finditer(self.pattern, prose):
+        for m in ctx.finditer_in_blocks(self.pattern, prose):
             if m.end() == m.start():
                 continue
             if self.exception_near(self.exceptions, doc, m.start(), m.end(), ctx):

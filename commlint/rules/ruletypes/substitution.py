@@ -75,7 +75,7 @@ class SubstitutionRule(DataRule):
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterable[Finding]:
         prose = doc.prose
-        for m in ctx.finditer(self.pattern, prose):
+        for m in ctx.finditer_in_blocks(self.pattern, prose):
             index = next(i for i in range(len(self.replacements)) if m.group(f"s{i}") is not None)
             if self.exception_near(self.exceptions, doc, m.start(), m.end(), ctx):
                 continue
