@@ -775,24 +775,69 @@ def test_every_offset_has_the_lsp_position_an_independent_count_gives(encoding):
             assert pm.position(offset) == expected(text, offset), (text, offset)
 
 
-def test_blocks_found_without_reading_line_by_line_are_the_same():
-    """split_blocks finds the blocks of a text without fences, comments or line breaks other
-    than "\\n" with two regular expressions; they are the line-by-line reading's blocks."""
+#: pieces of random texts: every line break str.splitlines knows (only "\n", "\r\n" and "\r"
+#: end a line for Source, markdown-it and the LSP), blank-looking lines, and what opens or
+#: closes a block that a blank line does not end (fences of several lengths, HTML, front matter)
+PIECES = ["Word", "word.", " ", "\t", "\n", "\n\n", "  \n", "\t\n", "\xa0", "\xa0x", "\u3000\n", "- item", "1. item",
+          "> quote", "# Head", "    code", "---\n", "+++\n", "...\n", "```", "````", "~~~", "<!--", "-->", "<script>",
+          "</script>", "<pre>", "<div>", "<?", "?>", "\r\n", "\r", "\u2028", "\u2029", "\x0c", "\x0b", "\x85", "\x1c",
+          "\x1d", "\x1e", "[x]: /url", "[x]", "===", "| a |", "|---|", "*"]  # fmt: skip
+
+
+def _prose_pieces(text: str, fmt: str, shift: int = 0) -> tuple[list[Any], list[tuple[int, int]]]:
+    """The prose view of ``text`` as the pieces between block breaks (each with the source
+    offsets of its characters, moved by ``shift``) and its code ranges."""
+    from commlint.prose.document import BLOCK_BREAK
+    from commlint.prose.formats.markdown import parse_markdown
+    from commlint.prose.formats.text import parse_text
+    from commlint.source.decode import Source
+
+    doc = (parse_markdown if fmt == "markdown" else parse_text)(Source(text=text))
+    out: list[Any] = []
+    pos = 0
+    while pos <= len(doc.prose):
+        cut = doc.prose.find(BLOCK_BREAK, pos)
+        end = len(doc.prose) if cut < 0 else cut
+        if end > pos:
+            starts = [s + shift for s in doc.starts[pos:end]]
+            out.append((doc.prose[pos:end], starts, [e + shift for e in doc.ends[pos:end]]))
+        pos = end + len(BLOCK_BREAK)
+    return out, [(a + shift, b + shift) for a, b in doc.meta.get("code", ())]  # type: ignore[attr-defined]
+
+
+def test_each_block_alone_has_the_prose_view_the_whole_document_gives_it():
+    """The fast pass lints each block on its own: every block's prose view (paragraphs and
+    headings with their source offsets, code ranges) is the whole document's for those
+    lines. Front matter is read only at the top of a document, so a "---" line after a blank
+    line (a thematic break) never starts a block; U+2028, form feeds and the other characters
+    str.splitlines breaks at do not end a line; fences, HTML blocks and indented lines are
+    followed as the Markdown parser does."""
     import random
 
-    from commlint.lsp.incremental import _split_lines, split_blocks
+    from commlint.lsp.incremental import split_blocks
 
     files = [*REPO.glob("examples/*.md"), *REPO.glob("docs/*.md"), *REPO.glob("tests/data/**/*.md")]
-    texts = [RISKY, TRICKY, *(p.read_text(encoding="utf-8") for p in files)]
-    pieces = ["Word", "word.", " ", "\t", "\n", "\n\n", "  \n", "\t\n", "\xa0", "\xa0x", "\u3000\n", "- item",
-              "# Head", "    code", "---\n", "...\n", "```", "<!--", "-->", "\r\n", "\u2028", "\x0c"]  # fmt: skip
+    texts = [RISKY, TRICKY, "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(REPO.glob("examples/*.md")))]
+    texts += [p.read_text(encoding="utf-8") for p in files]
     rng = random.Random(15)
-    for _ in range(4000):
-        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 30)))
+    for _ in range(3000):
+        text = "".join(rng.choice(PIECES) for _ in range(rng.randrange(1, 40)))
         texts.append("---\n" + text if rng.random() < 0.3 else text)
+    split = 0
     for text in texts:
         for fmt in ("markdown", "text"):
-            assert split_blocks(text, fmt) == (_split_lines(text, fmt) if text else [(0, 0)]), (fmt, text)
+            blocks = split_blocks(text, fmt)
+            assert "".join(text[s:e] for s, e in blocks) == text
+            whole, code = _prose_pieces(text, fmt)
+            pieces: list[Any] = []
+            ranges: list[tuple[int, int]] = []
+            for s, e in blocks:
+                block_pieces, block_code = _prose_pieces(text[s:e], fmt, s)
+                pieces += block_pieces
+                ranges += block_code
+            assert (pieces, ranges) == (whole, code), (fmt, text, blocks)
+            split += len(blocks) > 1
+    assert split > 1000
 
 
 @pytest.mark.parametrize("name", ["risky", "tricky", "examples"])
@@ -860,26 +905,88 @@ EDITS = [
     "🚀 ",
     "- ",
     "<!-- commlint-disable-next-line ABS -->\n",
+    # line ends of the LSP besides "\n" (a lone "\r" too), and characters str.splitlines breaks
+    # at that end no line in the LSP, Markdown or Source
+    "\r\n",
+    "\r",
+    "a line\u2028separator ",
+    "\u2029",
+    "\x85",
+    "\x0c",
+    "\x0b",
+    "\x1c",
+    "\x1d",
+    "\x1e",
 ]
+#: more edits for the in-process test: what opens or closes a block a blank line does not end
+MORE_EDITS = ["---\n", "\n---\n", "+++\n", "```\n", "~~~~\n", "<script>\n", "</script>", "<pre>", "    ", "> ", "1. "]
+
+
+def _random_edit(rng: Any, text: str, edits: list[str] = EDITS) -> tuple[int, int, str]:
+    """(start, end, new text) of a random edit: a deletion of up to 40 characters, or an
+    insertion; never between "\r" and "\n" (no LSP position is there) nor between the
+    halves of a surrogate pair."""
+    start = rng.randrange(len(text) + 1)
+    if rng.random() < 0.3:
+        end, new = min(len(text), start + rng.randrange(1, 40)), ""
+    else:
+        end, new = start, rng.choice(edits)
+
+    def inside_a_pair(at: int) -> bool:
+        return 0 < at < len(text) and (text[at - 1 : at + 1] == "\r\n" or "\udc00" > text[at - 1] >= "\ud800")
+
+    if end == start:
+        start = end = start - inside_a_pair(start)
+    else:
+        start, end = start - inside_a_pair(start), end + inside_a_pair(end)
+    return start, end, new
+
+
+def _change(text: str, version: int, uri: str, start: int, end: int, new: str) -> lsp.DidChangeTextDocumentParams:
+    return lsp.DidChangeTextDocumentParams(
+        text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        content_changes=[
+            lsp.TextDocumentContentChangePartial(
+                range=lsp.Range(start=_position(text, start), end=_position(text, end)), text=new
+            )
+        ],
+    )
+
+
+def _examples() -> str:
+    return "\n\n".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "examples").glob("*.md")))
+
+
+def _shown(diagnostics: Any) -> list[Any]:
+    return [(d.range, d.code, d.message, d.severity) for d in diagnostics]
+
+
+def _fresh(linter: Any, text: str, path: Path, version: int) -> list[lsp.Diagnostic]:
+    """What a whole-document lint of ``text`` finds, as the server would publish it."""
+    from commlint.lsp.diagnostics import to_json
+    from commlint.lsp.positions import PositionMap
+    from commlint.source.decode import Source
+
+    pm = PositionMap(text, "utf-16")
+    found = linter.lint(Source(text=text, path=str(path)), "markdown").diagnostics
+    return [_diagnostic(to_json(d, pm, version)) for d in found if d.category != "internal"]
 
 
 @pytest.mark.slow  # an LSP session over stdio (CI runs it; README: which tests are slow)
 @pytest.mark.asyncio
 @pytest.mark.parametrize("seed", [15, 16, 17])
 async def test_after_random_edits_the_published_findings_are_a_fresh_lint_of_the_final_text(tmp_path, seed):
-    """Typing fast (one-word edits, deletions, new paragraphs, pastes) through incremental
-    changes: once the server settles, what it has published for the last version is exactly
-    what a fresh lint of the final text finds, with every built-in rule on."""
+    """Typing fast (one-word edits, deletions, new paragraphs, pastes, line separators, form
+    feeds, lone carriage returns) through incremental changes: once the server settles, what
+    it has published for the last version is exactly what a fresh lint of the final text
+    finds, with every built-in rule on."""
     import random
 
     from commlint.config import Config
     from commlint.engine.linter import Linter
-    from commlint.lsp.diagnostics import to_json
-    from commlint.lsp.positions import PositionMap
-    from commlint.source.decode import Source
 
     (tmp_path / "commlint.toml").write_text('select = ["ALL"]\n', encoding="utf-8")
-    text = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "examples").glob("*.md")))
+    text = _examples()
     path = tmp_path / "draft.md"
     uri = path.as_uri()
     rng = random.Random(seed)
@@ -888,50 +995,121 @@ async def test_after_random_edits_the_published_findings_are_a_fresh_lint_of_the
         version = 1
         for _ in range(40):
             version += 1
-            start = rng.randrange(len(text) + 1)
-            if rng.random() < 0.3:
-                end, new = min(len(text), start + rng.randrange(1, 40)), ""
-            else:
-                end, new = start, rng.choice(EDITS)
-            if 0 < start < len(text) and "\udc00" > text[start - 1] >= "\ud800":
-                start = end = start - 1  # never between the halves of a surrogate pair (none here)
-            rng_range = lsp.Range(start=_position(text, start), end=_position(text, end))
+            start, end, new = _random_edit(rng, text)
+            client.text_document_did_change(_change(text, version, uri, start, end, new))
             text = text[:start] + new + text[end:]
-            client.text_document_did_change(
-                lsp.DidChangeTextDocumentParams(
-                    text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
-                    content_changes=[lsp.TextDocumentContentChangePartial(range=rng_range, text=new)],
-                )
-            )
             if rng.random() < 0.3:
                 await asyncio.sleep(rng.choice([0.0, 0.01, 0.05]))
-        linter = Linter(Config.from_file(tmp_path / "commlint.toml"))
-        pm = PositionMap(text, "utf-16")
-        fresh = [
-            to_json(d, pm, version)
-            for d in linter.lint(Source(text=text, path=str(path)), "markdown").diagnostics
-            if d.category != "internal"
-        ]
-
-        def shown(diagnostics: Any) -> list[Any]:
-            return [(d.range, d.code, d.message, d.severity) for d in diagnostics]
-
-        expected = shown(_diagnostic(d) for d in fresh)
+        expected = _shown(_fresh(Linter(Config.from_file(tmp_path / "commlint.toml")), text, path, version))
         assert expected
         # The client keeps the last diagnostics published (the fast pass's, then the full
         # pass's when they differ): wait for the server to settle on the fresh lint's.
         for _ in range(TIMEOUT * 20):
-            if shown(client.diagnostics.get(uri, ())) == expected:
+            if _shown(client.diagnostics.get(uri, ())) == expected:
                 break
             await asyncio.sleep(0.05)
-        assert shown(client.diagnostics.get(uri, ())) == expected
+        assert _shown(client.diagnostics.get(uri, ())) == expected
+
+
+@pytest.mark.slow  # an LSP session over stdio (CI runs it; README: which tests are slow)
+@pytest.mark.asyncio
+@pytest.mark.parametrize("seed", [15, 16])
+async def test_every_fast_pass_publishes_the_local_findings_of_a_whole_document_lint(tmp_path, seed):
+    """The same random edits, one at a time, with the full pass held back: the diagnostics of
+    the sentence-local rules the server publishes for each version (its fast pass, a block
+    lint of the edited blocks) are exactly a whole-document lint's; after a save (a full
+    pass) every diagnostic is."""
+    import random
+
+    from commlint.config import Config
+    from commlint.engine.linter import Linter
+    from commlint.lsp.incremental import IncrementalLinter
+
+    (tmp_path / "commlint.toml").write_text('select = ["ALL"]\n', encoding="utf-8")
+    linter = Linter(Config.from_file(tmp_path / "commlint.toml"))
+    local = {r.id for r in IncrementalLinter(linter).local.rules}
+    text = _examples()
+    path = tmp_path / "draft.md"
+    uri = path.as_uri()
+    rng = random.Random(seed)
+    compared = 0
+    async with session(tmp_path, encodings=["utf-16"], options={"fullLintDelayMs": 600_000}) as client:
+        await next_diagnostics(client, uri, open_doc(client, uri, text))
+        version = 1
+        for _ in range(80):
+            version += 1
+            start, end, new = _random_edit(rng, text)
+            change = _change(text, version, uri, start, end, new)
+            text = text[:start] + new + text[end:]
+            published = await next_diagnostics(
+                client,
+                uri,
+                lambda c=change: client.text_document_did_change(c),
+                until=lambda p, v=version: p.version == v,
+            )
+            expected = [d for d in _shown(_fresh(linter, text, path, version)) if d[1] in local]
+            assert [d for d in _shown(published.diagnostics) if d[1] in local] == expected, (version, text)
+            compared += len(expected)
+        ident = lsp.TextDocumentIdentifier(uri=uri)
+        saved = await next_diagnostics(
+            client, uri, lambda: client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=ident))
+        )
+        assert _shown(saved.diagnostics) == _shown(_fresh(linter, text, path, version))
+    assert compared > 200
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text"])
+@pytest.mark.parametrize("seed", [15] + [pytest.param(s, marks=pytest.mark.slow) for s in range(16, 26)])
+def test_after_every_random_edit_both_passes_equal_a_whole_document_lint(fmt, seed):
+    """In process, a seeded run of random edits as the server makes them: after every edit
+    the fast pass (cached blocks, the edited ones linted alone) finds exactly what a
+    whole-document lint finds with the sentence-local rules, and the full pass exactly
+    everything (every built-in rule on)."""
+    import random
+
+    from commlint.config import Config
+    from commlint.engine.linter import Linter
+    from commlint.lsp.incremental import IncrementalLinter
+    from commlint.source.decode import Source
+
+    linter = Linter(Config.default(REPO).replace(select=["ALL"]))
+    inc = IncrementalLinter(linter)
+    local = {r.id for r in inc.local.rules}
+
+    def found(diagnostics: Any, rules: Any = None) -> list[Any]:
+        return [
+            (d.start, d.end, d.rule, d.message, d.line, d.column)
+            for d in diagnostics
+            if d.category != "internal" and (rules is None or d.rule in rules)
+        ]
+
+    rng = random.Random(seed)
+    # No suppression directive: with one in the text a whole-document lint does not seed the
+    # block cache, and every pass would be a whole-document lint (the stdio tests type them).
+    edits = [e for e in EDITS + MORE_EDITS if "commlint-" not in e]
+    text = _examples() + "\n\n" + TRICKY.replace("commlint-", "")
+    snap = inc.full(text, "draft.md", fmt)
+    block_passes = 0
+    for step in range(60):
+        start, end, new = _random_edit(rng, text, edits)
+        text = text[:start] + new + text[end:]
+        whole = linter.lint(Source(text=text, path="draft.md"), fmt).diagnostics
+        snap = inc.fast(text, "draft.md", fmt, snap)
+        assert found(snap.diagnostics, local) == found(whole, local), (step, text)
+        block_passes += not snap.full
+        if rng.random() < 0.3:
+            snap = inc.full(text, "draft.md", fmt)
+            assert found(snap.diagnostics) == found(whole), (step, text)
+    assert block_passes > 40  # most edits were linted block by block
 
 
 def _position(text: str, offset: int) -> lsp.Position:
-    """The UTF-16 LSP position of a character offset (lines end at "\\n")."""
-    line = text.count("\n", 0, offset)
-    start = text.rfind("\n", 0, offset) + 1
-    return lsp.Position(line=line, character=len(text[start:offset].encode("utf-16-le")) // 2)
+    """The UTF-16 LSP position of a character offset (lines end at "\\n", "\\r\\n" or "\\r")."""
+    import re
+
+    breaks = [m.end() for m in re.finditer(r"\r\n?|\n", text[:offset])]
+    start = breaks[-1] if breaks else 0
+    return lsp.Position(line=len(breaks), character=len(text[start:offset].encode("utf-16-le")) // 2)
 
 
 def _diagnostic(raw: dict[str, Any]) -> lsp.Diagnostic:

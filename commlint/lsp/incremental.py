@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 from commlint.engine.diagnostics import Diagnostic, Suggestion
 from commlint.engine.linter import Linter, drop_learned_duplicates
 from commlint.engine.result import LintResult
+from commlint.prose.formats.markdown import _FRONT_MATTER_OPEN, _STICKY, _open_after
 from commlint.prose.suppress import Suppressions, parse_suppressions
 from commlint.source.decode import Source
 
@@ -39,91 +40,84 @@ CACHE_SIZE = 4096
 Span = tuple[int, int]
 
 
-#: where ``str.splitlines`` breaks a line besides "\n"
-_OTHER_BREAKS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
-#: a line break, a blank line (whitespace only: ``\s`` is ``str.isspace``), then a line that
-#: is not blank and starts neither with a space nor a tab: the match ends where a block starts
-_BLOCK_START = re.compile(r"\n[^\S\n]*\n(?=\S|[^\S \t\n][^\n]*\S)")
-#: the same after a blank first line
-_FIRST_BLANK = re.compile(r"[^\S\n]*\n(?=\S|[^\S \t\n][^\n]*\S)")
+#: where a line ends, for Source, markdown-it (which normalises "\r\n" and "\r" to "\n")
+#: and the LSP alike; never at "\f", "\v", "\x1c"-"\x1e", "\x85", U+2028 or U+2029, which
+#: ``str.splitlines`` also breaks at
+_LINE_END = re.compile(r"\r\n?|\n")
 
 
 def split_blocks(text: str, fmt: str) -> list[Span]:
-    """(start, end) source ranges covering ``text``; each may be linted on its own."""
-    if fmt == "html" or not text:
+    """(start, end) source ranges covering ``text``; each is linted on its own, and its prose
+    view (paragraphs, headings, items, their sentences) is the one the whole document gives
+    for those lines. Markdown breaks only where its own parser could start afresh; plain text
+    at blank lines; every other format (HTML, reStructuredText, MDX) is one block."""
+    if not text or fmt not in ("markdown", "text"):
         return [(0, len(text))]
-    if any(c in text for c in _OTHER_BREAKS) or (
-        fmt == "markdown" and ("```" in text or "~~~" in text or "<!--" in text)
-    ):
-        return _split_lines(text, fmt)
-    # Nothing for the line-by-line reading to follow but front matter (no fence, no comment;
-    # lines end at "\n" only): after it, a block starts after each blank line whose next
-    # line is neither blank nor indented. The same blocks, several times faster.
-    starts = [0]
-    search_from = 0
-    if fmt == "markdown" and text.startswith("---\n"):
-        search_from = _front_matter_end(text)
-        if search_from < 0:
-            return [(0, len(text))]
-    else:
-        first = _FIRST_BLANK.match(text)  # a blank first line
-        if first is not None:
-            starts.append(search_from := first.end())
-    starts += [m.end() for m in _BLOCK_START.finditer(text, search_from)]
+    lines, line_starts = _lines(text)
+    starts = _markdown_starts(lines, line_starts) if fmt == "markdown" else _text_starts(lines, line_starts)
     return list(zip(starts, [*starts[1:], len(text)], strict=True))
 
 
-def _front_matter_end(text: str) -> int:
-    """Where the line closing front matter ends (its line break, or the end of the text);
-    -1 when no line closes it."""
-    pos = text.find("\n") + 1
-    while pos < len(text):
-        end = text.find("\n", pos)
-        end = len(text) if end < 0 else end
-        if text[pos:end].strip() in ("---", "..."):
-            return end
-        pos = end + 1
-    return -1
+def _lines(text: str) -> tuple[list[str], list[int]]:
+    """The lines of ``text`` without their ends, and where each starts."""
+    if "\r" not in text:
+        lines = text.split("\n")
+    else:
+        lines = _LINE_END.split(text)
+    starts = [0] * len(lines)
+    pos = 0
+    if "\r" not in text:
+        for n, line in enumerate(lines):
+            starts[n] = pos
+            pos += len(line) + 1
+    else:
+        ends = [m.end() for m in _LINE_END.finditer(text)]
+        starts[1:] = ends
+    return lines, starts
 
 
-def _split_lines(text: str, fmt: str) -> list[Span]:
-    """``split_blocks``, reading ``text`` line by line (fences, comments, front matter)."""
+def _text_starts(lines: list[str], line_starts: list[int]) -> list[int]:
+    """Plain text (formats/text.py): a paragraph ends at a line that is whitespace only
+    (``str.strip``, so a form feed or U+2028 alone on a line is a blank line there), and
+    nothing else carries from one paragraph to the next."""
     starts = [0]
-    offset = 0
-    fence: str | None = None
-    in_comment = False
-    front_matter = fmt == "markdown" and (text.startswith("---\n") or text.startswith("---\r\n"))
     previous_blank = False
-    for index, line in enumerate(text.splitlines(keepends=True)):
-        body = line.rstrip("\r\n")
-        stripped = body.strip()
-        if (
-            index > 0
-            and previous_blank
-            and fence is None
-            and not in_comment
-            and not front_matter
-            and stripped
-            and body[0] not in " \t"
-        ):
-            starts.append(offset)
-        if fmt == "markdown":
-            if front_matter:
-                if index > 0 and stripped in ("---", "..."):
-                    front_matter = False
-            elif fence is not None:
-                if stripped.startswith(fence):
-                    fence = None
-            elif body.lstrip(" ")[:3] in ("```", "~~~") and len(body) - len(body.lstrip(" ")) <= 3:
-                fence = body.lstrip(" ")[:3]
-            if "<!--" in body and "-->" not in body[body.rfind("<!--") :]:
-                in_comment = True
-            elif in_comment and "-->" in body:
-                in_comment = False
-        previous_blank = not stripped
-        offset += len(line)
-    ends = starts[1:] + [len(text)]
-    return list(zip(starts, ends, strict=False))
+    for n, line in enumerate(lines):
+        blank = not line.strip()
+        if previous_blank and not blank and n > 0:
+            starts.append(line_starts[n])
+        previous_blank = blank
+    return starts
+
+
+def _markdown_starts(lines: list[str], line_starts: list[int]) -> list[int]:
+    """Markdown: a block starts at a region (lines between lines of only spaces and tabs, as
+    markdown-it reads them) that starts at column 0 with nothing open before it (no fence, no
+    HTML block that a blank line does not end): the regions the Markdown prose view itself
+    parses independently of what came before (formats/markdown.py, ``_blocks``), read with
+    its own ``_open_after``. Never at a line that would open front matter at the top of a
+    block alone ("---" or "+++": in the document it is a thematic break or a paragraph), and
+    front matter at the top of the document stays in the first block."""
+    starts = [0]
+    n, count = 0, len(lines)
+    first = lines[0].strip()
+    if first in _FRONT_MATTER_OPEN:  # as front_matter_lines: read as blank lines by markdown-it
+        closers = _FRONT_MATTER_OPEN[first]
+        n = next((k + 1 for k in range(1, count) if lines[k].strip() in closers), 0)
+    state: object = None
+    while n < count:
+        if lines[n].strip(" \t"):
+            start = n
+            while n < count and lines[n].strip(" \t"):
+                n += 1
+            line = lines[start]
+            if start > 0 and state is None and line[0] not in " \t" and line.strip() not in _FRONT_MATTER_OPEN:
+                starts.append(line_starts[start])
+            state = _open_after(lines, start, n, state)
+            if state is _STICKY:  # not followed there: the rest is one block
+                break
+        n += 1
+    return starts
 
 
 @dataclass
