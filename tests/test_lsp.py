@@ -840,6 +840,51 @@ def test_each_block_alone_has_the_prose_view_the_whole_document_gives_it():
     assert split > 1000
 
 
+def test_markdown_blocks_found_with_regular_expressions_are_the_line_by_line_reading():
+    """Without "\\r", split_blocks finds Markdown blocks with regular expressions, asking the
+    Markdown view's _open_after only where a fence or HTML may open; the same blocks as the
+    line-by-line reading."""
+    import random
+
+    from commlint.lsp.incremental import _lines, _markdown_starts, _markdown_starts_fast
+
+    files = [*REPO.glob("examples/*.md"), *REPO.glob("docs/*.md"), *REPO.glob("tests/data/**/*.md")]
+    texts = [RISKY, TRICKY, *(p.read_text(encoding="utf-8") for p in files)]
+    pieces = [p for p in PIECES if "\r" not in p]
+    rng = random.Random(15)
+    for _ in range(4000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 40)))
+        texts.append("---\n" + text if rng.random() < 0.3 else text)
+    for text in texts:
+        assert _markdown_starts_fast(text) == _markdown_starts(*_lines(text)), text
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text"])
+def test_a_phrase_never_matches_across_a_paragraph_break(fmt):
+    """A phrase rule's match never runs from one paragraph into the next (the pattern's gap
+    could take the break), so each paragraph's findings are those it has alone, as the
+    fast pass lints it; within one paragraph the same words are found."""
+    from commlint.config import Config
+    from commlint.engine.linter import Linter
+    from commlint.source.decode import Source
+
+    linter = Linter(Config.default(REPO).replace(select=["ALL"]))
+
+    def found(text: str, shift: int = 0) -> list[tuple[str, int, int]]:
+        diagnostics = linter.lint(Source(text=text, path="draft.md"), fmt).diagnostics
+        return [(d.rule, d.start + shift, d.end + shift) for d in diagnostics if d.rule in ("AIC102", "JBK101")]
+
+    for first, second in [
+        ("It reasons", "better than any human expert in every field.\n"),
+        ("Testers found a jailbreak that switched", "off the content filter entirely.\n"),
+    ]:
+        assert found(f"{first} {second}")  # one paragraph: flagged
+        split = f"{first}\n\n{second}"
+        assert found(split) == found(first + "\n\n") + found(second, len(first) + 2)
+    assert [r for r, _, _ in found("It reasons\n\nbetter than any human expert in every field.\n")] == ["AIC102"]
+    assert found("Testers found a jailbreak that switched\n\noff the content filter entirely.\n") == []
+
+
 @pytest.mark.parametrize("name", ["risky", "tricky", "examples"])
 def test_full_pass_equals_a_whole_document_lint(name):
     from commlint.config import Config

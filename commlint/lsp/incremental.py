@@ -53,8 +53,11 @@ def split_blocks(text: str, fmt: str) -> list[Span]:
     at blank lines; every other format (HTML, reStructuredText, MDX) is one block."""
     if not text or fmt not in ("markdown", "text"):
         return [(0, len(text))]
-    lines, line_starts = _lines(text)
-    starts = _markdown_starts(lines, line_starts) if fmt == "markdown" else _text_starts(lines, line_starts)
+    if fmt == "markdown" and "\r" not in text:
+        starts = _markdown_starts_fast(text)
+    else:
+        lines, line_starts = _lines(text)
+        starts = _markdown_starts(lines, line_starts) if fmt == "markdown" else _text_starts(lines, line_starts)
     return list(zip(starts, [*starts[1:], len(text)], strict=True))
 
 
@@ -118,6 +121,72 @@ def _markdown_starts(lines: list[str], line_starts: list[int]) -> list[int]:
                 break
         n += 1
     return starts
+
+
+#: the end of a line, then lines of only spaces and tabs: a region of Markdown starts after it
+_GAP = re.compile(r"\n(?:[ \t]*\n)+")
+#: lines of only spaces and tabs, at the top of the text or after front matter
+_BLANK_LINES = re.compile(r"(?:[ \t]*\n)*")
+#: what ``_open_after`` looks at where nothing is open: a fence, HTML (at column 0 or nested)
+_MAY_OPEN = re.compile(r"[`~<]")
+
+
+def _markdown_starts_fast(text: str) -> list[int]:
+    """``_markdown_starts`` for a text whose lines all end at "\n", found with regular
+    expressions: regions from the blank-line gaps between them, and ``_open_after`` asked only
+    of a region that holds a fence or HTML character or follows one left open."""
+    starts = [0]
+    size = len(text)
+    pos = 0
+    first_end = text.find("\n")
+    first = text[: size if first_end < 0 else first_end].strip()
+    if first in _FRONT_MATTER_OPEN:
+        closers = _FRONT_MATTER_OPEN[first]
+        line_start = first_end + 1
+        while 0 < line_start <= size:
+            line_end = text.find("\n", line_start)
+            line_end = size if line_end < 0 else line_end
+            if text[line_start:line_end].strip() in closers:
+                pos = line_end + 1
+                break
+            line_start = line_end + 1
+    region = _BLANK_LINES.match(text, min(pos, size)).end()  # type: ignore[union-attr]
+    if region < size and region > 0:
+        starts.append(region)  # after front matter or blank first lines (checked below)
+    regions = [region, *(m.end() for m in _GAP.finditer(text, region))]
+    if regions[-1] >= size:
+        regions.pop()
+    # Where a region may open a block that a blank line does not end; none in most drafts.
+    opens = [m.start() for m in _MAY_OPEN.finditer(text, region)]
+    if not opens:
+        starts += regions[1:]
+    else:
+        state: object = None
+        for n, start in enumerate(regions):
+            end = regions[n + 1] if n + 1 < len(regions) else size
+            if n > 0 and state is None:
+                starts.append(start)
+            i = bisect.bisect_left(opens, start)
+            if state is not None or (i < len(opens) and opens[i] < end):
+                lines = text[start:end].split("\n")
+                while lines and not lines[-1].strip(" \t"):  # the blank lines that end the region
+                    lines.pop()
+                state = _open_after(lines, 0, len(lines), state)
+                if state is _STICKY:  # not followed there: the rest is one block
+                    break
+    # A region starting with a space or tab, or with a line that would open front matter
+    # alone, does not start a block.
+    return [s for s in starts if s == 0 or _may_start(text, s)]
+
+
+def _may_start(text: str, start: int) -> bool:
+    c = text[start]
+    if c == " " or c == "\t":
+        return False
+    if c not in "-+" and not c.isspace():
+        return True
+    end = text.find("\n", start)
+    return text[start : len(text) if end < 0 else end].strip() not in _FRONT_MATTER_OPEN
 
 
 @dataclass
