@@ -16,7 +16,9 @@ average before and after, so figures from a busy machine stay comparable.
 - ``corpus``: whole process on ``--copies`` copies of ``../shared/corpus`` (skipped when
   absent): words per second pinned to one core (``taskset -c 0``), ``--jobs 2`` against
   ``--jobs 1`` unpinned, and the peak memory of the process tree.
-- ``lsp``: ``bench_lsp.py``'s didChange -> publish p95 on 5,000 words (no peer has an LSP).
+- ``lsp``: ``bench_lsp.py``'s didChange -> publish p95 on 5,000 words (no peer has an LSP), run
+  with its defaults (300 measured edits after 10 unmeasured, its raw JSON-RPC client) by the
+  Python under test, so the figure is the one ``python bench/bench_lsp.py`` reports.
 
 Run with the interpreter whose ``commlint`` you want to measure, from the repository root.
 """
@@ -305,6 +307,7 @@ def corpus(peers: dict[str, Path], rounds: int, tmp: Path, copies: int) -> dict[
 
 def lsp() -> dict[str, Any]:
     before = load()
+    # bench_lsp's defaults, as its own runs in bench/README use them: the same measure
     out = subprocess.run([PY, str(BENCH / "bench_lsp.py"), "--json"], capture_output=True, text=True, cwd=REPO)
     if "{" not in out.stdout:  # it exits 1 when its own target is missed, with the figures
         raise SystemExit(f"bench_lsp.py failed: {out.stderr[-600:]}")

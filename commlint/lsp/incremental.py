@@ -196,6 +196,20 @@ class BlockLint:
     diagnostics: list[Diagnostic]
     prose: list[Span]
     code: list[Span]
+    #: ``diagnostics`` moved to where the block was last seen, by (start, lines before it)
+    moved: dict[tuple[int, int], list[Diagnostic]] = field(default_factory=dict, repr=False, compare=False)
+
+    def at(self, start: int, lines: int) -> list[Diagnostic]:
+        """The findings of this block starting at offset ``start``, after ``lines`` lines;
+        the same list while the block stays there (most blocks, keystroke after keystroke)."""
+        key = (start, lines)
+        found = self.moved.get(key)
+        if found is None:
+            found = [move(d, start, lines) for d in self.diagnostics]
+            if len(self.moved) > 4:
+                self.moved.clear()
+            self.moved[key] = found
+        return found
 
 
 @dataclass
@@ -204,8 +218,8 @@ class Snapshot:
 
     text: str
     diagnostics: list[Diagnostic]
-    #: source ranges that are prose (fixes may touch only these)
-    prose: list[Span]
+    #: source ranges that are prose (fixes may touch only these), in parts: (offset, spans)
+    prose_parts: list[tuple[int, list[Span]]]
     #: CL9xx notices (a rule failed or timed out)
     internal: list[Diagnostic]
     full: bool
@@ -214,6 +228,11 @@ class Snapshot:
     carried: dict[str, list[Diagnostic]] = field(default_factory=dict)
     #: document-scope findings of the last full pass
     document_level: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def prose(self) -> list[Span]:
+        """Source ranges that are prose; built when asked (a fix-all), not on each keystroke."""
+        return [(a + s, b + s) for s, spans in self.prose_parts for a, b in spans]
 
     def prose_offsets(self) -> set[int]:
         return {i for s, e in self.prose for i in range(s, e)}
@@ -245,6 +264,15 @@ def shift(d: Diagnostic, by: int, source: Source) -> Diagnostic:
     suggestions = tuple(_copy(s, start=s.start + by, end=s.end + by) for s in d.suggestions)
     return _copy(
         d, start=start, end=end, line=line, column=col, end_line=end_line, end_column=end_col, suggestions=suggestions
+    )
+
+
+def move(d: Diagnostic, by: int, lines: int) -> Diagnostic:
+    """``shift`` of a finding of a block that starts at a line start: ``by`` characters and
+    ``lines`` lines later, columns as they are (no line table look-up)."""
+    suggestions = tuple(_copy(s, start=s.start + by, end=s.end + by) for s in d.suggestions) if d.suggestions else ()
+    return _copy(
+        d, start=d.start + by, end=d.end + by, line=d.line + lines, end_line=d.end_line + lines, suggestions=suggestions
     )
 
 
@@ -295,20 +323,23 @@ class IncrementalLinter:
 
     def _local(
         self, source: Source, fmt: str, blocks: list[Span], texts: list[str], cached: list[BlockLint | None]
-    ) -> tuple[list[Diagnostic], list[Span], list[Span]]:
-        """The local rules' findings, prose and code ranges of every block (cached or linted now)."""
+    ) -> tuple[list[Diagnostic], list[tuple[int, list[Span]]], list[Span]]:
+        """The local rules' findings, prose (in parts) and code ranges of every block (cached
+        or linted now). Every block starts at a line start, so its findings move by its
+        offset and the lines before it."""
         diags: list[Diagnostic] = []
-        prose: list[Span] = []
+        parts: list[tuple[int, list[Span]]] = []
         code: list[Span] = []
+        line_starts = source.line_starts
         for (s, _), text, block in zip(blocks, texts, cached, strict=True):
             if block is None:
                 block = self._block(text, source.path, fmt)
             if block.diagnostics:
-                diags += [shift(d, s, source) for d in block.diagnostics]
-            prose += [(a + s, b + s) for a, b in block.prose]
+                diags += block.at(s, bisect.bisect_right(line_starts, s) - 1)
+            parts.append((s, block.prose))
             if block.code:
                 code += [(a + s, b + s) for a, b in block.code]
-        return diags, prose, code
+        return diags, parts, code
 
     def fast(self, text: str, path: str | None, fmt: str, previous: Snapshot | None) -> Snapshot:
         """Local rules on changed blocks; other findings carried from ``previous`` full pass.
@@ -325,8 +356,12 @@ class IncrementalLinter:
         if previous is not None:
             carried = previous.carried
             if carried:
+                line_starts = source.line_starts
                 for (s, _), block_text in zip(blocks, texts, strict=True):
-                    diags += [shift(d, s, source) for d in carried.get(block_text, ())]
+                    found = carried.get(block_text)
+                    if found:
+                        lines = bisect.bisect_right(line_starts, s) - 1
+                        diags += [move(d, s, lines) for d in found]
             diags += previous.document_level
         suppressions = parse_suppressions(text, source.line_starts, _style(fmt), code)
         return self._snapshot(text, diags, prose, suppressions, full=False, previous=previous)
@@ -355,7 +390,7 @@ class IncrementalLinter:
         doc = result.document
         prose = _runs(doc.starts, doc.ends)
         # The engine has applied the suppressions already.
-        snap = self._snapshot(source.text, result.diagnostics, prose, Suppressions(), full=True, previous=None)
+        snap = self._snapshot(source.text, result.diagnostics, [(0, prose)], Suppressions(), full=True, previous=None)
         snap.result = result
         local = {r.id for r in self.local.rules}
         self._carry(snap, [d for d in result.diagnostics if d.rule not in local], blocks, source)
@@ -404,7 +439,7 @@ class IncrementalLinter:
         self,
         text: str,
         diags: list[Diagnostic],
-        prose: list[Span],
+        prose: list[tuple[int, list[Span]]],
         suppressions: Suppressions,
         *,
         full: bool,
@@ -423,7 +458,7 @@ class IncrementalLinter:
         # block linted alone does not see the suppression directives of the blocks before it).
         shown = drop_learned_duplicates(shown)
         shown.sort(key=lambda d: (d.start, d.end, d.rule))
-        snap = Snapshot(text=text, diagnostics=shown, prose=prose, internal=list(internal.values()), full=full)
+        snap = Snapshot(text=text, diagnostics=shown, prose_parts=prose, internal=list(internal.values()), full=full)
         if previous is not None:
             snap.carried, snap.document_level = previous.carried, previous.document_level
         return snap
