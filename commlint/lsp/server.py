@@ -273,6 +273,7 @@ class CommlintServer(LanguageServer):
         else:
             snap = inc.fast(text, name, fmt, previous.snapshot if previous is not None else None)
         posmap = PositionMap(text, encoding)
+        published, reused = _published(snap.diagnostics, posmap, version, previous)
         state = DocState(
             uri=uri,
             version=version,
@@ -283,7 +284,8 @@ class CommlintServer(LanguageServer):
             snapshot=snap,
             posmap=posmap,
             diagnostics=snap.diagnostics,
-            published=[to_json(d, posmap, version) for d in snap.diagnostics],
+            published=published,
+            reused=reused,
         )
         if snap.full:
             state.density = density.summary(state)
@@ -402,6 +404,28 @@ class CommlintServer(LanguageServer):
             pass
         finally:
             self.shutdown()  # type: ignore[no-untyped-call]
+
+
+def _published(
+    diagnostics: list[Any], posmap: PositionMap, version: int | None, previous: DocState | None
+) -> tuple[list[dict[str, Any]], dict[int, tuple[Any, dict[str, Any]]]]:
+    """The JSON of each diagnostic, and what the next lint may reuse: a finding the fast pass
+    carried over unchanged (the same object, from a block that has not moved) has the range
+    and message it had, so only its version is new. Document-level findings are always
+    rebuilt (their range is the first line, which an edit may change)."""
+    before = previous.reused if previous is not None and previous.posmap.encoding == posmap.encoding else {}
+    out: list[dict[str, Any]] = []
+    reused: dict[int, tuple[Any, dict[str, Any]]] = {}
+    for d in diagnostics:
+        hit = before.get(id(d))
+        if hit is not None and hit[0] is d:
+            json = {**hit[1], "data": {**hit[1]["data"], "version": version}}
+        else:
+            json = to_json(d, posmap, version)
+        out.append(json)
+        if d.scope != "document":
+            reused[id(d)] = (d, json)
+    return out, reused
 
 
 def not_checked(budget_ms: int) -> lsp.Diagnostic:

@@ -32,6 +32,9 @@ class DocState:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: the published diagnostics as the JSON the client received (diagnostics.to_json)
     published: list[dict[str, Any]] = field(default_factory=list)
+    #: each published diagnostic's JSON by the finding's id (with the finding, which keeps
+    #: the id its own), for the next lint to reuse (server._published)
+    reused: dict[int, tuple[Diagnostic, dict[str, Any]]] = field(default_factory=dict, repr=False, compare=False)
     #: the density figures of the last lint, when the density feature is available
     density: dict[str, Any] | None = None
 
