@@ -829,16 +829,16 @@ class PrefixLeads:
         )
         self._lock = _thread.allocate_lock()
 
-    def add(self, new: list[str]) -> None:
+    def add(self, new: Iterable[str]) -> None:
         """Look for ``new`` words from now on (what tokens hold is read again)."""
         with self._lock:
-            words = self.state[0]
-            if not words.issuperset(new):
-                words = words.union(new)
-                by_start: dict[str, list[str]] = {}
-                for word in sorted(words):
-                    by_start.setdefault(word[:2], []).append(word)
-                self.state = (words, {}, {start: tuple(held) for start, held in by_start.items()})
+            words, _, by_start = self.state
+            added = [word for word in dict.fromkeys(new) if word not in words]
+            if added:
+                by_start = dict(by_start)
+                for word in added:
+                    by_start[word[:2]] = (*by_start.get(word[:2], ()), word)
+                self.state = (words.union(added), {}, by_start)
 
     def read(
         self, memo: dict[str, tuple[str, ...]], token: str, by_start: dict[str, tuple[str, ...]]
@@ -984,7 +984,19 @@ class WordIndex:
             for word in exact.keys() & split[0]:  # whole words: one C-level set intersection
                 hits.update(exact[word])
             if split[1]:
-                known, by_word = self._prefix_index or self._index_prefixes(split[1])
+                index = self._prefix_index
+                if index is None:
+                    if not PREFIXES.state[0].issuperset(split[1]):
+                        # Leads not seen before (the process's first text, mostly): scanned
+                        # for, and known from the next text on; indexing this text's tokens
+                        # against the few known so far would cost a cold start more than it saves.
+                        PREFIXES.add(split[1])
+                        for word in split[1]:
+                            hits.update(self._prefix_hits(word))
+                        done = self._starts[found] = sorted(hits)
+                        return done
+                    index = self._index_prefixes()
+                known, by_word = index
                 missing = []
                 for word in split[1]:
                     if word in known:
@@ -999,12 +1011,10 @@ class WordIndex:
         done = self._starts[found] = sorted(hits)
         return done
 
-    def _index_prefixes(self, wanted: tuple[str, ...]) -> tuple[frozenset[str], dict[str, list[int]]]:
+    def _index_prefixes(self) -> tuple[frozenset[str], dict[str, list[int]]]:
         """(the prefix leads known, each one's offsets in this text): every token of the text
         names the leads it starts with (remembered for the process: most were seen in earlier
         texts), so all leads are looked up in one pass instead of a scan per lead."""
-        if not PREFIXES.state[0].issuperset(wanted):
-            PREFIXES.add(list(wanted))
         words, memo, by_start = PREFIXES.state
         read = PREFIXES.read
         by_word: dict[str, list[int]] = {}
