@@ -375,12 +375,37 @@ def test_the_key_lists_are_sorted_so_bisection_finds_what_a_dict_would() -> None
     for lookup in (model.vocab._lookup, model._unigram_ids, model._word_ids, model._bigram_ids):
         stored = list(lookup.keys)
         assert stored == sorted(stored) and len(set(stored)) == len(stored)  # type: ignore[type-var]
-    keys = sorted(f"w{i:03d}" for i in range(100))
+    keys = sorted(f"w{i:03d}" for i in range(200))
     words = SortedLookup(keys, [len(k) * i for i, k in enumerate(keys)])
     asked = ["w007", "fig", "w099", "zzz", "w000", ""]
     want = [28, -1, 396, -1, 0, -1]
-    assert words.get_many(asked, -1) == want  # by bisection: within its budget (20 look-ups)
+    assert words.get_many(asked, -1) == want  # by bisection: within its budget (10 look-ups)
     assert words._dict is None
     assert words.get_many(asked * 10, -1) == want * 10  # over budget: the dict
-    assert words._dict is not None and len(words._dict) == 100
+    assert words._dict is not None and len(words._dict) == 200
     assert words.find("fig") is None and words.getter(1)("w099") == 396
+
+
+def test_a_one_file_check_of_a_press_release_builds_no_lookup_dict() -> None:
+    """The cold-start saving holds for a typical draft: a 1,000-word release is checked with every
+    key list bisected, and a long-lived process builds the dicts within its first documents."""
+    from commlint.api import lint_text
+    from commlint.semantic.model import load_model
+
+    release = " ".join(
+        f"Brannock {i} said the Tallis-{i} scheduler cut nightly run times for {i * 7} customers in region {i % 5}, "
+        f"and engineers reviewed each of the {i + 3} changes before rollout."
+        for i in range(40)
+    )
+    assert 950 <= len(release.split()) <= 1100
+    load_model.cache_clear()
+    try:
+        lint_text(release, path="release.md")
+        model = load_model()
+        lookups = (model.vocab._lookup, model._unigram_ids, model._word_ids, model._bigram_ids)
+        assert all(lookup._dict is None for lookup in lookups)
+        for i in range(4):  # a folder of drafts: every token pair is looked up each time
+            lint_text(release.replace("Tallis", f"Quor{i}vane"), path=f"r{i}.md")
+        assert model._bigram_ids._dict is not None
+    finally:
+        load_model.cache_clear()
