@@ -77,6 +77,5 @@ class SortedLookup(Generic[K]):
         return self.values[i] if i < len(keys) and keys[i] == key else None
 
     def _value(self, key: K, default: int) -> int:
-        keys = self.keys
-        i = bisect_left(keys, key)
-        return self.values[i] if i < len(keys) and keys[i] == key else default
+        found = self.find(key)
+        return default if found is None else found

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, chain, compress, islice, repeat
-from operator import add, ge, mul, sub
+from operator import add, ge, lt, mul, sub
 from pathlib import Path
 
 from commlint.errors import ConfigError
@@ -121,7 +121,6 @@ class TableModel:
         self._base = n_grams + 1
         self._unigram_ids = SortedLookup(unigrams, uni_ids)
         self._bigram_ids = SortedLookup(bigram_keys, bigram_ids)
-        self._bigram_keys, self._bigram_id_list = bigram_keys, bigram_ids
         #: the word table: tokens common in the training data, each with its whole row ready
         #: (what ``token_rows`` would compute) and its unigram's id: one look-up and one read
         self._word_ids = SortedLookup(words, range(n_words))
@@ -223,23 +222,22 @@ class TableModel:
     def _learn(self, new: set[str]) -> None:
         """Cache the packed rows of tokens not seen before: from the word table, else computed."""
         cache, grams = self._tokens, self._token_grams
+        rest = list(new)
         # Once the word table is decoded it is part of the cache, so ``new`` holds no listed token.
-        listed: list[str] = []
         if self._word_rows is None:
-            wanted = list(new)
-            found = self._word_ids.get_many(wanted, -1)
-            listed = list(compress(wanted, map(ge, found, repeat(0))))
-        if listed:
+            found = self._word_ids.get_many(rest, -1)
             ids = [i for i in found if i >= 0]
-            rows = self._read(ids, self._w_size, self._w_off, signed=False)
-            cache.update(zip(listed, map(sub, rows, repeat(self._w_half)), strict=True))
-            grams.update(zip(listed, map(self._word_unigram.__getitem__, ids), strict=True))
-            # Ski rental: a long-lived process (a folder, the API in a loop, the LSP) decodes the
-            # whole table once it has paid about as much for rows read one by one.
-            self._rows_read += len(ids)
-            if self._rows_read > DECODE_AFTER * len(self._word_ids):
-                self._decode_word_table()
-        rest = list(new.difference(listed)) if listed else list(new)
+            if ids:
+                listed = list(compress(rest, map(ge, found, repeat(0))))
+                rest = list(compress(rest, map(lt, found, repeat(0))))
+                rows = self._read(ids, self._w_size, self._w_off, signed=False)
+                cache.update(zip(listed, map(sub, rows, repeat(self._w_half)), strict=True))
+                grams.update(zip(listed, map(self._word_unigram.__getitem__, ids), strict=True))
+                # Ski rental: a long-lived process (a folder, the API in a loop, the LSP) decodes the
+                # whole table once it has paid about as much for rows read one by one.
+                self._rows_read += len(ids)
+                if self._rows_read > DECODE_AFTER * len(self._word_ids):
+                    self._decode_word_table()
         if rest:
             uni = self.unigram_ids(rest)
             cache.update(zip(rest, self.token_rows(rest, uni), strict=True))
@@ -306,7 +304,8 @@ class TableModel:
         rows = [r << shift for r in self._read(list(range(self.NO_GRAM)), self._g_size, self._g_off, signed=True)]
         self._gram_cache = dict(enumerate(rows))
         self._gram_cache[self.NO_GRAM] = 0
-        self._pair_rows = dict(zip(self._bigram_keys, map(rows.__getitem__, self._bigram_id_list), strict=True))
+        pairs = self._bigram_ids
+        self._pair_rows = dict(zip(pairs.keys, map(rows.__getitem__, pairs.values), strict=True))
 
     def _decode_piece_table(self) -> None:
         """Every piece row decoded: model data, kept when the caches of text seen are cleared."""
