@@ -5,9 +5,9 @@
 In process: real posts from ../shared/corpus-labs (or generated prose when it is absent), each
 linted with the layer off and on, in alternating rounds, with the model's per-token caches
 emptied before every document, so each document is fresh text. The model's tables are decoded
-first, as in any process that has checked a few hundred documents (the API in a loop, a folder,
-the LSP); the same is measured with the tables read row by row, as in a process's first
-documents. Then once more with the caches kept, as a run over a folder or the LSP sees it.
+first, as in any process that has checked a few hundred fresh documents (the API in a loop, a
+folder of drafts); the same is measured with the tables read row by row, as in a process's first
+documents. Then once more with the caches kept, as the LSP re-linting one draft sees it.
 CPU time of this process only; the time inside the learned rules is also measured directly,
 which a busy machine disturbs less than a difference of two totals. Cold start: `commlint check`
 on one file with and without the layer, beside `python -c pass`, interleaved in the same run;

@@ -1,9 +1,9 @@
 """Look-ups in a model's sorted key lists: by bisection at first, through a dict once it pays.
 
-A one-file check looks up a few hundred tokens, so building dicts of the model's 100,000 keys
+A one-file check looks up a few hundred tokens, so building dicts of the model's 125,000 keys
 (about 25 ms) would cost more than the look-ups themselves. A ``SortedLookup`` bisects its
-sorted list until it has made about as many look-ups as a dict would cost to build, then
-builds the dict: the ski-rental rule again, never more than about twice the better choice.
+sorted list until it has made BUILD_AFTER look-ups per key, then builds the dict: a ski
+rental, with the switch set earlier than the break-even (see BUILD_AFTER).
 """
 
 from __future__ import annotations
