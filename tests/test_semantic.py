@@ -159,6 +159,37 @@ def test_a_tampered_model_table_is_an_error_not_a_silent_change(tmp_path: Path) 
         load_model(str(tmp_path))
 
 
+@pytest.mark.parametrize("damage", ["cut short", "empty", "one byte changed in the middle"])
+def test_a_damaged_model_table_is_an_error(tmp_path: Path, damage: str) -> None:
+    from commlint.errors import ConfigError
+    from commlint.semantic.model import load_model, model_dir
+
+    for name in ("model.json", "model.bin"):
+        (tmp_path / name).write_bytes((model_dir() / name).read_bytes())
+    blob = bytearray((tmp_path / "model.bin").read_bytes())
+    if damage == "cut short":
+        blob = blob[:-4096]
+    elif damage == "empty":
+        blob = bytearray()
+    else:
+        blob[len(blob) // 2] ^= 0x01
+    (tmp_path / "model.bin").write_bytes(bytes(blob))
+    with pytest.raises(ConfigError, match="model.bin: checksum"):
+        load_model(str(tmp_path))
+
+
+def test_the_model_records_both_checksums_of_its_tables() -> None:
+    import hashlib
+    import zlib
+
+    from commlint.semantic.model import model_dir
+
+    meta = json.loads((model_dir() / "model.json").read_text(encoding="utf-8"))
+    blob = (model_dir() / "model.bin").read_bytes()
+    assert meta["tables_crc32"] == zlib.crc32(blob)
+    assert meta["tables_sha256"] == hashlib.sha256(blob).hexdigest()
+
+
 @pytest.mark.parametrize(
     "claim",
     [

@@ -9,11 +9,13 @@ embedding weights it was projected from.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
+import mmap
+import os
 import struct
 import sys
+import zlib
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -70,7 +72,7 @@ class SentenceScore:
 class TableModel:
     """Scores sentences with the projected piece table and the hashed n-gram table."""
 
-    def __init__(self, meta: dict[str, object], blob: bytes) -> None:
+    def __init__(self, meta: dict[str, object], blob: bytes | mmap.mmap) -> None:
         self.meta = meta
         self.labels: list[str] = list(meta["labels"])  # type: ignore[call-overload]
         self.thresholds: dict[str, float] = dict(meta["thresholds"])  # type: ignore[call-overload]
@@ -368,7 +370,7 @@ class TableModel:
 class _Sections:
     """Reads model.bin's sections in order: text lists, row tables (skipped, by offset), int32 arrays."""
 
-    def __init__(self, blob: bytes) -> None:
+    def __init__(self, blob: bytes | mmap.mmap) -> None:
         self.blob = blob
         self.at = 0
 
@@ -427,6 +429,23 @@ def pack_row(values: Sequence[int], lane_bytes: int) -> bytes:
     return packed.to_bytes(lane_bytes * len(values), "little", signed=True)
 
 
+def _map_tables(path: Path) -> bytes | mmap.mmap:
+    """The table file, mapped read-only where the platform allows it, else read whole.
+
+    Mapping costs no copy: a one-file check touches each page once, for the checksum, and then
+    reads a few hundred rows. Installers replace the file rather than rewrite it in place, so a
+    long-lived process keeps reading the file it checked. (On Windows a mapped file cannot be
+    replaced while mapped, so it is read.)
+    """
+    with open(path, "rb") as f:
+        if os.name == "posix":
+            try:
+                return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            except (ValueError, OSError):  # an empty file, or a file system that cannot map
+                pass
+        return f.read()
+
+
 def model_dir() -> Path:
     from commlint.rules.packs import builtin_rules_dir
 
@@ -437,18 +456,19 @@ def model_dir() -> Path:
 def load_model(folder: str | None = None) -> TableModel:
     """Load (once per process) the model in ``folder`` (default: the one shipped in rules/).
 
-    The table file is checked against the checksum in model.json before use: a damaged or
-    swapped file is an error, never a silent change in findings.
+    The table file is checked against the CRC-32 in model.json before use: a damaged, cut
+    short or swapped file is an error, never a silent change in findings. (model.json also records
+    the tables' SHA-256, for provenance; a checksum kept beside the file cannot stop someone who can
+    rewrite both, so the cheaper one is checked at every start.)
     """
     base = Path(folder) if folder else model_dir()
     meta_path, bin_path = base / MODEL_JSON, base / MODEL_BIN
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        blob = bin_path.read_bytes()
+        blob = _map_tables(bin_path)
     except (OSError, ValueError) as exc:
         raise ConfigError(f"{meta_path}: cannot load the semantic model: {exc}") from None
-    digest = hashlib.sha256(blob).hexdigest()
-    if digest != meta.get("tables_sha256"):
+    if zlib.crc32(blob) != meta.get("tables_crc32"):
         raise ConfigError(
             f"{bin_path}: checksum does not match {MODEL_JSON}; rebuild with `python -m commlint.semantic.train`"
         )

@@ -455,6 +455,7 @@ def build(data: Path, shared: Path | None, out: Path) -> dict[str, Any]:
         },
         "held_out_report": held_report,
         "tables_sha256": hashlib.sha256(tables).hexdigest(),
+        "tables_crc32": zlib.crc32(tables),
     }
     out.mkdir(parents=True, exist_ok=True)
     (out / MODEL_BIN).write_bytes(tables)
