@@ -86,4 +86,3 @@ class SortedLookup(Generic[K]):
         keys = self.keys
         i = bisect_left(keys, key)
         return self.values[i] if i < len(keys) and keys[i] == key else None
-
