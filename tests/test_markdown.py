@@ -489,3 +489,62 @@ def test_plain_fast_path_gives_the_same_prose_view(monkeypatch):
         assert fast.document.prose == slow.document.prose
         assert fast.document.meta == slow.document.meta
         assert [d.to_dict() for d in fast.diagnostics] == [d.to_dict() for d in slow.diagnostics]
+
+
+_FRAGMENTS = (
+    "word ", "b ", " ", "  ", "\t", "\n", "\r\n", "\r", "> ", ">", "- ", "* ", "1. ", "2) ", "# ", "#", "[", "]",
+    "(", ")", "`", "*", "_", "~", "\\", "&amp;", "&", "<", "<b>", "<!-- c -->", "http://x.y", "www.z.com",
+    "[^1]: ", "[^", "!", "[x](y)", '![a](b "t")', "    ", "---", "|", ":", "[ ] ", "x_y", "\u00a0",
+)  # fmt: skip
+
+
+def test_paragraphs_read_in_place_give_the_masked_reading(monkeypatch):
+    """A paragraph whose masked copy would be its own source text is scanned in place: the
+    prose view (text, offsets, code ranges) is the masked reading's, for the test inputs and
+    random Markdown, through the Markdown format and (for drafts) the Python API's findings."""
+    import random
+
+    from commlint.prose.formats import markdown
+    from commlint.source.decode import decode
+
+    rng = random.Random(15)
+    texts = [text for _name, text in _markdown_inputs()]
+    texts += ["".join(rng.choice(_FRAGMENTS) for _ in range(rng.randint(1, 60))) for _ in range(2500)]
+    # each fragment right after each container prefix, and opening a continuation line
+    prefixes = (">", "> ", ">>", "- ", "1. ", "- [x] ", "> - ", "   ")
+    texts += [f"{p}{f}{end}" for p in prefixes for f in _FRAGMENTS for end in ("", " word", f"word\n{f}")]
+    taken = 0
+    real = markdown._unmasked_block
+
+    def counted(*args: Any) -> bool:
+        nonlocal taken
+        done = real(*args)
+        taken += done
+        return done
+
+    for text in texts:
+        source = decode(text.encode("utf-8"), "draft.md")
+        with monkeypatch.context() as m:
+            m.setattr(markdown, "_unmasked_block", counted)
+            try:
+                fast: Any = markdown.parse_markdown(source)
+            except Exception as exc:  # the same failure either way (raw HTML html.parser rejects)
+                fast = repr(exc)
+        with monkeypatch.context() as m:
+            m.setattr(markdown, "_unmasked_block", lambda *args: False)
+            try:
+                slow: Any = markdown.parse_markdown(source)
+            except Exception as exc:
+                slow = repr(exc)
+        if isinstance(fast, str) or isinstance(slow, str):
+            assert fast == slow, text
+            continue
+        assert (fast.prose, fast.starts, fast.ends, fast.meta) == (slow.prose, slow.starts, slow.ends, slow.meta), text
+    assert taken > 2000  # most paragraphs of the drafts and of the random texts take it
+    draft = texts[len(_TRICKY) + 1]
+    in_place = lint_result(draft, path="draft.md")
+    with monkeypatch.context() as m:
+        m.setattr(markdown, "_unmasked_block", lambda *args: False)
+        masked = lint_result(draft, path="draft.md")
+    assert [d.to_dict() for d in in_place.diagnostics] == [d.to_dict() for d in masked.diagnostics]
+    assert in_place.diagnostics

@@ -369,6 +369,8 @@ def _block(builder: ProseBuilder, source: Source, first: int, last: int, heading
     masked with spaces; the masked copy has the source's length, so offsets are kept.
     """
     text = source.text
+    if not heading and _unmasked_block(builder, source, first, last):
+        return
     pieces: list[tuple[int, int]] = []
     for line in range(first, last + 1):
         start, end = _line_span(source, line)
@@ -406,6 +408,43 @@ def _block(builder: ProseBuilder, source: Source, first: int, last: int, heading
         masked = masked[:-1]  # a trailing backslash is a hard break, not text
     scan_inline(_Shifted(builder, base), masked, 0, len(masked))  # type: ignore[arg-type]
     builder.block_break(stop)
+
+
+#: what _block's masking would change between a block's first and last characters: a tab
+#: (masked to a space) or a quote marker starting a continuation line
+_MASKED_IN_GAP = re.compile(r"\t|[\r\n] *>")
+
+
+def _unmasked_block(builder: ProseBuilder, source: Source, first: int, last: int) -> bool:
+    """_block for a paragraph (not a heading) whose masked copy would be the source text
+    itself, scanned in place; False, having emitted nothing, for any other block.
+
+    From the first line's content to the last line's, _block's masked copy differs from the
+    source only where a continuation line's prefix or a line's trailing whitespace is masked:
+    tabs and quote markers become spaces, while spaces and line breaks stay what they are. With
+    neither (and no footnote label or trailing backslash, which _block rewrites) the copy is
+    the source slice. Where the first line's prefix is empty or ends in whitespace, the
+    character before the slice reads to every pattern (``\\b``, lookbehinds, emphasis
+    flanking) as the copy's start does; a prefix ending in ">" would not, and is not taken.
+    """
+    text = source.text
+    starts = source.line_starts
+    start, line_end = _line_span(source, first)
+    prefix = _CONTAINER_PREFIX.match(text, start, line_end)
+    base = prefix.end() if prefix else start
+    if base >= line_end or text[base] in " \t" or base > start and text[base - 1] not in " \t":
+        return False  # no content on the first line, or a prefix ending in ">" that patterns would see
+    last_start = starts[last - 1]
+    last_end = starts[last] if last < len(starts) else len(text)
+    stop = last_start + len(text[last_start:last_end].rstrip("\r\n").rstrip(" \t"))
+    if stop <= max(base, last_start):
+        return False  # no content on the last line: _block ends the block earlier
+    segment = text[base:stop]
+    if _MASKED_IN_GAP.search(segment) or segment.endswith("\\") or segment.startswith("[^"):
+        return False
+    scan_inline(builder, text, base, stop)
+    builder.block_break(stop)
+    return True
 
 
 def _deep_block(builder: ProseBuilder, source: Source, first: int, last: int) -> None:
