@@ -138,6 +138,23 @@ def test_required_words_know_where_a_token_starts() -> None:
     assert required_words(r"\ba\s+b\s+it") == (frozenset({"^it"}),)  # one letter proves nothing
 
 
+def test_a_two_letter_word_with_a_rare_letter_is_a_required_word() -> None:
+    # "vx" is found in about as few tokens as a three-letter word; "ed" is found everywhere
+    assert required_words(r"\bhelp[^.!?\n]{0,40}?(?:sarin|VX)\b") == (
+        frozenset({"^help"}),
+        frozenset({"sarin", "vx"}),
+    )
+    assert required_words(r"\bhelp[^.!?\n]{0,40}?(?:sarin|ed)\b") == (frozenset({"^help"}),)
+    pattern = compile_patterns([r"\bhelp\w*[^.!?\n]{0,40}?(?:sarin|VX)\b"], "test")
+    assert pattern is not None
+    ctx = CheckContext()
+    assert list(ctx.finditer(pattern, "We help teams with pricing. " * 20)) == []
+    assert ctx.calls == 0  # no token holds either word
+    text = "We help teams. " * 20 + "It helped make VX. It helps the AVX line."
+    assert [m.group() for m in ctx.finditer(pattern, text)] == ["helped make VX", "helps the AVX"]
+    assert ctx.calls == 2  # "vx" inside "avx" counts too
+
+
 def test_a_start_without_the_words_a_match_needs_ahead_is_not_tried() -> None:
     pattern = compile_patterns([r"\bhelp\w*\s+(?:\S+\s+){0,3}?(?:sarin|ricin)\b"], "test")
     assert pattern is not None
@@ -227,6 +244,7 @@ WORDS = [
     "\u03c2",
     "\u03a3",
     "\ufb01",
+    "vx",
 ]
 TEXT_PIECES = [
     *WORDS,
@@ -263,6 +281,7 @@ TEXT_PIECES = [
     "caf",
     "isk",
     "rsk",  # near misses, for fuzzy
+    "aVx",
 ]
 
 

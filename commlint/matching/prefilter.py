@@ -457,11 +457,16 @@ MIN_REQUIRED_START = 2
 COMMON = frozenset({"the", "and", "of", "to", "in", "for", "is", "on", "that", "with", "as", "at", "by"})
 
 
+#: letters among the rarest in English words: a two-letter word holding one ("vx") is found
+#: in about as few tokens as a three-letter word, so it may stand in a required set
+RARE_LETTERS = frozenset("jqxz")
+
+
 def _selective(words: frozenset[str]) -> bool:
     return all(
         (len(w) > MIN_REQUIRED_START and w[1:] not in COMMON)
         if w[0] == "^"
-        else (len(w) >= MIN_REQUIRED and w not in COMMON)
+        else (len(w) >= MIN_REQUIRED or len(w) == 2 and not RARE_LETTERS.isdisjoint(w)) and w not in COMMON
         for w in words
     )
 
@@ -606,8 +611,9 @@ class RequiredWords:
         self._clause_ids: dict[Clause, int] | None = {}
         self._longest = 0
         self._longest_start = 0
-        #: the first MIN_REQUIRED letters of each word in ``words``
+        #: the first MIN_REQUIRED letters of each word in ``words``, and its shorter words
         self._grams: set[str] = set()
+        self._short: tuple[str, ...] = ()
         self._memo = _Memo()
         #: registration and the reading of a text's masks, one thread at a time (the language
         #: server lints in threads)
@@ -653,6 +659,8 @@ class RequiredWords:
                     self._longest_start = max(self._longest_start, len(word) - 1)
                 else:
                     self.words.add(word)
+                    if len(word) < MIN_REQUIRED:
+                        self._short += (word,)
                     self._grams.add(word[:MIN_REQUIRED])
                     self._longest = max(self._longest, len(word))
             elif holders[-1] != number:
@@ -712,6 +720,7 @@ class RequiredWords:
             if self.ids or self.clauses:
                 return False
             self.words, self.starts, self.sets_of, self._grams = words, starts, sets_of, grams
+            self._short = tuple(sorted(w for w in words if len(w) < MIN_REQUIRED))
             self._longest, self._longest_start = longest, longest_start
             self.clauses, self._clause_ids = clauses, None  # rebuilt when a clause is next added
             self._memo = _Memo()
@@ -784,6 +793,7 @@ class RequiredWords:
             for j in range(i + MIN_REQUIRED, min(n, i + longest) + 1)
             if token[i:j] in words
         }
+        inside.update(word for word in self._short if word in token)
         starts = self.starts
         inside.update(
             "^" + token[:j] for j in range(MIN_REQUIRED_START, min(n, self._longest_start) + 1) if token[:j] in starts
