@@ -188,3 +188,24 @@ def test_the_costliest_mention_patterns_run_only_where_they_can_match() -> None:
         assert not missed, (pattern.pattern[:60], missed[:3])
     # every example matches the pattern it was written for
     assert all(any(p.search(t) for p, _ in guarded) for t in _GATED_EXAMPLES)
+
+
+def test_a_sentences_facts_say_where_reported_speech_ends() -> None:
+    """Fixes read where "critics said" ends from the sentence's facts (read once per sentence,
+    its pattern behind the gate): the same as reading the sentence again, ungated."""
+    import json
+
+    from commlint.prose.mentions import reported_speech_end, sentence_facts
+
+    repo = Path(__file__).resolve().parent.parent
+    texts = [
+        json.loads(line)["text"]
+        for f in sorted((repo / "rules" / "semantic" / "train").glob("*.jsonl"))
+        for line in f.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    texts += list(_GATED_EXAMPLES) + ["Critics said it was flawless, said Dana Ruiz, chief executive."]
+    texts += [t.upper() for t in texts]
+    ends = [(sentence_facts(t, (0, len(t)), None).reported_end, reported_speech_end(t)) for t in texts]
+    assert all(facts == again for facts, again in ends)
+    assert sum(again is not None for _, again in ends) > 20  # reported speech is there to find

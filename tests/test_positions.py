@@ -228,3 +228,44 @@ def test_text_summary_never_says_all_clear_when_a_file_could_not_be_read(tmp_pat
     assert proc.returncode == 2
     assert "All clear" not in proc.stdout
     assert proc.stdout.strip().splitlines()[-1] == "1 file could not be checked (see the errors above)."
+
+
+def _contiguous_by_definition(doc, start: int, end: int) -> bool:  # type: ignore[no-untyped-def]
+    """Each prose character stands for the same source character (or whitespace for
+    whitespace), and each one's source piece starts where the one before ends."""
+    s, e = doc.source_span(start, end)
+    if doc.source.text[s:e] == doc.prose[start:end]:
+        return True
+    text, prose = doc.source.text, doc.prose
+    for i in range(start, end):
+        piece = text[doc.starts[i] : doc.ends[i]]
+        if piece != prose[i] and not (prose[i].isspace() and piece and piece.isspace()):
+            return False
+        if i + 1 < end and doc.starts[i + 1] != doc.ends[i]:
+            return False
+    return True
+
+
+def test_a_span_is_safe_to_edit_exactly_when_its_prose_is_its_source_text() -> None:
+    """``Document.is_contiguous`` (which decides whether a rewrite may be applied) against its
+    definition, on every short span of random Markdown and HTML: soft breaks, CRLF, tabs,
+    entities, escapes, markup and non-breaking spaces."""
+    import random
+
+    from commlint.config import Config
+    from commlint.engine.linter import Linter
+
+    linter = Linter(Config.default())
+    rng = random.Random(8)
+    pieces = ["a", "b ", " ", "\n", "\r\n", "\t", "&amp;", "&nbsp;", "\\*", "*", "`c`", "[x](y)", "<b>", "\u00a0", "> "]
+    checked = safe = 0
+    for n in range(1500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        doc = linter.document(decode(text.encode("utf-8"), "draft.html" if n % 5 == 0 else "draft.md"))
+        for a in range(len(doc.prose)):
+            for b in range(a, min(len(doc.prose), a + 20) + 1):
+                expected = _contiguous_by_definition(doc, a, b)
+                assert doc.is_contiguous(a, b) == expected, (text, a, b)
+                checked += 1
+                safe += expected
+    assert checked > 100_000 and 0.2 < safe / checked < 0.9

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -13,6 +14,8 @@ BLOCK_BREAK = "\n\u00b6\n"
 #: Stands in the prose for something visible that is not prose (inline code, an image, a URL):
 #: neither a word nor whitespace, so "bad `x` actors" never reads as "bad actors".
 PLACEHOLDER = "\ufffc"
+#: one whitespace character: ``re`` reads ``\s`` as ``str.isspace`` does, character for character
+_WHITESPACE = re.compile(r"\s")
 
 
 class ProseBuilder:
@@ -107,6 +110,14 @@ class Document:
         # each prose character must stand for the same character, or whitespace for whitespace,
         # with no markup dropped in between.
         text, prose = self.source.text, self.prose
+        starts, ends = self.starts, self.ends
+        if e - s == end - start and starts[start + 1 : end] == ends[start : end - 1]:
+            # The characters' source pieces tile text[s:e] and are as many as its characters, so
+            # each is one character unless one is empty (never allowed): then compare the two
+            # strings with every whitespace character read as a space, in C.
+            if any(map(int.__ge__, starts[start:end], ends[start:end])):
+                return False
+            return _WHITESPACE.sub(" ", text[s:e]) == _WHITESPACE.sub(" ", prose[start:end])
         for i in range(start, end):
             piece = text[self.starts[i] : self.ends[i]]
             if piece != prose[i] and not (prose[i].isspace() and piece and piece.isspace()):

@@ -152,6 +152,8 @@ class SentenceFacts:
     reported_at: int | None  # end of "critics said", when the text answers them
     rebuttal_at: int | None  # where the answer starts (the sentence's end if the next one answers)
     answered_after_quote: tuple[bool, ...]
+    #: end of "critics said", answered or not (reported_speech_end of the sentence); fixes read it
+    reported_end: int | None
 
 
 #: Gates: what the case-folded sentence must hold for a costly pattern to match, read off the
@@ -232,7 +234,9 @@ def sentence_facts(text: str, sentence: tuple[int, int], next_sentence: tuple[in
         whole = "retraction"
     reported = _REPORTED.search(sent) if _may_report(folded) else None
     rebuttal_at = None
+    reported_end = None
     if reported is not None and not _SAYS_BY_COMPANY.search(sent):
+        reported_end = reported.end()
         answer = _REJECT.search(sent, reported.end())
         if answer is not None:
             rebuttal_at = answer.start()
@@ -249,6 +253,7 @@ def sentence_facts(text: str, sentence: tuple[int, int], next_sentence: tuple[in
         reported_at=reported.end() if rebuttal_at is not None and reported is not None else None,
         rebuttal_at=rebuttal_at,
         answered_after_quote=answered,
+        reported_end=reported_end,
     )
 
 

@@ -245,7 +245,7 @@ def no_fix_reason(doc: Document, start: int, end: int) -> str | None:
     around: inside quotation marks or reported speech, after a negation, in a question, a
     retraction, a hypothetical, a denial or answered criticism.
     """
-    from commlint.prose.mentions import facts_at, reason_for_span, reported_speech_end
+    from commlint.prose.mentions import facts_at, reason_for_span
 
     sentences = doc.sentences
     if not sentences:
@@ -264,7 +264,7 @@ def no_fix_reason(doc: Document, start: int, end: int) -> str | None:
         return "question"
     if any(q_start <= rel_start and rel_end <= q_end for q_start, q_end in facts.quotes):
         return "quotation"
-    reported = reported_speech_end(sentence)
+    reported = facts.reported_end  # reported_speech_end(sentence), read with the sentence's facts
     others = _OTHERS_SAY.search(sentence, 0, rel_start)
     if (reported is not None and reported <= rel_start) or others is not None:
         return "reported speech"
