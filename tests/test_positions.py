@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from commlint.api import lint_text
 from commlint.errors import InputError
+from commlint.prose.document import Document
 from commlint.source.decode import decode, read_source
 
 PACK = pack_toml("postest", totally_secure("POS001"))
@@ -230,7 +231,7 @@ def test_text_summary_never_says_all_clear_when_a_file_could_not_be_read(tmp_pat
     assert proc.stdout.strip().splitlines()[-1] == "1 file could not be checked (see the errors above)."
 
 
-def _contiguous_by_definition(doc, start: int, end: int) -> bool:  # type: ignore[no-untyped-def]
+def _contiguous_by_definition(doc: Document, start: int, end: int) -> bool:
     """Each prose character stands for the same source character (or whitespace for
     whitespace), and each one's source piece starts where the one before ends."""
     s, e = doc.source_span(start, end)
