@@ -106,6 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         startup.pause()
         startup.defer_regex()
         startup.defer_stdlib()
+        startup.cache_re_code()
         startup.cache_dataclass_code()
     try:
         # Top-level options are flags only, so the first bare word names the subcommand.
@@ -127,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         startup.resume()
         startup.uncache_dataclass_code()
+        startup.uncache_re_code()
 
 
 def use_colour(stream: Any, choice: str = "auto") -> bool:

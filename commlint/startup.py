@@ -11,6 +11,7 @@ back on, so the documents are collected as before and later passes skip the star
 from __future__ import annotations
 
 import gc
+import sys
 import types
 from typing import Any
 
@@ -194,6 +195,101 @@ def uncache_dataclass_code() -> None:
     dataclasses = sys.modules.get("dataclasses")
     if dataclasses is not None and "exec" in vars(dataclasses):
         del dataclasses.exec
+
+
+#: modules whose functions compile only ``re`` patterns written in their own code (or, for
+#: argparse, made from the options a parser defines): besides module-level code and
+#: commlint's own modules (whose ``re`` patterns are all literals: tests/test_startup.py)
+_RE_CALLERS = frozenset({"argparse", "gettext"})
+
+
+def cache_re_code() -> None:
+    """Build the standard ``re`` module's patterns from records, not by parsing them on every start.
+
+    ``re`` parses and compiles a pattern in Python before handing a code list to its C engine
+    (``_sre.compile``): the ~35 patterns a check compiles (commlint's own, and those of
+    ``json``, ``argparse``, ``gettext``, ``locale``, ``dataclasses``) were ~8 ms of every cold
+    start. Until ``uncache_re_code()``, a pattern compiled by module-level code, by commlint's
+    own modules or by ``_RE_CALLERS`` (never one made from a draft's text or the user's
+    configuration, such as a glob) is built from the engine arguments kept in the pattern cache
+    (sealed and checked there like every record, keyed by Python's version and the engine's
+    code format; prepared in the wheel too), recorded on a miss. ``_sre.compile`` checks a code
+    list before using it and rejects a malformed one (then the pattern is compiled as usual)."""
+    import re
+
+    compiler: Any = getattr(re, "_compiler", None) or sys.modules.get("sre_compile")
+    if compiler is None or getattr(compiler.compile, "_commlint_real", None) is not None:
+        return
+    import _sre
+
+    from commlint.matching import regex_cache
+
+    real = compiler.compile
+    kind = f"re-code-{sys.hexversion:x}-{_sre.MAGIC}"
+    engine_compile = _sre.compile
+
+    def record(text: str) -> tuple[Any, ...] | None:
+        flags, _, pattern = text.partition("\0")
+        seen: list[tuple[Any, ...]] = []
+
+        def recording(*args: Any) -> Any:
+            seen.append(args)
+            return engine_compile(*args)
+
+        _sre.compile = recording
+        try:
+            real(pattern, int(flags))
+        finally:
+            _sre.compile = engine_compile
+        if len(seen) != 1 or seen[0][0] != pattern:
+            return None
+        flags_out, code, groups, groupindex, indexgroup = seen[0][1:]
+        # the opcodes are int subclasses (named constants), which marshal does not keep
+        return int(flags_out), [int(c) for c in code], int(groups), dict(groupindex), tuple(indexgroup)
+
+    def compile_recorded(p: Any, flags: int = 0) -> Any:
+        if type(p) is str and type(flags) is int and not flags & re.DEBUG and _constant_pattern_caller():
+            args = regex_cache.remember(kind, f"{flags}\0{p}", record)
+            if isinstance(args, tuple) and len(args) == 5:
+                try:
+                    built = engine_compile(p, *args)
+                except Exception:  # a record this engine does not take: compiled as usual
+                    built = None
+                if built is not None and built.pattern == p and built.flags & flags == flags:
+                    return built
+        return real(p, flags)
+
+    compile_recorded._commlint_real = real  # type: ignore[attr-defined]
+    compiler.compile = compile_recorded
+
+
+#: the modules of ``re`` itself (and Python 3.10's names for its parts)
+_RE_MODULES = frozenset({"re", "sre_compile", "sre_parse"})
+
+
+def _constant_pattern_caller() -> bool:
+    """True if the code compiling an ``re`` pattern (the first caller outside ``re``) is a
+    module's top level, one of commlint's modules or one of ``_RE_CALLERS``."""
+    frame: types.FrameType | None = sys._getframe(2)  # (0: this function, 1: the stand-in compile)
+    name = ""
+    while frame is not None:
+        name = frame.f_globals.get("__name__", "")
+        if name not in _RE_MODULES and not name.startswith("re."):
+            break
+        frame = frame.f_back
+    if frame is None:
+        return False
+    return frame.f_code.co_name == "<module>" or name.startswith("commlint.") or name in _RE_CALLERS
+
+
+def uncache_re_code() -> None:
+    """Undo ``cache_re_code()``."""
+    import re
+
+    compiler: Any = getattr(re, "_compiler", None) or sys.modules.get("sre_compile")
+    real = getattr(getattr(compiler, "compile", None), "_commlint_real", None)
+    if real is not None:
+        compiler.compile = real
 
 
 def _compile_source(text: str) -> types.CodeType:

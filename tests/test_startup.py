@@ -256,3 +256,101 @@ def test_dataclasses_made_with_cached_code_are_the_same_classes(tmp_path: Path) 
     assert b"dataclass-code-" in cache_file.read_bytes()
     assert run("cached") == plain  # from the cache
     assert plain["frozen"] is True and plain["exec_restored"] is True
+
+
+RE_CODE = r"""
+import fnmatch, json, re, sys
+from commlint import startup
+if sys.argv[1] == "cached":
+    startup.cache_re_code()
+import commlint.prose.sentences  # module-level patterns (cached)
+from commlint.prose import mentions
+
+SAMPLES = ["Our earlier claims said it was secure.", "No, it isn't: 2024-01-31 and 0x1F.", "é_ß  x-y z'w"]
+PATTERNS = [
+    (r"(?P<year>[0-9]{4})-(?P<month>0[1-9]|1[0-2])-(?P<day>[0-3][0-9])", 0),
+    (r"\b(?:earlier|previous)\s+(\w+)", re.IGNORECASE),
+    (r"(?x) [^\W_]+ (?:['’\-][^\W_]+)*  # words", 0),
+    (r"(a)|(b)?(?(2)c|d)", 0),
+]
+out = {}
+for text, flags in PATTERNS:
+    p = re.compile(text, flags)
+    out[text] = [p.pattern, int(p.flags), p.groups, dict(p.groupindex),
+                 [[m.span(), m.groups()] for s in SAMPLES for m in p.finditer(s)]]
+gate = mentions._gate("retract")
+out["gate"] = [gate.pattern, int(gate.flags), [bool(gate.search(s.lower())) for s in SAMPLES]]
+out["glob"] = fnmatch.fnmatch("secret-glob-name.toml", "secret-glob-*.toml")  # from a function outside commlint
+startup.uncache_re_code()
+out["restored"] = not hasattr(getattr(re, "_compiler", None) or sys.modules["sre_compile"], "_commlint_real") and (
+    getattr((getattr(re, "_compiler", None) or sys.modules["sre_compile"]).compile, "_commlint_real", None) is None)
+print(json.dumps(out))
+"""
+
+
+def test_re_patterns_built_from_records_are_the_ones_re_compiles(tmp_path: Path) -> None:
+    """``startup.cache_re_code``: the standard ``re`` patterns of module-level code and of
+    commlint's own modules come from the pattern cache from the second run on, and match as
+    ``re`` alone makes them; a pattern some other function compiles (a glob) is never kept."""
+    import os
+
+    env = {**os.environ, "COMMLINT_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("COMMLINT_NO_CACHE", None)
+
+    def run(mode: str) -> dict[str, object]:
+        out = subprocess.run(
+            [sys.executable, "-c", RE_CODE, mode], capture_output=True, text=True, env=env, timeout=120
+        )
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    plain = run("plain")
+    (cache_file,) = (tmp_path / "cache").iterdir()  # (the modules' regex patterns)
+    assert b"re-code-" not in cache_file.read_bytes()
+    assert run("cached") == plain  # compiled, and kept
+    data = cache_file.read_bytes()
+    assert b"re-code-" in data and b"(?P<year>[0-9]{4})" in data and b"earlier|previous" in data
+    assert b"secret-glob" not in data
+    assert run("cached") == plain  # from the cache
+    assert plain["restored"] is True and plain["glob"] is True
+
+
+def _re_calls_with_a_computed_pattern(source: str) -> list[str]:
+    """Calls of the standard ``re`` module's functions whose pattern is not written in the code."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "re"
+            and node.func.attr
+            in {"compile", "search", "match", "fullmatch", "sub", "subn", "split", "findall", "finditer"}
+            and node.args
+        ):
+            continue
+        first = node.args[0]
+        literal = isinstance(first, ast.Constant) and isinstance(first.value, (str, bytes))
+        gate = isinstance(first, ast.Subscript) and isinstance(first.value, ast.Name) and first.value.id == "_GATES"
+        if not (literal or gate):
+            found.append(ast.unparse(node))
+    return found
+
+
+def test_commlints_own_re_patterns_are_written_in_its_code() -> None:
+    """``startup.cache_re_code`` keeps the ``re`` patterns commlint's modules compile: that is
+    safe only while each is written in the code (never made from a draft or the configuration).
+    ``mentions._GATES`` is a table of literals."""
+    import commlint
+    from commlint.prose import mentions
+
+    root = Path(commlint.__file__).parent
+    computed = {
+        str(path.relative_to(root)): calls
+        for path in sorted(root.rglob("*.py"))
+        if (calls := _re_calls_with_a_computed_pattern(path.read_text(encoding="utf-8")))
+    }
+    assert computed == {}
+    assert all(isinstance(v, str) for v in mentions._GATES.values())

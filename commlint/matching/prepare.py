@@ -2,8 +2,9 @@
 as any later one: ``python -m commlint.matching.prepare OUT`` (run by hatch_build.py for the wheel).
 
 It compiles every built-in rule's patterns, the module-level patterns, the facts the
-pattern cache remembers and the methods of the dataclasses a check creates (see
-``commlint.startup.cache_dataclass_code``), by building a linter with every rule on, linting
+pattern cache remembers, the methods of the dataclasses a check creates (see
+``commlint.startup.cache_dataclass_code``) and the standard ``re`` patterns written in the code
+(``commlint.startup.cache_re_code``), by building a linter with every rule on, linting
 a sample of each format and running ``commlint check`` on one, then writes those records to
 ``OUT`` (commlint/_prepared/patterns.marshal in the wheel). At run time regex_cache reads
 that file, read-only, only if it belongs to the user or the administrator, nobody else can
@@ -30,6 +31,7 @@ def prepare(out: Path) -> int:
         os.environ.pop("COMMLINT_NO_CACHE", None)
         from commlint import startup
 
+        startup.cache_re_code()  # the standard re patterns written in the code, compiled once
         startup.cache_dataclass_code()  # the dataclasses' generated methods, compiled once
         from commlint.cli import main as cli
         from commlint.config import Config
@@ -54,6 +56,7 @@ def prepare(out: Path) -> int:
         sample_file.write_text("# A draft\n\nOur product is totally secure.\n", encoding="utf-8")
         cli(["check", str(sample_file), "--output", str(Path(folder) / "report.txt")])
         startup.uncache_dataclass_code()
+        startup.uncache_re_code()
         count = regex_cache._cache().write_prepared(out)
         regex_cache._cache()._dirty = False  # nothing to leave in the temporary folder
     return count
