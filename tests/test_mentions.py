@@ -165,6 +165,12 @@ _GATED_EXAMPLES = (
     "The Ruritania AI Act prohibits social scoring by public bodies.",
     "The new code of practice (2026) requires labs to report incidents.",
     "This law makes it unlawful to sell face data.",
+    "The first draft of this post wrongly described the scanner.",
+    "Our original release incorrectly stated the error rate.",
+    "The earlier wording that we used was wrong.",
+    "No system is completely unhackable.",
+    "Nothing we ship can be truly risk-free.",
+    "None of our models will ever be perfect.",
 )
 
 
@@ -178,6 +184,7 @@ def test_the_costliest_mention_patterns_run_only_where_they_can_match() -> None:
         (m._REPORTED, m._may_report),
         (m._DENIAL, m._may_deny),
         (m._LAW_SAYS, m._may_be_law),
+        (m._NO_SUBJECT, m._may_have_no_subject),
     ]
     texts = _sentences_to_check() + list(_GATED_EXAMPLES) + [t.upper() for t in _GATED_EXAMPLES]
     assert len(texts) > 20_000

@@ -162,9 +162,16 @@ class SentenceFacts:
 #: the patterns run only on the few sentences that could match. tests/test_mentions.py checks
 #: every gate on every sentence of the training data and the corpora.
 _GATES = {
-    "retract": (
+    # "an earlier version said": the version (retract-version) and, after it, what it did
+    "retract-version": (
         r"\b(?:earlier|previous|prior|original|initial|first)\s+(?:[\w-]+\s+)?(?:version|draft|edition|post|"
-        r"statement|release|announcement|summary|report|update|claim|description|assertion|wording)|"
+        r"statement|release|announcement|summary|report|update)"
+    ),
+    "retract-said": (
+        r"\s(?:said|stated|claimed|described|suggested|called|read|reported|implied|incorrectly|wrongly|mistakenly)"
+    ),
+    "retract": (
+        r"\b(?:earlier|previous|prior|original)\s+(?:statement|claim|description|assertion|wording)|"
         r"\b(?:previously|originally|initially|earlier|once)\s+(?:said|stated|claimed|described|suggested|called|"
         r"wrote|reported|advertised|marketed|promised)|"
         r"\b(?:withdr|retract|correct|incorrect|wrongly|mistaken|erroneous)"
@@ -174,6 +181,9 @@ _GATES = {
         r"dubbed|accus|characteri|told|speculat|worr|predict|according|report)"
     ),
     "negation": r"not\b|n't\b|\b(?:never|nor|neither|no|nobody)\b",
+    # "no system is …": the "no" word, then (retract-style) the verb after it
+    "no-subject": r"\b(?:no|nothing|none)\b",
+    "no-subject-verb": r"\b(?:is|are|was|be)\b",
     "denial-verb": (
         r"\b(?:claim|say|said|promis|suggest|describe|call|market|advertise|pretend|guarantee|assert|represent|"
         r"impl|state|present|position|bill|sell|label|characteri|ensure|assure|true|the\s+case|accurate)"
@@ -197,7 +207,13 @@ def _gate(name: str) -> re.Pattern[str]:
 
 
 def _may_retract(folded: str) -> bool:
-    return _gate("retract").search(folded) is not None
+    if _gate("retract").search(folded) is not None:
+        return True
+    return _gate("retract-version").search(folded) is not None and _gate("retract-said").search(folded) is not None
+
+
+def _may_have_no_subject(folded: str) -> bool:
+    return _gate("no-subject").search(folded) is not None and _gate("no-subject-verb").search(folded) is not None
 
 
 def _may_report(folded: str) -> bool:
@@ -247,7 +263,7 @@ def sentence_facts(text: str, sentence: tuple[int, int], next_sentence: tuple[in
     return SentenceFacts(
         whole=whole,
         denials=tuple(m.span() for m in _DENIAL.finditer(sent)) if _may_deny(folded) else (),
-        no_subject_ends=tuple(m.end() for m in _NO_SUBJECT.finditer(sent)),
+        no_subject_ends=tuple(m.end() for m in _NO_SUBJECT.finditer(sent)) if _may_have_no_subject(folded) else (),
         breaks=tuple(m.start() for m in _CLAUSE_BREAK.finditer(sent)),
         quotes=quotes,
         reported_at=reported.end() if rebuttal_at is not None and reported is not None else None,
