@@ -419,7 +419,7 @@ def test_the_key_lists_are_sorted_so_bisection_finds_what_a_dict_would() -> None
 
 def test_a_one_file_check_of_a_press_release_builds_no_lookup_dict() -> None:
     """The cold-start saving holds for a typical draft: a 1,000-word release is checked with every
-    key list bisected, and a long-lived process builds the dicts within its first documents."""
+    key list bisected; a token pair seen before is not looked up again."""
     from commlint.api import lint_text
     from commlint.semantic.model import load_model
 
@@ -435,8 +435,11 @@ def test_a_one_file_check_of_a_press_release_builds_no_lookup_dict() -> None:
         model = load_model()
         lookups = (model.vocab._lookup, model._unigram_ids, model._word_ids, model._bigram_ids)
         assert all(lookup._dict is None for lookup in lookups)
-        for i in range(4):  # a folder of drafts: every token pair is looked up each time
-            lint_text(release.replace("Tallis", f"Quor{i}vane"), path=f"r{i}.md")
-        assert model._bigram_ids._dict is not None
+        budget = model._bigram_ids._budget
+        lint_text(release, path="again.md")  # the same pairs: none bisected again
+        assert model._bigram_ids._budget == budget
+        edited = release.replace("cut nightly run times", "reduced weekly batch delays")
+        lint_text(edited, path="other.md")  # only the new pairs
+        assert budget - 200 < model._bigram_ids._budget < budget
     finally:
         load_model.cache_clear()

@@ -142,6 +142,8 @@ class TableModel:
         #: once the n-gram table is decoded (``_decode_gram_table``): each token pair's row by its
         #: key, so a pair costs one look-up
         self._pair_rows: dict[int, int] | None = None
+        #: until then: each token pair seen so far, by its key, with its row (0 for no bigram)
+        self._pairs_seen: dict[int, int] = {}
         self._grams_read = 0
         self._pieces_read = 0
         self._pieces_decoded = False
@@ -160,7 +162,9 @@ class TableModel:
         # The texts one after another, each followed by SEPARATOR: its row is 0 and no token pair
         # with it has a row, so a pair never joins two texts and one prefix sum serves them all.
         flat = list(chain.from_iterable(chain.from_iterable(zip(per_text, repeat(_SEPARATED)))))
-        if len(self._tokens) > CACHE_SIZE:  # bounded: a long-lived LSP server sees many words
+        if (
+            len(self._tokens) > CACHE_SIZE or len(self._pairs_seen) > 4 * CACHE_SIZE
+        ):  # bounded: a long-lived LSP server sees many words
             self.clear_caches()
         cache = self._tokens
         new = set(flat).difference(cache)
@@ -173,7 +177,14 @@ class TableModel:
         if self._pair_rows is not None:
             pairs: Iterable[int] = map(self._pair_rows.get, keys, repeat(0))
         else:
-            pairs = self._gram_rows(self._bigram_ids.get_many(keys, self.NO_GRAM))
+            # Pairs seen before cost one look-up; a new pair is bisected once (a dict of every
+            # bigram key would cost more to build than a few documents' new pairs to bisect).
+            keys = list(keys)
+            seen = self._pairs_seen
+            fresh = list(set(keys).difference(seen))
+            if fresh:
+                seen.update(zip(fresh, self._gram_rows(self._bigram_ids.get_many(fresh, self.NO_GRAM)), strict=True))
+            pairs = map(seen.__getitem__, keys)
         # Prefix sums: a text's sum is a difference of two, exact whatever the lanes (Python
         # integers do not overflow; only a decoded sum must fit its lanes, hence CHUNK).
         cum = [0, *accumulate(map(add, map(cache.__getitem__, flat), chain((0,), pairs)))]
@@ -308,6 +319,7 @@ class TableModel:
         self._gram_cache[self.NO_GRAM] = 0
         pairs = self._bigram_ids
         self._pair_rows = dict(zip(pairs.keys, map(rows.__getitem__, pairs.values), strict=True))
+        self._pairs_seen = {}
 
     def _decode_piece_table(self) -> None:
         """Every piece row decoded: model data, kept when the caches of text seen are cleared."""
@@ -332,6 +344,7 @@ class TableModel:
         self._token_grams = {**(self._word_grams or {}), SEPARATOR: self.NO_GRAM}
         if not self._pieces_decoded:
             self._piece_rows.clear()
+        self._pairs_seen.clear()
         if self._pair_rows is None:
             self._gram_cache.clear()
             self._gram_cache[self.NO_GRAM] = 0
