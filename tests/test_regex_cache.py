@@ -16,7 +16,16 @@ import pytest
 import regex
 from conftest import REPO, run_cli
 
-from commlint.matching.regex_cache import _CODE, _MAGIC, PatternCache, _build_key, _file_bytes, _seal
+from commlint.matching.regex_cache import (
+    _CODE,
+    _MAGIC,
+    LazyPattern,
+    PatternCache,
+    _build_key,
+    _file_bytes,
+    _read,
+    _seal,
+)
 from commlint.rules.ruletypes.base import DEFAULT_FLAGS
 
 PATTERN = r"(?=\bexploit)(?<=\b(?:model|it)\b[^.!?\n]{0,60}?)\bexploit(?P<s>s)?\s+bugs|\btotally\s+secure"
@@ -35,6 +44,34 @@ def test_a_cached_pattern_behaves_like_a_compiled_one(tmp_path: Path) -> None:
     want = [(m.span(), m.groupdict()) for m in fresh.finditer(TEXT)]
     assert want and [(m.span(), m.groupdict()) for m in cached.finditer(TEXT)] == want
     assert cached.pattern == PATTERN and cached.groupindex == fresh.groupindex
+
+
+def test_a_rule_patterns_record_is_checked_when_first_used(tmp_path: Path) -> None:
+    """``compile_later`` hands out a pattern with the flags from the file's checked index and
+    checks its record's seal only when the pattern is first used: a record changed under its
+    old seal is then dropped and the pattern compiled afresh, with the same matches."""
+    path = tmp_path / "p.marshal"
+    first = PatternCache(path)
+    fresh = first.compile(PATTERN, DEFAULT_FLAGS)
+    first.save()
+    key = (PATTERN, int(DEFAULT_FLAGS))
+    tampered = PatternCache(path)
+    entries = tampered.entries()
+    body = bytearray(entries[key])
+    body[-3] ^= 1  # in the record, not the seal: the file's index (and its checksum) unchanged
+    entries[key] = bytes(body)
+    tampered._used, tampered._dirty = set(entries), True
+    tampered.save()
+    regex.purge()  # (so compiling it again records it)
+    again = PatternCache(path)
+    lazy = again.compile_later(PATTERN, DEFAULT_FLAGS)
+    assert isinstance(lazy, LazyPattern) and lazy.flags == fresh.flags
+    assert again.entries()[key] == bytes(body)  # not checked yet
+    want = [(m.span(), m.groupdict()) for m in fresh.finditer(TEXT)]
+    assert want and [(m.span(), m.groupdict()) for m in lazy.finditer(TEXT)] == want
+    assert again.entries()[key] != bytes(body)  # dropped on first use and recorded afresh
+    again.save()
+    assert PatternCache(path).compile(PATTERN, DEFAULT_FLAGS).flags == fresh.flags
 
 
 def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
@@ -132,12 +169,14 @@ def _open(folder: Path) -> tuple[Path, bytes, dict[tuple[str, int], bytes]]:
     size = int.from_bytes(raw[head - 8 : head], "little")
     values = raw[head + size :]
     index = marshal.loads(raw[head : head + size])
-    return path, raw[len(_MAGIC) : head - 8], {key: values[at : at + n] for key, at, n in index}
+    return path, raw[len(_MAGIC) : head - 8], {key: values[at : at + n] for key, at, n, _ in index}
 
 
 def _write(path: Path, checksum: bytes | None, entries: dict[tuple[str, int], bytes]) -> None:
-    """Write entries back under ``checksum`` (None: a correct one, as a same-user writer could)."""
-    raw = _file_bytes(_MAGIC, _build_key(), entries)
+    """Write entries back under ``checksum`` (None: a correct one, as a same-user writer could),
+    with each pattern's flags as the file's index gave them."""
+    _, flags = _read(path)
+    raw = _file_bytes(_MAGIC, _build_key(), entries, flags)
     if checksum is not None:
         raw = _MAGIC + checksum + raw[len(_MAGIC) + 32 :]
     path.write_bytes(raw)

@@ -9,9 +9,11 @@ The engine trusts a code list completely (a changed integer can crash or hang it
 nothing short of parsing the pattern again could check one. So a record is used only when:
 
 - the folder and the file belong to this user and nobody else can write them;
-- the SHA-256 of the file's index (every key, with where its entry lies in the file) and
-  the exact ``regex`` build matches, and so does each entry's over its key and value,
-  checked when the entry is first used (nothing is unmarshalled before its checksum);
+- the SHA-256 of the file's index (every key, with where its entry lies in the file and,
+  for a pattern, the flags it compiles with) and the exact ``regex`` build matches, and so
+  does each entry's over its key and value, checked when the entry is first used (a rule
+  pattern's when the engine first builds it: most are never run on a given draft; nothing
+  is unmarshalled before its checksum);
 - the rebuilt pattern has the source and at least the flags that were asked for.
 
 The records of the built-in patterns are also prepared when the wheel is built
@@ -44,7 +46,7 @@ from typing import Any, cast
 import regex
 
 _LOCK = _thread.allocate_lock()
-_FORMAT = 6
+_FORMAT = 7
 #: the engine's code words are 32-bit (``_regex.CODE_SIZE`` 4): kept in 4 bytes each, so the
 #: records are half the size to read and checksum on every start (a larger word fails to
 #: convert, and that pattern is just not cached)
@@ -171,65 +173,74 @@ def installed_safely(info: os.stat_result) -> bool:
 
 def _read(
     path: Path, build: Callable[[], str] | None = None, safe: Callable[[os.stat_result], bool] = owned_safely
-) -> dict[Key, bytes]:
-    """The entries of the cache file, or none if it is missing, foreign or damaged."""
+) -> tuple[dict[Key, Blob], dict[Key, int]]:
+    """The entries of the cache file and, from its index, the flags each pattern's record
+    compiles with; none if it is missing, foreign or damaged."""
     magic = _MAGIC if build is None else _PREPARED_MAGIC
     try:
         if not safe(os.stat(path.parent)):
-            return {}
+            return {}, {}
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(fd, "rb") as fh:
             info = os.fstat(fh.fileno())  # the file opened, not whatever the path names now
             if not stat.S_ISREG(info.st_mode) or not safe(info):
-                return {}
+                return {}, {}
             raw = fh.read()
     except OSError:
-        return {}
+        return {}, {}
     head = len(magic) + _DIGEST + 8
     if not raw.startswith(magic) or len(raw) < head:
-        return {}
+        return {}, {}
     size = int.from_bytes(raw[head - 8 : head], "little")
     view = memoryview(raw)  # slices of it, not copies of the file
     index, values = view[head : head + size], view[head + size :]
     if len(index) != size or _digest((build or _build_key)().encode(), index) != raw[len(magic) : head - 8]:
-        return {}  # marshal is never handed bytes this code did not write
+        return {}, {}  # marshal is never handed bytes this code did not write
     try:
         data = marshal.loads(index)
     except (EOFError, ValueError, TypeError):
-        return {}
+        return {}, {}
     if not isinstance(data, tuple):
-        return {}
-    out: dict[Key, Any] = {}
+        return {}, {}
+    out: dict[Key, Blob] = {}
+    flags: dict[Key, int] = {}
     end = len(values)
     for item in data:
-        if not (isinstance(item, tuple) and len(item) == 3):
-            return {}
-        k, at, length = item
+        if not (isinstance(item, tuple) and len(item) == 4):
+            return {}, {}
+        k, at, length, built = item
         if not (isinstance(k, tuple) and len(k) == 2 and isinstance(k[0], str) and type(k[1]) is int):
-            return {}
+            return {}, {}
         if type(at) is not int or type(length) is not int or not 0 <= at <= at + length <= end:
-            return {}
+            return {}, {}
+        if type(built) is not int:
+            return {}, {}
         out[k] = values[at : at + length]  # still sealed: checked when it is used
-    return out
+        if built >= 0:
+            flags[k] = built
+    return out, flags
 
 
-def _layout(entries: dict[Key, Any]) -> tuple[bytes, bytes]:
+def _layout(entries: dict[Key, Any], flags: dict[Key, int] | None = None) -> tuple[bytes, bytes]:
     """(index, values) as a cache file holds them: the sealed entries one after another, and an
-    index of each key with its entry's offset and length among them. Only the index is read
-    and checksummed as a whole when the file is opened; each entry is checked by its own seal
-    when it is used, so a start does not hash or decode the records it does not need."""
+    index of each key with its entry's offset and length among them and, for a pattern, the
+    flags its record compiles with (-1: not known). Only the index is read and checksummed as
+    a whole when the file is opened; each entry is checked by its own seal when it is used, so
+    a start does not hash or decode the records it does not need (a rule pattern's flags are
+    known from the index, so its record waits until the engine builds it)."""
+    flags = flags or {}
     parts, index, at = [], [], 0
     for key, sealed in entries.items():
         parts.append(bytes(sealed))
-        index.append((key, at, len(sealed)))
+        index.append((key, at, len(sealed), flags.get(key, -1)))
         at += len(sealed)
     return marshal.dumps(tuple(index)), b"".join(parts)
 
 
-def _file_bytes(magic: bytes, build_key: str, entries: dict[Key, Any]) -> bytes:
+def _file_bytes(magic: bytes, build_key: str, entries: dict[Key, Any], flags: dict[Key, int] | None = None) -> bytes:
     """A cache file: magic, the checksum of the build key and index, the index's length, the
     index, then the entries (see ``_layout``)."""
-    index, values = _layout(entries)
+    index, values = _layout(entries, flags)
     return magic + _digest(build_key.encode(), index) + len(index).to_bytes(8, "little") + index + values
 
 
@@ -240,23 +251,54 @@ class PatternCache:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._entries: dict[Key, bytes] | None = None
+        self._entries: dict[Key, Blob] | None = None
+        #: the flags each pattern record of ``_entries`` compiles with (from the file's index)
+        self._flags: dict[Key, int] = {}
         self._dirty = False
         self._saver_registered = False
         self._used: set[Key] = set()
-        self._prepared: dict[Key, bytes] | None = None
+        self._prepared: dict[Key, Blob] | None = None
+        self._prepared_flags: dict[Key, int] = {}
 
-    def entries(self) -> dict[Key, bytes]:
+    def entries(self) -> dict[Key, Blob]:
         if self._entries is None:
-            self._entries = _read(self.path) if self.path is not None else {}
+            self._entries, self._flags = _read(self.path) if self.path is not None else ({}, {})
         return self._entries
 
-    def prepared(self) -> dict[Key, bytes]:
+    def prepared(self) -> dict[Key, Blob]:
         """The records prepared when commlint was built and installed (read on the first miss
         in the user's cache, so the first run after installing needs no compiling either)."""
         if self._prepared is None:
-            self._prepared = {} if self.path is None else _read(PREPARED, _portable_key, installed_safely)
+            if self.path is None:
+                self._prepared = {}
+            else:
+                self._prepared, self._prepared_flags = _read(PREPARED, _portable_key, installed_safely)
         return self._prepared
+
+    def _sealed(self, key: Key) -> tuple[Blob | None, int]:
+        """The still sealed entry under ``key`` (the user's, else the prepared one) and the
+        flags its index gives for it (-1: none given)."""
+        sealed = self.entries().get(key)
+        if sealed is not None:
+            return sealed, self._flags.get(key, -1)
+        sealed = self.prepared().get(key)
+        return sealed, -1 if sealed is None else self._prepared_flags.get(key, -1)
+
+    def _checked_record(self, key: Key, sealed: Blob, flags: int) -> list[Any] | None:
+        """The engine's arguments of a pattern's sealed entry, checked now (a LazyPattern's first
+        use); None if it is not what was written under ``key`` with those flags (the user's
+        entry is then dropped, to be written again)."""
+        with _LOCK:
+            content = _unseal(key, sealed)
+            args = None if content is None else _record(content, key[0], key[1])
+            if args is not None and args[1] == flags:
+                return args
+            entries = self.entries()
+            if entries.get(key) is sealed:
+                del entries[key]
+                self._flags.pop(key, None)
+                self._dirty = True
+            return None
 
     def _load(self, key: Key) -> Blob | None:
         """The checked content stored under ``key``; a bad entry is dropped (and rewritten)."""
@@ -279,7 +321,7 @@ class PatternCache:
             k: v for k, v in (self._entries or {}).items() if k in self._used and not k[0].startswith("file-sha256:")
         }
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(_file_bytes(_PREPARED_MAGIC, _portable_key(), keep))
+        path.write_bytes(_file_bytes(_PREPARED_MAGIC, _portable_key(), keep, self._flags))
         return len(keep)
 
     def _store(self, key: Key, value: Any) -> None:
@@ -290,6 +332,10 @@ class PatternCache:
         except ValueError:
             return  # not marshallable: just not cached
         self.entries()[key] = _seal(key, packed)
+        if key[1] != -1 and isinstance(value, tuple) and len(value) > 1 and type(value[1]) is int:
+            self._flags[key] = value[1]  # a pattern's record: the flags it compiles with
+        else:
+            self._flags.pop(key, None)
         self._dirty = True
         if not self._saver_registered:
             atexit.register(self.save)
@@ -313,15 +359,20 @@ class PatternCache:
 
     def compile_later(self, pattern: str, flags: int) -> regex.Pattern[str]:
         """``compile(pattern, flags)``, built by the engine only when first used, if its
-        record is at hand (then its checked record gives the flags it compiles with);
-        otherwise compiled now."""
+        record is at hand: the file's index gives the flags it compiles with, and the record
+        itself is checked by its seal when the pattern is first used (most rule patterns are
+        never run on a given draft); otherwise compiled now."""
         key = (pattern, int(flags))
         with _LOCK:
+            sealed, built = self._sealed(key)
+            if sealed is not None and built >= 0 and not key[1] & ~built:
+                self._used.add(key)
+                return cast("regex.Pattern[str]", LazyPattern(pattern, built, (self, key, sealed)))
             stored = self._load(key)
             args = None if stored is None else _record(stored, pattern, int(flags))
             if args is not None:
                 self._used.add(key)
-                return cast("regex.Pattern[str]", LazyPattern(pattern, args))
+                return cast("regex.Pattern[str]", LazyPattern(pattern, args[1], args))
         return self.compile(pattern, flags)
 
     def remember(self, kind: str, text: str, compute: Callable[[str], Any]) -> Any:
@@ -351,6 +402,7 @@ class PatternCache:
             return
         if len(self._entries) > 2 * len(self._used) + 64:
             self._entries = {k: v for k, v in self._entries.items() if k in self._used}
+            self._flags = {k: v for k, v in self._flags.items() if k in self._entries}
         import tempfile
 
         folder = self.path.parent
@@ -358,7 +410,7 @@ class PatternCache:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             if not owned_safely(os.stat(folder)):
                 return
-            content = _file_bytes(_MAGIC, _build_key(), self._entries)
+            content = _file_bytes(_MAGIC, _build_key(), self._entries, self._flags)
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".patterns-")  # mode 0600
             try:
                 with os.fdopen(fd, "wb") as fh:
@@ -428,18 +480,20 @@ class LazyPattern:
 
     A rule's big alternations are tried only where the word index finds a start for them, so
     on a single short document most are never run: building them all cost a cold check about
-    40 ms. ``pattern`` and ``flags`` are the compiled pattern's (read from the record); every
-    other attribute is the built pattern's. It compares and hashes as its text and flags.
+    40 ms, and checking their records' seals a few more. ``pattern`` and ``flags`` are the
+    compiled pattern's (the flags from the cache file's checked index); every other attribute
+    is the built pattern's. It compares and hashes as its text and flags.
     """
 
     # (a __dict__ too: each attribute read from the built pattern is kept there, so later
     # reads of ``search``, ``finditer``... cost what they cost on the pattern itself)
     __slots__ = ("__dict__", "_args", "_compiled", "flags", "pattern")
 
-    def __init__(self, pattern: str, args: list[Any]) -> None:
+    def __init__(self, pattern: str, flags: int, args: list[Any] | tuple[PatternCache, Key, Blob]) -> None:
         self.pattern = pattern
-        self.flags: int = args[1]
-        self._args: list[Any] | None = args
+        self.flags: int = flags
+        #: the engine's arguments from a checked record, or (cache, key, sealed entry) to check
+        self._args: list[Any] | tuple[PatternCache, Key, Blob] | None = args
         self._compiled: regex.Pattern[str] | None = None
 
     def compiled(self) -> regex.Pattern[str]:
@@ -447,9 +501,14 @@ class LazyPattern:
         done = self._compiled
         if done is None:
             args = self._args
+            cache, asked = None, self.flags
+            if isinstance(args, tuple):  # a sealed entry: check it now
+                cache, key, sealed = args
+                asked = key[1]
+                args = cache._checked_record(key, sealed, self.flags)
             done = _build(args) if args is not None else None
-            if done is None:  # the record does not build here after all: compile it
-                done = _cache().compile(self.pattern, self.flags)
+            if done is None:  # the record does not check or build here after all: compile it
+                done = (cache or _cache()).compile(self.pattern, asked)
             self._compiled, self._args = done, None
         return done
 
