@@ -65,9 +65,11 @@ class _Formatter(argparse.HelpFormatter):
         super().__init__(prog, indent_increment, max_help_position, width)
 
 
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+def build_parser(only: str | None = None, others: bool = True) -> argparse.ArgumentParser:
     """The full parser; with ``only``, just that subcommand's module is imported (the others
-    are listed for --help but not loaded: importing every command costs the hook start-up)."""
+    are listed for --help but not loaded: importing every command costs the hook start-up).
+    With ``others=False`` as well, the others are not even listed (a parser each, ~2 ms of a
+    start): for a command line that names ``only`` first, so no top-level --help can ask."""
     import importlib
     import importlib.util
 
@@ -80,6 +82,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module, help_text) in COMMANDS.items():
         if only is not None and name != only:
+            if not others:
+                continue
             try:
                 present = importlib.util.find_spec(module) is not None
             except ImportError:
@@ -110,7 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         startup.cache_dataclass_code()
     try:
         # Top-level options are flags only, so the first bare word names the subcommand.
-        parser = build_parser(only=command)
+        # A command line that starts with the command has no top-level option (such as --help,
+        # which would list every command): the parser needs that command's arguments alone.
+        alone = bool(args_list) and args_list[0] == command and command in COMMANDS
+        parser = build_parser(only=command, others=not alone)
         args = parser.parse_args(args_list)
         if not getattr(args, "command", None):
             parser.print_help()
