@@ -323,10 +323,11 @@ def prepare_patterns(rule: Rule) -> None:
 
 def _compiled_in(rule: Rule) -> Iterator[regex.Pattern[str]]:
     """The compiled patterns ``rule`` holds, directly or in a list, tuple or dict."""
+    types = regex_cache.pattern_types()
     for value in list(getattr(rule, "__dict__", {}).values()):
         items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
         for item in items:
-            if isinstance(item, regex_cache.pattern_types()):
+            if isinstance(item, types):
                 yield item
 
 
