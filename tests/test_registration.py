@@ -86,7 +86,7 @@ def _check(cache: Path | None) -> subprocess.CompletedProcess[str]:
 
 def _registration_records(path: Path) -> dict[tuple[str, int], bytes]:
     cache = PatternCache(path)
-    return {k: v for k, v in cache.entries().items() if k[0].startswith(f"registered-{VERSION}-")}
+    return {k: bytes(v) for k, v in cache.entries().items() if k[0].startswith(f"registered-{VERSION}-")}
 
 
 @pytest.mark.slow  # cold `commlint check` runs in fresh processes (about 10 s): CI runs it
