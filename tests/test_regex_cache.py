@@ -7,6 +7,7 @@ import json
 import marshal
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from array import array
@@ -338,3 +339,31 @@ def test_a_files_digest_is_remembered_only_for_the_same_file_unchanged(tmp_path:
     data.write_bytes(b"hullo HH AH0 L OW1\n")  # same size
     os.utime(data, ns=(info.st_atime_ns, info.st_mtime_ns))  # and the same modification time
     assert regex_cache.file_digest(data) == hashlib.sha256(b"hullo HH AH0 L OW1\n").hexdigest()
+
+
+FIRST_WRITE = """
+import atexit, sys
+# registered first, so it runs last: after the pattern cache has been written
+atexit.register(lambda: print(sorted(m for m in ("tempfile", "shutil", "lzma", "bz2") if m in sys.modules)))
+from commlint.cli import main
+main(["check", sys.argv[1]])
+"""
+
+
+def test_the_run_that_writes_the_cache_imports_no_tempfile(tmp_path: Path) -> None:
+    """The cache file is written through a new private file (mode 0600, a random name, then an
+    atomic rename), without ``tempfile``'s imports (``shutil``, ``lzma``, ``bz2``): the first
+    run after installing writes one."""
+    draft = tmp_path / "draft.md"
+    draft.write_text("Our platform is totally secure and cannot be hacked.\n", encoding="utf-8")
+    folder = tmp_path / "cache"
+    env = {**os.environ, "COMMLINT_CACHE_DIR": str(folder), "NO_COLOR": "1"}
+    env.pop("COMMLINT_NO_CACHE", None)
+    proc = subprocess.run(
+        [sys.executable, "-c", FIRST_WRITE, str(draft)], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
+    (cache_file,) = folder.iterdir()  # no temporary file left behind
+    assert cache_file.name.startswith("patterns-") and stat.S_IMODE(cache_file.stat().st_mode) == 0o600
+    assert PatternCache(cache_file).entries()  # and it is read back
