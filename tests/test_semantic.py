@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from array import array
 from pathlib import Path
 
 import pytest
@@ -415,6 +416,34 @@ def test_the_key_lists_are_sorted_so_bisection_finds_what_a_dict_would() -> None
     assert words.get_many(asked * 10, -1) == want * 10  # over budget: the dict
     assert words._dict is not None and len(words._dict) == 200
     assert words.find("fig") is None and words.getter(1)("w099") == 396
+
+
+def test_lazy_lines_read_one_line_as_the_split_list_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The piece and unigram lists stay bytes, read a line at a time by their offsets, until
+    enough probes have paid for splitting them; the answers are those of the split list."""
+    from commlint.semantic import lookup
+    from commlint.semantic.lookup import LazyLines, SortedLookup
+    from commlint.semantic.model import load_model
+    from commlint.semantic.train import line_offsets
+
+    lines = sorted({"", "a", "ab", "b\u00e9", "\u2581word", "zz", "\U0001f30d", "q" * 40})
+    text = "\n".join(lines).encode("utf-8")
+    offsets = array("i", line_offsets(text, len(lines)))
+    lazy = LazyLines(b"head" + text + b"tail", 4, offsets)
+    assert len(lazy) == len(lines) and [lazy[i] for i in range(len(lines))] == lines == lazy.tolist()
+    assert list(LazyLines(b"", 0, array("i", line_offsets(b"", 0)))) == []
+    monkeypatch.setattr(lookup, "SPLIT_AFTER", 20)
+    monkeypatch.setattr(lookup, "BUILD_AFTER", 100.0)  # bisect throughout: no dict
+    found = SortedLookup(LazyLines(text, 0, offsets), range(len(lines)))
+    asked = [*lines, "aa", "zzz", "0"]
+    want = [*range(len(lines)), -1, -1, -1]
+    assert found.get_many(asked, -1) == want and type(found.keys) is LazyLines
+    assert found.get_many(asked, -1) == want and type(found.keys) is list  # split once paid for
+    model = load_model()
+    for stored in (model.vocab._lookup.keys, model._unigram_ids.keys):
+        assert type(stored) in (LazyLines, list)
+        whole = list(stored)
+        assert len(whole) == len(stored) and all(stored[i] == whole[i] for i in range(0, len(whole), 97))
 
 
 def test_a_one_file_check_of_a_press_release_builds_no_lookup_dict() -> None:

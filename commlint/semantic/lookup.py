@@ -9,9 +9,9 @@ rental, with the switch set earlier than the break-even (see BUILD_AFTER).
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 K = TypeVar("K", str, int)
 
@@ -20,6 +20,52 @@ K = TypeVar("K", str, int)
 #: check of a 1,000-word release bisect every list (about 1,000 pair and 500 word look-ups),
 #: and moves the building into a process's first few documents instead of its first dozen
 BUILD_AFTER = 0.05
+
+
+#: bisection probes into a ``LazyLines`` before it is split into a list: a probe decodes one line
+#: (about 0.4 us more than a list's), splitting a 32,000-line list costs about 3 ms
+SPLIT_AFTER = 4000
+
+
+class LazyLines(Sequence[str]):
+    """A sorted list of lines kept as the model file's bytes: the i-th line is decoded when asked.
+
+    A one-file check asks a few hundred of the piece and unigram lists' 45,000 lines, so it
+    never pays for splitting them into strings; ``SortedLookup`` swaps in the split list once the
+    probes would have cost about as much (``SPLIT_AFTER``). ``offsets`` holds each line's start
+    and, last, the end of the text plus one (lines are joined by single newlines).
+    """
+
+    __slots__ = ("_blob", "_start", "_offsets", "probes")
+
+    def __init__(self, blob: Any, start: int, offsets: Sequence[int]) -> None:
+        self._blob = blob
+        self._start = start
+        self._offsets = offsets
+        self.probes = 0
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return self.tolist()[i]
+        self.probes += 1
+        at, offsets = self._start, self._offsets
+        return str(self._blob[at + offsets[i] : at + offsets[i + 1] - 1], "utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.tolist())
+
+    def tolist(self) -> list[str]:
+        """Every line, split in one pass."""
+        if len(self) == 0:
+            return []
+        return str(self._blob[self._start : self._start + self._offsets[-1] - 1], "utf-8").split("\n")
 
 
 class SortedLookup(Generic[K]):
@@ -66,7 +112,7 @@ class SortedLookup(Generic[K]):
     def _bisect_many(self, wanted: list[K], default: int) -> list[int]:
         # One loop in one frame: a look-up through ``find`` costs two Python calls more than
         # the bisection itself, and a cold check makes about 1,600 of them.
-        keys, values, n = self.keys, self.values, len(self.keys)
+        keys, values, n = self._split_if_paid(), self.values, len(self.keys)
         out: list[int] = []
         add = out.append
         for key in wanted:
@@ -83,6 +129,12 @@ class SortedLookup(Generic[K]):
         return self.mapping().get
 
     def find(self, key: K) -> int | None:
-        keys = self.keys
+        keys = self._split_if_paid()
         i = bisect_left(keys, key)
         return self.values[i] if i < len(keys) and keys[i] == key else None
+
+    def _split_if_paid(self) -> Sequence[K]:
+        keys = self.keys
+        if type(keys) is LazyLines and keys.probes > SPLIT_AFTER:
+            keys = self.keys = keys.tolist()  # type: ignore[assignment]
+        return keys

@@ -25,7 +25,7 @@ from operator import add, ge, lt, mul, sub
 from pathlib import Path
 
 from commlint.errors import ConfigError
-from commlint.semantic.lookup import SortedLookup
+from commlint.semantic.lookup import LazyLines, SortedLookup
 from commlint.semantic.pieces import PieceVocab, word_tokens
 
 MODEL_JSON = "model.json"
@@ -102,8 +102,8 @@ class TableModel:
         self._w_size = self._p_size + self._g_size
         self._w_half = 1 << (8 * self._w_size - 1)  # word rows are stored unsigned, offset by half their range
         sections = _Sections(blob)
-        pieces = sections.lines(int(layout["pieces_bytes"]), n_pieces)  # type: ignore[index]
-        unigrams = sections.lines(int(layout["unigrams_bytes"]), n_uni)  # type: ignore[index]
+        pieces_at = sections.skip(int(layout["pieces_bytes"]))  # type: ignore[index]
+        unigrams_at = sections.skip(int(layout["unigrams_bytes"]))  # type: ignore[index]
         words = sections.lines(int(layout["words_bytes"]), n_words)  # type: ignore[index]
         self._p_off = sections.skip(n_pieces * self._p_size)
         self._g_off = sections.skip(n_grams * self._g_size)
@@ -112,6 +112,11 @@ class TableModel:
         bigram_keys = sections.ints(n_bi, wide=True)  # first word's unigram id * (n_grams + 1) + second's
         bigram_ids = sections.ints(n_bi)
         word_uni = sections.ints(n_words)
+        # The piece and unigram lists are read line by line where a check needs them (most of a
+        # text's tokens are in the word table): each line's start, so they are never split whole
+        # unless a long-lived process asks enough (``lookup.LazyLines``).
+        pieces = sections.lazy_lines(pieces_at, int(layout["pieces_bytes"]), n_pieces)  # type: ignore[index]
+        unigrams = sections.lazy_lines(unigrams_at, int(layout["unigrams_bytes"]), n_uni)  # type: ignore[index]
         sections.end()
         self._blob = blob
         # The key lists are stored sorted, so a one-file check bisects them instead of building
@@ -395,6 +400,13 @@ class _Sections:
             raise ValueError(f"a list of {len(out)} entries where the metadata says {count}")
         return out
 
+    def lazy_lines(self, start: int, size: int, count: int) -> LazyLines:
+        """The list of ``count`` lines stored at ``start``, by the line offsets that come next."""
+        offsets = self.ints(count + 1)
+        if offsets[0] != 0 or offsets[-1] != (size + 1 if count else 0):
+            raise ValueError("a list's line offsets do not match its size")
+        return LazyLines(self.blob, start, offsets)
+
     def skip(self, size: int) -> int:
         start, self.at = self.at, self.at + size
         return start
@@ -425,7 +437,10 @@ ROW_LAYOUT = (
 
 
 #: how model.json says the key lists are stored (``SortedLookup`` bisects them)
-KEYS_LAYOUT = "pieces (with their rows), unigrams, words and bigram keys each sorted"
+KEYS_LAYOUT = (
+    "pieces (with their rows), unigrams, words and bigram keys each sorted; "
+    "the piece and unigram lists' line offsets after the id arrays"
+)
 
 
 def _softmax(z: list[float]) -> list[float]:

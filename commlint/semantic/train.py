@@ -328,6 +328,15 @@ def word_table(words: list[str], meta: dict[str, Any], tables: bytes) -> tuple[b
     return "\n".join(words).encode("utf-8"), rows, int32s(unigrams)
 
 
+def line_offsets(text: bytes, count: int) -> bytes:
+    """Each line's start in ``text`` (lines joined by newlines), then its end plus one: the
+    offsets ``TableModel`` reads the piece and unigram lists by."""
+    starts = [0]
+    for line in text.split(b"\n") if count else []:
+        starts.append(starts[-1] + len(line) + 1)
+    return int32s(starts)
+
+
 def int32s(values: Iterable[int], width: int = 4) -> bytes:
     """Little-endian int32s (or ``width``-byte ints), as ``commlint.semantic.model`` reads its id arrays."""
     return b"".join(v.to_bytes(width, "little", signed=True) for v in values)
@@ -418,14 +427,15 @@ def build(data: Path, shared: Path | None, out: Path) -> dict[str, Any]:
         + int32s((a * base + b for a, b, _ in bigrams), width=8)
         + int32s(i for _, _, i in bigrams)
     )
+    offsets = line_offsets(blob, len(pieces)) + line_offsets(unigram_blob, len(unigram_id))
     word_list = word_vocabulary(texts)
     words_blob, word_rows, word_unigrams = word_table(
         word_list,
         {"labels": LABELS, "thresholds": {}, "bias": [0.0] * len(LABELS), "words": 0, "layout": layout, **counts},
-        blob + unigram_blob + piece_rows + gram_rows + id_tables,
+        blob + unigram_blob + piece_rows + gram_rows + id_tables + offsets,
     )
     layout["words_bytes"] = len(words_blob)
-    tables = blob + unigram_blob + words_blob + piece_rows + gram_rows + word_rows + id_tables + word_unigrams
+    tables = blob + unigram_blob + words_blob + piece_rows + gram_rows + word_rows + id_tables + word_unigrams + offsets
     data_digest = hashlib.sha256("\n".join(f"{e.label}\t{e.text}" for e in examples).encode("utf-8")).hexdigest()
     meta: dict[str, Any] = {
         "format": 6,
