@@ -147,7 +147,7 @@ class SentenceFacts:
     whole: str | None  # a reason that covers the whole sentence (question, retraction, ...)
     denials: tuple[tuple[int, int], ...]  # (start, end) of each denial cue
     no_subject_ends: tuple[int, ...]
-    breaks: tuple[int, ...]
+    breaks: tuple[int, ...]  # clause breaks, where the sentence has a denial (empty otherwise)
     quotes: tuple[tuple[int, int], ...]
     reported_at: int | None  # end of "critics said", when the text answers them
     rebuttal_at: int | None  # where the answer starts (the sentence's end if the next one answers)
@@ -260,11 +260,13 @@ def sentence_facts(text: str, sentence: tuple[int, int], next_sentence: tuple[in
             rebuttal_at = len(sent)
     quotes = tuple(q.span() for q in _QUOTES.finditer(sent))
     answered = tuple(bool(_REJECT.search(sent, q[1]) or _REJECT.search(after)) for q in quotes)
+    denials = tuple(m.span() for m in _DENIAL.finditer(sent)) if _may_deny(folded) else ()
     return SentenceFacts(
         whole=whole,
-        denials=tuple(m.span() for m in _DENIAL.finditer(sent)) if _may_deny(folded) else (),
+        denials=denials,
         no_subject_ends=tuple(m.end() for m in _NO_SUBJECT.finditer(sent)) if _may_have_no_subject(folded) else (),
-        breaks=tuple(m.start() for m in _CLAUSE_BREAK.finditer(sent)),
+        # read only to stop a denial's reach, so found only where there is a denial
+        breaks=tuple(m.start() for m in _CLAUSE_BREAK.finditer(sent)) if denials else (),
         quotes=quotes,
         reported_at=reported.end() if rebuttal_at is not None and reported is not None else None,
         rebuttal_at=rebuttal_at,
