@@ -136,5 +136,5 @@ class SortedLookup(Generic[K]):
     def _split_if_paid(self) -> Sequence[K]:
         keys = self.keys
         if type(keys) is LazyLines and keys.probes > SPLIT_AFTER:
-            keys = self.keys = keys.tolist()  # type: ignore[assignment]
+            keys = self.keys = keys.tolist()
         return keys

@@ -184,12 +184,12 @@ class TableModel:
         else:
             # Pairs seen before cost one look-up; a new pair is bisected once (a dict of every
             # bigram key would cost more to build than a few documents' new pairs to bisect).
-            keys = list(keys)
+            pair_keys = list(keys)
             seen = self._pairs_seen
-            fresh = list(set(keys).difference(seen))
+            fresh = list(set(pair_keys).difference(seen))
             if fresh:
                 seen.update(zip(fresh, self._gram_rows(self._bigram_ids.get_many(fresh, self.NO_GRAM)), strict=True))
-            pairs = map(seen.__getitem__, keys)
+            pairs = map(seen.__getitem__, pair_keys)
         # Prefix sums: a text's sum is a difference of two, exact whatever the lanes (Python
         # integers do not overflow; only a decoded sum must fit its lanes, hence CHUNK).
         cum = [0, *accumulate(map(add, map(cache.__getitem__, flat), chain((0,), pairs)))]
