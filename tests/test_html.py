@@ -90,3 +90,15 @@ def test_numeric_character_references(cfg):
 @pytest.mark.parametrize("name", ["page.html", "page.htm", "PAGE.HTML", "page.xhtml"])
 def test_html_extensions(cfg, name):
     assert spans("<p>bad <b>actors</b></p>", cfg, path=name) == [("HTT002", 1, 4, 1, 17)]
+
+
+@pytest.mark.parametrize("ext", ["html", "md"])
+@pytest.mark.parametrize("section", ["<![a", "<![if !IE]> totally secure <![endif]>", "<![a b>"])
+def test_an_unknown_marked_section_is_a_bogus_comment_not_a_rejected_file(tmp_path, cli, ext, section):
+    """Python's HTML parser stops on ``<![`` followed by anything but a known keyword; browsers
+    read it as a comment up to the next ``>``. The draft is checked, not refused."""
+    draft = tmp_path / f"draft.{ext}"
+    draft.write_text(f"Intro.\n\n{section}\n\nOur vault is totally unhackable.\n", encoding="utf-8")
+    proc = cli("check", "--format", "json", str(draft), cwd=tmp_path)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "unhackable" in proc.stdout and "could not be checked" not in proc.stderr
