@@ -18,11 +18,11 @@ import sys
 import zlib
 from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, chain, compress, islice, repeat
 from operator import add, ge, lt, mul, sub
 from pathlib import Path
+from typing import NamedTuple
 
 from commlint.errors import ConfigError
 from commlint.semantic.lookup import LazyLines, SortedLookup
@@ -59,10 +59,10 @@ SEPARATOR = ""
 _SEPARATED = (SEPARATOR,)
 
 
-@dataclass(slots=True)
-class SentenceScore:
+class SentenceScore(NamedTuple):
     """The top risk category of one sentence, its probability and whether it passes the bar."""
 
+    # (a named tuple, not a dataclass: a cold check builds this class, and a dataclass costs ~1 ms)
     category: str
     confidence: float
     flagged: bool

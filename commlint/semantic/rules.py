@@ -9,8 +9,7 @@ the engine drops a learned finding where a pack rule already flags the same sent
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import regex
 
@@ -35,8 +34,9 @@ _PLACEHOLDERS = regex_cache.compile(PLACEHOLDER + r"[^\w\s]*")
 BALANCED_BY_MITIGATION = frozenset({"unmitigated", "jailbreak"})
 
 
-@dataclass(frozen=True)
-class Category:
+class Category(NamedTuple):
+    """A risk category of the learned layer and the rule that reports it."""
+
     label: str
     id: str
     rule_category: str
@@ -236,14 +236,19 @@ class LearnedCategoryRule(Rule):
             )
 
 
-@dataclass(slots=True)
 class _Scored:
-    category: str
-    confidence: float
-    bar: float
-    risk: float  # all risk categories together
-    any_bar: float
-    title: bool  # short, or a whole block with no closing punctuation: held to TITLE_BAR
+    """One sentence's top risk category, its probability and the bars it is held to."""
+
+    # (a plain class, not a dataclass: a cold check builds this class, and a dataclass costs ~1 ms)
+    __slots__ = ("category", "confidence", "bar", "risk", "any_bar", "title")
+
+    def __init__(self, category: str, confidence: float, bar: float, risk: float, any_bar: float, title: bool) -> None:
+        self.category = category
+        self.confidence = confidence
+        self.bar = bar
+        self.risk = risk  # all risk categories together
+        self.any_bar = any_bar
+        self.title = title  # short, or a whole block with no closing punctuation: held to TITLE_BAR
 
 
 def sentence_scores(doc: Document) -> list[tuple[int, int, _Scored]]:
