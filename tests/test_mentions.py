@@ -120,17 +120,23 @@ def test_near_misses_stay_claims(claim: str) -> None:
     assert _risk(claim), claim
 
 
-def _sentences_to_check() -> list[str]:
-    """Every training sentence (and the same upper-cased), plus the shared corpora when present."""
+def _training_sentences() -> list[str]:
+    """Every sentence of the learned layer's training files (written for this repository)."""
     import json
 
-    repo = Path(__file__).resolve().parent.parent
-    texts = [
+    folder = Path(__file__).resolve().parent.parent / "rules" / "semantic" / "train"
+    return [
         json.loads(line)["text"]
-        for f in sorted((repo / "rules" / "semantic" / "train").glob("*.jsonl"))
+        for f in sorted(folder.glob("*.jsonl"))
         for line in f.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
+
+
+def _sentences_to_check() -> list[str]:
+    """Every training sentence (and the same upper-cased), plus the shared corpora when present."""
+    repo = Path(__file__).resolve().parent.parent
+    texts = _training_sentences()
     shared = repo.parent / "shared"
     for f in sorted(shared.glob("corpus*/**/*.md")) + sorted(shared.glob("corpus*/**/*.txt")):
         texts += f.read_text(encoding="utf-8", errors="replace").split("\n")
@@ -200,17 +206,9 @@ def test_the_costliest_mention_patterns_run_only_where_they_can_match() -> None:
 def test_a_sentences_facts_say_where_reported_speech_ends() -> None:
     """Fixes read where "critics said" ends from the sentence's facts (read once per sentence,
     its pattern behind the gate): the same as reading the sentence again, ungated."""
-    import json
-
     from commlint.prose.mentions import reported_speech_end, sentence_facts
 
-    repo = Path(__file__).resolve().parent.parent
-    texts = [
-        json.loads(line)["text"]
-        for f in sorted((repo / "rules" / "semantic" / "train").glob("*.jsonl"))
-        for line in f.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    texts = _training_sentences()
     texts += list(_GATED_EXAMPLES) + ["Critics said it was flawless, said Dana Ruiz, chief executive."]
     texts += [t.upper() for t in texts]
     ends = [(sentence_facts(t, (0, len(t)), None).reported_end, reported_speech_end(t)) for t in texts]

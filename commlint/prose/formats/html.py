@@ -109,12 +109,12 @@ class _ProseParser(HTMLParser):
             self.fragment = text
             self._parser_starts = source.line_starts if "\r" not in text else _newline_starts(text)
 
-    def parse_marked_section(self, i: int, report: int = 1) -> int:
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
         """``<![CDATA[…]]>`` and the like as the standard parser reads them; any other ``<![`` is,
         as browsers read it, a bogus comment up to the next ``>`` (the standard parser stops
         with an AssertionError on it, which would reject a valid draft)."""
         try:
-            return super().parse_marked_section(i, report)  # type: ignore[no-any-return]
+            return super().parse_marked_section(i, report)
         except AssertionError:
             j = self.rawdata.find(">", i + 3)
             return -1 if j < 0 else j + 1
