@@ -250,6 +250,17 @@ class _Scored:
         self.any_bar = any_bar
         self.title = title  # short, or a whole block with no closing punctuation: held to TITLE_BAR
 
+    def _fields(self) -> tuple[object, ...]:
+        return (self.category, self.confidence, self.bar, self.risk, self.any_bar, self.title)
+
+    def __eq__(self, other: object) -> bool:  # two lints of one text are compared (tests, the LSP)
+        return type(other) is _Scored and self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"_Scored{self._fields()!r}"
+
 
 def sentence_scores(doc: Document) -> list[tuple[int, int, _Scored]]:
     """(start, end, top risk category) for each sentence of ``doc``, computed once per document."""
