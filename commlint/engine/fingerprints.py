@@ -12,9 +12,9 @@ removing paragraphs elsewhere keeps a finding's fingerprint; rewording the flagg
 from __future__ import annotations
 
 import bisect
-import hashlib
 from dataclasses import dataclass
 
+from commlint.digest import sha256_hex
 from commlint.engine.diagnostics import Diagnostic
 from commlint.matching import regex_cache
 from commlint.prose.document import PLACEHOLDER, Document
@@ -90,7 +90,7 @@ class ContextIndex:
 
 def fingerprint(rule: str, context: Context) -> str:
     """A stable id of a finding: rule + normalised text context (no positions)."""
-    digest = hashlib.sha256(f"{rule}\x1e{context.key()}".encode()).hexdigest()
+    digest = sha256_hex(f"{rule}\x1e{context.key()}".encode())
     return digest[:20]
 
 

@@ -20,7 +20,6 @@ letter, a combining mark, a word character or has case (ſ, K, İ, é, a combini
 from __future__ import annotations
 
 import _thread  # threading.Lock itself, without the threading module (~1.5 ms of a start)
-import hashlib
 import re
 import unicodedata
 from bisect import bisect_left
@@ -30,11 +29,15 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+from commlint.digest import sha256_hex
 from commlint.matching import regex_cache, syntax
 
-#: results are cached on disk under this version: a digest of this file and of the syntax
-#: reader, so any change to the analysis retires what older versions cached
-VERSION = hashlib.sha256(Path(__file__).read_bytes() + Path(syntax.__file__).read_bytes()).hexdigest()[:12]
+#: results are cached on disk under this version: a digest of this file's and the syntax
+#: reader's SHA-256 (each remembered under the file's identity: ``regex_cache.file_digest``),
+#: so any change to the analysis retires what older versions cached
+VERSION = sha256_hex(
+    f"{regex_cache.file_digest(Path(__file__))}|{regex_cache.file_digest(Path(syntax.__file__))}".encode()
+)[:12]
 
 
 class _Unsure(Exception):

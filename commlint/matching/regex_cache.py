@@ -9,7 +9,7 @@ The engine trusts a code list completely (a changed integer can crash or hang it
 nothing short of parsing the pattern again could check one. So a record is used only when:
 
 - the folder and the file belong to this user and nobody else can write them;
-- the SHA-256 of the file's index (every key, with where its entry lies in the file and,
+- the CRC-32 of the file's index (every key, with where its entry lies in the file and,
   for a pattern, the flags it compiles with) and the exact ``regex`` build matches, and so
   does each entry's over its key and value, checked when the entry is first used (a rule
   pattern's when the engine first builds it: most are never run on a given draft; nothing
@@ -21,9 +21,12 @@ The records of the built-in patterns are also prepared when the wheel is built
 cache when that file and folder belong to the user or root and nobody else can write them,
 and the file's checksum, keyed by the regex release and Python version, matches.
 
-Anything else means the pattern is simply compiled (and the file rewritten). A checksum
-cannot stop someone who can already write as this user from recomputing it; the folder's
-ownership is what keeps other users out. The cache holds rule patterns and facts derived
+Anything else means the pattern is simply compiled (and the file rewritten). The checksums
+catch damaged, truncated and stale files and entries moved or changed without their checksum;
+no checksum kept beside the data (CRC-32 or SHA-256) can stop someone who can already write as
+this user from recomputing it, so the cheap one is used (CRC-32 from ``zlib``: ~0.3 ms a MB,
+and no OpenSSL to load, where ``hashlib``'s SHA-256 cost ~1 ms a MB and a 4-14 ms import on
+every start); the folder's ownership is what keeps other users out. The cache holds rule patterns and facts derived
 from commlint's own files (never document text or user configuration). It lives in
 ``$COMMLINT_CACHE_DIR`` or ``$XDG_CACHE_HOME/commlint`` (default ``~/.cache/commlint``);
 ``COMMLINT_NO_CACHE=1`` turns it off.
@@ -33,7 +36,6 @@ from __future__ import annotations
 
 import _thread  # threading.Lock itself, without the threading module (~1.5 ms of a start)
 import atexit
-import hashlib
 import marshal
 import os
 import stat
@@ -42,17 +44,20 @@ from array import array
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
+from zlib import crc32
 
 import regex
 
+from commlint.digest import sha256_hex
+
 _LOCK = _thread.allocate_lock()
-_FORMAT = 7
+_FORMAT = 8  # 8: CRC-32 seals (7: SHA-256)
 #: the engine's code words are 32-bit (``_regex.CODE_SIZE`` 4): kept in 4 bytes each, so the
 #: records are half the size to read and checksum on every start (a larger word fails to
 #: convert, and that pattern is just not cached)
 _CODE = "I" if array("I").itemsize == 4 else "L"
 _MAGIC = b"commlint-pattern-cache\n"
-_DIGEST = 32  # bytes of a SHA-256 digest
+_DIGEST = 4  # bytes of a seal (a CRC-32)
 _PREPARED_MAGIC = b"commlint-prepared-patterns\n"
 #: the patterns prepared when the wheel was built (commlint/matching/prepare.py), in commlint/_prepared
 PREPARED = Path(__file__).resolve().parents[1] / "_prepared" / "patterns.marshal"
@@ -101,7 +106,7 @@ def _build_key() -> str:
     except OSError:
         stamp = "?"
     raw = f"{_FORMAT}|{_release()}|{where}|{stamp}|{sys.version_info[:3]}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+    return sha256_hex(raw.encode())[:16]
 
 
 def _portable_key() -> str:
@@ -112,7 +117,7 @@ def _portable_key() -> str:
         f"{_FORMAT}|prepared|{_release()}|{getattr(engine, 'MAGIC', '?')}|{getattr(engine, 'CODE_SIZE', '?')}"
         f"|{sys.version_info[:2]}|{sys.byteorder}|{sys.maxunicode}"
     )
-    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+    return sha256_hex(raw.encode())[:16]
 
 
 def cache_file() -> Path | None:
@@ -138,11 +143,12 @@ def owned_safely(info: os.stat_result) -> bool:
 
 
 def _digest(*parts: bytes | memoryview) -> bytes:
-    h = hashlib.sha256()
+    """The seal of ``parts``: a CRC-32 over each one's length and bytes (see the module's notes)."""
+    crc = 0
     for part in parts:
-        h.update(len(part).to_bytes(8, "little"))  # lengths first: no two splits hash alike
-        h.update(part)
-    return h.digest()
+        crc = crc32(len(part).to_bytes(8, "little"), crc)  # lengths first: no two splits check alike
+        crc = crc32(part, crc)
+    return crc.to_bytes(_DIGEST, "little")
 
 
 def _key_digest(key: Key, content: Blob) -> bytes:
@@ -604,8 +610,17 @@ def file_digest(path: Path) -> str:
     info = os.stat(path)
     times = f"{info.st_mtime_ns}|{info.st_ctime_ns}"
     identity = f"{os.path.abspath(path)}|{info.st_dev}|{info.st_ino}|{info.st_size}|{times}"
-    digest: str = remember("file-sha256", identity, lambda _: hashlib.sha256(Path(path).read_bytes()).hexdigest())
+    digest: str = remember("file-sha256", identity, lambda _: _file_sha256(path))
     return digest
+
+
+def _file_sha256(path: Path) -> str:
+    """The SHA-256 (hex) of a file's bytes (``file_digest``), by
+    ``hashlib``: imported only here, for a file not seen before (OpenSSL hashes a large data
+    file ~10x faster than the built-in module; a warm start never comes here)."""
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def compile_later(pattern: str, flags: int = 0) -> regex.Pattern[str]:

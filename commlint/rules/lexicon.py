@@ -27,12 +27,12 @@ A lexicon file::
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from commlint.digest import sha256_hex
 from commlint.errors import ConfigError
 from commlint.rules.packs import read_toml
 
@@ -88,7 +88,7 @@ class Lexicon:
             payload.append(
                 ["names", sorted([n.text.lower() if n.ignore_case else n.text, n.ignore_case] for n in self.names)]
             )
-        digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        digest = sha256_hex(json.dumps(payload, sort_keys=True).encode())
         return f"sha256:{digest[:16]}"
 
     def extended(self, extra: list[Any], where: str) -> Lexicon:

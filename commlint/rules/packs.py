@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import sys
 from collections.abc import Iterator
@@ -10,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from commlint.digest import sha256, sha256_hex
 from commlint.errors import ConfigError
 from commlint.rules.vocab import Vocabularies
 
@@ -49,7 +49,7 @@ def read_toml(path: Path) -> dict[str, Any]:
         return _parse_toml(raw, path)
     from commlint.matching import regex_cache
 
-    packed = regex_cache.remember("toml", hashlib.sha256(raw).hexdigest(), lambda _: _packed(raw, path))
+    packed = regex_cache.remember("toml", sha256_hex(raw), lambda _: _packed(raw, path))
     if packed is None:  # holds values marshal cannot store (TOML dates): parse every time
         return _parse_toml(raw, path)
     data: dict[str, Any] = marshal.loads(packed)  # a fresh copy: callers may change it
@@ -120,13 +120,15 @@ def _load_pack(
 
         # Keyed by each file's place in the rules folder, not its absolute path, and kept with
         # the pack's path taken out of each rule's "where": the records prepared when the
-        # wheel was built then serve the first run after installing, wherever that is.
+        # wheel was built then serve the first run after installing, wherever that is. Each
+        # file's own SHA-256 is remembered under its identity on disk (regex_cache.file_digest),
+        # so a start neither reads nor hashes the packs' ~370 KB.
         root = _builtin_resolved()
-        digest = hashlib.sha256()
+        digest = sha256()
         for f in files:
-            digest.update(f"{_resolved(f).relative_to(root).as_posix()}\0".encode() + f.read_bytes() + b"\0")
+            digest.update(f"{_resolved(f).relative_to(root).as_posix()}\0{regex_cache.file_digest(f)}\0".encode())
         prefix = str(path)
-        stored = regex_cache.remember("expanded-pack-2", digest.hexdigest(), lambda _: _portable(path, prefix))
+        stored = regex_cache.remember("expanded-pack-3", digest.hexdigest(), lambda _: _portable(path, prefix))
         if stored is not None:
             return stored[0], tuple((prefix + where, spec) for where, spec in stored[1])
     return _expanded(path)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-import hashlib
 import time
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
@@ -13,6 +12,7 @@ from typing import Any, ClassVar
 
 import regex
 
+from commlint.digest import sha256
 from commlint.errors import ConfigError
 from commlint.matching import regex_cache, syntax  # module-level patterns too: each compile costs ~1 ms
 from commlint.prose.document import BLOCK_BREAK, Document
@@ -351,7 +351,7 @@ def prepare_rules(rules: Iterable[Rule]) -> None:
     from commlint.matching.prefilter import REQUIRED, VERSION
 
     if not REQUIRED.ids and len(todo) > 1:
-        key = hashlib.sha256("\0".join(f"{flags}\1{text}" for text, flags in same).encode("utf-8", "surrogatepass"))
+        key = sha256("\0".join(f"{flags}\1{text}" for text, flags in same).encode("utf-8", "surrogatepass"))
         found = regex_cache.remember(f"registered-{VERSION}-3", key.hexdigest(), lambda _: _registration(todo))
         if (
             isinstance(found, tuple)
