@@ -19,6 +19,7 @@ from conftest import REPO, run_cli
 
 from commlint.matching.regex_cache import (
     _CODE,
+    _DIGEST,
     _MAGIC,
     LazyPattern,
     PatternCache,
@@ -165,7 +166,7 @@ def _open(folder: Path) -> tuple[Path, bytes, dict[tuple[str, int], bytes]]:
     """(file, its stored checksum of the index, its entries) of the one cache file in ``folder``."""
     (path,) = folder.glob("patterns-*")
     raw = path.read_bytes()
-    head = len(_MAGIC) + 32 + 8
+    head = len(_MAGIC) + _DIGEST + 8
     assert raw.startswith(_MAGIC)
     size = int.from_bytes(raw[head - 8 : head], "little")
     values = raw[head + size :]
@@ -179,7 +180,7 @@ def _write(path: Path, checksum: bytes | None, entries: dict[tuple[str, int], by
     _, flags = _read(path)
     raw = _file_bytes(_MAGIC, _build_key(), entries, flags)
     if checksum is not None:
-        raw = _MAGIC + checksum + raw[len(_MAGIC) + 32 :]
+        raw = _MAGIC + checksum + raw[len(_MAGIC) + _DIGEST :]
     path.write_bytes(raw)
 
 
@@ -189,13 +190,13 @@ def _flip_code(entries: dict[tuple[str, int], bytes]) -> None:
     for key, sealed in entries.items():
         if key[1] == -1:
             continue
-        args = list(marshal.loads(sealed[32:]))
+        args = list(marshal.loads(sealed[_DIGEST:]))
         code = array(_CODE)
         code.frombytes(args[2])
         for i in range(3, len(code), 7):
             code[i] = (code[i] + 3) % 2 ** (8 * code.itemsize)
         args[2] = code.tobytes()
-        entries[key] = sealed[:32] + marshal.dumps(tuple(args))
+        entries[key] = sealed[:_DIGEST] + marshal.dumps(tuple(args))
         flipped += 1
     assert flipped > 50
 
@@ -209,14 +210,14 @@ def _bogus_leads(entries: dict[tuple[str, int], bytes], reseal: bool) -> None:
     assert len(keys) > 20
     for key in keys:
         value = bogus["leads-" if key[0].startswith("leads-") else "branches-"]
-        entries[key] = _seal(key, value) if reseal else entries[key][:32] + value
+        entries[key] = _seal(key, value) if reseal else entries[key][:_DIGEST] + value
     # the registration of every rule's required words holds each pattern's plan (branches) too
     registered = [k for k in entries if k[1] == -1 and k[0].startswith("registered-")]
     assert registered
     for key in registered:
-        state, plans = marshal.loads(entries[key][32:])
+        state, plans = marshal.loads(entries[key][_DIGEST:])
         value = marshal.dumps((state, tuple(((), ((never, (), (), False),)) for _ in plans)))
-        entries[key] = _seal(key, value) if reseal else entries[key][:32] + value
+        entries[key] = _seal(key, value) if reseal else entries[key][:_DIGEST] + value
 
 
 def _empty_packs(entries: dict[tuple[str, int], bytes]) -> None:
@@ -224,7 +225,7 @@ def _empty_packs(entries: dict[tuple[str, int], bytes]) -> None:
     keys = [k for k in entries if k[0].startswith("toml:")]
     assert keys
     for key in keys:
-        entries[key] = entries[key][:32] + marshal.dumps(marshal.dumps({}))
+        entries[key] = entries[key][:_DIGEST] + marshal.dumps(marshal.dumps({}))
 
 
 @pytest.mark.slow  # `commlint check` processes on a tampered cache (README: the test command stays short; CI runs it)
@@ -236,6 +237,9 @@ def _empty_packs(entries: dict[tuple[str, int], bytes]) -> None:
         "bogus-lead-words",
         "packs-emptied",
         "packs-removed",
+        "file-truncated",
+        "index-byte-changed",
+        "record-bytes-changed",
     ],
 )
 def test_a_tampered_cache_gives_the_uncached_findings(tamper: str, warm: Path, uncached: str, tmp_path: Path) -> None:
@@ -250,6 +254,14 @@ def test_a_tampered_cache_gives_the_uncached_findings(tamper: str, warm: Path, u
     elif tamper == "packs-emptied":
         _empty_packs(entries)
         _write(path, None, entries)
+    elif tamper == "file-truncated":  # the index and its checksum intact, the records cut short
+        path.write_bytes(path.read_bytes()[: -len(max(entries.values(), key=len)) // 2])
+    elif tamper == "index-byte-changed":  # a byte of the index changed, its checksum not
+        raw = bytearray(path.read_bytes())
+        raw[len(_MAGIC) + _DIGEST + 8 + 100] ^= 0x10
+        path.write_bytes(bytes(raw))
+    elif tamper == "record-bytes-changed":  # every record's last byte changed, no seal redone
+        _write(path, None, {k: v[:-1] + bytes([v[-1] ^ 1]) for k, v in entries.items()})
     else:
         _write(path, None, {k: v for k, v in entries.items() if not k[0].startswith("toml:")})
     first, second = _check(DRAFT, folder), _check(DRAFT, folder)
@@ -367,3 +379,37 @@ def test_the_run_that_writes_the_cache_imports_no_tempfile(tmp_path: Path) -> No
     (cache_file,) = folder.iterdir()  # no temporary file left behind
     assert cache_file.name.startswith("patterns-") and stat.S_IMODE(cache_file.stat().st_mode) == 0o600
     assert PatternCache(cache_file).entries()  # and it is read back
+
+
+COLD_CHECK = """
+import atexit, sys
+# registered first, so it runs last: after the check, its output and the cache's save
+atexit.register(lambda: print(sorted(m for m in ("hashlib", "_hashlib") if m in sys.modules)))
+from commlint.cli import main
+main(["check", sys.argv[1]])
+"""
+
+
+def test_a_cold_check_of_a_markdown_draft_loads_no_openssl(tmp_path: Path) -> None:
+    """``import hashlib`` loads OpenSSL (4-14 ms of every start): a check with a warm cache takes
+    its SHA-256 keys from Python's built-in module (commlint.digest) and seals the cache's
+    records with CRC-32, so neither ``hashlib`` nor ``_hashlib`` is imported. (The first run
+    may import it, to hash a data file it has not seen before.)"""
+    draft = tmp_path / "draft.md"
+    draft.write_text(
+        "# Launch\n\nOur platform is totally secure and cannot be hacked. Critics said the model "
+        "could help attackers; it is 100% safe.\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "COMMLINT_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1"}
+    env.pop("COMMLINT_NO_CACHE", None)
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", COLD_CHECK, str(draft)], capture_output=True, text=True, env=env, timeout=300
+        )
+        for _ in range(3)  # the first fills the cache; the second may add what the first left out
+    ]
+    assert all(r.returncode == 0 for r in runs), runs[-1].stderr  # (main returns the exit status)
+    first, *_, last = (r.stdout.strip().splitlines() for r in runs)
+    assert last[:-1] == first[:-1] and "draft.md:" in last[0]  # the same findings
+    assert last[-1] == "[]"
