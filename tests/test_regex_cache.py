@@ -215,8 +215,8 @@ def _bogus_leads(entries: dict[tuple[str, int], bytes], reseal: bool) -> None:
     registered = [k for k in entries if k[1] == -1 and k[0].startswith("registered-")]
     assert registered
     for key in registered:
-        state, plans = marshal.loads(entries[key][_DIGEST:])
-        value = marshal.dumps((state, tuple(((), ((never, (), (), False),)) for _ in plans)))
+        text, state, plans = marshal.loads(entries[key][_DIGEST:])
+        value = marshal.dumps((text, state, tuple(((), ((never, (), (), False),)) for _ in plans)))
         entries[key] = _seal(key, value) if reseal else entries[key][:_DIGEST] + value
 
 
