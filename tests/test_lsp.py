@@ -950,6 +950,8 @@ EDITS = [
     "🚀 ",
     "- ",
     "<!-- commlint-disable-next-line ABS -->\n",
+    "<!-- commlint-disable -->\n",
+    "<!-- commlint-enable -->\n",
     # line ends of the LSP besides "\n" (a lone "\r" too), and characters str.splitlines breaks
     # at that end no line in the LSP, Markdown or Source
     "\r\n",
@@ -965,6 +967,18 @@ EDITS = [
 ]
 #: more edits for the in-process test: what opens or closes a block a blank line does not end
 MORE_EDITS = ["---\n", "\n---\n", "+++\n", "```\n", "~~~~\n", "<script>\n", "</script>", "<pre>", "    ", "> ", "1. "]
+#: suppression directives, typed anywhere (in Markdown and plain text; most of them in a
+#: spot where they are no directive, and random deletions cut them up again)
+DIRECTIVES = [
+    "<!-- commlint-disable ABS -->\n",
+    "<!-- commlint-disable-line -->",
+    "<!-- commlint-enable ABS101, ALM -->\n",
+    "\ncommlint-disable\n",
+    "\ncommlint-enable\n",
+    "\ncommlint-disable-next-line ABS, AIC102\n",
+    "\ncommlint-enable ABS\n",
+    "\ncommlint-disable-line\n",
+]
 
 
 def _random_edit(rng: Any, text: str, edits: list[str] = EDITS) -> tuple[int, int, str]:
@@ -1129,12 +1143,13 @@ def test_after_every_random_edit_both_passes_equal_a_whole_document_lint(fmt, se
         ]
 
     rng = random.Random(seed)
-    # No suppression directive: with one in the text a whole-document lint does not seed the
-    # block cache, and every pass would be a whole-document lint (the stdio tests type them).
-    edits = [e for e in EDITS + MORE_EDITS if "commlint-" not in e]
-    text = _examples() + "\n\n" + TRICKY.replace("commlint-", "")
+    # Suppression directives in the text from the start (TRICKY's region), typed and cut up by
+    # the edits: the blocks' findings are kept unsuppressed and each pass applies the
+    # directives of the whole text, so these documents too are linted block by block.
+    edits = EDITS + MORE_EDITS + DIRECTIVES
+    text = _examples() + "\n\n" + TRICKY + "\ncommlint-disable-next-line ABS101\nIt is totally secure.\n"
     snap = inc.full(text, "draft.md", fmt)
-    block_passes = 0
+    block_passes = suppressed = 0
     for step in range(60):
         start, end, new = _random_edit(rng, text, edits)
         text = text[:start] + new + text[end:]
@@ -1142,10 +1157,90 @@ def test_after_every_random_edit_both_passes_equal_a_whole_document_lint(fmt, se
         snap = inc.fast(text, "draft.md", fmt, snap)
         assert found(snap.diagnostics, local) == found(whole, local), (step, text)
         block_passes += not snap.full
+        unsuppressed = linter.lint(Source(text=text, path="draft.md"), fmt, suppress=False).diagnostics
+        suppressed += len(found(unsuppressed, local)) - len(found(whole, local))
         if rng.random() < 0.3:
             snap = inc.full(text, "draft.md", fmt)
             assert found(snap.diagnostics) == found(whole), (step, text)
     assert block_passes > 20  # many edits were linted block by block (an unclosed fence may end that)
+    assert suppressed > 20  # directives silenced local findings along the way
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text"])
+def test_a_directive_typed_or_deleted_in_one_block_silences_findings_in_others(fmt):
+    """Typing or deleting a directive (region, next-line, same-line, every rule or some) in
+    one block changes what is shown in other blocks: each fast pass, linted block by block,
+    shows exactly what a whole-document lint shows, also where a block alone would read its
+    own directives otherwise (``disable``, then ``enable ABS``, then ``disable`` again:
+    ABS stays on in the document, but not in the last block alone)."""
+    from commlint.config import Config
+    from commlint.engine.linter import Linter
+    from commlint.lsp.incremental import IncrementalLinter
+    from commlint.source.decode import Source
+
+    linter = Linter(Config.default(REPO).replace(select=["ALL"]))
+    inc = IncrementalLinter(linter)
+    local = {r.id for r in inc.local.rules}
+    if fmt == "markdown":
+        disable, enable, next_line, same_line = (
+            f"<!-- commlint-{w} -->" for w in ("disable", "enable ABS", "disable-next-line ABS101", "disable-line")
+        )
+    else:
+        disable, enable, next_line, same_line = (
+            "commlint-disable",
+            "commlint-enable ABS",
+            "commlint-disable-next-line ABS101",
+            "commlint-disable-line",
+        )
+    claim = "It is totally secure and unhackable."
+    paragraphs = [f"Paragraph {n}. {claim}" for n in range(12)]
+    text = "\n\n".join(paragraphs) + "\n"
+
+    def shown(snap: Any) -> list[tuple[int, str]]:
+        return [(d.line, d.rule) for d in snap.diagnostics if d.rule in local]
+
+    def whole(text: str) -> list[tuple[int, str]]:
+        found = linter.lint(Source(text=text, path="draft.md"), fmt).diagnostics
+        return [(d.line, d.rule) for d in found if d.rule in local]
+
+    snap = inc.full(text, "draft.md", fmt)
+    assert len(shown(snap)) == 24
+    steps = [
+        (paragraphs[2], f"{disable}\n{paragraphs[2]}"),  # a region from block 2 on
+        (paragraphs[5], f"{enable}\n{paragraphs[5]}"),  # ABS back on from block 5
+        (paragraphs[8], f"{disable}\n{paragraphs[8]}"),  # "disable" again: ABS stays exempt
+        (paragraphs[10], f"{next_line}\n{paragraphs[10]}"),
+        (paragraphs[11], f"{paragraphs[11]} {same_line}"),
+        (f"{disable}\n{paragraphs[2]}", paragraphs[2]),  # the region's start deleted
+        (f"{enable}\n{paragraphs[5]}", paragraphs[5]),
+    ]
+    seen = []
+    for old, new in steps:
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+        snap = inc.fast(text, "draft.md", fmt, snap)
+        assert not snap.full  # block by block
+        assert shown(snap) == whole(text), (old, new)
+        seen.append(len(shown(snap)))
+    assert len(set(seen)) > 3  # each edit changed what is shown
+    assert inc.full(text, "draft.md", fmt).diagnostics == [
+        d for d in linter.lint(Source(text=text, path="draft.md"), fmt).diagnostics if d.category != "internal"
+    ]
+    # Opened with directives (the block cache filled from one lint of the whole text), then
+    # the directives deleted: the blocks they silenced show their findings again.
+    inc = IncrementalLinter(linter)
+    snap = inc.full(text, "draft.md", fmt)
+    assert len(shown(snap)) < 24
+    for old, new in [
+        (f"{disable}\n{paragraphs[8]}", paragraphs[8]),
+        (f"{next_line}\n{paragraphs[10]}", paragraphs[10]),
+        (f"{paragraphs[11]} {same_line}", paragraphs[11]),
+    ]:
+        text = text.replace(old, new)
+        snap = inc.fast(text, "draft.md", fmt, snap)
+        assert not snap.full
+        assert shown(snap) == whole(text), (old, new)
+    assert len(shown(snap)) == 24
 
 
 def _position(text: str, offset: int) -> lsp.Position:
@@ -1161,3 +1256,31 @@ def _diagnostic(raw: dict[str, Any]) -> lsp.Diagnostic:
     from pygls.protocol import default_converter
 
     return default_converter().structure(raw, lsp.Diagnostic)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "directive"),
+    [
+        ("rst", ".. commlint-disable-next-line ABS101"),
+        ("mdx", "{/* x */}\n<!-- commlint-disable-next-line ABS101 -->"),
+        ("html", "<!-- commlint-disable-next-line ABS101 -->"),
+        ("markdown", "<!-- commlint-disable-next-line ABS101 -->"),
+        ("text", "commlint-disable-next-line ABS101"),
+    ],
+)
+def test_a_pass_from_the_block_cache_reads_the_directives_of_each_format(fmt, directive):
+    """A fast pass over a text the cache already holds (one block: reStructuredText, MDX)
+    applies the directives as the engine reads them in that format."""
+    from commlint.config import Config
+    from commlint.engine.linter import Linter
+    from commlint.lsp.incremental import IncrementalLinter
+    from commlint.source.decode import Source
+
+    linter = Linter(Config.default(REPO).replace(select=["ALL"]))
+    inc = IncrementalLinter(linter)
+    text = f"Title\n\nIt is totally secure.\n\n{directive}\nIt is totally secure.\n"
+    whole = [d for d in linter.lint(Source(text=text, path="draft"), fmt).diagnostics if d.category != "internal"]
+    assert [d.rule for d in whole].count("ABS101") == 1
+    snap = inc.full(text, "draft", fmt)
+    assert snap.diagnostics == whole
+    assert inc.fast(text, "draft", fmt, snap).diagnostics == whole

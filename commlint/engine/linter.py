@@ -197,14 +197,20 @@ class Linter:
         report(failures)
         return doc
 
-    def lint(self, source: Source, fmt: str | None = None) -> LintResult:
+    def lint(self, source: Source, fmt: str | None = None, *, suppress: bool = True) -> LintResult:
+        """Lint ``source``. With ``suppress=False`` the findings on lines a directive silences
+        are kept (the directives are parsed all the same, into ``extras["suppressions"]``), and
+        learned findings yield to the pack findings that would be shown: silencing those
+        findings, then ``drop_learned_duplicates``, gives what ``suppress=True`` gives. The
+        editor lints blocks of a document alone this way and applies the directives of the
+        whole current text itself."""
         with collecting() as failures:
-            result = self._lint(source, fmt)
+            result = self._lint(source, fmt, suppress)
         # Not subject to suppressions or per-file-ignores: they are about a plugin, not the text.
         result.diagnostics[:0] = [as_diagnostic(f, source.path) for f in [*self.plugin_failures, *failures]]
         return result
 
-    def _lint(self, source: Source, fmt: str | None) -> LintResult:
+    def _lint(self, source: Source, fmt: str | None, suppress: bool = True) -> LintResult:
         doc = self.document(source, fmt)
         style = {"markdown": "html", "mdx": "html", "html": "html", "rst": "rst"}.get(doc.format, "text")
         suppressions = parse_suppressions(source.text, source.line_starts, style, doc.meta.get("code", ()))  # type: ignore[arg-type]
@@ -212,13 +218,18 @@ class Linter:
         accepted = self._accepted_spans(doc)
         ctx = CheckContext(timeout=self.config.timeout, settings={"config": self.config})
         out: list[Diagnostic] = []
+        kept: list[Diagnostic] = []  # suppress=False: every finding, silenced ones too
         for rule in self.rules:
             if ignored and any(selector_matches(s, rule) for s in ignored):
                 continue
             for diag in self._run_rule(rule, doc, ctx, accepted, out):
                 if not suppressions.is_suppressed(diag.rule, diag.name, diag.line):
                     out.append(diag)
-        out = drop_learned_duplicates(out)
+                if not suppress:
+                    kept.append(diag)
+        # Unsuppressed, a learned finding may yet yield to a pack finding: the caller drops it
+        # once it has silenced what the directives silence.
+        out = drop_learned_duplicates(out) if suppress else kept
         out.sort(key=lambda d: (d.start, d.end, d.rule))
         result = LintResult(source.path, source, doc, out, config=self.config)
         result.extras["suppressions"] = suppressions

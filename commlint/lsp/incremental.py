@@ -13,6 +13,10 @@ server lints in two passes:
   and takes the local findings from the block cache: the same findings ``commlint check``
   reports.
 
+Block lints keep every local finding, also on lines a suppression directive silences (a
+block alone does not see the directives of the blocks before it); each pass applies the
+directives of the whole current text when it assembles its snapshot, as the engine does.
+
 HTML is not split (a block boundary could fall inside an element): every pass is full.
 """
 
@@ -311,7 +315,9 @@ class IncrementalLinter:
         return found
 
     def _block(self, text: str, path: str | None, fmt: str) -> BlockLint:
-        result = self.local.lint(Source(text=text, path=path), fmt)
+        # Unsuppressed: a block alone does not see the directives of the blocks before it, so
+        # the directives of the whole current text are applied when a snapshot is assembled.
+        result = self.local.lint(Source(text=text, path=path), fmt, suppress=False)
         doc = result.document
         code: list[Span] = list(doc.meta.get("code", ()))  # type: ignore[call-overload]
         block = BlockLint(result.diagnostics, _runs(doc.starts, doc.ends), code)
@@ -375,7 +381,13 @@ class IncrementalLinter:
         texts = [text[s:e] for s, e in blocks]
         cached = self._cached(path, fmt, texts)
         if fmt == "html" or 2 * cached.count(None) > len(blocks):
-            return self._whole(source, fmt, blocks)
+            if fmt == "html" or "commlint-" not in text:
+                return self._whole(source, fmt, blocks)
+            # A directive may silence local findings here that a block alone would report:
+            # seed the block cache from the local rules' unsuppressed lint of the whole text,
+            # then go on as below (the directives of this text are applied in the snapshot).
+            self._seed_unsuppressed(source, fmt, blocks)
+            cached = self._cached(path, fmt, texts)
         result = self.rest.lint(source, fmt)
         diags, prose, _ = self._local(source, fmt, blocks, texts, cached)
         suppressions = result.extras.get("suppressions") or Suppressions()
@@ -394,12 +406,20 @@ class IncrementalLinter:
         snap.result = result
         local = {r.id for r in self.local.rules}
         self._carry(snap, [d for d in result.diagnostics if d.rule not in local], blocks, source)
-        # Seed the block cache, unless a suppression directive could hide a block's findings
-        # here that the block alone would report.
-        if fmt != "html" and "commlint-" not in source.text:
+        # Seed the block cache (``full`` comes here only for a text without a directive, so
+        # these local findings are the unsuppressed ones a block lint keeps).
+        if fmt != "html":
             code: list[Span] = list(doc.meta.get("code", ()))  # type: ignore[call-overload]
             self._seed(source, fmt, blocks, [d for d in result.diagnostics if d.rule in local], prose, code)
         return snap
+
+    def _seed_unsuppressed(self, source: Source, fmt: str, blocks: list[Span]) -> None:
+        """Fill the block cache from one lint of the whole text with the local rules, its
+        suppression directives not applied (what each block's own lint keeps)."""
+        result = self.local.lint(source, fmt, suppress=False)
+        doc = result.document
+        code: list[Span] = list(doc.meta.get("code", ()))  # type: ignore[call-overload]
+        self._seed(source, fmt, blocks, result.diagnostics, _runs(doc.starts, doc.ends), code)
 
     def _seed(
         self, source: Source, fmt: str, blocks: list[Span], local: list[Diagnostic], prose: list[Span], code: list[Span]
@@ -454,8 +474,8 @@ class IncrementalLinter:
                     continue  # a notice for the log; an error (CL900: a rule could not finish) is shown too
             if not suppressions.is_suppressed(d.rule, d.name, d.line):
                 shown.append(d)
-        # As in the engine: a learned finding yields only to a pack finding that is shown (a
-        # block linted alone does not see the suppression directives of the blocks before it).
+        # As in the engine: a learned finding yields only to a pack finding that is shown (the
+        # local findings of the blocks are unsuppressed until here).
         shown = drop_learned_duplicates(shown)
         shown.sort(key=lambda d: (d.start, d.end, d.rule))
         snap = Snapshot(text=text, diagnostics=shown, prose_parts=prose, internal=list(internal.values()), full=full)
@@ -465,4 +485,5 @@ class IncrementalLinter:
 
 
 def _style(fmt: str) -> str:
-    return "html" if fmt in ("markdown", "html") else "text"
+    """The comment style of ``fmt``'s suppression directives, as the engine reads them."""
+    return {"markdown": "html", "mdx": "html", "html": "html", "rst": "rst"}.get(fmt, "text")
