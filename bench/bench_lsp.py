@@ -18,7 +18,10 @@ pass follows after a pause in typing, so the bench also reports the in-process t
 full pass over the same text. Target (issue 15): p95 <= 20 ms at debounce 0. Run from the
 repository root:
 
-    python bench/bench_lsp.py [--words 5000] [--edits 300] [--warmup 10] [--default-edits 15] [--json]
+    python bench/bench_lsp.py [--words 5000] [--edits 300] [--warmup 10] [--default-edits 15] [--directive] [--json]
+
+``--directive`` puts a suppression directive (``<!-- commlint-disable-next-line -->``) under
+the draft's title, as drafts that silence a finding have one.
 
 bench_peers.py's LSP figure is this script with its defaults (run by the installed wheel's
 Python), so the two report the same measure.
@@ -230,6 +233,14 @@ async def measure(root: Path, text: str, edits: int, debounce_ms: int, warmup: i
     }
 
 
+def with_directive(text: str) -> str:
+    """``text`` with ``<!-- commlint-disable-next-line -->`` before the paragraph after its
+    first heading (at the top if it has none)."""
+    heading = text.find("\n# ")
+    at = text.find("\n\n", heading + 1) + 2 if heading >= 0 else 0
+    return text[:at] + "<!-- commlint-disable-next-line -->\n" + text[at:]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--words", type=int, default=5000)
@@ -238,6 +249,9 @@ def main() -> int:
         "--warmup", type=int, default=10, help="edits sent first and not measured (each server, both debounces)"
     )
     ap.add_argument("--default-edits", type=int, default=15, help="edits measured at the default debounce")
+    ap.add_argument(
+        "--directive", action="store_true", help="a commlint-disable-next-line directive under the draft's title"
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
@@ -246,6 +260,8 @@ def main() -> int:
     from commlint.engine.linter import Linter
 
     text = press_release(args.words, seed=3)
+    if args.directive:
+        text = with_directive(text)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "commlint.toml").write_text('select = ["ALL"]\n', encoding="utf-8")
@@ -269,6 +285,7 @@ def main() -> int:
             json.dumps(
                 {
                     "words": sample.words,
+                    "directive": args.directive,
                     "whole_lint_ms": round(whole_ms, 1),
                     "full_pass_ms": round(full_ms, 1),
                     "results": results,
@@ -277,7 +294,10 @@ def main() -> int:
             )
         )
     else:
-        print(f"document: {sample.words} prose words, {len(sample.diagnostics)} findings, all built-in rules")
+        print(
+            f"document: {sample.words} prose words, {len(sample.diagnostics)} findings, all built-in rules"
+            + (", a suppression directive under the title" if args.directive else "")
+        )
         print(
             f"in-process: one whole-document lint {whole_ms:.0f} ms; the server's full pass after a one-block "
             f"edit {full_ms:.0f} ms (runs after a pause in typing, not per keystroke)"
