@@ -950,7 +950,7 @@ EDITS = [
     "🚀 ",
     "- ",
     "<!-- commlint-disable-next-line ABS -->\n",
-    "<!-- commlint-disable -->\n",
+    "<!-- commlint-disable ABS, ALM -->\n",
     "<!-- commlint-enable -->\n",
     # line ends of the LSP besides "\n" (a lone "\r" too), and characters str.splitlines breaks
     # at that end no line in the LSP, Markdown or Source
@@ -970,6 +970,7 @@ MORE_EDITS = ["---\n", "\n---\n", "+++\n", "```\n", "~~~~\n", "<script>\n", "</s
 #: suppression directives, typed anywhere (in Markdown and plain text; most of them in a
 #: spot where they are no directive, and random deletions cut them up again)
 DIRECTIVES = [
+    "<!-- commlint-disable -->\n",
     "<!-- commlint-disable ABS -->\n",
     "<!-- commlint-disable-line -->",
     "<!-- commlint-enable ABS101, ALM -->\n",
