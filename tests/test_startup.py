@@ -198,6 +198,17 @@ def test_expand_fills_templates_as_the_engine_does() -> None:
             assert got == want, (text, template)
 
 
+def _script_json(script: str, mode: str, cache: Path) -> dict[str, object]:
+    """Run ``script`` with ``mode`` in a fresh interpreter, the pattern cache in ``cache``; its JSON."""
+    import os
+
+    env = {**os.environ, "COMMLINT_CACHE_DIR": str(cache)}
+    env.pop("COMMLINT_NO_CACHE", None)
+    out = subprocess.run([sys.executable, "-c", script, mode], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)  # type: ignore[no-any-return]
+
+
 DATACLASSES = """
 import dataclasses, inspect, json, sys
 from commlint import startup
@@ -237,17 +248,9 @@ print(json.dumps({
 def test_dataclasses_made_with_cached_code_are_the_same_classes(tmp_path: Path) -> None:
     """``startup.cache_dataclass_code``: the methods dataclasses generates come from the pattern
     cache from the second run on; the classes behave as ``dataclasses`` alone makes them."""
-    import os
-
-    env = {**os.environ, "COMMLINT_CACHE_DIR": str(tmp_path / "cache")}
-    env.pop("COMMLINT_NO_CACHE", None)
 
     def run(mode: str) -> dict[str, object]:
-        out = subprocess.run(
-            [sys.executable, "-c", DATACLASSES, mode], capture_output=True, text=True, env=env, timeout=120
-        )
-        assert out.returncode == 0, out.stderr
-        return json.loads(out.stdout)
+        return _script_json(DATACLASSES, mode, tmp_path / "cache")
 
     plain = run("plain")
     assert not (tmp_path / "cache").exists()
@@ -292,17 +295,9 @@ def test_re_patterns_built_from_records_are_the_ones_re_compiles(tmp_path: Path)
     """``startup.cache_re_code``: the standard ``re`` patterns of module-level code and of
     commlint's own modules come from the pattern cache from the second run on, and match as
     ``re`` alone makes them; a pattern some other function compiles (a glob) is never kept."""
-    import os
-
-    env = {**os.environ, "COMMLINT_CACHE_DIR": str(tmp_path / "cache")}
-    env.pop("COMMLINT_NO_CACHE", None)
 
     def run(mode: str) -> dict[str, object]:
-        out = subprocess.run(
-            [sys.executable, "-c", RE_CODE, mode], capture_output=True, text=True, env=env, timeout=120
-        )
-        assert out.returncode == 0, out.stderr
-        return json.loads(out.stdout)
+        return _script_json(RE_CODE, mode, tmp_path / "cache")
 
     plain = run("plain")
     (cache_file,) = (tmp_path / "cache").iterdir()  # (the modules' regex patterns)
