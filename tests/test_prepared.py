@@ -3,7 +3,9 @@ compiles nothing, and a prepared file that is foreign, damaged or writable by ot
 
 from __future__ import annotations
 
+import hashlib
 import os
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,3 +81,60 @@ def test_no_cache_turns_the_prepared_file_off_too(prepared: Path) -> None:
     cache = PatternCache(None)
     assert cache.prepared() == {}
     assert _spans(cache.compile(PATTERN, DEFAULT_FLAGS)) == _spans(regex.compile(PATTERN, DEFAULT_FLAGS))
+
+
+@pytest.fixture
+def prepared_digest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A data file digested at build time: its SHA-256 is in the prepared file, under the
+    file's size and CRC-32 (not its place on the build machine, which is left out)."""
+    data = tmp_path / "build" / "words.dict"
+    data.parent.mkdir()
+    data.write_bytes(b"hello HH AH0 L OW1\n")
+    monkeypatch.setattr(regex_cache, "PREPARED", tmp_path / "pkg" / "patterns.marshal")
+    build = PatternCache(tmp_path / "build" / "p.marshal")
+    monkeypatch.setattr(regex_cache, "_CACHE", build)
+    assert regex_cache.file_digest(data) == hashlib.sha256(data.read_bytes()).hexdigest()
+    assert build.write_prepared(regex_cache.PREPARED) == 1  # the size and CRC-32 alone
+    os.chmod(tmp_path / "pkg", 0o755)
+    monkeypatch.setattr(regex_cache, "_CACHE", PatternCache(tmp_path / "user" / "p.marshal"))
+    yield data
+
+
+def test_the_first_run_finds_a_prepared_data_files_digest_without_hashing_it(
+    prepared_digest: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first run after installing reads a data file the wheel's build digested (CMUdict,
+    the packs) and checks its size and CRC-32, instead of importing ``hashlib`` to hash it."""
+    installed = tmp_path / "site" / "words.dict"  # elsewhere, as an installed copy is
+    installed.parent.mkdir()
+    installed.write_bytes(prepared_digest.read_bytes())
+
+    def no_hashing(data: bytes) -> str:
+        raise AssertionError("hashed")
+
+    monkeypatch.setattr(regex_cache, "_sha256_hex", no_hashing)
+    assert regex_cache.file_digest(installed) == hashlib.sha256(installed.read_bytes()).hexdigest()
+
+
+def test_a_data_file_unlike_the_prepared_one_is_hashed(prepared_digest: Path, tmp_path: Path) -> None:
+    """A changed file (the same size, another CRC-32) is hashed, and its own digest kept."""
+    changed = tmp_path / "site" / "words.dict"
+    changed.parent.mkdir()
+    text = b"hullo HH AH0 L OW1\n"
+    changed.write_bytes(text)
+    assert regex_cache.file_digest(changed) == hashlib.sha256(text).hexdigest()
+    regex_cache._cache().save()
+    again = PatternCache(tmp_path / "user" / "p.marshal")  # the next run, from the user's cache
+    kept = again.remember("file-crc32", f"{len(text)}:{zlib.crc32(text):08x}", lambda _: None)
+    assert kept == hashlib.sha256(text).hexdigest()
+
+
+def test_a_prepared_digest_that_is_not_a_digest_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A record under a file's size and CRC-32 that does not hold a SHA-256 in hex is not
+    taken for one: the file is hashed."""
+    data = tmp_path / "words.dict"
+    data.write_bytes(b"hello HH AH0 L OW1\n")
+    cache = PatternCache(tmp_path / "user" / "p.marshal")
+    monkeypatch.setattr(regex_cache, "_CACHE", cache)
+    cache.remember("file-crc32", f"19:{zlib.crc32(data.read_bytes()):08x}", lambda _: "not a digest")
+    assert regex_cache.file_digest(data) == hashlib.sha256(data.read_bytes()).hexdigest()

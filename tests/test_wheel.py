@@ -130,6 +130,32 @@ def test_the_first_run_after_installing_compiles_no_pattern(installed: tuple[Pat
     assert prepared > 100 and compiled == 0, proc.stdout
 
 
+FIRST_CHECK = """
+import atexit, sys
+# registered first, so it runs last: after the check, its output and the cache's save
+atexit.register(lambda: print(sorted(m for m in ("hashlib", "_hashlib") if m in sys.modules)))
+from commlint.cli import main
+sys.exit(main(["check", sys.argv[1]]))
+"""
+
+
+def test_the_first_check_after_installing_hashes_no_data_file(installed: tuple[Path, Path, Path]) -> None:
+    """The wheel's prepared records carry the size, CRC-32 and SHA-256 of each data file a check
+    digests (CMUdict, the packs): the first ``commlint check`` after installing checks their
+    CRC-32 instead of loading OpenSSL to hash them, and finds what later runs find."""
+    bindir, work, _ = installed
+    env = {**clean_env(), "COMMLINT_CACHE_DIR": str(work / "first-check-cache")}
+    runs = [
+        subprocess.run(
+            [str(bindir / "python"), "-c", FIRST_CHECK, "risky.md"], cwd=work, env=env, capture_output=True, text=True
+        )
+        for _ in range(2)
+    ]
+    assert [r.returncode for r in runs] == [1, 1], runs[0].stderr
+    first, second = (r.stdout.strip().splitlines() for r in runs)
+    assert first[-1] == "[]" and first == second and "risky.md:4:" in first[0]
+
+
 def test_readme_install_commands_build_from_the_repository_url(tmp_path: Path) -> None:
     """The README's install-without-a-checkout commands, run as written: git is told to fetch
     the repository URL from a local snapshot (url.<snapshot>.insteadOf), nothing else changes."""
