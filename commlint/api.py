@@ -128,12 +128,14 @@ def run(
     report = Report()
     extensions, plugin_failures = merged_tables("commlint_file_extensions")
     cache: dict[Path | None, Linter | ConfigError] = {}
+    governing: dict[Path, Path | None] = {}  # folder -> its config file (find_config_file's memo)
+    walked_formats: dict[int, dict[str, str]] = {}  # id(linter) -> the extensions its files map
     seen: set[Path] = set()
     used: list[Linter] = []
 
     def linter_near(where: Path) -> Linter:
         """The linter for the config governing ``where``; raises its ConfigError (once built)."""
-        found = None if explicit is not None else find_config_file(where)
+        found = None if explicit is not None else find_config_file(where, governing)
         key = found.resolve() if found else None
         cached = cache.get(key)
         if isinstance(cached, ConfigError):
@@ -190,8 +192,11 @@ def run(
                     continue
                 seen.add(resolved)
                 try:
-                    linter = linter_near(file)
-                    yield linter, file, format_for_path(str(file), {**extensions, **linter.config.extensions})
+                    linter = linter_near(resolved.parent)  # a file's config is its folder's
+                    formats = walked_formats.get(id(linter))
+                    if formats is None:
+                        formats = walked_formats[id(linter)] = {**extensions, **linter.config.extensions}
+                    yield linter, file, format_for_path(str(file), formats)
                 except ConfigError as exc:
                     yield exc
 

@@ -192,18 +192,41 @@ def _kind(name: str) -> str:
     }.get(name, name)
 
 
-def find_config_file(start: Path) -> Path | None:
-    """Walk upward from ``start`` (a file or folder) to the first config file."""
+def find_config_file(start: Path, memo: dict[Path, Path | None] | None = None) -> Path | None:
+    """Walk upward from ``start`` (a file or folder) to the first config file.
+
+    With ``memo`` (one run's: folder -> what governs it), a folder walked before is not
+    looked at again: every folder walked is remembered with the answer, so a run over many
+    files in few folders looks at each folder once. ``start`` may be a folder the memo holds
+    as it is (resolved), which then costs one look-up."""
+    if memo is not None and start in memo:
+        return memo[start]
     here = start.resolve()
     if not here.is_dir():
         here = here.parent
+    walked: list[Path] = []
+    found: Path | None = None
     for folder in (here, *here.parents):
-        for name in CONFIG_FILES:
-            candidate = folder / name
-            if candidate.is_file():
-                if name == "pyproject.toml" and not _has_tool_table(candidate):
-                    continue
-                return candidate
+        if memo is not None and folder in memo:
+            found = memo[folder]
+            break
+        walked.append(folder)
+        found = _config_in(folder)
+        if found is not None:
+            break
+    if memo is not None:
+        memo.update(dict.fromkeys(walked, found))
+    return found
+
+
+def _config_in(folder: Path) -> Path | None:
+    """The config file of ``folder`` itself, if it has one."""
+    for name in CONFIG_FILES:
+        candidate = folder / name
+        if candidate.is_file():
+            if name == "pyproject.toml" and not _has_tool_table(candidate):
+                continue
+            return candidate
     return None
 
 

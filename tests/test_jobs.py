@@ -63,3 +63,32 @@ def test_released_results_keep_what_reports_read(tmp_path: Path) -> None:
     assert kept.diagnostics == released.diagnostics
     assert [r.words for r in kept.results] == [r.words for r in released.results]
     assert all(r.document.prose == "" and r.source.text for r in released.results)
+
+
+def test_jobs_keeps_input_order_and_each_folders_config_over_many_files(tmp_path: Path) -> None:
+    """Enough files that tasks carry several files each; a config change, a bad file and a
+    folder of its own config in the middle; folders deep below a config and beside it."""
+    texts = list(DRAFTS.values())
+    files: dict[str, bytes] = {}
+    for i in range(40):
+        folder = ("p", "p/q/r", "s", "s/t/u")[i // 10]
+        files[f"{folder}/f{i:02d}.md"] = texts[i % len(texts)].encode()
+    files["p/q/r/bad.md"] = b"Our AI is \xff totally secure.\n"
+    files["s/t/commlint.toml"] = b"ignore = ['ABS']\n"
+    files["commlint.toml"] = b"fail-level = 'info'\n"
+    for name, data in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    for fmt in ("text", "json"):
+        one = run_cli("check", "--format", fmt, "--jobs", "1", "s", "p", cwd=tmp_path)
+        two = run_cli("check", "--format", fmt, "--jobs", "2", "s", "p", cwd=tmp_path)
+        assert one.returncode == two.returncode == 2, one.stderr + two.stderr
+        assert one.stdout == two.stdout and one.stderr == two.stderr
+    report = json.loads(two.stdout)
+    paths = [Path(f["path"]).as_posix() for f in report["files"]]
+    assert paths == sorted(paths, key=lambda p: (p[0] != "s", p)) and len(paths) == 40, paths
+    rules = {Path(f["path"]).parent.as_posix(): set() for f in report["files"]}
+    for f in report["files"]:
+        rules[Path(f["path"]).parent.as_posix()].update(d["rule"][:3] for d in f["diagnostics"])
+    assert "ABS" in rules["s"] and "ABS" in rules["p/q/r"] and "ABS" not in rules["s/t/u"], rules
+    assert "bad.md" in two.stderr

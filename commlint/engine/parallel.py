@@ -18,8 +18,12 @@ if TYPE_CHECKING:  # multiprocessing and concurrent.futures cost start-up time: 
     from commlint.engine.result import LintResult
 
 T = TypeVar("T")
-#: files in flight per process: enough to keep each busy, few enough that memory stays flat
-AHEAD = 8
+#: tasks in flight per process: enough to keep each busy, few enough that memory stays flat
+AHEAD = 4
+#: files a task lints, once the first ``jobs * AHEAD`` files have gone out one by one (so a
+#: short run is shared evenly): each task costs the parent a hand-off to a worker and back
+#: (~0.9 ms of its CPU, which a 2-core run takes from the workers)
+CHUNK = 4
 
 
 def lint_in_order(
@@ -33,28 +37,54 @@ def lint_in_order(
         for item in work:
             yield in_process(item) if _is_task(item) else item  # type: ignore[arg-type,misc]
         return
-    pending: deque[Any] = deque()
+    pending: deque[Any] = deque()  # in input order: a task's future (a list of results) or an item
+    batch: list[tuple[str, str | None]] = []  # files of the task being gathered
+    sent = 0
     with _pool(jobs) as pool:
+        config: Config | None = None
+
+        def submit() -> None:
+            """Send the files gathered so far (all of one configuration) as one task."""
+            if batch and config is not None:
+                pending.append(pool.submit(lint_jobs, config, batch[:]))
+                batch.clear()
+
         for item in work:
             if _is_task(item):
                 linter, file, fmt = item  # type: ignore[misc]
-                pending.append(pool.submit(lint_job, linter.config, str(file), fmt))
+                if linter.config is not config:
+                    submit()
+                    config = linter.config
+                batch.append((str(file), fmt))
+                sent += 1
+                if len(batch) >= (CHUNK if sent > jobs * AHEAD else 1):
+                    submit()
             else:
-                pending.append(item)
+                submit()
+                pending.append(_Passed(item))
             while len(pending) > jobs * AHEAD:
-                yield _ready(pending.popleft())
+                yield from _ready(pending.popleft())
+        submit()
         while pending:
-            yield _ready(pending.popleft())
+            yield from _ready(pending.popleft())
+
+
+class _Passed:
+    """An item of the work that is not a task, waiting its turn."""
+
+    __slots__ = ("item",)
+
+    def __init__(self, item: Any) -> None:
+        self.item = item
 
 
 def _is_task(item: object) -> bool:
     return isinstance(item, tuple) and len(item) == 3 and isinstance(item[1], Path)
 
 
-def _ready(item: Any) -> Any:
-    from concurrent.futures import Future
-
-    return item.result() if isinstance(item, Future) else item
+def _ready(item: Any) -> list[Any]:
+    """What a pending entry stands for, in order: a task's results, or the item passed through."""
+    return [item.item] if isinstance(item, _Passed) else item.result()
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
@@ -66,6 +96,11 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods and sys.platform != "darwin" else None)
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+
+
+def lint_jobs(config: Config, files: list[tuple[str, str | None]]) -> list[LintResult | CommlintError]:
+    """Lint files in a worker, in order; input and config errors come back as values."""
+    return [lint_job(config, file, fmt) for file, fmt in files]
 
 
 def lint_job(config: Config, file: str, fmt: str | None) -> LintResult | CommlintError:
