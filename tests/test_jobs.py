@@ -87,7 +87,7 @@ def test_jobs_keeps_input_order_and_each_folders_config_over_many_files(tmp_path
     report = json.loads(two.stdout)
     paths = [Path(f["path"]).as_posix() for f in report["files"]]
     assert paths == sorted(paths, key=lambda p: (p[0] != "s", p)) and len(paths) == 40, paths
-    rules = {Path(f["path"]).parent.as_posix(): set() for f in report["files"]}
+    rules: dict[str, set[str]] = {Path(f["path"]).parent.as_posix(): set() for f in report["files"]}
     for f in report["files"]:
         rules[Path(f["path"]).parent.as_posix()].update(d["rule"][:3] for d in f["diagnostics"])
     assert "ABS" in rules["s"] and "ABS" in rules["p/q/r"] and "ABS" not in rules["s/t/u"], rules
