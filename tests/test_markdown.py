@@ -548,3 +548,51 @@ def test_paragraphs_read_in_place_give_the_masked_reading(monkeypatch):
         masked = lint_result(draft, path="draft.md")
     assert [d.to_dict() for d in in_place.diagnostics] == [d.to_dict() for d in masked.diagnostics]
     assert in_place.diagnostics
+
+
+def test_plain_text_emitted_in_one_piece_gives_the_line_by_line_reading(monkeypatch):
+    """Plain text whose line breaks are each a lone "\\n" between non-blank characters is
+    emitted as it stands ("\\n" read as a space): the prose view (text, offsets, code ranges)
+    is the line-by-line reading's, for the test inputs and random Markdown and reStructuredText,
+    and a draft's findings through the Python API are the same."""
+    import random
+    import re
+
+    from commlint.prose.formats import markdown
+    from commlint.prose.formats.rst import parse_rst
+    from commlint.source.decode import decode
+
+    rng = random.Random(16)
+    texts = [text for _name, text in _markdown_inputs()]
+    texts += ["".join(rng.choice(_FRAGMENTS) for _ in range(rng.randint(1, 60))) for _ in range(2500)]
+    taken = 0
+    real = markdown._UNUSUAL_BREAK
+
+    class Counted:
+        def search(self, *args: Any) -> Any:
+            nonlocal taken
+            found = real.search(*args)
+            taken += found is None
+            return found
+
+    for n, text in enumerate(texts):
+        source = decode(text.encode("utf-8"), "draft.md")
+        parse = parse_rst if n % 4 == 3 else markdown.parse_markdown
+        views = []
+        for fast in (Counted(), re.compile("")):  # the empty pattern always matches: no fast path
+            with monkeypatch.context() as m:
+                m.setattr(markdown, "_UNUSUAL_BREAK", fast)
+                try:
+                    doc = parse(source)
+                    views.append((doc.prose, doc.starts, doc.ends, doc.meta))
+                except Exception as exc:  # the same failure either way
+                    views.append(repr(exc))
+        assert views[0] == views[1], text
+    assert taken > 2000
+    draft = texts[len(_TRICKY) + 1]
+    fast_result = lint_result(draft, path="draft.md")
+    with monkeypatch.context() as m:
+        m.setattr(markdown, "_UNUSUAL_BREAK", re.compile(""))
+        slow_result = lint_result(draft, path="draft.md")
+    assert [d.to_dict() for d in fast_result.diagnostics] == [d.to_dict() for d in slow_result.diagnostics]
+    assert fast_result.diagnostics

@@ -270,3 +270,44 @@ def test_a_span_is_safe_to_edit_exactly_when_its_prose_is_its_source_text() -> N
                 checked += 1
                 safe += expected
     assert checked > 100_000 and 0.2 < safe / checked < 0.9
+
+
+def test_offsets_read_from_the_pieces_are_the_per_character_map() -> None:
+    """A built Document keeps its map as pieces and makes ``starts``/``ends`` only when they are
+    read: ``start_of``, ``end_of``, ``source_span`` and ``is_contiguous`` read from the pieces
+    give what they give over the per-character lists, in every format, on random texts."""
+    import random
+
+    from commlint.config import Config
+    from commlint.engine.linter import Linter
+
+    linter = Linter(Config.default())
+    rng = random.Random(9)
+    pieces = ["a", "b ", " ", "\n", "\r\n", "\r", "\t", "&amp;", "&nbsp;", "\\*", "*", "`c`", "[x](y)", "<b>", "\u00a0"]
+    pieces += ["> ", "- ", "# ", "![i](j)", "**", "http://x.y", "\n\n", "``d``", ":emphasis:`e`", "é"]
+    checked = 0
+    for n in range(1200):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        name = ("draft.md", "draft.html", "draft.txt", "draft.rst", "draft.mdx")[n % 5]
+        source = decode(text.encode("utf-8"), name)
+        try:
+            lazy = linter.document(source)
+        except Exception:  # noqa: BLE001  (a text docutils or html.parser rejects: nothing to map)
+            continue
+        listed = linter.document(source)
+        starts, ends = listed.starts, listed.ends
+        flat = Document(listed.source, listed.format, listed.prose, list(starts), list(ends))
+        size = len(lazy.prose)
+        assert len(starts) == len(ends) == size
+        for i in [*range(size), -1, -size] if size else []:
+            assert (lazy.start_of(i), lazy.end_of(i)) == (starts[i], ends[i]) == (flat.start_of(i), flat.end_of(i))
+        for a in range(size + 1):
+            for b in range(a, min(size, a + 12) + 1):
+                assert lazy.source_span(a, b) == flat.source_span(a, b), (text, a, b)
+                assert lazy.is_contiguous(a, b) == flat.is_contiguous(a, b), (text, a, b)
+                checked += 1
+        for bad in (size, size + 3):
+            with pytest.raises(IndexError):
+                lazy.start_of(bad)
+        assert lazy.starts == starts and lazy.ends == ends  # now made: the same lists
+    assert checked > 50_000

@@ -216,7 +216,7 @@ def sentence_pair(doc: Document, ps: int, pe: int, sug: Suggestion) -> tuple[str
     b = max(sentences[doc.sentence_index(max(ps, pe - 1))][1], pe)
     # The edit may start before prose[ps] (a corrected "a"/"an"): walk back to its source start.
     k = ps
-    while k > a and doc.starts[k - 1] >= sug.start:
+    while k > a and doc.start_of(k - 1) >= sug.start:
         k -= 1
     before = doc.prose[a:b]
     after = doc.prose[a:k] + sug.text + doc.prose[pe:b]

@@ -215,7 +215,7 @@ def make_suggestion(doc: Document, start: int, end: int, text: str, spec: Sugges
     safe = spec.safe and not needs_input
     src = doc.source.text
     if start == end:
-        at = doc.ends[start - 1] if start > 0 else (doc.starts[0] if doc.starts else 0)
+        at = doc.end_of(start - 1) if start > 0 else (doc.start_of(0) if doc.prose else 0)
         return Suggestion(text=text, description=description, safe=safe, needs_input=needs_input, start=at, end=at)
     if not needs_input and text.strip():
         why = no_fix_reason(doc, start, end)

@@ -519,11 +519,20 @@ _WHITESPACE = regex_cache.compile(r"[ \t\r\n]+")
 #: a whitespace run holding a line break, from its first character (runs are maximal)
 _NOT_EOL = regex_cache.compile(r"[^\r\n]")
 _BROKEN = regex_cache.compile(r"[ \t]*[\r\n][ \t\r\n]*")
+#: a line break _plain cannot emit as a verbatim space: "\r", or "\n" after whitespace (a
+#: space already emitted, or blanks _BROKEN joins to it) or before blanks _BROKEN joins to it
+_UNUSUAL_BREAK = re.compile(r"\r|\s\n|\n[ \t\r\n]")
 
 
 def _plain(builder: ProseBuilder, text: str, start: int, end: int) -> None:
     """Emit plain text. A line break (with its indentation) becomes one space, and so does
     whitespace right after a removed token, so "bad <!-- x --> actors" reads "bad actors"."""
+    if start < end and text[start] not in " \t\r\n" and not _UNUSUAL_BREAK.search(text, start, end):
+        # Every line break is a lone "\n" between two characters that are not whitespace, so
+        # each becomes a space standing for itself: the text is emitted as it stands, with
+        # "\n" read as " ", as one verbatim piece (what the loop below emits, in one call).
+        builder.text(text[start:end].replace("\n", " "), start)
+        return
     pos = start
     # Spaces between words stay in the verbatim run (one emit per run), so only a run at the
     # very start (after a removed token) and runs holding a line break need handling: found
