@@ -141,8 +141,6 @@ class Document:
             other.meta,
         )
 
-    __hash__ = None  # type: ignore[assignment]  (mutable, as the dataclass it was)
-
     @property
     def starts(self) -> list[int]:
         """Source start of each prose character."""

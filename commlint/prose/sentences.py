@@ -77,17 +77,31 @@ def split_paragraphs(text: str) -> list[tuple[int, int]]:
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Spans of sentences; a sentence never crosses a paragraph (block) boundary."""
     out: list[tuple[int, int]] = []
+    finditer = _END.finditer
     for p_start, p_end in split_paragraphs(text):
-        block = text[p_start:p_end]
-        pos = 0
-        for m in _END.finditer(block):
-            if _is_abbreviation(block, m.start()) or _is_enumerator(block[pos : m.start()]):
+        # The paragraph is searched in place (pos/endpos read as its ends), not sliced out.
+        pos = p_start
+        for m in finditer(text, p_start, p_end):
+            dot = m.start()
+            before = text[dot - 1] if dot > p_start else ""
+            maybe_word = before in _MAYBE_WORD or not before.isascii()
+            if maybe_word and text[dot] == "." and _is_abbreviation(text, p_start, dot):
                 continue
-            out.append(_trim(text, p_start + pos, p_start + m.end()))
-            pos = m.end()
-        if block[pos:].strip():
-            out.append(_trim(text, p_start + pos, p_end))
+            if dot > pos and (before.isdigit() or before.isspace()) and _is_enumerator(text[pos:dot]):
+                continue
+            end = m.end()
+            while text[pos].isspace():  # _trim: the end is punctuation, nothing to trim there
+                pos += 1
+            out.append((pos, end))
+            pos = end
+        if text[pos:p_end].strip():
+            out.append(_trim(text, pos, p_end))
     return [s for s in out if s[1] > s[0]]
+
+
+#: the ASCII characters that may end _TRAILING_WORD's match before a full stop: a letter, a
+#: dot, or a line break (``$`` matches before a final one)
+_MAYBE_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.\n")
 
 
 #: the letters and dots just before a full stop, searched backwards from it (a forward search
@@ -95,15 +109,23 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 _TRAILING_WORD = regex_cache.compile(r"(?r)([\p{L}.]+)$")
 
 
-def _is_abbreviation(block: str, dot: int) -> bool:
-    if block[dot] != ".":
+def _is_abbreviation(text: str, start: int, dot: int) -> bool:
+    """Whether the full stop at ``dot`` ends an abbreviation or an initial, reading the
+    paragraph that starts at ``start``."""
+    if text[dot] != ".":
         return False
-    m = _TRAILING_WORD.search(block, 0, dot)
-    if not m:
-        return False
-    word = m.group(1).lower().rstrip(".")
+    # The last space-separated token, when it is all ASCII letters and dots, is _TRAILING_WORD's
+    # match (a cheaper way to the same run); anything else asks the pattern.
+    token = text[text.rfind(" ", start, dot) + 1 or start : dot]
+    if token and token.isascii() and (token.isalpha() or token.replace(".", "").isalpha()):
+        word = token.lower().rstrip(".")
+    else:
+        m = _TRAILING_WORD.search(text, start, dot)
+        if not m:
+            return False
+        word = m.group(1).lower().rstrip(".")
     # Single capital initials ("J. Smith") and known abbreviations do not end sentences.
-    return word in _ABBREV or (len(word) == 1 and block[dot - 1].isupper())
+    return word in _ABBREV or (len(word) == 1 and text[dot - 1].isupper())
 
 
 def _is_enumerator(before: str) -> bool:
