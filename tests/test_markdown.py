@@ -596,3 +596,63 @@ def test_plain_text_emitted_in_one_piece_gives_the_line_by_line_reading(monkeypa
         slow_result = lint_result(draft, path="draft.md")
     assert [d.to_dict() for d in fast_result.diagnostics] == [d.to_dict() for d in slow_result.diagnostics]
     assert fast_result.diagnostics
+
+
+def _sentences_by_definition(text: str) -> list[tuple[int, int]]:
+    """The sentence split as first written: each paragraph sliced out and searched, every
+    full stop's trailing word found by the pattern, every span trimmed."""
+    from commlint.prose import sentences as s
+
+    def trim(a: int, b: int) -> tuple[int, int]:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        return a, b
+
+    out: list[tuple[int, int]] = []
+    for p_start, p_end in s.split_paragraphs(text):
+        block = text[p_start:p_end]
+        pos = 0
+        for m in s._END.finditer(block):
+            dot = m.start()
+            if block[dot] == ".":
+                word_m = s._TRAILING_WORD.search(block, 0, dot)
+                if word_m:
+                    word = word_m.group(1).lower().rstrip(".")
+                    if word in s._ABBREV or (len(word) == 1 and block[dot - 1].isupper()):
+                        continue
+            head = block[pos:dot].strip()
+            if 0 < len(head) <= 3 and head.isdigit():
+                continue
+            out.append(trim(p_start + pos, p_start + m.end()))
+            pos = m.end()
+        if block[pos:].strip():
+            out.append(trim(p_start + pos, p_end))
+    return [x for x in out if x[1] > x[0]]
+
+
+def test_sentences_are_the_split_by_definition():
+    """Document.sentences (paragraphs searched in place, abbreviations read from the last
+    token) against the split as defined, on random prose full of stops, abbreviations,
+    initials, list numbers, quotes, line breaks and non-ASCII letters, in Markdown and text."""
+    import random
+
+    from commlint.config import Config
+    from commlint.engine.linter import Linter
+    from commlint.prose.sentences import split_sentences
+    from commlint.source.decode import decode
+
+    linter = Linter(Config.default())
+    rng = random.Random(17)
+    words = ["word", "Word", "Dr.", "dr.", "J.", "j.", "U.S.", "e.g.", "etc.", "1.", "12.", "1234.", "A.", "x.y."]
+    words += [".", "!", "?", "…", "...", "\u201cQuote.\u201d", "(Aside.)", "Zoë.", "Éclair.", "ß.", "\n", "\n\n"]
+    words += ["\u00a0", "\t", "“", "Inc.", "no.", "No.", "2.", "`c`.", "![i](j).", "¶", "a.b.", ". .", "7 ."]
+    checked = 0
+    for n in range(4000):
+        text = "".join(rng.choice(words) + rng.choice("  \n") for _ in range(rng.randint(1, 30)))
+        doc = linter.document(decode(text.encode("utf-8"), "draft.txt" if n % 3 else "draft.md"))
+        assert doc.sentences == _sentences_by_definition(doc.prose), text
+        assert split_sentences(text) == _sentences_by_definition(text), text  # raw: line breaks too
+        checked += len(doc.sentences)
+    assert checked > 15_000
