@@ -132,3 +132,27 @@ def test_the_syllable_table_follows_the_dictionary_file(tmp_path, monkeypatch):
         assert syllables._dictionary_syllables("xyzzyplonk") == 1
     finally:
         syllables._syllable_table.cache_clear()
+
+
+def test_scores_read_token_by_token_are_textstats_on_first_and_later_reads():
+    """Words are read per whitespace token (each token's syllables remembered): tokens with
+    punctuation, apostrophes before and after contraction endings, final sigmas, digits and
+    nothing but punctuation score as textstat scores the whole text, the first time a token
+    is seen and the next."""
+    import random
+
+    pieces = ["'", "'s", "'t", "'ve", "'ll", "'re", "'d", "x'", "—", "(", ")", ".", ",", "!", "?", "“", "”", "_"]
+    stems = ["ΟΔΟΣ", "Σ", "σοφός", "İstanbul", "Straße", "we", "model", "hmm", "3", "4.5", "CAFÉ", "rhythm", "a"]
+    rng = random.Random(21)
+    for n in range(400):
+        tokens = []
+        for _ in range(rng.randint(1, 40)):
+            token = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 2)))
+            token += "".join(rng.choice(stems + pieces) for _ in range(rng.randint(0, 3)))
+            tokens.append(token + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 2))))
+        text = "".join(token + rng.choice([" ", "  ", "\n", "\t", "\u00a0"]) for token in tokens)
+        if n % 2:
+            syllables._TOKEN_SYLLABLES.clear()
+        for _ in range(2):
+            assert syllables.flesch_kincaid_grade(text) == textstat.flesch_kincaid_grade(text), text
+            assert syllables.flesch_reading_ease(text) == textstat.flesch_reading_ease(text), text

@@ -16,10 +16,12 @@ looks every word up again).
 
 from __future__ import annotations
 
+import operator
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -384,17 +386,49 @@ def _flesch_counts(text: str) -> tuple[float, float]:
     """(words per sentence, syllables per word), each 0.0 where textstat gives 0.0."""
     if not text:
         return 0.0, 0.0
-    cleaned = _words_text(text)
-    words = len(cleaned.split())
+    # textstat's words are the whitespace tokens of the cleaned text, lower-cased. Cleaning
+    # only removes characters (never whitespace), and what it removes depends on the token
+    # alone, so each whitespace token of the text is one word or none: read token by token,
+    # each token's syllables remembered (-1: no word is left of it).
+    tokens = text.split()
+    try:
+        counts = list(map(_TOKEN_SYLLABLES.__getitem__, tokens))  # every token seen before: all in C
+    except KeyError:
+        counts = list(map(_token_syllables, tokens))
+    none = counts.count(-1)
+    words = len(counts) - none
     sentences = _SENTENCE.findall(text)
-    short = sum(map(_short, sentences))
+    # _short for each sentence, with the quick test run over all of them in C and the
+    # cleaning only for the few it does not settle
+    unsettled = compress(sentences, map(_NOT, map(_THREE_WORDY.match, sentences)))
+    short = sum(len(_words_text(sentence).split()) <= 2 for sentence in unsettled)
     per_sentence = words / max(1, len(sentences) - short)
     if not words:
         return per_sentence, 0.0
-    return per_sentence, _total_syllables(cleaned.lower().split()) / words
+    return per_sentence, (sum(counts) + none) / words
 
 
-_WORD_CHAR = re.compile(r"\w")
+#: whitespace token -> syllables of the word textstat makes of it (-1: none), for the process
+_TOKEN_SYLLABLES: dict[str, int] = {}
+
+
+def _token_syllables(token: str) -> int:
+    count = _TOKEN_SYLLABLES.get(token)
+    if count is None:
+        word = _words_text(token).lower()
+        count = word_syllables(word) if word else -1
+        if len(_TOKEN_SYLLABLES) >= _MEMO_LIMIT:
+            _TOKEN_SYLLABLES.clear()
+        _TOKEN_SYLLABLES[token] = count
+    return count
+
+
+#: a sentence whose first three whitespace tokens each hold a word character (so it keeps at
+#: least three words once cleaned): a token's characters up to its first word character, the
+#: rest of it, the blanks after it; then the second; then the third up to its word character
+#: (each part's characters exclude the next part's first: linear, whatever the text)
+_THREE_WORDY = re.compile(r"[^\s\w]*\w\S*\s+[^\s\w]*\w\S*\s+[^\s\w]*\w")
+_NOT = operator.not_
 
 
 def _short(sentence: str) -> bool:
@@ -402,20 +436,10 @@ def _short(sentence: str) -> bool:
 
     _words_text only removes characters (never a ``\\w`` character or whitespace), so a
     whitespace token holding a ``\\w`` character stays a word: when each of the first three
-    does, the sentence is not short and nothing needs cleaning (most sentences)."""
-    first = sentence.split(None, 3)
-    if len(first) < 3:
-        return True
-    if all(_WORD_CHAR.search(token) for token in first[:3]):
+    does (_THREE_WORDY; most sentences), the sentence is not short and nothing needs cleaning."""
+    if _THREE_WORDY.match(sentence):
         return False
     return len(_words_text(sentence).split()) <= 2
-
-
-def _total_syllables(words: list[str]) -> int:
-    try:
-        return sum(map(_SYLLABLES.__getitem__, words))  # every word seen before: all in C
-    except KeyError:
-        return sum(map(word_syllables, words))
 
 
 def flesch_kincaid_grade(text: str) -> float:
