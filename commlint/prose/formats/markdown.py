@@ -412,7 +412,8 @@ def _block(builder: ProseBuilder, source: Source, first: int, last: int, heading
 
 #: what _block's masking would change between a block's first and last characters: a tab
 #: (masked to a space) or a quote marker starting a continuation line
-_MASKED_IN_GAP = re.compile(r"\t|[\r\n] *>")
+#: (``\t|[\r\n] *>``, written to start with a character set: searched faster)
+_MASKED_IN_GAP = re.compile(r"[\t\r\n](?:(?<=\t)| *>)")
 
 
 def _unmasked_block(builder: ProseBuilder, source: Source, first: int, last: int) -> bool:
@@ -521,7 +522,8 @@ _NOT_EOL = regex_cache.compile(r"[^\r\n]")
 _BROKEN = regex_cache.compile(r"[ \t]*[\r\n][ \t\r\n]*")
 #: a line break _plain cannot emit as a verbatim space: "\r", or "\n" after whitespace (a
 #: space already emitted, or blanks _BROKEN joins to it) or before blanks _BROKEN joins to it
-_UNUSUAL_BREAK = re.compile(r"\r|\s\n|\n[ \t\r\n]")
+#: (``\r|\s\n|\n[ \t\r\n]``, written to start with a character set: searched several times faster)
+_UNUSUAL_BREAK = re.compile(r"[\r\n](?:(?<=\r)|(?<=\s\n)|[ \t\r\n])")
 
 
 def _plain(builder: ProseBuilder, text: str, start: int, end: int) -> None:
