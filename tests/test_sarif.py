@@ -233,3 +233,38 @@ def test_file_outside_the_working_directory_gets_an_absolute_uri(tmp_path: Path,
     assert _errors(validator, log) == []
     loc = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert loc == {"uri": (project / "a.md").resolve().as_uri()}
+
+
+def test_a_finding_late_in_a_long_paragraph_has_the_three_words_before_it(tmp_path: Path) -> None:
+    """The words before a finding are read from just before it, as a scan of the whole
+    paragraph would find them: words with apostrophes, and words across a line break."""
+    from commlint import api
+
+    filler = " ".join(f"Item {i} ships on time." for i in range(100))
+    for lead, expected in (
+        ("Our team's\nmodel is", ["team's", "model", "is"]),
+        ("Rock ’n’ roll’s is", ["n", "roll’s", "is"]),
+        ("It is", ["time", "It", "is"]),
+    ):
+        doc = tmp_path / "long.md"
+        doc.write_text(f"# Note\n\n{filler} {lead} totally secure.\n", encoding="utf-8")
+        result = api.run([str(doc)]).results[0]
+        contexts = [c for d, _, c in result.fingerprints() if d.rule == "ABS101"]
+        assert contexts and contexts[0].before == expected, (lead, contexts)
+
+
+def test_the_words_before_a_finding_are_those_of_a_scan_of_the_whole_paragraph() -> None:
+    import random
+
+    from commlint.engine.fingerprints import _WORD, _last_words
+
+    rnd = random.Random(15)
+    pieces = ["ab", "Zé", "1", "_", " ", "  ", "\n", "'", "’", "-", ".", "\t", "日", "don't"]
+    for _ in range(3000):
+        spaced = rnd.choice((pieces, pieces[:2] * 20 + pieces[2:]))  # long words too: a stretch may cut one
+        text = "".join(rnd.choice(spaced) for _ in range(rnd.randint(0, 400)))
+        first = rnd.randint(0, len(text))
+        start = rnd.randint(first, len(text))
+        for words in (1, 3):
+            whole = [m.span() for m in list(_WORD.finditer(text, first, start))[-words:]]
+            assert [m.span() for m in _last_words(text, first, start, words)] == whole, (text, first, start)

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from itertools import islice
+
+import regex
 
 from commlint.digest import sha256_hex
 from commlint.engine.diagnostics import Diagnostic
@@ -28,7 +31,8 @@ _PARA_BREAK = regex_cache.compile(r"\n\u00b6\n|\n[ \t\r\f\v]*\n")
 
 
 def _norm(words: list[str]) -> str:
-    return " ".join(w.casefold().replace("’", "'") for w in words)
+    # casefold() and replace() read one character at a time: the same on the joined words
+    return " ".join(words).casefold().replace("’", "'")
 
 
 @dataclass(frozen=True)
@@ -55,9 +59,10 @@ class ContextIndex:
     def __init__(self, text: str, offsets: list[int] | None = None) -> None:
         self.text = text
         self.offsets = offsets
-        self.breaks = [(m.start(), m.end()) for m in _PARA_BREAK.finditer(text)]
-        self._break_ends = [e for _, e in self.breaks]
-        self._break_starts = [s for s, _ in self.breaks]
+        found = [m.span() for m in _PARA_BREAK.finditer(text)]
+        self.breaks = found
+        self._break_starts = [s for s, _ in found]
+        self._break_ends = [e for _, e in found]
 
     def paragraph(self, start: int, end: int) -> tuple[int, int]:
         """(first, last) offsets of the paragraph around ``start..end``."""
@@ -78,14 +83,32 @@ class ContextIndex:
             return Context([], [], [], "(whole document)")
         start, end = self.to_text(src_start, src_end)
         first, last = self.paragraph(start, end)
-        before_m = list(_WORD.finditer(self.text, first, start))[-words:] if words else []
-        after_m = list(_WORD.finditer(self.text, end, last))[:words] if words else []
+        before_m = _last_words(self.text, first, start, words) if words else []
+        after_m = list(islice(_WORD.finditer(self.text, end, last), words)) if words else []
         match = _WORD.findall(self.text, start, end)
         lo = before_m[0].start() if before_m else start
         hi = after_m[-1].end() if after_m else end
         marked = f"{self.text[lo:start]}[{self.text[start:end]}]{self.text[end:hi]}"
         snippet = " ".join(marked.replace(PLACEHOLDER, "…").split())
         return Context([m.group() for m in before_m], match, [m.group() for m in after_m], snippet)
+
+
+def _last_words(text: str, first: int, start: int, words: int) -> list[regex.Match[str]]:
+    """The last ``words`` words of ``text[first:start]``, as a scan from ``first`` finds them,
+    read from a stretch just before ``start`` (a paragraph can be long, and a document has a
+    finding in most of its paragraphs). A scan from just after a space or line break finds
+    what the whole scan finds there: no word runs across either."""
+    span = 64
+    while start - span > first:
+        lo = start - span
+        cut = max(text.rfind(" ", first, lo), text.rfind("\n", first, lo))
+        if cut < first:
+            break
+        found = list(_WORD.finditer(text, cut + 1, start))
+        if len(found) >= words:
+            return found[-words:]
+        span *= 4
+    return list(_WORD.finditer(text, first, start))[-words:]
 
 
 def fingerprint(rule: str, context: Context) -> str:
