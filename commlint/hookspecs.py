@@ -8,9 +8,8 @@ the ``commlint`` entry-point group, has no second-class API.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-import pluggy
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 if TYPE_CHECKING:
     import argparse
@@ -21,8 +20,125 @@ if TYPE_CHECKING:
     from commlint.rules.ruletypes.base import Rule
     from commlint.source.decode import Source
 
-hookspec = pluggy.HookspecMarker("commlint")
-hookimpl = pluggy.HookimplMarker("commlint")
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+class HookspecMarker:
+    """``pluggy.HookspecMarker("commlint")`` without importing pluggy (whose import, with the
+    ``typing`` and ``inspect`` it needs, is ~10 ms of a cold start): it marks a function as
+    pluggy's does, with the same options under the same attribute, so pluggy's
+    ``PluginManager.add_hookspecs`` finds it (tests/test_plugins.py compares the two)."""
+
+    __slots__ = ("project_name",)
+
+    def __init__(self, project_name: str) -> None:
+        self.project_name = project_name
+
+    @overload
+    def __call__(
+        self,
+        function: _F,
+        firstresult: bool = ...,
+        historic: bool = ...,
+        warn_on_impl: Warning | None = ...,
+        warn_on_impl_args: Any = ...,
+    ) -> _F: ...
+
+    @overload
+    def __call__(
+        self,
+        function: None = ...,
+        firstresult: bool = ...,
+        historic: bool = ...,
+        warn_on_impl: Warning | None = ...,
+        warn_on_impl_args: Any = ...,
+    ) -> Callable[[_F], _F]: ...
+
+    def __call__(
+        self,
+        function: _F | None = None,
+        firstresult: bool = False,
+        historic: bool = False,
+        warn_on_impl: Warning | None = None,
+        warn_on_impl_args: Any = None,
+    ) -> Any:
+        def mark(func: _F) -> _F:
+            if historic and firstresult:
+                raise ValueError("cannot have a historic firstresult hook")
+            opts = {
+                "firstresult": firstresult,
+                "historic": historic,
+                "warn_on_impl": warn_on_impl,
+                "warn_on_impl_args": warn_on_impl_args,
+            }
+            setattr(func, self.project_name + "_spec", opts)
+            return func
+
+        return mark if function is None else mark(function)
+
+
+class HookimplMarker:
+    """``pluggy.HookimplMarker("commlint")`` without importing pluggy: marks a hook
+    implementation as pluggy's does (the same options under the same attribute), so pluggy's
+    ``PluginManager.register`` finds it, and so does ``commlint.plugins``' own reading of the
+    built-in plugins when no other plugin is installed."""
+
+    __slots__ = ("project_name",)
+
+    def __init__(self, project_name: str) -> None:
+        self.project_name = project_name
+
+    @overload
+    def __call__(
+        self,
+        function: _F,
+        hookwrapper: bool = ...,
+        optionalhook: bool = ...,
+        tryfirst: bool = ...,
+        trylast: bool = ...,
+        specname: str | None = ...,
+        wrapper: bool = ...,
+    ) -> _F: ...
+
+    @overload
+    def __call__(
+        self,
+        function: None = ...,
+        hookwrapper: bool = ...,
+        optionalhook: bool = ...,
+        tryfirst: bool = ...,
+        trylast: bool = ...,
+        specname: str | None = ...,
+        wrapper: bool = ...,
+    ) -> Callable[[_F], _F]: ...
+
+    def __call__(
+        self,
+        function: _F | None = None,
+        hookwrapper: bool = False,
+        optionalhook: bool = False,
+        tryfirst: bool = False,
+        trylast: bool = False,
+        specname: str | None = None,
+        wrapper: bool = False,
+    ) -> Any:
+        def mark(func: _F) -> _F:
+            opts = {
+                "wrapper": wrapper,
+                "hookwrapper": hookwrapper,
+                "optionalhook": optionalhook,
+                "tryfirst": tryfirst,
+                "trylast": trylast,
+                "specname": specname,
+            }
+            setattr(func, self.project_name + "_impl", opts)
+            return func
+
+        return mark if function is None else mark(function)
+
+
+hookspec = HookspecMarker("commlint")
+hookimpl = HookimplMarker("commlint")
 
 # -- the command line ----------------------------------------------------------------------
 

@@ -4,6 +4,12 @@ Hooks are called through :func:`call_each` and :func:`call_first`, which run eac
 implementation on its own, so a plugin that raises is reported (``PluginFailure``) and the
 others still contribute. Calling ``plugin_manager().hook.NAME()`` directly would let the first
 exception end the whole hook call.
+
+When no plugin is installed beside the built-in ones (none in the entry-point group) and
+nothing has asked for :func:`plugin_manager`, the hooks' implementations are read from the
+built-in modules directly, in the order pluggy would call them (``_builtin_hooks``), and
+pluggy is not imported: its import, with the ``typing`` and ``inspect`` it needs, cost ~10 ms
+of every cold start. Anything else goes through pluggy's manager, as before.
 """
 
 from __future__ import annotations
@@ -14,12 +20,13 @@ import re
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from types import FunctionType
+from typing import TYPE_CHECKING, Any
 
-import pluggy
-
-from commlint import hookspecs
 from commlint.plugin_errors import PluginFailure, report
+
+if TYPE_CHECKING:
+    import pluggy
 
 ENTRY_POINT_GROUP = "commlint"
 
@@ -33,25 +40,110 @@ BUILTIN_PLUGINS = ("commlint.builtin", "commlint.accepted.plugin", "commlint.fix
 @lru_cache(maxsize=1)
 def plugin_manager() -> pluggy.PluginManager:
     """The process-wide plugin manager (built once)."""
+    import pluggy
+
+    from commlint import hookspecs
+
     pm = pluggy.PluginManager("commlint")
     pm.add_hookspecs(hookspecs)
     for name in BUILTIN_PLUGINS:
         pm.register(importlib.import_module(name), name=name)
-    _load_entry_points(pm, ENTRY_POINT_GROUP)
+    _load_entry_points(pm, ENTRY_POINT_GROUP, _entry_points_once())
     return pm
+
+
+class _BuiltinImpl:
+    """What commlint reads of a pluggy ``HookImpl`` (``_implementations``), for a built-in
+    plugin's hook function read without pluggy (``_builtin_hooks``)."""
+
+    __slots__ = ("argnames", "function", "hookwrapper", "plugin", "plugin_name", "tryfirst", "trylast", "wrapper")
+
+    def __init__(self, plugin: Any, plugin_name: str, function: FunctionType, opts: dict[str, Any]) -> None:
+        self.plugin = plugin
+        self.plugin_name = plugin_name
+        self.function = function
+        code, defaults = function.__code__, function.__defaults__
+        args = code.co_varnames[: code.co_argcount]
+        self.argnames = args[: len(args) - len(defaults)] if defaults else args  # as pluggy's varnames
+        self.wrapper = bool(opts.get("wrapper"))
+        self.hookwrapper = bool(opts.get("hookwrapper"))
+        self.tryfirst = bool(opts.get("tryfirst"))
+        self.trylast = bool(opts.get("trylast"))
+
+
+def _add_hookimpl(impls: list[_BuiltinImpl], impl: _BuiltinImpl) -> None:
+    """pluggy's ``HookCaller._add_hookimpl``: where ``impl`` goes in the hook's list (which
+    pluggy calls from the end: wrappers last, then tryfirst, the others, trylast first)."""
+    split = next((i for i, m in enumerate(impls) if m.hookwrapper or m.wrapper), len(impls))
+    start, end = (split, len(impls)) if impl.hookwrapper or impl.wrapper else (0, split)
+    if impl.trylast:
+        impls.insert(start, impl)
+    elif impl.tryfirst:
+        impls.insert(end, impl)
+    else:
+        i = end - 1
+        while i >= start and impls[i].tryfirst:
+            i -= 1
+        impls.insert(i + 1, impl)
+
+
+@lru_cache(maxsize=1)
+def _builtin_hooks() -> dict[str, list[_BuiltinImpl]] | None:
+    """Each hook's implementations in the built-in plugins, in pluggy's list order, read
+    without pluggy; None when pluggy must register the plugins: another plugin is installed
+    (or this search path cannot be scanned for them), or a built-in module marks something
+    other than a plain module-level function (tests/test_plugins.py compares this with
+    pluggy's own registration)."""
+    found = _entry_points_once()
+    if found is None or found:
+        return None
+    hooks: dict[str, list[_BuiltinImpl]] = {}
+    for name in BUILTIN_PLUGINS:
+        module = importlib.import_module(name)
+        for attr in dir(module):  # in pluggy's order
+            value = getattr(module, attr)
+            opts = getattr(value, "commlint_impl", None)
+            if opts is None:
+                continue
+            if not (isinstance(opts, dict) and type(value) is FunctionType and "." not in value.__qualname__):
+                return None
+            impl = _BuiltinImpl(module, name, value, opts)
+            _add_hookimpl(hooks.setdefault(opts.get("specname") or attr, []), impl)
+    return hooks
+
+
+def _hook_impls(hook_name: str) -> list[Any]:
+    """``hook_name``'s implementations in pluggy's list order (it calls the last first)."""
+    if not plugin_manager.cache_info().currsize:
+        hooks = _builtin_hooks()
+        if hooks is not None:
+            return hooks.get(hook_name, [])
+    return list(getattr(plugin_manager().hook, hook_name).get_hookimpls())
+
+
+def has_implementations(hook_name: str) -> bool:
+    """True if some plugin implements ``hook_name``."""
+    return bool(_hook_impls(hook_name))
 
 
 #: the distribution each entry-point plugin came from: its metadata folder, or (name, version)
 _DISTRIBUTIONS: dict[str, Path | tuple[str, str]] = {}
 
 
-def _load_entry_points(pm: pluggy.PluginManager, group: str) -> None:
-    """Register the plugins of ``group``'s entry points, as pluggy's
-    ``load_setuptools_entrypoints`` does (same distributions, same order), without importing
-    ``importlib.metadata``: its import alone costs more than the rest of the start-up's plugin
-    work. On a search path this scan does not cover (a zip or an egg on it, or a finder of
-    distributions of its own), pluggy's scan runs instead."""
-    found = _entry_points(group)
+@lru_cache(maxsize=1)
+def _entry_points_once() -> list[tuple[str, str, Path]] | None:
+    """``_entry_points(ENTRY_POINT_GROUP)``, scanned once a process."""
+    return _entry_points(ENTRY_POINT_GROUP)
+
+
+def _load_entry_points(pm: pluggy.PluginManager, group: str, found: list[tuple[str, str, Path]] | None = None) -> None:
+    """Register the plugins of ``group``'s entry points (``found``: as scanned already), as
+    pluggy's ``load_setuptools_entrypoints`` does (same distributions, same order), without
+    importing ``importlib.metadata``: its import alone costs more than the rest of the
+    start-up's plugin work. On a search path this scan does not cover (a zip or an egg on it,
+    or a finder of distributions of its own), pluggy's scan runs instead."""
+    if found is None:
+        found = _entry_points(group)
     if found is None:
         pm.load_setuptools_entrypoints(group)
         for plugin, dist in pm.list_plugin_distinfo():
@@ -152,6 +244,8 @@ def _distribution(info: Path | tuple[str, str]) -> tuple[str, str]:
 
 def plugin_label(plugin: object) -> str:
     """How messages name a plugin: its registered name, and its distribution when installed."""
+    if not plugin_manager.cache_info().currsize and _builtin_hooks() is not None:
+        return f"plugin {_builtin_name(plugin)!r}"
     pm = plugin_manager()
     name = pm.get_name(plugin) or repr(plugin)
     info = _DISTRIBUTIONS.get(name)
@@ -161,11 +255,16 @@ def plugin_label(plugin: object) -> str:
     return f"plugin {name!r}"
 
 
+def _builtin_name(plugin: object) -> str:
+    """The name a built-in plugin module is registered under."""
+    return next((name for name in BUILTIN_PLUGINS if sys.modules.get(name) is plugin), repr(plugin))
+
+
 def _implementations(hook_name: str) -> tuple[list[Any], list[PluginFailure]]:
     """The hook's implementations in pluggy's call order (tryfirst first, trylast last)."""
     impls: list[Any] = []
     failures: list[PluginFailure] = []
-    for impl in reversed(getattr(plugin_manager().hook, hook_name).get_hookimpls()):
+    for impl in reversed(_hook_impls(hook_name)):
         if impl.wrapper or impl.hookwrapper:
             # Each implementation is called on its own, so there is no call chain to wrap.
             failures.append(

@@ -239,3 +239,147 @@ def test_entry_point_scan_leaves_a_zip_on_the_path_to_importlib_metadata(tmp_pat
     archive.write_bytes(b"PK\x05\x06" + b"\0" * 18)  # an empty zip archive
     monkeypatch.setattr(sys, "path", [str(archive)])
     assert _entry_points("commlint") is None
+
+
+# -- the built-in plugins read without pluggy (commlint.plugins._builtin_hooks) ---------------
+
+
+def _make_plugin(name: str, marks: dict[str, dict[str, Any]]) -> Any:
+    """A module whose functions ``commlint_<hook>`` carry ``hookimpl`` with the given options."""
+    import types
+
+    module = types.ModuleType(name)
+    for func_name, opts in marks.items():
+        hook = func_name.split("__")[0]
+        args = {"commlint_after_lint": "run", "commlint_addoption": "parser"}.get(hook, "")
+        namespace: dict[str, Any] = {}
+        body = "    yield\n" if opts.get("wrapper") or opts.get("hookwrapper") else "    return None\n"
+        exec(f"def {func_name}({args}):\n{body}", namespace)  # noqa: S102 - a test's own source
+        function = namespace[func_name]
+        function.__module__ = name
+        setattr(module, func_name, hookimpl(specname=hook if "__" in func_name else None, **opts)(function))
+    return module
+
+
+def _pluggy_order(modules: dict[str, Any], hook: str) -> list[tuple[str, str, tuple[str, ...], bool, bool]]:
+    import pluggy
+
+    from commlint import hookspecs
+
+    pm = pluggy.PluginManager("commlint")
+    pm.add_hookspecs(hookspecs)
+    for name, module in modules.items():
+        pm.register(module, name=name)
+    caller = getattr(pm.hook, hook, None)
+    impls = caller.get_hookimpls() if caller is not None else []
+    return [(i.plugin_name, i.function.__name__, tuple(i.argnames), i.wrapper, i.hookwrapper) for i in impls]
+
+
+def _light_order(hooks: dict[str, list[Any]], hook: str) -> list[tuple[str, str, tuple[str, ...], bool, bool]]:
+    return [
+        (i.plugin_name, i.function.__name__, tuple(i.argnames), i.wrapper, i.hookwrapper) for i in hooks.get(hook, [])
+    ]
+
+
+def test_the_builtin_plugins_read_without_pluggy_give_pluggys_hooks(monkeypatch):
+    """With no other plugin installed, a check reads the built-in plugins' hook functions itself
+    instead of importing pluggy: the same functions, arguments and order as pluggy registers."""
+    import importlib
+
+    from commlint import hookspecs, plugins
+
+    monkeypatch.setattr(plugins, "_entry_points_once", lambda: [])
+    hooks = plugins._builtin_hooks.__wrapped__()
+    assert hooks is not None
+    modules = {name: importlib.import_module(name) for name in plugins.BUILTIN_PLUGINS}
+    specs = [name for name in dir(hookspecs) if name.startswith("commlint_")]
+    assert set(hooks) <= set(specs) and len(hooks) >= 10
+    for hook in specs:
+        assert _light_order(hooks, hook) == _pluggy_order(modules, hook), hook
+
+
+def test_hook_order_options_read_without_pluggy_match_pluggy(monkeypatch):
+    """tryfirst, trylast, wrappers and specname, across plugins registered in turn, are put in
+    pluggy's order; a plugin marking something other than a plain function leaves it to pluggy."""
+    from commlint import plugins
+
+    one = _make_plugin(
+        "p_one",
+        {
+            "commlint_after_lint": {"trylast": True},
+            "commlint_addoption": {"tryfirst": True},
+            "commlint_after_lint__w": {"wrapper": True},
+        },
+    )
+    two = _make_plugin(
+        "p_two",
+        {
+            "commlint_after_lint": {},
+            "commlint_addoption": {},
+            "commlint_after_lint__old": {"hookwrapper": True, "tryfirst": True},
+        },
+    )
+    three = _make_plugin(
+        "p_three", {"commlint_after_lint": {"tryfirst": True}, "commlint_addoption": {"trylast": True}}
+    )
+    modules = {"p_one": one, "p_two": two, "p_three": three}
+    monkeypatch.setattr(plugins, "_entry_points_once", lambda: [])
+    monkeypatch.setattr(plugins, "BUILTIN_PLUGINS", tuple(modules))
+    for name, module in modules.items():
+        monkeypatch.setitem(sys.modules, name, module)
+    hooks = plugins._builtin_hooks.__wrapped__()
+    assert hooks is not None
+    for hook in ("commlint_after_lint", "commlint_addoption"):
+        assert _light_order(hooks, hook) == _pluggy_order(modules, hook)
+    assert len(hooks["commlint_after_lint"]) == 5
+    monkeypatch.setattr(two, "commlint_addoption", hookimpl(staticmethod(lambda parser: None)))
+    assert plugins._builtin_hooks.__wrapped__() is None
+    monkeypatch.setattr(plugins, "_entry_points_once", lambda: [("acme", "acme_mod", Path("acme.dist-info"))])
+    assert plugins._builtin_hooks.__wrapped__() is None  # another plugin is installed: pluggy
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"tryfirst": True},
+        {"trylast": True},
+        {"wrapper": True},
+        {"hookwrapper": True, "optionalhook": True},
+        {"specname": "commlint_rules"},
+    ],
+)
+def test_hookimpl_marks_a_function_as_pluggys_marker_does(options):
+    import pluggy
+
+    from commlint.hookspecs import HookimplMarker
+
+    def ours() -> None: ...
+
+    def theirs() -> None: ...
+
+    assert isinstance(hookimpl, HookimplMarker)
+    hookimpl(**options)(ours)
+    pluggy.HookimplMarker("commlint")(**options)(theirs)
+    assert ours.commlint_impl == theirs.commlint_impl  # type: ignore[attr-defined]
+    if not options:
+        hookimpl(ours)
+        pluggy.HookimplMarker("commlint")(theirs)
+        assert ours.commlint_impl == theirs.commlint_impl  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("options", [{}, {"firstresult": True}, {"historic": True}, {"warn_on_impl": UserWarning("x")}])
+def test_hookspec_marks_a_function_as_pluggys_marker_does(options):
+    import pluggy
+
+    from commlint.hookspecs import hookspec
+
+    def ours() -> None: ...
+
+    def theirs() -> None: ...
+
+    hookspec(**options)(ours)
+    pluggy.HookspecMarker("commlint")(**options)(theirs)
+    assert ours.commlint_spec == theirs.commlint_spec  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="historic firstresult"):
+        hookspec(historic=True, firstresult=True)(ours)

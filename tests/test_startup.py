@@ -27,7 +27,13 @@ NOT_AT_START = (
     "logging",
     "html",
     "ipaddress",
+    # pluggy, when no plugin but the built-in ones is installed (commlint.plugins), and
+    # inspect's own imports
+    "pluggy",
+    "ast",
+    "dis",
     # commlint.startup.defer_stdlib: stand-ins until something reads from them
+    "inspect",
     "tokenize",
     "linecache",
     "urllib.parse",

@@ -57,9 +57,9 @@ _cache_lock = _thread.allocate_lock()
 def backend_installed() -> bool:
     """True when some plugin implements the grammar hook (looked up once per process)."""
     if _state["installed"] is None:
-        from commlint.plugins import plugin_manager
+        from commlint.plugins import has_implementations
 
-        _state["installed"] = bool(plugin_manager().hook.commlint_grammar_check.get_hookimpls())
+        _state["installed"] = has_implementations("commlint_grammar_check")
     return bool(_state["installed"])
 
 
