@@ -1068,7 +1068,9 @@ async def test_after_random_edits_the_published_findings_are_a_fresh_lint_of_the
             if _shown(client.diagnostics.get(uri, ())) == expected:
                 break
             await asyncio.sleep(0.05)
-        assert _shown(client.diagnostics.get(uri, ())) == expected
+        # On a failure, say what the server logged (a lint that raised, a stale cache...).
+        logged = [m.message for m in client.log_messages]
+        assert _shown(client.diagnostics.get(uri, ())) == expected, logged
 
 
 @pytest.mark.slow  # an LSP session over stdio (CI runs it; README: which tests are slow)

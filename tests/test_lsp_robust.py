@@ -230,6 +230,8 @@ class Spins(Rule):
     def check(self, doc, ctx):
         if "spin forever" not in doc.prose:
             return []
+        with open(os.environ["SPIN_MARKER"], "a", encoding="utf-8") as fh:
+            fh.write("spinning\\n")
         try:
             # Not a `while` first thing in the `try`: CPython 3.11 can skip the `finally`
             # of such a loop when an asynchronous exception stops it.
@@ -272,7 +274,103 @@ async def test_a_lint_over_its_budget_is_stopped_and_fails_closed(tmp_path):
         # The server goes on: an edit without the trigger is linted normally.
         published = await next_diagnostics(client, uri, replace_all(client, uri, "It is unhackable.\n", 2))
         assert [d.code for d in published.diagnostics] == ["TST101"]
-    assert marker.read_text(encoding="utf-8") == "stopped\n"  # the spinning rule was stopped, once
+    assert marker.read_text(encoding="utf-8") == "spinning\nstopped\n"  # the spinning rule was stopped, once
+
+
+@pytest.mark.slow  # an LSP session over stdio (CI runs it)
+@pytest.mark.asyncio
+async def test_a_cancelled_lint_stuck_in_a_rule_is_stopped_where_it_is(tmp_path):
+    """An edit cancels the running lint; one that never reaches a checkpoint is stopped all the same."""
+    marker = tmp_path / "spin-marker.txt"
+    env = {**install_plugin(tmp_path / "site", "spinplugin", SPINNING_PLUGIN), "SPIN_MARKER": str(marker)}
+    workspace(tmp_path, 'extend-select = ["SPN"]\n')
+    uri = (tmp_path / "draft.md").as_uri()
+    async with session(tmp_path, env=env, options={"lintBudgetMs": 600_000}) as client:
+        open_doc(client, uri, "We spin forever.\n")()
+        for _ in range(TIMEOUT * 100):  # the first lint is inside the rule
+            if marker.exists():
+                break
+            await asyncio.sleep(0.01)
+        published = await next_diagnostics(client, uri, replace_all(client, uri, "It is unhackable.\n", 2))
+        assert [d.code for d in published.diagnostics] == ["TST101"]
+        for _ in range(TIMEOUT * 20):
+            if marker.read_text(encoding="utf-8").endswith("stopped\n"):
+                break
+            await asyncio.sleep(0.05)
+    assert marker.read_text(encoding="utf-8") == "spinning\nstopped\n"
+
+
+# -- an edit stops the running lint between two rules, never inside one ---------------------
+LAPPING_PLUGIN = """
+import os
+import threading
+import time
+from commlint.hookspecs import hookimpl
+from commlint.rules.ruletypes.base import Rule
+
+
+def note(what):
+    with open(os.environ["LAP_MARKER"], "a", encoding="utf-8") as fh:
+        fh.write(f"{what} {threading.get_ident()}\\n")
+
+
+class Laps(Rule):
+    id = "LAP001"
+    name = "laps"
+    category = "test"
+    message = "never shown"
+
+    def check(self, doc, ctx):
+        if "lap" not in doc.prose:
+            return []
+        note("enter")
+        # Python work a stopped thread would be stopped in (a sleep is one C call).
+        until = time.monotonic() + 0.3
+        laps = 0
+        while time.monotonic() < until:
+            laps += 1
+        note("leave")
+        return []
+
+
+@hookimpl
+def commlint_rules(config):
+    return [Laps()]
+"""
+
+
+@pytest.mark.slow  # an LSP session over stdio (CI runs it)
+@pytest.mark.asyncio
+async def test_an_edit_stops_the_running_lint_between_rules_not_inside_one(tmp_path):
+    """Stopping a lint inside a rule could leave a cache every lint shares half-updated: the
+    lint an edit makes stale finishes the rule it is in, then stops, and its result is dropped."""
+    marker = tmp_path / "lap-marker.txt"
+    env = {**install_plugin(tmp_path / "site", "lapplugin", LAPPING_PLUGIN), "LAP_MARKER": str(marker)}
+    workspace(tmp_path, 'extend-select = ["LAP"]\n')
+    uri = (tmp_path / "draft.md").as_uri()
+
+    def laps() -> list[list[str]]:
+        return [line.split() for line in marker.read_text(encoding="utf-8").splitlines()] if marker.exists() else []
+
+    async with session(tmp_path, env=env, options={"lintBudgetMs": 600_000}) as client:
+        open_doc(client, uri, "A lap. It is unhackable.\n")()
+        for _ in range(TIMEOUT * 100):  # the first lint is inside the rule
+            if laps():
+                break
+            await asyncio.sleep(0.01)
+        published = await next_diagnostics(
+            client, uri, replace_all(client, uri, "Another lap. It is unhackable.\n", 2), until=lambda p: p.version == 2
+        )
+        assert [d.code for d in published.diagnostics] == ["TST101"]
+        for _ in range(TIMEOUT * 20):  # every lap started has ended
+            seen = laps()
+            if [w for w, _ in seen].count("enter") == [w for w, _ in seen].count("leave"):
+                break
+            await asyncio.sleep(0.05)
+    by_thread: dict[str, list[str]] = {}
+    for what, thread in laps():
+        by_thread.setdefault(thread, []).append(what)
+    assert by_thread and all(len(v) % 2 == 0 and v == ["enter", "leave"] * (len(v) // 2) for v in by_thread.values()), laps()
 
 
 # -- settings errors name the message they came in -------------------------------------------

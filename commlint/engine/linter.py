@@ -11,6 +11,7 @@ import regex
 
 from commlint import startup
 from commlint.config import Config
+from commlint.engine.cancel import checkpoint
 from commlint.engine.diagnostics import Diagnostic
 from commlint.engine.grammar import review_suggestions
 from commlint.engine.result import LintResult
@@ -220,6 +221,7 @@ class Linter:
         out: list[Diagnostic] = []
         kept: list[Diagnostic] = []  # suppress=False: every finding, silenced ones too
         for rule in self.rules:
+            checkpoint()  # a lint no longer wanted stops here, never inside a rule
             if ignored and any(selector_matches(s, rule) for s in ignored):
                 continue
             for diag in self._run_rule(rule, doc, ctx, accepted, out):

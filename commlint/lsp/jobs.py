@@ -1,14 +1,18 @@
 """One lint in its own thread, which can be stopped: the language server's unit of work.
 
 Each job runs on a daemon thread of its own, so a huge document never queues the others
-behind it and an unfinished lint never holds the process open at exit. Python cannot kill
-a thread; ``cancel()`` raises ``Cancelled`` inside it (CPython's
-``PyThreadState_SetAsyncExc``), which takes effect at its next Python instruction. Lint
-code is plain Python over short C calls (regex searches have their own timeout), so that
-is soon. ``Cancelled`` derives from BaseException so the engine's per-rule ``except
-Exception`` cannot swallow it. (CPython 3.11 may skip the handlers of a ``try`` whose
-body opens with a ``while`` loop when such an exception arrives at the loop's jump back;
-commlint's lint code has no such block, and ``with`` blocks are not affected.)
+behind it and an unfinished lint never holds the process open at exit.
+
+``cancel()`` asks the job to stop at its next checkpoint: the engine calls
+``commlint.engine.cancel.checkpoint`` between rules, where no cache shared with the other
+lints is half-updated. Python cannot kill a thread, so for a rule that never returns there is
+``force()``: it raises ``Cancelled`` inside the thread at its next Python instruction
+(CPython's ``PyThreadState_SetAsyncExc``) wherever that is, so the server uses it only when a
+lint has run past its budget or has not reached a checkpoint well after it was cancelled.
+``Cancelled`` derives from BaseException so the engine's per-rule ``except Exception`` cannot
+swallow it. (CPython 3.11 may skip the handlers of a ``try`` whose body opens with a
+``while`` loop when such an exception arrives at the loop's jump back; commlint's lint code
+has no such block, and ``with`` blocks are not affected.)
 """
 
 from __future__ import annotations
@@ -19,11 +23,11 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Generic, TypeVar
 
+from commlint.engine.cancel import Cancelled, stop_when
+
+__all__ = ["Cancelled", "Job"]
+
 T = TypeVar("T")
-
-
-class Cancelled(BaseException):
-    """Raised inside a job's thread to stop it."""
 
 
 def _set_async_exc(ident: int, exc: type[BaseException] | None) -> bool:
@@ -44,6 +48,7 @@ class Job(Generic[T]):
         self._lock = threading.Lock()
         self._armed = False  # the thread is inside fn(): a Cancelled may be raised in it
         self._cancelled = False
+        self._forced = False  # force() raised Cancelled in the thread
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
     def start(self) -> Job[T]:
@@ -51,14 +56,20 @@ class Job(Generic[T]):
         return self
 
     def cancel(self) -> bool:
-        """Stop the job (once); False when it had already been asked to."""
+        """Ask the job to stop at its next checkpoint (once); False when it had already been asked."""
         with self._lock:
             if self._cancelled:
                 return False
             self._cancelled = True
-            if self._armed and self._thread.ident is not None:
-                _set_async_exc(self._thread.ident, Cancelled)
             return True
+
+    def force(self) -> None:
+        """Stop a cancelled job that is still running wherever it is (a last resort: an
+        instruction stopped half-way may leave a shared cache half-updated)."""
+        with self._lock:
+            if self._cancelled and self._armed and not self._forced and self._thread.ident is not None:
+                self._forced = True
+                _set_async_exc(self._thread.ident, Cancelled)
 
     @property
     def cancelled(self) -> bool:
@@ -76,12 +87,13 @@ class Job(Generic[T]):
         with self._lock:
             if self._armed:
                 self._armed = False
-                if self._cancelled and self._thread.ident is not None:
+                if self._forced and self._thread.ident is not None:
                     _set_async_exc(self._thread.ident, None)
 
     def _run(self) -> None:
         try:
             try:
+                stop_when(lambda: self._cancelled)
                 self._arm()
                 value = self._fn()
             finally:

@@ -50,6 +50,9 @@ log = logging.getLogger("commlint.lsp")
 #: LSP languageId -> commlint format
 LANGUAGES = {"markdown": "markdown", "plaintext": "text", "text": "text", "html": "html"}
 SHOW_DENSITY = "commlint.showDensity"
+#: seconds a cancelled lint has to reach a checkpoint (the end of its current rule) before it is
+#: stopped where it is
+FORCE_AFTER_S = 1.0
 
 
 @attrs.define
@@ -230,8 +233,12 @@ class CommlintServer(LanguageServer):
     def _stop_job(self, uri: str) -> None:
         running = self._jobs.pop(uri, None)
         if running is not None:
-            running[1].cancel()
-            running[0].cancel()
+            job, timer = running
+            timer.cancel()
+            if job.cancel() and not job.future.done():
+                # It stops at its next checkpoint, between two rules; one still inside a rule
+                # this long after is stopped where it is.
+                asyncio.get_running_loop().call_later(FORCE_AFTER_S, job.force)
 
     def _job_done(self, uri: str, version: int | None, job: Job[DocState | None], future: asyncio.Future[Any]) -> None:
         running = self._jobs.get(uri)
@@ -247,6 +254,7 @@ class CommlintServer(LanguageServer):
             return
         del self._jobs[uri]
         job.cancel()
+        job.force()  # it may be stuck in a rule that never returns
         budget = self.configs.settings.lint_budget_ms
         log.warning("linting %s took over %d ms; stopped", uri, budget)
         if uri not in self.languages or self._current_version(uri) != version:
