@@ -235,10 +235,7 @@ class CommlintServer(LanguageServer):
         if running is not None:
             job, timer = running
             timer.cancel()
-            if job.cancel() and not job.future.done():
-                # It stops at its next checkpoint, between two rules; one still inside a rule
-                # this long after is stopped where it is.
-                asyncio.get_running_loop().call_later(FORCE_AFTER_S, job.force)
+            _let_go(job)
 
     def _job_done(self, uri: str, version: int | None, job: Job[DocState | None], future: asyncio.Future[Any]) -> None:
         running = self._jobs.get(uri)
@@ -253,8 +250,7 @@ class CommlintServer(LanguageServer):
         if running is None or running[0] is not job or job.future.done():
             return
         del self._jobs[uri]
-        job.cancel()
-        job.force()  # it may be stuck in a rule that never returns
+        _let_go(job)
         budget = self.configs.settings.lint_budget_ms
         log.warning("linting %s took over %d ms; stopped", uri, budget)
         if uri not in self.languages or self._current_version(uri) != version:
@@ -412,6 +408,14 @@ class CommlintServer(LanguageServer):
             pass
         finally:
             self.shutdown()  # type: ignore[no-untyped-call]
+
+
+def _let_go(job: Job[Any]) -> None:
+    """Cancel ``job``: it stops at its next checkpoint, between two rules, so no cache shared
+    with other lints is left half-updated. One still inside a rule ``FORCE_AFTER_S`` later (a
+    rule that never returns) is stopped where it is."""
+    if job.cancel() and not job.future.done():
+        asyncio.get_running_loop().call_later(FORCE_AFTER_S, job.force)
 
 
 def _published(
