@@ -253,6 +253,7 @@ class CommlintServer(LanguageServer):
         _let_go(job)
         budget = self.configs.settings.lint_budget_ms
         log.warning("linting %s took over %d ms; stopped", uri, budget)
+        self._report_config_errors()  # found before the rules ran: not lost with the lint
         if uri not in self.languages or self._current_version(uri) != version:
             return
         self._publish_anyway.add(uri)  # the next lint that finishes replaces this notice
@@ -362,7 +363,7 @@ class CommlintServer(LanguageServer):
         self.window_log_message(lsp.LogMessageParams(type=kind, message=message))
 
     def _report_config_errors(self) -> None:
-        for error in self.configs.errors.values():
+        for error in list(self.configs.errors.values()):  # one C call: a lint thread may add to it
             if error not in self._shown_errors:
                 self._shown_errors.add(error)
                 self.window_show_message(
