@@ -472,3 +472,71 @@ def test_a_one_file_check_of_a_press_release_builds_no_lookup_dict() -> None:
         assert budget - 200 < model._bigram_ids._budget < budget
     finally:
         load_model.cache_clear()
+
+
+def test_words_and_pairs_of_words_remembered_score_as_token_by_token() -> None:
+    """A process's first texts are summed token by token; from the second call on, by each word's
+    remembered row and each pair of neighbouring words' (``TableModel._packed_sums``). Every path,
+    in any batching or order, gives the logits a fresh model gives each text alone."""
+    from commlint.semantic.model import PAIRED_TOKENS, PAIRED_WORDS, TableModel, model_dir
+
+    folder = model_dir()
+    meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    blob = (folder / "model.bin").read_bytes()
+    many_tokens = ",".join(str(i) for i in range(PAIRED_TOKENS + 2))  # one word of many tokens
+    texts = [s.split() for s in _TEXTS_FOR_DECODE] + [
+        ["Zqxvian", "—", "hyper-overclocked", "naïveté’s", "100%", "U.S.", "", "$5m,", "safe"],
+        ["—", "the", "—", "model", "—"],
+        [],
+        ["—", ""],
+        [many_tokens, "catastrophic", many_tokens, "unhackable"],
+        ("every word here is plain and safe " * (PAIRED_WORDS // 7 + 2)).split(),
+        ("1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16 absolutely " * 80).split(),  # over CHUNK tokens
+    ]
+    want = [TableModel(meta, blob).logits_many([t])[0] for t in texts]
+    model = TableModel(meta, blob)
+    for _ in range(3):  # token by token, then words learned, then pairs of words remembered
+        assert model.logits_many(texts) == want
+    assert model._adjacent and model._summed
+    assert model.logits_many(texts[::-1]) == want[::-1]
+    assert [model.logits_many([t])[0] for t in texts] == want
+    # the same words in new pairs: some texts from pairs remembered, others word by word
+    shuffled = [t[1:] + t[:1] for t in texts]
+    assert model.logits_many(shuffled + texts) == [TableModel(meta, blob).logits_many([t])[0] for t in shuffled] + want
+    model.clear_caches()
+    assert not model._adjacent and not model._summed
+    assert model.logits_many(texts) == want
+
+
+def test_a_long_lived_linter_finds_what_fresh_ones_do() -> None:
+    """Drafts linted one after another in one process (words and pairs remembered) get the
+    learned findings each gets in a process of its own."""
+    from commlint.config import Config
+    from commlint.engine.linter import Linter
+    from commlint.engine.result import LintResult
+    from commlint.semantic.model import load_model
+    from commlint.source.decode import decode
+
+    drafts = [
+        f"# Launch\n\nThe team shipped it on Monday. {CAPABILITY}\n\n{NATSEC} It ships — today.\n",
+        f"{NATSEC}\n\nThe team shipped it on Monday, and {CAPABILITY[0].lower()}{CAPABILITY[1:]}\n",
+        f"# Launch\n\n{CAPABILITY} The team shipped it on Monday.\n",
+    ]
+
+    def semantic(result: LintResult) -> list[tuple[str, int, int, object]]:
+        return [
+            (d.rule, d.line, d.column, d.data.get("confidence"))
+            for d in result.diagnostics
+            if d.data.get("layer") == "semantic"
+        ]
+
+    fresh = []
+    for i, text in enumerate(drafts):
+        load_model().clear_caches()
+        fresh.append(semantic(Linter(Config.default()).lint(decode(text.encode(), f"d{i}.md"))))
+    assert any(fresh)
+    load_model().clear_caches()
+    linter = Linter(Config.default())
+    for _ in range(3):
+        assert [semantic(linter.lint(decode(t.encode(), f"d{i}.md"))) for i, t in enumerate(drafts)] == fresh
+    assert load_model()._adjacent

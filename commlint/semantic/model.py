@@ -54,6 +54,16 @@ DECODE_AFTER = 0.6
 #: most tokens (and token pairs) remembered: a long-lived LSP server sees many words
 CACHE_SIZE = 50_000
 
+#: most tokens of a word remembered in a pair of words (``TableModel._packed_sums``), and so
+#: most words of a text summed from remembered pairs alone: no more than CHUNK tokens
+PAIRED_TOKENS = 8
+PAIRED_WORDS = CHUNK // PAIRED_TOKENS
+
+#: the numbers of two neighbouring words as one key (``TableModel._packed_sums``)
+PAIR_BASE = 1 << 32
+_PAIR_BASES = repeat(PAIR_BASE)
+_SEPARATORS = repeat((None,))
+
 #: stands between two texts' tokens in ``logits_many`` (no token is empty)
 SEPARATOR = ""
 _SEPARATED = (SEPARATOR,)
@@ -94,6 +104,10 @@ class TableModel:
         #: a token's row: its piece lanes (categories, then the count), then its n-gram lanes
         self._gram_shift = 8 * PIECE_LANE_BYTES * (k + 1)
         self._struct = struct.Struct("<" + "HI" * (k + 1) + "I" * k)
+        self._signed = struct.Struct("<" + "Hi" * (k + 1) + "i" * k)
+        self._flip = sum(1 << (48 * c + 47) for c in range(k + 1)) + sum(
+            1 << (self._gram_shift + 32 * c + 31) for c in range(k)
+        )
         self._bias_all = sum(P_HALF << (48 * c) for c in range(k + 1)) + sum(
             G_HALF << (self._gram_shift + 32 * c) for c in range(k)
         )
@@ -152,58 +166,239 @@ class TableModel:
         self._grams_read = 0
         self._pieces_read = 0
         self._pieces_decoded = False
+        self._forget_words()
+
+    def _forget_words(self) -> None:
+        """Per white-space word seen: its packed row (its tokens' rows and the pairs inside it),
+        its first token's unigram id, its last token's times the pair base, and for a word of
+        other than one token its token count (SEPARATOR: none)."""
+        self._word_memo: dict[str, int] = {SEPARATOR: 0}
+        self._heads: dict[str, int] = {SEPARATOR: self.NO_GRAM}
+        self._tails: dict[str, int] = {SEPARATOR: self.NO_GRAM * self._base}
+        self._odd_words: dict[str, int] = {SEPARATOR: 0}
+        #: words of no token (never in a remembered pair: the pairs skip them)
+        self._silent_words: set[str] = {SEPARATOR}
+        #: words of more than PAIRED_TOKENS tokens (never in a remembered pair)
+        self._long_words: set[str] = set()
+        #: a number for each word of one to PAIRED_TOKENS tokens seen (None: between two texts)
+        self._word_numbers: dict[str | None, int] = {None: 0}
+        #: (number of the word before) * PAIR_BASE + (number of the word) -> the word's row plus
+        #: the row of the token pair where the two meet
+        self._adjacent: dict[int, int] = {}
+        #: whether texts were summed since the caches were last cleared: the first are summed token
+        #: by token (``_token_sums``), and words and pairs are remembered from the second on
+        self._summed = False
 
     def logits(self, text: str) -> list[float]:
         """``bias + mean(piece rows) + sum(n-gram rows)`` over the tokens of ``text``."""
         return self.logits_many([text.split()])[0]
 
     def logits_many(self, texts: Sequence[Sequence[str]]) -> list[list[float]]:
-        """The logits of several texts, each given as its white-space-separated words.
+        """The logits of several texts, each given as its white-space-separated words."""
+        bias, logits_of = self.bias, self._logits_of
+        return [logits_of(chunks) if chunks else list(bias) for chunks in self._packed_sums(texts)]
+
+    def _packed_sums(self, texts: Sequence[Sequence[str]]) -> list[list[int]]:
+        """Each text's packed sum of token rows and token-pair rows, in chunks that fit the lanes
+        (one chunk for prose, none for a text with no token).
+
+        Each pair of neighbouring words seen before (a text's first word after a separator) is
+        remembered by the two words' numbers, with the second word's row plus the row of the
+        token pair where the two meet: texts whose every pair was seen cost a look-up or two per
+        word and a prefix sum, in C over all the texts at once. Otherwise ``_word_sums`` sums them
+        and remembers their pairs.
+        """
+        if len(self._adjacent) > CACHE_SIZE:
+            self.clear_caches()  # bounded: a long-lived LSP server sees many words
+        numbers, adjacent = self._word_numbers, self._adjacent
+        if not adjacent:
+            if not self._summed:  # a process's first texts: nothing remembered by word yet
+                self._summed = True
+                return self._token_sums(texts)
+            return self._word_sums(texts)
+        try:
+            if max(map(len, texts), default=0) > PAIRED_WORDS:
+                raise KeyError  # too many words to bound their tokens by PAIRED_TOKENS each
+            flat = chain.from_iterable(chain.from_iterable(zip(texts, _SEPARATORS, strict=False)))
+            ids = list(map(numbers.__getitem__, flat))
+            vals = list(map(adjacent.__getitem__, map(add, map(mul, chain((0,), ids), _PAIR_BASES), ids)))
+        except KeyError:  # a word or a pair not seen (or not remembered: of no token, or many)
+            return self._some_seen(texts)
+        # Python integers do not overflow; only a decoded sum must fit its lanes: each word
+        # remembered has at most PAIRED_TOKENS tokens, so a text of PAIRED_WORDS words at most CHUNK.
+        cum = [0, *accumulate(vals)]
+        out: list[list[int]] = []
+        a = 0
+        for t in texts:
+            b = a + len(t)
+            out.append([cum[b] - cum[a]] if b != a else [])
+            a = b + 1  # past the separator
+        return out
+
+    def _some_seen(self, texts: Sequence[Sequence[str]]) -> list[list[int]]:
+        """``_packed_sums`` text by text: the texts whose words and pairs were all seen from the
+        pairs remembered, the others by ``_word_sums``."""
+        numbers, adjacent, silent = self._word_numbers, self._adjacent, self._silent_words
+        out: list[list[int]] = []
+        miss: list[int] = []
+        for i, t in enumerate(texts):
+            if not silent.isdisjoint(t):  # words of no token ("—"): the pairs remembered skip them
+                t = [w for w in t if w not in silent]
+            try:
+                if len(t) > PAIRED_WORDS:
+                    raise KeyError
+                ids = list(map(numbers.__getitem__, t))
+                out.append(
+                    [sum(map(adjacent.__getitem__, map(add, map(mul, chain((0,), ids), _PAIR_BASES), ids)))]
+                    if t
+                    else []
+                )
+            except KeyError:
+                out.append([])
+                miss.append(i)
+        if miss:
+            for i, sums in zip(miss, self._word_sums([texts[i] for i in miss]), strict=True):
+                out[i] = sums
+        return out
+
+    def _word_sums(self, texts: Sequence[Sequence[str]]) -> list[list[int]]:
+        """``_packed_sums`` word by word: each distinct word is read once per process
+        (``_learn_words``): its tokens' rows and the pairs inside it as one packed row, and its
+        first and last tokens' unigram ids. A text is then its words' rows plus the rows of the
+        pairs where two words meet, summed in C over all the texts at once."""
+        if (
+            len(self._word_memo) > CACHE_SIZE
+            or len(self._tokens) > CACHE_SIZE
+            or len(self._pairs_seen) > 4 * CACHE_SIZE
+        ):
+            self.clear_caches()  # bounded: a long-lived LSP server sees many words
+        memo = self._word_memo
+        seen = set(chain.from_iterable(texts))
+        new = seen.difference(memo)
+        if new:
+            self._learn_words(new)
+        odd = self._odd_words
+        counts: list[int] | None = None
+        if not odd.keys().isdisjoint(seen):  # a word of no token, or of several
+            get, ones = odd.get, repeat(1)
+            texts = [t if odd.keys().isdisjoint(t) else [w for w in t if get(w, 1)] for t in texts]
+            counts = [sum(map(get, t, ones)) for t in texts]
+        elif max(map(len, texts), default=0) > CHUNK:
+            counts = list(map(len, texts))
+        out: list[list[int]] = [[]] * len(texts)
+        todo: Sequence[int] = range(len(texts))
+        if counts is not None and max(counts, default=0) > CHUNK:  # a paste, not prose: token by token
+            todo = [i for i, n in enumerate(counts) if n <= CHUNK]
+            for i, n in enumerate(counts):
+                if n > CHUNK:
+                    out[i] = self._token_sums([texts[i]])[0]
+            texts = [texts[i] for i in todo]
+        # The texts one after another, each followed by SEPARATOR: its row is 0 and no pair with
+        # it has a row, so a pair never joins two texts and one prefix sum serves them all.
+        flat = list(chain.from_iterable(chain.from_iterable(zip(texts, repeat(_SEPARATED)))))
+        heads = list(map(self._heads.__getitem__, flat))
+        # Most token pairs were never trained on: a pair costs an addition and a look-up, and
+        # only the pairs with a row are read. Each pair's row goes with the second word.
+        pairs = self._pair_rows_of(list(map(add, map(self._tails.__getitem__, flat), islice(heads, 1, None))))
+        vals = list(map(add, map(memo.__getitem__, flat), chain((0,), pairs)))
+        # Remember each pair of neighbouring words (none of no token: they are not in ``flat``),
+        # unless a word has more than PAIRED_TOKENS tokens (``_packed_sums`` bounds a text's tokens).
+        numbers = self._word_numbers
+        for w in seen.difference(numbers):  # words of no token or of many are never numbered
+            if 0 < odd.get(w, 1) <= PAIRED_TOKENS:
+                numbers[w] = len(numbers)
+        if self._long_words.isdisjoint(seen):
+            ids = list(map(numbers.get, flat, repeat(0)))  # SEPARATOR: 0
+            self._adjacent.update(zip(map(add, map(mul, chain((0,), ids), _PAIR_BASES), ids), vals, strict=False))
+        else:  # the pairs with a word of many tokens (not numbered: -1) are not remembered
+            ids = [numbers.get(w, -1) if w else 0 for w in flat]
+            keys = map(add, map(mul, chain((0,), ids), _PAIR_BASES), ids)
+            self._adjacent.update(
+                (k, v) for k, v, a, b in zip(keys, vals, chain((0,), ids), ids, strict=False) if a >= 0 and b >= 0
+            )
+        # Python integers do not overflow; only a decoded sum must fit its lanes, hence CHUNK.
+        cum = [0, *accumulate(vals)]
+        a = 0
+        for i, t in zip(todo, texts, strict=False):
+            b = a + len(t)
+            if b != a:
+                out[i] = [cum[b] - cum[a]]
+            a = b + 1  # past the separator
+        return out
+
+    def _learn_words(self, new: set[str]) -> None:
+        """Remember each word's packed row (its tokens' rows and the pairs inside it), its first
+        token's unigram id and its last's (times the pair base); words of other than one token also
+        by their token count."""
+        # Most words are plain ASCII letters and digits: their one token is the word (``word_tokens``)
+        plain = list(filter(str.isascii, filter(str.isalnum, new)))
+        words = list(new.difference(plain))
+        per_word = [word_tokens((w,)) for w in words]
+        need = set(chain(plain, chain.from_iterable(per_word))).difference(self._tokens)
+        if need:
+            self._learn(need)
+        rows, grams, base = self._tokens, self._token_grams, self._base
+        memo, heads, tails, odd = self._word_memo, self._heads, self._tails, self._odd_words
+        memo.update(zip(plain, map(rows.__getitem__, plain), strict=False))
+        uni = list(map(grams.__getitem__, plain))
+        heads.update(zip(plain, uni, strict=False))
+        tails.update(zip(plain, map(mul, uni, repeat(base)), strict=False))
+        for w, toks in zip(words, per_word, strict=True):
+            if len(toks) == 1:
+                t = toks[0]
+                memo[w] = rows[t]
+                heads[w] = g = grams[t]
+                tails[w] = g * base
+                continue
+            odd[w] = len(toks)
+            if not toks:
+                self._silent_words.add(w)
+            if len(toks) > PAIRED_TOKENS:
+                self._long_words.add(w)
+            uni = [grams[t] for t in toks] or [self.NO_GRAM]
+            inner = self._pair_rows_of(list(map(add, map(mul, uni, repeat(base)), islice(uni, 1, None))))
+            memo[w] = sum(map(rows.__getitem__, toks)) + sum(inner)
+            heads[w] = uni[0]
+            tails[w] = uni[-1] * base
+
+    def _pair_rows_of(self, keys: list[int]) -> Iterable[int]:
+        """The rows of token pairs by their keys (0 where no bigram has a row)."""
+        if self._pair_rows is not None:
+            return map(self._pair_rows.get, keys, repeat(0))
+        # Pairs seen before cost one look-up; a new pair is bisected once (a dict of every
+        # bigram key would cost more to build than a few documents' new pairs to bisect).
+        seen = self._pairs_seen
+        fresh = list(set(keys).difference(seen))
+        if fresh:
+            seen.update(zip(fresh, self._gram_rows(self._bigram_ids.get_many(fresh, self.NO_GRAM)), strict=True))
+        return map(seen.__getitem__, keys)
+
+    def _token_sums(self, texts: Sequence[Sequence[str]]) -> list[list[int]]:
+        """``_packed_sums`` token by token, nothing remembered by word: a process's first texts
+        (a one-file check reads each of its few hundred words once or twice) and pastes.
 
         All the texts' tokens are looked up in one pass (each distinct token's and n-gram's row
-        is read once and cached), and a text then costs a difference of prefix sums and one decode.
+        is read once and cached), and a text then costs a difference of prefix sums.
         """
         per_text = [word_tokens(words) for words in texts]
         # The texts one after another, each followed by SEPARATOR: its row is 0 and no token pair
         # with it has a row, so a pair never joins two texts and one prefix sum serves them all.
         flat = list(chain.from_iterable(chain.from_iterable(zip(per_text, repeat(_SEPARATED)))))
-        if (
-            len(self._tokens) > CACHE_SIZE or len(self._pairs_seen) > 4 * CACHE_SIZE
-        ):  # bounded: a long-lived LSP server sees many words
-            self.clear_caches()
-        cache = self._tokens
-        new = set(flat).difference(cache)
+        new = set(flat).difference(self._tokens)
         if new:
             self._learn(new)
         # Most token pairs were never trained on: a pair costs two integer operations and a
         # look-up, and only the pairs with a row are read. Each pair's row goes with its second token.
         uni = list(map(self._token_grams.__getitem__, flat))
-        keys = map(add, map(mul, uni, repeat(self._base)), islice(uni, 1, None))
-        if self._pair_rows is not None:
-            pairs: Iterable[int] = map(self._pair_rows.get, keys, repeat(0))
-        else:
-            # Pairs seen before cost one look-up; a new pair is bisected once (a dict of every
-            # bigram key would cost more to build than a few documents' new pairs to bisect).
-            pair_keys = list(keys)
-            seen = self._pairs_seen
-            fresh = list(set(pair_keys).difference(seen))
-            if fresh:
-                seen.update(zip(fresh, self._gram_rows(self._bigram_ids.get_many(fresh, self.NO_GRAM)), strict=True))
-            pairs = map(seen.__getitem__, pair_keys)
+        pairs = self._pair_rows_of(list(map(add, map(mul, uni, repeat(self._base)), islice(uni, 1, None))))
         # Prefix sums: a text's sum is a difference of two, exact whatever the lanes (Python
         # integers do not overflow; only a decoded sum must fit its lanes, hence CHUNK).
-        cum = [0, *accumulate(map(add, map(cache.__getitem__, flat), chain((0,), pairs)))]
-        out: list[list[float]] = []
-        logits_of = self._logits_of
+        cum = [0, *accumulate(map(add, map(self._tokens.__getitem__, flat), chain((0,), pairs)))]
+        out: list[list[int]] = []
         a = 0
         for toks in per_text:
             b = a + len(toks)
-            if b == a:
-                out.append(list(self.bias))
-            elif b - a <= CHUNK:
-                out.append(logits_of([cum[b] - cum[a]]))
-            else:  # a paste, not prose: decoded in chunks so no lane overflows
-                out.append(logits_of([cum[min(b, lo + CHUNK)] - cum[lo] for lo in range(a, b, CHUNK)]))
+            out.append([cum[min(b, lo + CHUNK)] - cum[lo] for lo in range(a, b, CHUNK)])
             a = b + 1  # past the separator
         return out
 
@@ -211,12 +406,15 @@ class TableModel:
         """``bias + (n-gram lanes + piece lanes / piece count) / SCALE`` of one text's packed sum,
         given as one or more chunks that each fit the lanes."""
         if len(chunks) == 1:  # prose: the lanes decoded and combined in one pass
-            u = self._struct.unpack((chunks[0] + self._bias_all).to_bytes(self._struct.size, "little"))
+            # Half of each lane's range added, then each lane's top bit flipped: each lane holds its
+            # value in two's complement with no borrow from the lane below, so one ``struct``
+            # call reads them signed (a 48-bit lane as 16 unsigned and 32 signed bits).
+            u = self._signed.unpack(((chunks[0] + self._bias_all) ^ self._flip).to_bytes(self._signed.size, "little"))
             k2 = 2 * self._k
-            n = u[k2] + (u[k2 + 1] << 16) - P_HALF
+            n = u[k2] + (u[k2 + 1] << 16)
             return [
-                bias + (g - G_HALF + (lo + (hi << 16) - P_HALF) / n) / SCALE
-                for bias, lo, hi, g in zip(self.bias, u[0:k2:2], u[1:k2:2], u[k2 + 2 :], strict=True)
+                bias + (g + (lo + (hi << 16)) / n) / SCALE
+                for bias, lo, hi, g in zip(self.bias, u[0:k2:2], u[1:k2:2], u[k2 + 2 :], strict=False)
             ]
         # a paste: each chunk decoded (the fused path above is _lanes plus this line, for speed)
         parts = [self._lanes(c) for c in chunks]
@@ -350,6 +548,7 @@ class TableModel:
         if not self._pieces_decoded:
             self._piece_rows.clear()
         self._pairs_seen.clear()
+        self._forget_words()
         if self._pair_rows is None:
             self._gram_cache.clear()
             self._gram_cache[self.NO_GRAM] = 0
@@ -369,19 +568,42 @@ class TableModel:
     ) -> list[SentenceScore]:
         """``score`` of several texts, each given as its white-space-separated words."""
         bars = {**self.thresholds, **(thresholds or {})}
-        labels, neutral_at, any_bar = self.labels, self._neutral, self.any_risk_bar
+        any_bar = self.any_risk_bar
+        return [
+            SentenceScore(label, p, p >= bars[label] or risk >= any_bar, risk)
+            for label, p, risk in self.top_many(texts)
+        ]
+
+    def top_many(self, texts: Sequence[Sequence[str]]) -> list[tuple[str, float, float]]:
+        """Each text's most likely risk category (never "neutral"), its probability and the
+        probability of all risk categories together (``score_many_words`` without the bars)."""
+        labels, neutral_at, bias, logits_of = self.labels, self._neutral, self.bias, self._logits_of
+        unpack, size, bias_all, flip, k2 = (
+            self._signed.unpack,
+            self._signed.size,
+            self._bias_all,
+            self._flip,
+            2 * self._k,
+        )
         out = []
         exp = math.exp
-        for z in self.logits_many(texts):
+        for chunks in self._packed_sums(texts):
+            if len(chunks) == 1:  # ``_logits_of``, inline
+                u = unpack(((chunks[0] + bias_all) ^ flip).to_bytes(size, "little"))
+                n = u[k2] + (u[k2 + 1] << 16)
+                z = [
+                    b + (g + (lo + (hi << 16)) / n) / SCALE
+                    for b, lo, hi, g in zip(bias, u[0:k2:2], u[1:k2:2], u[k2 + 2 :], strict=False)
+                ]
+            else:
+                z = logits_of(chunks) if chunks else list(bias)
             top = max(z)
-            e = [exp(v - top) for v in z]  # the softmax, normalised only where read
+            e = list(map(exp, map(sub, z, repeat(top))))  # the softmax, normalised only where read
             total = sum(e)
             risk = 1.0 - e[neutral_at] / total
             e[neutral_at] = -1.0  # never the top risk category
             p = max(e)
-            label = labels[e.index(p)]
-            p /= total
-            out.append(SentenceScore(label, p, p >= bars[label] or risk >= any_bar, risk))
+            out.append((labels[e.index(p)], p / total, risk))
         return out
 
 

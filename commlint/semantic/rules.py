@@ -288,8 +288,8 @@ def sentence_scores(doc: Document) -> list[tuple[int, int, _Scored]]:
         spans.append((start, end, title))
         texts.append(words)
     out = [
-        (start, end, _Scored(s.category, s.confidence, bars[s.category], s.risk, any_bar, title))
-        for (start, end, title), s in zip(spans, model.score_many_words(texts), strict=True)
+        (start, end, _Scored(label, p, bars[label], risk, any_bar, title))
+        for (start, end, title), (label, p, risk) in zip(spans, model.top_many(texts), strict=True)
     ]
     doc.meta["semantic-scores"] = out
     return out
