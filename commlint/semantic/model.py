@@ -633,16 +633,23 @@ class _Sections:
         start, self.at = self.at, self.at + size
         return start
 
-    def ints(self, count: int, wide: bool = False) -> array[int]:
-        """``count`` little-endian int32s (int64s if ``wide``)."""
-        out = array("q" if wide else "i")
+    def ints(self, count: int, wide: bool = False) -> Sequence[int]:
+        """``count`` little-endian int32s (int64s if ``wide``): a view of the file's bytes where
+        the machine is little-endian (nothing copied), else a byte-swapped copy."""
         size = 8 if wide else 4
-        out.frombytes(self.blob[self.at : self.at + size * count])
-        if out.itemsize != size or len(out) != count:
+        end = self.at + size * count
+        if end > len(self.blob):
             raise ValueError("an id array is cut short")
-        if sys.byteorder == "big":  # stored little-endian
+        out: Sequence[int]
+        if sys.byteorder == "little":
+            out = memoryview(self.blob)[self.at : end].cast("q" if wide else "i")
+        else:  # stored little-endian
+            out = array("q" if wide else "i")
+            out.frombytes(self.blob[self.at : end])
             out.byteswap()
-        self.at += size * count
+        if len(out) != count:
+            raise ValueError("an id array is cut short")
+        self.at = end
         return out
 
     def end(self) -> None:
