@@ -22,9 +22,17 @@ class PreparePatternsHook(BuildHookInterface):  # type: ignore[misc]
         if self.target_name != "wheel" or version == "editable":
             return  # an editable install runs from the checkout, with the user's cache
         out = Path(tempfile.mkdtemp(prefix="commlint-prepared-")) / "patterns.marshal"
-        env = {**os.environ, "PYTHONPATH": self.root}
+        # The checkout first, then what the build environment already puts on the path: pip's
+        # isolated build environment is on PYTHONPATH, and replacing it would leave a fresh
+        # venv's `pip install .` without the runtime dependencies (and the wheel unprepared).
+        path = [self.root, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
         proc = subprocess.run(
-            [sys.executable, "-m", "commlint.matching.prepare", str(out)], cwd=self.root, env=env, capture_output=True, text=True
+            [sys.executable, "-m", "commlint.matching.prepare", str(out)],
+            cwd=self.root,
+            env=env,
+            capture_output=True,
+            text=True,
         )
         if proc.returncode != 0 or not out.exists():
             sys.stderr.write(f"commlint: compiled patterns not prepared ({proc.stderr.strip()[-300:]})\n")

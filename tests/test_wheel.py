@@ -36,15 +36,18 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Pat
     base = tmp_path_factory.mktemp("wheel")
     src, _ = snapshot(base / "src")
     dist = base / "dist"
+    venv.create(base / "venv", with_pip=True, clear=True)
+    bindir = base / "venv" / ("Scripts" if sys.platform == "win32" else "bin")
+    # Built by the new venv's pip, as `pip install .` in a fresh venv builds it: the build hook
+    # then has only pip's isolated build environment to prepare the patterns with.
     built = run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(src)],
+        [str(bindir / "python"), "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(src)],
         cwd=base,
     )
     assert built.returncode == 0, built.stderr
+    assert "not prepared" not in built.stderr, built.stderr
     wheels = list(dist.glob("commlint-*.whl"))
     assert len(wheels) == 1, wheels
-    venv.create(base / "venv", with_pip=True, clear=True)
-    bindir = base / "venv" / ("Scripts" if sys.platform == "win32" else "bin")
     pip = run([str(bindir / "python"), "-m", "pip", "install", "-q", str(wheels[0])], cwd=base)
     assert pip.returncode == 0, pip.stderr
     work = base / "work"
