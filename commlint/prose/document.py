@@ -262,7 +262,7 @@ class Document:
     def sentences(self) -> list[tuple[int, int]]:
         from commlint.prose.sentences import split_sentences
 
-        return split_sentences(self.prose)
+        return split_sentences(self.prose, self.paragraphs)
 
     @cached_property
     def paragraphs(self) -> list[tuple[int, int]]:

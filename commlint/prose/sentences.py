@@ -74,11 +74,12 @@ def split_paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Spans of sentences; a sentence never crosses a paragraph (block) boundary."""
+def split_sentences(text: str, paragraphs: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Spans of sentences; a sentence never crosses a paragraph (block) boundary.
+    ``paragraphs``: ``split_paragraphs(text)``, when the caller has it already."""
     out: list[tuple[int, int]] = []
     finditer = _END.finditer
-    for p_start, p_end in split_paragraphs(text):
+    for p_start, p_end in split_paragraphs(text) if paragraphs is None else paragraphs:
         # The paragraph is searched in place (pos/endpos read as its ends), not sliced out.
         pos = p_start
         for m in finditer(text, p_start, p_end):

@@ -144,7 +144,7 @@ def _blocks(md_text: str) -> list[_Block]:
     their line maps shifted. tests/test_markdown.py checks the tokens equal markdown-it's on
     the whole document for every shared corpus file, test string and doc, and generated drafts.
     """
-    lines = _LINE_BREAK.split(md_text)
+    lines = _LINE_BREAK.split(md_text) if "\r" in md_text else md_text.split("\n")
     regions: list[tuple[int, int]] = []
     n, count = 0, len(lines)
     while n < count:
@@ -298,6 +298,8 @@ def _opens_block(text: str, first: bool) -> bool:
     paragraph, or, when ``first``, end up other than a paragraph's first line; conservative.
     ATX headings are the caller's."""
     c = text[0]
+    if c.isalpha():  # (most lines) none of the characters below is a letter
+        return False
     if c in "><|:\t":  # quote, HTML, table delimiter row, tab indentation
         return True
     if c == "[":  # a link reference definition, only where a paragraph starts
@@ -416,6 +418,10 @@ def _block(builder: ProseBuilder, source: Source, first: int, last: int, heading
 _MASKED_IN_GAP = re.compile(r"[\t\r\n](?:(?<=\t)| *>)")
 
 
+#: the ASCII characters _CONTAINER_PREFIX can start with (besides, perhaps, non-ASCII digits)
+_PREFIX_FIRST = frozenset(" \t>-+*[0123456789")
+
+
 def _unmasked_block(builder: ProseBuilder, source: Source, first: int, last: int) -> bool:
     """_block for a paragraph (not a heading) whose masked copy would be the source text
     itself, scanned in place; False, having emitted nothing, for any other block.
@@ -431,8 +437,11 @@ def _unmasked_block(builder: ProseBuilder, source: Source, first: int, last: int
     text = source.text
     starts = source.line_starts
     start, line_end = _line_span(source, first)
-    prefix = _CONTAINER_PREFIX.match(text, start, line_end)
-    base = prefix.end() if prefix else start
+    if start < line_end and text[start] not in _PREFIX_FIRST and text[start].isascii():
+        base = start  # no container marker or indentation: _CONTAINER_PREFIX matches nothing
+    else:
+        prefix = _CONTAINER_PREFIX.match(text, start, line_end)
+        base = prefix.end() if prefix else start
     if base >= line_end or text[base] in " \t" or base > start and text[base - 1] not in " \t":
         return False  # no content on the first line, or a prefix ending in ">" that patterns would see
     last_start = starts[last - 1]
