@@ -76,27 +76,52 @@ def split_paragraphs(text: str) -> list[tuple[int, int]]:
 
 def split_sentences(text: str, paragraphs: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """Spans of sentences; a sentence never crosses a paragraph (block) boundary.
-    ``paragraphs``: ``split_paragraphs(text)``, when the caller has it already."""
+    ``paragraphs``: ``split_paragraphs(text)``, when the caller has it already.
+
+    Sentence ends are what _END finds in each paragraph alone. They are searched for in the
+    whole text at once, which finds the same ones: a match holds no whitespace, so it lies in
+    one paragraph, and its lookahead reads the same characters unless it reaches the
+    paragraph's end; there, alone, the ``$`` branch matches the same span instead, and where
+    neither does the paragraph's rest (the same span) is its last sentence all the same.
+    """
+    paras = split_paragraphs(text) if paragraphs is None else paragraphs
     out: list[tuple[int, int]] = []
-    finditer = _END.finditer
-    for p_start, p_end in split_paragraphs(text) if paragraphs is None else paragraphs:
-        # The paragraph is searched in place (pos/endpos read as its ends), not sliced out.
-        pos = p_start
-        for m in finditer(text, p_start, p_end):
-            dot = m.start()
-            before = text[dot - 1] if dot > p_start else ""
-            maybe_word = before in _MAYBE_WORD or not before.isascii()
-            if maybe_word and text[dot] == "." and _is_abbreviation(text, p_start, dot):
-                continue
-            if dot > pos and (before.isdigit() or before.isspace()) and _is_enumerator(text[pos:dot]):
-                continue
-            end = m.end()
-            while text[pos].isspace():  # _trim: the end is punctuation, nothing to trim there
-                pos += 1
-            out.append((pos, end))
-            pos = end
+    if not paras:
+        return out
+    index, last = 0, len(paras) - 1
+    p_start, p_end = paras[0]
+    pos = p_start
+    for m in _END.finditer(text, p_start, paras[-1][1]):
+        dot = m.start()
+        while dot >= p_end:  # the match is in a later paragraph: this one ends with its rest
+            if text[pos:p_end].strip():
+                out.append(_trim(text, pos, p_end))
+            if index == last:
+                break
+            index += 1
+            p_start, p_end = paras[index]
+            pos = p_start
+        if dot < p_start or m.end() > p_end:
+            continue  # not inside a paragraph (never, for paragraphs split_paragraphs found)
+        before = text[dot - 1] if dot > p_start else ""
+        maybe_word = before in _MAYBE_WORD or not before.isascii()
+        if maybe_word and text[dot] == "." and _is_abbreviation(text, p_start, dot):
+            continue
+        if dot > pos and (before.isdigit() or before.isspace()) and _is_enumerator(text[pos:dot]):
+            continue
+        end = m.end()
+        while text[pos].isspace():  # _trim: the end is punctuation, nothing to trim there
+            pos += 1
+        out.append((pos, end))
+        pos = end
+    while True:  # the rest of the paragraph of the last match, and the paragraphs after it
         if text[pos:p_end].strip():
             out.append(_trim(text, pos, p_end))
+        if index == last:
+            break
+        index += 1
+        p_start, p_end = paras[index]
+        pos = p_start
     return [s for s in out if s[1] > s[0]]
 
 
