@@ -382,15 +382,17 @@ def _pyphen() -> Any:
     return pyphen.Pyphen(lang="en_US")
 
 
-def _flesch_counts(text: str) -> tuple[float, float]:
-    """(words per sentence, syllables per word), each 0.0 where textstat gives 0.0."""
+def _flesch_counts(text: str, tokens: list[str] | None = None) -> tuple[float, float]:
+    """(words per sentence, syllables per word), each 0.0 where textstat gives 0.0.
+    ``tokens``: ``text.split()``, when the caller has it already."""
     if not text:
         return 0.0, 0.0
     # textstat's words are the whitespace tokens of the cleaned text, lower-cased. Cleaning
     # only removes characters (never whitespace), and what it removes depends on the token
     # alone, so each whitespace token of the text is one word or none: read token by token,
     # each token's syllables remembered (-1: no word is left of it).
-    tokens = text.split()
+    if tokens is None:
+        tokens = text.split()
     try:
         counts = list(map(_TOKEN_SYLLABLES.__getitem__, tokens))  # every token seen before: all in C
     except KeyError:
@@ -442,17 +444,17 @@ def _short(sentence: str) -> bool:
     return len(_words_text(sentence).split()) <= 2
 
 
-def flesch_kincaid_grade(text: str) -> float:
+def flesch_kincaid_grade(text: str, tokens: list[str] | None = None) -> float:
     """textstat.flesch_kincaid_grade(text) for English, the same float."""
-    per_sentence, per_word = _flesch_counts(text)
+    per_sentence, per_word = _flesch_counts(text, tokens)
     if per_sentence == 0 or per_word == 0:
         return 0.0
     return (0.39 * per_sentence) + (11.8 * per_word) - 15.59
 
 
-def flesch_reading_ease(text: str) -> float:
+def flesch_reading_ease(text: str, tokens: list[str] | None = None) -> float:
     """textstat.flesch_reading_ease(text) for English, the same float."""
-    per_sentence, per_word = _flesch_counts(text)
+    per_sentence, per_word = _flesch_counts(text, tokens)
     if per_sentence == 0 or per_word == 0:
         return 0.0
     return 206.835 - 1.015 * per_sentence - 84.6 * per_word

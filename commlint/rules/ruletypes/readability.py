@@ -21,7 +21,7 @@ METRICS = (
 )
 
 
-def _measure(metric: str) -> Callable[[str], float]:
+def _measure(metric: str) -> Callable[..., float]:
     """The function computing ``metric`` of a text: the Flesch scores from commlint.prose.syllables
     (textstat's values, with a syllable memo), the others from textstat itself."""
     from commlint.prose import syllables
@@ -65,12 +65,15 @@ class ReadabilityRule(DataRule):
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterable[Finding]:
         measure = _measure(self.metric)
+        # The Flesch scores take the text's whitespace tokens, split here for the word count.
+        flesch = self.metric in ("flesch_kincaid_grade", "flesch_reading_ease")
         spans = doc.paragraphs if self.per == "paragraph" else [(0, len(doc.prose))]
         for start, end in spans:
             text = doc.prose[start:end]
-            if len(text.split()) < self.min_words:
+            tokens = text.split()
+            if len(tokens) < self.min_words:
                 continue
-            value = float(measure(text))
+            value = float(measure(text, tokens) if flesch else measure(text))
             low = self.min is not None and value < self.min
             high = self.max is not None and value > self.max
             if low or high:
