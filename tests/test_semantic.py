@@ -540,3 +540,33 @@ def test_a_long_lived_linter_finds_what_fresh_ones_do() -> None:
     for _ in range(3):
         assert [semantic(linter.lint(decode(t.encode(), f"d{i}.md"))) for i, t in enumerate(drafts)] == fresh
     assert load_model()._adjacent
+
+
+def test_sentences_below_every_rules_floor_are_not_scored() -> None:
+    """With a floor, a sentence is left out only when its risk is below it (no rule could report
+    it); every other sentence keeps its score. A threshold set low lowers the floor of all nine."""
+    from commlint.config import Config
+    from commlint.engine.linter import Linter
+    from commlint.semantic.rules import sentence_scores
+    from commlint.source.decode import decode
+
+    text = "\n\n".join(
+        [*_TEXTS_FOR_DECODE, CAPABILITY, NATSEC, "We met the mayor on Tuesday to talk about the bus routes."]
+    )
+    doc = Linter(Config.default()).lint(decode(text.encode(), "d.md")).document
+    everything = list(sentence_scores(doc))
+    assert len(everything) == 6
+    for floor in (0.01, 0.3, 0.5, 0.9, 0.99):
+        doc.meta.clear()
+        kept = sentence_scores(doc, floor)
+        assert kept == [s for s in everything if s[2].risk >= floor or s in kept]  # in order, same scores
+        assert all(s in kept for s in everything if s[2].risk >= floor)
+    doc.meta.clear()
+    assert len(sentence_scores(doc, 0.5)) < len(everything)
+    # the floor is the lowest of the nine rules': a threshold set low on one lowers it for all
+    default = Linter(Config.default()).lint(decode(text.encode(), "d.md")).document
+    assert default.meta["semantic-scores"][0] == 0.5  # the lowest bar of the shipped model
+    config = Config.from_dict({"rules": {"NSC901": {"threshold": 0.01}}})
+    low = Linter(config).lint(decode(text.encode(), "d.md")).document
+    assert low.meta["semantic-scores"][0] == 0.01
+    assert len(low.meta["semantic-scores"][1]) > len(default.meta["semantic-scores"][1])

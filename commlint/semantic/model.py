@@ -569,15 +569,25 @@ class TableModel:
         """``score`` of several texts, each given as its white-space-separated words."""
         bars = {**self.thresholds, **(thresholds or {})}
         any_bar = self.any_risk_bar
-        return [
-            SentenceScore(label, p, p >= bars[label] or risk >= any_bar, risk)
-            for label, p, risk in self.top_many(texts)
-        ]
+        out = []
+        for top in self.top_many(texts):  # (no floor: never None)
+            assert top is not None
+            label, p, risk = top
+            out.append(SentenceScore(label, p, p >= bars[label] or risk >= any_bar, risk))
+        return out
 
-    def top_many(self, texts: Sequence[Sequence[str]]) -> list[tuple[str, float, float]]:
+    def top_many(self, texts: Sequence[Sequence[str]], floor: float = 0.0) -> list[tuple[str, float, float] | None]:
         """Each text's most likely risk category (never "neutral"), its probability and the
-        probability of all risk categories together (``score_many_words`` without the bars)."""
+        probability of all risk categories together (``score_many_words`` without the bars).
+
+        None for a text whose risk is provably below ``floor``: with S the sum of
+        exp(z - z_neutral) over the risk categories, risk = S / (1 + S) and S is at most their
+        number times exp(max z - z_neutral), so the softmax is skipped when that is below floor's
+        odds (less a margin far wider than the rounding).
+        """
         labels, neutral_at, bias, logits_of = self.labels, self._neutral, self.bias, self._logits_of
+        below = math.log(floor / (1.0 - floor) / (len(labels) - 1)) - 1e-6 if 0.0 < floor < 1.0 else -math.inf
+        out: list[tuple[str, float, float] | None] = []
         unpack, size, bias_all, flip, k2 = (
             self._signed.unpack,
             self._signed.size,
@@ -585,8 +595,7 @@ class TableModel:
             self._flip,
             2 * self._k,
         )
-        out = []
-        exp = math.exp
+        exp, inf = math.exp, math.inf
         for chunks in self._packed_sums(texts):
             if len(chunks) == 1:  # ``_logits_of``, inline
                 u = unpack(((chunks[0] + bias_all) ^ flip).to_bytes(size, "little"))
@@ -597,6 +606,12 @@ class TableModel:
                 ]
             else:
                 z = logits_of(chunks) if chunks else list(bias)
+            zn = z[neutral_at]
+            z[neutral_at] = -inf
+            if max(z) - zn < below:
+                out.append(None)
+                continue
+            z[neutral_at] = zn
             top = max(z)
             e = list(map(exp, map(sub, z, repeat(top))))  # the softmax, normalised only where read
             total = sum(e)

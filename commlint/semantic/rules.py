@@ -198,6 +198,9 @@ class LearnedCategoryRule(Rule):
         self.examples_flag = (category.flag,)
         self.examples_pass = (category.ok,)
         self.threshold: float | None = None
+        #: the learned rules made together (``learned_rules``), whose sentences are scored once
+        self.siblings: list[LearnedCategoryRule] = [self]
+        self._least_floor: float | None = None  # the siblings' lowest ``_floor``, once known
 
     def configure(self, options: Mapping[str, Any], env: RuleEnv) -> None:
         unknown = set(options) - set(self.OPTIONS)
@@ -208,6 +211,8 @@ class LearnedCategoryRule(Rule):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
                 raise ConfigError(f"rule {self.id}: 'threshold' must be a number in (0, 1]")
             self.threshold = float(value)
+            for rule in self.siblings:
+                rule._least_floor = None
 
     def _edit(self, start: int, end: int) -> tuple[int, int, str, SuggestionSpec]:
         """Advice in a placeholder: after the sentence (add a mitigation) or in its place (rewrite)."""
@@ -215,8 +220,24 @@ class LearnedCategoryRule(Rule):
             return (end, end, self._spec.text, self._spec)
         return (start, end, self._spec.text, self._spec)
 
+    def _floor(self) -> float:
+        """The least risk of all categories together with which this rule can report a sentence:
+        its threshold, else the lower of its category's bar and the bar on all together (its
+        probability is never above that risk; the title bar only raises both)."""
+        if self.threshold is not None:
+            return self.threshold
+        from commlint.semantic.model import load_model
+
+        model = load_model()
+        return min(model.thresholds[self.cat.label], model.any_risk_bar)
+
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
-        for start, end, score in _scores_of(doc, self.cat.label):
+        # The sentences are scored once for all the learned rules made together: only those
+        # whose risk may reach the lowest of their floors can be a finding of any.
+        floor = self._least_floor
+        if floor is None:
+            floor = self._least_floor = min(rule._floor() for rule in self.siblings)
+        for start, end, score in _scores_of(doc, self.cat.label, floor):
             bar = self.threshold if self.threshold is not None else score.bar
             # the bar on all risk categories together; a threshold set for this rule replaces both
             any_bar = score.any_bar if self.threshold is None else 2.0
@@ -262,11 +283,12 @@ class _Scored:
         return f"_Scored{self._fields()!r}"
 
 
-def sentence_scores(doc: Document) -> list[tuple[int, int, _Scored]]:
-    """(start, end, top risk category) for each sentence of ``doc``, computed once per document."""
+def sentence_scores(doc: Document, floor: float = 0.0) -> list[tuple[int, int, _Scored]]:
+    """(start, end, top risk category) for each sentence of ``doc``, computed once per document;
+    with ``floor``, only the sentences whose risk may reach it (no other can be a finding)."""
     cached = doc.meta.get("semantic-scores")
-    if cached is not None:
-        return cached  # type: ignore[return-value]
+    if cached is not None and cached[0] <= floor:  # type: ignore[index]
+        return cached[1]  # type: ignore[index,no-any-return]
     from commlint.semantic.model import load_model
 
     model = load_model()
@@ -288,23 +310,25 @@ def sentence_scores(doc: Document) -> list[tuple[int, int, _Scored]]:
         spans.append((start, end, title))
         texts.append(words)
     out = [
-        (start, end, _Scored(label, p, bars[label], risk, any_bar, title))
-        for (start, end, title), (label, p, risk) in zip(spans, model.top_many(texts), strict=True)
+        (start, end, _Scored(top[0], top[1], bars[top[0]], top[2], any_bar, title))
+        for (start, end, title), top in zip(spans, model.top_many(texts, floor), strict=True)
+        if top is not None
     ]
-    doc.meta["semantic-scores"] = out
+    doc.meta["semantic-scores"] = (floor, out)
+    doc.meta.pop("semantic-by-category", None)
     return out
 
 
-def _scores_of(doc: Document, label: str) -> list[tuple[int, int, _Scored]]:
-    """The sentences whose top risk category is ``label``: each of the nine rules reads only its own."""
-    by_label = doc.meta.get("semantic-by-category")
-    if by_label is None:
+def _scores_of(doc: Document, label: str, floor: float) -> list[tuple[int, int, _Scored]]:
+    """The sentences whose top risk category is ``label`` (those whose risk may reach ``floor``):
+    each of the nine rules reads only its own."""
+    cached = doc.meta.get("semantic-by-category")
+    if cached is None or cached[0] > floor:  # type: ignore[index]
         grouped: dict[str, list[tuple[int, int, _Scored]]] = {}
-        for item in sentence_scores(doc):
+        for item in sentence_scores(doc, floor):
             grouped.setdefault(item[2].category, []).append(item)
-        by_label = doc.meta["semantic-by-category"] = grouped
-    assert isinstance(by_label, dict)
-    return by_label.get(label, [])  # type: ignore[no-any-return]
+        cached = doc.meta["semantic-by-category"] = (floor, grouped)
+    return cached[1].get(label, [])  # type: ignore[index,no-any-return]
 
 
 def _whole_block(prose: str, start: int, end: int) -> bool:
@@ -325,4 +349,7 @@ def _mitigated_nearby(doc: Document, offset: int) -> bool:
 
 
 def learned_rules() -> list[Rule]:
-    return [LearnedCategoryRule(c) for c in CATEGORIES]
+    rules = [LearnedCategoryRule(c) for c in CATEGORIES]
+    for rule in rules:
+        rule.siblings = rules
+    return list(rules)
