@@ -573,3 +573,52 @@ def test_sentences_below_every_rules_floor_are_not_scored() -> None:
     low_scores: Any = low.meta["semantic-scores"]
     assert low_scores[0] == 0.01
     assert len(low_scores[1]) > len(default_scores[1])
+
+
+def test_threads_sharing_the_model_get_the_logits_one_thread_gets() -> None:
+    """The language server lints documents on threads of their own, and they share the model's
+    caches of words and pairs seen: with threads switching every few instructions, every text
+    gets the logits a model used by one thread gives it, and no call fails."""
+    import random
+    import sys
+    import threading
+
+    from commlint.semantic.model import load_model
+
+    def batches(seed: int) -> list[list[list[str]]]:
+        rng = random.Random(seed)  # each thread its own words, mostly never seen
+        return [
+            [["".join(rng.choice("etaoinshrdlu") for _ in range(rng.randint(3, 7))) for _ in range(15)]] * 20
+            if k % 7 == 0
+            else [
+                ["".join(rng.choice("etaoinshrdlu") for _ in range(rng.randint(3, 7))) for _ in range(15)]
+                for _ in range(20)
+            ]
+            for k in range(150)
+        ]
+
+    work = {seed: batches(seed) for seed in range(3)}
+    solo = load_model.__wrapped__()  # a model of its own: nothing seen yet
+    expected = {seed: [solo.logits_many(b) for b in todo] for seed, todo in work.items()}
+    shared = load_model.__wrapped__()
+    got: dict[int, list[list[list[float]]]] = {}
+    failed: list[BaseException] = []
+
+    def run(seed: int) -> None:
+        try:
+            got[seed] = [shared.logits_many(b) for b in work[seed]]
+        except BaseException as exc:
+            failed.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=run, args=(seed,)) for seed in work]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert not failed, failed[:3]
+    assert got == expected

@@ -9,7 +9,7 @@ that does not return) is stopped where it is, as a last resort (``commlint.lsp.j
 
 from __future__ import annotations
 
-import threading
+from _thread import get_ident  # not ``threading``: a command-line check never imports it
 from collections.abc import Callable
 
 
@@ -18,16 +18,23 @@ class Cancelled(BaseException):
     Exception`` (the engine's per-rule one included) can swallow it."""
 
 
-_local = threading.local()
+#: thread id -> "is this thread's lint still wanted?" (empty outside the language server)
+_flags: dict[int, Callable[[], bool]] = {}
 
 
 def stop_when(flag: Callable[[], bool]) -> None:
     """Make :func:`checkpoint` on this thread raise Cancelled once ``flag()`` is true."""
-    _local.flag = flag
+    _flags[get_ident()] = flag
+
+
+def forget() -> None:
+    """This thread's lint is over: drop its flag."""
+    _flags.pop(get_ident(), None)
 
 
 def checkpoint() -> None:
     """Raise Cancelled if this thread's lint is no longer wanted."""
-    flag = getattr(_local, "flag", None)
-    if flag is not None and flag():
-        raise Cancelled
+    if _flags:
+        flag = _flags.get(get_ident())
+        if flag is not None and flag():
+            raise Cancelled

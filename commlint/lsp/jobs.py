@@ -23,7 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Generic, TypeVar
 
-from commlint.engine.cancel import Cancelled, stop_when
+from commlint.engine.cancel import Cancelled, forget, stop_when
 
 __all__ = ["Cancelled", "Job"]
 
@@ -91,6 +91,12 @@ class Job(Generic[T]):
                     _set_async_exc(self._thread.ident, None)
 
     def _run(self) -> None:
+        try:
+            self._run_fn()
+        finally:
+            forget()
+
+    def _run_fn(self) -> None:
         try:
             try:
                 stop_when(lambda: self._cancelled)

@@ -16,6 +16,7 @@ import os
 import struct
 import sys
 import zlib
+from _thread import RLock  # not ``threading``: a command-line check never imports it
 from array import array
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -188,6 +189,9 @@ class TableModel:
         #: whether texts were summed since the caches were last cleared: the first are summed token
         #: by token (``_token_sums``), and words and pairs are remembered from the second on
         self._summed = False
+        #: the caches above are shared by every lint of the process, and the language server
+        #: lints documents on threads of their own: one thread updates them at a time
+        self._lock = RLock()
 
     def logits(self, text: str) -> list[float]:
         """``bias + mean(piece rows) + sum(n-gram rows)`` over the tokens of ``text``."""
@@ -199,6 +203,10 @@ class TableModel:
         return [logits_of(chunks) if chunks else list(bias) for chunks in self._packed_sums(texts)]
 
     def _packed_sums(self, texts: Sequence[Sequence[str]]) -> list[list[int]]:
+        with self._lock:
+            return self._packed_sums_unlocked(texts)
+
+    def _packed_sums_unlocked(self, texts: Sequence[Sequence[str]]) -> list[list[int]]:
         """Each text's packed sum of token rows and token-pair rows, in chunks that fit the lanes
         (one chunk for prose, none for a text with no token).
 
@@ -533,6 +541,10 @@ class TableModel:
     def prepare(self) -> None:
         """Decode every table now, as a long-lived process would after its first few hundred
         documents (about 0.2 s once): from then on a token, piece or pair costs one look-up."""
+        with self._lock:
+            self._prepare_unlocked()
+
+    def _prepare_unlocked(self) -> None:
         if self._word_rows is None:
             self._decode_word_table()
         if not self._pieces_decoded:
@@ -543,6 +555,10 @@ class TableModel:
     def clear_caches(self) -> None:
         """Forget every token and row seen (benchmarks use this to measure fresh text). Decoded
         tables are model data and stay."""
+        with self._lock:
+            self._clear_unlocked()
+
+    def _clear_unlocked(self) -> None:
         self._tokens = {**(self._word_rows or {}), SEPARATOR: 0}
         self._token_grams = {**(self._word_grams or {}), SEPARATOR: self.NO_GRAM}
         if not self._pieces_decoded:
