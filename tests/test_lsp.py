@@ -113,6 +113,14 @@ async def session(
         await client.stop()
 
 
+async def eventually(check: Any, step: float = 0.05) -> None:
+    """Wait, up to TIMEOUT, until ``check()`` holds (the caller then asserts what it waited for)."""
+    for _ in range(int(TIMEOUT / step)):
+        if check():
+            return
+        await asyncio.sleep(step)
+
+
 async def next_diagnostics(client: Any, uri: str, send: Any = None, until: Any = None) -> lsp.PublishDiagnosticsParams:
     """Run ``send()`` and wait for the next publishDiagnostics for ``uri`` (for which
     ``until(params)`` holds: the full pass may publish after the fast one)."""
@@ -1066,10 +1074,7 @@ async def test_after_random_edits_the_published_findings_are_a_fresh_lint_of_the
         assert expected
         # The client keeps the last diagnostics published (the fast pass's, then the full
         # pass's when they differ): wait for the server to settle on the fresh lint's.
-        for _ in range(TIMEOUT * 20):
-            if _shown(client.diagnostics.get(uri, ())) == expected:
-                break
-            await asyncio.sleep(0.05)
+        await eventually(lambda: _shown(client.diagnostics.get(uri, ())) == expected)
         # On a failure, say what the server logged (a lint that raised, a stale cache...).
         logged = [m.message for m in client.log_messages]
         assert _shown(client.diagnostics.get(uri, ())) == expected, logged

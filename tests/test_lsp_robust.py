@@ -23,7 +23,7 @@ import pytest
 pytest.importorskip("pygls")
 pytest.importorskip("pytest_lsp")
 from lsprotocol import types as lsp  # noqa: E402
-from test_lsp import TIMEOUT, next_diagnostics, open_doc, replace_all, session, workspace  # noqa: E402
+from test_lsp import TIMEOUT, eventually, next_diagnostics, open_doc, replace_all, session, workspace  # noqa: E402
 
 
 # -- a raw client: bytes in, framed JSON messages out ----------------------------------------
@@ -279,10 +279,8 @@ async def test_a_lint_over_its_budget_is_stopped_and_fails_closed(tmp_path):
         # The server goes on: an edit without the trigger is linted normally.
         published = await next_diagnostics(client, uri, replace_all(client, uri, "It is unhackable.\n", 3))
         assert [d.code for d in published.diagnostics] == ["TST101"]
-        for _ in range(TIMEOUT * 20):  # stuck in a rule, it is stopped where it is a moment later
-            if marker.read_text(encoding="utf-8").endswith("stopped\n"):
-                break
-            await asyncio.sleep(0.05)
+        # Stuck in a rule, it is stopped where it is a moment later.
+        await eventually(lambda: marker.read_text(encoding="utf-8").endswith("stopped\n"))
     assert marker.read_text(encoding="utf-8") == "spinning\nstopped\n"  # the spinning rule was stopped, once
 
 
@@ -296,16 +294,10 @@ async def test_a_cancelled_lint_stuck_in_a_rule_is_stopped_where_it_is(tmp_path)
     uri = (tmp_path / "draft.md").as_uri()
     async with session(tmp_path, env=env, options={"lintBudgetMs": 600_000}) as client:
         open_doc(client, uri, "We spin forever.\n")()
-        for _ in range(TIMEOUT * 100):  # the first lint is inside the rule
-            if marker.exists():
-                break
-            await asyncio.sleep(0.01)
+        await eventually(marker.exists, 0.01)  # the first lint is inside the rule
         published = await next_diagnostics(client, uri, replace_all(client, uri, "It is unhackable.\n", 2))
         assert [d.code for d in published.diagnostics] == ["TST101"]
-        for _ in range(TIMEOUT * 20):
-            if marker.read_text(encoding="utf-8").endswith("stopped\n"):
-                break
-            await asyncio.sleep(0.05)
+        await eventually(lambda: marker.read_text(encoding="utf-8").endswith("stopped\n"))
     assert marker.read_text(encoding="utf-8") == "spinning\nstopped\n"
 
 
@@ -363,19 +355,13 @@ async def test_an_edit_stops_the_running_lint_between_rules_not_inside_one(tmp_p
 
     async with session(tmp_path, env=env, options={"lintBudgetMs": 600_000}) as client:
         open_doc(client, uri, "A lap. It is unhackable.\n")()
-        for _ in range(TIMEOUT * 100):  # the first lint is inside the rule
-            if laps():
-                break
-            await asyncio.sleep(0.01)
+        await eventually(laps, 0.01)  # the first lint is inside the rule
         published = await next_diagnostics(
             client, uri, replace_all(client, uri, "Another lap. It is unhackable.\n", 2), until=lambda p: p.version == 2
         )
         assert [d.code for d in published.diagnostics] == ["TST101"]
-        for _ in range(TIMEOUT * 20):  # every lap started has ended
-            seen = laps()
-            if [w for w, _ in seen].count("enter") == [w for w, _ in seen].count("leave"):
-                break
-            await asyncio.sleep(0.05)
+        # Every lap started has ended.
+        await eventually(lambda: [w for w, _ in laps()].count("enter") == [w for w, _ in laps()].count("leave"))
     by_thread: dict[str, list[str]] = {}
     for what, thread in laps():
         by_thread.setdefault(thread, []).append(what)
