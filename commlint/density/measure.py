@@ -11,32 +11,48 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 import regex
 
 from commlint.matching import regex_cache
+from commlint.records import FrozenRecord, Record, set_fields
 from commlint.rules.lexicon import Family, Lexicon, Name
 
 FLAGS = regex.IGNORECASE | regex.VERSION0
 PER = 1000.0
 
 
-@dataclass
-class DocDensity:
+class DocDensity(Record):
     """Counts for one document: words and, per lexicon, per-family and per-term occurrences."""
 
+    __slots__ = ("path", "words", "families", "terms", "protected", "hits")
     path: str
     words: int
     #: lexicon -> family -> occurrences
-    families: dict[str, dict[str, int]] = field(default_factory=dict)
+    families: dict[str, dict[str, int]]
     #: lexicon -> term as written (lower-cased) -> occurrences
-    terms: dict[str, dict[str, int]] = field(default_factory=dict)
+    terms: dict[str, dict[str, int]]
     #: lexicon -> counted occurrences the density budget leaves alone (the lexicon's [protect])
-    protected: dict[str, int] = field(default_factory=dict)
+    protected: dict[str, int]
     #: every occurrence in context (``Hit.record``), when the counter was asked to keep them
-    hits: list[dict[str, Any]] | None = None
+    hits: list[dict[str, Any]] | None
+
+    def __init__(
+        self,
+        path: str,
+        words: int,
+        families: dict[str, dict[str, int]] | None = None,
+        terms: dict[str, dict[str, int]] | None = None,
+        protected: dict[str, int] | None = None,
+        hits: list[dict[str, Any]] | None = None,
+    ) -> None:
+        self.path = path
+        self.words = words
+        self.families = {} if families is None else families
+        self.terms = {} if terms is None else terms
+        self.protected = {} if protected is None else protected
+        self.hits = hits
 
     def count(self, lexicon: str) -> int:
         return sum(self.families.get(lexicon, {}).values())
@@ -77,17 +93,30 @@ def rate(count: int | float, words: int) -> float:
     return count * PER / words if words else 0.0
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(FrozenRecord):
     """One term occurrence in prose; ``excluded_by`` says why it does not count (or None)."""
 
+    __slots__ = ("start", "end", "family", "term", "excluded_by", "protected_by")
     start: int
     end: int
     family: str
     term: str
-    excluded_by: str | None = None
+    excluded_by: str | None
     #: why the density budget leaves it alone (mitigation or disclosure language), or None
-    protected_by: str | None = None
+    protected_by: str | None
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        family: str,
+        term: str,
+        excluded_by: str | None = None,
+        protected_by: str | None = None,
+    ) -> None:
+        set_fields(
+            self, start=start, end=end, family=family, term=term, excluded_by=excluded_by, protected_by=protected_by
+        )
 
 
 def _name_pattern(name: Name) -> str:
@@ -157,7 +186,7 @@ class _CompiledLexicon:
                 s, e = sentence_around(sentences, h.start, len(prose))
                 m = self.protect_sentences.search(prose, s, e)
                 why = f"disclosure sentence ({m.group()!r})" if m else None
-            out.append(replace(h, protected_by=why) if why else h)
+            out.append(h.replace(protected_by=why) if why else h)
         return out
 
 
@@ -327,16 +356,32 @@ def distribution(values: list[float]) -> dict[str, float]:
     return {k: round(v, 6) for k, v in out.items()}
 
 
-@dataclass
-class GroupTotals:
+class GroupTotals(Record):
     """Pooled counts of a group of documents for one lexicon."""
 
+    __slots__ = ("lexicon", "documents", "words", "families", "terms", "doc_rates")
     lexicon: str
     documents: int
     words: int
     families: dict[str, int]
     terms: dict[str, int]
     doc_rates: list[float]
+
+    def __init__(
+        self,
+        lexicon: str,
+        documents: int,
+        words: int,
+        families: dict[str, int],
+        terms: dict[str, int],
+        doc_rates: list[float],
+    ) -> None:
+        self.lexicon = lexicon
+        self.documents = documents
+        self.words = words
+        self.families = families
+        self.terms = terms
+        self.doc_rates = doc_rates
 
     @property
     def count(self) -> int:
@@ -365,23 +410,45 @@ class GroupTotals:
 
 
 # -- settings ([density] in config) -------------------------------------------------------
-@dataclass(frozen=True)
-class DensitySettings:
+class DensitySettings(FrozenRecord):
     """The validated ``[density]`` table of a configuration."""
 
-    lexicon: str = "risk"
-    lexicons: tuple[str, ...] = ("risk",)
-    target: str = "p90"
-    ratio: float = 1.0
-    min_words: int = 200
-    interval_below: int = 500
-    confidence: float = 0.95
+    __slots__ = ("lexicon", "lexicons", "target", "ratio", "min_words", "interval_below", "confidence")
+    lexicon: str
+    lexicons: tuple[str, ...]
+    target: str
+    ratio: float
+    min_words: int
+    interval_below: int
+    confidence: float
+
+    def __init__(
+        self,
+        lexicon: str = "risk",
+        lexicons: tuple[str, ...] = ("risk",),
+        target: str = "p90",
+        ratio: float = 1.0,
+        min_words: int = 200,
+        interval_below: int = 500,
+        confidence: float = 0.95,
+    ) -> None:
+        set_fields(
+            self,
+            lexicon=lexicon,
+            lexicons=lexicons,
+            target=target,
+            ratio=ratio,
+            min_words=min_words,
+            interval_below=interval_below,
+            confidence=confidence,
+        )
 
     @classmethod
     def from_config(cls, config: Any) -> DensitySettings:
         """Read ``config.density``; a wrong key or value is a one-line ConfigError."""
         from commlint.errors import ConfigError
 
+        default = cls()
         table = dict(getattr(config, "density", None) or {})
         where = f"{getattr(config, 'path', None) or '<config>'}: density"
         known = {
@@ -409,7 +476,7 @@ class DensitySettings:
                 raise ConfigError(f"{where}.{key} must be at least {low:g}")
             return kind(value)
 
-        lexicon = table.get("lexicon", cls.lexicon)
+        lexicon = table.get("lexicon", default.lexicon)
         if not isinstance(lexicon, str) or not lexicon:
             raise ConfigError(f"{where}.lexicon must be a lexicon name")
         lexicons = table.get("lexicons", [lexicon])
@@ -417,13 +484,13 @@ class DensitySettings:
             raise ConfigError(f"{where}.lexicons must be a non-empty list of lexicon names")
         if lexicon not in lexicons:
             lexicons = [lexicon, *lexicons]
-        target = table.get("target", cls.target)
+        target = table.get("target", default.target)
         if target not in TARGETS:
             raise ConfigError(f"{where}.target must be one of {', '.join(TARGETS)}, not {target!r}")
-        ratio = number("ratio", cls.ratio)
+        ratio = number("ratio", default.ratio)
         if ratio <= 0:
             raise ConfigError(f"{where}.ratio must be positive")
-        confidence = number("confidence", cls.confidence)
+        confidence = number("confidence", default.confidence)
         if not 0 < confidence < 1:
             raise ConfigError(f"{where}.confidence must be between 0 and 1")
         return cls(
@@ -431,8 +498,8 @@ class DensitySettings:
             tuple(lexicons),
             "median" if target == "p50" else target,
             ratio,
-            number("min-words", cls.min_words, int),
-            number("interval-below", cls.interval_below, int),
+            number("min-words", default.min_words, int),
+            number("interval-below", default.interval_below, int),
             confidence,
         )
 

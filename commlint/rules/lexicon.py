@@ -28,109 +28,53 @@ A lexicon file::
 from __future__ import annotations
 
 import json
-from dataclasses import FrozenInstanceError
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from commlint.digest import sha256_hex
 from commlint.errors import ConfigError
+from commlint.records import FrozenRecord, set_fields
 from commlint.rules.packs import read_toml
 
-_R = TypeVar("_R", bound="_Record")
 
-
-class _Record:
-    """A frozen record with value equality, a hash and a ``Class(field=...)`` repr: what
-    ``@dataclass(frozen=True)`` gives, written out because creating a dataclass costs ~0.3 ms of
-    every cold start (issue 15) and nothing uses these four as dataclasses (no ``fields()``)."""
-
-    __slots__ = ()
-    _fields: tuple[str, ...] = ()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise NotImplementedError  # each record writes its own
-
-    def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, f) for f in self._fields)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            return self._values() == other._values()
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields)
-        return f"{type(self).__qualname__}({inner})"
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
-
-    def __reduce__(self) -> tuple[Any, ...]:  # pickled (``check --jobs``) as a call with its values
-        return (type(self), self._values())
-
-    def _replace(self: _R, **changes: Any) -> _R:
-        """A copy with ``changes`` (``dataclasses.replace``)."""
-        values = {f: getattr(self, f) for f in self._fields}
-        unknown = set(changes) - set(values)
-        if unknown:
-            raise TypeError(f"{type(self).__qualname__} has no field {sorted(unknown)[0]!r}")
-        values.update(changes)
-        return type(self)(**values)
-
-
-def _set(record: _Record, **values: Any) -> None:
-    for name, value in values.items():
-        object.__setattr__(record, name, value)
-
-
-class Family(_Record):
+class Family(FrozenRecord):
     """A family of terms of one lexicon, less the phrases it excludes."""
 
     __slots__ = ("name", "terms", "exclude")
-    _fields = __slots__
     name: str
     terms: tuple[str, ...]
     exclude: tuple[str, ...]
 
     def __init__(self, name: str, terms: tuple[str, ...], exclude: tuple[str, ...] = ()) -> None:
-        _set(self, name=name, terms=terms, exclude=exclude)
+        set_fields(self, name=name, terms=terms, exclude=exclude)
 
 
-class Name(_Record):
+class Name(FrozenRecord):
     """A proper name that contains a term but is not risk talk ("gpt-oss-safeguard")."""
 
     __slots__ = ("text", "ignore_case")
-    _fields = __slots__
     text: str
     ignore_case: bool
 
     def __init__(self, text: str, ignore_case: bool = True) -> None:
-        _set(self, text=text, ignore_case=ignore_case)
+        set_fields(self, text=text, ignore_case=ignore_case)
 
 
-class Protect(_Record):
+class Protect(FrozenRecord):
     """What the density budget leaves alone: whole families, and sentences matching a pattern."""
 
     __slots__ = ("families", "sentences")
-    _fields = __slots__
     families: tuple[str, ...]
     sentences: tuple[str, ...]
 
     def __init__(self, families: tuple[str, ...] = (), sentences: tuple[str, ...] = ()) -> None:
-        _set(self, families=families, sentences=sentences)
+        set_fields(self, families=families, sentences=sentences)
 
 
-class Lexicon(_Record):
+class Lexicon(FrozenRecord):
     """A named, versioned set of term families (with the names and sentences it leaves alone)."""
 
     __slots__ = ("name", "version", "description", "families", "path", "names", "protect", "base", "keep")
-    _fields = __slots__
     name: str
     version: str
     description: str
@@ -154,7 +98,7 @@ class Lexicon(_Record):
         base: str = "",
         keep: tuple[str, ...] = (),
     ) -> None:
-        _set(
+        set_fields(
             self,
             name=name,
             version=version,
@@ -189,12 +133,12 @@ class Lexicon(_Record):
             families.append(_family(table, where))
         if loose:
             families.append(Family(name="custom", terms=tuple(loose)))
-        return self._replace(version=self.version + "+custom", families=tuple(families))
+        return self.replace(version=self.version + "+custom", families=tuple(families))
 
     def with_names(self, table: Any, where: str) -> Lexicon:
         """A copy with more names (a list, ignoring case, or an ignore-case/match-case table)."""
         extra = _names({"ignore-case": table} if isinstance(table, list) else table, where)
-        return self._replace(version=self.version + "+names", names=self.names + extra)
+        return self.replace(version=self.version + "+names", names=self.names + extra)
 
 
 def _family(table: Any, where: str) -> Family:
@@ -295,7 +239,7 @@ def resolve_bases(lexicons: dict[str, Lexicon]) -> dict[str, Lexicon]:
         if missing:
             raise ConfigError(f"{lex.path}: base lexicon {lex.base!r} has no family {missing[0]!r}")
         protect = Protect(tuple(f for f in base.protect.families if f in lex.keep), base.protect.sentences)
-        out[name] = lex._replace(
+        out[name] = lex.replace(
             families=tuple(by_name[f] for f in lex.keep), names=base.names, protect=protect, base="", keep=()
         )
     return out
