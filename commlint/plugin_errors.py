@@ -11,17 +11,18 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 
 from commlint.engine.diagnostics import Diagnostic
+from commlint.records import FrozenRecord, set_fields
 
 RULE_ID, RULE_NAME = "CL901", "plugin-error"
 SKIPPED = "its contribution was skipped"
 
 
-@dataclass(frozen=True)
-class PluginFailure:
+class PluginFailure(FrozenRecord):
     """One plugin that raised (or answered nonsense) in one hook."""
+
+    __slots__ = ("plugin", "hook", "error", "consequence")
 
     #: who failed: ``plugin 'acme' (commlint-acme 1.0.0)``, as pluggy names it, or ``rule pack 'x'``
     plugin: str
@@ -30,7 +31,10 @@ class PluginFailure:
     #: ``ValueError: boom``
     error: str
     #: what commlint did about it (shown after the error)
-    consequence: str = SKIPPED
+    consequence: str
+
+    def __init__(self, plugin: str, hook: str, error: str, consequence: str = SKIPPED) -> None:
+        set_fields(self, plugin=plugin, hook=hook, error=error, consequence=consequence)
 
     @classmethod
     def from_exception(cls, plugin: str, hook: str, exc: BaseException, consequence: str = SKIPPED) -> PluginFailure:

@@ -12,7 +12,6 @@ removing paragraphs elsewhere keeps a finding's fingerprint; rewording the flagg
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
 from itertools import islice
 
 import regex
@@ -21,6 +20,7 @@ from commlint.digest import sha256_hex
 from commlint.engine.diagnostics import Diagnostic
 from commlint.matching import regex_cache
 from commlint.prose.document import PLACEHOLDER, Document
+from commlint.records import FrozenRecord, set_fields
 
 #: words of context kept on each side of the flagged text
 CONTEXT_WORDS = 3
@@ -35,14 +35,17 @@ def _norm(words: list[str]) -> str:
     return " ".join(words).casefold().replace("’", "'")
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(FrozenRecord):
     """The words around a finding: what its fingerprint is computed from."""
 
+    __slots__ = ("before", "match", "after", "snippet")
     before: list[str]
     match: list[str]
     after: list[str]
     snippet: str
+
+    def __init__(self, before: list[str], match: list[str], after: list[str], snippet: str) -> None:
+        set_fields(self, before=before, match=match, after=after, snippet=snippet)
 
     def key(self) -> str:
         return "\x1f".join((_norm(self.before), _norm(self.match), _norm(self.after)))
