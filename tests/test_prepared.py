@@ -138,3 +138,28 @@ def test_a_prepared_digest_that_is_not_a_digest_is_not_used(tmp_path: Path, monk
     monkeypatch.setattr(regex_cache, "_CACHE", cache)
     cache.remember("file-crc32", f"19:{zlib.crc32(data.read_bytes()):08x}", lambda _: "not a digest")
     assert regex_cache.file_digest(data) == hashlib.sha256(data.read_bytes()).hexdigest()
+
+
+def test_a_large_data_file_is_checked_in_pieces_under_its_whole_crc(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A data file larger than one read (CMUdict) is checked piece by piece: its digest, and
+    the size and CRC-32 it is remembered under, are those of the whole file; a next run with
+    the same bytes at another place finds it there without hashing."""
+    data = tmp_path / "big.dict"
+    text = b"".join(b"word%d W ER1 D %d\n" % (i, i) for i in range(60_000))
+    assert len(text) > 2 * regex_cache._CHUNK and len(text) % regex_cache._CHUNK
+    data.write_bytes(text)
+    cache = PatternCache(tmp_path / "user" / "p.marshal")
+    monkeypatch.setattr(regex_cache, "_CACHE", cache)
+    assert regex_cache.file_digest(data) == hashlib.sha256(text).hexdigest()
+    kept = cache.remember("file-crc32", f"{len(text)}:{zlib.crc32(text):08x}", lambda _: None)
+    assert kept == hashlib.sha256(text).hexdigest()
+    moved = tmp_path / "elsewhere.dict"
+    moved.write_bytes(text)
+
+    def no_hashing(data: bytes) -> str:
+        raise AssertionError("hashed")
+
+    monkeypatch.setattr(regex_cache, "_sha256_hex", no_hashing)
+    assert regex_cache.file_digest(moved) == hashlib.sha256(text).hexdigest()
