@@ -31,10 +31,6 @@ def prepare(out: Path) -> int:
         os.environ.pop("COMMLINT_NO_CACHE", None)
         from commlint import startup
 
-        # the check's own order (commlint.cli): regex's Python layer (which imports locale)
-        # deferred before re's patterns are recorded, so locale's are recorded too
-        startup.defer_regex()
-        startup.defer_stdlib()
         startup.cache_re_code()  # the standard re patterns written in the code, compiled once
         startup.cache_dataclass_code()  # the dataclasses' generated methods, compiled once
         from commlint.cli import main as cli
