@@ -259,13 +259,18 @@ def install_plugin(site: Path, name: str, source: str) -> dict[str, str]:
     return {"PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
 
 
-@pytest.mark.slow  # an LSP session over stdio (CI runs it)
-@pytest.mark.asyncio
-async def test_a_lint_over_its_budget_is_stopped_and_fails_closed(tmp_path):
+def spinning_workspace(tmp_path: Path) -> tuple[Path, dict[str, str], str]:
+    """A workspace with the spinning plugin on: its marker file, the server's env, a draft's URI."""
     marker = tmp_path / "spin-marker.txt"
     env = {**install_plugin(tmp_path / "site", "spinplugin", SPINNING_PLUGIN), "SPIN_MARKER": str(marker)}
     workspace(tmp_path, 'extend-select = ["SPN"]\n')
-    uri = (tmp_path / "draft.md").as_uri()
+    return marker, env, (tmp_path / "draft.md").as_uri()
+
+
+@pytest.mark.slow  # an LSP session over stdio (CI runs it)
+@pytest.mark.asyncio
+async def test_a_lint_over_its_budget_is_stopped_and_fails_closed(tmp_path):
+    marker, env, uri = spinning_workspace(tmp_path)
     async with session(tmp_path, env=env, options={"lintBudgetMs": 1500}) as client:
         # A first lint loads what every lint uses, so the budget below is the lints' alone even
         # on a loaded machine (the edit after it stops its full pass, if still running).
@@ -288,10 +293,7 @@ async def test_a_lint_over_its_budget_is_stopped_and_fails_closed(tmp_path):
 @pytest.mark.asyncio
 async def test_a_cancelled_lint_stuck_in_a_rule_is_stopped_where_it_is(tmp_path):
     """An edit cancels the running lint; one that never reaches a checkpoint is stopped all the same."""
-    marker = tmp_path / "spin-marker.txt"
-    env = {**install_plugin(tmp_path / "site", "spinplugin", SPINNING_PLUGIN), "SPIN_MARKER": str(marker)}
-    workspace(tmp_path, 'extend-select = ["SPN"]\n')
-    uri = (tmp_path / "draft.md").as_uri()
+    marker, env, uri = spinning_workspace(tmp_path)
     async with session(tmp_path, env=env, options={"lintBudgetMs": 600_000}) as client:
         open_doc(client, uri, "We spin forever.\n")()
         await eventually(marker.exists, 0.01)  # the first lint is inside the rule
