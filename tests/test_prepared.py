@@ -163,3 +163,24 @@ def test_a_large_data_file_is_checked_in_pieces_under_its_whole_crc(
 
     monkeypatch.setattr(regex_cache, "_sha256_hex", no_hashing)
     assert regex_cache.file_digest(moved) == hashlib.sha256(text).hexdigest()
+
+
+def test_a_data_file_written_while_it_is_checked_is_hashed_and_nothing_kept_under_its_old_crc(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Written between its CRC-32 and its hashing, a file gets the digest of what it now holds,
+    and nothing is remembered under the size and CRC-32 it no longer has."""
+    data = tmp_path / "words.dict"
+    old, new = b"hello HH AH0 L OW1\n", b"hullo HH AH0 L OW1\n"
+    data.write_bytes(old)
+    cache = PatternCache(tmp_path / "user" / "p.marshal")
+    monkeypatch.setattr(regex_cache, "_CACHE", cache)
+    checked = regex_cache._sha256_if_unchanged
+
+    def written_meanwhile(path: Path, size: int, crc: int) -> str:
+        data.write_bytes(new)
+        return checked(path, size, crc)
+
+    monkeypatch.setattr(regex_cache, "_sha256_if_unchanged", written_meanwhile)
+    assert regex_cache._file_sha256(data) == hashlib.sha256(new).hexdigest()
+    assert cache.remember("file-crc32", f"{len(old)}:{zlib.crc32(old):08x}", lambda _: None) is None

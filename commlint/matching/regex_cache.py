@@ -642,16 +642,23 @@ def _file_sha256(path: Path) -> str:
             while n := fh.readinto(buffer):
                 crc = crc32(view[:n], crc)
                 size += n
-    digest = remember("file-crc32", f"{size}:{crc:08x}", lambda _: _sha256_if_unchanged(path, size, crc))
+    try:
+        digest = remember("file-crc32", f"{size}:{crc:08x}", lambda _: _sha256_if_unchanged(path, size, crc))
+    except _Changed:  # nothing is remembered under a size and CRC-32 the file no longer has
+        return _sha256_hex(Path(path).read_bytes())
     return digest if _is_sha256_hex(digest) else _sha256_hex(Path(path).read_bytes())
 
 
+class _Changed(Exception):
+    """The file was written between two reads."""
+
+
 def _sha256_if_unchanged(path: Path, size: int, crc: int) -> str:
-    """The SHA-256 (hex) of the file whose ``size`` and CRC-32 ``crc`` were just read, or ""
-    (not a digest: never taken as one) if it no longer has them (written meanwhile)."""
+    """The SHA-256 (hex) of the file whose ``size`` and CRC-32 ``crc`` were just read; raises
+    _Changed if it no longer has them (written meanwhile)."""
     data = Path(path).read_bytes()
     if len(data) != size or crc32(data) != crc:
-        return ""
+        raise _Changed(path)
     return _sha256_hex(data)
 
 
