@@ -9,8 +9,10 @@ lists its fields in ``__slots__`` (in order) and writes its own ``__init__`` wit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import FrozenInstanceError
-from typing import Any, TypeVar
+from operator import attrgetter
+from typing import Any, ClassVar, TypeVar
 
 _R = TypeVar("_R", bound="Record")
 
@@ -26,9 +28,22 @@ class Record:
     unhashable, pickled as a call with its field values."""
 
     __slots__: tuple[str, ...] = ()
+    #: every field, a base class's first (each class's ``__slots__`` lists only its own)
+    _fields: ClassVar[tuple[str, ...]] = ()
+    _values_of: ClassVar[Callable[[Any], tuple[Any, ...]]] = staticmethod(lambda record: ())
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        fields = tuple(f for c in reversed(cls.__mro__) for f in c.__dict__.get("__slots__", ()))
+        cls._fields = fields
+        if len(fields) > 1:  # one C call reads them all
+            cls._values_of = staticmethod(attrgetter(*fields))
+        elif fields:
+            one = attrgetter(fields[0])
+            cls._values_of = staticmethod(lambda record: (one(record),))
 
     def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, f) for f in self.__slots__)
+        return type(self)._values_of(self)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is self.__class__:
@@ -37,7 +52,7 @@ class Record:
         return NotImplemented  # (and, with __eq__ and no __hash__, unhashable as a mutable dataclass)
 
     def __repr__(self) -> str:
-        inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in self.__slots__)
+        inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields)
         return f"{type(self).__qualname__}({inner})"
 
     def __reduce__(self) -> tuple[Any, ...]:  # pickled (``check --jobs``) as a call with its values
@@ -45,7 +60,7 @@ class Record:
 
     def replace(self: _R, **changes: Any) -> _R:
         """A copy with ``changes`` (``dataclasses.replace``)."""
-        values = {f: getattr(self, f) for f in self.__slots__}
+        values = dict(zip(self._fields, self._values(), strict=True))
         unknown = set(changes) - set(values)
         if unknown:
             raise TypeError(f"{type(self).__qualname__} has no field {sorted(unknown)[0]!r}")

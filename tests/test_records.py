@@ -72,3 +72,29 @@ def test_plugin_failures_and_contexts() -> None:
     assert config == dataclasses.replace(Config.default(), plugin_failures=(failure,))
     context = Context(["a"], ["risk"], ["b"], "a risk b")
     assert context == Context(["a"], ["risk"], ["b"], "a risk b") and context.key() == "a\x1frisk\x1fb"
+
+
+def test_a_record_subclass_with_fields_of_its_own_compares_and_copies_them_all() -> None:
+    """Each class's ``__slots__`` lists only its own fields: equality, hash, repr and
+    ``replace`` cover the base class's too."""
+
+    from commlint.records import FrozenRecord, set_fields
+
+    class Base(FrozenRecord):
+        __slots__ = ("a",)
+
+        def __init__(self, a: int) -> None:
+            set_fields(self, a=a)
+
+    class Both(Base):
+        __slots__ = ("b",)
+
+        def __init__(self, a: int, b: int) -> None:
+            set_fields(self, a=a, b=b)
+
+    one = Both(1, 2)
+    assert one != Both(9, 2) and one != Both(1, 9) and one == Both(1, 2)
+    assert hash(one) == hash(Both(1, 2)) and hash(one) != hash(Both(9, 2))
+    assert repr(one).endswith("Both(a=1, b=2)")
+    assert one.replace(a=3) == Both(3, 2)
+    assert Base(1) == Base(1) and repr(Base(1)).endswith("Base(a=1)")
