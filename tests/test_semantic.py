@@ -575,15 +575,23 @@ def test_sentences_below_every_rules_floor_are_not_scored() -> None:
     assert len(low_scores[1]) > len(default_scores[1])
 
 
-def test_threads_sharing_the_model_get_the_logits_one_thread_gets() -> None:
+@pytest.mark.parametrize("cache_size", [None, 300])
+def test_threads_sharing_the_model_get_the_logits_one_thread_gets(
+    cache_size: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The language server lints documents on threads of their own, and they share the model's
     caches of words and pairs seen: with threads switching every few instructions, every text
-    gets the logits a model used by one thread gives it, and no call fails."""
+    gets the logits a model used by one thread gives it, and no call fails; also when the caches
+    fill up and are cleared again and again."""
     import random
     import sys
     import threading
 
+    from commlint.semantic import model as model_module
     from commlint.semantic.model import load_model
+
+    if cache_size is not None:
+        monkeypatch.setattr(model_module, "CACHE_SIZE", cache_size)
 
     def batches(seed: int) -> list[list[list[str]]]:
         rng = random.Random(seed)  # each thread its own words, mostly never seen

@@ -167,6 +167,10 @@ class TableModel:
         self._grams_read = 0
         self._pieces_read = 0
         self._pieces_decoded = False
+        #: the caches are shared by every lint of the process, and the language server lints
+        #: documents on threads of their own: one thread updates them at a time (made once:
+        #: clearing the caches, under it, must not replace it)
+        self._lock = RLock()
         self._forget_words()
 
     def _forget_words(self) -> None:
@@ -189,9 +193,6 @@ class TableModel:
         #: whether texts were summed since the caches were last cleared: the first are summed token
         #: by token (``_token_sums``), and words and pairs are remembered from the second on
         self._summed = False
-        #: the caches above are shared by every lint of the process, and the language server
-        #: lints documents on threads of their own: one thread updates them at a time
-        self._lock = RLock()
 
     def logits(self, text: str) -> list[float]:
         """``bias + mean(piece rows) + sum(n-gram rows)`` over the tokens of ``text``."""
