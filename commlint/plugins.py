@@ -117,7 +117,7 @@ def _hook_impls(hook_name: str) -> list[Any]:
     if not plugin_manager.cache_info().currsize:
         hooks = _builtin_hooks()
         if hooks is not None:
-            return hooks.get(hook_name, [])
+            return list(hooks.get(hook_name, ()))  # a copy, as pluggy's path gives
     return list(getattr(plugin_manager().hook, hook_name).get_hookimpls())
 
 
@@ -136,14 +136,12 @@ def _entry_points_once() -> list[tuple[str, str, Path]] | None:
     return _entry_points(ENTRY_POINT_GROUP)
 
 
-def _load_entry_points(pm: pluggy.PluginManager, group: str, found: list[tuple[str, str, Path]] | None = None) -> None:
-    """Register the plugins of ``group``'s entry points (``found``: as scanned already), as
+def _load_entry_points(pm: pluggy.PluginManager, group: str, found: list[tuple[str, str, Path]] | None) -> None:
+    """Register the plugins of ``group``'s entry points, ``found`` by ``_entry_points``, as
     pluggy's ``load_setuptools_entrypoints`` does (same distributions, same order), without
     importing ``importlib.metadata``: its import alone costs more than the rest of the
-    start-up's plugin work. On a search path this scan does not cover (a zip or an egg on it,
-    or a finder of distributions of its own), pluggy's scan runs instead."""
-    if found is None:
-        found = _entry_points(group)
+    start-up's plugin work. ``found`` is None on a search path that scan does not cover (a zip
+    or an egg on it, or a finder of distributions of its own): pluggy's scan runs instead."""
     if found is None:
         pm.load_setuptools_entrypoints(group)
         for plugin, dist in pm.list_plugin_distinfo():
