@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 from array import array
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -630,3 +631,76 @@ def test_threads_sharing_the_model_get_the_logits_one_thread_gets(
         sys.setswitchinterval(interval)
     assert not failed, failed[:3]
     assert got == expected
+
+
+@pytest.mark.slow  # about 400 stops, a model loaded for each
+def test_a_lint_stopped_anywhere_inside_the_model_leaves_it_giving_the_same_logits() -> None:
+    """The language server stops a runaway lint by raising ``Cancelled`` inside its thread at
+    whatever line it has reached. Stopped at each line the model runs for a batch (while it
+    learns new words, reads rows, or decodes a whole table; comprehensions aside, which
+    assign nothing until they end), the model then gives every text the logits a model that
+    was never stopped gives it."""
+    from commlint.engine.cancel import Cancelled
+    from commlint.semantic.model import load_model
+
+    warm = [["Zorvex", "builds", "tools", "for", "analysts"], ["the", "model", "finds", "flaws"]]
+    batch = [
+        ["Quellmark's", "co-operative", "naïve", "filters", "block", "misuse", "—", "mostly"],
+        ["our", "system", "can", "locate", "weaknesses", "in", "any", "software"],
+        ["safeguards", "were", "bypassed", "by", "testers", "at", "Vantrel", "Labs"],
+    ]
+    fresh = load_model.__wrapped__()
+    expected = [fresh.logits_many(warm), fresh.logits_many(batch), fresh.logits_many(batch[::-1])]
+    calls: list[Callable[[Any], object]] = [
+        lambda m: m.logits_many(warm),  # the first texts: token by token
+        lambda m: m.logits_many(batch),  # then word by word, learning new words and pairs
+        lambda m: m.prepare(),  # decoding every table
+    ]
+    for step, call in enumerate(calls):
+        model, lines = _model_after(calls[:step]), _ModelLines()
+        with lines:
+            call(model)
+        assert lines.count > 10
+        for stop_at in range(1, lines.count + 1):
+            model = _model_after(calls[:step])
+            with pytest.raises(Cancelled), _ModelLines(stop_at=stop_at, raising=Cancelled):
+                call(model)
+            got = [model.logits_many(warm), model.logits_many(batch), model.logits_many(batch[::-1])]
+            assert got == expected, (step, stop_at)
+
+
+def _model_after(calls: list[Callable[[Any], object]]) -> Any:
+    from commlint.semantic.model import load_model
+
+    model = load_model.__wrapped__()
+    for call in calls:
+        call(model)
+    return model
+
+
+class _ModelLines:
+    """Counts the lines the model's module runs inside the block (comprehensions aside), and
+    raises ``raising`` at line ``stop_at``, as an exception raised in a thread from outside
+    arrives wherever the thread is."""
+
+    def __init__(self, stop_at: int = 0, raising: type[BaseException] | None = None) -> None:
+        from commlint.semantic import model as model_module
+
+        self.count, self.stop_at, self.raising = 0, stop_at, raising
+        self.source = model_module.__file__
+
+    def trace(self, frame: Any, event: str, arg: object) -> Any:
+        if frame.f_code.co_filename != self.source:
+            return None
+        if event == "line" and not frame.f_code.co_name.startswith("<"):
+            self.count += 1
+            if self.count == self.stop_at and self.raising is not None:
+                raise self.raising
+        return self.trace
+
+    def __enter__(self) -> _ModelLines:
+        sys.settrace(self.trace)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        sys.settrace(None)

@@ -147,12 +147,20 @@ class TableModel:
         #: (what ``token_rows`` would compute) and its unigram's id: one look-up and one read
         self._word_ids = SortedLookup(words, range(n_words))
         self._word_unigram = word_uni
+        self._neutral = self.labels.index("neutral")
+        #: the caches are shared by every lint of the process, and the language server lints
+        #: documents on threads of their own: one thread updates them at a time (made once:
+        #: clearing the caches, under it, must not replace it)
+        self._lock = RLock()
+        self._start_caches()
+
+    def _start_caches(self) -> None:
+        """Every cache as a newly loaded model has it: nothing read, nothing decoded."""
         #: the whole word table decoded, once this process has read enough of it row by row
         #: (``_learn``); until then a one-file check reads only the rows its text needs
         self._word_rows: dict[str, int] | None = None
         self._word_grams: dict[str, int] | None = None
         self._rows_read = 0
-        self._neutral = self.labels.index("neutral")
         #: per token: its packed row, and its unigram's id
         self._tokens: dict[str, int] = {SEPARATOR: 0}
         self._token_grams: dict[str, int] = {SEPARATOR: self.NO_GRAM}
@@ -167,10 +175,6 @@ class TableModel:
         self._grams_read = 0
         self._pieces_read = 0
         self._pieces_decoded = False
-        #: the caches are shared by every lint of the process, and the language server lints
-        #: documents on threads of their own: one thread updates them at a time (made once:
-        #: clearing the caches, under it, must not replace it)
-        self._lock = RLock()
         self._forget_words()
 
     def _forget_words(self) -> None:
@@ -205,7 +209,13 @@ class TableModel:
 
     def _packed_sums(self, texts: Sequence[Sequence[str]]) -> list[list[int]]:
         with self._lock:
-            return self._packed_sums_unlocked(texts)
+            try:
+                return self._packed_sums_unlocked(texts)
+            except BaseException:
+                # The language server stops a runaway lint by raising inside its thread wherever
+                # it is, which can leave the caches (or a table being decoded) half-updated.
+                self._start_caches()
+                raise
 
     def _packed_sums_unlocked(self, texts: Sequence[Sequence[str]]) -> list[list[int]]:
         """Each text's packed sum of token rows and token-pair rows, in chunks that fit the lanes
@@ -543,7 +553,11 @@ class TableModel:
         """Decode every table now, as a long-lived process would after its first few hundred
         documents (about 0.2 s once): from then on a token, piece or pair costs one look-up."""
         with self._lock:
-            self._prepare_unlocked()
+            try:
+                self._prepare_unlocked()
+            except BaseException:
+                self._start_caches()  # as in _packed_sums
+                raise
 
     def _prepare_unlocked(self) -> None:
         if self._word_rows is None:
