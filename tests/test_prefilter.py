@@ -425,19 +425,51 @@ def test_generated_patterns_match_exactly_in_long_text(no_disk_cache: None, case
         "cafe\u0301 with a combining accent",  # a mark: a word character for regex, not for re
         "x\u00b2 and \u00bd, superscripts and fractions",
         "\u0905\u0928\u0941\u091a\u094d\u091b\u0947\u0926 Devanagari vowel signs",
+        "a\u200db\u203fc joiners and connector punctuation\n\u00b6\nnext block \u2014 \u201cquoted\u201d",
+        "\u4e00\u4e8c\u4e09 " + "".join(map(chr, range(0x4E00, 0x4E00 + 80))) + " many distinct CJK characters",
         "",
     ],
 )
 def test_word_index_tokens_are_regex_word_runs(text):
-    """The word index may split with the standard library's engine, but its tokens are the
-    ``\\w+`` runs as ``regex`` reads them."""
+    """The word index may split with the standard library's engine, or mask the text's few
+    non-ASCII characters, but its tokens are the ``\\w+`` runs as ``regex`` reads them, in
+    order of first occurrence."""
     from commlint.matching.prefilter import WordIndex
 
     low = text.lower()
     expected: dict[str, list[int]] = {}
     for m in regex.finditer(r"\w+", low):
         expected.setdefault(m.group(), []).append(m.start())
-    assert WordIndex(text)._tokens() == expected
+    tokens = WordIndex(text)._tokens()
+    assert tokens == expected
+    assert list(tokens) == list(expected)
+
+
+#: characters whose lower case is unusual: context (capital sigma), length (dotted capital I),
+#: case folding (long s, sharp s, Kelvin sign, Greek iota subscript), besides word characters,
+#: marks, joiners and the prose view's pilcrow and placeholder
+_CASE_ALPHABET = "aZ _9.,-'\n\u00b6\ufffc\u2014\u2019\u00e9\u00c9\u0301\u00b2\u0905\u094d\u4e00\u200d\u203f"
+_CASE_ALPHABET += "\u03a3\u03c3\u03c2\u017f\u0130\u00df\u1e9e\u212a\u0345\u1f88\u00b5"
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(st.text(alphabet=_CASE_ALPHABET, max_size=40))
+def test_word_index_lower_case_and_tokens_on_unusual_characters(text):
+    """The lower-cased copy is ``text.lower()`` exactly when that lines up with the text and
+    agrees with case folding (else None: everything is scanned), found from the text's distinct
+    characters; its tokens are the ``\\w+`` runs ``regex`` finds."""
+    from commlint.matching.prefilter import WordIndex
+
+    low = text.lower()
+    index = WordIndex(text)
+    assert index.low == (low if len(low) == len(text) and low == text.casefold() else None)
+    if index.low is not None:
+        expected: dict[str, list[int]] = {}
+        for m in regex.finditer(r"\w+", low):
+            expected.setdefault(m.group(), []).append(m.start())
+        tokens = index._tokens()
+        assert tokens == expected
+        assert list(tokens) == list(expected)
 
 
 def test_lead_starts_are_every_token_that_is_or_begins_with_a_lead() -> None:

@@ -23,9 +23,11 @@ import _thread  # threading.Lock itself, without the threading module (~1.5 ms o
 import re
 import unicodedata
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress, islice
+from operator import add
 from pathlib import Path
 from typing import Any
 
@@ -883,10 +885,44 @@ def safe_lower(text: str) -> str | None:
     Where ``lower()`` and ``casefold()`` differ (ſ, ς, ß...) the engine may match a
     character that lower-casing does not turn into the pattern's letter.
     """
+    return _lower(text)[0]
+
+
+#: a run of ASCII characters: removed, it leaves a text's non-ASCII characters
+_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
+#: non-ASCII character -> its lower case when lower-casing it alone is what lower-casing it
+#: in any text gives (every character but capital sigma) and one character that case folding
+#: gives too; None otherwise
+_ONE_LOWER: dict[str, str | None] = {}
+
+
+def _lower(text: str) -> tuple[str | None, set[str] | None]:
+    """(safe_lower(text), the non-ASCII characters of it, or None when not known).
+
+    ``lower()`` and ``casefold()`` map a text character by character (``lower()`` but for a
+    capital sigma, which reads its neighbours), so when every distinct character of the text
+    lower-cases to one character that case folding gives too, the text's lower case is its
+    case folding, of the same length: found from the few distinct non-ASCII characters
+    (remembered per character) instead of folding the whole text."""
     low = text.lower()
-    if len(low) != len(text) or low != text.casefold():
-        return None
-    return low
+    if text.isascii():
+        return low, set()
+    odd = set(_ASCII_RUN.sub("", text))
+    lowered = set()
+    for c in odd:
+        one = _ONE_LOWER.get(c, "")
+        if one == "":
+            one = c.lower()
+            if c == "\u03a3" or len(one) != 1 or one != c.casefold():
+                one = None
+            _ONE_LOWER[c] = one
+        if one is None:
+            if len(low) != len(text) or low != text.casefold():
+                return None, None
+            return low, None
+        if not one.isascii():
+            lowered.add(one)
+    return low, lowered
 
 
 def occurrences(low: str, word: str) -> list[int]:
@@ -920,12 +956,66 @@ def _split_tokens(low: str) -> list[str]:
     return _FAST_SPLIT.split(low)
 
 
+#: bytes.translate's table: an ASCII word character (``[A-Za-z0-9_]``) stays, any other byte
+#: becomes a space
+_ASCII_WORDS = bytes(c if c < 128 and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
+#: non-ASCII character -> whether ``regex`` reads it as a word character, for the process
+_WORDY: dict[str, bool] = {}
+#: distinct non-ASCII characters a text may hold for _token_offsets to mask them one by one
+_FEW_NON_ASCII = 48
+
+
+def _token_offsets(low: str, odd: set[str] | None = None) -> dict[str, list[int]]:
+    """Each ``\\w+`` run of ``low`` (as ``regex`` reads ``\\w``) -> its offsets, in order of
+    first occurrence. ``odd``: the non-ASCII characters of ``low``, when known.
+
+    ``\\w`` is a class of single characters, so the runs are where a copy of ``low`` with
+    every non-word character turned into a space has its space-separated parts: made in C by
+    ``str.replace`` for each distinct non-ASCII character (most prose has a handful: dashes,
+    curly quotes, the block break's pilcrow; a non-ASCII word character becomes an ASCII one
+    there, and its tokens are read from ``low``) and one ``bytes.translate``; the offsets are
+    running lengths, and the tokens are grouped by ``list.append`` through a defaultdict, so no
+    Python code runs per token. A text with many distinct non-ASCII characters (CJK) is split
+    by the engines instead."""
+    masked = low
+    wordy = False
+    if odd is None:
+        odd = set() if low.isascii() else set(_ASCII_RUN.sub("", low))
+    if odd:
+        if len(odd) > _FEW_NON_ASCII:
+            return _grouped_split(low)
+        for c in odd:
+            word = _WORDY.get(c)
+            if word is None:
+                word = _WORDY[c] = _WORD_CHAR.match(c) is not None
+            masked = masked.replace(c, "a" if word else " ")
+            wordy = wordy or word
+    parts = masked.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split(" ")
+    # part i starts after the parts before it and one space after each
+    starts = list(compress(accumulate(map((1).__add__, map(len, parts)), initial=0), parts))
+    tokens: Iterable[str] = compress(parts, parts)
+    if wordy:  # the masked copy's tokens may hold stand-ins: the text's own, by their spans
+        tokens = map(low.__getitem__, map(slice, starts, map(add, starts, map(len, tokens))))
+    grouped: defaultdict[str, list[int]] = defaultdict(list)
+    any(map(list.append, map(grouped.__getitem__, tokens), starts))
+    return dict(grouped)
+
+
+def _grouped_split(low: str) -> dict[str, list[int]]:
+    """_token_offsets by a split at ``\\w+`` runs (tokens at odd places) and running lengths."""
+    parts = _split_tokens(low)
+    ends = accumulate(map(len, parts))  # tokens start where the parts before them end
+    grouped: defaultdict[str, list[int]] = defaultdict(list)
+    any(map(list.append, map(grouped.__getitem__, parts[1::2]), islice(ends, 0, None, 2)))
+    return dict(grouped)
+
+
 class WordIndex:
     """Where words and word prefixes occur in one text (built once, shared by every rule)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.low = safe_lower(text)
+        self.low, self._odd = _lower(text)
         self._exact: dict[str, list[int]] | None = None
         self._by_prefix: dict[str, list[str]] | None = None
         #: (the prefix leads known when it was built, each one's offsets in this text)
@@ -950,18 +1040,7 @@ class WordIndex:
     def _tokens(self) -> dict[str, list[int]]:
         """token -> its offsets."""
         if self._exact is None:
-            # One split (tokens at odd places) and running lengths give every token's offset
-            # without a match object per word.
-            parts = _split_tokens(self.low or "")
-            ends = list(accumulate(map(len, parts)))
-            exact: dict[str, list[int]] = {}
-            for token, at in zip(parts[1::2], ends[0::2], strict=False):  # one end more than tokens
-                found = exact.get(token)
-                if found is None:
-                    exact[token] = [at]
-                else:
-                    found.append(at)
-            self._exact = exact
+            self._exact = _token_offsets(self.low or "", self._odd)
         return self._exact
 
     def _prefixed(self, word: str) -> list[int]:
