@@ -26,7 +26,13 @@ _MARKERS = r"(?:[ \t]*(?:>[ \t]?|(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)))*[ \t]*"
 _CONTAINER_PREFIX = regex_cache.compile(_MARKERS + r"(?:\[[ xX]\][ \t]+)?")
 _HEADING_PREFIX = regex_cache.compile(_MARKERS + r"#{1,6}(?:[ \t]+|$)")
 _HEADING_SUFFIX = regex_cache.compile(r"(?:[ \t]+#+)?[ \t]*$")
-_SPECIAL = regex_cache.compile(r"[\\`<!\[*_~&]|(?<![\w./])(?:https?://|www\.)")
+#: where a construct may start: one of the characters below, or a bare URL not preceded by
+#: ``[\\w./]``; that last test (``regex``'s ``\\w``) is scan_inline's, for the few URLs found.
+#: (``[\\`<!\[*_~&]|(?:https?://|www\.)``, written to start with a character set: the
+#: standard library's engine then steps over plain text several times faster)
+_SPECIAL = re.compile(r"[\\`<!\[*_~&hw](?:(?<=[^hw])|(?<=h)ttps?://|(?<=w)ww\.)")
+#: a character before "http" or "www." that keeps it from being read as a URL
+_BEFORE_URL = regex_cache.compile(r"[\w./]")
 _AUTOLINK = regex_cache.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>")
 _HTML_TAG = regex_cache.compile(
     r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9\-]*(?:\s+[^<>]*?)?/?>|<\?.*?\?>|<![A-Z]+[^>]*>",
@@ -517,6 +523,8 @@ def scan_inline(builder: ProseBuilder, text: str, start: int, end: int) -> None:
     pos = start
     while pos < end:
         m = _SPECIAL.search(text, pos, end)
+        while m is not None and text[m.start()] in "hw" and m.start() and _BEFORE_URL.match(text, m.start() - 1):
+            m = _SPECIAL.search(text, m.start() + 1, end)  # "xhttps://" or "/www.": not a URL
         if m is None:
             _plain(builder, text, pos, end)
             return
