@@ -26,12 +26,9 @@ _MARKERS = r"(?:[ \t]*(?:>[ \t]?|(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)))*[ \t]*"
 _CONTAINER_PREFIX = regex_cache.compile(_MARKERS + r"(?:\[[ xX]\][ \t]+)?")
 _HEADING_PREFIX = regex_cache.compile(_MARKERS + r"#{1,6}(?:[ \t]+|$)")
 _HEADING_SUFFIX = regex_cache.compile(r"(?:[ \t]+#+)?[ \t]*$")
-#: where a construct may start: one of the characters below, or a bare URL not preceded by
-#: ``[\\w./]``; that last test (``regex``'s ``\\w``) is scan_inline's, for the few URLs found.
-#: (``[\\`<!\[*_~&]|(?:https?://|www\.)``, written to start with a character set: the
-#: standard library's engine then steps over plain text several times faster)
-_SPECIAL = re.compile(r"[\\`<!\[*_~&hw](?:(?<=[^hw])|(?<=h)ttps?://|(?<=w)ww\.)")
-#: a character before "http" or "www." that keeps it from being read as a URL
+#: where a construct may start, besides a bare URL (_next_url)
+_SPECIAL = re.compile(r"[\\`<!\[*_~&]")
+#: a character before "http" or "www." that keeps it from being read as a bare URL
 _BEFORE_URL = regex_cache.compile(r"[\w./]")
 _AUTOLINK = regex_cache.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>")
 _HTML_TAG = regex_cache.compile(
@@ -257,7 +254,8 @@ def _plain_region(lines: list[str], first: int, last: int) -> list[_Block] | Non
     on indented or not) or all paragraph and ATX heading lines, none of which could start
     another block (_opens_block); None otherwise."""
     out: list[_Block] = []
-    m = _LIST_ITEM.match(lines[first])
+    c = lines[first][0]
+    m = _LIST_ITEM.match(lines[first]) if c in "-+*" or not ("a" <= c <= "z" or "A" <= c <= "Z" or c == "#") else None
     if m:
         kind = m.group()[-2]  # the bullet, or the number's "." or ")"
         item = -1  # line of the item being read
@@ -455,9 +453,12 @@ def _unmasked_block(builder: ProseBuilder, source: Source, first: int, last: int
     stop = last_start + len(text[last_start:last_end].rstrip("\r\n").rstrip(" \t"))
     if stop <= max(base, last_start):
         return False  # no content on the last line: _block ends the block earlier
-    segment = text[base:stop]
-    if _MASKED_IN_GAP.search(segment) or segment.endswith("\\") or segment.startswith("[^"):
+    if text[stop - 1] == "\\" or text.startswith("[^", base):
         return False
+    if (text.find("\t", base, stop) >= 0 or text.find(">", base, stop) >= 0) and _MASKED_IN_GAP.search(
+        text, base, stop
+    ):
+        return False  # (without a tab or a ">", _MASKED_IN_GAP cannot match)
     scan_inline(builder, text, base, stop)
     builder.block_break(stop)
     return True
@@ -521,16 +522,38 @@ def _table_row(builder: ProseBuilder, source: Source, line: int, contained: bool
 def scan_inline(builder: ProseBuilder, text: str, start: int, end: int) -> None:
     """Emit the prose of inline Markdown text[start:end], dropping markup but keeping offsets."""
     pos = start
+    url = -1
     while pos < end:
-        m = _SPECIAL.search(text, pos, end)
-        while m is not None and text[m.start()] in "hw" and m.start() and _BEFORE_URL.match(text, m.start() - 1):
-            m = _SPECIAL.search(text, m.start() + 1, end)  # "xhttps://" or "/www.": not a URL
-        if m is None:
+        if url < pos:
+            url = _next_url(text, pos, end)
+        m = _SPECIAL.search(text, pos, url)  # a construct starts at the first of these or the URL
+        at = url if m is None else m.start()
+        if at >= end:
             _plain(builder, text, pos, end)
             return
-        if m.start() > pos:
-            _plain(builder, text, pos, m.start())
-        pos = _special(builder, text, m.start(), end)
+        if at > pos:
+            _plain(builder, text, pos, at)
+        pos = _special(builder, text, at, end)
+
+
+_SCHEMES = ("://", "s://")
+
+
+def _next_url(text: str, pos: int, end: int) -> int:
+    """Where the first bare URL of text[pos:end] starts (``end`` when none): the first place
+    ``(?<![\\w./])(?:https?://|www\\.)`` matches, found with ``str.find`` (the lookbehind may
+    read the character before ``pos``)."""
+    found = end
+    for lead in ("http", "www."):
+        at = text.find(lead, pos, found)
+        while at >= 0:
+            if (lead == "www." or text.startswith(_SCHEMES, at + 4, end)) and not (
+                at and _BEFORE_URL.match(text, at - 1)
+            ):
+                found = at
+                break
+            at = text.find(lead, at + 1, found)
+    return found
 
 
 _WHITESPACE = regex_cache.compile(r"[ \t\r\n]+")
@@ -546,6 +569,12 @@ _UNUSUAL_BREAK = re.compile(r"[\r\n](?:(?<=\r)|(?<=\s\n)|[ \t\r\n])")
 def _plain(builder: ProseBuilder, text: str, start: int, end: int) -> None:
     """Emit plain text. A line break (with its indentation) becomes one space, and so does
     whitespace right after a removed token, so "bad <!-- x --> actors" reads "bad actors"."""
+    if start + 1 < end and text[start] == " " and text[start + 1] not in " \t\r\n":
+        # One space, after a removed token: emitted as the loop below emits it, the rest then
+        # perhaps at once
+        if not builder.ends_with_space():
+            builder.text(" ", start)
+        start += 1
     if start < end and text[start] not in " \t\r\n" and not _UNUSUAL_BREAK.search(text, start, end):
         # Every line break is a lone "\n" between two characters that are not whitespace, so
         # each becomes a space standing for itself: the text is emitted as it stands, with
