@@ -8,7 +8,6 @@ Punctuation, symbols and markup are not words.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from commlint.matching import regex_cache
 
@@ -92,7 +91,8 @@ def split_sentences(text: str, paragraphs: list[tuple[int, int]] | None = None) 
     index, last = 0, len(paras) - 1
     p_start, p_end = paras[0]
     pos = p_start
-    for dot, end in _ends(text, p_start, paras[-1][1]):
+    for m in _END.finditer(text, p_start, paras[-1][1]):
+        dot = m.start()
         while dot >= p_end:  # the match is in a later paragraph: this one ends with its rest
             if text[pos:p_end].strip():
                 out.append(_trim(text, pos, p_end))
@@ -101,7 +101,7 @@ def split_sentences(text: str, paragraphs: list[tuple[int, int]] | None = None) 
             index += 1
             p_start, p_end = paras[index]
             pos = p_start
-        if dot < p_start or end > p_end:
+        if dot < p_start or m.end() > p_end:
             continue  # not inside a paragraph (never, for paragraphs split_paragraphs found)
         before = text[dot - 1] if dot > p_start else ""
         maybe_word = before in _MAYBE_WORD or not before.isascii()
@@ -109,6 +109,7 @@ def split_sentences(text: str, paragraphs: list[tuple[int, int]] | None = None) 
             continue
         if dot > pos and (before.isdigit() or before.isspace()) and _is_enumerator(text[pos:dot]):
             continue
+        end = m.end()
         while text[pos].isspace():  # _trim: the end is punctuation, nothing to trim there
             pos += 1
         out.append((pos, end))
@@ -122,36 +123,6 @@ def split_sentences(text: str, paragraphs: list[tuple[int, int]] | None = None) 
         p_start, p_end = paras[index]
         pos = p_start
     return [s for s in out if s[1] > s[0]]
-
-
-#: a run of sentence-ending punctuation and closing quotes or brackets: where _END may match
-#: (the standard library's engine finds these runs several times faster than _END's own search)
-_END_RUN = re.compile(r"[.!?…]+[\"'”’)\]]*")
-#: ASCII characters that, after a run and one space, settle _END's lookahead: it holds before
-#: a capital or digit, and fails before any other of these (no whitespace, no opening quote or
-#: bracket: what the lookahead could skip or take)
-_STARTS_SENTENCE = {c: c.isupper() or c.isdigit() for c in map(chr, range(33, 127)) if c not in "\"'(["}
-
-
-def _ends(text: str, start: int, stop: int) -> Iterator[tuple[int, int]]:
-    """The spans of ``_END.finditer(text, start, stop)``.
-
-    Each match of _END is a maximal run of its characters (a shorter one fails where the full
-    one fails: the next character is the run's own), so the runs _END_RUN finds are where _END
-    could match, and at each it matches the whole run or nothing. The common case, a run
-    followed by one space and an ASCII character, is settled by _STARTS_SENTENCE; any other
-    asks _END at the run's start."""
-    settled = _STARTS_SENTENCE.get
-    for m in _END_RUN.finditer(text, start, stop):
-        end = m.end()
-        if end + 1 < stop and text[end] == " ":
-            ok = settled(text[end + 1])
-            if ok is not None:
-                if ok:
-                    yield m.start(), end
-                continue
-        if _END.match(text, m.start(), stop):
-            yield m.start(), end
 
 
 #: the ASCII characters that may end _TRAILING_WORD's match before a full stop: a letter, a
