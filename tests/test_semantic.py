@@ -576,6 +576,79 @@ def test_sentences_below_every_rules_floor_are_not_scored() -> None:
     assert len(low_scores[1]) > len(default_scores[1])
 
 
+def _draft_sentences(drafts: int) -> list[list[str]]:
+    """The words of each sentence of a few generated press releases (bench/prose.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from prose import press_release  # type: ignore[import-not-found]
+
+    return [
+        words
+        for seed in range(drafts)
+        for s in press_release(1000, seed=seed).replace("\n", " ").split(". ")
+        if 1 <= len(words := s.split()) <= 150
+    ]
+
+
+def test_the_bound_skips_only_sentences_the_softmax_test_would_skip() -> None:
+    """``top_many`` tells most sentences below the floor from a bound on their risk logits,
+    before computing them: at every floor it returns what the full test on the logits gives
+    (None exactly where max risk logit - neutral logit is below the floor's bar)."""
+    import math
+
+    from commlint.semantic.model import TableModel, model_dir
+
+    folder = model_dir()
+    meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    model = TableModel(meta, (folder / "model.bin").read_bytes())
+    texts = [*_draft_sentences(12), *(t.split() for t in _TEXTS_FOR_DECODE), CAPABILITY.split(), NATSEC.split(), []]
+    neutral = model.labels.index("neutral")
+    logits = model.logits_many(texts)
+    for floor in (0.0, 0.01, 0.3, 0.5, 0.7, 0.95, 0.999):
+        below = math.log(floor / (1 - floor) / (len(model.labels) - 1)) - 1e-6 if floor else -math.inf
+        want: list[tuple[str, float, float] | None] = []
+        for z in logits:
+            if max(v for c, v in enumerate(z) if c != neutral) - z[neutral] < below:
+                want.append(None)
+                continue
+            e = [math.exp(v - max(z)) for v in z]
+            top = max(range(len(z)), key=lambda c: -1.0 if c == neutral else e[c])
+            want.append((model.labels[top], e[top] / sum(e), 1.0 - e[neutral] / sum(e)))
+        got = model.top_many(texts, floor)
+        assert got == want
+        if floor == 0.5:  # the shipped model's lowest bar: most sentences of a release are skipped
+            assert sum(g is None for g in got) > len(texts) / 2
+
+
+def test_a_mitigation_nearby_is_found_as_the_whole_pattern_finds_it() -> None:
+    """The learned rules look for a mitigation around a sentence with a cheaper pattern first
+    (the look-behind dropped): what they find is what the whole pattern finds, negations included."""
+    from commlint.config import Config
+    from commlint.engine.linter import Linter
+    from commlint.semantic.rules import MITIGATED, _mitigated_nearby
+    from commlint.source.decode import decode
+
+    text = "\n\n".join(
+        [
+            "The scheduler lost two nights of jobs in March. We have patched the scheduler since.",
+            "The scheduler lost two nights of jobs in March. The flaw was never patched, and it recurs.",
+            "The scheduler lost two nights of jobs in March. It is not yet fixed. Nothing else changed.",
+            "The scheduler lost two nights of jobs in March. A human review now checks each job.",
+            "The scheduler lost two nights of jobs in March. Without remediation the queue grew.",
+            "The scheduler lost jobs. Fixed costs rose; the team RETRAINED the model to address this.",
+            "Plain words here. More plain words there. Nothing to see at all.",
+        ]
+    )
+    doc = Linter(Config.default()).lint(decode(text.encode(), "m.md")).document
+    sentences = doc.sentences
+    found = []
+    for i, (start, _end) in enumerate(sentences):
+        lo, hi = sentences[max(0, i - 1)][0], sentences[min(len(sentences) - 1, i + 1)][1]
+        whole = MITIGATED.search(doc.prose, lo, hi) is not None
+        assert _mitigated_nearby(doc, start) == whole
+        found.append(whole)
+    assert any(found) and not all(found)
+
+
 @pytest.mark.parametrize("cache_size", [None, 300])
 def test_threads_sharing_the_model_get_the_logits_one_thread_gets(
     cache_size: int | None, monkeypatch: pytest.MonkeyPatch

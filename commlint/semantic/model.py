@@ -18,12 +18,12 @@ import sys
 import zlib
 from _thread import RLock  # not ``threading``: a command-line check never imports it
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from itertools import accumulate, chain, compress, islice, repeat
-from operator import add, ge, lt, mul, sub
+from itertools import accumulate, chain, compress, count, islice, repeat
+from operator import add, ge, is_, itemgetter, lt, mul, sub
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from commlint.errors import ConfigError
 from commlint.semantic.lookup import LazyLines, SortedLookup
@@ -42,6 +42,9 @@ SCALE = 1 << 16
 PIECE_LANE_BYTES = 6
 GRAM_LANE_BYTES = 4
 CHUNK = 1024
+#: how far below ``top_many``'s skip bar a text's bound on its logits must be for the logits to be
+#: skipped: far wider than the rounding of the few float operations on logits of magnitude < 2**20
+BOUND_MARGIN = 1e-6
 #: half of a lane's range, added to every lane before reading (``TableModel._lanes``)
 P_HALF, G_HALF = 1 << 47, 1 << 31
 #: (``_lanes`` reads a piece lane as "HI" and an n-gram lane as "I": change it with the widths)
@@ -63,11 +66,13 @@ PAIRED_WORDS = CHUNK // PAIRED_TOKENS
 #: the numbers of two neighbouring words as one key (``TableModel._packed_sums``)
 PAIR_BASE = 1 << 32
 _PAIR_BASES = repeat(PAIR_BASE)
-_SEPARATORS = repeat((None,))
+_NONES = repeat(None)
+_ONES = repeat(1)
 
 #: stands between two texts' tokens in ``logits_many`` (no token is empty)
 SEPARATOR = ""
 _SEPARATED = (SEPARATOR,)
+_SEPARATED_EACH = repeat(_SEPARATED)
 
 
 class SentenceScore(NamedTuple):
@@ -148,6 +153,16 @@ class TableModel:
         self._word_ids = SortedLookup(words, range(n_words))
         self._word_unigram = word_uni
         self._neutral = self.labels.index("neutral")
+        risky = [c for c in range(k) if c != self._neutral]
+        if not risky:
+            raise ValueError("no risk category besides neutral")
+        #: getters of the risk categories' high piece halves and n-gram lanes in an unpacked sum,
+        #: and their largest bias (``top_many``'s bound)
+        self._risky_lanes = (
+            _getter([2 * c + 1 for c in risky]),
+            _getter([2 * k + 2 + c for c in risky]),
+            max(self.bias[c] for c in risky),
+        )
         #: the caches are shared by every lint of the process, and the language server lints
         #: documents on threads of their own: one thread updates them at a time (made once:
         #: clearing the caches, under it, must not replace it)
@@ -190,7 +205,7 @@ class TableModel:
         #: words of more than PAIRED_TOKENS tokens (never in a remembered pair)
         self._long_words: set[str] = set()
         #: a number for each word of one to PAIRED_TOKENS tokens seen (None: between two texts)
-        self._word_numbers: dict[str | None, int] = {None: 0}
+        self._word_numbers: dict[str, int] = {SEPARATOR: 0}
         #: (number of the word before) * PAIR_BASE + (number of the word) -> the word's row plus
         #: the row of the token pair where the two meet
         self._adjacent: dict[int, int] = {}
@@ -221,62 +236,83 @@ class TableModel:
         """Each text's packed sum of token rows and token-pair rows, in chunks that fit the lanes
         (one chunk for prose, none for a text with no token).
 
-        Each pair of neighbouring words seen before (a text's first word after a separator) is
-        remembered by the two words' numbers, with the second word's row plus the row of the
-        token pair where the two meet: texts whose every pair was seen cost a look-up or two per
-        word and a prefix sum, in C over all the texts at once. Otherwise ``_word_sums`` sums them
-        and remembers their pairs.
+        A process's first texts are summed token by token (``_token_sums``), its second word by
+        word (``_word_sums``), and from then on by pairs of neighbouring words (``_pair_sums``).
         """
         if len(self._adjacent) > CACHE_SIZE:
             self.clear_caches()  # bounded: a long-lived LSP server sees many words
-        numbers, adjacent = self._word_numbers, self._adjacent
-        if not adjacent:
+        if not self._adjacent:
             if not self._summed:  # a process's first texts: nothing remembered by word yet
                 self._summed = True
                 return self._token_sums(texts)
             return self._word_sums(texts)
-        try:
-            if max(map(len, texts), default=0) > PAIRED_WORDS:
-                raise KeyError  # too many words to bound their tokens by PAIRED_TOKENS each
-            flat = chain.from_iterable(chain.from_iterable(zip(texts, _SEPARATORS, strict=False)))
-            ids = list(map(numbers.__getitem__, flat))
-            vals = list(map(adjacent.__getitem__, map(add, map(mul, chain((0,), ids), _PAIR_BASES), ids)))
-        except KeyError:  # a word or a pair not seen (or not remembered: of no token, or many)
-            return self._some_seen(texts)
+        return self._pair_sums(texts)
+
+    def _pair_sums(self, texts: Sequence[Sequence[str]]) -> list[list[int]]:
+        """``_packed_sums`` by pairs of neighbouring words, all the texts in one pass.
+
+        Each pair of neighbouring words (a text's first word after a separator) is remembered by
+        the two words' numbers, with the second word's row plus the row of the token pair where
+        the two meet. The pairs not seen before are computed from the words' remembered rows
+        (``_learn_words``: each new word read once) and remembered; a text is then a difference
+        of prefix sums, in C over all the texts at once. Texts of more than PAIRED_WORDS words or
+        with a word of more than PAIRED_TOKENS tokens are summed by ``_word_sums``.
+        """
+        if (
+            len(self._word_memo) > CACHE_SIZE
+            or len(self._tokens) > CACHE_SIZE
+            or len(self._pairs_seen) > 4 * CACHE_SIZE
+        ):
+            self.clear_caches()  # bounded: a long-lived LSP server sees many words
+            return self._word_sums(texts)
+        memo, numbers, silent = self._word_memo, self._word_numbers, self._silent_words
+        seen = set(chain.from_iterable(texts))
+        new = seen.difference(memo)
+        if new:
+            self._learn_words(new)
+            odd = self._odd_words
+            for w in new:  # words of no token or of many are never numbered
+                if 0 < odd.get(w, 1) <= PAIRED_TOKENS:
+                    numbers[w] = len(numbers)
+        if not silent.isdisjoint(seen):  # words of no token ("—"): the pairs remembered skip them
+            texts = [t if silent.isdisjoint(t) else [w for w in t if w not in silent] for t in texts]
+        out: list[list[int]] = [[]] * len(texts)
+        todo: Sequence[int] = range(len(texts))
+        long: list[int] = []
+        if not self._long_words.isdisjoint(seen) or max(map(len, texts), default=0) > PAIRED_WORDS:
+            many = self._long_words
+            long = [i for i, t in enumerate(texts) if len(t) > PAIRED_WORDS or not many.isdisjoint(t)]
+            todo = [i for i, t in enumerate(texts) if len(t) <= PAIRED_WORDS and many.isdisjoint(t)]
+            rest, texts = texts, [texts[i] for i in todo]
+        # The texts one after another, each followed by SEPARATOR (number 0, row 0): a pair of a
+        # word and SEPARATOR has row 0, so one prefix sum serves every text.
+        flat = list(chain.from_iterable(chain.from_iterable(zip(texts, _SEPARATED_EACH, strict=False))))
+        ids = list(map(numbers.__getitem__, flat))
+        keys = list(map(add, map(mul, chain((0,), ids), _PAIR_BASES), ids))
+        adjacent = self._adjacent
+        vals = list(map(adjacent.get, keys))
+        at = list(compress(count(), map(is_, vals, _NONES)))
+        if at:  # pairs not seen before: the word's row and the row of the token pair where they meet
+            words = list(map(flat.__getitem__, at))
+            before = list(map(flat.__getitem__, map(sub, at, _ONES)))  # flat[-1] is SEPARATOR
+            pairs = self._pair_rows_of(
+                list(map(add, map(self._tails.__getitem__, before), map(self._heads.__getitem__, words)))
+            )
+            fresh = list(map(add, map(memo.__getitem__, words), pairs))
+            for i, v in zip(at, fresh, strict=True):
+                vals[i] = v
+            adjacent.update(zip(map(keys.__getitem__, at), fresh, strict=True))
         # Python integers do not overflow; only a decoded sum must fit its lanes: each word
         # remembered has at most PAIRED_TOKENS tokens, so a text of PAIRED_WORDS words at most CHUNK.
-        cum = [0, *accumulate(vals)]
-        out: list[list[int]] = []
+        cum = [0, *accumulate(cast("list[int]", vals))]  # each None filled in above
         a = 0
-        for t in texts:
+        for i, t in zip(todo, texts, strict=True):
             b = a + len(t)
-            out.append([cum[b] - cum[a]] if b != a else [])
+            if b != a:
+                out[i] = [cum[b] - cum[a]]
             a = b + 1  # past the separator
-        return out
-
-    def _some_seen(self, texts: Sequence[Sequence[str]]) -> list[list[int]]:
-        """``_packed_sums`` text by text: the texts whose words and pairs were all seen from the
-        pairs remembered, the others by ``_word_sums``."""
-        numbers, adjacent, silent = self._word_numbers, self._adjacent, self._silent_words
-        out: list[list[int]] = []
-        miss: list[int] = []
-        for i, t in enumerate(texts):
-            if not silent.isdisjoint(t):  # words of no token ("—"): the pairs remembered skip them
-                t = [w for w in t if w not in silent]
-            try:
-                if len(t) > PAIRED_WORDS:
-                    raise KeyError
-                ids = list(map(numbers.__getitem__, t))
-                out.append(
-                    [sum(map(adjacent.__getitem__, map(add, map(mul, chain((0,), ids), _PAIR_BASES), ids)))]
-                    if t
-                    else []
-                )
-            except KeyError:
-                out.append([])
-                miss.append(i)
-        if miss:
-            for i, sums in zip(miss, self._word_sums([texts[i] for i in miss]), strict=True):
+        if long:  # last: ``_word_sums`` may clear the caches this pass used
+            for i, sums in zip(long, self._word_sums([rest[i] for i in long]), strict=True):
                 out[i] = sums
         return out
 
@@ -615,6 +651,12 @@ class TableModel:
         exp(z - z_neutral) over the risk categories, risk = S / (1 + S) and S is at most their
         number times exp(max z - z_neutral), so the softmax is skipped when that is below floor's
         odds (less a margin far wider than the rounding).
+
+        Most sentences are far below it, and are told apart before their logits are computed: a
+        risk category's logit ``b + (g + p / n) / SCALE`` is at most the largest bias plus the
+        largest n-gram lane plus the largest piece lane over the piece count (a piece lane is
+        below its high 32 bits' value plus 65,536), so a text whose bound is below too (less
+        BOUND_MARGIN) needs only its neutral logit.
         """
         labels, neutral_at, bias, logits_of = self.labels, self._neutral, self.bias, self._logits_of
         below = math.log(floor / (1.0 - floor) / (len(labels) - 1)) - 1e-6 if 0.0 < floor < 1.0 else -math.inf
@@ -626,11 +668,18 @@ class TableModel:
             self._flip,
             2 * self._k,
         )
+        risky_hi, risky_g, top_bias = self._risky_lanes
+        b_n, lo_n, hi_n, g_n = bias[neutral_at], 2 * neutral_at, 2 * neutral_at + 1, k2 + 2 + neutral_at
+        bound_below = below - BOUND_MARGIN
         exp, inf = math.exp, math.inf
         for chunks in self._packed_sums(texts):
             if len(chunks) == 1:  # ``_logits_of``, inline
                 u = unpack(((chunks[0] + bias_all) ^ flip).to_bytes(size, "little"))
                 n = u[k2] + (u[k2 + 1] << 16)
+                zn = b_n + (u[g_n] + (u[lo_n] + (u[hi_n] << 16)) / n) / SCALE  # as ``z[neutral_at]``
+                if top_bias + (max(risky_g(u)) + ((max(risky_hi(u)) << 16) + 65535) / n) / SCALE - zn < bound_below:
+                    out.append(None)
+                    continue
                 z = [
                     b + (g + (lo + (hi << 16)) / n) / SCALE
                     for b, lo, hi, g in zip(bias, u[0:k2:2], u[1:k2:2], u[k2 + 2 :], strict=False)
@@ -716,6 +765,12 @@ KEYS_LAYOUT = (
     "pieces (with their rows), unigrams, words and bigram keys each sorted; "
     "the piece and unigram lists' line offsets after the id arrays"
 )
+
+
+def _getter(at: list[int]) -> Callable[[Sequence[int]], tuple[int, ...]]:
+    """The items at ``at`` of a sequence, always as a tuple (``itemgetter`` of one item gives it bare)."""
+    get = itemgetter(*at)
+    return get if len(at) > 1 else lambda u: (get(u),)
 
 
 def _softmax(z: list[float]) -> list[float]:

@@ -147,9 +147,7 @@ CATEGORIES = (
 
 #: a mitigation in action words: what was done or is in place (the broad mitigation lexicon also
 #: counts "tested" or "evaluated", which a plain harm statement often contains)
-MITIGATED = regex_cache.compile(
-    # not after a negation: "was never patched", "without safeguards", "yet to be fixed"
-    r"(?<!\b(?:not|never|no|without|nor|yet\s+to\s+be|un)\s+(?:\w+\s+)?)"
+_MITIGATION_WORDS = (
     r"\b(?:fix(?:ed|es)|patch(?:ed|es)|remediat(?:ed|es|ion)|mitigat(?:ed|es|ion|ions)|"
     r"corrected|retrained|rolled\s+back|recalled|"
     r"now\s+(?:requires?|blocks?|refuses?|checks?|routes?|limits?|reviews?|verifies|flags?|escalates?|asks?)|human\s+(?:review|oversight|approval|sign-off)|"
@@ -158,9 +156,16 @@ MITIGATED = regex_cache.compile(
     r"removed|disabled|paused|suspended|restricted|withdrew|strengthened|hardened)|"
     r"(?:is|are|was|were)\s+being\s+(?:fixed|addressed|investigated|retrained|reviewed)|"
     r"(?:we\s+are|we're)\s+(?:working|investing|retraining|adding|reviewing)|"
-    r"(?:to\s+address|to\s+reduce|to\s+prevent|to\s+close)\s+(?:this|these|the|that|it))\b",
+    r"(?:to\s+address|to\s+reduce|to\s+prevent|to\s+close)\s+(?:this|these|the|that|it))\b"
+)
+MITIGATED = regex_cache.compile(
+    # not after a negation: "was never patched", "without safeguards", "yet to be fixed"
+    r"(?<!\b(?:not|never|no|without|nor|yet\s+to\s+be|un)\s+(?:\w+\s+)?)" + _MITIGATION_WORDS,
     regex.IGNORECASE,
 )
+#: MITIGATED without its look-behind: every match of MITIGATED is one of this at the same start,
+#: and it is about three times cheaper to search a text that has none (``_mitigated_nearby``)
+_MITIGATION_GATE = regex_cache.compile(_MITIGATION_WORDS, regex.IGNORECASE)
 
 
 class LearnedCategoryRule(Rule):
@@ -345,7 +350,9 @@ def _mitigated_nearby(doc: Document, offset: int) -> bool:
     sentences = doc.sentences
     i = doc.sentence_index(offset)
     lo, hi = sentences[max(0, i - 1)][0], sentences[min(len(sentences) - 1, i + 1)][1]
-    return MITIGATED.search(doc.prose, lo, hi) is not None
+    # MITIGATED's first match, if any, is at or after the look-behind-free pattern's first
+    gate = _MITIGATION_GATE.search(doc.prose, lo, hi)
+    return gate is not None and MITIGATED.search(doc.prose, gate.start(), hi) is not None
 
 
 def learned_rules() -> list[Rule]:
