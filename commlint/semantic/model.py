@@ -63,9 +63,6 @@ CACHE_SIZE = 50_000
 PAIRED_TOKENS = 8
 PAIRED_WORDS = CHUNK // PAIRED_TOKENS
 
-#: the numbers of two neighbouring words as one key (``TableModel._packed_sums``)
-PAIR_BASE = 1 << 32
-_PAIR_BASES = repeat(PAIR_BASE)
 _NONES = repeat(None)
 _ONES = repeat(1)
 
@@ -204,11 +201,11 @@ class TableModel:
         self._silent_words: set[str] = {SEPARATOR}
         #: words of more than PAIRED_TOKENS tokens (never in a remembered pair)
         self._long_words: set[str] = set()
-        #: a number for each word of one to PAIRED_TOKENS tokens seen (None: between two texts)
-        self._word_numbers: dict[str, int] = {SEPARATOR: 0}
-        #: (number of the word before) * PAIR_BASE + (number of the word) -> the word's row plus
-        #: the row of the token pair where the two meet
-        self._adjacent: dict[int, int] = {}
+        #: both of those (``_pair_sums`` looks for either in one pass)
+        self._special_words: set[str] = {SEPARATOR}
+        #: (the word before, the word) -> the word's row plus the row of the token pair where the
+        #: two meet (SEPARATOR before a text's first word)
+        self._adjacent: dict[tuple[str, str], int] = {}
         #: whether texts were summed since the caches were last cleared: the first are summed token
         #: by token (``_token_sums``), and words and pairs are remembered from the second on
         self._summed = False
@@ -251,9 +248,9 @@ class TableModel:
     def _pair_sums(self, texts: Sequence[Sequence[str]]) -> list[list[int]]:
         """``_packed_sums`` by pairs of neighbouring words, all the texts in one pass.
 
-        Each pair of neighbouring words (a text's first word after a separator) is remembered by
-        the two words' numbers, with the second word's row plus the row of the token pair where
-        the two meet. The pairs not seen before are computed from the words' remembered rows
+        Each pair of neighbouring words (a text's first word after SEPARATOR) is remembered, by
+        the two words, with the second word's row plus the row of the token pair where the two
+        meet. The pairs not seen before are computed from the words' remembered rows
         (``_learn_words``: each new word read once) and remembered; a text is then a difference
         of prefix sums, in C over all the texts at once. Texts of more than PAIRED_WORDS words or
         with a word of more than PAIRED_TOKENS tokens are summed by ``_word_sums``.
@@ -265,35 +262,31 @@ class TableModel:
         ):
             self.clear_caches()  # bounded: a long-lived LSP server sees many words
             return self._word_sums(texts)
-        memo, numbers, silent = self._word_memo, self._word_numbers, self._silent_words
-        seen = set(chain.from_iterable(texts))
-        new = seen.difference(memo)
-        if new:
-            self._learn_words(new)
-            odd = self._odd_words
-            for w in new:  # words of no token or of many are never numbered
-                if 0 < odd.get(w, 1) <= PAIRED_TOKENS:
-                    numbers[w] = len(numbers)
-        if not silent.isdisjoint(seen):  # words of no token ("—"): the pairs remembered skip them
-            texts = [t if silent.isdisjoint(t) else [w for w in t if w not in silent] for t in texts]
+        given = texts
+        special, silent, many = self._special_words, self._silent_words, self._long_words
         out: list[list[int]] = [[]] * len(texts)
         todo: Sequence[int] = range(len(texts))
         long: list[int] = []
-        if not self._long_words.isdisjoint(seen) or max(map(len, texts), default=0) > PAIRED_WORDS:
-            many = self._long_words
+        odd = not all(map(special.isdisjoint, texts))
+        if odd:  # words of no token ("—"): the pairs remembered skip them
+            texts = [t if silent.isdisjoint(t) else [w for w in t if w not in silent] for t in texts]
+        if (odd and not all(map(many.isdisjoint, texts))) or max(map(len, texts), default=0) > PAIRED_WORDS:
             long = [i for i, t in enumerate(texts) if len(t) > PAIRED_WORDS or not many.isdisjoint(t)]
             todo = [i for i, t in enumerate(texts) if len(t) <= PAIRED_WORDS and many.isdisjoint(t)]
             rest, texts = texts, [texts[i] for i in todo]
-        # The texts one after another, each followed by SEPARATOR (number 0, row 0): a pair of a
-        # word and SEPARATOR has row 0, so one prefix sum serves every text.
+        # The texts one after another, each followed by SEPARATOR (row 0): a pair of a word and
+        # SEPARATOR has row 0, so one prefix sum serves every text.
         flat = list(chain.from_iterable(chain.from_iterable(zip(texts, _SEPARATED_EACH, strict=False))))
-        ids = list(map(numbers.__getitem__, flat))
-        keys = list(map(add, map(mul, chain((0,), ids), _PAIR_BASES), ids))
-        adjacent = self._adjacent
-        vals = list(map(adjacent.get, keys))
+        adjacent, memo = self._adjacent, self._word_memo
+        vals = list(map(adjacent.get, zip(chain(_SEPARATED, flat), flat, strict=False)))
         at = list(compress(count(), map(is_, vals, _NONES)))
         if at:  # pairs not seen before: the word's row and the row of the token pair where they meet
             words = list(map(flat.__getitem__, at))
+            new = set(words).difference(memo)
+            if new:
+                self._learn_words(new)
+                if not special.isdisjoint(new):  # a new word of no token or of many: plan again
+                    return self._pair_sums(given)
             before = list(map(flat.__getitem__, map(sub, at, _ONES)))  # flat[-1] is SEPARATOR
             pairs = self._pair_rows_of(
                 list(map(add, map(self._tails.__getitem__, before), map(self._heads.__getitem__, words)))
@@ -301,7 +294,7 @@ class TableModel:
             fresh = list(map(add, map(memo.__getitem__, words), pairs))
             for i, v in zip(at, fresh, strict=True):
                 vals[i] = v
-            adjacent.update(zip(map(keys.__getitem__, at), fresh, strict=True))
+            adjacent.update(zip(zip(before, words, strict=True), fresh, strict=True))
         # Python integers do not overflow; only a decoded sum must fit its lanes: each word
         # remembered has at most PAIRED_TOKENS tokens, so a text of PAIRED_WORDS words at most CHUNK.
         cum = [0, *accumulate(cast("list[int]", vals))]  # each None filled in above
@@ -358,19 +351,12 @@ class TableModel:
         vals = list(map(add, map(memo.__getitem__, flat), chain((0,), pairs)))
         # Remember each pair of neighbouring words (none of no token: they are not in ``flat``),
         # unless a word has more than PAIRED_TOKENS tokens (``_packed_sums`` bounds a text's tokens).
-        numbers = self._word_numbers
-        for w in seen.difference(numbers):  # words of no token or of many are never numbered
-            if 0 < odd.get(w, 1) <= PAIRED_TOKENS:
-                numbers[w] = len(numbers)
+        pairs_of = zip(chain(_SEPARATED, flat), flat, strict=False)
         if self._long_words.isdisjoint(seen):
-            ids = list(map(numbers.get, flat, repeat(0)))  # SEPARATOR: 0
-            self._adjacent.update(zip(map(add, map(mul, chain((0,), ids), _PAIR_BASES), ids), vals, strict=False))
-        else:  # the pairs with a word of many tokens (not numbered: -1) are not remembered
-            ids = [numbers.get(w, -1) if w else 0 for w in flat]
-            keys = map(add, map(mul, chain((0,), ids), _PAIR_BASES), ids)
-            self._adjacent.update(
-                (k, v) for k, v, a, b in zip(keys, vals, chain((0,), ids), ids, strict=False) if a >= 0 and b >= 0
-            )
+            self._adjacent.update(zip(pairs_of, vals, strict=False))
+        else:
+            many = self._long_words
+            self._adjacent.update((k, v) for k, v in zip(pairs_of, vals, strict=False) if many.isdisjoint(k))
         # Python integers do not overflow; only a decoded sum must fit its lanes, hence CHUNK.
         cum = [0, *accumulate(vals)]
         a = 0
@@ -408,8 +394,10 @@ class TableModel:
             odd[w] = len(toks)
             if not toks:
                 self._silent_words.add(w)
+                self._special_words.add(w)
             if len(toks) > PAIRED_TOKENS:
                 self._long_words.add(w)
+                self._special_words.add(w)
             uni = [grams[t] for t in toks] or [self.NO_GRAM]
             inner = self._pair_rows_of(list(map(add, map(mul, uni, repeat(base)), islice(uni, 1, None))))
             memo[w] = sum(map(rows.__getitem__, toks)) + sum(inner)
