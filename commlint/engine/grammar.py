@@ -15,6 +15,8 @@ from bisect import bisect_left
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from functools import cache
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import regex
@@ -158,15 +160,13 @@ _ARTICLE_WORD = regex_cache.compile(r"\b(a|an)\s+[*_]*([\w-]+)", regex.I)
 
 def own_problems(text: str) -> list[Problem]:
     """Problems of the kinds a rewrite brings and grammar checkers miss, as backend problems are."""
-    from commlint.rules.suggest import article_for
-
     found = [
         {"start": m.start(), "end": m.end(), "message": f"Reads badly: {what}", "rule": rule}
         for rule, what, pattern in _OWN_CHECKS
         for m in pattern.finditer(text)
     ]
     for m in _ARTICLE_WORD.finditer(text):
-        if article_for(m.group(2)) != m.group(1).lower():
+        if _suggest().article_for(m.group(2)) != m.group(1).lower():
             found.append(
                 {
                     "start": m.start(),
@@ -176,6 +176,14 @@ def own_problems(text: str) -> list[Problem]:
                 }
             )
     return found
+
+
+@cache
+def _suggest() -> ModuleType:
+    """commlint.rules.suggest, imported on first use (a function-level import costs ~2 us a call)."""
+    from commlint.rules import suggest
+
+    return suggest
 
 
 def review_suggestions(
@@ -236,7 +244,12 @@ def introduced_problem(doc: Document, ps: int, pe: int, sug: Suggestion, config:
             found = first_new(before, old, after, new)
             if found is not None:
                 return found
-    return first_new(before, own_problems(before), after, own_problems(after))
+    # Most rewrites leave the sentence with none of these problems: then none is new, whatever
+    # the sentence had before.
+    new_problems = own_problems(after)
+    if not new_problems:
+        return None
+    return first_new(before, own_problems(before), after, new_problems)
 
 
 def edit_problem(doc: Document, sug: Suggestion, config: Config) -> str | None:

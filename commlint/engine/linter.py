@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import regex
@@ -297,15 +298,18 @@ class Linter:
 
     def to_diagnostic(self, rule: Rule, doc: Document, finding: Finding) -> Diagnostic:
         source = doc.source
+        # what the finding's suggestions share (rules.suggest.make_suggestion): where its span
+        # stands, its source span
+        shared: dict[Any, Any] = {}
         if finding.scope == "document":
             start, end = 0, 0
             # No span of its own: it points at the document's first sentence (start = end = 0).
             line, col, end_line, end_col = _first_sentence(doc)
         else:
-            start, end = doc.source_span(finding.start, finding.end)
+            start, end = shared["source", finding.start, finding.end] = doc.source_span(finding.start, finding.end)
             line, col = source.position(start)
             end_line, end_col = source.position(end)
-        suggestions = tuple(make_suggestion(doc, s, e, text, spec) for s, e, text, spec in finding.suggestions)
+        suggestions = tuple(make_suggestion(doc, s, e, text, spec, shared) for s, e, text, spec in finding.suggestions)
         suggestions = review_suggestions(doc, finding.suggestions, suggestions, self.config)
         matched = source.text[start:end]
         message = finding.message or rule.message
@@ -379,8 +383,7 @@ NOT_CLAIMS = frozenset({"style", "grammar", "spelling", "readability", "density"
 
 def _is_mention(doc: Document, finding: Finding) -> bool:
     """True when the finding sits in a question, denial, retraction or answered report."""
-    from commlint.prose.mentions import facts_at, reason_for_sentence, reason_for_span
-
+    mentions = _mentions()
     sentences = doc.sentences
     if not sentences:
         return False
@@ -389,11 +392,21 @@ def _is_mention(doc: Document, finding: Finding) -> bool:
     if not sentence[0] <= finding.start < sentence[1]:
         return False
     # One reading per sentence, shared by every finding in it (linear in the document).
-    facts = facts_at(doc, i)
+    facts = mentions.facts_at(doc, i)
     data = finding.data if isinstance(finding.data, dict) else {}
     if data.get("layer") == "semantic":
-        return reason_for_sentence(facts) is not None
-    return reason_for_span(facts, finding.start - sentence[0], min(finding.end, sentence[1]) - sentence[0]) is not None
+        return mentions.reason_for_sentence(facts) is not None
+    start, end = finding.start - sentence[0], min(finding.end, sentence[1]) - sentence[0]
+    return mentions.reason_for_span(facts, start, end) is not None
+
+
+@cache
+def _mentions() -> ModuleType:
+    """commlint.prose.mentions, imported on first use: a function-level ``from ... import``
+    costs ~2 us on every call, and a check with no findings never needs the module."""
+    from commlint.prose import mentions
+
+    return mentions
 
 
 def drop_learned_duplicates(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

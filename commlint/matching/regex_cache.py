@@ -553,6 +553,11 @@ class LazyPattern:
         return (compile, (self.pattern, self.flags))
 
 
+def is_built(pattern: regex.Pattern[str]) -> bool:
+    """False for a LazyPattern whose engine object is not built yet (using it builds it)."""
+    return not isinstance(pattern, LazyPattern) or pattern._compiled is not None
+
+
 def _compile_recording(pattern: str, flags: int) -> tuple[regex.Pattern[str], tuple[Any, ...] | None]:
     """Compile, capturing the engine-level arguments (None if regex served it from memory)."""
     engine = _engine()

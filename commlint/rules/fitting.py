@@ -15,6 +15,8 @@ claim (a quotation, reported speech, a negation, a question, a retraction).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
 
 import regex
 
@@ -140,10 +142,14 @@ def fits_subject(text: str) -> bool:
     return not _AUX_LEAD.match(text) and not _PARTICIPLE_LEAD.match(text)
 
 
-def choose(before: str, original: str, after: str, text: str, forms: dict[str, str]) -> Fit:
+def choose(
+    before: str, original: str, after: str, text: str, forms: dict[str, str], where: str | None = None
+) -> Fit:
     """The form of a rewrite for ``original`` that fits between ``before`` and ``after`` (its
-    sentence), or why none does."""
-    where = position_of(before, original, after)
+    sentence), or why none does. ``where`` is ``position_of(before, original, after)``, when
+    the caller has it already."""
+    if where is None:
+        where = position_of(before, original, after)
     if where == BEFORE_NOUN and _last(original) == _last(text) and len(_WORDS.findall(original)) >= 3:
         # "cannot produce biased results": a longer phrase whose last word keeps its noun
         where = PREDICATE
@@ -245,8 +251,6 @@ def no_fix_reason(doc: Document, start: int, end: int) -> str | None:
     around: inside quotation marks or reported speech, after a negation, in a question, a
     retraction, a hypothetical, a denial or answered criticism.
     """
-    from commlint.prose.mentions import facts_at, reason_for_span
-
     sentences = doc.sentences
     if not sentences:
         return None
@@ -254,9 +258,10 @@ def no_fix_reason(doc: Document, start: int, end: int) -> str | None:
     a, b = sentences[index]
     if not a <= start < b:
         return None
-    facts = facts_at(doc, index)
+    mentions = _mentions()
+    facts = mentions.facts_at(doc, index)
     rel_start, rel_end = start - a, min(end, b) - a
-    why = reason_for_span(facts, rel_start, rel_end)
+    why = mentions.reason_for_span(facts, rel_start, rel_end)
     if why is not None:
         return why
     sentence = doc.prose[a:b]
@@ -274,3 +279,11 @@ def no_fix_reason(doc: Document, start: int, end: int) -> str | None:
     if counterfactual is not None and rel_start < counterfactual.end():
         return "hypothetical"
     return None
+
+
+@cache
+def _mentions() -> ModuleType:
+    """commlint.prose.mentions, imported on first use (a function-level import costs ~2 us a call)."""
+    from commlint.prose import mentions
+
+    return mentions

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+from types import ModuleType
+from typing import Any
+
 import regex
 
 from commlint.engine.diagnostics import Suggestion
@@ -201,15 +205,22 @@ def _by_hand(text: str, description: str, why: str, start: int, end: int) -> Sug
     )
 
 
-def make_suggestion(doc: Document, start: int, end: int, text: str, spec: SuggestionSpec) -> Suggestion:
+def make_suggestion(
+    doc: Document,
+    start: int,
+    end: int,
+    text: str,
+    spec: SuggestionSpec,
+    shared: dict[Any, Any] | None = None,
+) -> Suggestion:
     """A Suggestion whose edit replaces prose[start:end] (or inserts at ``start``).
 
     A rewrite takes the form that fits where the phrase stands (commlint.rules.fitting); one with no
     fitting form, or one in a mention (a quotation, a negation, a question ...), is shown as
-    needing the author's input and never applied.
+    needing the author's input and never applied. ``shared``, a dict the caller passes to
+    every suggestion of one finding, keeps what depends on the span alone (where it stands, its
+    source span), so a finding's second suggestion does not read them again.
     """
-    from commlint.rules.fitting import choose, no_fix_reason
-
     needs_input = spec.needs_input or bool(PLACEHOLDER.search(text))
     description = spec.description
     safe = spec.safe and not needs_input
@@ -217,10 +228,12 @@ def make_suggestion(doc: Document, start: int, end: int, text: str, spec: Sugges
     if start == end:
         at = doc.end_of(start - 1) if start > 0 else (doc.start_of(0) if doc.prose else 0)
         return Suggestion(text=text, description=description, safe=safe, needs_input=needs_input, start=at, end=at)
+    if shared is None:
+        shared = {}
     if not needs_input and text.strip():
-        why = no_fix_reason(doc, start, end)
+        why, start, before, after, where = _standing(doc, start, end, shared)
         if why is not None:
-            s_start, s_end = doc.source_span(start, end)
+            s_start, s_end = _source_span(doc, start, end, shared)
             return _by_hand(
                 text,
                 description,
@@ -229,18 +242,17 @@ def make_suggestion(doc: Document, start: int, end: int, text: str, spec: Sugges
                 s_start,
                 s_end,
             )
-        sentence = doc.sentences[doc.sentence_index(start)] if doc.sentences else (0, len(doc.prose))
-        lead = intensifier_before(doc.prose, sentence[0], start)
-        if lead is not None and doc.is_contiguous(lead.start(), end):
-            start = lead.start()
-        before, after = doc.prose[sentence[0] : start], doc.prose[end : max(end, sentence[1])]
-        fit = choose(before, doc.prose[start:end], after, text, spec.forms)
+        fit = _fitting().choose(before, doc.prose[start:end], after, text, spec.forms, where)
         if fit.text is None:
-            s_start, s_end = doc.source_span(start, end)
+            s_start, s_end = _source_span(doc, start, end, shared)
             return _by_hand(text, description, f"not applied: {fit.reason}", s_start, s_end)
         text = fit.text
-    s_start, s_end = doc.source_span(start, end)
-    if not doc.is_contiguous(start, end):
+    s_start, s_end = _source_span(doc, start, end, shared)
+    key = ("contiguous", start, end)
+    contiguous = shared.get(key)
+    if contiguous is None:
+        contiguous = shared[key] = doc.is_contiguous(start, end)
+    if not contiguous:
         return _by_hand(text, description, "the phrase spans formatting; edit it by hand", s_start, s_end)
     original = src[s_start:s_end]
     new = preserve_edges(original, match_case(original, text)) if not needs_input else text
@@ -274,3 +286,45 @@ def make_suggestion(doc: Document, start: int, end: int, text: str, spec: Sugges
                 end=s_end,
             )
     return Suggestion(text=new, description=description, safe=safe, needs_input=needs_input, start=s_start, end=s_end)
+
+
+def _source_span(doc: Document, start: int, end: int, shared: dict[Any, Any]) -> tuple[int, int]:
+    key = ("source", start, end)
+    span: tuple[int, int] | None = shared.get(key)
+    if span is None:
+        span = shared[key] = doc.source_span(start, end)
+    return span
+
+
+def _standing(
+    doc: Document, start: int, end: int, shared: dict[Any, Any]
+) -> tuple[str | None, int, str, str, str | None]:
+    """Where the phrase prose[start:end] stands, for a rewrite of it: (why no fix may be offered
+    there or None, the start of the words to replace (an intensifier before the phrase goes with
+    it), the sentence before and after them, their position (commlint.rules.fitting))."""
+    key = ("standing", start, end)
+    found: tuple[str | None, int, str, str, str | None] | None = shared.get(key)
+    if found is not None:
+        return found
+    fitting = _fitting()
+    why = fitting.no_fix_reason(doc, start, end)
+    if why is not None:
+        found = (why, start, "", "", None)
+    else:
+        prose = doc.prose
+        sentence = doc.sentences[doc.sentence_index(start)] if doc.sentences else (0, len(prose))
+        lead = intensifier_before(prose, sentence[0], start)
+        if lead is not None and doc.is_contiguous(lead.start(), end):
+            start = lead.start()
+        before, after = prose[sentence[0] : start], prose[end : max(end, sentence[1])]
+        found = (None, start, before, after, fitting.position_of(before, prose[start:end], after))
+    shared[key] = found
+    return found
+
+
+@cache
+def _fitting() -> ModuleType:
+    """commlint.rules.fitting, imported on first use (a function-level import costs ~2 us a call)."""
+    from commlint.rules import fitting
+
+    return fitting
