@@ -142,9 +142,7 @@ def fits_subject(text: str) -> bool:
     return not _AUX_LEAD.match(text) and not _PARTICIPLE_LEAD.match(text)
 
 
-def choose(
-    before: str, original: str, after: str, text: str, forms: dict[str, str], where: str | None = None
-) -> Fit:
+def choose(before: str, original: str, after: str, text: str, forms: dict[str, str], where: str | None = None) -> Fit:
     """The form of a rewrite for ``original`` that fits between ``before`` and ``after`` (its
     sentence), or why none does. ``where`` is ``position_of(before, original, after)``, when
     the caller has it already."""
@@ -261,7 +259,7 @@ def no_fix_reason(doc: Document, start: int, end: int) -> str | None:
     mentions = _mentions()
     facts = mentions.facts_at(doc, index)
     rel_start, rel_end = start - a, min(end, b) - a
-    why = mentions.reason_for_span(facts, rel_start, rel_end)
+    why: str | None = mentions.reason_for_span(facts, rel_start, rel_end)
     if why is not None:
         return why
     sentence = doc.prose[a:b]

@@ -198,22 +198,18 @@ class CheckContext:
     def _scan_directly(self, pattern: regex.Pattern[str], text: str, pos: int, end: int) -> bool:
         """Scan a short window (an exception near a match, a negation before it) with the pattern
         itself rather than at the word index's candidate starts: those cost a pass over the
-        whole document per pattern (~60 us on 1,000 words), a short window's scan a fraction of
-        that. The same matches: a window of at most MATCH_WINDOW characters is what each
-        attempt at a candidate start sees. While the windows so scanned for a pattern stay
-        under a quarter of the text, so the work stays linear and a pattern searched often
-        goes back to the candidate starts. Building a pattern costs ~0.2 ms, once a process:
-        on the process's first text (a one-file check) only a pattern already built is scanned,
-        as the candidate starts often spare that text the build."""
+        whole document per pattern, a short window's scan a fraction of that. The same
+        matches: a window of at most MATCH_WINDOW characters is what each attempt at a
+        candidate start sees. Only while the windows so scanned for a pattern stay under a
+        quarter of the text, so the work stays linear and a pattern searched often goes back to
+        the candidate starts; and only with a pattern already built: building one costs ~0.2 ms,
+        more than a few documents' scans save (the candidate starts often spare the build)."""
         size = end - pos
-        if size > MATCH_WINDOW:
+        if size > MATCH_WINDOW or not regex_cache.is_built(pattern):
             return False
         if text is not self._direct_text:
             self._direct_text = text
             self._direct.clear()
-            _TEXTS_SCANNED[0] += 1
-        if _TEXTS_SCANNED[0] < 2 and not regex_cache.is_built(pattern):
-            return False
         key = id(pattern)
         spent = self._direct.get(key, 0) + size
         if spent > len(text) >> 2:
@@ -308,8 +304,6 @@ class CheckContext:
                 pos = start + 1 if overlapped else m.end() if m.end() > start else start + 1
 
 
-#: texts CheckContext._scan_directly has seen in this process (it builds patterns from the second on)
-_TEXTS_SCANNED = [0]
 #: the budget is processor time of the thread running the rule, not wall time: a loaded machine
 #: must not make a rule run out of time (and a check fail) where an idle one would not
 _clock = time.thread_time
