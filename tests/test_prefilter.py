@@ -20,7 +20,7 @@ from commlint.config import Config
 from commlint.engine.linter import Linter
 from commlint.matching import regex_cache
 from commlint.matching.prefilter import branches, leads, required_words
-from commlint.matching.syntax import lookbehind_last
+from commlint.matching.syntax import lookbehind_last, words_before
 from commlint.rules.ruletypes.base import DEFAULT_FLAGS, CheckContext, compile_patterns
 
 EDGE_TEXTS = [
@@ -494,3 +494,96 @@ def test_lead_starts_are_every_token_that_is_or_begins_with_a_lead() -> None:
                 {at for token, at in tokens for w, whole in leads if (token == w if whole else token.startswith(w))}
             )
             assert index.starts((leads, True)) == want, (text, leads)
+
+
+# -- look-behind words: a start with none of them close enough before is not tried ----------
+
+
+def test_look_behind_words_are_read_only_when_every_alternative_has_them() -> None:
+    guard = r"(?<=\b(?:model|AI|GPT[-\w.]*)\b[^.!?\n]{0,40}?)"
+    assert words_before(f"{guard}\\bhacks") == (("ai", "model"), ("gpt",), 40)
+    joined = compile_patterns([f"{guard}\\bhacks", r"(?<=\b(?:it)\b[^.!?\n]{0,60})\bbreaks\s+in"], "test")
+    assert joined is not None
+    assert words_before(joined.pattern) == (("ai", "it", "model"), ("gpt",), 60)
+    assert words_before(f"(?:{guard}\\bhacks|\\bbreaks)") is None  # one alternative needs no word
+    assert words_before(r"(?<=\b(?:model|agents?)\b[^.!?\n]{0,40}?)\bhacks") is None  # not plain words
+    assert words_before(r"(?<=\b(?:model)\b[^.!?]{0,40}?)\bhacks") is None  # a line break may come between
+    assert words_before(r"(?<!\b(?:model)\b[^.!?\n]{0,40}?)\bhacks") is None
+    assert words_before(r"\bhacks") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The model quietly hacks in. It hacks.",
+        "The model. Hacks",  # a full stop between: not a match, not tried
+        "The model\nhacks",
+        "The model" + " " * 39 + "hacks and" + " " * 40 + "hacks",  # at the reach and one past it
+        "The models hack; the modelled hacks; AI-driven hacks; an AI, then hacks",
+        "Our GPT-4.5 hacks, gpt4o hacks, GPT-hacks. GPT. hacks",
+        "MODEL HACKS",
+        "the agent hacks",
+        "",
+    ],
+)
+def test_a_start_with_no_look_behind_word_close_enough_before_finds_what_regex_finds(text: str) -> None:
+    source = r"(?<=\b(?:model|AI|GPT[-\w.]*)\b[^.!?\n]{0,40}?)\bhacks?\b"
+    pattern = compile_patterns([source], "test")
+    assert pattern is not None
+    plain = regex.compile(source, DEFAULT_FLAGS)
+    ctx = CheckContext()
+    assert [m.span() for m in ctx.finditer(pattern, text)] == [m.span() for m in plain.finditer(text)]
+    for lo in range(0, len(text), 7):  # windows: the words before them count, as for regex
+        hi = min(len(text), lo + 30)
+        fast, slow = ctx.search(pattern, text, lo, hi), plain.search(text, lo, hi)
+        assert (fast and fast.span()) == (slow and slow.span()), (lo, hi)
+
+
+def test_a_start_with_no_look_behind_word_close_enough_before_is_not_tried() -> None:
+    pattern = compile_patterns([r"(?<=\b(?:model|it)\b[^.!?\n]{0,20}?)\bhack\w*\s+(?:\w+\s+)?into\b"], "test")
+    assert pattern is not None
+    ctx = CheckContext()
+    text = "Attackers hack into servers. The model is safe. " * 30
+    assert list(ctx.finditer(pattern, text)) == []
+    assert ctx.calls == 0  # 30 starts at "hack", none within 20 characters of "model" or "it"
+    found = ctx.finditer(pattern, text + "Then it hacked right into the lab.")
+    assert [m.group() for m in found] == ["hacked right into"]
+    assert ctx.calls == 1
+
+
+_GUARD_WORDS = ["model", "it", "AI", "gpt"]
+
+
+@st.composite
+def _guarded_case(draw: st.DrawFn) -> tuple[list[str], str]:
+    """Patterns guarded by a look-behind of words, and a text of those words, the phrases they
+    guard and what may stand between (full stops, line breaks, version tails)."""
+    items = []
+    for _ in range(draw(st.integers(1, 3))):
+        words = draw(st.lists(st.sampled_from(_GUARD_WORDS), min_size=1, max_size=3, unique=True))
+        spelled = "|".join(w + (r"[-\w.]*" if w == "gpt" and draw(st.booleans()) else "") for w in words)
+        reach = draw(st.integers(0, 12))
+        lazy = draw(st.sampled_from(["?", ""]))
+        lead = draw(st.sampled_from([r"hacks?", r"breaks?\s+in", r"(?:hack|crack)\w*"]))
+        items.append(rf"(?<=\b(?:{spelled})\b[^.!?\n]{{0,{reach}}}{lazy})\b{lead}")
+    pieces = ["model", "Model", "it", "IT", "AI", "gpt", "GPT-4.5", "gpt4o", "hacks", "hack", "cracked", "breaks in",
+              "items", "said", " ", " ", "  ", ". ", "\n", ",", "-", "x", "quite far"]  # fmt: skip
+    text = "".join(draw(st.lists(st.sampled_from(pieces), max_size=20)))
+    return items, text
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(_guarded_case(), st.integers(0, 60), st.integers(0, 60))
+def test_look_behind_guarded_patterns_match_exactly_as_regex(
+    no_disk_cache: None, case: tuple[list[str], str], lo: int, width: int
+) -> None:
+    items, text = case
+    pattern = compile_patterns(items, "test")
+    assert pattern is not None
+    plain = regex.compile("|".join(f"(?:{p})" for p in items), DEFAULT_FLAGS)
+    ctx = CheckContext(timeout=10)
+    assert [m.span() for m in ctx.finditer(pattern, text)] == [m.span() for m in plain.finditer(text)]
+    lo = min(lo, len(text))
+    hi = min(len(text), lo + width)
+    fast, slow = ctx.search(pattern, text, lo, hi), plain.search(text, lo, hi)
+    assert (fast and fast.span()) == (slow and slow.span())

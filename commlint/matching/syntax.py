@@ -189,3 +189,56 @@ def lookbehind_last(p: str) -> str:
         return p  # a fixed-length look-behind is cheap already
     probe = _CAPTURE.sub(lambda m: "(?:" if m.group().startswith("(") else m.group(), rest)
     return f"(?={probe}){behind}{rest}"
+
+
+#: the body of a look-behind ``\b(?:word|word...)\b[^.!?\n]{0,N}`` (lazy or not): one of the
+#: words, then at most N characters that hold none of ``.!?`` or a line break; a word may end
+#: in ``[-\w.]*`` (``GPT[-\w.]*``: a name and its version)
+_WORDS_BEFORE = regex_cache.compile_later(
+    r"\\b\(\?:((?:[A-Za-z0-9]+(?:\[-\\w\.\]\*)?\|)*[A-Za-z0-9]+(?:\[-\\w\.\]\*)?)\)\\b\[\^\.!\?\\n\]\{0,(\d+)\}\??", 0
+)
+#: the tail a word of such a look-behind may have
+TAIL = r"[-\w.]*"
+#: the characters that look-behind's gap may not hold
+GAP_STOPS = ".!?\n"
+
+
+def words_before(p: str) -> tuple[tuple[str, ...], tuple[str, ...], int] | None:
+    """(words, stems, reach) when every alternative of ``p`` (a group ``(?:...)`` that makes up
+    an alternative opened) starts, after any look-aheads, with a look-behind
+    ``(?<=\\b(?:w1|w2...)\\b[^.!?\\n]{0,N})`` whose words are plain ASCII letters and digits,
+    each possibly followed by ``TAIL``: then a match starts at most ``reach`` characters after
+    the end of one of ``words`` (whole ``\\w+`` tokens) or of a token starting with one of
+    ``stems`` and its tail, with none of ``GAP_STOPS`` between (both lower-cased). The rule
+    packs guard phrases so ("the model ... covered its tracks"; lookbehind_last puts a
+    look-ahead first). None for any other pattern."""
+    if "(?<=" not in p:
+        return None
+    words: set[str] = set()
+    stems: set[str] = set()
+    reach = 0
+    todo = [(0, len(p))]
+    while todo:
+        start, end = todo.pop()
+        for lo, hi in split_top(p, start, end):
+            if p.startswith("(?:", lo) and group_end(p, lo) == hi:
+                todo.append((lo + 3, hi - 1))  # a group that is the whole alternative: its own
+                continue
+            i = lo
+            while p.startswith(("(?=", "(?!"), i):  # look-aheads: zero-width, at the same place
+                i = group_end(p, i)
+                if i < 0 or i > hi:
+                    return None
+            close = group_end(p, i) if p.startswith("(?<=", i) else -1
+            if close < 0 or close > hi:
+                return None
+            found = _WORDS_BEFORE.fullmatch(p, i + 4, close - 1)
+            if found is None:
+                return None
+            for word in found.group(1).split("|"):
+                if word.endswith(TAIL):
+                    stems.add(word[: -len(TAIL)].lower())
+                else:
+                    words.add(word.lower())
+            reach = max(reach, int(found.group(2)))
+    return tuple(sorted(words)), tuple(sorted(stems)), reach

@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 import time
 import zlib
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -117,6 +117,11 @@ class CheckContext:
     #: the text short windows were scanned in directly, and the characters so scanned per pattern
     _direct_text: Any = field(default=None, init=False, repr=False, compare=False)
     _direct: dict[int, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: (words, stems) -> where they end in the text of the word index ``_ends_of`` (see _word_ends)
+    _ends: dict[tuple[tuple[str, ...], tuple[str, ...]], list[int] | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _ends_of: Any = field(default=None, init=False, repr=False, compare=False)
 
     def begin(self, doc: Document | None = None) -> None:
         """Start a rule's time budget (the engine calls this before each rule; without it,
@@ -259,6 +264,34 @@ class CheckContext:
         starts: list[int] | None = index.starts(found)
         return starts
 
+    def _word_ends(self, text: str, words: tuple[str, ...], stems: tuple[str, ...]) -> list[int] | None:
+        """Where the whole words ``words`` end in ``text`` (the indexed text), and every place
+        from the end of a stem to the end of the stem's tail (syntax.TAIL) where a token starts
+        with one of ``stems``: sorted, kept for the text. None if it cannot be searched by words."""
+        index = self._index
+        if self._ends_of is not index:
+            self._ends, self._ends_of = {}, index
+        key = (words, stems)
+        done = self._ends.get(key, _UNKNOWN)
+        if done is not _UNKNOWN:
+            return done  # type: ignore[return-value]
+        ends: list[int] | None = []
+        for word, whole in [(w, True) for w in words] + [(w, False) for w in stems]:
+            at = index.starts((frozenset({(word, whole)}), True))
+            if at is None or ends is None:
+                ends = None
+                break
+            if whole:
+                ends += [p + len(word) for p in at]
+            else:
+                tail = _tail()
+                for p in at:
+                    ends += range(p + len(word), tail.match(text, p + len(word)).end() + 1)
+        if ends is not None:
+            ends.sort()
+        self._ends[key] = ends
+        return ends
+
     def search(
         self, pattern: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
     ) -> regex.Match[str] | None:
@@ -285,6 +318,8 @@ class CheckContext:
         """
         i = bisect_left(starts, pos)  # an index, not a slice: a copy per call was quadratic
         n = len(starts)
+        gate = _words_before(pattern)
+        ends, reach = (None, 0) if gate is None else (self._word_ends(text, gate[0], gate[1]), gate[2])
         while i < n:
             start = starts[i]
             i += 1
@@ -292,6 +327,10 @@ class CheckContext:
                 continue
             if start >= end:
                 break
+            if ends is not None:  # no word the pattern's look-behinds need close enough before
+                k = bisect_right(ends, start) - 1
+                if k < 0 or ends[k] < start - reach or _stops_in(text, ends[k], start):
+                    continue
             window = min(end, start + MATCH_WINDOW)
             while True:
                 self._tick(window - start)
@@ -329,6 +368,38 @@ def _guarded(pattern: str) -> bool:
     """A pattern with an unbounded gap can backtrack for a long time inside one call, so only
     it gets the regex-level timeout; the budget checks between calls bound every other one."""
     return syntax.has_unbounded_gap(pattern)
+
+
+@lru_cache(maxsize=4096)
+def _words_before(pattern: regex.Pattern[str]) -> tuple[tuple[str, ...], tuple[str, ...], int] | None:
+    """What a look-behind of each of ``pattern``'s alternatives needs shortly before a match
+    start (syntax.words_before, remembered: scanning a big pattern's text costs milliseconds).
+    Case-insensitive patterns only, as the words are looked up lower-cased."""
+    if not pattern.flags & regex.IGNORECASE or "(?<=" not in pattern.pattern:
+        return None
+    from commlint.matching.prefilter import VERSION  # a digest of syntax.py too
+
+    found = regex_cache.remember(f"words-before-v{VERSION}", pattern.pattern, syntax.words_before)
+    if not (isinstance(found, (tuple, list)) and len(found) == 3):
+        return None
+    words, stems, reach = found
+    return tuple(words), tuple(stems), int(reach)
+
+
+_TAIL: list[regex.Pattern[str]] = []
+
+
+def _tail() -> regex.Pattern[str]:
+    """syntax.TAIL, compiled when first needed."""
+    if not _TAIL:
+        _TAIL.append(regex_cache.compile(syntax.TAIL, 0))
+    return _TAIL[0]
+
+
+def _stops_in(text: str, start: int, end: int) -> bool:
+    """True if ``text[start:end]`` holds one of syntax.GAP_STOPS."""
+    gap = text[start:end]
+    return "." in gap or "!" in gap or "?" in gap or "\n" in gap
 
 
 @lru_cache(maxsize=4096)
