@@ -509,6 +509,7 @@ def test_look_behind_words_are_read_only_when_every_alternative_has_them() -> No
     assert words_before(r"(?<=\b(?:model|agents?)\b[^.!?\n]{0,40}?)\bhacks") is None  # not plain words
     assert words_before(r"(?<=\b(?:model)\b[^.!?]{0,40}?)\bhacks") is None  # a line break may come between
     assert words_before(r"(?<!\b(?:model)\b[^.!?\n]{0,40}?)\bhacks") is None
+    assert words_before(r"(?<=\b(?:model)\b[^.!?\n]{0,40}?)?\bhacks") is None  # an optional look-behind
     assert words_before(r"\bhacks") is None
 
 

@@ -230,7 +230,7 @@ def words_before(p: str) -> tuple[tuple[str, ...], tuple[str, ...], int] | None:
                 if i < 0 or i > hi:
                     return None
             close = group_end(p, i) if p.startswith("(?<=", i) else -1
-            if close < 0 or close > hi:
+            if close < 0 or close > hi or quantifier(p, close)[1] != close:  # (?<=...)? may be skipped
                 return None
             found = _WORDS_BEFORE.fullmatch(p, i + 4, close - 1)
             if found is None:
