@@ -375,8 +375,8 @@ def _words_before(pattern: regex.Pattern[str]) -> tuple[tuple[str, ...], tuple[s
     """What a look-behind of each of ``pattern``'s alternatives needs shortly before a match
     start (syntax.words_before, remembered: scanning a big pattern's text costs milliseconds).
     Case-insensitive patterns only, as the words are looked up lower-cased."""
-    if not pattern.flags & regex.IGNORECASE or "(?<=" not in pattern.pattern:
-        return None
+    if not pattern.flags & regex.IGNORECASE or not syntax.could_need_words_before(pattern.pattern):
+        return None  # (most patterns: no need to look them up)
     from commlint.matching.prefilter import VERSION  # a digest of syntax.py too
 
     found = regex_cache.remember(f"words-before-v{VERSION}", pattern.pattern, syntax.words_before)
