@@ -266,8 +266,8 @@ class CheckContext:
 
     def _word_ends(self, text: str, words: tuple[str, ...], stems: tuple[str, ...]) -> list[int] | None:
         """Where the whole words ``words`` end in ``text`` (the indexed text), and every place
-        from the end of a stem to the end of the stem's tail (syntax.TAIL) where a token starts
-        with one of ``stems``: sorted, kept for the text. None if it cannot be searched by words."""
+        from the end of one of ``stems`` (found anywhere) to the end of its tail (syntax.TAIL):
+        sorted, kept for the text. None if it cannot be searched by words."""
         index = self._index
         if self._ends_of is not index:
             self._ends, self._ends_of = {}, index
@@ -275,19 +275,17 @@ class CheckContext:
         done = self._ends.get(key, _UNKNOWN)
         if done is not _UNKNOWN:
             return done  # type: ignore[return-value]
-        ends: list[int] | None = []
-        for word, whole in [(w, True) for w in words] + [(w, False) for w in stems]:
-            at = index.starts((frozenset({(word, whole)}), True))
-            if at is None or ends is None:
-                ends = None
-                break
-            if whole:
-                ends += [p + len(word) for p in at]
-            else:
+        low = index.low
+        ends: list[int] | None = None
+        if low is not None:
+            tokens = index._tokens()  # token -> its offsets
+            ends = [at + len(word) for word in words for at in tokens.get(word, ())]
+            for stem in stems:
                 tail = _tail()
-                for p in at:
-                    ends += range(p + len(word), tail.match(text, p + len(word)).end() + 1)
-        if ends is not None:
+                at = low.find(stem)
+                while at >= 0:
+                    ends += range(at + len(stem), tail.match(text, at + len(stem)).end() + 1)
+                    at = low.find(stem, at + 1)
             ends.sort()
         self._ends[key] = ends
         return ends
@@ -318,7 +316,7 @@ class CheckContext:
         """
         i = bisect_left(starts, pos)  # an index, not a slice: a copy per call was quadratic
         n = len(starts)
-        gate = _words_before(pattern)
+        gate = _GATES.get(pattern.pattern) if pattern.flags & regex.IGNORECASE else None
         ends, reach = (None, 0) if gate is None else (self._word_ends(text, gate[0], gate[1]), gate[2])
         while i < n:
             start = starts[i]
@@ -370,20 +368,9 @@ def _guarded(pattern: str) -> bool:
     return syntax.has_unbounded_gap(pattern)
 
 
-@lru_cache(maxsize=4096)
-def _words_before(pattern: regex.Pattern[str]) -> tuple[tuple[str, ...], tuple[str, ...], int] | None:
-    """What a look-behind of each of ``pattern``'s alternatives needs shortly before a match
-    start (syntax.words_before, remembered: scanning a big pattern's text costs milliseconds).
-    Case-insensitive patterns only, as the words are looked up lower-cased."""
-    if not pattern.flags & regex.IGNORECASE or not syntax.could_need_words_before(pattern.pattern):
-        return None  # (most patterns: no need to look them up)
-    from commlint.matching.prefilter import VERSION  # a digest of syntax.py too
-
-    found = regex_cache.remember(f"words-before-v{VERSION}", pattern.pattern, syntax.words_before)
-    if not (isinstance(found, (tuple, list)) and len(found) == 3):
-        return None
-    words, stems, reach = found
-    return tuple(words), tuple(stems), int(reach)
+#: joined pattern text -> what each of its alternatives' look-behind needs before a match start
+#: (syntax.words_before: words, stems, reach), for patterns compile_patterns made
+_GATES: dict[str, tuple[tuple[str, ...], tuple[str, ...], int]] = {}
 
 
 _TAIL: list[regex.Pattern[str]] = []
@@ -586,8 +573,14 @@ def compile_patterns(patterns: Iterable[str], where: str, flags: int = DEFAULT_F
         return None
     # The scan of the pattern text (closed groups, look-behinds moved last) is remembered
     # with the compiled patterns: it is pure Python over every pattern, on every start.
-    joined = regex_cache.remember("alternation", "\0".join(items), lambda _: _alternation(items))
+    found = regex_cache.remember("alternation-2", "\0".join(items), lambda _: _alternation(items))
+    joined = found[0] if isinstance(found, (tuple, list)) and len(found) == 2 and isinstance(found[0], str) else None
     if joined is not None:
+        gate = found[1]
+        if gate is not None and flags & regex.IGNORECASE:  # its words are looked up lower-cased
+            if len(_GATES) >= 4096:
+                _GATES.clear()
+            _GATES[joined] = (tuple(gate[0]), tuple(gate[1]), int(gate[2]))
         # One compile, not one per pattern as well: compiling is most of the start-up time.
         try:
             return regex_cache.compile_later(joined, flags)
@@ -604,8 +597,10 @@ def compile_patterns(patterns: Iterable[str], where: str, flags: int = DEFAULT_F
         raise ConfigError(f"{where}: patterns do not combine into one alternation: {exc}") from None
 
 
-def _alternation(items: list[str]) -> str | None:
-    """The patterns as one alternation, or None when one of them is not closed."""
+def _alternation(items: list[str]) -> tuple[str, Any] | None:
+    """The patterns as one alternation, and what its look-behinds need before a match
+    (syntax.words_before); None when one of them is not closed."""
     if all(syntax.closed(p) for p in items):
-        return "|".join(f"(?:{syntax.lookbehind_last(p)})" for p in items)
+        joined = "|".join(f"(?:{syntax.lookbehind_last(p)})" for p in items)
+        return joined, syntax.words_before(joined)
     return None
