@@ -18,6 +18,7 @@ from commlint.matching import regex_cache, syntax  # module-level patterns too: 
 from commlint.prose.document import BLOCK_BREAK, Document
 
 DEFAULT_FLAGS = regex.IGNORECASE | regex.VERSION0
+_IGNORECASE = int(regex.IGNORECASE)
 
 
 class RuleTimeout(Exception):
@@ -316,7 +317,9 @@ class CheckContext:
         """
         i = bisect_left(starts, pos)  # an index, not a slice: a copy per call was quadratic
         n = len(starts)
-        gate = _GATES.get(pattern.pattern) if pattern.flags & regex.IGNORECASE else None
+        gate = _GATES.get(pattern.pattern)
+        if gate is not None and not pattern.flags & _IGNORECASE:  # (a plain int: a flag's & runs Python code)
+            gate = None
         ends, reach = (None, 0) if gate is None else (self._word_ends(text, gate[0], gate[1]), gate[2])
         while i < n:
             start = starts[i]
@@ -577,7 +580,7 @@ def compile_patterns(patterns: Iterable[str], where: str, flags: int = DEFAULT_F
     joined = found[0] if isinstance(found, (tuple, list)) and len(found) == 2 and isinstance(found[0], str) else None
     if joined is not None:
         gate = found[1]
-        if gate is not None and flags & regex.IGNORECASE:  # its words are looked up lower-cased
+        if gate is not None and flags & _IGNORECASE:  # its words are looked up lower-cased
             if len(_GATES) >= 4096:
                 _GATES.clear()
             _GATES[joined] = (tuple(gate[0]), tuple(gate[1]), int(gate[2]))
