@@ -199,9 +199,6 @@ def test_the_costliest_mention_patterns_run_only_where_they_can_match() -> None:
         assert matched, "the check needs sentences the pattern matches"
         missed = [t for t in matched if not gate(t.casefold())]
         assert not missed, (pattern.pattern[:60], missed[:3])
-        if pattern is not m._LAW_SAYS:  # and the scan for what all other gates need first
-            missed = [t for t in matched if not m._cued(t.casefold())]
-            assert not missed, ("cue", pattern.pattern[:60], missed[:3])
     # every example matches the pattern it was written for
     assert all(any(p.search(t) for p, _ in guarded) for t in _GATED_EXAMPLES)
 

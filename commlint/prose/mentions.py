@@ -197,14 +197,6 @@ _GATES = {
         r"\b(?:prohibit|ban|forbid|outlaw|restrict|requir|classif|oblig|limit|list|defin|regulat|govern|"
         r"criminali|illegal|unlawful)"
     ),
-    # what every gate but the law's needs first (retract, retract-version, reported, negation,
-    # no-subject), in one scan: most sentences hold none of it
-    "cue": (
-        r"\b(?:earlier|previous|prior|original|initial|first|once|withdr|retract|correct|incorrect|wrongly|mistaken|"
-        r"erroneous|said|say|claim|argu|suggest|call|describ|warn|alleg|assert|wrote|write|fear|insist|brand|label|"
-        r"dubbed|accus|characteri|told|speculat|worr|predict|according|report|never|nor|neither|no|nobody|nothing|"
-        r"none)|not\b|n't\b"
-    ),
 }
 
 
@@ -212,11 +204,6 @@ _GATES = {
 def _gate(name: str) -> re.Pattern[str]:
     """A gate, compiled when first used (a check that meets no mention never compiles them)."""
     return re.compile(_GATES[name])
-
-
-def _cued(folded: str) -> bool:
-    """Some gate other than the law's may pass (each needs a word this scan finds)."""
-    return _gate("cue").search(folded) is not None
 
 
 def _may_retract(folded: str) -> bool:
@@ -250,7 +237,6 @@ def sentence_facts(text: str, sentence: tuple[int, int], next_sentence: tuple[in
     sent = text[sentence[0] : sentence[1]]
     after = text[next_sentence[0] : next_sentence[1]] if next_sentence else ""
     folded = sent.casefold()  # as the patterns' full case folding reads it
-    cued = _cued(folded)
     whole = None
     if _QUESTION_END.search(sent) and not _RHETORICAL.search(sent):
         whole = "question"
@@ -258,11 +244,11 @@ def sentence_facts(text: str, sentence: tuple[int, int], next_sentence: tuple[in
         whole = "hypothetical"
     elif _may_be_law(folded) and _LAW_SAYS.match(sent):
         whole = "law described"
-    elif (cued and _may_retract(folded) and _RETRACT.search(sent)) or (
+    elif (_may_retract(folded) and _RETRACT.search(sent)) or (
         after and len(after.split()) <= 14 and _CORRECTS_PREVIOUS.search(after)
     ):
         whole = "retraction"
-    reported = _REPORTED.search(sent) if cued and _may_report(folded) else None
+    reported = _REPORTED.search(sent) if _may_report(folded) else None
     rebuttal_at = None
     reported_end = None
     if reported is not None and not _SAYS_BY_COMPANY.search(sent):
@@ -274,13 +260,11 @@ def sentence_facts(text: str, sentence: tuple[int, int], next_sentence: tuple[in
             rebuttal_at = len(sent)
     quotes = tuple(q.span() for q in _QUOTES.finditer(sent))
     answered = tuple(bool(_REJECT.search(sent, q[1]) or _REJECT.search(after)) for q in quotes)
-    denials = tuple(m.span() for m in _DENIAL.finditer(sent)) if cued and _may_deny(folded) else ()
+    denials = tuple(m.span() for m in _DENIAL.finditer(sent)) if _may_deny(folded) else ()
     return SentenceFacts(
         whole=whole,
         denials=denials,
-        no_subject_ends=(
-            tuple(m.end() for m in _NO_SUBJECT.finditer(sent)) if cued and _may_have_no_subject(folded) else ()
-        ),
+        no_subject_ends=tuple(m.end() for m in _NO_SUBJECT.finditer(sent)) if _may_have_no_subject(folded) else (),
         # read only to stop a denial's reach, so found only where there is a denial
         breaks=tuple(m.start() for m in _CLAUSE_BREAK.finditer(sent)) if denials else (),
         quotes=quotes,
