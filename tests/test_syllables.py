@@ -156,3 +156,18 @@ def test_scores_read_token_by_token_are_textstats_on_first_and_later_reads():
         for _ in range(2):
             assert syllables.flesch_kincaid_grade(text) == textstat.flesch_kincaid_grade(text), text
             assert syllables.flesch_reading_ease(text) == textstat.flesch_reading_ease(text), text
+
+
+def test_sentences_counted_from_the_runs_between_stops_as_textstat_counts_them():
+    """textstat's sentences are counted from the runs between stops (a run holding a word
+    character is one): texts of stops, apostrophes, marks, underscores, digits and symbols
+    next to words score as textstat scores them."""
+    import random
+
+    atoms = ["a", "We", "x", "it's", "'s", "'t", "'", "—", "“", "”", ".", "!", "?", "...", "?!", "_", "3", "é"]
+    atoms += ["\u0301", "\u00b2", "¶", "\ufffc", "e.g.", "U.S.", "•", "(", ")", ",", "ve", "ll", " ", "  ", "\n", "\u00a0"]
+    rng = random.Random(21)
+    for _ in range(1500):
+        text = "".join(rng.choice(atoms) for _ in range(rng.randint(0, 30)))
+        assert syllables.flesch_kincaid_grade(text) == textstat.flesch_kincaid_grade(text), text
+        assert syllables.flesch_reading_ease(text) == textstat.flesch_reading_ease(text), text

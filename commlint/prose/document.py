@@ -286,10 +286,8 @@ class Document:
 
     def sentence_index(self, offset: int) -> int:
         """Index of the sentence containing prose ``offset`` (or the nearest one before it)."""
-        import bisect
-
-        starts = self._sentence_starts
-        return max(0, bisect.bisect_right(starts, offset) - 1)
+        i = bisect_right(self._sentence_starts, offset)
+        return i - 1 if i else 0
 
     @cached_property
     def _sentence_starts(self) -> list[int]:

@@ -399,10 +399,11 @@ def _flesch_counts(text: str, tokens: list[str] | None = None) -> tuple[float, f
         counts = list(map(_token_syllables, tokens))
     none = counts.count(-1)
     words = len(counts) - none
-    sentences = _SENTENCE.findall(text)
-    # _short for each sentence, with the quick test run over all of them in C and the
-    # cleaning only for the few it does not settle
-    unsettled = compress(sentences, map(_NOT, map(_THREE_WORDY.match, sentences)))
+    # textstat's sentences (_SENTENCE's matches) from the text's runs between stops, in C:
+    # see _sentence_runs. _short for each, with the quick test run over all of them in C and
+    # the cleaning only for the few it does not settle
+    sentences = _sentence_runs(text)
+    unsettled = compress(sentences, map(_NOT, map(_THREE_WORDY_RUN.match, sentences)))
     short = sum(len(_words_text(sentence).split()) <= 2 for sentence in unsettled)
     per_sentence = words / max(1, len(sentences) - short)
     if not words:
@@ -431,6 +432,29 @@ def _token_syllables(token: str) -> int:
 #: (each part's characters exclude the next part's first: linear, whatever the text)
 _THREE_WORDY = re.compile(r"[^\s\w]*\w\S*\s+[^\s\w]*\w\S*\s+[^\s\w]*\w")
 _NOT = operator.not_
+
+
+#: a run holding a word character
+_WORDY_RUN = re.compile(r"\W*\w")
+#: _THREE_WORDY from a run's first word character
+_THREE_WORDY_RUN = re.compile(r"\W*" + _THREE_WORDY.pattern)
+
+
+def _sentence_runs(text: str) -> list[str]:
+    """For each of textstat's sentences (a match of _SENTENCE, ``\\b[^.!?]+[.!?]*``), the run
+    of the text between stops it lies in.
+
+    A match takes a run of characters other than stops from a word boundary to its end, then
+    the stops after it, and the search goes on at the next run. A run's first word boundary is
+    at its first word character (the character before a run is a stop, or there is none: not
+    a word character), and a run with no word character has none. So the sentences are the runs
+    holding a word character, each from its first one. From there on a run is its sentence but
+    for the stops at the end, which neither _THREE_WORDY (after any non-word characters,
+    _THREE_WORDY_RUN) nor the cleaning before a word count reads: they hold no word character or
+    whitespace, and the cleaning removes them, as it removes what comes before the first word
+    character or leaves it to join the first word."""
+    runs = text.replace("!", ".").replace("?", ".").split(".")
+    return list(compress(runs, map(_WORDY_RUN.match, runs)))
 
 
 def _short(sentence: str) -> bool:
