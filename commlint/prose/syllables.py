@@ -396,7 +396,12 @@ def _flesch_counts(text: str, tokens: list[str] | None = None) -> tuple[float, f
     try:
         counts = list(map(_TOKEN_SYLLABLES.__getitem__, tokens))  # every token seen before: all in C
     except KeyError:
-        counts = list(map(_token_syllables, tokens))
+        for token in set(tokens).difference(_TOKEN_SYLLABLES):  # only the new ones in Python
+            _token_syllables(token)
+        try:
+            counts = list(map(_TOKEN_SYLLABLES.__getitem__, tokens))
+        except KeyError:  # the memo was full and started again
+            counts = list(map(_token_syllables, tokens))
     none = counts.count(-1)
     words = len(counts) - none
     # textstat's sentences (_SENTENCE's matches) from the text's runs between stops, in C:
