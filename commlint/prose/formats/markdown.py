@@ -459,7 +459,9 @@ def _unmasked_block(builder: ProseBuilder, source: Source, first: int, last: int
         text, base, stop
     ):
         return False  # (without a tab or a ">", _MASKED_IN_GAP cannot match)
-    scan_inline(builder, text, base, stop)
+    # Whether the paragraph has a line break _plain cannot emit verbatim, asked once: a piece
+    # of it has one only if the paragraph has (a match in a piece is one in the paragraph)
+    scan_inline(builder, text, base, stop, _UNUSUAL_BREAK.search(text, base, stop) is None)
     builder.block_break(stop)
     return True
 
@@ -519,8 +521,9 @@ def _table_row(builder: ProseBuilder, source: Source, line: int, contained: bool
         pos += 1
 
 
-def scan_inline(builder: ProseBuilder, text: str, start: int, end: int) -> None:
-    """Emit the prose of inline Markdown text[start:end], dropping markup but keeping offsets."""
+def scan_inline(builder: ProseBuilder, text: str, start: int, end: int, plain_breaks: bool = False) -> None:
+    """Emit the prose of inline Markdown text[start:end], dropping markup but keeping offsets.
+    ``plain_breaks``: the caller found no _UNUSUAL_BREAK in text[start:end]."""
     pos = start
     url = -1
     while pos < end:
@@ -529,10 +532,10 @@ def scan_inline(builder: ProseBuilder, text: str, start: int, end: int) -> None:
         m = _SPECIAL.search(text, pos, url)  # a construct starts at the first of these or the URL
         at = url if m is None else m.start()
         if at >= end:
-            _plain(builder, text, pos, end)
+            _plain(builder, text, pos, end, plain_breaks)
             return
         if at > pos:
-            _plain(builder, text, pos, at)
+            _plain(builder, text, pos, at, plain_breaks)
         pos = _special(builder, text, at, end)
 
 
@@ -566,16 +569,17 @@ _BROKEN = regex_cache.compile(r"[ \t]*[\r\n][ \t\r\n]*")
 _UNUSUAL_BREAK = re.compile(r"[\r\n](?:(?<=\r)|(?<=\s\n)|[ \t\r\n])")
 
 
-def _plain(builder: ProseBuilder, text: str, start: int, end: int) -> None:
+def _plain(builder: ProseBuilder, text: str, start: int, end: int, plain_breaks: bool = False) -> None:
     """Emit plain text. A line break (with its indentation) becomes one space, and so does
-    whitespace right after a removed token, so "bad <!-- x --> actors" reads "bad actors"."""
+    whitespace right after a removed token, so "bad <!-- x --> actors" reads "bad actors".
+    ``plain_breaks``: the caller found no _UNUSUAL_BREAK in text[start:end]."""
     if start + 1 < end and text[start] == " " and text[start + 1] not in " \t\r\n":
         # One space, after a removed token: emitted as the loop below emits it, the rest then
         # perhaps at once
         if not builder.ends_with_space():
             builder.text(" ", start)
         start += 1
-    if start < end and text[start] not in " \t\r\n" and not _UNUSUAL_BREAK.search(text, start, end):
+    if start < end and text[start] not in " \t\r\n" and (plain_breaks or not _UNUSUAL_BREAK.search(text, start, end)):
         # Every line break is a lone "\n" between two characters that are not whitespace, so
         # each becomes a space standing for itself: the text is emitted as it stands, with
         # "\n" read as " ", as one verbatim piece (what the loop below emits, in one call).
