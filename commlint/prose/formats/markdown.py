@@ -8,8 +8,10 @@ the ``alt``/``title`` of inline tags are prose too, each a block of its own.
 
 from __future__ import annotations
 
+import operator
 import re
 from functools import lru_cache
+from itertools import compress, repeat
 from typing import Any, NamedTuple
 
 import regex
@@ -148,21 +150,26 @@ def _blocks(md_text: str) -> list[_Block]:
     the whole document for every shared corpus file, test string and doc, and generated drafts.
     """
     lines = _LINE_BREAK.split(md_text) if "\r" in md_text else md_text.split("\n")
+    count = len(lines)
+    # regions: the runs of lines between blank ones, found from the blank lines' numbers (C)
     regions: list[tuple[int, int]] = []
-    n, count = 0, len(lines)
-    while n < count:
-        if lines[n].strip(" \t"):
-            start = n
-            while n < count and lines[n].strip(" \t"):
-                n += 1
-            regions.append((start, n))
-        n += 1
+    prev = -1
+    for blank in compress(range(count), map(_NOT, map(str.strip, lines, repeat(" \t", count)))):
+        if blank > prev + 1:
+            regions.append((prev + 1, blank))
+        prev = blank
+    if count > prev + 1:
+        regions.append((prev + 1, count))
+    # lines that start with an ASCII letter (after spaces): none opens or closes a block
+    simple = list(map(_SIMPLE_LINE.match, lines))
     # cut[i]: region i is parsed the same whatever came before it (it starts at column 0 and
     # nothing is open before it), and so is everything before it whatever follows
     cut = [True] * (len(regions) + 1)
     state: Any = None  # what is open: None, a fence (marker, length), an HTML end, _BLANK, _STICKY
     for i, (start, end) in enumerate(regions):
         cut[i] = state is None and lines[start][0] not in " \t"
+        if state is None and all(simple[start:end]):
+            continue  # nothing opens
         state = _open_after(lines, start, end, state)
         if state is _STICKY:  # unsure what is open: markdown-it reads the rest
             cut[i + 1 :] = [False] * (len(regions) - i)
@@ -171,7 +178,12 @@ def _blocks(md_text: str) -> list[_Block]:
     out: list[_Block] = []
     run = -1  # first line of the regions waiting for markdown-it, -1 when none
     for i, (start, end) in enumerate(regions):
-        plain = _plain_region(lines, start, end) if cut[i] and cut[i + 1] else None
+        if not (cut[i] and cut[i + 1]):
+            plain = None
+        elif all(simple[start:end]):  # a paragraph (its first line at column 0: cut[i])
+            plain = [_Block("inline", [start, end])]
+        else:
+            plain = _plain_region(lines, start, end)
         if plain is None:
             if run < 0:
                 run = start
@@ -184,6 +196,10 @@ def _blocks(md_text: str) -> list[_Block]:
         out += _markdown_it_blocks(lines, run, count)
     return out
 
+
+#: a line _plain_region and _open_after read as a paragraph's line that opens nothing
+_SIMPLE_LINE = re.compile(r" *[A-Za-z]")
+_NOT = operator.not_
 
 #: _open_after's states besides None, a fence and an HTML block's end
 _BLANK = "an HTML block that a blank line ends"
