@@ -91,7 +91,11 @@ def parse_markdown(source: Source) -> Document:
     heading = False
     for index, token in enumerate(tokens):
         kind = token.type
-        if kind in ("blockquote_open", "list_item_open"):
+        if kind == "inline":  # (most tokens)
+            if token.map and not in_table:
+                first, last = token.map
+                _block(builder, source, first + 1, last, heading)
+        elif kind in ("blockquote_open", "list_item_open"):
             in_container += 1
             closer = kind.replace("_open", "_close")
             if token.map and index + 1 < len(tokens) and tokens[index + 1].type == closer:
@@ -116,9 +120,6 @@ def parse_markdown(source: Source) -> Document:
             heading = True
         elif kind == "heading_close":
             heading = False
-        elif kind == "inline" and token.map and not in_table:
-            first, last = token.map
-            _block(builder, source, first + 1, last, heading)
     return builder.build(source, "markdown")
 
 
@@ -456,14 +457,17 @@ def _unmasked_block(builder: ProseBuilder, source: Source, first: int, last: int
     """
     text = source.text
     starts = source.line_starts
-    start, line_end = _line_span(source, first)
-    if start < line_end and text[start] not in _PREFIX_FIRST and text[start].isascii():
-        base = start  # no container marker or indentation: _CONTAINER_PREFIX matches nothing
-    else:
-        prefix = _CONTAINER_PREFIX.match(text, start, line_end)
-        base = prefix.end() if prefix else start
-    if base >= line_end or text[base] in " \t" or base > start and text[base - 1] not in " \t":
-        return False  # no content on the first line, or a prefix ending in ">" that patterns would see
+    base = starts[first - 1]
+    c = text[base : base + 1]
+    if not ("a" <= c <= "z" or "A" <= c <= "Z"):  # (a letter: the line has content, and no prefix)
+        start, line_end = _line_span(source, first)
+        if start < line_end and text[start] not in _PREFIX_FIRST and text[start].isascii():
+            base = start  # no container marker or indentation: _CONTAINER_PREFIX matches nothing
+        else:
+            prefix = _CONTAINER_PREFIX.match(text, start, line_end)
+            base = prefix.end() if prefix else start
+        if base >= line_end or text[base] in " \t" or base > start and text[base - 1] not in " \t":
+            return False  # no content on the first line, or a prefix ending in ">" that patterns would see
     last_start = starts[last - 1]
     last_end = starts[last] if last < len(starts) else len(text)
     stop = last_start + len(text[last_start:last_end].rstrip("\r\n").rstrip(" \t"))
