@@ -656,3 +656,22 @@ def test_sentences_are_the_split_by_definition():
         assert split_sentences(text) == _sentences_by_definition(text), text  # raw: line breaks too
         checked += len(doc.sentences)
     assert checked > 15_000
+
+
+def test_sentence_ends_are_the_patterns_matches():
+    """split_sentences finds sentence ends as runs of stops and closers, most settled by what
+    follows them, the rest by the pattern itself: the same spans as the pattern's own search,
+    between any bounds, whatever follows a run (an ellipsis character: the pattern's search)."""
+    import random
+
+    from commlint.prose.sentences import _END, _ends
+
+    rng = random.Random(23)
+    atoms = [".", "!", "?", "...", ".)", '."', ".\u201d", ".]", "’", " ", "  ", "\n", "\t", "\u00a0", "\x1c", "\u2003"]
+    atoms += ["\n\u00b6\n", "\u00b6", "A", "a", "7", "É", "é", "\ufffc", '"', "'", "(", "[", "“", "‘", '"A', "(b", "[C"]
+    atoms += ["‘Z", "“1", "_", "-", "word", "Word"]
+    for n in range(30_000):
+        text = "".join(rng.choice(atoms + ["…"] * (n % 5 == 0)) for _ in range(rng.randint(0, 16)))
+        start = rng.randint(0, len(text))
+        stop = rng.randint(start, len(text))
+        assert _ends(text, start, stop) == [m.span() for m in _END.finditer(text, start, stop)], (text, start, stop)

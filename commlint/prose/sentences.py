@@ -91,8 +91,7 @@ def split_sentences(text: str, paragraphs: list[tuple[int, int]] | None = None) 
     index, last = 0, len(paras) - 1
     p_start, p_end = paras[0]
     pos = p_start
-    for m in _END.finditer(text, p_start, paras[-1][1]):
-        dot = m.start()
+    for dot, end in _ends(text, p_start, paras[-1][1]):
         while dot >= p_end:  # the match is in a later paragraph: this one ends with its rest
             if text[pos:p_end].strip():
                 out.append(_trim(text, pos, p_end))
@@ -101,7 +100,7 @@ def split_sentences(text: str, paragraphs: list[tuple[int, int]] | None = None) 
             index += 1
             p_start, p_end = paras[index]
             pos = p_start
-        if dot < p_start or m.end() > p_end:
+        if dot < p_start or end > p_end:
             continue  # not inside a paragraph (never, for paragraphs split_paragraphs found)
         before = text[dot - 1] if dot > p_start else ""
         maybe_word = before in _MAYBE_WORD or not before.isascii()
@@ -109,7 +108,6 @@ def split_sentences(text: str, paragraphs: list[tuple[int, int]] | None = None) 
             continue
         if dot > pos and (before.isdigit() or before.isspace()) and _is_enumerator(text[pos:dot]):
             continue
-        end = m.end()
         while text[pos].isspace():  # _trim: the end is punctuation, nothing to trim there
             pos += 1
         out.append((pos, end))
@@ -123,6 +121,60 @@ def split_sentences(text: str, paragraphs: list[tuple[int, int]] | None = None) 
         p_start, p_end = paras[index]
         pos = p_start
     return [s for s in out if s[1] > s[0]]
+
+
+#: ASCII characters that, after a run of stops and closers and one space, settle _END's
+#: lookahead: it holds before a capital or digit and fails before any other of these (none is
+#: whitespace, an opening quote or bracket: what the lookahead could skip or take)
+_STARTS_SENTENCE = {c: c.isupper() or c.isdigit() for c in map(chr, range(33, 127)) if c not in "\"'(["}
+_CLOSERS = frozenset("\"'”’)]")
+
+
+def _ends(text: str, start: int, stop: int) -> list[tuple[int, int]]:
+    """The spans of ``_END.finditer(text, start, stop)``, found without the engine's search
+    over every character (its character-set test costs tens of instructions a character).
+
+    _END matches a maximal run of stops and then of closers, or nothing there: a shorter run
+    fails where the full one fails, its next character being the run's own. So the runs are
+    found from where each stop is (``str.find``, in C), each is settled by what follows it
+    (after one space, an ASCII character: _STARTS_SENTENCE; the block break that ends a
+    paragraph: no match), and _END itself is asked only for the rest. A text with an ellipsis
+    character is searched by _END as before."""
+    if "…" in text:
+        return [m.span() for m in _END.finditer(text, start, stop)]
+    stops: list[int] = []
+    for c in ".!?":
+        at = text.find(c, start, stop)
+        while at >= 0:
+            stops.append(at)
+            at = text.find(c, at + 1, stop)
+    stops.sort()
+    out: list[tuple[int, int]] = []
+    after = start  # the end of the last run: a stop before it is inside that run
+    settled = _STARTS_SENTENCE.get
+    for dot in stops:
+        if dot < after:
+            continue
+        end = dot + 1
+        while end < stop and text[end] in ".!?":
+            end += 1
+        while end < stop and text[end] in _CLOSERS:
+            end += 1
+        after = end
+        if end + 1 < stop:
+            c = text[end]
+            if c == " ":
+                ok = settled(text[end + 1])
+                if ok is not None:
+                    if ok:
+                        out.append((dot, end))
+                    continue
+            elif c == "\n" and text[end + 1] == "\u00b6":  # a block break: not before a sentence, not the end
+                continue
+        m = _END.match(text, dot, stop)
+        if m:
+            out.append(m.span())
+    return out
 
 
 #: the ASCII characters that may end _TRAILING_WORD's match before a full stop: a letter, a
