@@ -442,7 +442,7 @@ _NOT = operator.not_
 #: a run holding a word character
 _WORDY_RUN = re.compile(r"\W*\w")
 #: _THREE_WORDY from a run's first word character
-_THREE_WORDY_RUN = re.compile(r"\W*" + _THREE_WORDY.pattern)
+_THREE_WORDY_RUN = re.compile(r"\W*[^\s\w]*\w\S*\s+[^\s\w]*\w\S*\s+[^\s\w]*\w")
 
 
 def _sentence_runs(text: str) -> list[str]:
