@@ -26,7 +26,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import accumulate, compress, islice
+from itertools import accumulate, islice, repeat
 from operator import add
 from pathlib import Path
 from typing import Any
@@ -890,9 +890,10 @@ def safe_lower(text: str) -> str | None:
 
 #: a run of ASCII characters: removed, it leaves a text's non-ASCII characters
 _ASCII_RUN = re.compile(r"[\x00-\x7f]+")
+_ASCII_BYTES = bytes(range(128))
 #: non-ASCII character -> its lower case when lower-casing it alone is what lower-casing it
-#: in any text gives (every character but capital sigma) and one character that case folding
-#: gives too; None otherwise
+#: in any text gives (every character but capital sigma), one character that case folding
+#: gives too and its own lower case; None otherwise
 _ONE_LOWER: dict[str, str | None] = {}
 
 
@@ -903,25 +904,36 @@ def _lower(text: str) -> tuple[str | None, set[str] | None]:
     capital sigma, which reads its neighbours), so when every distinct character of the text
     lower-cases to one character that case folding gives too, the text's lower case is its
     case folding, of the same length: found from the few distinct non-ASCII characters
-    (remembered per character) instead of folding the whole text."""
-    low = text.lower()
+    (remembered per character) instead of folding the whole text. The lower case itself is
+    then made as ``lower()`` makes it for ASCII text: the UTF-8 bytes' ASCII letters lowered
+    in C, then each of those few characters replaced by its own lower case (``lower()`` of a
+    text that is not all ASCII looks up every character's full case mapping)."""
     if text.isascii():
-        return low, set()
-    odd = set(_ASCII_RUN.sub("", text))
+        return text.lower(), set()
+    data = text.encode("utf-8", "surrogatepass")
+    # without its ASCII bytes, UTF-8 is the non-ASCII characters' own sequences
+    odd = set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
     lowered = set()
+    changes = []
     for c in odd:
         one = _ONE_LOWER.get(c, "")
         if one == "":
             one = c.lower()
-            if c == "\u03a3" or len(one) != 1 or one != c.casefold():
+            if c == "\u03a3" or len(one) != 1 or one != c.casefold() or one.lower() != one:
                 one = None
             _ONE_LOWER[c] = one
         if one is None:
+            low = text.lower()
             if len(low) != len(text) or low != text.casefold():
                 return None, None
             return low, None
+        if one != c:
+            changes.append((c, one))
         if not one.isascii():
             lowered.add(one)
+    low = data.lower().decode("utf-8", "surrogatepass")
+    for c, one in changes:
+        low = low.replace(c, one)
     return low, lowered
 
 
@@ -991,13 +1003,16 @@ def _token_offsets(low: str, odd: set[str] | None = None) -> dict[str, list[int]
             masked = masked.replace(c, "a" if word else " ")
             wordy = wordy or word
     parts = masked.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split(" ")
-    # part i starts after the parts before it and one space after each
-    starts = list(compress(accumulate(map((1).__add__, map(len, parts)), initial=0), parts))
-    tokens: Iterable[str] = compress(parts, parts)
+    # part i starts after the parts before it and one space after each; the empty parts
+    # (between two spaces) are grouped too, under "", and dropped at the end
+    starts: Iterable[int] = accumulate(map(add, map(len, parts), repeat(1)), initial=0)
+    tokens: Iterable[str] = parts
     if wordy:  # the masked copy's tokens may hold stand-ins: the text's own, by their spans
-        tokens = map(low.__getitem__, map(slice, starts, map(add, starts, map(len, tokens))))
+        starts = list(starts)
+        tokens = map(low.__getitem__, map(slice, starts, map(add, starts, map(len, parts))))
     grouped: defaultdict[str, list[int]] = defaultdict(list)
     any(map(list.append, map(grouped.__getitem__, tokens), starts))
+    grouped.pop("", None)
     return dict(grouped)
 
 
