@@ -95,7 +95,9 @@ async def session(
         server_env={**os.environ, **(env or {})},
     )
     client = await config.start()
-    init = {"commlint": {"debounceMs": 0, "fullLintDelayMs": 0, **(options or {})}}
+    # A budget no lint reaches, unless a test is about the budget: on a loaded machine (CI, or
+    # xdist beside other work) a lint can take longer than the default's 10 s of wall time.
+    init = {"commlint": {"debounceMs": 0, "fullLintDelayMs": 0, "lintBudgetMs": 600_000, **(options or {})}}
     result = await client.initialize_session(
         lsp.InitializeParams(
             capabilities=_capabilities(encodings),
