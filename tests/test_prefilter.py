@@ -180,6 +180,36 @@ def test_a_start_whose_words_lie_past_the_next_full_stop_is_not_tried() -> None:
     assert [m.group() for m in ctx.finditer(loose, "We help teams. Ricin")] == ["help teams. Ricin"]
 
 
+def test_a_group_of_one_word_alternatives_and_a_word_pair_gates_as_written() -> None:
+    # (?:sarin|ricin|dirty bomb): a match holds "sarin", or "ricin", or both "dirty" and "bomb"
+    pattern = compile_patterns([r"\bhelp\w*\s+(?:\w+\s+){0,3}?(?:sarin|ricin|dirty\s+bombs?)\b"], "test")
+    assert pattern is not None
+    plain = regex.compile(pattern.pattern, DEFAULT_FLAGS)
+    ctx = CheckContext()
+    filler = "We help teams with pricing. " * 20
+    assert list(ctx.finditer(pattern, filler + "A dirty trick. A bombshell.")) == []
+    assert ctx.calls == 0  # no word of any alternative, and "dirty" without "bomb" ahead
+    for tail in ("It helped make ricin.", "It helps with sarin.", "It helps build dirty bombs."):
+        text = filler + tail
+        calls = ctx.calls
+        assert [m.span() for m in ctx.finditer(pattern, text)] == [m.span() for m in plain.finditer(text)] != []
+        assert ctx.calls - calls < 5  # only the starts near the words
+
+
+def test_long_tokens_and_a_text_of_many_sentences_match_plain_regex_exactly() -> None:
+    # a token longer than a chunk of the word index (its words may lie in any chunk it
+    # touches), and a text cut into more pieces by full stops than two bytes can number
+    pattern = compile_patterns([r"\bhelp\w*\s+(?:\w+\s+){0,3}?\w*ricin\b"], "test")
+    assert pattern is not None
+    plain = regex.compile(pattern.pattern, DEFAULT_FLAGS)
+    ctx = CheckContext()
+    for text in (
+        "We help make " + "x" * 600 + "ricin. It helps. " + "y" * 700 + " help ricin",
+        "a. " * 70_000 + "We help make ricin. Help? Ricin.",
+    ):
+        assert [m.span() for m in ctx.finditer(pattern, text)] == [m.span() for m in plain.finditer(text)] != []
+
+
 @pytest.mark.parametrize(
     ("pattern", "within"),
     [

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import _thread  # threading.Lock itself, without the threading module (~1.5 ms of a start)
 import re
+import sys
 import unicodedata
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
@@ -333,8 +333,9 @@ Branch = tuple[tuple[frozenset[Lead], bool], tuple[Requirement, ...], bool]
 #: branches as the word index reads them: (leads, numbers of its sets, numbers of its
 #: clauses, within), numbered by REQUIRED
 BranchPlan = tuple[tuple[frozenset[Lead], bool], tuple[int, ...], tuple[int, ...], bool]
-#: (gate, branches): with a gate, one set of each branch; none of them anywhere, no branch can match
-Plan = tuple[tuple[int, ...], tuple[BranchPlan, ...]]
+#: (gate, branches, firsts): with a gate, one set of each branch; none of them anywhere, no
+#: branch can match. ``firsts``: each branch's first set, or -1 if it has none
+Plan = tuple[tuple[int, ...], tuple[BranchPlan, ...], tuple[int, ...]]
 
 
 def plan(found: Iterable[Branch], required: RequiredWords | None = None) -> Plan:
@@ -343,7 +344,8 @@ def plan(found: Iterable[Branch], required: RequiredWords | None = None) -> Plan
     register = (REQUIRED if required is None else required).add
     branches = tuple((leads, *register(needed), within) for leads, needed, within in found)
     gate = tuple(sets[0] for _, sets, _, _ in branches if sets)
-    return (gate if len(gate) == len(branches) else ()), branches
+    firsts = tuple(sets[0] if sets else -1 for _, sets, _, _ in branches)
+    return (gate if len(gate) == len(branches) else ()), branches, firsts
 
 
 def branches(pattern: str) -> tuple[Branch, ...] | None:
@@ -591,6 +593,16 @@ def _required_sequence(p: str, start: int, end: int, boundary: bool, top: bool) 
     return out, boundary
 
 
+def _merged(clause: Clause) -> Clause:
+    """``clause`` with its alternatives of one set each made one alternative of one set: the
+    words of any of them (the places near a word of that set are those near a word of one of
+    them), so a text's clause is read with fewer ANDs and ORs."""
+    ones = [alternative[0] for alternative in clause if len(alternative) == 1]
+    if len(ones) < 2:
+        return clause
+    return ((frozenset().union(*ones),), *(alternative for alternative in clause if len(alternative) != 1))
+
+
 class RequiredWords:
     """Every required word set of the branches in use, each with a number, and which sets
     have a word inside each token.
@@ -636,6 +648,7 @@ class RequiredWords:
                     number = self.ids.get(need)
                     sets.append(self._add_set(need) if number is None else number)
                     continue
+                need = _merged(need)
                 number = self._clause_numbers().get(need)
                 if number is None:
                     ids = self.ids
@@ -746,46 +759,42 @@ class RequiredWords:
         """The registered sets, in the order of their numbers."""
         return list(self.ids)
 
-    def near_masks(self, tokens: dict[str, list[int]], reach: int, stops: list[int]) -> tuple[list[int], list[int]]:
-        """For each registered set (by number): the chunks (bit i: chunk i of 2**CHUNK_BITS
-        characters) from which ``reach`` more chunks hold one of its words, given a text's
-        ``tokens`` (token -> offsets); and the stretches that hold one (bit k: the text
-        between ``stops[k - 1]`` and ``stops[k]``, the sorted offsets of STOPS characters)."""
+    def near_masks(self, tokens: dict[str, list[int]], piece: memoryview, near: list[int]) -> list[int]:
+        """For each registered set (by number), the places near its words, given a text's
+        ``tokens`` (token -> offsets), its ``piece`` at each offset and the places ``near``
+        each piece (a number: each place a bit). A token's places are those near each
+        character it has (a word inside it may lie past the chunk it starts in): near its
+        first and last character, and every 2**CHUNK_BITS in between (one chunk's places are
+        the same)."""
         with self._lock:
             memo = self._memo
             if len(memo.sets) >= self.LIMIT:
                 memo = self._memo = _Memo()
-            for token in tokens.keys() - memo.sets.keys():  # new to the memo: read them once
+            known = memo.sets
+            # New to the memo: read them once. (Not ``tokens.keys() - known.keys()``: that
+            # walks the whole memo, which grows with every text a process reads.)
+            for token in [token for token in tokens if token not in known]:
                 self._read(memo, token)
             size = len(self.ids)
-            near = [0] * size
-            stretches = [0] * size
+            masks = [0] * size
             for token in tokens.keys() & memo.holding:  # only tokens with a required word
-                inside = memo.sets.get(token)
+                inside = known.get(token)
                 if inside is None:  # a lint stopped while it read this token
                     inside = self._read(memo, token)
                 at, last = tokens[token], len(token) - 1
-                # Every chunk the token touches: a word inside it may lie past the chunk it
-                # starts in (a token shorter than a chunk touches at most two).
-                chunks = 0
+                places = 0
                 if last < 1 << CHUNK_BITS:
                     for p in at:
-                        chunks |= 1 << (p >> CHUNK_BITS) | 1 << ((p + last) >> CHUNK_BITS)
+                        places |= near[piece[p]] | near[piece[p + last]]
                 else:
                     for p in at:
-                        first = p >> CHUNK_BITS
-                        chunks |= ((1 << (((p + last) >> CHUNK_BITS) - first + 1)) - 1) << first
-                spread = chunks
-                for back in range(1, reach + 1):
-                    spread |= chunks >> back
-                within = 0
-                for p in at:
-                    within |= 1 << bisect_left(stops, p)
+                        for q in range(p, p + last, 1 << CHUNK_BITS):
+                            places |= near[piece[q]]
+                        places |= near[piece[p + last]]
                 for number in inside:
                     if number < size:
-                        near[number] |= spread
-                        stretches[number] |= within
-            return near, stretches
+                        masks[number] |= places
+            return masks
 
     def _read(self, memo: _Memo, token: str) -> tuple[int, ...]:
         """The numbers of the sets with a word inside ``token`` (a lower-cased ``\\w+`` run),
@@ -1039,14 +1048,18 @@ class WordIndex:
         self._starts: dict[tuple[frozenset[Lead], bool], list[int]] = {}
         self._viable: dict[tuple[int, int], list[int]] = {}
         self._plans: list[Plan] = []
+        #: for each registered set (by number), then one more for "no set": the places near
+        #: its words, two numbers in one (see _near_masks); for each clause (by number), the
+        #: same of its alternatives
         self._near: list[int] = []
         self._near_key: tuple[int, int] = (-1, -1)
         self._clause_near: dict[int, int] = {}
-        #: offsets of STOPS characters; for each registered set, the stretches between them
-        #: that hold one of its words (bit k: the stretch ending at stop k), as for _near
-        self._stops: list[int] = []
-        self._stretches: list[int] = []
-        self._clause_stretches: dict[int, int] = {}
+        #: offset -> the piece of text it lies in (one chunk, one stretch); piece -> its own
+        #: chunk and stretch, as places (see _near_masks)
+        self._piece: memoryview | None = None
+        self._own: list[int] = []
+        #: the bits of the stretches (below them, the chunks' bits)
+        self._stretch_bits = 0
 
     def build(self) -> None:
         """Index the text now (otherwise the first rule that needs it pays)."""
@@ -1149,81 +1162,111 @@ class WordIndex:
         if done is not None:
             return done
         near = self._near_masks(window)
-        gate, branches = plan
+        gate, branches, firsts = plan
+        self._plans.append(plan)  # keeps id(plan) from being reused while the key is here
         if gate and not any(map(near.__getitem__, gate)):
             done = self._viable[key] = []
-            self._plans.append(plan)
             return done
         hits: set[int] = set()
-        for found, sets, clauses, within in branches:
-            chunks = -1  # every chunk
+        stretch_bits = self._stretch_bits
+        # Each branch's first set (or none: near[-1] is every place) is looked up for all of
+        # them at once: most need a word the text does not hold at all.
+        for found, sets, clauses, within in compress(branches, map(near.__getitem__, firsts)):
+            # The places near a word of each set: the chunks from which a match window reaches
+            # one (chunk i: bit i of the high part) and, for a branch whose matches hold no
+            # STOPS character, the stretches between them holding one (stretch k: bit k).
+            places = -1
             for number in sets:
-                chunks &= near[number]
-                if not chunks:
+                places &= near[number]
+                if places <= stretch_bits:
                     break
-            for number in clauses:
-                if not chunks:
-                    break
-                chunks &= self._clause_chunks(number, near, self._clause_near)
-            if not chunks:
+            else:
+                for number in clauses:
+                    clause = self._clause_near.get(number)
+                    if clause is None:
+                        clause = self._clause_places(number, near)
+                    places &= clause
+                    if places <= stretch_bits:
+                        break
+            if places == -1:  # no set, no clause
+                at = self.starts(found)
+                if at is None:
+                    return None
+                hits.update(at)
+                continue
+            if places <= stretch_bits:
                 continue
             # A match that holds no STOPS character lies in one stretch between them, with
-            # its required words: only stretches holding a word of each set can hold a start.
-            spans = 0
-            if within and found[1] and (sets or clauses):
-                spans = -1
-                stretches = self._stretches
-                for number in sets:
-                    spans &= stretches[number]
-                    if not spans:
-                        break
-                for number in clauses:
-                    if not spans:
-                        break
-                    spans &= self._clause_chunks(number, stretches, self._clause_stretches)
-                if not spans:
-                    continue
+            # its required words: only a stretch holding a word of each set can hold a start.
+            within = within and found[1]
+            if within and not places & stretch_bits:
+                continue
             at = self.starts(found)
             if at is None:
                 return None
-            if spans:
-                stops = self._stops
-                hits.update([p for p in at if chunks >> (p >> CHUNK_BITS) & 1 and spans >> bisect_left(stops, p) & 1])
-            elif chunks == -1:
-                hits.update(at)
+            own, piece = self._own, self._piece
+            assert piece is not None
+            if within:
+                hits.update([p for p in at if places & own[piece[p]] == own[piece[p]]])
             else:
-                hits.update([p for p in at if chunks >> (p >> CHUNK_BITS) & 1])
+                hits.update([p for p in at if places & own[piece[p]] > stretch_bits])
         done = self._viable[key] = sorted(hits)
-        self._plans.append(plan)  # keeps id(plan) from being reused while the key is here
         return done
 
-    def _clause_chunks(self, number: int, near: list[int], done: dict[int, int]) -> int:
-        """The chunks near which one of the clause's alternatives has all its sets, given
-        each set's ``near`` chunks (or the stretches holding its words), remembered in ``done``."""
-        chunks = done.get(number)
-        if chunks is None:
-            chunks = 0
-            for alternative in REQUIRED.clauses[number]:
-                mask = -1
-                for held in alternative:
-                    mask &= near[held]
-                    if not mask:
-                        break
-                chunks |= mask
-            done[number] = chunks
-        return chunks
+    def _clause_places(self, number: int, near: list[int]) -> int:
+        """The places near which one of the clause's alternatives has a word of each of its
+        sets, given each set's ``near`` places."""
+        places = 0
+        for alternative in REQUIRED.clauses[number]:
+            mask = -1
+            for held in alternative:
+                mask &= near[held]
+                if not mask:
+                    break
+            places |= mask
+        self._clause_near[number] = places
+        return places
 
     def _near_masks(self, window: int) -> list[int]:
-        """For each registered required set (by number): the chunks from which a window of
-        ``window`` characters reaches one of its words (bit i: chunk i)."""
+        """For each registered required set (by number), then -1 for "no set": the places
+        near its words, as one number. Its bits above ``_stretch_bits`` are chunks of
+        2**CHUNK_BITS characters (chunk i: bit i of that part) from which a window of
+        ``window`` characters reaches one of its words; the others are the stretches between
+        STOPS characters holding one (bit k: the stretch that ends at the k-th STOPS
+        character; the last, the text after every one). One AND of two sets' numbers gives
+        both the chunks and the stretches near a word of each."""
         if self._near_key == (len(REQUIRED.ids), window):
             return self._near
+        low = self.low or ""
+        size = len(low)
         reach = (window + (1 << CHUNK_BITS) - 2) >> CHUNK_BITS  # chunks past a start's own
-        stops = sorted(i for c in STOPS for i in occurrences(self.low or "", c))
-        near, stretches = REQUIRED.near_masks(self._tokens(), reach, stops)
-        self._near, self._near_key = near, (len(near), window)
-        self._stops, self._stretches = stops, stretches
-        self._clause_near, self._clause_stretches = {}, {}
+        stops = sorted(i for c in STOPS for i in occurrences(low, c))
+        shift = len(stops) + 1
+        # The text in pieces that lie in one chunk and one stretch: for each piece, the places
+        # near it (its stretch, and each chunk from which a window reaches its own) and its own
+        # places (its chunk and its stretch); for each offset, its piece (one C-level copy a
+        # piece, where a list would take a reference a character).
+        cuts = sorted({*range(1 << CHUNK_BITS, size, 1 << CHUNK_BITS), *(i + 1 for i in stops if i + 1 < size)})
+        wide = len(cuts) >= 1 << 16
+        near_piece: list[int] = []
+        own: list[int] = []
+        runs: list[bytes] = []
+        stretch = begin = 0
+        for number, end in enumerate((*cuts, size)):
+            while stretch < len(stops) and stops[stretch] < begin:
+                stretch += 1
+            chunk = begin >> CHUNK_BITS
+            reached = (1 << (chunk + 1)) - (1 << (chunk - reach if chunk > reach else 0))
+            near_piece.append(reached << shift | 1 << stretch)
+            own.append(1 << (chunk + shift) | 1 << stretch)
+            runs.append(number.to_bytes(4 if wide else 2, sys.byteorder) * (end - begin))
+            begin = end
+        piece = memoryview(b"".join(runs)).cast("I" if wide else "H")
+        near = REQUIRED.near_masks(self._tokens(), piece, near_piece)
+        near.append(-1)
+        self._near, self._near_key = near, (len(near) - 1, window)
+        self._piece, self._own, self._stretch_bits = piece, own, (1 << shift) - 1
+        self._clause_near = {}
         return near
 
     def _occurrences(self, word: str) -> list[int]:
