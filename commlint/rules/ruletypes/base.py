@@ -187,6 +187,10 @@ class CheckContext:
             self._deadline = _clock() + self.timeout
         end = len(text) if endpos is None else endpos
         starts = None if self._scan_directly(pattern, text, pos, end) else self._candidate_starts(pattern, text, end)
+        if starts is not None:
+            first = bisect_left(starts, pos)
+            if first == len(starts) or starts[first] >= end:
+                return  # no place a match could start in the window (most rules on most documents)
         guard = _guarded(pattern.pattern)
         try:
             if starts is None:
