@@ -8,6 +8,7 @@ Punctuation, symbols and markup are not words.
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 from commlint.matching import regex_cache
 
@@ -91,7 +92,8 @@ def split_sentences(text: str, paragraphs: list[tuple[int, int]] | None = None) 
     index, last = 0, len(paras) - 1
     p_start, p_end = paras[0]
     pos = p_start
-    for dot, end in _ends(text, p_start, paras[-1][1]):
+    # After the last end, one past the text: the rest of its paragraph and every paragraph after.
+    for dot, end in chain(_ends(text, p_start, paras[-1][1]), ((len(text), len(text) + 1),)):
         while dot >= p_end:  # the match is in a later paragraph: this one ends with its rest
             if text[pos:p_end].strip():
                 out.append(_trim(text, pos, p_end))
@@ -112,14 +114,6 @@ def split_sentences(text: str, paragraphs: list[tuple[int, int]] | None = None) 
             pos += 1
         out.append((pos, end))
         pos = end
-    while True:  # the rest of the paragraph of the last match, and the paragraphs after it
-        if text[pos:p_end].strip():
-            out.append(_trim(text, pos, p_end))
-        if index == last:
-            break
-        index += 1
-        p_start, p_end = paras[index]
-        pos = p_start
     return [s for s in out if s[1] > s[0]]
 
 
