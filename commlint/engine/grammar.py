@@ -15,12 +15,11 @@ from bisect import bisect_left
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from functools import cache
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import regex
 
+from commlint import lazyimport
 from commlint.engine.diagnostics import Suggestion
 from commlint.errors import CommlintError, ConfigError
 from commlint.matching import regex_cache
@@ -166,7 +165,7 @@ def own_problems(text: str) -> list[Problem]:
         for m in pattern.finditer(text)
     ]
     for m in _ARTICLE_WORD.finditer(text):
-        if _suggest().article_for(m.group(2)) != m.group(1).lower():
+        if lazyimport.module("commlint.rules.suggest").article_for(m.group(2)) != m.group(1).lower():
             found.append(
                 {
                     "start": m.start(),
@@ -176,14 +175,6 @@ def own_problems(text: str) -> list[Problem]:
                 }
             )
     return found
-
-
-@cache
-def _suggest() -> ModuleType:
-    """commlint.rules.suggest, imported on first use (a function-level import costs ~2 us a call)."""
-    from commlint.rules import suggest
-
-    return suggest
 
 
 def review_suggestions(

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import regex
 
-from commlint import startup
+from commlint import lazyimport, startup
 from commlint.config import Config
 from commlint.engine.cancel import checkpoint
 from commlint.engine.diagnostics import Diagnostic
@@ -383,7 +382,7 @@ NOT_CLAIMS = frozenset({"style", "grammar", "spelling", "readability", "density"
 
 def _is_mention(doc: Document, finding: Finding) -> bool:
     """True when the finding sits in a question, denial, retraction or answered report."""
-    mentions = _mentions()
+    mentions = lazyimport.module("commlint.prose.mentions")
     sentences = doc.sentences
     if not sentences:
         return False
@@ -398,15 +397,6 @@ def _is_mention(doc: Document, finding: Finding) -> bool:
         return mentions.reason_for_sentence(facts) is not None
     start, end = finding.start - sentence[0], min(finding.end, sentence[1]) - sentence[0]
     return mentions.reason_for_span(facts, start, end) is not None
-
-
-@cache
-def _mentions() -> ModuleType:
-    """commlint.prose.mentions, imported on first use: a function-level ``from ... import``
-    costs ~2 us on every call, and a check with no findings never needs the module."""
-    from commlint.prose import mentions
-
-    return mentions
 
 
 def drop_learned_duplicates(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -15,11 +15,10 @@ claim (a quotation, reported speech, a negation, a question, a retraction).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from types import ModuleType
 
 import regex
 
+from commlint import lazyimport
 from commlint.matching import regex_cache
 from commlint.prose.document import Document
 
@@ -256,7 +255,7 @@ def no_fix_reason(doc: Document, start: int, end: int) -> str | None:
     a, b = sentences[index]
     if not a <= start < b:
         return None
-    mentions = _mentions()
+    mentions = lazyimport.module("commlint.prose.mentions")
     facts = mentions.facts_at(doc, index)
     rel_start, rel_end = start - a, min(end, b) - a
     why: str | None = mentions.reason_for_span(facts, rel_start, rel_end)
@@ -277,11 +276,3 @@ def no_fix_reason(doc: Document, start: int, end: int) -> str | None:
     if counterfactual is not None and rel_start < counterfactual.end():
         return "hypothetical"
     return None
-
-
-@cache
-def _mentions() -> ModuleType:
-    """commlint.prose.mentions, imported on first use (a function-level import costs ~2 us a call)."""
-    from commlint.prose import mentions
-
-    return mentions

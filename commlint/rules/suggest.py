@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from functools import cache
-from types import ModuleType
 from typing import Any
 
 import regex
 
+from commlint import lazyimport
 from commlint.engine.diagnostics import Suggestion
 from commlint.matching import regex_cache
 from commlint.prose.document import Document
@@ -242,7 +241,9 @@ def make_suggestion(
                 s_start,
                 s_end,
             )
-        fit = _fitting().choose(before, doc.prose[start:end], after, text, spec.forms, where)
+        fit = lazyimport.module("commlint.rules.fitting").choose(
+            before, doc.prose[start:end], after, text, spec.forms, where
+        )
         if fit.text is None:
             s_start, s_end = _source_span(doc, start, end, shared)
             return _by_hand(text, description, f"not applied: {fit.reason}", s_start, s_end)
@@ -306,7 +307,7 @@ def _standing(
     found: tuple[str | None, int, str, str, str | None] | None = shared.get(key)
     if found is not None:
         return found
-    fitting = _fitting()
+    fitting = lazyimport.module("commlint.rules.fitting")
     why = fitting.no_fix_reason(doc, start, end)
     if why is not None:
         found = (why, start, "", "", None)
@@ -320,11 +321,3 @@ def _standing(
         found = (None, start, before, after, fitting.position_of(before, prose[start:end], after))
     shared[key] = found
     return found
-
-
-@cache
-def _fitting() -> ModuleType:
-    """commlint.rules.fitting, imported on first use (a function-level import costs ~2 us a call)."""
-    from commlint.rules import fitting
-
-    return fitting
