@@ -34,11 +34,21 @@ from typing import Any
 from commlint.digest import sha256_hex
 from commlint.matching import regex_cache, syntax
 
+
+def _source(module_file: str) -> Path:
+    """A module's ``.py`` file, also when it runs compiled: mypyc's ``__file__`` is the extension,
+    whose bytes differ from build to build, while the ``.py`` beside it is the code it runs and
+    the file whose digest the wheel's prepared records carry (no hashing on a first run)."""
+    path = Path(module_file)
+    source = path.with_name(path.name.partition(".")[0] + ".py")
+    return source if source.is_file() else path
+
+
 #: results are cached on disk under this version: a digest of this file's and the syntax
 #: reader's SHA-256 (each remembered under the file's identity: ``regex_cache.file_digest``),
 #: so any change to the analysis retires what older versions cached
 VERSION = sha256_hex(
-    f"{regex_cache.file_digest(Path(__file__))}|{regex_cache.file_digest(Path(syntax.__file__))}".encode()
+    f"{regex_cache.file_digest(_source(__file__))}|{regex_cache.file_digest(_source(syntax.__file__))}".encode()
 )[:12]
 
 

@@ -107,7 +107,9 @@ class TableModel:
         #: a token's row: its piece lanes (categories, then the count), then its n-gram lanes
         self._gram_shift = 8 * PIECE_LANE_BYTES * (k + 1)
         self._struct = struct.Struct("<" + "HI" * (k + 1) + "I" * k)
-        self._signed = struct.Struct("<" + "Hi" * (k + 1) + "i" * k)
+        # the signed reading of the same row; not named ``_signed``: compiled with mypyc, that
+        # becomes the C field ``__signed``, a GCC keyword, and the C compile fails
+        self._lane_struct = struct.Struct("<" + "Hi" * (k + 1) + "i" * k)
         self._flip = sum(1 << (48 * c + 47) for c in range(k + 1)) + sum(
             1 << (self._gram_shift + 32 * c + 31) for c in range(k)
         )
@@ -452,7 +454,8 @@ class TableModel:
             # Half of each lane's range added, then each lane's top bit flipped: each lane holds its
             # value in two's complement with no borrow from the lane below, so one ``struct``
             # call reads them signed (a 48-bit lane as 16 unsigned and 32 signed bits).
-            u = self._signed.unpack(((chunks[0] + self._bias_all) ^ self._flip).to_bytes(self._signed.size, "little"))
+            lanes = self._lane_struct
+            u = lanes.unpack(((chunks[0] + self._bias_all) ^ self._flip).to_bytes(lanes.size, "little"))
             k2 = 2 * self._k
             n = u[k2] + (u[k2 + 1] << 16)
             return [
@@ -650,8 +653,8 @@ class TableModel:
         below = math.log(floor / (1.0 - floor) / (len(labels) - 1)) - 1e-6 if 0.0 < floor < 1.0 else -math.inf
         out: list[tuple[str, float, float] | None] = []
         unpack, size, bias_all, flip, k2 = (
-            self._signed.unpack,
-            self._signed.size,
+            self._lane_struct.unpack,
+            self._lane_struct.size,
             self._bias_all,
             self._flip,
             2 * self._k,
