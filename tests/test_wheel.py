@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 import pytest
-from checkout import REPO, clean_env, snapshot
+from checkout import REPO, clean_env, installed_wheel, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -32,28 +31,15 @@ def run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
-    """(the new venv's bin folder, a working folder outside the checkout, the built source)."""
-    base = tmp_path_factory.mktemp("wheel")
-    src, _ = snapshot(base / "src")
-    dist = base / "dist"
-    venv.create(base / "venv", with_pip=True, clear=True)
-    bindir = base / "venv" / ("Scripts" if sys.platform == "win32" else "bin")
-    # Built by the new venv's pip, as `pip install .` in a fresh venv builds it: the build hook
-    # then has only pip's isolated build environment to prepare the patterns with.
-    built = run(
-        [str(bindir / "python"), "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(src)],
-        cwd=base,
-    )
-    assert built.returncode == 0, built.stderr
-    assert "not prepared" not in built.stderr, built.stderr
-    wheels = list(dist.glob("commlint-*.whl"))
-    assert len(wheels) == 1, wheels
-    pip = run([str(bindir / "python"), "-m", "pip", "install", "-q", str(wheels[0])], cwd=base)
-    assert pip.returncode == 0, pip.stderr
-    work = base / "work"
-    work.mkdir()
+    """(the new venv's bin folder, a working folder outside the checkout, the built source).
+
+    The wheel as a user's ``pip install .`` builds it, hot modules compiled where a C compiler is
+    there: shared with tests/test_compiled.py, built once a session (checkout.installed_wheel)."""
+    wheel = installed_wheel(tmp_path_factory)
+    assert "not prepared" not in wheel.build_log, wheel.build_log
+    work = tmp_path_factory.mktemp("wheel-work")
     (work / "risky.md").write_text(RISKY, encoding="utf-8")
-    return bindir, work, src
+    return wheel.bindir, work, wheel.src
 
 
 def test_wheel_ships_packs_and_lexicons(installed: tuple[Path, Path, Path]) -> None:
@@ -174,6 +160,9 @@ def test_readme_install_commands_build_from_the_repository_url(tmp_path: Path) -
     src, _ = snapshot(tmp_path / "src")
     git("tag", RELEASE, cwd=src)
     redirect = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": f"url.{src}.insteadOf", "GIT_CONFIG_VALUE_0": REPOSITORY}
+    # Not about the compiled build (tests/test_compiled.py is): COMMLINT_COMPILE=0 spares two
+    # mypyc compiles, and the wheels' tags below check that it gives the pure-Python wheel.
+    redirect["COMMLINT_COMPILE"] = "0"
     dist = tmp_path / "dist"
     for spec in specs:
         built = subprocess.run(
@@ -186,3 +175,5 @@ def test_readme_install_commands_build_from_the_repository_url(tmp_path: Path) -
         )
         assert built.returncode == 0, built.stderr
     assert sorted(p.name.split("-")[0] for p in dist.glob("*.whl")) == ["commlint", "commlint_harper"]
+    # COMMLINT_COMPILE=0: py3-none-any, with a C compiler and mypyc at hand (a compiled one is cp3xx)
+    assert all(p.name.endswith("-py3-none-any.whl") for p in dist.glob("*.whl")), list(dist.glob("*.whl"))
