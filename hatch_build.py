@@ -11,29 +11,20 @@
    trying; any failure (no C compiler, no mypyc, a compile error) prints one line and builds the
    pure-Python wheel, which works the same, only slower.
 
-Run as a script, ``python hatch_build.py OUT ROOT MODULE...`` is step 2 alone: it builds the
-modules' extensions under OUT/lib (OUT is its working folder) and exits non-zero on any failure,
-its last line of output saying why.
+Step 2 runs compile_modules.py beside this file, in a process of its own.
 """
 
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import subprocess
 import sys
-import sysconfig
 import tempfile
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
-
-#: the build's one shared library of compiled code, ``commlint__mypyc.<ext suffix>`` in the wheel
-GROUP = "commlint"
 
 
 class CommlintBuildHook(BuildHookInterface):  # type: ignore[misc]
@@ -82,8 +73,9 @@ class CommlintBuildHook(BuildHookInterface):  # type: ignore[misc]
         # A process of its own, in the scratch folder: mypy and setuptools read configuration from
         # the working folder (the checkout's pyproject.toml is not for them), setuptools patches
         # itself when mypyc loads, and a compiler's failure must not end this build.
+        script = Path(__file__).with_name("compile_modules.py")
         proc = subprocess.run(
-            [sys.executable, __file__, str(out), self.root, *modules],
+            [sys.executable, str(script), str(out), self.root, *modules],
             cwd=out,
             capture_output=True,
             text=True,
@@ -106,70 +98,3 @@ def _reason(output: str) -> str:
     errors = [line for line in lines if "error:" in line.lower()]  # not "-Werror" in a command line
     reason = errors[0] if errors else (lines or ["no output"])[-1]
     return reason if len(reason) <= 300 else reason[:297] + "..."
-
-
-def _c_compiler() -> str | None:
-    """The C compiler setuptools will call, if it is not on PATH (checked before mypyc's run,
-    which takes most of a compile's time); None when it is there or cannot be told (MSVC)."""
-    command = os.environ.get("CC") or sysconfig.get_config_var("CC")
-    if not command or sys.platform == "win32":
-        return None
-    program = shlex.split(str(command))[0]
-    return None if shutil.which(program) else program
-
-
-def _jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def compile_modules(out: Path, root: Path, modules: list[str]) -> None:
-    """mypyc, then setuptools' build_ext, with every file under ``out``: extensions in out/lib."""
-    missing = _c_compiler()
-    if missing:
-        raise SystemExit(f"error: no C compiler ({missing} not found)")
-    # setuptools loaded before mypycify() runs: it builds setuptools' Extension only then
-    from mypyc.build import mypycify
-    from setuptools import Distribution
-    from setuptools.command.build_ext import build_ext
-
-    extensions = mypycify(
-        # the project's own mypy settings (hook specs' empty bodies, missing stubs), not a user's
-        ["--config-file", str(root / "pyproject.toml"), *(str(root / m) for m in modules)],
-        # one C file a module: the two cores compile them side by side (_ParallelBuildExt)
-        multi_file=True,
-        target_dir=str(out / "c"),
-        group_name=GROUP,
-    )
-    jobs = _jobs()
-
-    class _ParallelBuildExt(build_ext):  # type: ignore[misc]
-        """build_ext compiling an extension's C files side by side (setuptools' own ``parallel``
-        only builds whole extensions side by side, and nearly all the code is in one)."""
-
-        def build_extensions(self) -> None:
-            compile_each: Callable[..., list[str]] = self.compiler.compile
-
-            def compile_all(sources: list[str], *args: Any, **kwargs: Any) -> list[str]:
-                # the largest first, so the last file to finish is a small one
-                order = sorted(sources, key=lambda s: -os.path.getsize(s))
-                with ThreadPoolExecutor(jobs) as pool:
-                    done = dict(zip(order, pool.map(lambda s: compile_each([s], *args, **kwargs), order), strict=True))
-                return [obj for source in sources for obj in done[source]]
-
-            self.compiler.compile = compile_all
-            super().build_extensions()
-
-    command = _ParallelBuildExt(Distribution({"name": "commlint-compiled", "ext_modules": extensions}))
-    command.build_lib = str(out / "lib")
-    command.build_temp = str(out / "temp")
-    command.ensure_finalized()
-    command.run()
-
-
-if __name__ == "__main__":
-    if len(sys.argv) < 4:
-        sys.exit("usage: python hatch_build.py OUT ROOT MODULE...")
-    compile_modules(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:])

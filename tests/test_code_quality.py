@@ -10,8 +10,9 @@ import sys
 import pytest
 from conftest import REPO
 
-#: every folder of Python the repository holds: the package, its tests, the plugins, the benchmarks
-PYTHON_TREES = ("commlint", "tests", "plugins", "bench")
+#: every folder of Python the repository holds: the package, its tests, the plugins, the benchmarks,
+#: and the wheel's build hook with its compile step
+PYTHON_TREES = ("commlint", "tests", "plugins", "bench", "hatch_build.py", "compile_modules.py")
 
 
 def _run(*cmd: str) -> subprocess.CompletedProcess[str]:
@@ -35,10 +36,12 @@ def test_mypy_strict_is_clean() -> None:
 
 @pytest.mark.slow
 def test_mypy_is_clean_on_tests_bench_and_plugins() -> None:
-    """The tests, the benchmarks and each plugin (its own root: the plugins' conftest files
-    would clash in one run), with tests/mypy.ini."""
+    """The tests, the benchmarks, the build hook and each plugin (its own root: the plugins'
+    conftest files would clash in one run), with tests/mypy.ini."""
     config = str(REPO / "tests" / "mypy.ini")
-    runs = [(REPO, ["tests", "bench"])] + [(p, ["."]) for p in sorted((REPO / "plugins").iterdir()) if p.is_dir()]
+    runs = [(REPO, ["tests", "bench", "hatch_build.py", "compile_modules.py"])] + [
+        (p, ["."]) for p in sorted((REPO / "plugins").iterdir()) if p.is_dir()
+    ]
     for cwd, targets in runs:
         result = subprocess.run(
             [sys.executable, "-m", "mypy", "--config-file", config, *targets],
