@@ -42,6 +42,8 @@ def _jobs() -> int:
 
 def compile_modules(out: Path, root: Path, modules: list[str]) -> None:
     """mypyc, then setuptools' build_ext, with every file under ``out``: extensions in out/lib."""
+    if sys.implementation.name != "cpython":
+        raise SystemExit(f"error: mypyc compiles for CPython, not {sys.implementation.name}")
     missing = _c_compiler()
     if missing:
         raise SystemExit(f"error: no C compiler ({missing} not found)")

@@ -140,8 +140,8 @@ def test_compiled_findings_equal_pure_on_packs_examples_and_generated_text(
     built, pure = findings
     names = sorted(n for n in set(built) | set(pure) if not n.startswith("corpus/"))
     assert _differing(built, pure, names) == []
-    kinds = {n.split("/")[0] for n in names}
-    assert {"examples", "generated"} <= kinds and len(kinds) > 100, sorted(kinds)[:20]
+    for part in ("examples/", "generated/", "/flag", "/pass"):  # each kind of input was linted
+        assert any(part in n for n in names), part
     assert sum(len(built[n]) for n in names) > 1000  # findings to compare, not silence on both sides
 
 
