@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import _thread  # threading.Lock itself, without the threading module (~1.5 ms of a start)
 import re
-import sys
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
@@ -767,7 +766,7 @@ class RequiredWords:
         """The registered sets, in the order of their numbers."""
         return list(self.ids)
 
-    def near_masks(self, tokens: dict[str, list[int]], piece: memoryview, near: list[int]) -> list[int]:
+    def near_masks(self, tokens: dict[str, list[int]], piece: list[int], near: list[int]) -> list[int]:
         """For each registered set (by number), the places near its words, given a text's
         ``tokens`` (token -> offsets), its ``piece`` at each offset and the places ``near``
         each piece (a number: each place a bit). A token's places are those near each
@@ -779,21 +778,20 @@ class RequiredWords:
             if len(memo.sets) >= self.LIMIT:
                 memo = self._memo = _Memo()
             known = memo.sets
-            # New to the memo: read them once. (Not ``tokens.keys() - known.keys()``: that
-            # walks the whole memo, which grows with every text a process reads.)
-            for token in [token for token in tokens if token not in known]:
-                self._read(memo, token)
             size = len(self.ids)
             masks = [0] * size
-            for token in tokens.keys() & memo.holding:  # only tokens with a required word
+            for token, at in tokens.items():
                 inside = known.get(token)
-                if inside is None:  # a lint stopped while it read this token
+                if inside is None:  # new to the memo (or a lint stopped while it read it)
                     inside = self._read(memo, token)
-                at, last = tokens[token], len(token) - 1
+                if not inside:  # most tokens hold no required word
+                    continue
+                last = len(token) - 1
                 places = 0
                 if last < 1 << CHUNK_BITS:
                     for p in at:
-                        places |= near[piece[p]] | near[piece[p + last]]
+                        first, end = piece[p], piece[p + last]
+                        places |= near[first] if first == end else near[first] | near[end]
                 else:
                     for p in at:
                         for q in range(p, p + last, 1 << CHUNK_BITS):
@@ -801,7 +799,8 @@ class RequiredWords:
                         places |= near[piece[p + last]]
                 for number in inside:
                     if number < size:
-                        masks[number] |= places
+                        held = masks[number]
+                        masks[number] = held | places if held else places
             return masks
 
     def _read(self, memo: _Memo, token: str) -> tuple[int, ...]:
@@ -1073,7 +1072,7 @@ class WordIndex:
         self._clause_near: dict[int, int] = {}
         #: offset -> the piece of text it lies in (one chunk, one stretch); piece -> its own
         #: chunk and stretch, as places (see _near_masks)
-        self._piece: memoryview | None = None
+        self._piece: list[int] = []
         self._own: list[int] = []
         #: the bits of the stretches (below them, the chunks' bits)
         self._stretch_bits = 0
@@ -1222,7 +1221,6 @@ class WordIndex:
             if at is None:
                 return None
             own, piece = self._own, self._piece
-            assert piece is not None
             if within:
                 hits.update([p for p in at if places & own[piece[p]] == own[piece[p]]])
             else:
@@ -1261,13 +1259,11 @@ class WordIndex:
         shift = len(stops) + 1
         # The text in pieces that lie in one chunk and one stretch: for each piece, the places
         # near it (its stretch, and each chunk from which a window reaches its own) and its own
-        # places (its chunk and its stretch); for each offset, its piece (one C-level copy a
-        # piece, where a list would take a reference a character).
+        # places (its chunk and its stretch); for each offset, its piece.
         cuts = sorted({*range(1 << CHUNK_BITS, size, 1 << CHUNK_BITS), *(i + 1 for i in stops if i + 1 < size)})
-        wide = len(cuts) >= 1 << 16
         near_piece: list[int] = []
         own: list[int] = []
-        runs: list[bytes] = []
+        piece: list[int] = []
         stretch = begin = 0
         for number, end in enumerate((*cuts, size)):
             while stretch < len(stops) and stops[stretch] < begin:
@@ -1276,9 +1272,8 @@ class WordIndex:
             reached = (1 << (chunk + 1)) - (1 << (chunk - reach if chunk > reach else 0))
             near_piece.append(reached << shift | 1 << stretch)
             own.append(1 << (chunk + shift) | 1 << stretch)
-            runs.append(number.to_bytes(4 if wide else 2, sys.byteorder) * (end - begin))
+            piece += [number] * (end - begin)
             begin = end
-        piece = memoryview(b"".join(runs)).cast("I" if wide else "H")
         near = REQUIRED.near_masks(self._tokens(), piece, near_piece)
         near.append(-1)
         self._near, self._near_key = near, (len(near) - 1, window)
