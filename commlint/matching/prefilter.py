@@ -24,7 +24,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -1185,22 +1184,25 @@ class WordIndex:
             return done
         hits: set[int] = set()
         stretch_bits = self._stretch_bits
-        # Each branch's first set (or none: near[-1] is every place) is looked up for all of
-        # them at once: most need a word the text does not hold at all.
-        for found, sets, clauses, within in compress(branches, map(near.__getitem__, firsts)):
+        for number, first in enumerate(firsts):  # (zip with strict= is not compiled to a loop)
             # The places near a word of each set: the chunks from which a match window reaches
             # one (chunk i: bit i of the high part) and, for a branch whose matches hold no
-            # STOPS character, the stretches between them holding one (stretch k: bit k).
-            places = -1
-            for number in sets:
-                places &= near[number]
+            # STOPS character, the stretches between them holding one (stretch k: bit k). The
+            # first set (or none: near[-1] is every place) first: most branches need a word
+            # the text does not hold at all.
+            places = near[first]
+            if not places:
+                continue
+            found, sets, clauses, within = branches[number]
+            for held in sets:
+                places &= near[held]
                 if places <= stretch_bits:
                     break
             else:
-                for number in clauses:
-                    clause = self._clause_near.get(number)
+                for held in clauses:
+                    clause = self._clause_near.get(held)
                     if clause is None:
-                        clause = self._clause_places(number, near)
+                        clause = self._clause_places(held, near)
                     places &= clause
                     if places <= stretch_bits:
                         break
@@ -1233,11 +1235,11 @@ class WordIndex:
         sets, given each set's ``near`` places."""
         places = 0
         for alternative in REQUIRED.clauses[number]:
-            mask = -1
+            mask = near[alternative[0]] if alternative else -1  # not -1 & ...: a slow AND compiled
             for held in alternative:
-                mask &= near[held]
                 if not mask:
                     break
+                mask &= near[held]
             places |= mask
         self._clause_near[number] = places
         return places
