@@ -25,7 +25,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from commlint.digest import sha256_hex
 from commlint.matching import regex_cache, syntax
@@ -43,7 +43,7 @@ def _source(module_file: str) -> Path:
 #: results are cached on disk under this version: a digest of this file's and the syntax
 #: reader's SHA-256 (each remembered under the file's identity: ``regex_cache.file_digest``),
 #: so any change to the analysis retires what older versions cached
-VERSION = sha256_hex(
+VERSION: Final = sha256_hex(
     f"{regex_cache.file_digest(_source(__file__))}|{regex_cache.file_digest(_source(syntax.__file__))}".encode()
 )[:12]
 
@@ -54,11 +54,11 @@ class _Unsure(Exception):
 
 #: escapes refused anywhere: match start/position (K, G), named lists (L), and characters
 #: given by name or code (N, x, u, U, octal 0), whose case the analysis would not see
-_REFUSED_ESCAPES = frozenset("KGLNxuU0")
+_REFUSED_ESCAPES: Final = frozenset("KGLNxuU0")
 #: what may follow ``(?`` : non-capturing, atomic, look-arounds, named group, comment
-_GROUP_OPENERS = (":", ">", "=", "!", "<=", "<!", "P<", "#")
-_REPEAT = regex_cache.compile(r"\{(?:\d+|\d*,\d*)\}")
-_WORD_CHAR = regex_cache.compile(r"\w")
+_GROUP_OPENERS: Final = (":", ">", "=", "!", "<=", "<!", "P<", "#")
+_REPEAT: Final = regex_cache.compile(r"\{(?:\d+|\d*,\d*)\}")
+_WORD_CHAR: Final = regex_cache.compile(r"\w")
 
 
 @lru_cache(maxsize=4096)
@@ -325,7 +325,7 @@ def _continued(p: str, j: int, end: int, tail: bool) -> set[tuple[str, bool]] | 
 # -- branches: each alternative's leads, and the words each of its matches must contain -----
 
 #: a required word shorter than this proves little (almost every stretch of prose has one)
-MIN_REQUIRED = 3
+MIN_REQUIRED: Final = 3
 
 #: words a match contains one of (see required_words)
 Words = frozenset[str]
@@ -379,7 +379,7 @@ def branches(pattern: str) -> tuple[Branch, ...] | None:
 #: characters most sentences end with: a branch that cannot match one (``within``) has its
 #: required words between its start and the next of them, which narrows its starts far more
 #: than its 1,000-character window does
-STOPS = ".!?"
+STOPS: Final = ".!?"
 
 
 def _within(branch: str) -> bool:
@@ -462,17 +462,17 @@ def required_words(pattern: str) -> tuple[Requirement, ...]:
 
 
 #: a token's start (``^word``) may be shorter than a word found anywhere: "vx" starts few tokens
-MIN_REQUIRED_START = 2
+MIN_REQUIRED_START: Final = 2
 
 
 #: words nearly every stretch of English prose has: a set holding one proves nothing, and
 #: looking for it would cost more than it saves
-COMMON = frozenset({"the", "and", "of", "to", "in", "for", "is", "on", "that", "with", "as", "at", "by"})
+COMMON: Final = frozenset({"the", "and", "of", "to", "in", "for", "is", "on", "that", "with", "as", "at", "by"})
 
 
 #: letters among the rarest in English words: a two-letter word holding one ("vx") is found
 #: in about as few tokens as a three-letter word, so it may stand in a required set
-RARE_LETTERS = frozenset("jqxz")
+RARE_LETTERS: Final = frozenset("jqxz")
 
 
 def _selective(words: frozenset[str]) -> bool:
@@ -491,7 +491,7 @@ def _score(words: frozenset[str]) -> int:
 
 
 #: escapes that stand for one character that is never a word character
-_NON_WORD_ESCAPES = frozenset("sWtnrfv") | frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~ ")
+_NON_WORD_ESCAPES: Final = frozenset("sWtnrfv") | frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~ ")
 
 
 def _non_word_class(p: str, start: int, stop: int) -> bool:
@@ -620,7 +620,7 @@ class RequiredWords:
     """
 
     #: tokens whose contents are remembered, at most (then the memo starts again)
-    LIMIT = 100_000
+    LIMIT: Final = 100_000
 
     def __init__(self) -> None:
         #: words found anywhere in a token, and words found at a token's start (without "^")
@@ -836,7 +836,7 @@ class _Memo:
 
 
 #: the required words of every branch commlint has analysed in this process
-REQUIRED = RequiredWords()
+REQUIRED: Final = RequiredWords()
 
 
 class PrefixLeads:
@@ -846,7 +846,7 @@ class PrefixLeads:
     per lead."""
 
     #: tokens whose prefix leads are remembered, at most (then the memo starts again)
-    LIMIT = 100_000
+    LIMIT: Final = 100_000
 
     def __init__(self) -> None:
         #: (the words, token -> the words it starts with, the words by their first two letters
@@ -886,11 +886,11 @@ class PrefixLeads:
 
 
 #: the prefix leads of every pattern tried in this process
-PREFIXES = PrefixLeads()
+PREFIXES: Final = PrefixLeads()
 
 #: a text is cut into chunks of 2**CHUNK_BITS characters; a required word counts as near a
 #: start when it occurs in a chunk the start's match window reaches
-CHUNK_BITS = 8
+CHUNK_BITS: Final = 8
 
 
 def safe_lower(text: str) -> str | None:
@@ -904,12 +904,12 @@ def safe_lower(text: str) -> str | None:
 
 
 #: a run of ASCII characters: removed, it leaves a text's non-ASCII characters
-_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
-_ASCII_BYTES = bytes(range(128))
+_ASCII_RUN: Final = re.compile(r"[\x00-\x7f]+")
+_ASCII_BYTES: Final = bytes(range(128))
 #: non-ASCII character -> its lower case when lower-casing it alone is what lower-casing it
 #: in any text gives (every character but capital sigma), one character that case folding
 #: gives too and its own lower case; None otherwise
-_ONE_LOWER: dict[str, str | None] = {}
+_ONE_LOWER: Final[dict[str, str | None]] = {}
 
 
 def _lower(text: str) -> tuple[str | None, set[str] | None]:
@@ -962,12 +962,12 @@ def occurrences(low: str, word: str) -> list[int]:
     return out
 
 
-_TOKEN_SPLIT = regex_cache.compile(r"(\w+)")
+_TOKEN_SPLIT: Final = regex_cache.compile(r"(\w+)")
 #: the same split by the standard library's engine, about 1.5x faster; used where every
 #: character of the text is a word character for both engines or for neither
-_FAST_SPLIT = re.compile(r"(\w+)")
+_FAST_SPLIT: Final = re.compile(r"(\w+)")
 #: non-ASCII character -> both engines agree whether it is a word character
-_AGREES: dict[str, bool] = {}
+_AGREES: Final[dict[str, bool]] = {}
 
 
 def _split_tokens(low: str) -> list[str]:
@@ -985,11 +985,11 @@ def _split_tokens(low: str) -> list[str]:
 
 #: bytes.translate's table: an ASCII word character (``[A-Za-z0-9_]``) stays, any other byte
 #: becomes a space
-_ASCII_WORDS = bytes(c if c < 128 and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
+_ASCII_WORDS: Final = bytes(c if c < 128 and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
 #: non-ASCII character -> whether ``regex`` reads it as a word character, for the process
-_WORDY: dict[str, bool] = {}
+_WORDY: Final[dict[str, bool]] = {}
 #: distinct non-ASCII characters a text may hold for _token_offsets to mask them one by one
-_FEW_NON_ASCII = 48
+_FEW_NON_ASCII: Final = 48
 
 
 def _token_offsets(low: str, odd: set[str] | None = None) -> dict[str, list[int]]:
