@@ -1064,11 +1064,11 @@ class WordIndex:
         self._viable: dict[tuple[int, int], list[int]] = {}
         self._plans: list[Plan] = []
         #: for each registered set (by number), then one more for "no set": the places near
-        #: its words, two numbers in one (see _near_masks); for each clause (by number), the
-        #: same of its alternatives
+        #: its words, two numbers in one (see _near_masks), for this many sets and this window;
+        #: for each clause (by number), the same of its alternatives (None until needed)
         self._near: list[int] = []
-        self._near_key: tuple[int, int] = (-1, -1)
-        self._clause_near: dict[int, int] = {}
+        self._near_sets = self._near_window = -1
+        self._clause_near: list[int | None] = []
         #: offset -> the piece of text it lies in (one chunk, one stretch); piece -> its own
         #: chunk and stretch, as places (see _near_masks)
         self._piece: list[int] = []
@@ -1177,6 +1177,9 @@ class WordIndex:
         if done is not None:
             return done
         near = self._near_masks(window)
+        clause_near = self._clause_near
+        if len(clause_near) < len(REQUIRED.clauses):  # clauses registered since
+            clause_near += [None] * (len(REQUIRED.clauses) - len(clause_near))
         gate, branches, firsts = plan
         self._plans.append(plan)  # keeps id(plan) from being reused while the key is here
         if gate and not any(map(near.__getitem__, gate)):
@@ -1200,7 +1203,7 @@ class WordIndex:
                     break
             else:
                 for held in clauses:
-                    clause = self._clause_near.get(held)
+                    clause = clause_near[held]
                     if clause is None:
                         clause = self._clause_places(held, near)
                     places &= clause
@@ -1252,35 +1255,43 @@ class WordIndex:
         STOPS characters holding one (bit k: the stretch that ends at the k-th STOPS
         character; the last, the text after every one). One AND of two sets' numbers gives
         both the chunks and the stretches near a word of each."""
-        if self._near_key == (len(REQUIRED.ids), window):
+        if self._near_window == window and self._near_sets == len(REQUIRED.ids):
             return self._near
         low = self.low or ""
         size = len(low)
         reach = (window + (1 << CHUNK_BITS) - 2) >> CHUNK_BITS  # chunks past a start's own
-        stops = sorted(i for c in STOPS for i in occurrences(low, c))
+        stops: list[int] = []
+        for c in STOPS:
+            stops += occurrences(low, c)
+        stops.sort()
         shift = len(stops) + 1
         # The text in pieces that lie in one chunk and one stretch: for each piece, the places
         # near it (its stretch, and each chunk from which a window reaches its own) and its own
         # places (its chunk and its stretch); for each offset, its piece.
-        cuts = sorted({*range(1 << CHUNK_BITS, size, 1 << CHUNK_BITS), *(i + 1 for i in stops if i + 1 < size)})
+        cuts = sorted({*range(1 << CHUNK_BITS, size, 1 << CHUNK_BITS), *[i + 1 for i in stops if i + 1 < size]})
+        cuts.append(size)
         near_piece: list[int] = []
         own: list[int] = []
         piece: list[int] = []
         stretch = begin = 0
-        for number, end in enumerate((*cuts, size)):
+        chunk = reached = chunk_bit = -1
+        for number, end in enumerate(cuts):
             while stretch < len(stops) and stops[stretch] < begin:
                 stretch += 1
-            chunk = begin >> CHUNK_BITS
-            reached = (1 << (chunk + 1)) - (1 << (chunk - reach if chunk > reach else 0))
-            near_piece.append(reached << shift | 1 << stretch)
-            own.append(1 << (chunk + shift) | 1 << stretch)
+            if begin >> CHUNK_BITS != chunk:  # a chunk's places: once, for each of its pieces
+                chunk = begin >> CHUNK_BITS
+                reached = ((1 << (chunk + 1)) - (1 << (chunk - reach if chunk > reach else 0))) << shift
+                chunk_bit = 1 << (chunk + shift)
+            stretch_bit = 1 << stretch
+            near_piece.append(reached | stretch_bit)
+            own.append(chunk_bit | stretch_bit)
             piece += [number] * (end - begin)
             begin = end
         near = REQUIRED.near_masks(self._tokens(), piece, near_piece)
         near.append(-1)
-        self._near, self._near_key = near, (len(near) - 1, window)
+        self._near, self._near_sets, self._near_window = near, len(near) - 1, window
         self._piece, self._own, self._stretch_bits = piece, own, (1 << shift) - 1
-        self._clause_near = {}
+        self._clause_near = [None] * len(REQUIRED.clauses)
         return near
 
     def _occurrences(self, word: str) -> list[int]:
