@@ -1151,12 +1151,11 @@ class WordIndex:
         names the leads it starts with (remembered for the process: most were seen in earlier
         texts), so all leads are looked up in one pass instead of a scan per lead."""
         words, memo, by_start = PREFIXES.state
-        read = PREFIXES.read
         by_word: dict[str, list[int]] = {}
         for token, at in self._tokens().items():
             held = memo.get(token)
             if held is None:
-                held = read(memo, token, by_start)
+                held = PREFIXES.read(memo, token, by_start)
             for word in held:
                 found = by_word.get(word)
                 if found is None:
@@ -1309,9 +1308,18 @@ class WordIndex:
         return got
 
 
-@lru_cache(maxsize=4096)
+#: a lead set -> its _split_leads, for the process (a dict: compiled, an lru_cache call costs
+#: more than the work it saves)
+_SPLIT: Final[dict[frozenset[Lead], tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]]] = {}
+
+
 def _split_leads(words: frozenset[Lead]) -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
     """(whole words, prefix-only words, every word) of a lead set."""
-    whole = frozenset(w for w, is_whole in words if is_whole)
-    prefix = tuple(sorted(w for w, is_whole in words if not is_whole))
-    return whole, prefix, tuple(sorted({w for w, _ in words}))
+    done = _SPLIT.get(words)
+    if done is None:
+        if len(_SPLIT) >= 4096:
+            _SPLIT.clear()
+        whole = frozenset(w for w, is_whole in words if is_whole)
+        prefix = tuple(sorted(w for w, is_whole in words if not is_whole))
+        done = _SPLIT[words] = whole, prefix, tuple(sorted({w for w, _ in words}))
+    return done
