@@ -765,20 +765,24 @@ class RequiredWords:
         """The registered sets, in the order of their numbers."""
         return list(self.ids)
 
-    def near_masks(self, tokens: dict[str, list[int]], piece: list[int], near: list[int]) -> list[int]:
+    def near_masks(
+        self, tokens: dict[str, list[int]], piece: list[int], chunks: list[int], stretches: list[int]
+    ) -> tuple[list[int], list[int]]:
         """For each registered set (by number), the places near its words, given a text's
-        ``tokens`` (token -> offsets), its ``piece`` at each offset and the places ``near``
-        each piece (a number: each place a bit). A token's places are those near each
-        character it has (a word inside it may lie past the chunk it starts in): near its
-        first and last character, and every 2**CHUNK_BITS in between (one chunk's places are
-        the same)."""
+        ``tokens`` (token -> offsets), its ``piece`` at each offset and, for each piece, the
+        ``chunks`` and ``stretches`` near it (numbers: each place a bit; see
+        WordIndex._near_masks): (the chunks, the stretches) of each set, then -1 for "no set"
+        (every place). A token's places are those near each character it has (a word inside
+        it may lie past the chunk it starts in): near its first and last character, and every
+        2**CHUNK_BITS in between (one chunk's places are the same)."""
         with self._lock:
             memo = self._memo
             if len(memo.sets) >= self.LIMIT:
                 memo = self._memo = _Memo()
             known = memo.sets
-            size = len(self.ids)
-            masks = [0] * size
+            # One more: a set registered half-way (see _add_set) has the next number, at most.
+            near_chunks = [0] * (len(self.ids) + 1)
+            near_stretches = [0] * (len(self.ids) + 1)
             for token, at in tokens.items():
                 inside = known.get(token)
                 if inside is None:  # new to the memo (or a lint stopped while it read it)
@@ -786,21 +790,29 @@ class RequiredWords:
                 if not inside:  # most tokens hold no required word
                     continue
                 last = len(token) - 1
-                places = 0
+                near_chunk = near_stretch = 0
                 if last < 1 << CHUNK_BITS:
                     for p in at:
                         first, end = piece[p], piece[p + last]
-                        places |= near[first] if first == end else near[first] | near[end]
+                        near_chunk |= chunks[first]
+                        near_stretch |= stretches[first]
+                        if end != first:  # a token across a chunk's end (a stop ends none)
+                            near_chunk |= chunks[end]
                 else:
                     for p in at:
                         for q in range(p, p + last, 1 << CHUNK_BITS):
-                            places |= near[piece[q]]
-                        places |= near[piece[p + last]]
+                            near_chunk |= chunks[piece[q]]
+                        near_chunk |= chunks[piece[p + last]]
+                        near_stretch |= stretches[piece[p]]
                 for number in inside:
-                    if number < size:
-                        held = masks[number]
-                        masks[number] = held | places if held else places
-            return masks
+                    held = near_chunks[number]
+                    if held:
+                        near_chunks[number] = held | near_chunk
+                        near_stretches[number] |= near_stretch
+                    else:
+                        near_chunks[number], near_stretches[number] = near_chunk, near_stretch
+            near_chunks[-1] = near_stretches[-1] = -1
+            return near_chunks, near_stretches
 
     def _read(self, memo: _Memo, token: str) -> tuple[int, ...]:
         """The numbers of the sets with a word inside ``token`` (a lower-cased ``\\w+`` run),
@@ -1063,18 +1075,19 @@ class WordIndex:
         self._starts: dict[tuple[frozenset[Lead], bool], list[int]] = {}
         self._viable: dict[tuple[int, int], list[int]] = {}
         self._plans: list[Plan] = []
-        #: for each registered set (by number), then one more for "no set": the places near
-        #: its words, two numbers in one (see _near_masks), for this many sets and this window;
+        #: for each registered set (by number), then one more for "no set": the chunks and
+        #: the stretches near its words (see _near_masks), for this many sets and this window;
         #: for each clause (by number), the same of its alternatives (None until needed)
         self._near: list[int] = []
+        self._near_stretches: list[int] = []
         self._near_sets = self._near_window = -1
         self._clause_near: list[int | None] = []
+        self._clause_stretches: list[int | None] = []
         #: offset -> the piece of text it lies in (one chunk, one stretch); piece -> its own
-        #: chunk and stretch, as places (see _near_masks)
+        #: chunk, and its own stretch (see _near_masks)
         self._piece: list[int] = []
-        self._own: list[int] = []
-        #: the bits of the stretches (below them, the chunks' bits)
-        self._stretch_bits = 0
+        self._own_chunk: list[int] = []
+        self._own_stretch: list[int] = []
 
     def build(self) -> None:
         """Index the text now (otherwise the first rule that needs it pays)."""
@@ -1178,82 +1191,83 @@ class WordIndex:
         near = self._near_masks(window)
         clause_near = self._clause_near
         if len(clause_near) < len(REQUIRED.clauses):  # clauses registered since
-            clause_near += [None] * (len(REQUIRED.clauses) - len(clause_near))
+            more = len(REQUIRED.clauses) - len(clause_near)
+            clause_near += [None] * more
+            self._clause_stretches += [None] * more
         gate, branches, firsts = plan
         self._plans.append(plan)  # keeps id(plan) from being reused while the key is here
         if gate and not any(map(near.__getitem__, gate)):
             done = self._viable[key] = []
             return done
         hits: set[int] = set()
-        stretch_bits = self._stretch_bits
         for number, first in enumerate(firsts):  # (zip with strict= is not compiled to a loop)
-            # The places near a word of each set: the chunks from which a match window reaches
-            # one (chunk i: bit i of the high part) and, for a branch whose matches hold no
-            # STOPS character, the stretches between them holding one (stretch k: bit k). The
-            # first set (or none: near[-1] is every place) first: most branches need a word
+            # The chunks from which a match window reaches a word of each set (chunk i: bit i).
+            # The first set (or none: near[-1] is every chunk) first: most branches need a word
             # the text does not hold at all.
-            places = near[first]
-            if not places:
+            chunks = near[first]
+            if not chunks:
                 continue
             found, sets, clauses, within = branches[number]
             for held in sets:
-                places &= near[held]
-                if places <= stretch_bits:
+                chunks &= near[held]
+                if not chunks:
                     break
             else:
                 for held in clauses:
                     clause = clause_near[held]
                     if clause is None:
-                        clause = self._clause_places(held, near)
-                    places &= clause
-                    if places <= stretch_bits:
+                        clause = clause_near[held] = _clause_places(held, near)
+                    chunks &= clause
+                    if not chunks:
                         break
-            if places == -1:  # no set, no clause
+            if not chunks:
+                continue
+            if not sets and not clauses:
                 at = self.starts(found)
                 if at is None:
                     return None
                 hits.update(at)
                 continue
-            if places <= stretch_bits:
-                continue
             # A match that holds no STOPS character lies in one stretch between them, with
             # its required words: only a stretch holding a word of each set can hold a start.
             within = within and found[1]
-            if within and not places & stretch_bits:
+            stretches = self._stretches(sets, clauses) if within else 0
+            if within and not stretches:
                 continue
             at = self.starts(found)
             if at is None:
                 return None
-            own, piece = self._own, self._piece
+            own_chunk, piece = self._own_chunk, self._piece
             if within:
-                hits.update([p for p in at if places & own[piece[p]] == own[piece[p]]])
+                own_stretch = self._own_stretch
+                hits.update([p for p in at if chunks & own_chunk[piece[p]] and stretches & own_stretch[piece[p]]])
             else:
-                hits.update([p for p in at if places & own[piece[p]] > stretch_bits])
+                hits.update([p for p in at if chunks & own_chunk[piece[p]]])
         done = self._viable[key] = sorted(hits)
         return done
 
-    def _clause_places(self, number: int, near: list[int]) -> int:
-        """The places near which one of the clause's alternatives has a word of each of its
-        sets, given each set's ``near`` places."""
-        places = 0
-        for alternative in REQUIRED.clauses[number]:
-            mask = near[alternative[0]] if alternative else -1  # not -1 & ...: a slow AND compiled
-            for held in alternative:
-                if not mask:
-                    break
-                mask &= near[held]
-            places |= mask
-        self._clause_near[number] = places
-        return places
+    def _stretches(self, sets: tuple[int, ...], clauses: tuple[int, ...]) -> int:
+        """The stretches holding a word of each of ``sets`` and, for each of ``clauses``, a
+        word of each set of one of its alternatives."""
+        near = self._near_stretches
+        stretches = near[sets[0]] if sets else -1  # not -1 & ...: a slow AND
+        for held in sets[1:]:
+            stretches &= near[held]
+        for held in clauses:
+            clause = self._clause_stretches[held]
+            if clause is None:
+                clause = self._clause_stretches[held] = _clause_places(held, near)
+            stretches &= clause
+        return stretches
 
     def _near_masks(self, window: int) -> list[int]:
-        """For each registered required set (by number), then -1 for "no set": the places
-        near its words, as one number. Its bits above ``_stretch_bits`` are chunks of
-        2**CHUNK_BITS characters (chunk i: bit i of that part) from which a window of
-        ``window`` characters reaches one of its words; the others are the stretches between
+        """For each registered required set (by number), then -1 for "no set": the chunks of
+        2**CHUNK_BITS characters from which a window of ``window`` characters reaches one of
+        its words (chunk i: bit i). Also kept, in ``_near_stretches``: the stretches between
         STOPS characters holding one (bit k: the stretch that ends at the k-th STOPS
-        character; the last, the text after every one). One AND of two sets' numbers gives
-        both the chunks and the stretches near a word of each."""
+        character; the last, the text after every one). Kept apart, the chunks rule out most
+        branches with numbers that fit in a machine word (up to 62 chunks): compiled by mypyc,
+        no big-number arithmetic, which the stretches (one per sentence) need."""
         if self._near_window == window and self._near_sets == len(REQUIRED.ids):
             return self._near
         low = self.low or ""
@@ -1263,34 +1277,34 @@ class WordIndex:
         for c in STOPS:
             stops += occurrences(low, c)
         stops.sort()
-        shift = len(stops) + 1
-        # The text in pieces that lie in one chunk and one stretch: for each piece, the places
-        # near it (its stretch, and each chunk from which a window reaches its own) and its own
-        # places (its chunk and its stretch); for each offset, its piece.
+        # The text in pieces that lie in one chunk and one stretch: for each piece, the chunks
+        # near it (each chunk from which a window reaches its own), its own chunk and its
+        # stretch; for each offset, its piece.
         cuts = sorted({*range(1 << CHUNK_BITS, size, 1 << CHUNK_BITS), *[i + 1 for i in stops if i + 1 < size]})
         cuts.append(size)
-        near_piece: list[int] = []
-        own: list[int] = []
+        near_chunks: list[int] = []
+        own_chunk: list[int] = []
+        own_stretch: list[int] = []
         piece: list[int] = []
         stretch = begin = 0
-        chunk = reached = chunk_bit = -1
+        chunk = reached = -1
         for number, end in enumerate(cuts):
             while stretch < len(stops) and stops[stretch] < begin:
                 stretch += 1
-            if begin >> CHUNK_BITS != chunk:  # a chunk's places: once, for each of its pieces
+            if begin >> CHUNK_BITS != chunk:
                 chunk = begin >> CHUNK_BITS
-                reached = ((1 << (chunk + 1)) - (1 << (chunk - reach if chunk > reach else 0))) << shift
-                chunk_bit = 1 << (chunk + shift)
-            stretch_bit = 1 << stretch
-            near_piece.append(reached | stretch_bit)
-            own.append(chunk_bit | stretch_bit)
+                reached = (1 << (chunk + 1)) - (1 << (chunk - reach if chunk > reach else 0))
+            near_chunks.append(reached)
+            own_chunk.append(1 << chunk)
+            own_stretch.append(1 << stretch)
             piece += [number] * (end - begin)
             begin = end
-        near = REQUIRED.near_masks(self._tokens(), piece, near_piece)
-        near.append(-1)
-        self._near, self._near_sets, self._near_window = near, len(near) - 1, window
-        self._piece, self._own, self._stretch_bits = piece, own, (1 << shift) - 1
+        near, stretches = REQUIRED.near_masks(self._tokens(), piece, near_chunks, own_stretch)
+        self._near, self._near_stretches = near, stretches
+        self._near_sets, self._near_window = len(near) - 1, window
+        self._piece, self._own_chunk, self._own_stretch = piece, own_chunk, own_stretch
         self._clause_near = [None] * len(REQUIRED.clauses)
+        self._clause_stretches = [None] * len(REQUIRED.clauses)
         return near
 
     def _occurrences(self, word: str) -> list[int]:
@@ -1306,6 +1320,20 @@ class WordIndex:
         if got is None:
             got = self._cache[key] = self._prefixed(word)
         return got
+
+
+def _clause_places(number: int, near: list[int]) -> int:
+    """The places where one of the clause's alternatives has a word of each of its sets,
+    given each set's places ``near`` (its chunks, or its stretches)."""
+    places = 0
+    for alternative in REQUIRED.clauses[number]:
+        mask = near[alternative[0]] if alternative else -1  # not -1 & ...: a slow AND
+        for held in alternative:
+            if not mask:
+                break
+            mask &= near[held]
+        places |= mask
+    return places
 
 
 #: a lead set -> its _split_leads, for the process (a dict: compiled, an lru_cache call costs
