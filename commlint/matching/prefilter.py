@@ -579,11 +579,11 @@ def _required_sequence(p: str, start: int, end: int, boundary: bool, top: bool) 
                 else:
                     sets = [[w for w in found if isinstance(w, frozenset) and _selective(w)] for found, _ in parts]
                     if all(len(alt) == 1 for alt in sets):  # one word of any: one set
-                        out.append(frozenset().union(*(alt[0] for alt in sets)))
+                        out.append(frozenset().union(*[alt[0] for alt in sets]))
                     elif all(sets) and top:  # whichever alternative matched, each of its sets
                         out.append(tuple(tuple(dict.fromkeys(alt)) for alt in sets))
                     elif all(sets):  # one alternative's most telling set, whichever matched
-                        out.append(frozenset().union(*(max(alt, key=_score) for alt in sets)))
+                        out.append(frozenset().union(*[max(alt, key=_score) for alt in sets]))
             boundary = ends and (boundary or not optional) if optional else ends
             i = after
             continue
@@ -606,7 +606,7 @@ def _merged(clause: Clause) -> Clause:
     ones = [alternative[0] for alternative in clause if len(alternative) == 1]
     if len(ones) < 2:
         return clause
-    return ((frozenset().union(*ones),), *(alternative for alternative in clause if len(alternative) != 1))
+    return ((frozenset().union(*ones),), *[alternative for alternative in clause if len(alternative) != 1])
 
 
 class RequiredWords:
@@ -731,7 +731,7 @@ class RequiredWords:
                 and type(longest) is int
                 and type(longest_start) is int
                 # every word of a set is there, and a number is a set's
-                and sets_of.keys() == {*words, *(f"^{w}" for w in starts)}
+                and sets_of.keys() == {*words, *[f"^{w}" for w in starts]}
                 and min(map(min, sets_of.values()), default=0) >= 0
                 and max(map(max, sets_of.values()), default=0) < max(1, len(sets))
                 and sum(map(len, sets)) == sum(map(len, sets_of.values()))
@@ -950,7 +950,9 @@ def _lower(text: str) -> tuple[str | None, set[str] | None]:
                 one = None
             _ONE_LOWER[c] = one
         if one is None:
-            low = text.lower()
+            # str.lower(text), not text.lower(): compiled by mypyc, the method lower-cases one
+            # character at a time, without the final sigma's rule ("ZΣ" -> "zσ", not "zς")
+            low = str.lower(text)
             if len(low) != len(text) or low != text.casefold():
                 return None, None
             return low, None
@@ -997,7 +999,7 @@ def _split_tokens(low: str) -> list[str]:
 
 #: bytes.translate's table: an ASCII word character (``[A-Za-z0-9_]``) stays, any other byte
 #: becomes a space
-_ASCII_WORDS: Final = bytes(c if c < 128 and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
+_ASCII_WORDS: Final = bytes([c if c < 128 and (chr(c).isalnum() or c == 95) else 32 for c in range(256)])
 #: non-ASCII character -> whether ``regex`` reads it as a word character, for the process
 _WORDY: Final[dict[str, bool]] = {}
 #: distinct non-ASCII characters a text may hold for _token_offsets to mask them one by one
