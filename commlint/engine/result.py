@@ -44,19 +44,30 @@ class LintResult:
         character), for a run that only reports: what formatters read stays (source,
         diagnostics, extras, format, word count). Keeps a long run's memory flat."""
         doc = self.document
-        summary = ReleasedDocument(source=doc.source, format=doc.format, prose="", starts=[], ends=[])
-        summary.word_total = doc.word_count
         # Fingerprints read the prose around each finding (SARIF, accepted findings): take
         # them now, while the prose view is still here.
-        summary.fingerprints = self.fingerprints()
+        summary = ReleasedDocument(doc.source, doc.format, doc.word_count, self.fingerprints())
         return LintResult(self.path, self.source, summary, self.diagnostics, self.extras, self.config)
 
 
 class ReleasedDocument(Document):
     """A linted document's format and word count, its prose view let go (LintResult.released)."""
 
-    word_total: int = 0
-    fingerprints: list[Any] | None = None  # LintResult.fingerprints(), taken before release
+    def __init__(
+        self,
+        source: Source,
+        format: str,  # noqa: A002  (Document's name for it)
+        word_total: int,
+        fingerprints: list[Any] | None = None,  # LintResult.fingerprints(), taken before release
+    ) -> None:
+        super().__init__(source, format, "", [], [])
+        self.word_total = word_total
+        self.fingerprints = fingerprints
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Sent between processes (parallel runs): rebuilt from its fields, because the state a
+        # compiled (mypyc) Document pickles is Document's alone, without this class's fields.
+        return ReleasedDocument, (self.source, self.format, self.word_total, self.fingerprints)
 
     @property
     def word_count(self) -> int:

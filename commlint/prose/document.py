@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from functools import cached_property
 
+from commlint.native import mypyc_attr
 from commlint.source.decode import Source
 
 #: Separator emitted between blocks (paragraphs, headings, list items, cells). The pilcrow
@@ -18,6 +18,8 @@ PLACEHOLDER = "\ufffc"
 _WHITESPACE = re.compile(r"\s")
 
 
+# Subclassed outside this module (formats.markdown._Shifted), compiled or not.
+@mypyc_attr(allow_interpreted_subclasses=True)
 class ProseBuilder:
     """Accumulates prose characters, each with the source span it came from.
 
@@ -95,6 +97,8 @@ class ProseBuilder:
         return doc
 
 
+# Subclassed outside this module (engine.result.ReleasedDocument, perhaps plugins).
+@mypyc_attr(allow_interpreted_subclasses=True)
 class Document:
     """A source plus its prose view. Rules only ever read ``prose``.
 
@@ -124,6 +128,12 @@ class Document:
         self._starts = starts
         self._ends = ends
         self._pieces = pieces if starts is None else None
+        # made on first use (sentences, paragraphs, words, sentence_index's starts): kept here, not by
+        # cached_property, which needs an instance __dict__ a compiled (mypyc) class lacks
+        self._sentences: list[tuple[int, int]] | None = None
+        self._paragraphs: list[tuple[int, int]] | None = None
+        self._words: list[tuple[int, int]] | None = None
+        self._starts_of_sentences: list[int] | None = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(path={self.path!r}, format={self.format!r}, prose={self.prose!r})"
@@ -258,37 +268,41 @@ class Document:
                 return False
         return True
 
-    @cached_property
+    @property
     def sentences(self) -> list[tuple[int, int]]:
-        from commlint.prose.sentences import split_sentences
+        if self._sentences is None:
+            from commlint.prose.sentences import split_sentences
 
-        return split_sentences(self.prose, self.paragraphs)
+            self._sentences = split_sentences(self.prose, self.paragraphs)
+        return self._sentences
 
-    @cached_property
+    @property
     def paragraphs(self) -> list[tuple[int, int]]:
-        from commlint.prose.sentences import split_paragraphs
+        if self._paragraphs is None:
+            from commlint.prose.sentences import split_paragraphs
 
-        return split_paragraphs(self.prose)
+            self._paragraphs = split_paragraphs(self.prose)
+        return self._paragraphs
 
-    @cached_property
+    @property
     def words(self) -> list[tuple[int, int]]:
-        from commlint.prose.sentences import word_spans
+        if self._words is None:
+            from commlint.prose.sentences import word_spans
 
-        return word_spans(self.prose)
+            self._words = word_spans(self.prose)
+        return self._words
 
     @property
     def word_count(self) -> int:
-        if "words" in self.__dict__:
-            return len(self.words)
+        if self._words is not None:
+            return len(self._words)
         from commlint.prose.sentences import count_words
 
         return count_words(self.prose)
 
     def sentence_index(self, offset: int) -> int:
         """Index of the sentence containing prose ``offset`` (or the nearest one before it)."""
-        i = bisect_right(self._sentence_starts, offset)
+        if self._starts_of_sentences is None:
+            self._starts_of_sentences = [s for s, _ in self.sentences]
+        i = bisect_right(self._starts_of_sentences, offset)
         return i - 1 if i else 0
-
-    @cached_property
-    def _sentence_starts(self) -> list[int]:
-        return [s for s, _ in self.sentences]

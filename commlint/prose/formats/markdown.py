@@ -358,10 +358,13 @@ _FOOTNOTE_DEFINITION = regex_cache.compile(r"\[\^[^\]\s]+\]:[ \t]*")
 _QUOTE_PREFIX = regex_cache.compile(r"[ \t]*(?:>[ \t]?[ \t]*)*")
 
 
-class _Shifted:
-    """A ProseBuilder seen through a masked copy of a block: adds the block's source offset."""
+class _Shifted(ProseBuilder):
+    """A ProseBuilder seen through a masked copy of a block: adds the block's source offset.
+    A subclass (its own pieces stay empty), so code typed for a ProseBuilder takes it also
+    when compiled, where a parameter's type is checked."""
 
     def __init__(self, builder: ProseBuilder, base: int) -> None:
+        super().__init__()
         self.builder = builder
         self.base = base
 
@@ -429,7 +432,7 @@ def _block(builder: ProseBuilder, source: Source, first: int, last: int, heading
         masked = " " * note.end() + masked[note.end() :]
     if masked.endswith("\\"):
         masked = masked[:-1]  # a trailing backslash is a hard break, not text
-    scan_inline(_Shifted(builder, base), masked, 0, len(masked))  # type: ignore[arg-type]
+    scan_inline(_Shifted(builder, base), masked, 0, len(masked))
     builder.block_break(stop)
 
 
