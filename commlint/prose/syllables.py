@@ -236,7 +236,9 @@ class Hyphenator:
     lists its dictionaries through ``importlib.resources`` (about 20 ms of a cold check, for
     the few words CMUdict lacks)."""
 
-    left = right = 2
+    # two assignments: mypyc compiles no chained assignment in a class body
+    left = 2
+    right = 2
 
     def __init__(self, table: tuple[int, dict[str, str]]) -> None:
         self.maxlen, stretches = table

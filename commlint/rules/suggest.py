@@ -143,7 +143,7 @@ def keep_line_breaks(original: str, replacement: str) -> str:
         return replacement
     out = list(replacement)
     spaces = [i for i, c in enumerate(out) if c == " "]
-    for m in reversed(breaks):
+    for m in breaks[::-1]:  # not reversed(): mypyc 2.4 crashes on reversed() of a list of Any
         if not spaces:
             break
         target = round(m.start() / max(1, len(original)) * len(replacement))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, TypeVar, cast, overload
 
 K = TypeVar("K", str, int)
 
@@ -136,5 +136,6 @@ class SortedLookup(Generic[K]):
     def _split_if_paid(self) -> Sequence[K]:
         keys = self.keys
         if type(keys) is LazyLines and keys.probes > SPLIT_AFTER:
-            keys = self.keys = keys.tolist()
+            # (K is str here: a LazyLines holds lines; mypyc checks the assignment without the narrowing)
+            keys = self.keys = cast("Sequence[K]", keys.tolist())
         return keys
