@@ -115,7 +115,7 @@ def _block(builder: ProseBuilder, text: str, pieces: list[tuple[int, int]]) -> N
         chunks.append(text[a:b])
         at = b
     masked = "".join(chunks)
-    scan_rst_inline(_Shifted(builder, base), masked, 0, len(masked))  # type: ignore[arg-type]
+    scan_rst_inline(_Shifted(builder, base), masked, 0, len(masked))
     builder.block_break(stop)
 
 

@@ -1,21 +1,28 @@
-"""The rule API: a small class every rule type, and every plugin rule, implements."""
+"""The rule API (the classes of commlint.rules.ruletypes.rule, imported from here) and the
+context a rule checks a document in: its regex calls within a time budget, tried only where
+the word index finds a place a match could start."""
 
 from __future__ import annotations
 
-import builtins
 import time
 import zlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import Any
 
 import regex
 
 from commlint.errors import ConfigError
 from commlint.matching import regex_cache, syntax  # module-level patterns too: each compile costs ~1 ms
 from commlint.prose.document import BLOCK_BREAK, Document
+from commlint.rules.ruletypes.rule import FORM_KEYS as FORM_KEYS
+from commlint.rules.ruletypes.rule import Finding as Finding
+from commlint.rules.ruletypes.rule import OptionType as OptionType
+from commlint.rules.ruletypes.rule import Rule as Rule
+from commlint.rules.ruletypes.rule import RuleEnv as RuleEnv
+from commlint.rules.ruletypes.rule import SuggestionSpec as SuggestionSpec
 
 DEFAULT_FLAGS = regex.IGNORECASE | regex.VERSION0
 _IGNORECASE = int(regex.IGNORECASE)
@@ -23,69 +30,6 @@ _IGNORECASE = int(regex.IGNORECASE)
 
 class RuleTimeout(Exception):
     """A rule's pattern ran longer than the per-document timeout."""
-
-
-#: where a flagged phrase can stand, besides as a predicate: a rule may give a form for each
-FORM_KEYS = ("before-noun", "subject")
-
-
-@dataclass
-class SuggestionSpec:
-    """A suggestion as a rule declares it (text may use ``\\1`` or ``{placeholder}``).
-
-    ``forms`` are the same rewrite for other positions (``before-noun``: "a hardened vault";
-    ``subject``: "Secure by design is our motto"); see commlint.rules.fitting. ``needs_input``
-    marks text the author must confirm (a configured mitigation): shown, never applied.
-    """
-
-    text: str
-    safe: bool = False
-    description: str = ""
-    forms: dict[str, str] = field(default_factory=dict)
-    needs_input: bool = False
-
-    @classmethod
-    def parse(cls, raw: Any, where: str) -> SuggestionSpec:
-        if isinstance(raw, str):
-            return cls(text=raw)
-        if not isinstance(raw, Mapping) or not isinstance(raw.get("text"), str):
-            raise ConfigError(f"{where}: each suggestion needs a 'text' string")
-        unknown = set(raw) - {"text", "safe", "description", *FORM_KEYS}
-        if unknown:
-            raise ConfigError(f"{where}: unknown suggestion key(s) {', '.join(sorted(unknown))}")
-        forms = {k: raw[k] for k in FORM_KEYS if k in raw}
-        if not all(isinstance(v, str) for v in forms.values()):
-            raise ConfigError(f"{where}: suggestion forms ({', '.join(FORM_KEYS)}) must be strings")
-        return cls(
-            text=raw["text"],
-            safe=bool(raw.get("safe", False)),
-            description=str(raw.get("description", "")),
-            forms=forms,
-        )
-
-
-@dataclass
-class Finding:
-    """What a rule reports, in prose offsets. ``edits`` are (start, end, text, spec) in prose."""
-
-    start: int
-    end: int
-    message: str | None = None
-    suggestions: list[tuple[int, int, str, SuggestionSpec]] = field(default_factory=list)
-    scope: str = "span"
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class RuleEnv:
-    """What the configuration offers rules when they are built: lexicons and statements."""
-
-    #: lexicon name -> term patterns (after the config's replace/extend)
-    lexicons: Mapping[str, list[str]] = field(default_factory=dict)
-    #: mitigation statements the organisation really uses (config ``mitigations``)
-    mitigations: list[str] = field(default_factory=list)
-    #: anything else a plugin wants to read (the raw config table)
-    settings: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -106,23 +50,35 @@ class CheckContext:
     #: regex calls made (one per match attempt, search or scan)
     calls: int = field(default=0, compare=False)
     #: where words occur in the text being checked (commlint.matching.prefilter.WordIndex), shared by rules
-    _index: Any = field(default=None, init=False, repr=False, compare=False)
+    _index: Any = field(init=False, repr=False, compare=False)
     #: the current rule's budget in seconds (``timeout``, scaled to the document's length)
-    budget: float = field(default=0.0, init=False, compare=False)
-    _deadline: float = field(default=0.0, init=False, repr=False, compare=False)
+    budget: float = field(init=False, compare=False)
+    _deadline: float = field(init=False, repr=False, compare=False)
     #: the last reading of _clock and the wall clock then (see _now)
-    _read_cpu: float = field(default=0.0, init=False, repr=False, compare=False)
-    _read_wall: float = field(default=-1e9, init=False, repr=False, compare=False)
+    _read_cpu: float = field(init=False, repr=False, compare=False)
+    _read_wall: float = field(init=False, repr=False, compare=False)
     #: begin() was called: one budget for the whole rule, not one per call
-    _per_rule: bool = field(default=False, init=False, repr=False, compare=False)
+    _per_rule: bool = field(init=False, repr=False, compare=False)
     #: the text short windows were scanned in directly, and the characters so scanned per pattern
-    _direct_text: Any = field(default=None, init=False, repr=False, compare=False)
+    _direct_text: Any = field(init=False, repr=False, compare=False)
     _direct: dict[int, int] = field(default_factory=dict, init=False, repr=False, compare=False)
     #: (words, stems) -> where they end in the text of the word index ``_ends_of`` (see _word_ends)
     _ends: dict[tuple[tuple[str, ...], tuple[str, ...]], list[int] | None] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
-    _ends_of: Any = field(default=None, init=False, repr=False, compare=False)
+    _ends_of: Any = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # The init=False fields' starting values, set here rather than as field defaults: a
+        # dataclass mypyc compiles has no class attributes for them to fall back on
+        self._index = None
+        self.budget = 0.0
+        self._deadline = 0.0
+        self._read_cpu = 0.0
+        self._read_wall = -1e9
+        self._per_rule = False
+        self._direct_text = None
+        self._ends_of = None
 
     def begin(self, doc: Document | None = None) -> None:
         """Start a rule's time budget (the engine calls this before each rule; without it,
@@ -508,69 +464,6 @@ def _leads(pattern: str) -> tuple[frozenset[tuple[str, bool]], bool] | None:
 
     found: tuple[frozenset[tuple[str, bool]], bool] | None = regex_cache.remember(f"leads-v{VERSION}", pattern, leads)
     return found
-
-
-#: the type (or types) a per-rule option must have; ``builtins.type`` because rules shadow ``type``
-OptionType = builtins.type | tuple[builtins.type, ...]
-
-
-class Rule:
-    """Base class for rules. Plugins subclass it, set the metadata and implement ``check``.
-
-    Example::
-
-        class NoSynergy(Rule):
-            id = "ACME001"
-            name = "no-synergy"
-            category = "style"
-            message = "Avoid 'synergy'."
-
-            def check(self, doc, ctx):
-                for m in regex.finditer(r"\\bsynergy\\b", doc.prose, regex.I):
-                    yield Finding(m.start(), m.end())
-    """
-
-    type: ClassVar[str] = "python"
-    #: option name -> expected Python type, accepted under [rules.ID] in config
-    OPTIONS: ClassVar[Mapping[str, OptionType]] = {}
-
-    id: str = ""
-    name: str = ""
-    category: str = "style"
-    severity: str = "warning"
-    message: str = ""
-    rationale: str = ""
-    references: tuple[str, ...] = ()
-    examples_flag: tuple[str, ...] = ()
-    examples_pass: tuple[str, ...] = ()
-    suggestions: tuple[SuggestionSpec, ...] = ()
-    scope: str = "span"
-    pack: str = ""
-    #: rules off by default are enabled only by select/extend-select
-    default_enabled: bool = True
-
-    def configure(self, options: Mapping[str, Any], env: RuleEnv) -> None:
-        """Apply per-rule options from config and read what the environment offers."""
-
-    def check(self, doc: Document, ctx: CheckContext) -> Iterable[Finding]:
-        raise NotImplementedError
-
-    # -- metadata helpers -------------------------------------------------
-    def describe(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "type": self.type,
-            "category": self.category,
-            "severity": self.severity,
-            "message": self.message,
-            "rationale": self.rationale,
-            "references": list(self.references),
-            "examples": {"flag": list(self.examples_flag), "pass": list(self.examples_pass)},
-            "suggestions": [{"text": s.text, "safe": s.safe, "description": s.description} for s in self.suggestions],
-            "pack": self.pack,
-            "enabled_by_default": self.default_enabled,
-        }
 
 
 def compile_patterns(patterns: Iterable[str], where: str, flags: int = DEFAULT_FLAGS) -> regex.Pattern[str] | None:
