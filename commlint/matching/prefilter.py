@@ -808,7 +808,7 @@ class RequiredWords:
                     held = near_chunks[number]
                     if held:
                         near_chunks[number] = held | near_chunk
-                        near_stretches[number] |= near_stretch
+                        near_stretches[number] = near_stretches[number] | near_stretch
                     else:
                         near_chunks[number], near_stretches[number] = near_chunk, near_stretch
             near_chunks[-1] = near_stretches[-1] = -1
@@ -1198,9 +1198,13 @@ class WordIndex:
             self._clause_stretches += [None] * more
         gate, branches, firsts = plan
         self._plans.append(plan)  # keeps id(plan) from being reused while the key is here
-        if gate and not any(map(near.__getitem__, gate)):
-            done = self._viable[key] = []
-            return done
+        if gate:
+            for held in gate:
+                if near[held]:
+                    break
+            else:  # not one word of the gate's sets anywhere: no branch can match
+                done = self._viable[key] = []
+                return done
         hits: set[int] = set()
         for number, first in enumerate(firsts):  # (zip with strict= is not compiled to a loop)
             # The chunks from which a match window reaches a word of each set (chunk i: bit i).
