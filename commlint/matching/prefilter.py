@@ -1125,14 +1125,14 @@ class WordIndex:
             return done
         words, at_word_start = found
         split = _split_leads(words)
-        hits: set[int] = set()
+        hits: list[list[int]] = []  # each word's offsets
         if not at_word_start:
             for word in split[2]:
-                hits.update(self._occurrences(word))
+                hits.append(self._occurrences(word))
         else:
             exact = self._tokens()
             for word in exact.keys() & split[0]:  # whole words: one C-level set intersection
-                hits.update(exact[word])
+                hits.append(exact[word])
             if split[1]:
                 index = self._prefix_index
                 if index is None:
@@ -1142,8 +1142,8 @@ class WordIndex:
                         # against the few known so far would cost a cold start more than it saves.
                         PREFIXES.add(split[1])
                         for word in split[1]:
-                            hits.update(self._prefix_hits(word))
-                        done = self._starts[found] = sorted(hits)
+                            hits.append(self._prefix_hits(word))
+                        done = self._starts[found] = _in_order(hits)
                         return done
                     index = self._index_prefixes()
                 known, by_word = index
@@ -1152,13 +1152,13 @@ class WordIndex:
                     if word in known:
                         got = by_word.get(word)
                         if got is not None:
-                            hits.update(got)
+                            hits.append(got)
                     else:  # a lead first seen after this text was indexed
                         missing.append(word)
-                        hits.update(self._prefix_hits(word))
+                        hits.append(self._prefix_hits(word))
                 if missing:
                     PREFIXES.add(missing)  # the next text's index has them
-        done = self._starts[found] = sorted(hits)
+        done = self._starts[found] = _in_order(hits)
         return done
 
     def _index_prefixes(self) -> tuple[frozenset[str], dict[str, list[int]]]:
@@ -1326,6 +1326,16 @@ class WordIndex:
         if got is None:
             got = self._cache[key] = self._prefixed(word)
         return got
+
+
+def _in_order(parts: list[list[int]]) -> list[int]:
+    """The offsets in ``parts``, sorted, each once (one part needs no set)."""
+    if len(parts) == 1:
+        return sorted(parts[0])
+    every: set[int] = set()
+    for part in parts:
+        every.update(part)
+    return sorted(every)
 
 
 def _clause_places(number: int, near: list[int]) -> int:
