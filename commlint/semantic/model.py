@@ -517,7 +517,8 @@ class TableModel:
 
     def unigram_ids(self, tokens: Sequence[str]) -> list[int]:
         """Each token's unigram n-gram id (by its lower-cased form), or NO_GRAM."""
-        norms = [t.lower() for t in tokens]
+        # str.lower(t): compiled, t.lower() would skip the final sigma rule (a different key)
+        norms = [str.lower(t) for t in tokens]
         if "’" in "".join(norms):
             norms = [n.replace("’", "'") for n in norms]
         return self._unigram_ids.get_many(norms, self.NO_GRAM)
