@@ -1286,7 +1286,9 @@ class WordIndex:
         # The text in pieces that lie in one chunk and one stretch: for each piece, the chunks
         # near it (each chunk from which a window reaches its own), its own chunk and its
         # stretch; for each offset, its piece.
-        cuts = sorted({*range(1 << CHUNK_BITS, size, 1 << CHUNK_BITS), *[i + 1 for i in stops if i + 1 < size]})
+        cuts: list[int] = sorted(
+            {*range(1 << CHUNK_BITS, size, 1 << CHUNK_BITS), *[i + 1 for i in stops if i + 1 < size]}
+        )
         cuts.append(size)
         near_chunks: list[int] = []
         own_chunk: list[int] = []
